@@ -1,0 +1,60 @@
+"""crisiskit: manage customer crises inside your CRM.
+
+A pure-domain SDK: typed entities, a crisis lifecycle, grading, SLA timers over business
+calendars, and domain events a host application persists, audits and replays. No database,
+no network, no global state, no wall-clock reads: time comes from a :class:`Clock`.
+
+Everything listed in ``__all__`` is public API; modules whose names start with ``_`` are
+private.
+"""
+
+from crisiskit._version import __version__
+from crisiskit.clock import Clock, SystemClock
+from crisiskit.customers import CustomerRef
+from crisiskit.errors import (
+    CalendarError,
+    ConcurrencyError,
+    CrisisKitError,
+    InvalidTransition,
+    PolicyError,
+    SerializationError,
+    ValidationError,
+)
+from crisiskit.facts import Facts
+from crisiskit.labels import LabelledEnum, Lang
+from crisiskit.levels import Colour, Level
+from crisiskit.money import Money
+from crisiskit.serialization import from_dict, from_json, to_dict, to_json
+from crisiskit.signals import Signal
+from crisiskit.vocabulary import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Role
+
+__all__ = [
+    "Audience",
+    "CalendarError",
+    "Channel",
+    "ChannelGroup",
+    "Clock",
+    "Colour",
+    "ConcurrencyError",
+    "CrisisKitError",
+    "CrisisState",
+    "CrisisType",
+    "CustomerRef",
+    "Facts",
+    "InvalidTransition",
+    "LabelledEnum",
+    "Lang",
+    "Level",
+    "Money",
+    "PolicyError",
+    "Role",
+    "SerializationError",
+    "Signal",
+    "SystemClock",
+    "ValidationError",
+    "__version__",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+]

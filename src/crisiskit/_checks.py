@@ -1,0 +1,295 @@
+"""Validators and converters shared by the entities (private).
+
+Converters normalise values that are already valid (an aware datetime to a UTC pendulum
+DateTime, an int or a string to a Decimal) and pass anything else through unchanged; the
+validators, which know the field's name, then refuse what is left with a message that says
+what was given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar, cast
+
+import attrs
+import pendulum
+
+from crisiskit.errors import NaiveDatetimeError, UnknownValueError, ValidationError
+
+E = TypeVar("E", bound=Enum)
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+_UTC = pendulum.UTC
+
+
+def _where(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def as_instant(value: dt.datetime) -> pendulum.DateTime:
+    """Convert an aware datetime to a UTC pendulum DateTime; leave anything else as it is."""
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        if isinstance(value, pendulum.DateTime) and value.tzinfo is _UTC:
+            return value
+        return pendulum.instance(value).in_timezone(_UTC)
+    return cast(pendulum.DateTime, value)
+
+
+def as_optional_instant(value: dt.datetime | None) -> pendulum.DateTime | None:
+    """:func:`as_instant` for optional fields."""
+    return None if value is None else as_instant(value)
+
+
+def instant(what: str, value: object) -> pendulum.DateTime:
+    """Check that ``value`` is an aware datetime and return it as a UTC pendulum DateTime."""
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(
+            f"{what} must be a timezone-aware datetime; got {type(value).__name__} {value!r}"
+        )
+    if value.utcoffset() is None:
+        raise NaiveDatetimeError(
+            f"{what} must be timezone-aware; got the naive datetime {value.isoformat()}. "
+            "Give it a zone, e.g. pendulum.datetime(2025, 9, 27, 20, 0, tz='Asia/Shanghai')"
+        )
+    return as_instant(value)
+
+
+def is_instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: an aware datetime (stored in UTC)."""
+    instant(_where(instance, attribute), value)
+
+
+def is_optional_instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or an aware datetime."""
+    if value is not None:
+        instant(_where(instance, attribute), value)
+
+
+def text(what: str, value: object, *, max_length: int = 10_000) -> str:
+    """Check that ``value`` is a non-blank string of at most ``max_length`` characters."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be a string; got {type(value).__name__} {value!r}")
+    if not value.strip():
+        raise ValidationError(f"{what} must not be empty or blank; got {value!r}")
+    if len(value) > max_length:
+        raise ValidationError(
+            f"{what} must be at most {max_length} characters; got {len(value)} characters"
+        )
+    return value
+
+
+def is_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a non-blank string."""
+    text(_where(instance, attribute), value)
+
+
+def is_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or a non-blank string."""
+    if value is not None:
+        text(_where(instance, attribute), value)
+
+
+def is_str(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: any string, blank allowed."""
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"{_where(instance, attribute)} must be a string; got {type(value).__name__} {value!r}"
+        )
+
+
+def count(what: str, value: object) -> int:
+    """Check that ``value`` is a whole number >= 0 (a bool is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            f"{what} must be a whole number >= 0; got {type(value).__name__} {value!r}"
+        )
+    if value < 0:
+        raise ValidationError(f"{what} must be >= 0; got {value}")
+    return value
+
+
+def is_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a whole number >= 0."""
+    count(_where(instance, attribute), value)
+
+
+def is_optional_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or a whole number >= 0."""
+    if value is not None:
+        count(_where(instance, attribute), value)
+
+
+def number(what: str, value: object) -> float:
+    """Check that ``value`` is a finite real number and return it as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValidationError(
+            f"{what} must be a finite number; got {type(value).__name__} {value!r}"
+        )
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValidationError(
+            f"{what} must be a finite number; got {value!r} (NaN and ±inf are refused)"
+        )
+    return result
+
+
+def member(what: str, value: object, enum: type[E]) -> E:
+    """Check that ``value`` is a member of ``enum``."""
+    if isinstance(value, enum):
+        return value
+    allowed = ", ".join(repr(m.value) for m in enum)
+    raise UnknownValueError(f"{what} must be a {enum.__name__}; got {value!r}. Allowed: {allowed}")
+
+
+def is_member(enum: type[E]) -> Validator:
+    """Attrs validator factory: a member of ``enum``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        member(_where(instance, attribute), value, enum)
+
+    return check
+
+
+def is_optional_member(enum: type[E]) -> Validator:
+    """Attrs validator factory: None or a member of ``enum``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            member(_where(instance, attribute), value, enum)
+
+    return check
+
+
+def is_tuple_of(kind: type[Any] | tuple[type[Any], ...], noun: str) -> Validator:
+    """Attrs validator factory: a tuple whose items are all instances of ``kind``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        where = _where(instance, attribute)
+        if not isinstance(value, tuple):
+            raise ValidationError(f"{where} must be a sequence of {noun}; got {value!r}")
+        for i, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise ValidationError(
+                    f"{where}[{i}] must be a {noun}; got {type(item).__name__} {item!r}"
+                )
+
+    return check
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Freeze any iterable except a string into a tuple (strings are left for the validator)."""
+    if isinstance(value, tuple | str | bytes) or not isinstance(value, Iterable):
+        return cast(tuple[Any, ...], value)
+    return tuple(value)
+
+
+def to_decimal(value: Decimal | int | str) -> Decimal:
+    """Convert an int or a numeric string to a Decimal; leave anything else for the validator."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return cast(Decimal, value)
+    return cast(Decimal, value)
+
+
+def is_finite_decimal(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a finite Decimal (floats are refused: they are not exact)."""
+    where = _where(instance, attribute)
+    if isinstance(value, float):
+        raise ValidationError(
+            f"{where} must be exact: pass a Decimal or a string such as '12.30', not the float {value!r}"
+        )
+    if not isinstance(value, Decimal):
+        raise ValidationError(
+            f"{where} must be a Decimal, an int or a numeric string; got {type(value).__name__} {value!r}"
+        )
+    if not value.is_finite():
+        raise ValidationError(f"{where} must be a finite amount; got {value}")
+
+
+_METRIC_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+
+
+def to_metrics(value: Mapping[str, float | int | Decimal]) -> Mapping[str, float]:
+    """Copy a mapping of indicator values into a read-only mapping sorted by name."""
+    if not isinstance(value, Mapping):
+        return cast(Mapping[str, float], value)
+    return FrozenMetrics(value)
+
+
+class FrozenMetrics(Mapping[str, float]):
+    """A read-only, hashable mapping of indicator name -> finite number."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, values: Mapping[str, float | int | Decimal]) -> None:
+        items: dict[str, float] = {}
+        for name in sorted(values, key=str):
+            if not isinstance(name, str) or not _METRIC_NAME.match(name):
+                raise ValidationError(
+                    f"a metric name must be 1-64 characters of letters, digits, '_', '.' or '-', "
+                    f"starting with a letter or '_'; got {name!r}"
+                )
+            items[name] = number(f"metric {name!r}", values[name])
+        self._items = items
+
+    def __getitem__(self, key: str) -> float:
+        return self._items[key]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{self._items!r}"
+
+
+def is_metrics(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a mapping of indicator names to finite numbers."""
+    if not isinstance(value, FrozenMetrics):
+        raise ValidationError(
+            f"{_where(instance, attribute)} must be a mapping of indicator name -> number; "
+            f"got {type(value).__name__} {value!r}"
+        )
+
+
+def zone_name(what: str, value: object) -> str:
+    """Check that ``value`` is an IANA time-zone name known to this machine."""
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            f"{what} must be an IANA time-zone name such as 'Asia/Shanghai'; got {value!r}"
+        )
+    try:
+        pendulum.timezone(value)
+    except Exception as exc:  # pendulum raises its own InvalidTimezone / ValueError types
+        raise UnknownValueError(
+            f"{what} must be an IANA time-zone name such as 'Asia/Shanghai' or 'Europe/London'; "
+            f"got {value!r}"
+        ) from exc
+    return value
+
+
+def is_zone_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: an IANA time-zone name."""
+    zone_name(_where(instance, attribute), value)

@@ -1,0 +1,102 @@
+"""Every error crisiskit raises, under one base class.
+
+Catch :class:`CrisisKitError` to handle anything crisiskit refuses; catch a subclass to
+handle one kind of refusal. A refused command never changes anything: the crisis, its
+level, its version and its event log are exactly as they were before the call.
+
+Messages say what was given and what is allowed, so they can be shown to an operator as
+they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "CalendarError",
+    "ConcurrencyError",
+    "CrisisKitError",
+    "CurrencyMismatchError",
+    "EventSequenceError",
+    "HorizonError",
+    "InvalidTransition",
+    "NaiveDatetimeError",
+    "PolicyError",
+    "SerializationError",
+    "UnknownValueError",
+    "ValidationError",
+]
+
+
+class CrisisKitError(Exception):
+    """The base class of every error crisiskit raises."""
+
+
+class ValidationError(CrisisKitError, ValueError):
+    """A value was refused: wrong type, out of range, empty, or inconsistent.
+
+    Also a :class:`ValueError`, so code that already catches ``ValueError`` around input
+    handling keeps working.
+    """
+
+
+class NaiveDatetimeError(ValidationError):
+    """A datetime without a time zone was given where an instant is needed."""
+
+
+class UnknownValueError(ValidationError):
+    """A value is not one of the allowed choices (an enum value, a language, a name)."""
+
+
+class CurrencyMismatchError(ValidationError):
+    """Two amounts of money in different currencies were combined or compared."""
+
+
+class InvalidTransition(CrisisKitError):  # noqa: N818 - the name is part of the public contract
+    """A lifecycle command does not apply to the crisis in its current state.
+
+    Attributes:
+        state: the state the crisis is in (its id, e.g. ``"detected"``).
+        command: the command that was refused (e.g. ``"recover"``).
+        allowed: the commands that the crisis accepts in that state.
+        condition: the name of the guard that refused, when a guard refused.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        state: str,
+        command: str,
+        allowed: Iterable[str] = (),
+        condition: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.state = state
+        self.command = command
+        self.allowed = tuple(allowed)
+        self.condition = condition
+
+
+class PolicyError(CrisisKitError, ValueError):
+    """A policy (grading, SLA, reopen, plan) is misconfigured or cannot decide."""
+
+
+class CalendarError(CrisisKitError, ValueError):
+    """A business calendar is misconfigured or cannot answer a query."""
+
+
+class HorizonError(CalendarError):
+    """A calendar query needs a date outside the calendar's authoritative horizon."""
+
+
+class SerializationError(CrisisKitError, ValueError):
+    """Data could not be read back into crisiskit objects (bad JSON, bad field, bad schema)."""
+
+
+class ConcurrencyError(CrisisKitError):
+    """The crisis changed since the caller read it (an ``expected_version`` mismatch)."""
+
+
+class EventSequenceError(CrisisKitError):
+    """An event stream has a gap, is out of order, or belongs to another crisis."""

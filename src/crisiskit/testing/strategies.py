@@ -1,0 +1,218 @@
+"""Hypothesis strategies for every crisiskit entity, for property-testing host integrations.
+
+Needs the ``test`` extra (``pip install 'crisiskit[test]'``).
+
+>>> from hypothesis import given
+>>> from crisiskit.testing import strategies as cks
+>>> @given(cks.signals())
+... def test_my_mapping(signal): ...
+
+:func:`for_type` returns the strategy for any serialisable crisiskit type, so a host can
+round-trip everything it persists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pendulum
+from hypothesis import strategies as st
+
+from crisiskit.customers import CustomerRef
+from crisiskit.facts import Facts
+from crisiskit.levels import Level
+from crisiskit.money import CURRENCIES, Money
+from crisiskit.signals import Signal
+from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
+
+__all__ = [
+    "audiences",
+    "channels",
+    "crisis_states",
+    "crisis_types",
+    "currencies",
+    "customer_refs",
+    "facts",
+    "for_type",
+    "instants",
+    "levels",
+    "metrics",
+    "money",
+    "roles",
+    "signals",
+    "texts",
+    "zone_names",
+    "zoned_datetimes",
+]
+
+T = TypeVar("T")
+
+ZONES = (
+    "UTC",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+)
+
+_MIN = dt.datetime(2000, 1, 1)
+_MAX = dt.datetime(2037, 12, 31)
+
+
+def zone_names() -> st.SearchStrategy[str]:
+    """IANA zone names, including half-hour, 45-minute and DST zones."""
+    return st.sampled_from(ZONES)
+
+
+def zoned_datetimes(
+    min_value: dt.datetime = _MIN, max_value: dt.datetime = _MAX
+) -> st.SearchStrategy[pendulum.DateTime]:
+    """Aware pendulum DateTimes in assorted zones (wall-clock bounds are naive)."""
+    return st.builds(
+        lambda naive, zone: pendulum.instance(naive.replace(tzinfo=pendulum.UTC)).in_timezone(zone),
+        st.datetimes(min_value=min_value, max_value=max_value),
+        zone_names(),
+    )
+
+
+def instants(
+    min_value: dt.datetime = _MIN, max_value: dt.datetime = _MAX
+) -> st.SearchStrategy[pendulum.DateTime]:
+    """Aware pendulum DateTimes in UTC, the form crisiskit stores instants in."""
+    return st.datetimes(min_value=min_value, max_value=max_value).map(
+        lambda naive: pendulum.instance(naive.replace(tzinfo=pendulum.UTC))
+    )
+
+
+def texts(max_size: int = 40) -> st.SearchStrategy[str]:
+    """Non-blank text, Chinese included."""
+    return st.text(
+        alphabet=st.one_of(
+            st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+            st.sampled_from("客户危机投诉质量舆情预警应对恢复关闭"),
+        ),
+        min_size=1,
+        max_size=max_size,
+    ).filter(lambda s: s.strip() != "")
+
+
+def levels() -> st.SearchStrategy[Level]:
+    """Levels I–IV."""
+    return st.sampled_from(list(Level))
+
+
+def crisis_types() -> st.SearchStrategy[CrisisType]:
+    """Crisis types."""
+    return st.sampled_from(list(CrisisType))
+
+
+def crisis_states() -> st.SearchStrategy[CrisisState]:
+    """Lifecycle states."""
+    return st.sampled_from(list(CrisisState))
+
+
+def channels() -> st.SearchStrategy[Channel]:
+    """Signal channels."""
+    return st.sampled_from(list(Channel))
+
+
+def roles() -> st.SearchStrategy[Role]:
+    """Roles of the crisis organisation."""
+    return st.sampled_from(list(Role))
+
+
+def audiences() -> st.SearchStrategy[Audience]:
+    """Audiences of outward communication."""
+    return st.sampled_from(list(Audience))
+
+
+def currencies() -> st.SearchStrategy[str]:
+    """ISO 4217 codes crisiskit accepts."""
+    return st.sampled_from(sorted(CURRENCIES))
+
+
+def money(
+    currency: str | None = None, *, min_value: int = -(10**9), max_value: int = 10**9
+) -> st.SearchStrategy[Money]:
+    """Money in ``currency`` (any currency when None), with up to 4 decimal places."""
+    amounts = st.decimals(
+        min_value=Decimal(min_value),
+        max_value=Decimal(max_value),
+        places=4,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+    codes = st.just(currency) if currency is not None else currencies()
+    return st.builds(Money, amounts, codes)
+
+
+def customer_refs() -> st.SearchStrategy[CustomerRef]:
+    """References to host CRM customers."""
+    return st.builds(
+        CustomerRef,
+        customer_id=st.from_regex(r"C-[0-9]{1,6}", fullmatch=True),
+        name=st.one_of(st.just(""), texts()),
+        segment=st.one_of(st.none(), st.sampled_from(["enterprise", "retail", "government"])),
+        tier=st.one_of(st.none(), st.sampled_from(["VIP", "gold", "standard"])),
+        value=st.one_of(st.none(), money("CNY", min_value=0)),
+    )
+
+
+def metrics() -> st.SearchStrategy[dict[str, float]]:
+    """Indicator readings: name -> finite number."""
+    return st.dictionaries(
+        st.from_regex(r"[a-z][a-z_]{0,15}", fullmatch=True),
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+        max_size=5,
+    )
+
+
+def signals() -> st.SearchStrategy[Signal]:
+    """Signals from any channel."""
+    return st.builds(
+        Signal,
+        channel=channels(),
+        observed_at=zoned_datetimes(),
+        description=texts(),
+        customers=st.lists(customer_refs(), max_size=3).map(tuple),
+        metrics=metrics(),
+        source_ref=st.one_of(st.none(), texts(20)),
+    )
+
+
+def facts() -> st.SearchStrategy[Facts]:
+    """Facts, with any subset known."""
+    return st.builds(
+        Facts,
+        time=st.one_of(st.none(), zoned_datetimes()),
+        place=st.one_of(st.none(), texts()),
+        cause=st.one_of(st.none(), texts()),
+        course=st.one_of(st.none(), texts()),
+        scope=st.one_of(st.none(), texts()),
+        customers_affected=st.one_of(st.none(), st.integers(min_value=0, max_value=10**7)),
+    )
+
+
+_FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
+    Money: money,
+    CustomerRef: customer_refs,
+    Signal: signals,
+    Facts: facts,
+}
+
+
+def for_type(cls: type[T]) -> st.SearchStrategy[T]:
+    """The strategy for a serialisable crisiskit type."""
+    try:
+        return _FOR_TYPE[cls]()
+    except KeyError:
+        raise LookupError(f"no strategy for {cls.__qualname__}; register one") from None
