@@ -21,6 +21,7 @@ from crisiskit.errors import (
     ValidationError,
 )
 from crisiskit.facts import Facts
+from crisiskit.grading import Assessment, GradingInput, GradingPolicy
 from crisiskit.labels import LabelledEnum, Lang
 from crisiskit.levels import Colour, Level
 from crisiskit.money import Money
@@ -29,6 +30,7 @@ from crisiskit.signals import Signal
 from crisiskit.vocabulary import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Role
 
 __all__ = [
+    "Assessment",
     "Audience",
     "CalendarError",
     "Channel",
@@ -41,6 +43,8 @@ __all__ = [
     "CrisisType",
     "CustomerRef",
     "Facts",
+    "GradingInput",
+    "GradingPolicy",
     "InvalidTransition",
     "LabelledEnum",
     "Lang",

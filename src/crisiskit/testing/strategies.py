@@ -14,6 +14,7 @@ round-trip everything it persists.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -23,24 +24,41 @@ from hypothesis import strategies as st
 
 from crisiskit.customers import CustomerRef
 from crisiskit.facts import Facts
+from crisiskit.grading import (
+    Adjustment,
+    Assessment,
+    Bilingual,
+    Contribution,
+    Explanation,
+    GradingInput,
+    Part,
+)
 from crisiskit.levels import Level
 from crisiskit.money import CURRENCIES, Money
 from crisiskit.signals import Signal
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
+    "adjustments",
+    "assessments",
     "audiences",
+    "bilinguals",
     "channels",
+    "contributions",
     "crisis_states",
     "crisis_types",
     "currencies",
     "customer_refs",
+    "explanations",
     "facts",
     "for_type",
+    "grading_inputs",
     "instants",
     "levels",
     "metrics",
     "money",
+    "parts",
+    "policy_ids",
     "roles",
     "signals",
     "texts",
@@ -202,11 +220,139 @@ def facts() -> st.SearchStrategy[Facts]:
     )
 
 
+def _finite_floats() -> st.SearchStrategy[float]:
+    return st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)
+
+
+def bilinguals() -> st.SearchStrategy[Bilingual]:
+    """Texts in English and Chinese."""
+    return st.builds(Bilingual, texts(16), texts(16))
+
+
+def policy_ids() -> st.SearchStrategy[str]:
+    """Policy identities of the form ``name@version``."""
+    return st.from_regex(r"[a-z][a-z0-9\-]{0,12}@[0-9]{1,3}(\.[0-9]{1,2})?", fullmatch=True)
+
+
+def contributions() -> st.SearchStrategy[Contribution]:
+    """A factor's contribution to a grade, with any subset of the optional fields."""
+    return st.builds(
+        Contribution,
+        factor=st.from_regex(r"[a-z][a-z_]{0,15}", fullmatch=True),
+        value=_finite_floats(),
+        label=st.none() | bilinguals(),
+        group=st.none() | st.sampled_from(["likelihood", "impact"]),
+        weight=st.none() | st.floats(min_value=0, max_value=1),
+        contribution=st.none() | _finite_floats(),
+        level=st.none() | levels(),
+        note=st.none() | bilinguals(),
+    )
+
+
+def adjustments() -> st.SearchStrategy[Adjustment]:
+    """One adjustment of a level, anywhere to anywhere."""
+    return st.builds(
+        Adjustment,
+        rule=st.from_regex(r"[a-z][a-z\-]{0,15}", fullmatch=True),
+        before=levels(),
+        after=levels(),
+        reason=bilinguals(),
+    )
+
+
+@st.composite
+def _explanation(draw: st.DrawFn, depth: int) -> Explanation:
+    chain = draw(st.lists(levels(), min_size=1, max_size=4))
+    steps = [
+        Adjustment(
+            rule=draw(st.from_regex(r"[a-z][a-z\-]{0,15}", fullmatch=True)),
+            before=before,
+            after=after,
+            reason=draw(bilinguals()),
+        )
+        for before, after in itertools.pairwise(chain)
+    ]
+    children = draw(st.lists(parts(depth - 1), max_size=2)) if depth > 0 else []
+    return Explanation(
+        rule=draw(st.from_regex(r"[a-z][a-z.\-]{0,20}", fullmatch=True)),
+        decision=draw(bilinguals()),
+        decided_level=chain[0],
+        contributions=draw(st.lists(contributions(), max_size=2)),
+        adjustments=steps,
+        parts=children,
+    )
+
+
+def explanations(depth: int = 1) -> st.SearchStrategy[Explanation]:
+    """Explanations whose adjustments chain correctly, nesting parts ``depth`` levels deep."""
+    return _explanation(depth)
+
+
+@st.composite
+def _part(draw: st.DrawFn, depth: int) -> Part:
+    explanation = draw(explanations(depth))
+    return Part(
+        policy=draw(policy_ids()),
+        level=explanation.level,
+        score=draw(_finite_floats()),
+        explanation=explanation,
+        weight=draw(st.none() | st.floats(min_value=0, max_value=1)),
+        likelihood=draw(st.none() | st.floats(min_value=1, max_value=5)),
+        impact=draw(st.none() | st.floats(min_value=1, max_value=5)),
+    )
+
+
+def parts(depth: int = 0) -> st.SearchStrategy[Part]:
+    """A part's result inside a composite policy's explanation."""
+    return _part(depth)
+
+
+def grading_inputs() -> st.SearchStrategy[GradingInput]:
+    """What a grading policy reads: type, signals, customers, facts, factors, previous level."""
+    return st.builds(
+        GradingInput,
+        crisis_type=crisis_types(),
+        signals=st.lists(signals(), max_size=3).map(tuple),
+        customers=st.lists(customer_refs(), max_size=3).map(tuple),
+        facts=facts(),
+        factors=metrics(),
+        previous_level=st.none() | levels(),
+    )
+
+
+@st.composite
+def _assessment(draw: st.DrawFn) -> Assessment:
+    explanation = draw(explanations())
+    return Assessment(
+        level=explanation.level,
+        likelihood=draw(st.none() | st.floats(min_value=1, max_value=5)),
+        impact=draw(st.none() | st.floats(min_value=1, max_value=5)),
+        score=draw(_finite_floats()),
+        inputs=draw(grading_inputs()),
+        explanation=explanation,
+        policy=draw(policy_ids()),
+        assessed_at=draw(instants()),
+        fingerprint=draw(st.text(alphabet="0123456789abcdef", min_size=16, max_size=16)),
+    )
+
+
+def assessments() -> st.SearchStrategy[Assessment]:
+    """Assessments with consistent explanations (their policies are not run)."""
+    return _assessment()
+
+
 _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Money: money,
     CustomerRef: customer_refs,
     Signal: signals,
     Facts: facts,
+    Bilingual: bilinguals,
+    Contribution: contributions,
+    Adjustment: adjustments,
+    Explanation: explanations,
+    Part: parts,
+    GradingInput: grading_inputs,
+    Assessment: assessments,
 }
 
 

@@ -1,0 +1,164 @@
+"""Grading: from warning information to a level I–IV — explainable, versioned, extensible.
+
+The extension point is :class:`GradingPolicy`: subclass a shipped policy and override the
+step you change (:meth:`~LikelihoodImpactPolicy.likelihood`,
+:meth:`~LikelihoodImpactPolicy.impact`, :meth:`~LikelihoodImpactPolicy.level_for`, or
+:meth:`~GradingPolicy.adjust`). Every policy's :meth:`~GradingPolicy.assess` is pure and
+returns a frozen, serialisable :class:`Assessment` that says why.
+
+Shipped policies (see :data:`POLICIES` and :func:`policy_by_name`):
+
+* ``risk-matrix`` — :class:`RiskMatrixPolicy`, likelihood × impact on a checked matrix;
+* ``indicators`` — :class:`IndicatorPolicy`, warning-indicator thresholds with hysteresis;
+* ``ahp-fuzzy`` — :class:`AhpFuzzyPolicy`, AHP weights and fuzzy comprehensive evaluation;
+* ``standard`` — the most severe of ``risk-matrix`` and ``indicators``
+  (:class:`WorstOfPolicy`).
+
+The models live in :mod:`crisiskit.grading.ahp`, :mod:`crisiskit.grading.fuzzy` and
+:mod:`crisiskit.grading.fta`; crosswalks to other scales in
+:mod:`crisiskit.grading.crosswalk`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from crisiskit.errors import PolicyError, UnknownValueError
+from crisiskit.grading import _util
+from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy, Defuzzification
+from crisiskit.grading.assessment import Assessment
+from crisiskit.grading.composite import WeightedPolicy, WorstOfPolicy
+from crisiskit.grading.crosswalk import (
+    TO_ITIL_PRIORITY,
+    TO_NATIONAL_GRADE,
+    TO_NATIONAL_GRADE_BY_WORDING,
+    TO_WARNING_COLOUR,
+    Crosswalk,
+    ItilPriority,
+    NationalGrade,
+)
+from crisiskit.grading.explanation import Adjustment, Bilingual, Contribution, Explanation, Part
+from crisiskit.grading.indicators import DEFAULT_RULES, Direction, IndicatorPolicy, IndicatorRule
+from crisiskit.grading.inputs import (
+    FACTORS,
+    IMPACT_FACTORS,
+    LIKELIHOOD_FACTORS,
+    FactorSpec,
+    GradingInput,
+    Reading,
+)
+from crisiskit.grading.matrix import (
+    DEFAULT_MATRIX,
+    IMPACT_SCALE,
+    LIKELIHOOD_SCALE,
+    Aggregation,
+    RiskMatrix,
+    RiskMatrixPolicy,
+    Scale,
+)
+from crisiskit.grading.policy import Grade, GradingPolicy, LikelihoodImpactPolicy, Rating
+
+__all__ = [
+    "DEFAULT_MATRIX",
+    "DEFAULT_RULES",
+    "FACTORS",
+    "IMPACT_FACTORS",
+    "IMPACT_SCALE",
+    "LIKELIHOOD_FACTORS",
+    "LIKELIHOOD_SCALE",
+    "POLICIES",
+    "TO_ITIL_PRIORITY",
+    "TO_NATIONAL_GRADE",
+    "TO_NATIONAL_GRADE_BY_WORDING",
+    "TO_WARNING_COLOUR",
+    "Adjustment",
+    "Aggregation",
+    "AhpFuzzyPolicy",
+    "Assessment",
+    "Bilingual",
+    "Contribution",
+    "Crosswalk",
+    "Defuzzification",
+    "Direction",
+    "Explanation",
+    "FactorSpec",
+    "Grade",
+    "GradingInput",
+    "GradingPolicy",
+    "IndicatorPolicy",
+    "IndicatorRule",
+    "ItilPriority",
+    "LikelihoodImpactPolicy",
+    "NationalGrade",
+    "Part",
+    "Rating",
+    "Reading",
+    "RiskMatrix",
+    "RiskMatrixPolicy",
+    "Scale",
+    "WeightedPolicy",
+    "WorstOfPolicy",
+    "policy_by_name",
+]
+
+
+def _standard() -> GradingPolicy:
+    return WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy(), name="standard", version="1")
+
+
+POLICIES: Mapping[str, Callable[[], GradingPolicy]] = MappingProxyType(
+    {
+        "risk-matrix": RiskMatrixPolicy,
+        "indicators": IndicatorPolicy,
+        "ahp-fuzzy": AhpFuzzyPolicy,
+        "standard": _standard,
+    }
+)
+"""The shipped policies by name: each value builds the policy with its defaults.
+
+A read-only mapping; to add your own, make a new one — ``{**POLICIES, "acme": AcmePolicy}``
+— and pass it to :func:`policy_by_name` as ``registry``.
+"""
+
+
+def policy_by_name(
+    name: str, *, registry: Mapping[str, Callable[[], GradingPolicy]] = POLICIES
+) -> GradingPolicy:
+    """The policy called ``name`` (``"risk-matrix"``) or ``"name@version"`` (``"risk-matrix@1"``).
+
+    With a version, the policy built must have exactly that version — so a backtest that
+    replays an assessment made by ``risk-matrix@1`` fails loudly rather than silently
+    grading with other rules.
+
+    Raises:
+        UnknownValueError: no policy has that name.
+        PolicyError: the policy's version is not the one asked for.
+
+    >>> policy_by_name("risk-matrix@1").id
+    'risk-matrix@1'
+    """
+    if not isinstance(name, str):
+        raise UnknownValueError(f"a policy name must be a string; got {name!r}")
+    wanted_version = None
+    if "@" in name:
+        base, wanted_version = _util.split_policy_id("policy_by_name(name)", name)
+    else:
+        base = name
+    factory = registry.get(base)
+    if factory is None:
+        raise UnknownValueError(
+            f"no grading policy called {base!r}{_util.closest(base, registry)}; "
+            f"known: {', '.join(sorted(registry))}"
+        )
+    policy = factory()
+    if not isinstance(policy, GradingPolicy):
+        raise PolicyError(
+            f"the registry's entry {base!r} built a {type(policy).__name__}, not a GradingPolicy"
+        )
+    if wanted_version is not None and policy.policy_version != wanted_version:
+        raise PolicyError(
+            f"{name!r} was asked for, but this registry builds {policy.id}; the rules of "
+            f"version {wanted_version!r} are not available here"
+        )
+    return policy

@@ -1,0 +1,143 @@
+"""Numbers, names and validators shared by the grading modules (private)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, cast
+
+import attrs
+
+from crisiskit import _checks
+from crisiskit.errors import ValidationError
+
+Real = int | float | Decimal | Fraction
+"""What crisiskit accepts where a real number is expected (a bool is not a number here)."""
+
+
+def real(what: str, value: object) -> float:
+    """Check that ``value`` is a finite real number (Fraction allowed) and return a float."""
+    if isinstance(value, Fraction):
+        return float(value)
+    return _checks.number(what, value)
+
+
+def to_float(value: object) -> float:
+    """Attrs converter: an int, Decimal or Fraction to a float; anything else unchanged."""
+    if isinstance(value, bool):
+        return cast(float, value)
+    if isinstance(value, int | Decimal | Fraction):
+        return float(value)
+    return cast(float, value)
+
+
+def to_optional_float(value: object) -> float | None:
+    """:func:`to_float` for optional fields."""
+    return None if value is None else to_float(value)
+
+
+def _where(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def is_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a finite float."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        _checks.number(_where(instance, attribute), value)
+
+
+def is_optional_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or a finite float."""
+    if value is not None:
+        is_finite(instance, attribute, value)
+
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-+]{0,31}$")
+_POLICY_ID = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.\-]{0,63})@(?P<version>[A-Za-z0-9][A-Za-z0-9_.\-+]{0,31})$"
+)
+
+
+def policy_name(what: str, value: object) -> str:
+    """Check a policy name: 1-64 letters, digits, ``_``, ``.`` or ``-`` (no ``@``)."""
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise ValidationError(
+            f"{what} must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or "
+            f"digit, such as 'risk-matrix'; got {value!r}"
+        )
+    return value
+
+
+def policy_version(what: str, value: object) -> str:
+    """Check a policy version: 1-32 letters, digits, ``_``, ``.``, ``-`` or ``+``."""
+    if not isinstance(value, str) or not _VERSION.match(value):
+        raise ValidationError(
+            f"{what} must be 1-32 letters, digits, '_', '.', '-' or '+', such as '1' or "
+            f"'2025.09'; got {value!r}"
+        )
+    return value
+
+
+def split_policy_id(what: str, value: object) -> tuple[str, str]:
+    """Split ``"name@version"`` into its parts, refusing anything else."""
+    match = _POLICY_ID.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValidationError(
+            f"{what} must read 'name@version', such as 'risk-matrix@1'; got {value!r}"
+        )
+    return match["name"], match["version"]
+
+
+def is_policy_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: ``"name@version"``."""
+    split_policy_id(_where(instance, attribute), value)
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """A number for people: whole numbers without a decimal point, others without trailing zeros."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text if text not in {"-0", ""} else "0"
+
+
+def round_half_up(value: float) -> int:
+    """Round to the nearest whole number, halves away from zero for positives (四舍五入)."""
+    return math.floor(value + 0.5)
+
+
+def closest(name: str, known: Iterable[str]) -> str:
+    """A "did you mean" hint for a misspelt name, or an empty string."""
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
+def check_matrix_rows(what: str, rows: object) -> list[list[float]]:
+    """Check a non-empty rectangular sequence of sequences of finite reals; return floats."""
+    if isinstance(rows, str | bytes) or not isinstance(rows, Sequence) or not rows:
+        raise ValidationError(f"{what} must be a non-empty sequence of rows; got {rows!r}")
+    result: list[list[float]] = []
+    width: int | None = None
+    for i, row in enumerate(rows):
+        if isinstance(row, str | bytes) or not isinstance(row, Sequence):
+            raise ValidationError(f"{what}[{i}] must be a sequence of numbers; got {row!r}")
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise ValidationError(
+                f"{what} must be rectangular: row 0 has {width} entries, row {i} has {len(row)}"
+            )
+        result.append([real(f"{what}[{i}][{j}]", v) for j, v in enumerate(row)])
+    if not width:
+        raise ValidationError(f"{what} rows must not be empty")
+    return result
+
+
+def frozen_mapping(value: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A mapping as a tuple of (key, value) pairs in the mapping's order (hashable, immutable)."""
+    return tuple(value.items())

@@ -1,0 +1,421 @@
+"""AHP weights plus fuzzy comprehensive evaluation → a level: the method 002 recommends (D14).
+
+:class:`AhpFuzzyPolicy` weighs the analysts' factors with the analytic hierarchy process
+(:mod:`crisiskit.grading.ahp`), turns each factor into memberships of the four levels,
+evaluates them level by level up the hierarchy (:mod:`crisiskit.grading.fuzzy`), and
+reads a level off the result.
+
+**Default hierarchy and judgements** (defaults, to be replaced by your own panel's):
+
+* goal: ``likelihood`` vs ``impact`` = 1 (equal);
+* likelihood: ``severity`` vs ``scope`` = 2, ``severity`` vs ``trend`` = 3,
+  ``scope`` vs ``trend`` = 2;
+* impact: ``brand_damage`` vs ``customer_loss`` = 1, vs ``economic_loss`` = 2,
+  vs ``legal_risk`` = 1; ``customer_loss`` vs ``economic_loss`` = 2, vs ``legal_risk`` = 1;
+  ``economic_loss`` vs ``legal_risk`` = 1/2.
+
+Every matrix must pass the consistency check (CR < 0.1) or the policy is refused.
+
+**Memberships.** A factor given as an expert panel's memberships (``brand_damage.I`` …
+``brand_damage.IV``, normalised to sum 1) is used as given. A factor given as a rating *x*
+on 1–5 is fuzzified by triangular membership functions centred on the levels
+(IV at 1, III at 7/3, II at 11/3, I at 5): the two neighbouring levels share the rating in
+proportion to its distance from their centres, so the memberships sum to 1 and a uniform
+rating *x* scores exactly 1 + 3(x − 1)/4.
+
+**Level.** By default the weighted score *s = Σ_k b_k s_k* (I = 4, II = 3, III = 2,
+IV = 1) is compared with bands: *s ≥ 3.15* → I, *≥ 2.62* → II, *≥ 1.93* → III, else IV.
+The bands are calibrated so that uniform ratings give the same level as the default risk
+matrix (1 + 3(√t − 1)/4 for its thresholds t = 15, 10, 5, rounded down). Maximum
+membership is available (``defuzzification="max_membership"``) but is not monotone; the
+weighted score is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.grading import _util, ahp, fuzzy
+from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.inputs import FACTORS, GradingInput
+from crisiskit.grading.policy import Grade, GradingPolicy, canonical_number
+from crisiskit.labels import LabelledEnum
+from crisiskit.levels import Level
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "DEFAULT_HIERARCHY",
+    "GRADES",
+    "AhpFuzzyPolicy",
+    "Defuzzification",
+    "fuzzify",
+]
+
+GRADES: tuple[Level, ...] = (Level.I, Level.II, Level.III, Level.IV)
+"""The grades of the evaluation, most severe first (the order of membership vectors)."""
+
+DEFAULT_HIERARCHY = ahp.Node(
+    {("likelihood", "impact"): 1},
+    children={
+        "likelihood": ahp.Node(
+            {("severity", "scope"): 2, ("severity", "trend"): 3, ("scope", "trend"): 2}
+        ),
+        "impact": ahp.Node(
+            {
+                ("brand_damage", "customer_loss"): 1,
+                ("brand_damage", "economic_loss"): 2,
+                ("brand_damage", "legal_risk"): 1,
+                ("customer_loss", "economic_loss"): 2,
+                ("customer_loss", "legal_risk"): 1,
+                ("economic_loss", "legal_risk"): Fraction(1, 2),
+            }
+        ),
+    },
+)
+"""The default hierarchy: likelihood (severity, scope, trend) and impact (brand, customers, money, law)."""
+
+DEFAULT_BANDS: Mapping[Level | str, float] = {Level.I: 3.15, Level.II: 2.62, Level.III: 1.93}
+"""The lowest weighted score of each level (IV below III's band); calibrated defaults."""
+
+
+class Defuzzification(LabelledEnum):
+    """How a level is read off the evaluation vector."""
+
+    WEIGHTED_SCORE = "weighted_score"
+    """The memberships' weighted mean of the level scores, compared with bands (monotone)."""
+    MAX_MEMBERSHIP = "max_membership"
+    """The level with the largest membership (not monotone)."""
+
+
+Defuzzification._register_labels(
+    {
+        Defuzzification.WEIGHTED_SCORE: ("weighted score", "加权平均原则"),
+        Defuzzification.MAX_MEMBERSHIP: ("maximum membership", "最大隶属度原则"),
+    }
+)
+
+
+def fuzzify(rating: float, low: float = 1, high: float = 5) -> tuple[float, float, float, float]:
+    """Memberships of a rating in (I, II, III, IV), by triangular functions centred on the levels.
+
+    >>> fuzzify(4)
+    (0.25, 0.75, 0.0, 0.0)
+    """
+    x = _util.real("rating", rating)
+    if not low <= x <= high:
+        raise ValidationError(
+            f"a rating must lie in [{_util.fmt(low)}, {_util.fmt(high)}]; got {_util.fmt(x)}"
+        )
+    step = (high - low) / 3
+    centres = {Level.IV: low, Level.III: low + step, Level.II: low + 2 * step, Level.I: high}
+    values = [max(0.0, 1 - abs(x - centres[grade]) / step) for grade in GRADES]
+    total = math.fsum(values)
+    return tuple(v / total for v in values)  # type: ignore[return-value]
+
+
+_SCORES = tuple(float(grade.severity) for grade in GRADES)
+
+
+class AhpFuzzyPolicy(GradingPolicy):
+    """AHP-weighted fuzzy comprehensive evaluation of the analysts' factors (D14).
+
+    Args:
+        hierarchy: the AHP hierarchy whose leaves are factor names (default
+            :data:`DEFAULT_HIERARCHY`).
+        operator: the fuzzy composition operator at every level (default ``M(·,⊕)``).
+        defuzzification: ``"weighted_score"`` (default) or ``"max_membership"``.
+        tie_break: for maximum membership, which grade wins a tie (default ``"first"``: the
+            more severe).
+        bands: the lowest weighted score of levels I, II and III (default
+            :data:`DEFAULT_BANDS`).
+        method: the AHP weighting method.
+        ri_table: the AHP random-index table.
+        threshold: the CR every AHP matrix must stay below.
+        rating_scale: the (lowest, highest) rating the factors use (default (1, 5)).
+        name: overrides the class's name for this instance.
+        version: overrides the class's version for this instance.
+
+    Raises:
+        PolicyError: an AHP matrix is inconsistent (CR ≥ threshold), the bands are not
+            ordered, or the configuration is otherwise unusable.
+
+    Override :meth:`memberships` to obtain memberships another way (e.g. from a survey).
+    The score is the weighted score (1 … 4) whatever the defuzzification.
+    """
+
+    name = "ahp-fuzzy"
+    version = "1"
+
+    def __init__(
+        self,
+        hierarchy: ahp.Node = DEFAULT_HIERARCHY,
+        *,
+        operator: fuzzy.Operator | str = fuzzy.Operator.WEIGHTED_AVERAGE,
+        defuzzification: Defuzzification | str = Defuzzification.WEIGHTED_SCORE,
+        tie_break: fuzzy.TieBreak | str = fuzzy.TieBreak.FIRST,
+        bands: Mapping[Level | str, float] = DEFAULT_BANDS,
+        method: ahp.Method | str = ahp.Method.EIGENVECTOR,
+        ri_table: str = "saaty1980",
+        threshold: float = 0.1,
+        rating_scale: tuple[float, float] = (1, 5),
+        name: str | None = None,
+        version: str | None = None,
+    ) -> None:
+        super().__init__(name=name, version=version)
+        if not isinstance(hierarchy, ahp.Node):
+            raise ValidationError(f"hierarchy must be an ahp.Node; got {type(hierarchy).__name__}")
+        self._hierarchy = hierarchy
+        self._operator = (
+            operator if isinstance(operator, fuzzy.Operator) else fuzzy.Operator.parse(operator)
+        )
+        self._defuzzification = (
+            defuzzification
+            if isinstance(defuzzification, Defuzzification)
+            else Defuzzification.parse(defuzzification)
+        )
+        self._tie_break = (
+            tie_break if isinstance(tie_break, fuzzy.TieBreak) else fuzzy.TieBreak.parse(tie_break)
+        )
+        self._bands = _bands(bands)
+        low, high = (_util.real("rating_scale", v) for v in rating_scale)
+        if not low < high:
+            raise PolicyError(f"rating_scale must be (lowest, highest); got {rating_scale!r}")
+        self._scale = (low, high)
+        self._synthesis = ahp.synthesize(
+            hierarchy, method=method, ri_table=ri_table, threshold=threshold
+        )
+        bad = [
+            f"{path} (CR {_util.fmt(result.consistency_ratio)})"
+            for path, result in self._synthesis.local
+            if not result.is_consistent
+        ]
+        if bad:
+            raise PolicyError(
+                f"the AHP judgements are not consistent enough (CR must be < {_util.fmt(threshold)}): "
+                f"{', '.join(bad)}; revise those judgements"
+            )
+        self._ahp_settings = {
+            "method": (
+                method if isinstance(method, ahp.Method) else ahp.Method.parse(method)
+            ).value,
+            "ri_table": ri_table,
+            "threshold": canonical_number(_util.real("threshold", threshold)),
+        }
+        self._local = dict(self._synthesis.local)
+        self._parents: dict[str, str] = {}
+        self._collect_parents(hierarchy, "goal")
+
+    def _collect_parents(self, node: ahp.Node, path: str) -> None:
+        children = dict(node.children)
+        for item in node.comparisons.names:
+            if item in children:
+                self._collect_parents(children[item], f"{path}/{item}")
+            else:
+                self._parents[item] = path.rsplit("/", 1)[-1]
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Each factor's global AHP weight."""
+        return self._synthesis.as_dict()
+
+    @property
+    def synthesis(self) -> ahp.Synthesis:
+        """The AHP result for the whole hierarchy."""
+        return self._synthesis
+
+    def configuration(self) -> Mapping[str, Any]:
+        """The hierarchy, the AHP and fuzzy settings, and the bands."""
+        return {
+            "hierarchy": ahp.configuration(self._hierarchy),
+            "ahp": self._ahp_settings,
+            "operator": self._operator.value,
+            "defuzzification": self._defuzzification.value,
+            "tie_break": self._tie_break.value,
+            "bands": {lvl.value: canonical_number(v) for lvl, v in self._bands},
+            "rating_scale": [canonical_number(v) for v in self._scale],
+        }
+
+    def memberships(self, inputs: GradingInput) -> dict[str, tuple[float, ...]]:
+        """Each factor's memberships of (I, II, III, IV): a panel's, or a fuzzified rating."""
+        result: dict[str, tuple[float, ...]] = {}
+        missing = []
+        low, high = self._scale
+        for factor in self._parents:
+            panel = {
+                grade: inputs.factors[f"{factor}.{grade.value}"]
+                for grade in GRADES
+                if f"{factor}.{grade.value}" in inputs.factors
+            }
+            if panel:
+                row = [panel.get(grade, 0.0) for grade in GRADES]
+                for grade, value in zip(GRADES, row, strict=True):
+                    if not 0 <= value <= 1:
+                        raise ValidationError(
+                            f"membership {factor}.{grade.value} must lie in [0, 1]; got {_util.fmt(value)}"
+                        )
+                total = math.fsum(row)
+                if total <= 0:
+                    raise ValidationError(
+                        f"the memberships of {factor!r} are all 0; at least one must be > 0"
+                    )
+                result[factor] = tuple(v / total for v in row)
+            elif factor in inputs.factors:
+                value = inputs.factors[factor]
+                if not low <= value <= high:
+                    raise ValidationError(
+                        f"factor {factor!r} must be a rating from {_util.fmt(low)} to "
+                        f"{_util.fmt(high)}; got {_util.fmt(value)}"
+                    )
+                result[factor] = fuzzify(value, low, high)
+            else:
+                missing.append(factor)
+        if missing:
+            hints = "".join(_util.closest(m, inputs.factors) for m in missing)
+            raise PolicyError(
+                f"cannot evaluate: the factor(s) {', '.join(missing)} are missing from "
+                f"GradingInput.factors{hints}; give each as a rating from {_util.fmt(low)} to "
+                f"{_util.fmt(high)} or as memberships name.I … name.IV; given: "
+                f"{sorted(inputs.factors) or 'none'}"
+            )
+        return result
+
+    def grade(self, inputs: GradingInput) -> Grade:
+        """Evaluate the hierarchy bottom-up, then read the level off the top vector."""
+        rows = self.memberships(inputs)
+        groups: dict[str, tuple[float, ...]] = {}
+        vector = self._evaluate(self._hierarchy, "goal", rows, groups)
+        score = math.fsum(b * s for b, s in zip(vector, _SCORES, strict=True)) / math.fsum(vector)
+        if self._defuzzification is Defuzzification.WEIGHTED_SCORE:
+            level = next((lvl for lvl, low in self._bands if score >= low), Level.IV)
+            band = dict(self._bands).get(level)
+            test = (
+                f"≥ {_util.fmt(band)}" if band is not None else f"< {_util.fmt(self._bands[-1][1])}"
+            )
+            rule = "ahp-fuzzy.weighted-score"
+            how_en = f"weighted score {_util.fmt(score)} {test} → {level_text(level, 'en')}"
+            how_zh = f"加权得分 {_util.fmt(score)} {test} → {level_text(level, 'zh')}"
+        else:
+            result = fuzzy.FuzzyResult(self._operator, vector, vector, True)
+            index = result.max_membership(self._tie_break)
+            level = GRADES[index]
+            rule = "ahp-fuzzy.max-membership"
+            how_en = (
+                f"largest membership {_util.fmt(vector[index])} is {level.value} "
+                f"(ties: {self._tie_break.label('en')}) → {level_text(level, 'en')}"
+            )
+            how_zh = (
+                f"最大隶属度 {_util.fmt(vector[index])} 属于{level.value}级"
+                f"（并列时{self._tie_break.label('zh')}）→ {level_text(level, 'zh')}"
+            )
+        b_text = ", ".join(
+            f"{g.value} {_util.fmt(b, 3)}" for g, b in zip(GRADES, vector, strict=True)
+        )
+        group_en = "".join(f"{k} {_util.fmt(_score(v), 3)}, " for k, v in groups.items())
+        group_zh = "".join(
+            f"{_GROUP_ZH.get(k, k)} {_util.fmt(_score(v), 3)}，" for k, v in groups.items()
+        )
+        decision = Bilingual(
+            f"fuzzy evaluation {self._operator.value} with AHP weights: "
+            f"{group_en}B = ({b_text}); {how_en}",
+            f"模糊综合评价 {self._operator.value}（AHP 权重）：{group_zh}B = ({b_text})；{how_zh}",
+        )
+        return Grade.decided(
+            level,
+            score=score,
+            rule=rule,
+            decision=decision,
+            contributions=self._contributions(inputs, rows),
+            likelihood=_score(groups["likelihood"]) if "likelihood" in groups else None,
+            impact=_score(groups["impact"]) if "impact" in groups else None,
+        )
+
+    def _evaluate(
+        self,
+        node: ahp.Node,
+        path: str,
+        rows: Mapping[str, tuple[float, ...]],
+        groups: dict[str, tuple[float, ...]],
+    ) -> tuple[float, ...]:
+        result = self._local[path]
+        children = dict(node.children)
+        membership = []
+        for item in result.names:
+            if item in children:
+                vector = self._evaluate(children[item], f"{path}/{item}", rows, groups)
+                groups[item] = vector
+                membership.append(vector)
+            else:
+                membership.append(rows[item])
+        return fuzzy.evaluate(
+            _renormalised(result.weights), membership, operator=self._operator
+        ).vector
+
+    def _contributions(
+        self, inputs: GradingInput, rows: Mapping[str, tuple[float, ...]]
+    ) -> list[Contribution]:
+        weights = self._synthesis.as_dict()
+        additive = self._operator is fuzzy.Operator.WEIGHTED_AVERAGE
+        out = []
+        for factor, row in rows.items():
+            memberships = ", ".join(
+                f"{g.value} {_util.fmt(r, 3)}" for g, r in zip(GRADES, row, strict=True) if r > 0
+            )
+            rated = factor in inputs.factors and not any(
+                f"{factor}.{g.value}" in inputs.factors for g in GRADES
+            )
+            spec = FACTORS.get(factor)
+            source_en = f"rating {_util.fmt(inputs.factors[factor])}" if rated else "panel"
+            source_zh = f"评分 {_util.fmt(inputs.factors[factor])}" if rated else "专家评议"
+            out.append(
+                Contribution(
+                    factor=factor,
+                    value=_score(row),
+                    label=spec.label if spec is not None else None,
+                    group=self._parents[factor],
+                    weight=weights[factor],
+                    contribution=weights[factor] * _score(row) if additive else None,
+                    note=Bilingual(
+                        f"{source_en}; memberships {memberships}",
+                        f"{source_zh}；隶属度 {memberships}",
+                    ),
+                )
+            )
+        return out
+
+
+_GROUP_ZH = {"likelihood": "可能性", "impact": "影响程度"}
+
+
+def _score(vector: tuple[float, ...]) -> float:
+    return math.fsum(b * s for b, s in zip(vector, _SCORES, strict=True)) / math.fsum(vector)
+
+
+def _renormalised(weights: tuple[float, ...]) -> list[float]:
+    total = math.fsum(weights)
+    return [w / total for w in weights]
+
+
+def _bands(bands: Mapping[Level | str, float]) -> tuple[tuple[Level, float], ...]:
+    if not isinstance(bands, Mapping):
+        raise PolicyError(f"bands must map levels I, II, III to scores; got {bands!r}")
+    parsed = {
+        (k if isinstance(k, Level) else Level.parse(k)): _util.real(f"band {k!r}", v)
+        for k, v in bands.items()
+    }
+    if set(parsed) != {Level.I, Level.II, Level.III}:
+        raise PolicyError(
+            f"bands must give the lowest score of levels I, II and III (IV is below III); "
+            f"got {sorted(lvl.value for lvl in parsed)}"
+        )
+    ordered = sorted(parsed.items(), key=lambda pair: pair[0], reverse=True)
+    values = [v for _, v in ordered]
+    if not (4 >= values[0] > values[1] > values[2] > 1):
+        raise PolicyError(
+            f"bands must fall from I to III within (1, 4]: got "
+            f"{', '.join(f'{k.value} {_util.fmt(v)}' for k, v in ordered)}"
+        )
+    return tuple(ordered)

@@ -1,0 +1,122 @@
+"""The result of grading: a frozen, serialisable, explainable :class:`Assessment`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pendulum
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.errors import ValidationError
+from crisiskit.grading import _util
+from crisiskit.grading.explanation import Explanation, level_text
+from crisiskit.grading.inputs import GradingInput
+from crisiskit.labels import normalize_lang
+from crisiskit.levels import Level
+
+__all__ = ["Assessment"]
+
+
+def _is_fingerprint(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not (
+        isinstance(value, str) and len(value) == 16 and all(c in "0123456789abcdef" for c in value)
+    ):
+        raise ValidationError(
+            f"Assessment.fingerprint must be 16 lower-case hex digits; got {value!r}"
+        )
+
+
+@serializable()
+@frozen(kw_only=True)
+class Assessment:
+    """A crisis graded by one policy at one instant: the level, the numbers, and why.
+
+    Assessments are values: frozen, comparable, and serialisable with
+    :func:`crisiskit.to_json`. They are made by
+    :meth:`GradingPolicy.assess <crisiskit.grading.GradingPolicy.assess>`, which is pure:
+    the same policy, inputs and instant always give an equal assessment.
+    """
+
+    level: Level = field(validator=_checks.is_member(Level))
+    """The level, after every adjustment the policy made."""
+    likelihood: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """The likelihood, on the policy's likelihood scale, if the policy has one."""
+    impact: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """The impact, on the policy's impact scale, if the policy has one."""
+    score: float = field(converter=_util.to_float, validator=_util.is_finite)
+    """The policy's score (a matrix's likelihood × impact, a fuzzy score, …); see the policy."""
+    inputs: GradingInput = field()
+    """What the policy read."""
+    explanation: Explanation = field()
+    """Why the level is what it is."""
+    policy: str = field(validator=_util.is_policy_id)
+    """The policy that graded, as ``"name@version"``."""
+    assessed_at: pendulum.DateTime = field(
+        converter=_checks.as_instant, validator=_checks.is_instant
+    )
+    """When the assessment was made (UTC)."""
+    fingerprint: str = field(validator=_is_fingerprint)
+    """A digest of the policy's name, version and configuration: equal fingerprints, equal rules."""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.inputs, GradingInput):
+            raise ValidationError(
+                f"Assessment.inputs must be a GradingInput; got {type(self.inputs).__name__}"
+            )
+        if not isinstance(self.explanation, Explanation):
+            raise ValidationError(
+                f"Assessment.explanation must be an Explanation; got {type(self.explanation).__name__}"
+            )
+        if self.explanation.level is not self.level:
+            raise ValidationError(
+                f"Assessment.level is {self.level.value} but its explanation ends at "
+                f"{self.explanation.level.value}"
+            )
+
+    @property
+    def policy_name(self) -> str:
+        """The policy's name, e.g. ``"risk-matrix"``."""
+        return _util.split_policy_id("Assessment.policy", self.policy)[0]
+
+    @property
+    def policy_version(self) -> str:
+        """The policy's version, e.g. ``"1"``."""
+        return _util.split_policy_id("Assessment.policy", self.policy)[1]
+
+    @property
+    def decided_level(self) -> Level:
+        """The level the policy's rule gave, before any adjustment."""
+        return self.explanation.decided_level
+
+    def changes(self, previous: Level | None) -> bool:
+        """True when this assessment's level differs from ``previous`` (None: no level yet)."""
+        return previous is not self.level
+
+    def explain(self, lang: str = "en") -> str:
+        """The assessment for people, in English (``"en"``) or Chinese (``"zh"``).
+
+        The first line gives the level, colour, policy and instant; the rest the rule that
+        decided, each factor's contribution, every adjustment and, for a composite policy,
+        each part.
+        """
+        en = normalize_lang(lang) == "en"
+        colour = self.level.colour.label(lang)
+        when = self.assessed_at.to_iso8601_string()
+        if en:
+            head = (
+                f"Level {level_text(self.level, lang)}, {colour}: "
+                f"{self.policy}, score {_util.fmt(self.score)}, assessed {when}"
+            )
+        else:
+            head = (
+                f"{level_text(self.level, lang)}，{colour}预警：评估策略 {self.policy}，"
+                f"得分 {_util.fmt(self.score)}，评估时间 {when}"
+            )
+        return "\n".join([head, *self.explanation.lines(lang)])

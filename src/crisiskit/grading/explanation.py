@@ -1,0 +1,256 @@
+"""How a grade was reached, in words and numbers, in English and Chinese.
+
+An :class:`Explanation` names the rule, cell or threshold that decided the level
+(:attr:`~Explanation.decision`), lists each factor's contribution, records every
+adjustment a policy made after deciding (a VIP bump, a regulatory floor), and — for a
+composite policy — the result of each part. All of it is stored in both languages, so an
+assessment read back years later says exactly what was shown when it was made.
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.errors import ValidationError
+from crisiskit.grading import _util
+from crisiskit.labels import normalize_lang
+from crisiskit.levels import Level
+
+__all__ = ["Adjustment", "Bilingual", "Contribution", "Explanation", "Part"]
+
+
+@serializable()
+@frozen
+class Bilingual:
+    """A piece of text in English and Simplified Chinese.
+
+    >>> Bilingual("a VIP customer is affected", "涉及VIP客户").text("zh")
+    '涉及VIP客户'
+    """
+
+    en: str = field(validator=_checks.is_text)
+    """The English text."""
+    zh: str = field(validator=_checks.is_text)
+    """The Simplified Chinese text."""
+
+    def text(self, lang: str = "en") -> str:
+        """The text in ``lang`` (``"en"`` or ``"zh"``; regional tags such as ``"zh-CN"`` accepted)."""
+        return self.en if normalize_lang(lang) == "en" else self.zh
+
+
+@serializable()
+@frozen(kw_only=True)
+class Contribution:
+    """One factor's part in a grade: its value, its weight, what it added, the level it reached.
+
+    Which fields are filled depends on the policy: a risk matrix gives each factor's weight
+    and share of the likelihood or impact; an indicator policy gives the level each reading
+    reached; an AHP–fuzzy policy gives each factor's AHP weight and share of the score.
+    """
+
+    factor: str = field(validator=_checks.is_text)
+    """The factor's or indicator's name, e.g. ``"brand_damage"`` or ``"heat"``."""
+    value: float = field(converter=_util.to_float, validator=_util.is_finite)
+    """The rating or reading that went in."""
+    label: Bilingual | None = field(default=None)
+    """The factor's name for people, e.g. *brand damage* / 品牌形象受损."""
+    group: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The group the factor belongs to, e.g. ``"likelihood"`` or ``"impact"``."""
+    weight: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """The factor's weight in its group or in the whole, if the policy weighs factors."""
+    contribution: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """What the factor added to the score (or to its group's value), if it adds up."""
+    level: Level | None = field(default=None, validator=_checks.is_optional_member(Level))
+    """The level this factor alone reached, if the policy grades factor by factor."""
+    note: Bilingual | None = field(default=None)
+    """Anything else worth saying, e.g. the threshold the reading crossed."""
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for people, e.g. ``severity 4 × 0.333 = 1.333``."""
+        name = self.label.text(lang) if self.label is not None else self.factor
+        text = f"{name} = {_util.fmt(self.value)}"
+        if self.weight is not None and self.contribution is not None:
+            text += f" × {_util.fmt(self.weight)} → {_util.fmt(self.contribution)}"
+        elif self.weight is not None:
+            text += (" (weight " if normalize_lang(lang) == "en" else "（权重 ") + _util.fmt(
+                self.weight
+            )
+            text += ")" if normalize_lang(lang) == "en" else "）"
+        if self.level is not None:
+            text += f" → {_level_text(self.level, lang)}"
+        if self.note is not None:
+            text += (
+                f"  ({self.note.text(lang)})"
+                if normalize_lang(lang) == "en"
+                else (f"（{self.note.text(lang)}）")
+            )
+        return text
+
+
+@serializable()
+@frozen(kw_only=True)
+class Adjustment:
+    """A change a policy made to the level after deciding it, and why."""
+
+    rule: str = field(validator=_checks.is_text)
+    """A stable id of the rule, e.g. ``"vip-bump"`` or ``"regulated-floor"``."""
+    before: Level = field(validator=_checks.is_member(Level))
+    """The level before the adjustment."""
+    after: Level = field(validator=_checks.is_member(Level))
+    """The level after it."""
+    reason: Bilingual = field()
+    """Why, in words, e.g. *a VIP customer is affected* / 涉及VIP客户."""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.reason, Bilingual):
+            raise ValidationError(
+                f"Adjustment.reason must be a Bilingual text; got {type(self.reason).__name__}"
+            )
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for people, e.g. ``II → I: a VIP customer is affected [vip-bump]``."""
+        sep = ": " if normalize_lang(lang) == "en" else "："
+        return (
+            f"{self.before.value} → {self.after.value}{sep}{self.reason.text(lang)} [{self.rule}]"
+        )
+
+
+@serializable()
+@frozen(kw_only=True)
+class Explanation:
+    """Why an assessment came out at its level.
+
+    ``decided_level`` is the level the policy's rule gave; ``adjustments`` then move it, in
+    order, to the final level (:attr:`level`). Each adjustment starts where the previous one
+    ended, so the chain can be audited step by step.
+    """
+
+    rule: str = field(validator=_checks.is_text)
+    """A stable id of the rule that decided, e.g. ``"risk-matrix.band"``."""
+    decision: Bilingual = field()
+    """The rule, cell or threshold that decided, in words, with the numbers."""
+    decided_level: Level = field(validator=_checks.is_member(Level))
+    """The level the rule gave, before any adjustment."""
+    contributions: tuple[Contribution, ...] = field(
+        default=(),
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(Contribution, "Contribution"),
+    )
+    """Each factor's contribution."""
+    adjustments: tuple[Adjustment, ...] = field(
+        default=(),
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(Adjustment, "Adjustment"),
+    )
+    """The adjustments made after deciding, in the order they were made."""
+    parts: tuple[Part, ...] = field(default=(), converter=_checks.to_tuple)
+    """For a composite policy, each part's result."""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.decision, Bilingual):
+            raise ValidationError(
+                f"Explanation.decision must be a Bilingual text; got {type(self.decision).__name__}"
+            )
+        for i, part in enumerate(self.parts):
+            if not isinstance(part, Part):
+                raise ValidationError(
+                    f"Explanation.parts[{i}] must be a Part; got {type(part).__name__}"
+                )
+        level = self.decided_level
+        for i, adjustment in enumerate(self.adjustments):
+            if adjustment.before is not level:
+                raise ValidationError(
+                    f"Explanation.adjustments[{i}] starts at level {adjustment.before.value}, but "
+                    f"the level was {level.value} at that point; each adjustment must start "
+                    "where the previous one ended"
+                )
+            level = adjustment.after
+
+    @property
+    def level(self) -> Level:
+        """The level after every adjustment."""
+        return self.adjustments[-1].after if self.adjustments else self.decided_level
+
+    def lines(self, lang: str = "en", *, indent: str = "  ") -> list[str]:
+        """The explanation as lines of text for people, in ``lang``."""
+        en = normalize_lang(lang) == "en"
+        out = [(f"{indent}decided: " if en else f"{indent}判定：") + self.decision.text(lang)]
+        if self.contributions:
+            out.append(f"{indent}factors:" if en else f"{indent}因素：")
+            out.extend(f"{indent}  - {c.describe(lang)}" for c in self.contributions)
+        if self.adjustments:
+            out.append(f"{indent}adjustments:" if en else f"{indent}调整：")
+            out.extend(f"{indent}  - {a.describe(lang)}" for a in self.adjustments)
+        if self.parts:
+            out.append(f"{indent}parts:" if en else f"{indent}组成部分：")
+            for part in self.parts:
+                out.append(f"{indent}  - {part.headline(lang)}")
+                out.extend(part.explanation.lines(lang, indent=indent + "    "))
+        return out
+
+
+@serializable()
+@frozen(kw_only=True)
+class Part:
+    """One part's result inside a composite policy's explanation."""
+
+    policy: str = field(validator=_util.is_policy_id)
+    """The part's policy, as ``"name@version"``."""
+    level: Level = field(validator=_checks.is_member(Level))
+    """The level the part gave."""
+    score: float = field(converter=_util.to_float, validator=_util.is_finite)
+    """The part's score, on the part's own scale."""
+    explanation: Explanation = field()
+    """Why the part gave its level."""
+    weight: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """The part's weight in a weighted combination."""
+    likelihood: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """The part's likelihood, if it has one."""
+    impact: float | None = field(
+        default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
+    )
+    """The part's impact, if it has one."""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.explanation, Explanation):
+            raise ValidationError(
+                f"Part.explanation must be an Explanation; got {type(self.explanation).__name__}"
+            )
+        if self.explanation.level is not self.level:
+            raise ValidationError(
+                f"Part.level is {self.level.value} but its explanation ends at "
+                f"{self.explanation.level.value}"
+            )
+
+    def headline(self, lang: str = "en") -> str:
+        """``risk-matrix@1: II (significant), score 12`` (or in Chinese)."""
+        en = normalize_lang(lang) == "en"
+        text = f"{self.policy}: {_level_text(self.level, lang)}, " + (
+            f"score {_util.fmt(self.score)}" if en else f"得分 {_util.fmt(self.score)}"
+        )
+        if self.weight is not None:
+            text += (
+                f", weight {_util.fmt(self.weight)}" if en else f"，权重 {_util.fmt(self.weight)}"
+            )
+        return text
+
+
+def _level_text(level: Level, lang: str) -> str:
+    if normalize_lang(lang) == "en":
+        return f"{level.value} ({level.label('en')})"
+    return f"{level.value}级（{level.label('zh')}）"
+
+
+def level_text(level: Level, lang: str) -> str:
+    """A level for people: ``II (significant)`` or ``II级（较大）``."""
+    return _level_text(level, lang)

@@ -1,0 +1,396 @@
+"""Warning indicators with thresholds per level (D12, 001 §2.3, 003 §4.1), with optional hysteresis.
+
+:class:`IndicatorPolicy` reads the latest value of each indicator from the signals' metrics
+and gives the most severe level any indicator reaches. No national standard sets these
+thresholds; :data:`DEFAULT_RULES` are **defaults** to tune per company, product and market:
+
+| indicator | meaning | IV | III | II | I |
+|---|---|---|---|---|---|
+| ``heat`` 舆情热度 | related posts, reposts and comments in 24 h | 500 | 2 000 | 10 000 | 50 000 |
+| ``negative_ratio`` 负面评价比例 | share of negative comments (0–1) | 0.10 | 0.20 | 0.35 | 0.50 |
+| ``media_attention`` 媒体关注度 | news reports in 24 h | 1 | 5 | 20 | 50 |
+| ``satisfaction_decline`` 满意度下降 | drop in satisfaction, percentage points | 2 | 5 | 10 | 20 |
+| ``negative_report_growth`` 负面报道增长率 | growth of negative reports over the previous period (1.0 = doubled) | 0.2 | 0.5 | 1.0 | 3.0 |
+| ``complaint_rate`` 投诉率 | complaints per 1 000 orders | 1 | 3 | 10 | 30 |
+
+**Hysteresis.** With ``hysteresis=h`` (a fraction such as 0.1) and a previous level, the
+level is not lowered until the readings fall clearly below the thresholds that set it: an
+indicator holds a level *L* (no higher than the previous level) while its reading stays at
+or above the release point ``threshold × (1 − h)`` (``× (1 + h)`` for a falling
+indicator), or ``threshold − deadband`` when the rule has an absolute ``deadband``. Raising
+is never delayed. The policy is monotone either way: a worse reading never lowers the level.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.grading import _util
+from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.inputs import GradingInput
+from crisiskit.grading.policy import Grade, GradingPolicy, canonical_number
+from crisiskit.labels import LabelledEnum, normalize_lang
+from crisiskit.levels import Level
+
+__all__ = ["DEFAULT_RULES", "Direction", "IndicatorPolicy", "IndicatorRule"]
+
+
+class Direction(LabelledEnum):
+    """Which way an indicator gets worse."""
+
+    RISING = "rising"
+    """Higher readings are worse (heat, complaint rate)."""
+    FALLING = "falling"
+    """Lower readings are worse (a satisfaction score, an on-time rate)."""
+
+
+Direction._register_labels(
+    {
+        Direction.RISING: ("higher is worse", "越高越严重"),
+        Direction.FALLING: ("lower is worse", "越低越严重"),
+    }
+)
+
+
+def _to_thresholds(value: Mapping[Level | str, float]) -> tuple[tuple[Level, float], ...]:
+    if not isinstance(value, Mapping):
+        return value
+    pairs = []
+    for key, threshold in value.items():
+        level = key if isinstance(key, Level) else Level.parse(key)
+        pairs.append((level, _util.real(f"threshold for {level.value}", threshold)))
+    return tuple(sorted(pairs, key=lambda pair: pair[0], reverse=True))
+
+
+@frozen(kw_only=True)
+class IndicatorRule:
+    """The thresholds of one indicator: the reading at which each level is reached.
+
+    >>> rule = IndicatorRule(indicator="heat", label=Bilingual("heat", "舆情热度"),
+    ...                      thresholds={"I": 50000, "II": 10000, "III": 2000, "IV": 500})
+    >>> rule.reached(12000)
+    <Level.II: 'II'>
+    """
+
+    indicator: str = field(validator=_checks.is_text)
+    """The metric's name in the signals, e.g. ``"heat"``."""
+    thresholds: tuple[tuple[Level, float], ...] = field(converter=_to_thresholds)
+    """The reading that reaches each level, most severe first (give a mapping level -> reading)."""
+    label: Bilingual = field()
+    """The indicator's name for people."""
+    meaning: Bilingual | None = field(default=None)
+    """What the reading measures, and in which unit."""
+    direction: Direction = field(default=Direction.RISING, validator=_checks.is_member(Direction))
+    """Which way the indicator gets worse."""
+    deadband: float | None = field(default=None, converter=_util.to_optional_float)
+    """An absolute hysteresis band for this indicator, overriding the policy's relative one."""
+
+    def __attrs_post_init__(self) -> None:
+        where = f"IndicatorRule {self.indicator!r}"
+        if not isinstance(self.label, Bilingual):
+            raise ValidationError(f"{where}: label must be a Bilingual text; got {self.label!r}")
+        if not self.thresholds:
+            raise PolicyError(f"{where}: give a threshold for at least one level")
+        if len({lvl for lvl, _ in self.thresholds}) != len(self.thresholds):
+            raise PolicyError(f"{where}: a level has two thresholds")
+        for (more, high), (less, low) in itertools.pairwise(self.thresholds):
+            worse = high > low if self.direction is Direction.RISING else high < low
+            if not worse:
+                word = "higher" if self.direction is Direction.RISING else "lower"
+                raise PolicyError(
+                    f"{where}: a more severe level needs a {word} threshold ({self.direction.label()}), "
+                    f"but {more.value} is at {_util.fmt(high)} and {less.value} at {_util.fmt(low)}"
+                )
+        if self.deadband is not None:
+            band = _util.real(f"{where}: deadband", self.deadband)
+            if band < 0:
+                raise PolicyError(f"{where}: deadband must be >= 0; got {_util.fmt(band)}")
+
+    def threshold(self, level: Level) -> float | None:
+        """The reading that reaches ``level``, or None if the rule has no threshold for it."""
+        return dict(self.thresholds).get(level)
+
+    def reached(self, value: float) -> Level | None:
+        """The most severe level ``value`` reaches, or None if it reaches none."""
+        for level, threshold in self.thresholds:
+            if self._beyond(value, threshold):
+                return level
+        return None
+
+    def release_point(self, level: Level, hysteresis: float) -> float | None:
+        """The reading below which (above, if falling) ``level`` is released."""
+        threshold = self.threshold(level)
+        if threshold is None:
+            return None
+        band = self.deadband if self.deadband is not None else abs(threshold) * hysteresis
+        return threshold - band if self.direction is Direction.RISING else threshold + band
+
+    def held(self, value: float, hysteresis: float) -> Level | None:
+        """The most severe level whose release point ``value`` still reaches."""
+        for level, _ in self.thresholds:
+            point = self.release_point(level, hysteresis)
+            if point is not None and self._beyond(value, point):
+                return level
+        return None
+
+    def _beyond(self, value: float, point: float) -> bool:
+        return value >= point if self.direction is Direction.RISING else value <= point
+
+    def comparison(self, lang: str = "en") -> str:
+        """``≥`` for a rising indicator, ``≤`` for a falling one."""
+        del lang
+        return "≥" if self.direction is Direction.RISING else "≤"
+
+    def configuration(self) -> dict[str, Any]:
+        """The rule as JSON-ready data."""
+        return {
+            "thresholds": {lvl.value: canonical_number(t) for lvl, t in self.thresholds},
+            "direction": self.direction.value,
+            "deadband": None if self.deadband is None else canonical_number(self.deadband),
+        }
+
+
+def _rule(
+    name: str, label: tuple[str, str], meaning: tuple[str, str], thresholds: tuple[float, ...]
+) -> IndicatorRule:
+    iv, iii, ii, i = thresholds
+    return IndicatorRule(
+        indicator=name,
+        label=Bilingual(*label),
+        meaning=Bilingual(*meaning),
+        thresholds={Level.IV: iv, Level.III: iii, Level.II: ii, Level.I: i},
+    )
+
+
+DEFAULT_RULES: tuple[IndicatorRule, ...] = (
+    _rule(
+        "heat",
+        ("public-opinion heat", "舆情热度"),
+        ("related posts, reposts and comments in 24 h", "24小时内相关发帖、转发和评论数"),
+        (500, 2_000, 10_000, 50_000),
+    ),
+    _rule(
+        "negative_ratio",
+        ("negative-review ratio", "负面评价比例"),
+        ("share of negative comments, 0–1", "负面评论所占比例（0–1）"),
+        (0.10, 0.20, 0.35, 0.50),
+    ),
+    _rule(
+        "media_attention",
+        ("media attention", "媒体关注度"),
+        ("news reports in 24 h", "24小时内新闻报道数"),
+        (1, 5, 20, 50),
+    ),
+    _rule(
+        "satisfaction_decline",
+        ("satisfaction decline", "满意度下降"),
+        ("drop in customer satisfaction, percentage points", "客户满意度下降的百分点"),
+        (2, 5, 10, 20),
+    ),
+    _rule(
+        "negative_report_growth",
+        ("growth of negative reports", "负面报道增长率"),
+        ("growth over the previous period, 1.0 = doubled", "较上一周期的增长率（1.0即翻倍）"),
+        (0.2, 0.5, 1.0, 3.0),
+    ),
+    _rule(
+        "complaint_rate",
+        ("complaint rate", "投诉率"),
+        ("complaints per 1 000 orders", "每千笔订单的投诉数"),
+        (1, 3, 10, 30),
+    ),
+)
+"""The shipped indicator thresholds — defaults, not a standard (no national standard exists)."""
+
+
+class IndicatorPolicy(GradingPolicy):
+    """The most severe level any warning indicator reaches (D12), with optional hysteresis.
+
+    The score is the severity (4 for I … 1 for IV) of the level the indicators give, or 0
+    when no indicator reaches even its lowest threshold (the level is then IV).
+
+    Args:
+        rules: the indicators and their thresholds (default :data:`DEFAULT_RULES`).
+        hysteresis: a fraction in [0, 1): how far below a threshold a reading must fall
+            before the level it set is released (see the module documentation); 0 (the
+            default) turns hysteresis off unless a rule has a ``deadband``.
+        name: overrides the class's name for this instance.
+        version: overrides the class's version for this instance.
+
+    Override :meth:`readings` to derive readings differently (say, growth rates from a
+    history of signals).
+    """
+
+    name = "indicators"
+    version = "1"
+
+    def __init__(
+        self,
+        rules: Iterable[IndicatorRule] = DEFAULT_RULES,
+        *,
+        hysteresis: float = 0.0,
+        name: str | None = None,
+        version: str | None = None,
+    ) -> None:
+        super().__init__(name=name, version=version)
+        self._rules = tuple(rules)
+        if not self._rules:
+            raise PolicyError("an IndicatorPolicy needs at least one IndicatorRule")
+        for i, rule in enumerate(self._rules):
+            if not isinstance(rule, IndicatorRule):
+                raise PolicyError(f"rules[{i}] must be an IndicatorRule; got {type(rule).__name__}")
+        names = [rule.indicator for rule in self._rules]
+        if len(set(names)) != len(names):
+            raise PolicyError(f"two rules for the same indicator: {names}")
+        self._hysteresis = _util.real("hysteresis", hysteresis)
+        if not 0 <= self._hysteresis < 1:
+            raise PolicyError(
+                f"hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {_util.fmt(self._hysteresis)}"
+            )
+
+    @property
+    def rules(self) -> tuple[IndicatorRule, ...]:
+        """The indicators and their thresholds."""
+        return self._rules
+
+    @property
+    def hysteresis(self) -> float:
+        """The relative hysteresis band."""
+        return self._hysteresis
+
+    def configuration(self) -> Mapping[str, Any]:
+        """The rules and the hysteresis."""
+        return {
+            "rules": {rule.indicator: rule.configuration() for rule in self._rules},
+            "hysteresis": canonical_number(self._hysteresis),
+        }
+
+    def readings(self, inputs: GradingInput) -> Mapping[str, float]:
+        """The readings to grade: by default the latest value of each indicator in the signals."""
+        return inputs.latest_indicators()
+
+    def grade(self, inputs: GradingInput) -> Grade:
+        """The most severe level reached; hysteresis may hold the previous level."""
+        readings = self.readings(inputs)
+        if not isinstance(readings, Mapping):
+            raise PolicyError(
+                f"{type(self).__name__}.readings() must return a mapping name -> number; got "
+                f"{type(readings).__name__}"
+            )
+        present = [
+            (rule, _util.real(f"reading {rule.indicator!r}", readings[rule.indicator]))
+            for rule in self._rules
+            if rule.indicator in readings
+        ]
+        absent = [rule for rule in self._rules if rule.indicator not in readings]
+        reached = {rule.indicator: rule.reached(value) for rule, value in present}
+        levels = [lvl for lvl in reached.values() if lvl is not None]
+        raw = max(levels) if levels else None
+
+        previous = inputs.previous_level
+        held: Level | None = None
+        holder: tuple[IndicatorRule, float, Level] | None = None
+        if previous is not None and (raw is None or raw < previous):
+            for rule, value in present:
+                matched = rule.held(value, self._hysteresis)
+                if matched is None:
+                    continue
+                capped = min(matched, previous)
+                if (held is None or capped > held) and (raw is None or capped > raw):
+                    held, holder = capped, (rule, value, matched)
+        contributions = [
+            self._contribution(rule, value, reached[rule.indicator]) for rule, value in present
+        ]
+        missing_en, missing_zh = _missing_text(absent)
+        if held is not None and holder is not None:
+            rule, value, matched = holder
+            point = rule.release_point(matched, self._hysteresis)
+            threshold = rule.threshold(matched)
+            assert point is not None
+            assert threshold is not None
+            decision = Bilingual(
+                f"the readings alone give {_alone(raw, 'en')}, but {rule.label.en} "
+                f"{_util.fmt(value)} has not fallen past {_util.fmt(point)}, the release point of "
+                f"the {matched.value} threshold {_util.fmt(threshold)}, so hysteresis holds "
+                f"{level_text(held, 'en')}" + missing_en,
+                f"仅按读数为{_alone(raw, 'zh')}，但{rule.label.zh} {_util.fmt(value)} 尚未越过 "
+                f"{matched.value}级阈值 {_util.fmt(threshold)} 的解除点 {_util.fmt(point)}，"
+                f"按滞后规则保持{level_text(held, 'zh')}" + missing_zh,
+            )
+            return Grade.decided(
+                held,
+                score=held.severity,
+                rule="indicators.hysteresis",
+                decision=decision,
+                contributions=contributions,
+            )
+        if raw is None:
+            decision = Bilingual(
+                f"no indicator reached its lowest threshold → {level_text(Level.IV, 'en')}"
+                + missing_en,
+                f"没有指标达到最低阈值 → {level_text(Level.IV, 'zh')}" + missing_zh,
+            )
+            return Grade.decided(
+                Level.IV,
+                score=0,
+                rule="indicators.none",
+                decision=decision,
+                contributions=contributions,
+            )
+        decider, value = next((r, v) for r, v in present if reached[r.indicator] is raw)
+        threshold = decider.threshold(raw)
+        assert threshold is not None
+        others = sum(1 for lvl in levels if lvl is raw) - 1
+        also_en = f" ({others} other indicator(s) also reach {raw.value})" if others else ""
+        also_zh = f"（另有 {others} 项指标同样达到 {raw.value}级）" if others else ""
+        decision = Bilingual(
+            f"{decider.label.en} {_util.fmt(value)} {decider.comparison()} {_util.fmt(threshold)} "
+            f"→ {level_text(raw, 'en')}; the most severe indicator decides{also_en}" + missing_en,
+            f"{decider.label.zh} {_util.fmt(value)} {decider.comparison()} {_util.fmt(threshold)} "
+            f"→ {level_text(raw, 'zh')}；取最严重的指标{also_zh}" + missing_zh,
+        )
+        return Grade.decided(
+            raw,
+            score=raw.severity,
+            rule="indicators.threshold",
+            decision=decision,
+            contributions=contributions,
+        )
+
+    def _contribution(self, rule: IndicatorRule, value: float, level: Level | None) -> Contribution:
+        if level is None:
+            lowest_level, lowest = rule.thresholds[-1]
+            note = Bilingual(
+                f"below the {lowest_level.value} threshold {_util.fmt(lowest)}",
+                f"低于{lowest_level.value}级阈值 {_util.fmt(lowest)}",
+            )
+        else:
+            threshold = rule.threshold(level)
+            assert threshold is not None
+            note = Bilingual(
+                f"{rule.comparison()} {_util.fmt(threshold)}, the {level.value} threshold",
+                f"{rule.comparison()} {level.value}级阈值 {_util.fmt(threshold)}",
+            )
+        return Contribution(
+            factor=rule.indicator, value=value, label=rule.label, level=level, note=note
+        )
+
+
+def _alone(level: Level | None, lang: str) -> str:
+    if level is None:
+        return "no level" if normalize_lang(lang) == "en" else "未达任何级别"
+    return level_text(level, lang)
+
+
+def _missing_text(absent: list[IndicatorRule]) -> tuple[str, str]:
+    if not absent:
+        return "", ""
+    names_en = ", ".join(rule.indicator for rule in absent)
+    names_zh = "、".join(rule.label.zh for rule in absent)
+    return f" (no reading of {names_en})", f"（无读数：{names_zh}）"

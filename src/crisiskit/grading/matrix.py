@@ -1,0 +1,674 @@
+"""The everyday default (D14): a likelihood × impact risk matrix, checked before it is used.
+
+:class:`RiskMatrix` holds the cells; :class:`RiskMatrixPolicy` rates likelihood and impact
+from the analysts' factors and reads the level from the matrix.
+
+The default matrix is 5 × 5 with bands on the product *L × I*:
+
+| product | level |
+|---|---|
+| ≥ 15 | I |
+| 10–14 (10, 12 occur) | II |
+| 5–9 | III |
+| 1–4 | IV |
+
+These bands are a default, not a standard: tune them with :meth:`RiskMatrix.from_bands`
+or give every cell with :meth:`RiskMatrix.from_cells`. Either way the matrix is checked
+when it is built:
+
+* **monotone** — a higher likelihood or a higher impact never lowers the level;
+* **weakly consistent** in the sense of Cox (2008, *What's wrong with risk matrices?*,
+  Risk Analysis 28(2)) — reading each category as an interval of a quantitative scale
+  (uniform by default, or the scale's ``edges``) and risk as likelihood × impact, every
+  point of a cell at the most severe level carries at least as much risk as every point
+  of a cell at the least severe level.
+
+A matrix that fails either check is refused with a
+:class:`~crisiskit.errors.PolicyError` naming the offending cells.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.grading import _util
+from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.inputs import FACTORS, IMPACT_FACTORS, LIKELIHOOD_FACTORS, GradingInput
+from crisiskit.grading.policy import Grade, LikelihoodImpactPolicy, Rating, canonical_number
+from crisiskit.labels import LabelledEnum, normalize_lang
+from crisiskit.levels import Level
+
+__all__ = [
+    "DEFAULT_MATRIX",
+    "IMPACT_SCALE",
+    "LIKELIHOOD_SCALE",
+    "Aggregation",
+    "RiskMatrix",
+    "RiskMatrixPolicy",
+    "Scale",
+]
+
+
+def _optional_tuple(value: Iterable[float] | None) -> tuple[float, ...] | None:
+    return None if value is None else _checks.to_tuple(value)
+
+
+@frozen
+class Scale:
+    """An ordered scale of categories 1..n with labels, e.g. likelihood *rare* to *almost certain*.
+
+    ``edges`` (optional) are the n + 1 increasing bounds of the categories on a quantitative
+    scale — say probabilities ``(0, 0.01, 0.1, 0.3, 0.7, 1)``. They are used only for Cox's
+    consistency check; without them category *k* of *n* covers ``[(k-1)/n, k/n]``.
+    """
+
+    name: Bilingual
+    """What the scale measures, e.g. *likelihood* / 可能性."""
+    labels: tuple[Bilingual, ...] = field(converter=_checks.to_tuple)
+    """The categories' labels, lowest first."""
+    edges: tuple[float, ...] | None = field(default=None, converter=_optional_tuple)
+    """The categories' bounds on a quantitative scale, or None for uniform."""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, Bilingual):
+            raise ValidationError(f"Scale.name must be a Bilingual text; got {self.name!r}")
+        if len(self.labels) < 2:
+            raise ValidationError(
+                f"a scale needs at least 2 categories; got {len(self.labels)} for {self.name.en}"
+            )
+        for i, label in enumerate(self.labels):
+            if not isinstance(label, Bilingual):
+                raise ValidationError(
+                    f"Scale.labels[{i}] must be a Bilingual text; got {type(label).__name__}"
+                )
+        if self.edges is not None:
+            edges = [_util.real(f"Scale.edges[{i}]", e) for i, e in enumerate(self.edges)]
+            if len(edges) != len(self.labels) + 1:
+                raise ValidationError(
+                    f"a scale of {len(self.labels)} categories needs {len(self.labels) + 1} "
+                    f"edges; got {len(edges)}"
+                )
+            if edges[0] < 0 or any(b <= a for a, b in itertools.pairwise(edges)):
+                raise ValidationError(
+                    f"Scale.edges must start at 0 or above and strictly increase; got {edges}"
+                )
+            object.__setattr__(self, "edges", tuple(edges))
+
+    @property
+    def size(self) -> int:
+        """The number of categories."""
+        return len(self.labels)
+
+    def label(self, value: int, lang: str = "en") -> str:
+        """The label of category ``value`` (1..n)."""
+        return self.labels[self.category(value) - 1].text(lang)
+
+    def category(self, value: object) -> int:
+        """Check that ``value`` is a whole category 1..n and return it as an int."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            raise PolicyError(
+                f"a {self.name.en} category must be a whole number 1..{self.size}; got {value!r}"
+            )
+        if not 1 <= int(value) <= self.size:
+            raise PolicyError(f"a {self.name.en} category must be 1..{self.size}; got {int(value)}")
+        return int(value)
+
+    def bounds(self, value: int) -> tuple[float, float]:
+        """The interval category ``value`` covers on the quantitative scale."""
+        k = self.category(value)
+        if self.edges is None:
+            return (k - 1) / self.size, k / self.size
+        return self.edges[k - 1], self.edges[k]
+
+    def describe(self, value: int, lang: str = "en") -> str:
+        """``4 (likely)`` or ``4（很可能）``."""
+        if normalize_lang(lang) == "en":
+            return f"{value} ({self.label(value, lang)})"
+        return f"{value}（{self.label(value, lang)}）"
+
+
+LIKELIHOOD_SCALE = Scale(
+    Bilingual("likelihood", "可能性"),
+    (
+        Bilingual("rare", "极少发生"),
+        Bilingual("unlikely", "不太可能"),
+        Bilingual("possible", "可能"),
+        Bilingual("likely", "很可能"),
+        Bilingual("almost certain", "几乎肯定"),
+    ),
+)
+"""The default likelihood scale, 1 (rare) to 5 (almost certain)."""
+
+IMPACT_SCALE = Scale(
+    Bilingual("impact", "影响程度"),
+    (
+        Bilingual("negligible", "可忽略"),
+        Bilingual("minor", "较小"),
+        Bilingual("moderate", "中等"),
+        Bilingual("major", "重大"),
+        Bilingual("severe", "严重"),
+    ),
+)
+"""The default impact scale, 1 (negligible) to 5 (severe)."""
+
+
+def _to_level(value: object) -> Level:
+    if isinstance(value, Level):
+        return value
+    if isinstance(value, str):
+        return Level.parse(value)
+    raise ValidationError(f"a matrix cell must be a Level such as Level.II or 'II'; got {value!r}")
+
+
+@frozen
+class RiskMatrix:
+    """Which level each (likelihood, impact) cell gets; monotone and Cox-consistent by construction.
+
+    Build one with :meth:`from_bands` (a threshold on the product per level) or
+    :meth:`from_cells` (every cell spelt out). ``cells[l - 1][i - 1]`` is the level of
+    likelihood *l* and impact *i*.
+    """
+
+    likelihood: Scale
+    """The likelihood scale (rows)."""
+    impact: Scale
+    """The impact scale (columns)."""
+    cells: tuple[tuple[Level, ...], ...]
+    """The levels, indexed ``[likelihood - 1][impact - 1]``."""
+    bands: tuple[tuple[Level, float], ...] | None = None
+    """When built from bands: (level, lowest product), most severe first."""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.likelihood, Scale) or not isinstance(self.impact, Scale):
+            raise ValidationError("RiskMatrix.likelihood and RiskMatrix.impact must be Scales")
+        if len(self.cells) != self.likelihood.size or any(
+            len(row) != self.impact.size for row in self.cells
+        ):
+            raise PolicyError(
+                f"the matrix must have {self.likelihood.size} rows (one per likelihood) of "
+                f"{self.impact.size} cells (one per impact); got rows of "
+                f"{[len(row) for row in self.cells]}"
+            )
+        for row in self.cells:
+            for cell in row:
+                if not isinstance(cell, Level):
+                    raise ValidationError(f"a matrix cell must be a Level; got {cell!r}")
+        self._check_monotone()
+        self._check_weakly_consistent()
+
+    @classmethod
+    def from_bands(
+        cls,
+        bands: Mapping[Level | str, float],
+        *,
+        likelihood: Scale = LIKELIHOOD_SCALE,
+        impact: Scale = IMPACT_SCALE,
+    ) -> RiskMatrix:
+        """A matrix whose level is set by the product *L × I*: each level from its lowest product.
+
+        ``bands`` maps levels to the lowest product that reaches them, e.g. the default
+        ``{Level.I: 15, Level.II: 10, Level.III: 5, Level.IV: 1}``. A more severe level needs
+        a strictly higher product, and the least severe level must start at 1 or below so
+        every cell has a level.
+        """
+        if not isinstance(bands, Mapping) or not bands:
+            raise PolicyError(
+                f"bands must map levels to products, e.g. {{'I': 15, ...}}; got {bands!r}"
+            )
+        parsed = sorted(
+            ((_to_level(k), _util.real(f"band {k!r}", v)) for k, v in bands.items()),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )
+        for (more, high), (less, low) in itertools.pairwise(parsed):
+            if high <= low:
+                raise PolicyError(
+                    f"a more severe level needs a higher product: {more.value} starts at "
+                    f"{_util.fmt(high)}, {less.value} at {_util.fmt(low)}"
+                )
+        if parsed[-1][1] > 1:
+            raise PolicyError(
+                f"the least severe band ({parsed[-1][0].value}) must start at 1 or below so that "
+                f"every cell has a level; it starts at {_util.fmt(parsed[-1][1])}"
+            )
+        cells = tuple(
+            tuple(
+                next(level for level, low in parsed if lk * ik >= low)
+                for ik in range(1, impact.size + 1)
+            )
+            for lk in range(1, likelihood.size + 1)
+        )
+        return cls(likelihood, impact, cells, tuple(parsed))
+
+    @classmethod
+    def from_cells(
+        cls,
+        rows: Mapping[int, Sequence[Level | str]],
+        *,
+        likelihood: Scale = LIKELIHOOD_SCALE,
+        impact: Scale = IMPACT_SCALE,
+    ) -> RiskMatrix:
+        """A matrix spelt out cell by cell: ``{likelihood: [level at impact 1, 2, ...]}``.
+
+        Keying rows by likelihood makes the orientation explicit, however the matrix is drawn::
+
+            RiskMatrix.from_cells({
+                5: ["III", "II", "I",   "I",   "I"],
+                4: ["III", "II", "II",  "I",   "I"],
+                3: ["IV",  "III", "II", "II",  "I"],
+                2: ["IV",  "IV",  "III", "III", "II"],
+                1: ["IV",  "IV",  "IV",  "III", "III"],
+            })
+        """
+        expected = set(range(1, likelihood.size + 1))
+        if not isinstance(rows, Mapping) or set(rows) != expected:
+            got = sorted(rows) if isinstance(rows, Mapping) else rows
+            raise PolicyError(
+                f"from_cells needs one row per likelihood {sorted(expected)}, keyed by "
+                f"likelihood; got {got!r}"
+            )
+        cells = tuple(
+            tuple(_to_level(cell) for cell in rows[lk]) for lk in range(1, likelihood.size + 1)
+        )
+        return cls(likelihood, impact, cells)
+
+    def level(self, likelihood: int, impact: int) -> Level:
+        """The level of the cell (``likelihood``, ``impact``)."""
+        return self.cells[self.likelihood.category(likelihood) - 1][
+            self.impact.category(impact) - 1
+        ]
+
+    def cell_name(self, likelihood: int, impact: int, lang: str = "en") -> str:
+        """``likelihood 4 (likely), impact 3 (moderate)`` (or in Chinese)."""
+        if normalize_lang(lang) == "en":
+            return (
+                f"likelihood {self.likelihood.describe(likelihood, lang)}, "
+                f"impact {self.impact.describe(impact, lang)}"
+            )
+        return (
+            f"可能性 {self.likelihood.describe(likelihood, lang)}，"
+            f"影响程度 {self.impact.describe(impact, lang)}"
+        )
+
+    def band_text(self, level: Level, lang: str = "en") -> str:
+        """The products that give ``level`` in a banded matrix, e.g. ``10 ≤ L×I < 15``."""
+        if self.bands is None:
+            raise PolicyError("this matrix was given cell by cell; it has no bands")
+        lows = dict(self.bands)
+        more = [low for lvl, low in self.bands if lvl > level]
+        low = _util.fmt(lows[level])
+        if not more:
+            return f"L×I ≥ {low}"
+        return f"{low} ≤ L×I < {_util.fmt(min(more))}"
+
+    def render(self, lang: str = "en") -> str:
+        """The matrix as a Markdown table, highest likelihood on top."""
+        en = normalize_lang(lang) == "en"
+        corner = "likelihood \\ impact" if en else "可能性 \\ 影响程度"
+        head = [corner] + [self.impact.describe(i, lang) for i in range(1, self.impact.size + 1)]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for lk in range(self.likelihood.size, 0, -1):
+            row = [self.likelihood.describe(lk, lang)] + [
+                self.cells[lk - 1][ik - 1].value for ik in range(1, self.impact.size + 1)
+            ]
+            lines.append("| " + " | ".join(row) + " |")
+        return "\n".join(lines)
+
+    def configuration(self) -> dict[str, Any]:
+        """The matrix as JSON-ready data."""
+        return {
+            "likelihood": _scale_config(self.likelihood),
+            "impact": _scale_config(self.impact),
+            "cells": [[cell.value for cell in row] for row in self.cells],
+        }
+
+    def _check_monotone(self) -> None:
+        problems = []
+        nl, ni = self.likelihood.size, self.impact.size
+        for lk in range(1, nl + 1):
+            for ik in range(1, ni + 1):
+                here = self.cells[lk - 1][ik - 1]
+                for dl, di, what in ((1, 0, "likelihood"), (0, 1, "impact")):
+                    if lk + dl > nl or ik + di > ni:
+                        continue
+                    there = self.cells[lk + dl - 1][ik + di - 1]
+                    if there < here:
+                        problems.append(
+                            f"cell ({self.cell_name(lk, ik)}) is {here.value} but cell "
+                            f"({self.cell_name(lk + dl, ik + di)}) is {there.value}: "
+                            f"a higher {what} must not lower the level"
+                        )
+        if problems:
+            raise PolicyError(_summarise("the risk matrix is not monotone", problems))
+
+    def _check_weakly_consistent(self) -> None:
+        levels = [cell for row in self.cells for cell in row]
+        top, bottom = max(levels), min(levels)
+        if top is bottom:
+            return
+        problems = []
+        for tl, ti in self._cells_at(top):
+            t_low = self.likelihood.bounds(tl)[0] * self.impact.bounds(ti)[0]
+            above = [
+                (bl, bi, self.likelihood.bounds(bl)[1] * self.impact.bounds(bi)[1])
+                for bl, bi in self._cells_at(bottom)
+            ]
+            above = [(bl, bi, high) for bl, bi, high in above if t_low < high]
+            if above:
+                shown = ", ".join(
+                    f"{self._short(bl, bi)} up to {_util.fmt(high)}" for bl, bi, high in above[:3]
+                )
+                more = f" and {len(above) - 3} more" if len(above) > 3 else ""
+                problems.append(
+                    f"the {top.value} cell {self._short(tl, ti)} holds risks down to "
+                    f"{_util.fmt(t_low)}, below the {bottom.value} cells {shown}{more}"
+                )
+        if problems:
+            raise PolicyError(
+                _summarise(
+                    f"the risk matrix is not weakly consistent (Cox 2008): every point of a "
+                    f"level-{top.value} cell must carry at least the risk (likelihood × impact) "
+                    f"of every point of a level-{bottom.value} cell, but",
+                    problems,
+                )
+            )
+
+    def _short(self, likelihood: int, impact: int) -> str:
+        return (
+            f"(likelihood {self.likelihood.describe(likelihood)}, "
+            f"impact {self.impact.describe(impact)})"
+        )
+
+    def _cells_at(self, level: Level) -> Iterable[tuple[int, int]]:
+        for lk, row in enumerate(self.cells, start=1):
+            for ik, cell in enumerate(row, start=1):
+                if cell is level:
+                    yield lk, ik
+
+
+def _summarise(head: str, problems: list[str], limit: int = 6) -> str:
+    shown = "; ".join(problems[:limit])
+    more = f"; and {len(problems) - limit} more" if len(problems) > limit else ""
+    sep = " " if head.endswith("but") else ": "
+    return f"{head}{sep}{shown}{more}"
+
+
+def _scale_config(scale: Scale) -> dict[str, Any]:
+    return {
+        "labels": [label.en for label in scale.labels],
+        "edges": None if scale.edges is None else [canonical_number(e) for e in scale.edges],
+    }
+
+
+DEFAULT_MATRIX = RiskMatrix.from_bands({Level.I: 15, Level.II: 10, Level.III: 5, Level.IV: 1})
+"""The default 5 × 5 matrix: L×I ≥ 15 → I, 10–14 → II, 5–9 → III, 1–4 → IV (a default, not a standard)."""
+
+
+class Aggregation(LabelledEnum):
+    """How several factor ratings become one likelihood or impact category."""
+
+    MEAN = "mean"
+    """The weighted mean, rounded half up (四舍五入) to a whole category."""
+    MAX = "max"
+    """The largest rating: the worst dimension decides."""
+
+
+Aggregation._register_labels(
+    {
+        Aggregation.MEAN: ("weighted mean, rounded half up", "加权平均（四舍五入）"),
+        Aggregation.MAX: ("largest rating", "取最大值"),
+    }
+)
+
+
+class RiskMatrixPolicy(LikelihoodImpactPolicy):
+    """Likelihood × impact on a :class:`RiskMatrix` (D13, D14), from the analysts' factor ratings.
+
+    By default the likelihood is the mean of ``severity``, ``scope`` and ``trend`` (rounded
+    half up), and the impact is the largest of ``brand_damage``, ``customer_loss``,
+    ``economic_loss`` and ``legal_risk`` — the worst consequence decides, as consequence
+    tables usually do. Every rating is on the matrix's scale (1–5 by default). The score is
+    the product *L × I*.
+
+    Args:
+        matrix: the matrix (default :data:`DEFAULT_MATRIX`).
+        likelihood_factors: the factors rated for likelihood — names (equal weights) or a
+            mapping of name to positive weight.
+        impact_factors: the same for impact.
+        likelihood_aggregation: ``"mean"`` (default) or ``"max"``.
+        impact_aggregation: ``"max"`` (default) or ``"mean"``.
+        name: overrides the class's name for this instance.
+        version: overrides the class's version for this instance.
+
+    Raises:
+        PolicyError: the configuration is inconsistent (no factors, weights with ``"max"``,
+            a non-positive weight).
+    """
+
+    name = "risk-matrix"
+    version = "1"
+
+    def __init__(
+        self,
+        matrix: RiskMatrix | None = None,
+        *,
+        likelihood_factors: Mapping[str, float] | Sequence[str] = LIKELIHOOD_FACTORS,
+        impact_factors: Mapping[str, float] | Sequence[str] = IMPACT_FACTORS,
+        likelihood_aggregation: Aggregation | str = Aggregation.MEAN,
+        impact_aggregation: Aggregation | str = Aggregation.MAX,
+        name: str | None = None,
+        version: str | None = None,
+    ) -> None:
+        super().__init__(name=name, version=version)
+        if matrix is not None and not isinstance(matrix, RiskMatrix):
+            raise ValidationError(f"matrix must be a RiskMatrix; got {type(matrix).__name__}")
+        self._matrix = DEFAULT_MATRIX if matrix is None else matrix
+        self._likelihood_aggregation = _aggregation(likelihood_aggregation)
+        self._impact_aggregation = _aggregation(impact_aggregation)
+        self._likelihood_factors = _weights(
+            "likelihood_factors", likelihood_factors, self._likelihood_aggregation
+        )
+        self._impact_factors = _weights("impact_factors", impact_factors, self._impact_aggregation)
+
+    @property
+    def matrix(self) -> RiskMatrix:
+        """The risk matrix."""
+        return self._matrix
+
+    def configuration(self) -> Mapping[str, Any]:
+        """The matrix, the factors and their weights, and the aggregations."""
+        return {
+            "matrix": self._matrix.configuration(),
+            "likelihood_factors": {k: canonical_number(v) for k, v in self._likelihood_factors},
+            "impact_factors": {k: canonical_number(v) for k, v in self._impact_factors},
+            "likelihood_aggregation": self._likelihood_aggregation.value,
+            "impact_aggregation": self._impact_aggregation.value,
+        }
+
+    def likelihood(self, inputs: GradingInput) -> Rating:
+        """The likelihood category, from the likelihood factors."""
+        return _rate(
+            inputs,
+            "likelihood",
+            self._likelihood_factors,
+            self._likelihood_aggregation,
+            self._matrix.likelihood,
+        )
+
+    def impact(self, inputs: GradingInput) -> Rating:
+        """The impact category, from the impact factors."""
+        return _rate(
+            inputs, "impact", self._impact_factors, self._impact_aggregation, self._matrix.impact
+        )
+
+    def level_for(self, likelihood: Rating, impact: Rating, inputs: GradingInput) -> Grade:
+        """The matrix's cell for (likelihood, impact); the score is their product."""
+        matrix = self._matrix
+        lk = matrix.likelihood.category(likelihood.value)
+        ik = matrix.impact.category(impact.value)
+        level = matrix.level(lk, ik)
+        product = lk * ik
+        if matrix.bands is not None:
+            rule = "risk-matrix.band"
+            en = (
+                f"likelihood {matrix.likelihood.describe(lk, 'en')} × impact "
+                f"{matrix.impact.describe(ik, 'en')} = {product}; "
+                f"{matrix.band_text(level, 'en')} → {level_text(level, 'en')}"
+            )
+            zh = (
+                f"可能性 {matrix.likelihood.describe(lk, 'zh')} × 影响程度 "
+                f"{matrix.impact.describe(ik, 'zh')} = {product}；"
+                f"{matrix.band_text(level, 'zh')} → {level_text(level, 'zh')}"
+            )
+        else:
+            rule = "risk-matrix.cell"
+            en = f"matrix cell ({matrix.cell_name(lk, ik, 'en')}) → {level_text(level, 'en')}"
+            zh = f"矩阵单元格（{matrix.cell_name(lk, ik, 'zh')}）→ {level_text(level, 'zh')}"
+        how = [
+            (what, rating.summary)
+            for what, rating in (
+                (("likelihood", "可能性"), likelihood),
+                (("impact", "影响程度"), impact),
+            )
+            if rating.summary is not None
+        ]
+        decision = Bilingual(
+            "".join(f"{names[0]}: {summary.en}; " for names, summary in how) + en,
+            "".join(f"{names[1]}：{summary.zh}；" for names, summary in how) + zh,
+        )
+        return Grade.decided(
+            level,
+            score=product,
+            rule=rule,
+            decision=decision,
+            contributions=(*likelihood.contributions, *impact.contributions),
+            likelihood=lk,
+            impact=ik,
+        )
+
+
+def _aggregation(value: Aggregation | str) -> Aggregation:
+    if isinstance(value, Aggregation):
+        return value
+    return Aggregation.parse(value)
+
+
+def _weights(
+    what: str, factors: Mapping[str, float] | Sequence[str], aggregation: Aggregation
+) -> tuple[tuple[str, float], ...]:
+    if isinstance(factors, Mapping):
+        pairs = [(k, _util.real(f"{what}[{k!r}]", v)) for k, v in factors.items()]
+        if aggregation is Aggregation.MAX and len({w for _, w in pairs}) > 1:
+            raise PolicyError(
+                f"{what}: aggregation 'max' takes the largest rating, so weights do not apply; "
+                f"give the factor names as a list, or use aggregation 'mean'; got {dict(factors)}"
+            )
+    elif isinstance(factors, Sequence) and not isinstance(factors, str):
+        pairs = [(k, 1.0) for k in factors]
+    else:
+        raise PolicyError(
+            f"{what} must be factor names or a mapping name -> weight; got {factors!r}"
+        )
+    if not pairs:
+        raise PolicyError(f"{what} must name at least one factor")
+    for key, weight in pairs:
+        if not isinstance(key, str) or not key:
+            raise PolicyError(f"{what}: a factor name must be a non-empty string; got {key!r}")
+        if weight <= 0:
+            raise PolicyError(f"{what}: the weight of {key!r} must be > 0; got {_util.fmt(weight)}")
+    if len({k for k, _ in pairs}) != len(pairs):
+        raise PolicyError(f"{what} names a factor twice: {[k for k, _ in pairs]}")
+    return tuple(pairs)
+
+
+def read_factors(
+    inputs: GradingInput, group: str, names: Iterable[str], low: float, high: float
+) -> dict[str, float]:
+    """The ratings of ``names`` from ``inputs.factors``, each checked to lie in [low, high].
+
+    Raises :class:`~crisiskit.errors.PolicyError` naming every missing factor (with a
+    "did you mean" for near misses) and :class:`~crisiskit.errors.ValidationError` for a
+    rating off the scale.
+    """
+    names = list(names)
+    missing = [n for n in names if n not in inputs.factors]
+    if missing:
+        hints = "".join(
+            _util.closest(n, [k for k in inputs.factors if k not in names]) for n in missing
+        )
+        raise PolicyError(
+            f"cannot rate {group}: the factor(s) {', '.join(missing)} are missing from "
+            f"GradingInput.factors{hints}; {group} needs {', '.join(names)}, each a rating "
+            f"from {_util.fmt(low)} to {_util.fmt(high)}; given: {sorted(inputs.factors) or 'none'}"
+        )
+    ratings = {}
+    for n in names:
+        value = inputs.factors[n]
+        if not low <= value <= high:
+            raise ValidationError(
+                f"factor {n!r} must be a rating from {_util.fmt(low)} to {_util.fmt(high)}; "
+                f"got {_util.fmt(value)}"
+            )
+        ratings[n] = value
+    return ratings
+
+
+def _label(name: str) -> Bilingual | None:
+    spec = FACTORS.get(name)
+    return spec.label if spec is not None else None
+
+
+def _rate(
+    inputs: GradingInput,
+    group: str,
+    factors: tuple[tuple[str, float], ...],
+    aggregation: Aggregation,
+    scale: Scale,
+) -> Rating:
+    ratings = read_factors(inputs, group, (k for k, _ in factors), 1, scale.size)
+    total = sum(w for _, w in factors)
+    if aggregation is Aggregation.MEAN:
+        mean = sum(w * ratings[k] for k, w in factors) / total
+        category = min(scale.size, max(1, _util.round_half_up(mean)))
+        contributions = [
+            Contribution(
+                factor=k,
+                value=ratings[k],
+                label=_label(k),
+                group=group,
+                weight=w / total,
+                contribution=w * ratings[k] / total,
+            )
+            for k, w in factors
+        ]
+        summary = Bilingual(
+            f"weighted mean {_util.fmt(mean)} → {scale.describe(category, 'en')}",
+            f"加权平均 {_util.fmt(mean)} → {scale.describe(category, 'zh')}",
+        )
+    else:
+        top = max(ratings[k] for k, _ in factors)
+        category = min(scale.size, max(1, _util.round_half_up(top)))
+        decider = next(k for k, _ in factors if ratings[k] == top)
+        contributions = [
+            Contribution(
+                factor=k,
+                value=ratings[k],
+                label=_label(k),
+                group=group,
+                note=Bilingual("the largest: it decides", "最大值，起决定作用")
+                if k == decider
+                else None,
+            )
+            for k, _ in factors
+        ]
+        summary = Bilingual(
+            f"largest rating {_util.fmt(top)} → {scale.describe(category, 'en')}",
+            f"最大评分 {_util.fmt(top)} → {scale.describe(category, 'zh')}",
+        )
+    return Rating(category, tuple(contributions), summary)
