@@ -563,6 +563,7 @@ def analyze(
             scale; the message names the entry.
         PolicyError: the table does not cover the matrix's order.
 
+    >>> from fractions import Fraction
     >>> result = analyze([[1, 3], [Fraction(1, 3), 1]])
     >>> [round(w, 4) for w in result.weights], result.consistency_ratio
     ([0.75, 0.25], 0.0)
@@ -663,10 +664,13 @@ class Node:
     alternative compared under several criteria appears as a leaf under each, and its
     global priority is the sum over all of them.
 
+    >>> from fractions import Fraction
     >>> goal = Node({("cost", "safety"): 2}, children={
     ...     "cost": Node({("car", "bike"): Fraction(1, 3)}),
     ...     "safety": Node({("car", "bike"): 5}),
     ... })
+    >>> synthesize(goal).rounded(3)
+    {'car': 0.444, 'bike': 0.556}
     """
 
     comparisons: PairwiseMatrix = field(converter=_to_matrix)

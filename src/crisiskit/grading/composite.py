@@ -35,8 +35,8 @@ class WorstOfPolicy(GradingPolicy):
     """The most severe level any part gives (ties: the first part listed decides).
 
     The score is the severity of that level (4 for I … 1 for IV).
-
-    >>> policy = WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy())  # doctest: +SKIP
+    For example ``WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy())`` — which is what
+    :func:`crisiskit.grading.policy_by_name` builds for ``"standard"``.
     """
 
     name = "worst-of"

@@ -1,0 +1,166 @@
+import pytest
+from grading_reference import enumerate_probability, minimal_cut_sets_by_enumeration
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crisiskit.errors import UnknownValueError, ValidationError
+from crisiskit.grading.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
+
+NAMES = ["a", "b", "c", "d", "e", "f"]
+
+
+@st.composite
+def trees(draw, max_events=5):
+    """Random coherent trees over a few events, which repeat freely across gates."""
+    names = NAMES[: draw(st.integers(2, max_events))]
+    probabilities = {n: draw(st.floats(0, 1)) for n in names}
+    events = {n: BasicEvent(n, p) for n, p in probabilities.items()}
+    counter = iter(range(10_000))
+
+    def node(depth):
+        if depth == 0 or draw(st.integers(0, 3)) == 0:
+            return events[draw(st.sampled_from(names))]
+        children = [node(depth - 1) for _ in range(draw(st.integers(1, 3)))]
+        kind = draw(st.sampled_from(["and", "or", "kofn"]))
+        name = f"g{next(counter)}"
+        if kind == "and":
+            return AndGate(name, children)
+        if kind == "or":
+            return OrGate(name, children)
+        return KOfNGate(name, draw(st.integers(1, len(children))), children)
+
+    top = node(3)
+    return top, probabilities
+
+
+def occurs(node, happened):
+    if isinstance(node, BasicEvent):
+        return node.name in happened
+    hits = sum(occurs(child, happened) for child in node.inputs)
+    if isinstance(node, AndGate):
+        return hits == len(node.inputs)
+    if isinstance(node, OrGate):
+        return hits >= 1
+    return hits >= node.k
+
+
+@settings(max_examples=120)
+@given(trees())
+def test_exact_probability_equals_brute_force_enumeration(case):
+    top, p = case
+    tree = FaultTree(top)
+    used = {n: p[n] for n in tree.events}
+    assert tree.probability() == pytest.approx(
+        enumerate_probability(used, lambda h: occurs(top, h)), abs=1e-12
+    )
+
+
+@settings(max_examples=120)
+@given(trees())
+def test_minimal_cut_sets_equal_brute_force(case):
+    top, _ = case
+    tree = FaultTree(top)
+    expected = minimal_cut_sets_by_enumeration(list(tree.events), lambda h: occurs(top, h))
+    found = tree.minimal_cut_sets()
+    assert set(found) == expected
+    assert len(found) == len(set(found))
+    assert [len(c) for c in found] == sorted(len(c) for c in found)
+
+
+@settings(max_examples=120)
+@given(trees())
+def test_exact_is_at_most_the_upper_bound_and_the_rare_event_sum(case):
+    top, _ = case
+    tree = FaultTree(top)
+    exact = tree.probability()
+    assert 0 <= exact <= 1
+    assert exact <= tree.min_cut_upper_bound() + 1e-12
+    assert tree.min_cut_upper_bound() <= tree.rare_event_approximation() + 1e-12
+
+
+@settings(max_examples=120)
+@given(trees())
+def test_or_gate_is_at_least_its_largest_input_and_and_gate_at_most_its_smallest(case):
+    top, _ = case
+    tree = FaultTree(top)
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BasicEvent):
+            continue
+        stack.extend(node.inputs)
+        whole = FaultTree(node).probability()
+        inputs = [FaultTree(child).probability() for child in node.inputs]
+        if isinstance(node, OrGate):
+            assert whole >= max(inputs) - 1e-12
+        elif isinstance(node, AndGate):
+            assert whole <= min(inputs) + 1e-12
+        else:  # k-of-n lies between "all of them" and "any of them"
+            every = FaultTree(AndGate(f"{node.name}-all", node.inputs)).probability()
+            some = FaultTree(OrGate(f"{node.name}-any", node.inputs)).probability()
+            assert every - 1e-12 <= whole <= some + 1e-12
+    assert tree.subtree(top.name).probability() == pytest.approx(tree.probability())
+
+
+@settings(max_examples=80)
+@given(trees())
+def test_importance_measures_against_enumeration(case):
+    top, p = case
+    tree = FaultTree(top)
+    used = {n: p[n] for n in tree.events}
+    total = tree.probability()
+    for name, importance in tree.importance().items():
+        on = enumerate_probability({**used, name: 1.0}, lambda h: occurs(top, h))
+        off = enumerate_probability({**used, name: 0.0}, lambda h: occurs(top, h))
+        assert importance.birnbaum == pytest.approx(on - off, abs=1e-12)
+        assert importance.birnbaum >= -1e-12  # coherent trees
+        cuts = [c for c in tree.minimal_cut_sets() if name in c]
+        union = enumerate_probability(used, lambda h, cuts=cuts: any(c <= h for c in cuts))
+        expected = union / total if total else 0.0
+        assert importance.fussell_vesely == pytest.approx(expected, abs=1e-9)
+
+
+def test_overrides_answer_what_if_questions():
+    tree = FaultTree(OrGate("top", [BasicEvent("a", 0.1), BasicEvent("b", 0.2)]))
+    assert tree.probability({"a": 0.0}) == pytest.approx(0.2)
+    with pytest.raises(UnknownValueError, match="no basic event 'z'"):
+        tree.probability({"z": 1.0})
+    with pytest.raises(ValidationError, match=r"must lie in \[0, 1\]"):
+        tree.probability({"a": 2.0})
+
+
+def test_construction_mistakes_are_refused():
+    with pytest.raises(ValidationError, match=r"must lie in \[0, 1\]"):
+        BasicEvent("a", 1.5)
+    with pytest.raises(ValidationError, match="needs at least one input"):
+        AndGate("g", [])
+    with pytest.raises(ValidationError, match="must be a BasicEvent or a gate"):
+        OrGate("g", ["a"])
+    with pytest.raises(ValidationError, match=r"k must be 1\.\.2"):
+        KOfNGate("g", 3, [BasicEvent("a", 0.1), BasicEvent("b", 0.1)])
+    with pytest.raises(ValidationError, match="two probabilities"):
+        FaultTree(OrGate("g", [BasicEvent("a", 0.1), BasicEvent("a", 0.2)]))
+    with pytest.raises(ValidationError, match="names both a gate and a basic event"):
+        FaultTree(OrGate("g", [BasicEvent("g", 0.1), BasicEvent("a", 0.2)]))
+    with pytest.raises(ValidationError, match="two different gates"):
+        FaultTree(
+            OrGate(
+                "top",
+                [OrGate("g", [BasicEvent("a", 0.1)]), AndGate("g", [BasicEvent("b", 0.1)])],
+            )
+        )
+    with pytest.raises(ValidationError, match="top must be a gate"):
+        FaultTree("top")
+    with pytest.raises(UnknownValueError):
+        FaultTree(BasicEvent("a", 0.1)).subtree("b")
+    with pytest.raises(UnknownValueError):
+        FaultTree(BasicEvent("a", 0.1)).fussell_vesely("b")
+
+
+def test_a_single_event_tree_and_a_certain_or_impossible_top():
+    tree = FaultTree(BasicEvent("a", 0.25))
+    assert tree.probability() == 0.25
+    assert tree.minimal_cut_sets() == (frozenset({"a"}),)
+    never = FaultTree(AndGate("top", [BasicEvent("a", 0.0), BasicEvent("b", 0.5)]))
+    assert never.probability() == 0
+    assert never.fussell_vesely("a") == 0
