@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from operator import mul, sub, truediv
 from types import MappingProxyType
 from typing import Any
 
@@ -587,8 +588,8 @@ def analyze(
         weights = _geometric_mean(a)
     else:
         weights = _column_normalisation(a)
-    aw = [sum(a[i][j] * weights[j] for j in range(n)) for i in range(n)]
-    lambda_max = sum(aw[i] / weights[i] for i in range(n)) / n
+    aw = [sum(map(mul, row, weights)) for row in a]
+    lambda_max = math.fsum(map(truediv, aw, weights)) / n
     ci = max(0.0, (lambda_max - n) / (n - 1)) if n > 2 else 0.0
     cr = ci / ri if ri > 0 else 0.0
     return AhpResult(
@@ -623,13 +624,14 @@ def _column_normalisation(a: list[list[float]]) -> list[float]:
 
 def _eigenvector(a: list[list[float]], *, limit: int = 10_000) -> tuple[list[float], int]:
     # Starting from the geometric mean (exact for consistent matrices and for n = 3), the
-    # power iteration converges in a handful of steps for the near-consistent matrices AHP
+    # power iteration converges in a few dozen steps for the near-consistent matrices AHP
     # users write; a positive matrix always converges (Perron).
-    n = len(a)
     w = _geometric_mean(a)
     for step in range(1, limit + 1):
-        nxt = _normalised([sum(row[j] * w[j] for j in range(n)) for row in a])
-        if max(abs(x - y) for x, y in zip(nxt, w, strict=True)) <= 1e-15:
+        product = [sum(map(mul, row, w)) for row in a]
+        total = sum(product)
+        nxt = [x / total for x in product]
+        if max(map(abs, map(sub, nxt, w))) <= 1e-15:
             return nxt, step
         w = nxt
     raise PolicyError(f"the power iteration did not converge in {limit} steps")  # pragma: no cover
