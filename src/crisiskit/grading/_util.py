@@ -13,7 +13,8 @@ from typing import Any, cast
 import attrs
 
 from crisiskit import _checks
-from crisiskit.errors import ValidationError
+from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.levels import Level
 
 Real = int | float | Decimal | Fraction
 """What crisiskit accepts where a real number is expected (a bool is not a number here)."""
@@ -141,3 +142,43 @@ def check_matrix_rows(what: str, rows: object) -> list[list[float]]:
 def frozen_mapping(value: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """A mapping as a tuple of (key, value) pairs in the mapping's order (hashable, immutable)."""
     return tuple(value.items())
+
+
+def canonical_number(value: float) -> float | int:
+    """A number for a configuration digest: whole floats as ints, so 2 and 2.0 agree."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+
+
+def level(value: object) -> Level:
+    """A Level from a Level or from text such as ``"II"``, ``"2"`` or ``"较大"``."""
+    if isinstance(value, Level):
+        return value
+    if isinstance(value, str):
+        return Level.parse(value)
+    raise ValidationError(f"expected a Level such as Level.II or 'II'; got {value!r}")
+
+
+def score_bands(what: str, bands: object) -> tuple[tuple[Level, float], ...]:
+    """Check the lowest score of levels I, II and III on a 1–4 scale (IV lies below III's)."""
+    if not isinstance(bands, Mapping):
+        raise PolicyError(f"{what} must map levels I, II and III to scores; got {bands!r}")
+    parsed = {level(k): real(f"{what}[{k!r}]", v) for k, v in bands.items()}
+    if set(parsed) != {Level.I, Level.II, Level.III}:
+        raise PolicyError(
+            f"{what} must give the lowest score of levels I, II and III (IV is below III); "
+            f"got {sorted(lvl.value for lvl in parsed)}"
+        )
+    ordered = tuple(sorted(parsed.items(), key=lambda pair: pair[0], reverse=True))
+    values = [v for _, v in ordered]
+    if not 4 >= values[0] > values[1] > values[2] > 1:
+        shown = ", ".join(f"{k.value} {fmt(v)}" for k, v in ordered)
+        raise PolicyError(f"{what} must fall from I to III within (1, 4]; got {shown}")
+    return ordered
+
+
+def band_of(score: float, bands: tuple[tuple[Level, float], ...]) -> tuple[Level, str]:
+    """The level whose band ``score`` falls in, and the comparison that put it there."""
+    for lvl, low in bands:
+        if score >= low:
+            return lvl, f"≥ {fmt(low)}"
+    return Level.IV, f"< {fmt(bands[-1][1])}"

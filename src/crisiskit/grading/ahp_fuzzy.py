@@ -42,7 +42,7 @@ from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util, ahp, fuzzy
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, GradingInput
-from crisiskit.grading.policy import Grade, GradingPolicy, canonical_number
+from crisiskit.grading.policy import Grade, GradingPolicy
 from crisiskit.labels import LabelledEnum
 from crisiskit.levels import Level
 
@@ -180,7 +180,7 @@ class AhpFuzzyPolicy(GradingPolicy):
         self._tie_break = (
             tie_break if isinstance(tie_break, fuzzy.TieBreak) else fuzzy.TieBreak.parse(tie_break)
         )
-        self._bands = _bands(bands)
+        self._bands = _util.score_bands("bands", bands)
         low, high = (_util.real("rating_scale", v) for v in rating_scale)
         if not low < high:
             raise PolicyError(f"rating_scale must be (lowest, highest); got {rating_scale!r}")
@@ -203,7 +203,7 @@ class AhpFuzzyPolicy(GradingPolicy):
                 method if isinstance(method, ahp.Method) else ahp.Method.parse(method)
             ).value,
             "ri_table": ri_table,
-            "threshold": canonical_number(_util.real("threshold", threshold)),
+            "threshold": _util.canonical_number(_util.real("threshold", threshold)),
         }
         self._local = dict(self._synthesis.local)
         self._parents: dict[str, str] = {}
@@ -235,8 +235,8 @@ class AhpFuzzyPolicy(GradingPolicy):
             "operator": self._operator.value,
             "defuzzification": self._defuzzification.value,
             "tie_break": self._tie_break.value,
-            "bands": {lvl.value: canonical_number(v) for lvl, v in self._bands},
-            "rating_scale": [canonical_number(v) for v in self._scale],
+            "bands": {lvl.value: _util.canonical_number(v) for lvl, v in self._bands},
+            "rating_scale": [_util.canonical_number(v) for v in self._scale],
         }
 
     def memberships(self, inputs: GradingInput) -> dict[str, tuple[float, ...]]:
@@ -290,11 +290,7 @@ class AhpFuzzyPolicy(GradingPolicy):
         vector = self._evaluate(self._hierarchy, "goal", rows, groups)
         score = math.fsum(b * s for b, s in zip(vector, _SCORES, strict=True)) / math.fsum(vector)
         if self._defuzzification is Defuzzification.WEIGHTED_SCORE:
-            level = next((lvl for lvl, low in self._bands if score >= low), Level.IV)
-            band = dict(self._bands).get(level)
-            test = (
-                f"≥ {_util.fmt(band)}" if band is not None else f"< {_util.fmt(self._bands[-1][1])}"
-            )
+            level, test = _util.band_of(score, self._bands)
             rule = "ahp-fuzzy.weighted-score"
             how_en = f"weighted score {_util.fmt(score)} {test} → {level_text(level, 'en')}"
             how_zh = f"加权得分 {_util.fmt(score)} {test} → {level_text(level, 'zh')}"
@@ -397,25 +393,3 @@ def _score(vector: tuple[float, ...]) -> float:
 def _renormalised(weights: tuple[float, ...]) -> list[float]:
     total = math.fsum(weights)
     return [w / total for w in weights]
-
-
-def _bands(bands: Mapping[Level | str, float]) -> tuple[tuple[Level, float], ...]:
-    if not isinstance(bands, Mapping):
-        raise PolicyError(f"bands must map levels I, II, III to scores; got {bands!r}")
-    parsed = {
-        (k if isinstance(k, Level) else Level.parse(k)): _util.real(f"band {k!r}", v)
-        for k, v in bands.items()
-    }
-    if set(parsed) != {Level.I, Level.II, Level.III}:
-        raise PolicyError(
-            f"bands must give the lowest score of levels I, II and III (IV is below III); "
-            f"got {sorted(lvl.value for lvl in parsed)}"
-        )
-    ordered = sorted(parsed.items(), key=lambda pair: pair[0], reverse=True)
-    values = [v for _, v in ordered]
-    if not (4 >= values[0] > values[1] > values[2] > 1):
-        raise PolicyError(
-            f"bands must fall from I to III within (1, 4]: got "
-            f"{', '.join(f'{k.value} {_util.fmt(v)}' for k, v in ordered)}"
-        )
-    return tuple(ordered)

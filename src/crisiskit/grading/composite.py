@@ -15,7 +15,7 @@ from crisiskit.errors import PolicyError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, level_text
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.grading.policy import Grade, GradingPolicy, canonical_number
+from crisiskit.grading.policy import Grade, GradingPolicy
 from crisiskit.levels import Level
 
 __all__ = ["DEFAULT_COMBINATION_BANDS", "WeightedPolicy", "WorstOfPolicy"]
@@ -123,17 +123,7 @@ class WeightedPolicy(GradingPolicy):
         for i, weight in enumerate(self._weights):
             if weight <= 0:
                 raise PolicyError(f"the weight of part {i} must be > 0; got {_util.fmt(weight)}")
-        parsed = {
-            (k if isinstance(k, Level) else Level.parse(k)): _util.real(f"band {k!r}", v)
-            for k, v in bands.items()
-        }
-        if set(parsed) != {Level.I, Level.II, Level.III}:
-            raise PolicyError("bands must give the lowest score of levels I, II and III")
-        ordered = sorted(parsed.items(), key=lambda pair: pair[0], reverse=True)
-        values = [v for _, v in ordered]
-        if not (4 >= values[0] > values[1] > values[2] > 1):
-            raise PolicyError(f"bands must fall from I to III within (1, 4]; got {values}")
-        self._bands = tuple(ordered)
+        self._bands = _util.score_bands("bands", bands)
 
     @property
     def parts(self) -> tuple[tuple[GradingPolicy, float], ...]:
@@ -144,10 +134,10 @@ class WeightedPolicy(GradingPolicy):
         """Each part's id, fingerprint and weight, and the bands."""
         return {
             "parts": [
-                [part.id, part.fingerprint, canonical_number(w)]
+                [part.id, part.fingerprint, _util.canonical_number(w)]
                 for part, w in zip(self._parts, self._weights, strict=True)
             ],
-            "bands": {lvl.value: canonical_number(v) for lvl, v in self._bands},
+            "bands": {lvl.value: _util.canonical_number(v) for lvl, v in self._bands},
         }
 
     def grade(self, inputs: GradingInput) -> Grade:
@@ -158,13 +148,11 @@ class WeightedPolicy(GradingPolicy):
             math.fsum(w * g.level.severity for w, g in zip(self._weights, grades, strict=True))
             / total
         )
-        level = next((lvl for lvl, low in self._bands if score >= low), Level.IV)
+        level, test = _util.band_of(score, self._bands)
         terms = " + ".join(
             f"{_util.fmt(w / total, 3)}×{g.level.severity}"
             for w, g in zip(self._weights, grades, strict=True)
         )
-        low = dict(self._bands).get(level)
-        test = f"≥ {_util.fmt(low)}" if low is not None else f"< {_util.fmt(self._bands[-1][1])}"
         decision = Bilingual(
             f"weighted severity {terms} = {_util.fmt(score)} {test} → {level_text(level, 'en')}",
             f"加权严重度 {terms} = {_util.fmt(score)} {test} → {level_text(level, 'zh')}",

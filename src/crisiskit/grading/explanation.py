@@ -72,24 +72,19 @@ class Contribution:
     """Anything else worth saying, e.g. the threshold the reading crossed."""
 
     def describe(self, lang: str = "en") -> str:
-        """One line for people, e.g. ``severity 4 × 0.333 = 1.333``."""
+        """One line for people, e.g. ``severity = 4 × 0.3333 → 1.3333``."""
+        en = normalize_lang(lang) == "en"
         name = self.label.text(lang) if self.label is not None else self.factor
         text = f"{name} = {_util.fmt(self.value)}"
         if self.weight is not None and self.contribution is not None:
             text += f" × {_util.fmt(self.weight)} → {_util.fmt(self.contribution)}"
         elif self.weight is not None:
-            text += (" (weight " if normalize_lang(lang) == "en" else "（权重 ") + _util.fmt(
-                self.weight
-            )
-            text += ")" if normalize_lang(lang) == "en" else "）"
+            weight = _util.fmt(self.weight)
+            text += f" (weight {weight})" if en else f"（权重 {weight}）"
         if self.level is not None:
             text += f" → {_level_text(self.level, lang)}"
         if self.note is not None:
-            text += (
-                f"  ({self.note.text(lang)})"
-                if normalize_lang(lang) == "en"
-                else (f"（{self.note.text(lang)}）")
-            )
+            text += f"  ({self.note.text(lang)})" if en else f"（{self.note.text(lang)}）"
         return text
 
 

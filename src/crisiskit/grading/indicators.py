@@ -34,7 +34,7 @@ from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.grading.policy import Grade, GradingPolicy, canonical_number
+from crisiskit.grading.policy import Grade, GradingPolicy
 from crisiskit.labels import LabelledEnum, normalize_lang
 from crisiskit.levels import Level
 
@@ -63,7 +63,7 @@ def _to_thresholds(value: Mapping[Level | str, float]) -> tuple[tuple[Level, flo
         return value
     pairs = []
     for key, threshold in value.items():
-        level = key if isinstance(key, Level) else Level.parse(key)
+        level = _util.level(key)
         pairs.append((level, _util.real(f"threshold for {level.value}", threshold)))
     return tuple(sorted(pairs, key=lambda pair: pair[0], reverse=True))
 
@@ -150,9 +150,9 @@ class IndicatorRule:
     def configuration(self) -> dict[str, Any]:
         """The rule as JSON-ready data."""
         return {
-            "thresholds": {lvl.value: canonical_number(t) for lvl, t in self.thresholds},
+            "thresholds": {lvl.value: _util.canonical_number(t) for lvl, t in self.thresholds},
             "direction": self.direction.value,
-            "deadband": None if self.deadband is None else canonical_number(self.deadband),
+            "deadband": None if self.deadband is None else _util.canonical_number(self.deadband),
         }
 
 
@@ -268,7 +268,7 @@ class IndicatorPolicy(GradingPolicy):
         """The rules and the hysteresis."""
         return {
             "rules": {rule.indicator: rule.configuration() for rule in self._rules},
-            "hysteresis": canonical_number(self._hysteresis),
+            "hysteresis": _util.canonical_number(self._hysteresis),
         }
 
     def readings(self, inputs: GradingInput) -> Mapping[str, float]:

@@ -40,7 +40,7 @@ from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, IMPACT_FACTORS, LIKELIHOOD_FACTORS, GradingInput
-from crisiskit.grading.policy import Grade, LikelihoodImpactPolicy, Rating, canonical_number
+from crisiskit.grading.policy import Grade, LikelihoodImpactPolicy, Rating
 from crisiskit.labels import LabelledEnum, normalize_lang
 from crisiskit.levels import Level
 
@@ -158,14 +158,6 @@ IMPACT_SCALE = Scale(
 """The default impact scale, 1 (negligible) to 5 (severe)."""
 
 
-def _to_level(value: object) -> Level:
-    if isinstance(value, Level):
-        return value
-    if isinstance(value, str):
-        return Level.parse(value)
-    raise ValidationError(f"a matrix cell must be a Level such as Level.II or 'II'; got {value!r}")
-
-
 @frozen
 class RiskMatrix:
     """Which level each (likelihood, impact) cell gets; monotone and Cox-consistent by construction.
@@ -222,7 +214,7 @@ class RiskMatrix:
                 f"bands must map levels to products, e.g. {{'I': 15, ...}}; got {bands!r}"
             )
         parsed = sorted(
-            ((_to_level(k), _util.real(f"band {k!r}", v)) for k, v in bands.items()),
+            ((_util.level(k), _util.real(f"band {k!r}", v)) for k, v in bands.items()),
             key=lambda pair: pair[0],
             reverse=True,
         )
@@ -274,7 +266,7 @@ class RiskMatrix:
                 f"likelihood; got {got!r}"
             )
         cells = tuple(
-            tuple(_to_level(cell) for cell in rows[lk]) for lk in range(1, likelihood.size + 1)
+            tuple(_util.level(cell) for cell in rows[lk]) for lk in range(1, likelihood.size + 1)
         )
         return cls(likelihood, impact, cells)
 
@@ -402,7 +394,7 @@ def _summarise(head: str, problems: list[str], limit: int = 6) -> str:
 def _scale_config(scale: Scale) -> dict[str, Any]:
     return {
         "labels": [label.en for label in scale.labels],
-        "edges": None if scale.edges is None else [canonical_number(e) for e in scale.edges],
+        "edges": None if scale.edges is None else [_util.canonical_number(e) for e in scale.edges],
     }
 
 
@@ -485,8 +477,10 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy):
         """The matrix, the factors and their weights, and the aggregations."""
         return {
             "matrix": self._matrix.configuration(),
-            "likelihood_factors": {k: canonical_number(v) for k, v in self._likelihood_factors},
-            "impact_factors": {k: canonical_number(v) for k, v in self._impact_factors},
+            "likelihood_factors": {
+                k: _util.canonical_number(v) for k, v in self._likelihood_factors
+            },
+            "impact_factors": {k: _util.canonical_number(v) for k, v in self._impact_factors},
             "likelihood_aggregation": self._likelihood_aggregation.value,
             "impact_aggregation": self._impact_aggregation.value,
         }

@@ -346,8 +346,3 @@ class LikelihoodImpactPolicy(GradingPolicy):
     @abstractmethod
     def level_for(self, likelihood: Rating, impact: Rating, inputs: GradingInput) -> Grade:
         """The level for this likelihood and impact."""
-
-
-def canonical_number(value: float) -> float | int:
-    """A number for a configuration digest: whole floats as ints, so 2 and 2.0 agree."""
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
