@@ -160,6 +160,29 @@ def test_bad_configuration_is_refused(kwargs, match):
         AhpFuzzyPolicy(**kwargs)
 
 
+def test_only_the_weighted_average_operator_keeps_the_policy_monotone():
+    # With M(∧,⊕) a worse rating can raise the total membership of a middle grade, and the
+    # normalisation then dilutes the severe grades: scope 1 → 2 lowers the level. That is why
+    # M(·,⊕) is the default (its rows' totals never change, so nothing is diluted).
+    factors = dict.fromkeys(FACTOR_NAMES, 1.0) | {
+        "severity": 5,
+        "customer_loss": 5,
+        "economic_loss": 2,
+        "legal_risk": 4.5,
+    }
+    worse = factors | {"scope": 2}
+    bounded = AhpFuzzyPolicy(operator="M(∧,⊕)")
+    assert (
+        bounded.assess(grading_input(worse), at=AT).level
+        < bounded.assess(grading_input(factors), at=AT).level
+    )
+    default = AhpFuzzyPolicy()
+    assert (
+        default.assess(grading_input(worse), at=AT).score
+        > default.assess(grading_input(factors), at=AT).score
+    )
+
+
 def test_other_operators_and_methods_work_and_change_the_fingerprint():
     base = AhpFuzzyPolicy()
     for operator in ("M(∧,∨)", "M(·,∨)", "M(∧,⊕)"):

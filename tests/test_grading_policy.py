@@ -91,6 +91,9 @@ def test_a_subclass_adjusts_and_the_adjustment_is_explained():
     assert "a VIP customer is affected" in bumped.explain("en")
     assert "涉及VIP客户" in bumped.explain("zh")
     assert VipBump().assess(grading_input(vip=False), at=AT).explanation.adjustments == ()
+    assert bumped.reason("en").startswith("vip-matrix@2: likelihood: weighted mean")
+    assert bumped.reason("en").endswith("; then II → I: a VIP customer is affected [vip-bump]")
+    assert bumped.reason("zh").endswith("；随后 II → I：涉及VIP客户 [vip-bump]")
 
 
 def test_a_subclass_that_changes_the_rules_must_say_so():

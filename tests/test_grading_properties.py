@@ -43,7 +43,7 @@ POLICIES = {
     "indicators": IndicatorPolicy,
     "indicators-hysteresis": lambda: IndicatorPolicy(hysteresis=0.15),
     "ahp-fuzzy": AhpFuzzyPolicy,
-    "ahp-fuzzy-min-bounded-sum": lambda: AhpFuzzyPolicy(operator="M(∧,⊕)"),
+    "ahp-fuzzy-geometric-cn": lambda: AhpFuzzyPolicy(method="geometric_mean", ri_table="cn"),
     "standard": lambda: policy_by_name("standard"),
     "weighted": lambda: WeightedPolicy(
         [(RiskMatrixPolicy(), 2), (IndicatorPolicy(), 1), (AhpFuzzyPolicy(), 1)]

@@ -25,6 +25,10 @@ rating *x* scores exactly 1 + 3(x − 1)/4.
 
 **Level.** By default the weighted score *s = Σ_k b_k s_k* (I = 4, II = 3, III = 2,
 IV = 1) is compared with bands: *s ≥ 3.15* → I, *≥ 2.62* → II, *≥ 1.93* → III, else IV.
+With the default operator ``M(·,⊕)`` this is monotone: a worse rating never lowers the
+level. The other operators are offered for comparison but are not monotone in general —
+with ``M(∧,⊕)``, say, a worse rating can add membership to a middle grade and the
+normalisation then dilutes the severe ones.
 The bands are calibrated so that uniform ratings give the same level as the default risk
 matrix (1 + 3(√t − 1)/4 for its thresholds t = 15, 10, 5, rounded down). Maximum
 membership is available (``defuzzification="max_membership"``) but is not monotone; the

@@ -99,6 +99,18 @@ class Assessment:
         """True when this assessment's level differs from ``previous`` (None: no level yet)."""
         return previous is not self.level
 
+    def reason(self, lang: str = "en") -> str:
+        """One paragraph saying why: the policy, its decision and each adjustment.
+
+        Suited as the reason of a level change, e.g. ``"risk-matrix@1: likelihood 4 (likely)
+        × impact 3 (moderate) = 12; 10 ≤ L×I < 15 → II (significant)"``.
+        """
+        en = normalize_lang(lang) == "en"
+        text = f"{self.policy}: {self.explanation.decision.text(lang)}"
+        for adjustment in self.explanation.adjustments:
+            text += ("; then " if en else "；随后 ") + adjustment.describe(lang)
+        return text
+
     def explain(self, lang: str = "en") -> str:
         """The assessment for people, in English (``"en"``) or Chinese (``"zh"``).
 

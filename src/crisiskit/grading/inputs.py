@@ -152,7 +152,7 @@ class GradingInput:
     :meth:`GradingPolicy.assess <crisiskit.grading.GradingPolicy.assess>`::
 
         inputs = GradingInput(
-            crisis_type=CrisisType.PRODUCT_QUALITY,
+            crisis_type=crisis.crisis_type,
             signals=crisis.signals,
             customers=crisis.customers,
             facts=crisis.facts,
