@@ -14,6 +14,7 @@ round-trip everything it persists.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable
 from decimal import Decimal
@@ -224,16 +225,28 @@ def _finite_floats() -> st.SearchStrategy[float]:
     return st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def bilinguals() -> st.SearchStrategy[Bilingual]:
     """Texts in English and Chinese."""
     return st.builds(Bilingual, texts(16), texts(16))
 
 
+_LEVEL_CHOICES = st.sampled_from(list(Level))
+_POLICY_NAMES = ("risk-matrix", "indicators", "ahp-fuzzy", "standard", "acme-risk", "vip.2")
+_RULES = ("risk-matrix.band", "indicators.threshold", "worst-of", "vip-bump", "regulated-floor")
+
+
+@functools.cache  # one strategy object, validated once, drawn from many times
 def policy_ids() -> st.SearchStrategy[str]:
     """Policy identities of the form ``name@version``."""
-    return st.from_regex(r"[a-z][a-z0-9\-]{0,12}@[0-9]{1,3}(\.[0-9]{1,2})?", fullmatch=True)
+    return st.builds(
+        "{}@{}".format,
+        st.sampled_from(_POLICY_NAMES),
+        st.sampled_from(["1", "2", "2025.09", "1.0+acme"]),
+    )
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def contributions() -> st.SearchStrategy[Contribution]:
     """A factor's contribution to a grade, with any subset of the optional fields."""
     return st.builds(
@@ -249,11 +262,12 @@ def contributions() -> st.SearchStrategy[Contribution]:
     )
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def adjustments() -> st.SearchStrategy[Adjustment]:
     """One adjustment of a level, anywhere to anywhere."""
     return st.builds(
         Adjustment,
-        rule=st.from_regex(r"[a-z][a-z\-]{0,15}", fullmatch=True),
+        rule=st.sampled_from(_RULES),
         before=levels(),
         after=levels(),
         reason=bilinguals(),
@@ -262,19 +276,18 @@ def adjustments() -> st.SearchStrategy[Adjustment]:
 
 @st.composite
 def _explanation(draw: st.DrawFn, depth: int) -> Explanation:
-    chain = draw(st.lists(levels(), min_size=1, max_size=4))
+    chain = draw(st.lists(_LEVEL_CHOICES, min_size=1, max_size=4))
+    reasons = draw(st.lists(bilinguals(), min_size=len(chain) - 1, max_size=len(chain) - 1))
+    rules = draw(st.lists(st.sampled_from(_RULES), min_size=len(chain), max_size=len(chain)))
     steps = [
-        Adjustment(
-            rule=draw(st.from_regex(r"[a-z][a-z\-]{0,15}", fullmatch=True)),
-            before=before,
-            after=after,
-            reason=draw(bilinguals()),
+        Adjustment(rule=rule, before=before, after=after, reason=reason)
+        for rule, (before, after), reason in zip(
+            rules[1:], itertools.pairwise(chain), reasons, strict=True
         )
-        for before, after in itertools.pairwise(chain)
     ]
     children = draw(st.lists(parts(depth - 1), max_size=2)) if depth > 0 else []
     return Explanation(
-        rule=draw(st.from_regex(r"[a-z][a-z.\-]{0,20}", fullmatch=True)),
+        rule=rules[0],
         decision=draw(bilinguals()),
         decided_level=chain[0],
         contributions=draw(st.lists(contributions(), max_size=2)),
@@ -283,6 +296,7 @@ def _explanation(draw: st.DrawFn, depth: int) -> Explanation:
     )
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def explanations(depth: int = 1) -> st.SearchStrategy[Explanation]:
     """Explanations whose adjustments chain correctly, nesting parts ``depth`` levels deep."""
     return _explanation(depth)
@@ -302,11 +316,13 @@ def _part(draw: st.DrawFn, depth: int) -> Part:
     )
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def parts(depth: int = 0) -> st.SearchStrategy[Part]:
     """A part's result inside a composite policy's explanation."""
     return _part(depth)
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def grading_inputs() -> st.SearchStrategy[GradingInput]:
     """What a grading policy reads: type, signals, customers, facts, factors, previous level."""
     return st.builds(
@@ -336,6 +352,7 @@ def _assessment(draw: st.DrawFn) -> Assessment:
     )
 
 
+@functools.cache  # one strategy object, validated once, drawn from many times
 def assessments() -> st.SearchStrategy[Assessment]:
     """Assessments with consistent explanations (their policies are not run)."""
     return _assessment()
