@@ -14,14 +14,20 @@ round-trip everything it persists.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import types
+import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 
+from crisiskit import _registry
 from crisiskit.customers import CustomerRef
+from crisiskit.events import Event
 from crisiskit.facts import Facts
 from crisiskit.levels import Level
 from crisiskit.money import CURRENCIES, Money
@@ -29,12 +35,14 @@ from crisiskit.signals import Signal
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
+    "attrs_builds",
     "audiences",
     "channels",
     "crisis_states",
     "crisis_types",
     "currencies",
     "customer_refs",
+    "events",
     "facts",
     "for_type",
     "instants",
@@ -49,6 +57,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
 
 ZONES = (
     "UTC",
@@ -202,11 +211,83 @@ def facts() -> st.SearchStrategy[Facts]:
     )
 
 
+def _hashes() -> st.SearchStrategy[str]:
+    return st.from_regex(r"[0-9a-f]{64}", fullmatch=True)
+
+
+_BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
+    str: texts,
+    int: lambda: st.integers(min_value=0, max_value=10**6),
+    float: lambda: st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+    bool: st.booleans,
+    pendulum.DateTime: instants,
+    Level: levels,
+    CrisisType: crisis_types,
+    CrisisState: crisis_states,
+    Channel: channels,
+    Role: roles,
+    Audience: audiences,
+    Money: money,
+    CustomerRef: customer_refs,
+    Signal: signals,
+    Facts: facts,
+}
+
+
+def _for_annotation(annotation: Any) -> st.SearchStrategy[Any]:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of(*(st.none() if a is type(None) else _for_annotation(a) for a in args))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return st.lists(_for_annotation(args[0]), max_size=3).map(tuple)
+    if annotation in _BY_ANNOTATION:
+        return _BY_ANNOTATION[annotation]()
+    if annotation in _FOR_TYPE:
+        return _FOR_TYPE[annotation]()
+    raise LookupError(f"no strategy for fields of type {annotation!r}")
+
+
+def attrs_builds(cls: type[T], **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[T]:
+    """Build any crisiskit attrs class field by field, from the fields' annotations.
+
+    Fields named in ``overrides`` use the strategy given there.
+    """
+    hints = typing.get_type_hints(cls)
+    kwargs = {
+        f.alias: overrides[f.name] if f.name in overrides else _for_annotation(hints[f.name])
+        for f in attrs.fields(cls)  # type: ignore[arg-type]
+        if f.init
+    }
+    return st.builds(cls, **kwargs)
+
+
+def events(cls: type[E]) -> st.SearchStrategy[E]:
+    """Events of type ``cls``, field by field (not chained: for serialisation tests).
+
+    For realistic, hash-chained histories drive a crisis with commands instead.
+    """
+    return attrs_builds(
+        cls,
+        crisis_id=st.from_regex(r"CR-[0-9]{1,5}", fullmatch=True),
+        sequence=st.integers(min_value=1, max_value=10**6),
+        actor=st.sampled_from(["monitor", "li.wei", "office", "system"]),
+        prev_hash=st.one_of(st.just(""), _hashes()),
+        hash=_hashes(),
+        event_id=st.uuids().map(str),
+    )
+
+
 _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Money: money,
     CustomerRef: customer_refs,
     Signal: signals,
     Facts: facts,
+    **{
+        cls: functools.partial(events, cls)
+        for cls in _registry.TYPES.values()
+        if issubclass(cls, Event)
+    },
 }
 
 
