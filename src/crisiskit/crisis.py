@@ -291,7 +291,7 @@ class Crisis:
             version=1,
             last_hash=event.hash,
             context=context,
-            event_ids=bytearray(uuid.UUID(event.event_id).bytes),
+            event_ids=bytearray(bytes.fromhex(event.hash[:32])),
         )
 
     @classmethod
@@ -821,7 +821,9 @@ class Crisis:
     def _now(self, context: Context) -> pendulum.DateTime:
         # The log is kept in time order even if the host's clock steps back (NTP): an event
         # never predates the one before it.
-        now = _checks.instant("Context.clock.now()", context.clock.now())
+        now = context.clock.now()
+        if not isinstance(now, pendulum.DateTime) or now.tzinfo is not pendulum.UTC:
+            now = _checks.instant("Context.clock.now()", now)
         return max(now, self.updated_at)
 
     def _build(
@@ -863,7 +865,7 @@ class Crisis:
         changes["last_hash"] = event.hash
         for name, value in changes.items():
             object.__setattr__(self, name, value)
-        self._event_ids.extend(uuid.UUID(event.event_id).bytes)
+        self._event_ids.extend(bytes.fromhex(event.hash[:32]))
 
 
 # --- how each event changes a crisis ------------------------------------------------------

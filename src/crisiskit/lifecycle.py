@@ -194,9 +194,14 @@ def check_guards(command: str, crisis: Crisis, guards: tuple[Guard, ...]) -> Non
             )
 
 
+_MOVES_FROM: dict[CrisisState, tuple[str, ...]] = {
+    state: tuple(m.command for m in MOVES if state in m.sources) for state in CrisisState
+}
+
+
 def moves_from(state: CrisisState) -> tuple[str, ...]:
     """The lifecycle commands that may start from ``state``."""
-    return tuple(m.command for m in MOVES if state in m.sources)
+    return _MOVES_FROM[state]
 
 
 def to_mermaid() -> str:
