@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import pendulum  # noqa: E402
-from statemachine import State, StateMachine  # noqa: E402
+import pendulum
+from statemachine import State, StateMachine
 
-from crisiskit import Context, Crisis, CrisisType  # noqa: E402
-from crisiskit.testing import ManualClock  # noqa: E402
+from crisiskit import Context, Crisis, CrisisType
+from crisiskit.testing import ManualClock
 
 
 class RawMachine(StateMachine):
@@ -96,8 +96,12 @@ def main() -> None:
     t_replay = best_of(repeats, replays)
     print("lifecycle (median of runs)")
     print(f"  raw python-statemachine transition   {t_raw * 1e6:8.1f} µs")
-    print(f"  crisiskit command (event + hash)     {t_cmd * 1e6:8.1f} µs   {t_cmd / t_raw:5.2f}x raw  (target <= 1.5x)")
-    print(f"  replayed event                       {t_replay * 1e6:8.1f} µs   {t_raw / t_replay:5.1f}x cheaper than raw  (target >= 10x)")
+    print(
+        f"  crisiskit command (event + hash)     {t_cmd * 1e6:8.1f} µs   {t_cmd / t_raw:5.2f}x raw  (target <= 1.5x)"
+    )
+    print(
+        f"  replayed event                       {t_replay * 1e6:8.1f} µs   {t_raw / t_replay:5.1f}x cheaper than raw  (target >= 10x)"
+    )
 
 
 if __name__ == "__main__":

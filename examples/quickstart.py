@@ -66,7 +66,7 @@ def main() -> None:
     crisis.close("Batch 0925 recalled; seal supplier changed", actor="gm.wang")
 
     events = crisis.pull_events()
-    print(f"{crisis.title} — {crisis.type.label('en')} / {crisis.type.label('zh')}")
+    print(f"{crisis.title} — {crisis.crisis_type.label('en')} / {crisis.crisis_type.label('zh')}")
     for event in events:
         local = event.occurred_at.in_timezone(SHANGHAI).format("MM-DD HH:mm")
         print(

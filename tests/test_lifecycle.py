@@ -507,3 +507,29 @@ def test_the_docs_show_the_generated_diagram():
     assert to_mermaid() in page
     for move in MOVES:
         assert f"| `{move.command}` |" in page
+
+
+def test_a_snapshot_round_trips_and_still_recognises_its_events():
+    clock = ManualClock(T0)
+    crisis = new_crisis(clock)
+    full_run(crisis, clock)
+    events = crisis.pull_events()
+    snapshot_json = to_json(crisis)
+    loaded = from_json(snapshot_json)
+    assert loaded == crisis
+    assert loaded.context is None
+    assert loaded.apply(events) == 0  # already applied: recognised by id
+    loaded.attach(Context(clock))
+    clock.advance(days=1)
+    loaded.reopen(actor="cs", reason="same fault again")
+    assert Crisis.replay([*events, *loaded.pull_events()]) == loaded
+
+
+def test_a_snapshot_with_inconsistent_event_ids_is_refused():
+    from crisiskit.errors import SerializationError
+    from crisiskit.serialization import from_dict, to_dict
+
+    data = to_dict(new_crisis())
+    data["event_ids"] = data["event_ids"][:-2]
+    with pytest.raises(SerializationError, match="event_ids"):
+        from_dict(data)

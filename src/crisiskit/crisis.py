@@ -12,24 +12,26 @@ in a :class:`Context`, shared by all the crises of a host application.
 
 from __future__ import annotations
 
-import builtins
 import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
+import cattrs
 import pendulum
 from attrs import field, frozen
 from statemachine.exceptions import TransitionNotAllowed
 
 from crisiskit import _checks
+from crisiskit._registry import serializable
 from crisiskit.clock import Clock
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import (
     ConcurrencyError,
     EventSequenceError,
     InvalidTransition,
+    SerializationError,
     ValidationError,
 )
 from crisiskit.events import (
@@ -128,6 +130,7 @@ class Context:
         return machine
 
 
+@serializable()
 @frozen
 class MergeRecord:
     """One merge, as either side remembers it, so that it can be undone."""
@@ -176,6 +179,7 @@ def _signal_customers(signals: Iterable[Signal]) -> Iterable[CustomerRef]:
         yield from signal.customers
 
 
+@serializable()
 @frozen(unsafe_hash=False, repr=False)
 class Crisis:
     """A customer crisis (客户危机): the aggregate every command goes through.
@@ -186,7 +190,7 @@ class Crisis:
 
     id: str
     """The crisis's id, chosen by the host (e.g. its ticket number)."""
-    type: CrisisType
+    crisis_type: CrisisType
     """What kind of crisis it is."""
     title: str
     """A short title."""
@@ -279,7 +283,7 @@ class Crisis:
     def _from_detected(cls, event: CrisisDetected, context: Context | None) -> Crisis:
         return cls(
             id=event.crisis_id,
-            type=event.crisis_type,
+            crisis_type=event.crisis_type,
             title=event.title,
             state=CrisisState.DETECTED,
             level=None,
@@ -385,6 +389,37 @@ class Crisis:
                 f"{event.sequence}; {event.name} {event.event_id} conflicts with it"
             )
 
+    # --- snapshots -----------------------------------------------------------------------
+
+    def __crisiskit_unstructure__(self, converter: cattrs.Converter) -> dict[str, Any]:
+        # A snapshot: the public state plus the ids of the events applied, so that a crisis
+        # loaded from it still recognises re-delivered events. No context, no pending events.
+        data = {
+            f.name: converter.unstructure(
+                getattr(self, f.name), _snapshot_type().__annotations__[f.name]
+            )
+            for f in _public_fields()
+        }
+        data["event_ids"] = self._event_ids.hex()
+        return data
+
+    @classmethod
+    def __crisiskit_structure__(cls, data: dict[str, Any], converter: cattrs.Converter) -> Crisis:
+        snapshot = converter.structure(data, _snapshot_type())
+        ids = snapshot.event_ids
+        if (
+            not isinstance(ids, str)
+            or len(ids) != 32 * snapshot.version
+            or snapshot.version < 1
+            or any(ch not in "0123456789abcdef" for ch in ids)
+        ):
+            raise SerializationError(
+                "$.event_ids must hold 32 lower-case hex digits per event, one per version; "
+                f"got {len(ids) if isinstance(ids, str) else ids!r} characters for version {snapshot.version}"
+            )
+        fields = {f.name: getattr(snapshot, f.name) for f in _public_fields()}
+        return cls(**fields, event_ids=bytearray.fromhex(ids))
+
     # --- reading -------------------------------------------------------------------------
 
     @property
@@ -424,7 +459,7 @@ class Crisis:
 
     def __repr__(self) -> str:
         level = self.level.value if self.level else "ungraded"
-        return f"<Crisis {self.id!r} {self.type.value} {self.state.value} level={level} v{self.version}>"
+        return f"<Crisis {self.id!r} {self.crisis_type.value} {self.state.value} level={level} v{self.version}>"
 
     # --- lifecycle commands --------------------------------------------------------------
 
@@ -761,7 +796,7 @@ class Crisis:
     def _move(
         self,
         command: str,
-        event_type: builtins.type[E],
+        event_type: type[E],
         actor: str,
         reason: str | None,
         expected_version: int | None,
@@ -826,9 +861,7 @@ class Crisis:
             now = _checks.instant("Context.clock.now()", now)
         return max(now, self.updated_at)
 
-    def _build(
-        self, event_type: builtins.type[E], actor: str, reason: str | None, **fields: Any
-    ) -> E:
+    def _build(self, event_type: type[E], actor: str, reason: str | None, **fields: Any) -> E:
         context = self._require_context()
         event = event_type(
             crisis_id=self.id,
@@ -846,9 +879,7 @@ class Crisis:
         self._apply(event)
         self._pending.append(event)
 
-    def _record(
-        self, event_type: builtins.type[E], actor: str, reason: str | None, **fields: object
-    ) -> E:
+    def _record(self, event_type: type[E], actor: str, reason: str | None, **fields: object) -> E:
         event = self._build(event_type, actor, reason, **fields)
         self._commit(event)
         return event
@@ -866,6 +897,26 @@ class Crisis:
         for name, value in changes.items():
             object.__setattr__(self, name, value)
         self._event_ids.extend(bytes.fromhex(event.hash[:32]))
+
+
+def _public_fields() -> tuple[attrs.Attribute[Any], ...]:
+    return tuple(f for f in attrs.fields(Crisis) if not f.name.startswith("_"))
+
+
+_SNAPSHOT: list[type[Any]] = []
+
+
+def _snapshot_type() -> type[Any]:
+    """An attrs class with the crisis's public fields and its event ids: the snapshot's shape."""
+    if not _SNAPSHOT:
+        attrs.resolve_types(Crisis, globals())
+        attrs.resolve_types(MergeRecord, globals())
+        spec = {f.name: attrs.field(type=f.type, default=f.default) for f in _public_fields()}
+        spec["event_ids"] = attrs.field(type=str, default="")
+        snapshot = attrs.make_class("CrisisSnapshot", spec, frozen=True, kw_only=True)
+        snapshot.__annotations__ = {name: a.type for name, a in spec.items()}
+        _SNAPSHOT.append(snapshot)
+    return _SNAPSHOT[0]
 
 
 # --- how each event changes a crisis ------------------------------------------------------

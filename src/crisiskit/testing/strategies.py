@@ -13,6 +13,7 @@ round-trip everything it persists.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import types
@@ -26,18 +27,22 @@ import pendulum
 from hypothesis import strategies as st
 
 from crisiskit import _registry
+from crisiskit.crisis import Context, Crisis, MergeRecord
 from crisiskit.customers import CustomerRef
+from crisiskit.errors import CrisisKitError
 from crisiskit.events import Event
 from crisiskit.facts import Facts
 from crisiskit.levels import Level
 from crisiskit.money import CURRENCIES, Money
 from crisiskit.signals import Signal
+from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
     "attrs_builds",
     "audiences",
     "channels",
+    "crises",
     "crisis_states",
     "crisis_types",
     "currencies",
@@ -278,7 +283,60 @@ def events(cls: type[E]) -> st.SearchStrategy[E]:
     )
 
 
+_COMMANDS = (
+    "warn",
+    "respond",
+    "recover",
+    "close",
+    "dismiss",
+    "relapse",
+    "reopen",
+    "regrade",
+    "signal",
+    "facts",
+)
+
+
+@st.composite
+def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
+    """Crises with realistic histories: detected, then driven by random commands.
+
+    Commands a state does not allow are skipped, so every crisis drawn is one a host could
+    really have. Its events are still pending (``crisis.pull_events()`` returns them).
+    """
+    start = draw(instants(max_value=dt.datetime(2030, 1, 1)))
+    clock = ManualClock(start)
+    context = Context(clock)
+    crisis = Crisis.detect(
+        context,
+        crisis_id=draw(st.from_regex(r"CR-[0-9]{1,6}", fullmatch=True)),
+        crisis_type=draw(crisis_types()),
+        title=draw(texts()),
+        actor="monitor",
+        signals=draw(st.lists(signals(), max_size=2)),
+        facts=draw(facts()),
+    )
+    for command in draw(st.lists(st.sampled_from(_COMMANDS), max_size=max_commands)):
+        clock.advance(minutes=draw(st.integers(min_value=0, max_value=3000)))
+        with contextlib.suppress(CrisisKitError):
+            if command == "regrade":
+                crisis.regrade(draw(levels()), actor="analyst", reason="reassessed")
+            elif command == "signal":
+                crisis.attach_signal(draw(signals()), actor="monitor")
+            elif command == "facts":
+                crisis.update_facts(actor="office", customers_affected=draw(st.integers(0, 10**5)))
+            elif command == "close":
+                crisis.close("resolved", actor="gm")
+            elif command in {"dismiss", "relapse", "reopen"}:
+                getattr(crisis, command)(actor="gm", reason="as observed")
+            else:
+                getattr(crisis, command)(actor="gm")
+    return crisis
+
+
 _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
+    Crisis: crises,
+    MergeRecord: lambda: attrs_builds(MergeRecord),
     Money: money,
     CustomerRef: customer_refs,
     Signal: signals,
