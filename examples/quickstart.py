@@ -19,6 +19,7 @@ from crisiskit import (
     to_json,
     verify,
 )
+from crisiskit.review import Review
 from crisiskit.testing import ManualClock
 
 SHANGHAI = "Asia/Shanghai"
@@ -63,6 +64,14 @@ def main() -> None:
     clock.advance(hours=30)
     crisis.recover(actor="gm.wang", reason="batch recalled, all four customers compensated")
     clock.advance(days=5)
+    crisis.record_review(
+        Review(
+            root_cause="a supplier's cup seals cracked under cold-chain vibration",
+            lessons=["seal strength was never part of incoming inspection"],
+            improvements=["add a seal test to incoming quality inspection"],
+        ),
+        actor="crisis-office",
+    )
     crisis.close("Batch 0925 recalled; seal supplier changed", actor="gm.wang")
 
     events = crisis.pull_events()

@@ -3,9 +3,16 @@
 import pendulum
 
 from crisiskit import Channel, Context, Crisis, CrisisType, CustomerRef, Signal
+from crisiskit.review import Review
 from crisiskit.testing import ManualClock
 
 T0 = pendulum.datetime(2025, 9, 27, 20, 0, tz="Asia/Shanghai")
+
+REVIEW = Review(
+    root_cause="a cracked seal on filling line 3 let in foreign matter",
+    lessons=["seal inspection must be part of the line start-up checklist"],
+    improvements=["add seal checks to the quality plan"],
+)
 
 
 def signal(text="Weibo post: foreign object in yoghurt", customer="C-1", at=T0, **metrics):
@@ -48,4 +55,14 @@ def snapshot(crisis):
         crisis.duplicate_of,
         crisis.merges,
         crisis.merged_into,
+        crisis.review,
+        crisis.team,
+        crisis.statements,
+        crisis.cases,
+        crisis.compensations,
+        crisis.callbacks,
+        crisis.recovery_plan,
+        crisis.impact,
+        crisis.quality_remedy,
+        crisis.acknowledged_at,
     )

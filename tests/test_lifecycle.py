@@ -2,7 +2,7 @@ import datetime as dt
 
 import attrs
 import pytest
-from lifecycle_support import T0, new_crisis, signal, snapshot
+from lifecycle_support import REVIEW, T0, new_crisis, signal, snapshot
 
 from crisiskit import (
     ConcurrencyError,
@@ -36,6 +36,7 @@ def full_run(crisis, clock):
     clock.advance(hours=30)
     crisis.recover(actor="gm")
     clock.advance(days=3)
+    crisis.record_review(REVIEW, actor="office")
     crisis.close("Batch 2025-09-27 recalled; cold chain fixed", actor="gm")
 
 
@@ -55,10 +56,11 @@ def test_a_full_run_records_one_event_per_command():
         "WarningIssued",
         "ResponseStarted",
         "RecoveryStarted",
+        "ReviewRecorded",
         "CrisisClosed",
     ]
-    assert [e.sequence for e in events] == [1, 2, 3, 4, 5, 6]
-    assert crisis.version == 6
+    assert [e.sequence for e in events] == [1, 2, 3, 4, 5, 6, 7]
+    assert crisis.version == 7
     assert crisis.state is CrisisState.CLOSED
     assert crisis.closed_as == "resolved"
     assert crisis.closed_at == T0.add(minutes=35, hours=30, days=3)
@@ -129,6 +131,7 @@ PATHS = {
 def drive(crisis, path):
     for step in path:
         if step == "close":
+            crisis.record_review(REVIEW, actor="office")
             crisis.close("summary", actor="gm")
         else:
             getattr(crisis, step)(actor="gm")
@@ -172,9 +175,26 @@ def test_bad_arguments_raise_validation_errors_and_change_nothing(call, match):
     assert snapshot(crisis) == before
 
 
+def test_close_needs_a_review_first():
+    crisis = new_crisis()
+    drive(crisis, PATHS["recovering"])
+    before = snapshot(crisis)
+    with pytest.raises(InvalidTransition, match="review recorded") as refused:
+        crisis.close("all done", actor="gm")
+    assert refused.value.condition == "review recorded"
+    assert snapshot(crisis) == before
+
+
+def test_a_dismissal_needs_no_review():
+    crisis = new_crisis()
+    crisis.dismiss(actor="office", reason="duplicate post, already handled")
+    assert crisis.review is None
+
+
 def test_close_needs_a_summary():
     crisis = new_crisis()
     drive(crisis, PATHS["recovering"])
+    crisis.record_review(REVIEW, actor="office")
     before = snapshot(crisis)
     with pytest.raises(ValidationError, match="summary"):
         crisis.close("", actor="gm")
@@ -273,7 +293,7 @@ def test_duplicate_events_are_no_ops_and_gaps_raise():
     again = Crisis.replay([*events[:4], events[2], events[3], *events[4:]])
     assert again == crisis
     copy = Crisis.replay(events[:3])
-    assert copy.apply(events) == 3
+    assert copy.apply(events) == len(events) - 3
     assert copy == crisis
     assert copy.apply(events) == 0
     with pytest.raises(EventSequenceError, match="must have sequence 3"):
@@ -309,7 +329,7 @@ def test_tampered_events_are_named():
     crisis = new_crisis(clock)
     full_run(crisis, clock)
     events = crisis.pull_events()
-    assert verify(events).checked == 6
+    assert verify(events).checked == len(events)
     altered = list(events)
     altered[2] = attrs.evolve(altered[2], actor="mallory")
     check = verify(altered)

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from lifecycle_support import T0, new_crisis, signal, snapshot
+from lifecycle_support import REVIEW, T0, new_crisis, signal, snapshot
 
 from crisiskit import (
     Context,
@@ -76,6 +76,10 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(summary=st.sampled_from(["", "recalled and fixed"]))
     def close(self, summary):
         self.run(lambda: self.crisis.close(summary, actor="gm"))
+
+    @rule()
+    def record_review(self):
+        self.run(lambda: self.crisis.record_review(REVIEW, actor="office"))
 
     @rule(reason=reasons)
     def dismiss(self, reason):

@@ -26,9 +26,13 @@ from statemachine.exceptions import TransitionNotAllowed
 from crisiskit import _checks
 from crisiskit._registry import serializable
 from crisiskit.clock import Clock
+from crisiskit.communications import Medium, Statement
+from crisiskit.compensation import Compensation, CompensationKind
+from crisiskit.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import (
     ConcurrencyError,
+    CurrencyMismatchError,
     EventSequenceError,
     InvalidTransition,
     SerializationError,
@@ -36,6 +40,10 @@ from crisiskit.errors import (
 )
 from crisiskit.events import (
     GENESIS,
+    BudgetExceeded,
+    CallbackRecorded,
+    CompensationGranted,
+    CrisisAcknowledged,
     CrisisClosed,
     CrisisDetected,
     CrisisDismissed,
@@ -43,25 +51,42 @@ from crisiskit.events import (
     CrisisRelapsed,
     CrisisReopened,
     CrisisUnmerged,
+    CustomerCaseUpdated,
     CustomersAdded,
     Event,
     FactsUpdated,
+    ImpactAssessed,
     LevelChanged,
     MarkedDuplicate,
+    MeetingHeld,
     MergedInto,
     MergeUndone,
+    MilestoneReached,
+    ProgressReported,
+    QualityRemedyRecorded,
+    RecoveryPlanSet,
     RecoveryStarted,
     ResponseStarted,
+    ReviewRecorded,
     SignalAttached,
     StateChanged,
+    StatementReleased,
+    TeamMemberAssigned,
+    TeamMemberReleased,
     WarningIssued,
     seal,
 )
 from crisiskit.facts import Facts
 from crisiskit.levels import Level
 from crisiskit.lifecycle import CrisisLifecycle, Guard, ReopenPolicy, check_guards, moves_from
+from crisiskit.money import Money
+from crisiskit.notices import WarningNotice
+from crisiskit.recovery import Callback, ImpactAssessment, RecoveryPlan
+from crisiskit.remedies import QualityRemedy
+from crisiskit.review import Review
 from crisiskit.signals import Signal
-from crisiskit.vocabulary import CrisisState, CrisisType
+from crisiskit.team import Assignment
+from crisiskit.vocabulary import Audience, CrisisState, CrisisType, Role
 
 __all__ = ["Context", "Crisis", "MergeRecord", "canonical_id"]
 
@@ -73,6 +98,20 @@ OPEN_COMMANDS: tuple[str, ...] = (
     "add_customers",
     "update_facts",
     "regrade",
+    "acknowledge",
+    "assign",
+    "release",
+    "report_progress",
+    "hold_meeting",
+    "release_statement",
+    "handle_customer",
+    "record_quality_remedy",
+    "compensate",
+    "record_callback",
+    "set_recovery_plan",
+    "reach_milestone",
+    "assess_impact",
+    "record_review",
     "mark_duplicate_of",
     "merge",
     "unmerge",
@@ -222,6 +261,28 @@ class Crisis:
     """What moved out when this crisis was merged into another, so it can be undone."""
     merges: tuple[MergeRecord, ...] = ()
     """The crises merged into this one, with what each brought."""
+    acknowledged_at: pendulum.DateTime | None = None
+    """When the crisis office took it on (受理)."""
+    notice: WarningNotice | None = None
+    """The warning notice issued with the last warning."""
+    team: tuple[Assignment, ...] = ()
+    """Who fills which role (D16)."""
+    statements: tuple[Statement, ...] = ()
+    """Every statement released, oldest first; the last per audience is current (D19)."""
+    cases: tuple[CustomerCase, ...] = ()
+    """Each affected customer's case, once someone has acted on it (D20)."""
+    quality_remedy: QualityRemedy | None = None
+    """The quality remedy, for a product-quality problem (D21)."""
+    compensations: tuple[Compensation, ...] = ()
+    """Everything given to customers, at its cost (D24)."""
+    callbacks: tuple[Callback, ...] = ()
+    """Callbacks to affected customers, with satisfaction scores (D23)."""
+    recovery_plan: RecoveryPlan | None = None
+    """Goals, measures and milestones of the recovery (D25)."""
+    impact: ImpactAssessment | None = None
+    """The business impact, before and after (D26)."""
+    review: Review | None = None
+    """The review: root cause, lessons, improvements (D27). Required to close."""
     version: int = 0
     """How many events it has: the sequence number of its last event."""
     last_hash: str = GENESIS
@@ -489,7 +550,13 @@ class Crisis:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CrisisClosed:
-        """Close the crisis after recovery: recovering → closed, with a closing summary."""
+        """Close the crisis after recovery: recovering → closed, with a summary. A review must be recorded first."""
+        if self.state is CrisisState.RECOVERING and self.review is None:
+            raise self._guard_refusal(
+                "close",
+                "review recorded",
+                "record the review (root cause, lessons) with record_review() first",
+            )
         return self._move(
             "close",
             CrisisClosed,
@@ -609,6 +676,329 @@ class Crisis:
         if level is self.level:
             raise ValidationError(f"crisis {self.id!r} is already level {level.value}")
         return self._record(LevelChanged, actor, reason, old_level=self.level, new_level=level)
+
+    # --- response and recovery work (D15–D27) -------------------------------------------
+
+    def acknowledge(
+        self, *, actor: str, reason: str | None = None, expected_version: int | None = None
+    ) -> CrisisAcknowledged:
+        """The crisis office takes the crisis on (受理). Once per crisis."""
+        self._precheck("acknowledge", actor, expected_version)
+        if self.acknowledged_at is not None:
+            raise ValidationError(
+                f"crisis {self.id!r} was acknowledged at {self.acknowledged_at.isoformat()} already"
+            )
+        return self._record(CrisisAcknowledged, actor, reason)
+
+    def assign(
+        self,
+        role: Role,
+        person: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TeamMemberAssigned:
+        """Put ``person`` on the crisis team in ``role``."""
+        self._precheck("assign", actor, expected_version)
+        _checks.member("assign(role)", role, Role)
+        _checks.text("assign(person)", person, max_length=200)
+        if any(a.role is role and a.person == person for a in self.team):
+            raise ValidationError(
+                f"{person!r} is already assigned as {role.value} on crisis {self.id!r}"
+            )
+        assignment = Assignment(role, person, self._now(self._require_context()))
+        return self._record(TeamMemberAssigned, actor, reason, assignment=assignment)
+
+    def release(
+        self,
+        role: Role,
+        person: str,
+        *,
+        actor: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> TeamMemberReleased:
+        """Take ``person`` off the crisis team in ``role``. A reason is required."""
+        self._precheck("release", actor, expected_version)
+        _checks.text("release(reason)", reason)
+        if not any(a.role is role and a.person == person for a in self.team):
+            raise ValidationError(
+                f"{person!r} is not assigned as {getattr(role, 'value', role)} on crisis {self.id!r}"
+            )
+        return self._record(TeamMemberReleased, actor, reason, role=role, person=person)
+
+    def members(self, role: Role) -> tuple[str, ...]:
+        """Who fills ``role`` now."""
+        return tuple(a.person for a in self.team if a.role is role)
+
+    def report_progress(
+        self, summary: str, *, actor: str, expected_version: int | None = None
+    ) -> ProgressReported:
+        """Circulate an internal progress report (D18)."""
+        self._precheck("report_progress", actor, expected_version)
+        return self._record(ProgressReported, actor, None, summary=_checks.text("summary", summary))
+
+    def hold_meeting(
+        self,
+        topic: str,
+        *,
+        attendees: Iterable[str] = (),
+        decisions: Iterable[str] = (),
+        actor: str,
+        expected_version: int | None = None,
+    ) -> MeetingHeld:
+        """Record a coordination meeting and its decisions (D18)."""
+        self._precheck("hold_meeting", actor, expected_version)
+        return self._record(
+            MeetingHeld,
+            actor,
+            None,
+            topic=_checks.text("topic", topic),
+            attendees=tuple(attendees),
+            decisions=tuple(decisions),
+        )
+
+    def release_statement(
+        self,
+        audience: Audience,
+        wording: str,
+        *,
+        medium: Medium,
+        approved_by: str,
+        approver_role: Role,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> StatementReleased:
+        """Release the agreed wording (统一口径) to an audience; it supersedes the previous one (D19).
+
+        ``approved_by`` must be on the crisis team in ``approver_role``.
+        """
+        self._precheck("release_statement", actor, expected_version)
+        _checks.member("release_statement(audience)", audience, Audience)
+        _checks.member("release_statement(approver_role)", approver_role, Role)
+        if approved_by not in self.members(approver_role):
+            on_role = ", ".join(self.members(approver_role)) or "nobody"
+            raise ValidationError(
+                f"{approved_by!r} cannot approve: not assigned as {approver_role.value} on crisis "
+                f"{self.id!r} (assigned: {on_role})"
+            )
+        version = 1 + sum(1 for s in self.statements if s.audience is audience)
+        statement = Statement(
+            audience,
+            medium,
+            wording,
+            approved_by,
+            approver_role,
+            version,
+            self._now(self._require_context()),
+        )
+        return self._record(StatementReleased, actor, reason, statement=statement)
+
+    def current_statement(self, audience: Audience) -> Statement | None:
+        """The statement in force for ``audience``: the latest one released to it."""
+        for statement in reversed(self.statements):
+            if statement.audience is audience:
+                return statement
+        return None
+
+    def handle_customer(
+        self,
+        customer_id: str,
+        step: CaseStep,
+        *,
+        note: str | None = None,
+        due: pendulum.DateTime | None = None,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> CustomerCaseUpdated:
+        """Record a step in handling one affected customer (D20).
+
+        ``note`` holds the demand (``DEMAND_RECORDED``), the promise (``PROMISED``, with
+        ``due``), the solution (``SOLUTION_AGREED``) or the update sent.
+        """
+        self._precheck("handle_customer", actor, expected_version)
+        _checks.member("handle_customer(step)", step, CaseStep)
+        if customer_id not in {c.customer_id for c in self.customers}:
+            raise ValidationError(
+                f"customer {customer_id!r} is not affected by crisis {self.id!r}; add them with "
+                "add_customers() first"
+            )
+        case = self.case(customer_id)
+        now = self._now(self._require_context())
+        if case is not None and case.is_resolved:
+            raise ValidationError(f"the case of customer {customer_id!r} is resolved already")
+        if step is CaseStep.RECEIVED and case is not None:
+            raise ValidationError(f"the case of customer {customer_id!r} was received already")
+        if step in _NEEDS_NOTE and note is None:
+            raise ValidationError(f"handle_customer(step={step.value!r}) needs a note saying what")
+        due_at = None
+        if step is CaseStep.PROMISED:
+            if due is None:
+                raise ValidationError("a promise needs a due time: handle_customer(..., due=...)")
+            due_at = _checks.instant("handle_customer(due)", due)
+            if due_at <= now:
+                raise ValidationError(
+                    f"a promise must be due in the future; got {due_at.isoformat()}"
+                )
+        if step is CaseStep.PROMISE_KEPT and not any(
+            p.kept_at is None for p in (case.promises if case else ())
+        ):
+            raise ValidationError(f"customer {customer_id!r} has no open promise to keep")
+        return self._record(
+            CustomerCaseUpdated,
+            actor,
+            None,
+            customer_id=customer_id,
+            step=step,
+            note=note,
+            due_at=due_at,
+        )
+
+    def case(self, customer_id: str) -> CustomerCase | None:
+        """The case of ``customer_id``, once someone has acted on it."""
+        return next((c for c in self.cases if c.customer_id == customer_id), None)
+
+    def overdue_promises(self, at: pendulum.DateTime) -> tuple[tuple[str, Promise], ...]:
+        """(customer id, promise) for every open promise past its due time at ``at``."""
+        return tuple((c.customer_id, p) for c in self.cases for p in c.overdue_promises(at))
+
+    def record_quality_remedy(
+        self,
+        remedy: QualityRemedy,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> QualityRemedyRecorded:
+        """Record (or revise) the quality remedy: root cause, responsible party, remedy, process fix (D21)."""
+        self._precheck("record_quality_remedy", actor, expected_version)
+        if not isinstance(remedy, QualityRemedy):
+            raise ValidationError(
+                f"record_quality_remedy() takes a QualityRemedy; got {type(remedy).__name__}"
+            )
+        return self._record(
+            QualityRemedyRecorded, actor, reason, old=self.quality_remedy, new=remedy
+        )
+
+    def compensate(
+        self,
+        kind: CompensationKind,
+        amount: Money,
+        *,
+        customer_id: str | None = None,
+        note: str | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CompensationGranted:
+        """Grant compensation or a value-added remedy (D24), in the currency of the others.
+
+        With an emergency plan in the context, the amount must be in the plan's currency
+        and spending is tracked against its compensation budget: the grant that takes the
+        total over the budget also records a :class:`~crisiskit.events.BudgetExceeded`
+        warning, by the system.
+        """
+        self._precheck("compensate", actor, expected_version)
+        if customer_id is not None and customer_id not in {c.customer_id for c in self.customers}:
+            raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
+        context = self._require_context()
+        compensation = Compensation(customer_id, kind, amount, self._now(context), note)
+        if (
+            self.compensations
+            and compensation.amount.currency != self.compensations[0].amount.currency
+        ):
+            raise CurrencyMismatchError(
+                f"crisis {self.id!r} compensates in {self.compensations[0].amount.currency}; "
+                f"got {compensation.amount}: convert it first"
+            )
+        granted = self._build(CompensationGranted, actor, reason, compensation=compensation)
+        self._commit(granted)
+        return granted
+
+    def compensation_total(self) -> Money | None:
+        """What all compensation so far has cost (None before the first)."""
+        if not self.compensations:
+            return None
+        return Money.total(
+            (c.amount for c in self.compensations), self.compensations[0].amount.currency
+        )
+
+    def record_callback(
+        self,
+        customer_id: str,
+        satisfaction: int,
+        *,
+        comments: str | None = None,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> CallbackRecorded:
+        """Record a callback to an affected customer with their satisfaction, 1 to 5 (D23)."""
+        self._precheck("record_callback", actor, expected_version)
+        if customer_id not in {c.customer_id for c in self.customers}:
+            raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
+        callback = Callback(customer_id, self._now(self._require_context()), satisfaction, comments)
+        return self._record(CallbackRecorded, actor, None, callback=callback)
+
+    def set_recovery_plan(
+        self,
+        plan: RecoveryPlan,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> RecoveryPlanSet:
+        """Set (or revise) the recovery plan: goals, measures, dated milestones (D25)."""
+        self._precheck("set_recovery_plan", actor, expected_version)
+        if not isinstance(plan, RecoveryPlan):
+            raise ValidationError(
+                f"set_recovery_plan() takes a RecoveryPlan; got {type(plan).__name__}"
+            )
+        return self._record(RecoveryPlanSet, actor, reason, old=self.recovery_plan, new=plan)
+
+    def reach_milestone(
+        self, name: str, *, actor: str, expected_version: int | None = None
+    ) -> MilestoneReached:
+        """Mark a milestone of the recovery plan as reached."""
+        self._precheck("reach_milestone", actor, expected_version)
+        if self.recovery_plan is None:
+            raise ValidationError(f"crisis {self.id!r} has no recovery plan yet")
+        if self.recovery_plan.milestone(name).done_at is not None:
+            raise ValidationError(f"milestone {name!r} was reached already")
+        return self._record(MilestoneReached, actor, None, milestone=name)
+
+    def assess_impact(
+        self,
+        assessment: ImpactAssessment,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> ImpactAssessed:
+        """Record the business impact: sales, market share, satisfaction before and after (D26)."""
+        self._precheck("assess_impact", actor, expected_version)
+        if not isinstance(assessment, ImpactAssessment):
+            raise ValidationError(
+                f"assess_impact() takes an ImpactAssessment; got {type(assessment).__name__}"
+            )
+        return self._record(ImpactAssessed, actor, reason, assessment=assessment)
+
+    def record_review(
+        self,
+        review: Review,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> ReviewRecorded:
+        """Record the review: root cause, lessons, improvements (D27). Required to close."""
+        self._precheck("record_review", actor, expected_version)
+        if not isinstance(review, Review):
+            raise ValidationError(f"record_review() takes a Review; got {type(review).__name__}")
+        if review.reviewed_at is None:
+            review = attrs.evolve(review, reviewed_at=self._now(self._require_context()))
+        return self._record(ReviewRecorded, actor, reason, review=review)
 
     # --- duplicates and merges -----------------------------------------------------------
 
@@ -1017,12 +1407,102 @@ def _merge_undone(crisis: Crisis, event: MergeUndone) -> Changes:
     }
 
 
+def _warned(crisis: Crisis, event: WarningIssued) -> Changes:
+    return {"notice": event.notice} if event.notice is not None else {}
+
+
+def _acknowledged(crisis: Crisis, event: CrisisAcknowledged) -> Changes:
+    return {"acknowledged_at": event.occurred_at}
+
+
+def _assigned(crisis: Crisis, event: TeamMemberAssigned) -> Changes:
+    return {"team": (*crisis.team, event.assignment)}
+
+
+def _released(crisis: Crisis, event: TeamMemberReleased) -> Changes:
+    return {
+        "team": tuple(
+            a for a in crisis.team if not (a.role is event.role and a.person == event.person)
+        )
+    }
+
+
+def _recorded_only(crisis: Crisis, event: Event) -> Changes:
+    return {}
+
+
+def _statement(crisis: Crisis, event: StatementReleased) -> Changes:
+    return {"statements": (*crisis.statements, event.statement)}
+
+
+def _case(crisis: Crisis, event: CustomerCaseUpdated) -> Changes:
+    case = crisis.case(event.customer_id) or CustomerCase(event.customer_id, event.occurred_at)
+    updated = case.with_step(event.step, event.occurred_at, event.note, event.due_at)
+    others = tuple(c for c in crisis.cases if c.customer_id != event.customer_id)
+    if crisis.case(event.customer_id) is None:
+        return {"cases": (*others, updated)}
+    return {
+        "cases": tuple(updated if c.customer_id == event.customer_id else c for c in crisis.cases)
+    }
+
+
+def _remedy(crisis: Crisis, event: QualityRemedyRecorded) -> Changes:
+    return {"quality_remedy": event.new}
+
+
+def _compensation(crisis: Crisis, event: CompensationGranted) -> Changes:
+    return {"compensations": (*crisis.compensations, event.compensation)}
+
+
+def _callback(crisis: Crisis, event: CallbackRecorded) -> Changes:
+    return {"callbacks": (*crisis.callbacks, event.callback)}
+
+
+def _recovery_plan(crisis: Crisis, event: RecoveryPlanSet) -> Changes:
+    return {"recovery_plan": event.new}
+
+
+def _milestone(crisis: Crisis, event: MilestoneReached) -> Changes:
+    plan = crisis.recovery_plan
+    assert plan is not None
+    milestones = tuple(
+        attrs.evolve(m, done_at=event.occurred_at) if m.name == event.milestone else m
+        for m in plan.milestones
+    )
+    return {"recovery_plan": attrs.evolve(plan, milestones=milestones)}
+
+
+def _impact(crisis: Crisis, event: ImpactAssessed) -> Changes:
+    return {"impact": event.assessment}
+
+
+def _review(crisis: Crisis, event: ReviewRecorded) -> Changes:
+    return {"review": event.review}
+
+
+_NEEDS_NOTE = frozenset({CaseStep.DEMAND_RECORDED, CaseStep.PROMISED, CaseStep.SOLUTION_AGREED})
+
 _HANDLERS: dict[type[Event], Callable[[Crisis, Any], Changes]] = {
+    CrisisAcknowledged: _acknowledged,
+    TeamMemberAssigned: _assigned,
+    TeamMemberReleased: _released,
+    ProgressReported: _recorded_only,
+    MeetingHeld: _recorded_only,
+    StatementReleased: _statement,
+    CustomerCaseUpdated: _case,
+    QualityRemedyRecorded: _remedy,
+    CompensationGranted: _compensation,
+    BudgetExceeded: _recorded_only,
+    CallbackRecorded: _callback,
+    RecoveryPlanSet: _recovery_plan,
+    MilestoneReached: _milestone,
+    ImpactAssessed: _impact,
+    ReviewRecorded: _review,
     SignalAttached: _signal_attached,
     CustomersAdded: _customers_added,
     FactsUpdated: _facts_updated,
     LevelChanged: _level_changed,
-    WarningIssued: _moved,
+    WarningIssued: _warned,
     ResponseStarted: _moved,
     RecoveryStarted: _moved,
     CrisisRelapsed: _moved,

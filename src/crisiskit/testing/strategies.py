@@ -27,21 +27,38 @@ import pendulum
 from hypothesis import strategies as st
 
 from crisiskit import _registry
+from crisiskit.communications import Medium, Statement
+from crisiskit.compensation import Compensation, CompensationKind
 from crisiskit.crisis import Context, Crisis, MergeRecord
+from crisiskit.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import CrisisKitError
 from crisiskit.events import Event
 from crisiskit.facts import Facts
 from crisiskit.levels import Level
 from crisiskit.money import CURRENCIES, Money
+from crisiskit.notices import WarningNotice
+from crisiskit.recovery import (
+    Callback,
+    ImpactAssessment,
+    ImpactFigures,
+    Milestone,
+    RecoveryPlan,
+    Term,
+)
+from crisiskit.remedies import QualityRemedy, RemedyKind
+from crisiskit.review import Review
 from crisiskit.signals import Signal
+from crisiskit.team import Assignment
 from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
     "attrs_builds",
     "audiences",
+    "callbacks",
     "channels",
+    "compensations",
     "crises",
     "crisis_states",
     "crisis_types",
@@ -50,10 +67,14 @@ __all__ = [
     "events",
     "facts",
     "for_type",
+    "impact_assessments",
+    "impact_figures",
     "instants",
     "levels",
     "metrics",
     "money",
+    "recovery_plans",
+    "reviews",
     "roles",
     "signals",
     "texts",
@@ -220,6 +241,53 @@ def _hashes() -> st.SearchStrategy[str]:
     return st.from_regex(r"[0-9a-f]{64}", fullmatch=True)
 
 
+def _enum(cls: type[Any]) -> Callable[[], st.SearchStrategy[Any]]:
+    return lambda: st.sampled_from(list(cls))
+
+
+def callbacks() -> st.SearchStrategy[Callback]:
+    """Callbacks with satisfaction scores on the 1–5 scale."""
+    return attrs_builds(Callback, satisfaction=st.integers(min_value=1, max_value=5))
+
+
+def compensations() -> st.SearchStrategy[Compensation]:
+    """Compensation of any kind, for a positive amount."""
+    return attrs_builds(Compensation, amount=money("CNY", min_value=1, max_value=10**6))
+
+
+def impact_figures() -> st.SearchStrategy[ImpactFigures]:
+    """Business figures with any subset known."""
+    return st.builds(
+        ImpactFigures,
+        sales=st.one_of(st.none(), money("CNY", min_value=0)),
+        market_share=st.one_of(st.none(), st.decimals(min_value=0, max_value=1, places=4)),
+        satisfaction=st.one_of(st.none(), st.floats(min_value=1, max_value=5)),
+    )
+
+
+def impact_assessments() -> st.SearchStrategy[ImpactAssessment]:
+    """Impact assessments (sales in one currency)."""
+    return st.builds(
+        ImpactAssessment, impact_figures(), impact_figures(), st.one_of(st.none(), texts())
+    )
+
+
+def recovery_plans() -> st.SearchStrategy[RecoveryPlan]:
+    """Recovery plans with at least one goal and distinctly named milestones."""
+    milestones = st.lists(attrs_builds(Milestone), max_size=3, unique_by=lambda m: m.name)
+    return st.builds(
+        RecoveryPlan,
+        goals=st.lists(texts(), min_size=1, max_size=3).map(tuple),
+        measures=st.lists(texts(), max_size=3).map(tuple),
+        milestones=milestones.map(tuple),
+    )
+
+
+def reviews() -> st.SearchStrategy[Review]:
+    """Reviews with at least one lesson."""
+    return attrs_builds(Review, lessons=st.lists(texts(), min_size=1, max_size=3).map(tuple))
+
+
 _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     str: texts,
     int: lambda: st.integers(min_value=0, max_value=10**6),
@@ -236,6 +304,18 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     CustomerRef: customer_refs,
     Signal: signals,
     Facts: facts,
+    Decimal: lambda: st.decimals(allow_nan=False, allow_infinity=False, places=4),
+    CaseStep: _enum(CaseStep),
+    Medium: _enum(Medium),
+    RemedyKind: _enum(RemedyKind),
+    CompensationKind: _enum(CompensationKind),
+    Term: _enum(Term),
+    Callback: callbacks,
+    Compensation: compensations,
+    ImpactFigures: impact_figures,
+    ImpactAssessment: impact_assessments,
+    RecoveryPlan: recovery_plans,
+    Review: reviews,
 }
 
 
@@ -326,6 +406,9 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
             elif command == "facts":
                 crisis.update_facts(actor="office", customers_affected=draw(st.integers(0, 10**5)))
             elif command == "close":
+                crisis.record_review(
+                    Review("root cause found", lessons=["lesson learnt"]), actor="office"
+                )
                 crisis.close("resolved", actor="gm")
             elif command in {"dismiss", "relapse", "reopen"}:
                 getattr(crisis, command)(actor="gm", reason="as observed")
@@ -337,6 +420,24 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
 _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Crisis: crises,
     MergeRecord: lambda: attrs_builds(MergeRecord),
+    Callback: callbacks,
+    Compensation: compensations,
+    ImpactFigures: impact_figures,
+    ImpactAssessment: impact_assessments,
+    RecoveryPlan: recovery_plans,
+    Review: reviews,
+    **{
+        cls: functools.partial(attrs_builds, cls)
+        for cls in (
+            Assignment,
+            WarningNotice,
+            Statement,
+            Promise,
+            CustomerCase,
+            QualityRemedy,
+            Milestone,
+        )
+    },
     Money: money,
     CustomerRef: customer_refs,
     Signal: signals,
