@@ -20,6 +20,7 @@ import types
 import typing
 from collections.abc import Callable
 from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 
 import attrs
@@ -241,7 +242,7 @@ def _hashes() -> st.SearchStrategy[str]:
     return st.from_regex(r"[0-9a-f]{64}", fullmatch=True)
 
 
-def _enum(cls: type[Any]) -> Callable[[], st.SearchStrategy[Any]]:
+def _enum(cls: type[Enum]) -> Callable[[], st.SearchStrategy[Any]]:
     return lambda: st.sampled_from(list(cls))
 
 
