@@ -13,6 +13,7 @@ from typing import NoReturn
 
 from crisiskit._version import __version__
 from crisiskit.errors import CrisisKitError
+from crisiskit.lifecycle import to_dot, to_mermaid
 
 __all__ = ["main"]
 
@@ -33,8 +34,6 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from crisiskit.lifecycle import to_dot, to_mermaid
-
     print(to_mermaid() if args.format == "mermaid" else to_dot())
     return EXIT_OK
 
