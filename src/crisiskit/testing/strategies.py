@@ -475,7 +475,7 @@ def _level_plan(
     phase_of: dict[str, Phase] | None = None,
 ) -> LevelPlan:
     part = _parts()
-    staffed = draw(part["staffed"])
+    staffed: list[Role] = draw(part["staffed"])
 
     def someone() -> Role:
         return staffed[draw(part["index"]) % len(staffed)]
