@@ -478,7 +478,8 @@ def _level_plan(
     staffed: list[Role] = draw(part["staffed"])
 
     def someone() -> Role:
-        return staffed[draw(part["index"]) % len(staffed)]
+        index: int = draw(part["index"])
+        return staffed[index % len(staffed)]
 
     if phase_of:
         pool = sorted(phase_of)
