@@ -218,6 +218,13 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
     raise UnknownValueError(f"{value!r} is not a {cls.__name__}; allowed: {allowed}")
 
 
+def _structure_bool(value: object, _: object) -> bool:
+    # cattrs would call bool() on anything, reading "no" as True.
+    if not isinstance(value, bool):
+        raise SerializationError(f"expected true or false; got {_kind(value)}")
+    return value
+
+
 def _structure_float(value: object, _: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise SerializationError(f"expected a number; got {value!r}")
@@ -237,6 +244,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )

@@ -40,10 +40,16 @@ def _is_plan_name(example: str) -> _checks.Validator:
 
 
 def _version_key(version: str) -> tuple[int, ...] | None:
-    """``"1.10"`` -> (1, 10); None for versions that are not dotted numbers."""
-    if _NUMERIC_VERSION.match(version):
-        return tuple(int(part) for part in version.split("."))
-    return None
+    """``"1.10"`` -> (1, 10); None for versions that are not dotted numbers.
+
+    Trailing zeros do not count: ``"1.0.0"`` is the same version as ``"1.0"`` and ``"1"``.
+    """
+    if not _NUMERIC_VERSION.match(version):
+        return None
+    parts = [int(part) for part in version.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
 
 
 def _is_later_version(new: str, old: str) -> bool:
@@ -151,7 +157,10 @@ class EmergencyPlan:
         object.__setattr__(self, "_index", self._check_levels())
 
     def _fail(self, message: str) -> PolicyError:
-        return PolicyError(f"plan {self.plan_id!r}: {message}")
+        # "plan 'P-1': $.levels[5] repeats ..." but "plan 'P-1' has no entry for ...".
+        return PolicyError(
+            f"plan {self.plan_id!r}{': ' if message.startswith('$') else ' '}{message}"
+        )
 
     def _check_revisions(self) -> None:
         if not self.revisions:
@@ -204,7 +213,7 @@ class EmergencyPlan:
             index[key] = entry
             where[key] = i
             for j, action in enumerate(entry.actions):
-                path = f"$.levels[{i}].actions[{j}]"
+                path = f"$.levels[{i}].actions[{j}].phase"
                 first = phases.setdefault(action.action_id, (action.phase, path))
                 if first[0] is not action.phase:
                     raise self._fail(
@@ -213,7 +222,7 @@ class EmergencyPlan:
                         "action keeps its phase at every level (give it another id)"
                     )
         for crisis_type in [None, *dict.fromkeys(t for t, _ in index if t is not None)]:
-            for level in Level.__members__.values():
+            for level in Level:
                 if (crisis_type, level) not in index:
                     of = (
                         "the default (crisis_type null, used for any crisis type without its own "
