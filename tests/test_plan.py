@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import attrs
 import pendulum
@@ -658,3 +659,18 @@ def test_every_revision_grows_the_history_by_one(plan, delay, reasons, lessons):
     assert revised.current_revision.lessons == tuple(lessons)
     assert (revised.levels, revised.resources) == (plan.levels, plan.resources)
     assert EmergencyPlan.from_json(revised.to_json()) == revised
+
+
+def test_the_hand_written_example_file_reads():
+    path = Path(__file__).parent.parent / "examples" / "minimal-plan.json"
+    plan = EmergencyPlan.from_json(path.read_text(encoding="utf-8"))
+    assert plan.plan_id == "MINI-1"
+    assert plan.effective_from == pendulum.datetime(2024, 12, 31, 16, tz="UTC")
+    assert plan.revisions == (Revision("1.0", plan.effective_from, ("first issue",)),)
+    entry = plan.for_crisis(CrisisType.PRODUCT_QUALITY, Level.III)
+    assert entry.action("contact-customers").calendar == "working"
+    assert plan.for_crisis(CrisisType.COMPLAINT, Level.IV).actions == ()
+    assert plan.for_crisis(CrisisType.COMPLAINT, Level.I).action("review").target == (
+        dt.timedelta(days=14)
+    )
+    assert EmergencyPlan.from_json(plan.to_json()) == plan

@@ -100,6 +100,14 @@ def _when(instant: pendulum.DateTime) -> str:
     return f"{instant.format('YYYY-MM-DD HH:mm')} UTC"
 
 
+def _entries_line(own: str, zh: bool) -> str:
+    if zh:
+        return f"单列的危机类型：{own}；其余类型使用默认条目" if own else "所有危机类型使用默认条目"
+    if own:
+        return f"Crisis types with their own entries: {own}; the others use the default entries"
+    return "Every crisis type uses the default entries"
+
+
 def _first_issue(plan: EmergencyPlan) -> tuple[Revision, ...]:
     return (Revision(plan.version, plan.effective_from, ("first issue",)),)
 
@@ -417,7 +425,6 @@ class EmergencyPlan:
     def describe(self, lang: str = "en") -> str:
         """A summary for people: title, version, entries, resources and revisions."""
         zh = normalize_lang(lang) == "zh"
-        colon = "：" if zh else ": "
         own = ("、" if zh else ", ").join(t.label(lang) for t in self.crisis_types)
         lines = [
             f"{self.label(lang)} ({self.plan_id} v{self.version}, "
@@ -426,11 +433,7 @@ class EmergencyPlan:
                 if zh
                 else f"effective {_when(self.effective_from)})"
             ),
-            (
-                f"单列的危机类型{colon}{own or '无'}；其余类型使用默认条目"
-                if zh
-                else f"Crisis types with their own entries{colon}{own or 'none'}; others use the default"
-            ),
+            _entries_line(own, zh),
             self.resources.describe(lang),
             "修订记录：" if zh else "Revisions:",
         ]
