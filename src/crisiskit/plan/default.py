@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_TYPES",
     "default_levels",
     "default_resources",
+    "level_plan",
 ]
 
 DEFAULT_EFFECTIVE_FROM = pendulum.datetime(2025, 1, 1, tz="UTC")

@@ -112,7 +112,7 @@ def _first_issue(plan: EmergencyPlan) -> tuple[Revision, ...]:
     return (Revision(plan.version, plan.effective_from, ("first issue",)),)
 
 
-Key = tuple[CrisisType | None, Level]
+_Key = tuple[CrisisType | None, Level]
 
 
 @serializable()
@@ -158,7 +158,7 @@ class EmergencyPlan:
     """The revision history, oldest first; the last is the current version."""
     title_zh: str | None = field(default=None, validator=_checks.is_optional_text)
     """The title in Chinese, if given."""
-    _index: dict[Key, LevelPlan] = field(init=False, repr=False, eq=False, hash=False)
+    _index: dict[_Key, LevelPlan] = field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         self._check_revisions()
@@ -207,9 +207,9 @@ class EmergencyPlan:
                 f"{last.effective_from} ($.revisions[-1].effective_from); they must agree"
             )
 
-    def _check_levels(self) -> dict[Key, LevelPlan]:
-        index: dict[Key, LevelPlan] = {}
-        where: dict[Key, int] = {}
+    def _check_levels(self) -> dict[_Key, LevelPlan]:
+        index: dict[_Key, LevelPlan] = {}
+        where: dict[_Key, int] = {}
         phases: dict[str, tuple[Phase, str]] = {}
         for i, entry in enumerate(self.levels):
             key = (entry.crisis_type, entry.level)
