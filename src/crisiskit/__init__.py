@@ -10,6 +10,7 @@ private.
 
 from crisiskit._version import __version__
 from crisiskit.clock import Clock, SystemClock
+from crisiskit.crisis import Context, Crisis
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import (
     CalendarError,
@@ -20,11 +21,14 @@ from crisiskit.errors import (
     SerializationError,
     ValidationError,
 )
+from crisiskit.events import Event, verify
 from crisiskit.facts import Facts
 from crisiskit.grading import Assessment, GradingInput, GradingPolicy
 from crisiskit.labels import LabelledEnum, Lang
 from crisiskit.levels import Colour, Level
+from crisiskit.lifecycle import Guard, ReopenPolicy
 from crisiskit.money import Money
+from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.signals import Signal
 from crisiskit.vocabulary import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Role
@@ -38,19 +42,25 @@ __all__ = [
     "Clock",
     "Colour",
     "ConcurrencyError",
+    "Context",
+    "Crisis",
     "CrisisKitError",
     "CrisisState",
     "CrisisType",
     "CustomerRef",
+    "EmergencyPlan",
+    "Event",
     "Facts",
     "GradingInput",
     "GradingPolicy",
+    "Guard",
     "InvalidTransition",
     "LabelledEnum",
     "Lang",
     "Level",
     "Money",
     "PolicyError",
+    "ReopenPolicy",
     "Role",
     "SerializationError",
     "Signal",
@@ -61,4 +71,5 @@ __all__ = [
     "from_json",
     "to_dict",
     "to_json",
+    "verify",
 ]

@@ -31,7 +31,7 @@ import attrs
 import cattrs
 import pendulum
 from cattrs.errors import IterableValidationError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from crisiskit import _registry
 from crisiskit.errors import (
@@ -45,9 +45,11 @@ from crisiskit.labels import LabelledEnum
 __all__ = [
     "SCHEMA_VERSION",
     "format_datetime",
+    "format_duration",
     "from_dict",
     "from_json",
     "parse_datetime",
+    "parse_duration",
     "to_dict",
     "to_json",
 ]
@@ -60,6 +62,11 @@ SCHEMA_VERSION = 1
 # Migrations from an older schema version to the next: version -> function(data) -> data.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
+_DURATION = re.compile(
+    r"^(?P<sign>-)?P(?:(?P<days>\d{1,9})D)?"
+    r"(?:T(?:(?P<hours>\d{1,12})H)?(?:(?P<minutes>\d{1,12})M)?"
+    r"(?:(?P<seconds>\d{1,12})(?:\.(?P<fraction>\d{1,6}))?S)?)?$"
+)
 _ZONED = re.compile(r"^(?P<stamp>[^\[\]]+)\[(?P<zone>[A-Za-z0-9_+\-/]{1,64})\]$")
 
 
@@ -122,6 +129,69 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     return zoned
 
 
+def format_duration(value: dt.timedelta) -> str:
+    """Write an exact duration in ISO 8601 form, in hours, minutes and seconds.
+
+    Days are not used: a duration is elapsed time, and "a day" of business time is not 24 h.
+
+    >>> format_duration(dt.timedelta(hours=8, minutes=30))
+    'PT8H30M'
+    >>> format_duration(dt.timedelta(days=5, microseconds=1))
+    'PT120H0.000001S'
+    >>> format_duration(dt.timedelta(0))
+    'PT0S'
+    """
+    total = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if total < 0 else ""
+    seconds, micros = divmod(abs(total), 1_000_000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    text = f"{hours}H" if hours else ""
+    text += f"{minutes}M" if minutes else ""
+    if seconds or micros or not text:
+        text += f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S"
+    return f"{sign}PT{text}"
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Read an ISO 8601 duration such as ``PT8H30M`` or ``P5D`` (a day is 24 hours here).
+
+    Years, months and weeks are refused: their length is not fixed.
+    """
+    match = _DURATION.match(text) if isinstance(text, str) and len(text) <= 60 else None
+    if match is None or text in {"P", "-P"} or text.endswith("T"):
+        raise SerializationError(
+            f"a duration must be ISO 8601 such as 'PT8H30M' or 'PT0.5S'; got {text!r}"
+        )
+    fraction = (match["fraction"] or "").ljust(6, "0")
+    try:
+        value = dt.timedelta(
+            days=int(match["days"] or 0),
+            hours=int(match["hours"] or 0),
+            minutes=int(match["minutes"] or 0),
+            seconds=int(match["seconds"] or 0),
+            microseconds=int(fraction or 0),
+        )
+    except OverflowError as exc:
+        raise SerializationError(f"the duration {text!r} is too long") from exc
+    return -value if match["sign"] else value
+
+
+def _structure_duration(value: object, _: object) -> dt.timedelta:
+    if not isinstance(value, str):
+        raise SerializationError(f"a duration must be an ISO 8601 string; got {value!r}")
+    return parse_duration(value)
+
+
+def _structure_date(value: object, _: object) -> dt.date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise SerializationError(f"a date must be written 'YYYY-MM-DD'; got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise SerializationError(f"not a date 'YYYY-MM-DD': {value!r}") from exc
+
+
 def _structure_datetime(value: object, _: object) -> pendulum.DateTime:
     if not isinstance(value, str):
         raise SerializationError(f"a datetime must be an ISO 8601 string; got {value!r}")
@@ -148,6 +218,13 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
     raise UnknownValueError(f"{value!r} is not a {cls.__name__}; allowed: {allowed}")
 
 
+def _structure_bool(value: object, _: object) -> bool:
+    # cattrs would call bool() on anything, reading "no" as True.
+    if not isinstance(value, bool):
+        raise SerializationError(f"expected true or false; got {_kind(value)}")
+    return value
+
+
 def _structure_float(value: object, _: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise SerializationError(f"expected a number; got {value!r}")
@@ -160,9 +237,14 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(dt.datetime, format_datetime)
     conv.register_structure_hook(pendulum.DateTime, _structure_datetime)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.timedelta, format_duration)
+    conv.register_structure_hook(dt.timedelta, _structure_duration)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )
@@ -247,8 +329,7 @@ def _unstructure_tagged(obj: Any) -> dict[str, Any]:
     name = _registry.NAMES.get(cls)
     if name is None:
         raise SerializationError(f"{cls.__qualname__} is not a serialisable crisiskit type")
-    data = _CONVERTER.unstructure(obj, unstructure_as=cls)
-    return {"type": name, **data}
+    return {"type": name, **_plain_unstructure(cls)(obj)}
 
 
 def _structure_tagged(data: object, base: type[T]) -> T:
@@ -258,7 +339,27 @@ def _structure_tagged(data: object, base: type[T]) -> T:
     if not (cls is base or issubclass(cls, base)):
         raise SerializationError(f"expected a {_registry.NAMES[base]}; got a {data.get('type')!r}")
     body = {k: v for k, v in data.items() if k != "type"}
-    return _CONVERTER.structure(body, cls)
+    return _plain_structure(cls)(body, cls)  # type: ignore[no-any-return]
+
+
+_UNSTRUCTURE: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
+_STRUCTURE: dict[type[Any], Callable[[Any, Any], Any]] = {}
+
+
+def _plain_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    """The field-by-field unstructure function of one concrete class, ignoring subclasses."""
+    fn = _UNSTRUCTURE.get(cls)
+    if fn is None:
+        fn = _UNSTRUCTURE[cls] = make_dict_unstructure_fn(cls, _CONVERTER)
+    return fn
+
+
+def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
+    """The field-by-field structure function of one concrete class, ignoring subclasses."""
+    fn = _STRUCTURE.get(cls)
+    if fn is None:
+        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _CONVERTER)
+    return fn
 
 
 def _lookup(name: object) -> type[Any]:
@@ -285,7 +386,7 @@ def to_dict(obj: object) -> dict[str, Any]:
             f"known types: {', '.join(sorted(_registry.TYPES))}"
         )
     custom = getattr(obj, "__crisiskit_unstructure__", None)
-    data = custom(_CONVERTER) if custom is not None else _CONVERTER.unstructure(obj, type(obj))
+    data = custom(_CONVERTER) if custom is not None else _plain_unstructure(type(obj))(obj)
     return {"type": name, "schema_version": SCHEMA_VERSION, **data}
 
 
@@ -310,9 +411,33 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
         raise
     except cattrs.BaseValidationError as exc:
         messages = cattrs.transform_error(exc, format_exception=_describe)
-        raise SerializationError("; ".join(messages)) from None
+        raise SerializationError("; ".join(map(_complete_path, messages))) from None
     except (Exception, RecursionError) as exc:  # untrusted input must never escape as anything else
         raise SerializationError(f"cannot read the data: {type(exc).__name__}: {exc}") from None
+
+
+_FIELD_MESSAGE = re.compile(
+    r"^(?P<cls>[A-Z][A-Za-z0-9_]*)\.(?P<field>[a-z_][a-z0-9_]*)"
+    r"(?P<rest>(?:\[\d+\]|\['[^'\]]*'\]|\.[a-z_][a-z0-9_]*)*)"
+)
+
+
+def _complete_path(message: str) -> str:
+    """Append the field to the path of a message a class's own validator raised.
+
+    cattrs knows the path of the object whose constructor refused, not which field the
+    constructor's validator refused; crisiskit's validators start their messages with
+    ``Class.field``, so ``"Signal.description must not be empty @ $.signals[0]"`` becomes
+    ``"... @ $.signals[0].description"``.
+    """
+    text, sep, path = message.rpartition(" @ ")
+    match = _FIELD_MESSAGE.match(text)
+    if not sep or not path.startswith("$") or match is None:
+        return message
+    cls = _registry.TYPES.get(match["cls"])
+    if cls is None or match["field"] not in {a.name for a in attrs.fields(cls)}:
+        return message
+    return f"{text} @ {path}.{match['field']}{match['rest']}"
 
 
 def _describe(exc: BaseException, type_: type[Any] | None) -> str:
@@ -351,7 +476,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     custom = getattr(target, "__crisiskit_structure__", None)
     if custom is not None:
         return custom(payload, _CONVERTER)
-    return _CONVERTER.structure(payload, target)
+    return _plain_structure(target)(payload, target)
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:

@@ -13,17 +13,29 @@ round-trip everything it persists.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
+import types
+import typing
 from collections.abc import Callable
 from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 
+from crisiskit import _registry
+from crisiskit.communications import Medium, Statement
+from crisiskit.compensation import Compensation, CompensationKind
+from crisiskit.crisis import Context, Crisis, MergeRecord
+from crisiskit.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.customers import CustomerRef
+from crisiskit.errors import CrisisKitError
+from crisiskit.events import Event
 from crisiskit.facts import Facts
 from crisiskit.grading import (
     Adjustment,
@@ -36,38 +48,88 @@ from crisiskit.grading import (
 )
 from crisiskit.levels import Level
 from crisiskit.money import CURRENCIES, Money
+from crisiskit.notices import WarningNotice
+from crisiskit.plan import (
+    MAX_DURATION,
+    BudgetCategory,
+    CommunicationRule,
+    EmergencyPlan,
+    Escalation,
+    LevelPlan,
+    Phase,
+    PlannedAction,
+    Resources,
+    Revision,
+    RoleDuty,
+    StandingMember,
+)
+from crisiskit.recovery import (
+    Callback,
+    ImpactAssessment,
+    ImpactFigures,
+    Milestone,
+    RecoveryPlan,
+    Term,
+)
+from crisiskit.remedies import QualityRemedy, RemedyKind
+from crisiskit.review import Review
 from crisiskit.signals import Signal
+from crisiskit.team import Assignment
+from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
+    "action_ids",
     "adjustments",
     "assessments",
+    "attrs_builds",
     "audiences",
     "bilinguals",
+    "budget_categories",
+    "callbacks",
     "channels",
+    "communication_rules",
+    "compensations",
     "contributions",
+    "crises",
     "crisis_states",
     "crisis_types",
     "currencies",
     "customer_refs",
+    "durations",
+    "emergency_plans",
+    "escalations",
+    "events",
     "explanations",
     "facts",
     "for_type",
     "grading_inputs",
+    "impact_assessments",
+    "impact_figures",
     "instants",
+    "level_plans",
     "levels",
     "metrics",
     "money",
     "parts",
+    "phases",
+    "plan_resources",
+    "planned_actions",
     "policy_ids",
+    "recovery_plans",
+    "reviews",
+    "revisions",
+    "role_duties",
     "roles",
     "signals",
+    "standing_members",
     "texts",
     "zone_names",
     "zoned_datetimes",
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
 
 ZONES = (
     "UTC",
@@ -358,7 +420,69 @@ def assessments() -> st.SearchStrategy[Assessment]:
     return _assessment()
 
 
-_FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
+def _hashes() -> st.SearchStrategy[str]:
+    return st.from_regex(r"[0-9a-f]{64}", fullmatch=True)
+
+
+def _enum(cls: type[Enum]) -> Callable[[], st.SearchStrategy[Any]]:
+    return lambda: st.sampled_from(list(cls))
+
+
+def callbacks() -> st.SearchStrategy[Callback]:
+    """Callbacks with satisfaction scores on the 1–5 scale."""
+    return attrs_builds(Callback, satisfaction=st.integers(min_value=1, max_value=5))
+
+
+def compensations() -> st.SearchStrategy[Compensation]:
+    """Compensation of any kind, for a positive amount."""
+    return attrs_builds(Compensation, amount=money("CNY", min_value=1, max_value=10**6))
+
+
+def impact_figures() -> st.SearchStrategy[ImpactFigures]:
+    """Business figures with any subset known."""
+    return st.builds(
+        ImpactFigures,
+        sales=st.one_of(st.none(), money("CNY", min_value=0)),
+        market_share=st.one_of(st.none(), st.decimals(min_value=0, max_value=1, places=4)),
+        satisfaction=st.one_of(st.none(), st.floats(min_value=1, max_value=5)),
+    )
+
+
+def impact_assessments() -> st.SearchStrategy[ImpactAssessment]:
+    """Impact assessments (sales in one currency)."""
+    return st.builds(
+        ImpactAssessment, impact_figures(), impact_figures(), st.one_of(st.none(), texts())
+    )
+
+
+def recovery_plans() -> st.SearchStrategy[RecoveryPlan]:
+    """Recovery plans with at least one goal and distinctly named milestones."""
+    milestones = st.lists(attrs_builds(Milestone), max_size=3, unique_by=lambda m: m.name)
+    return st.builds(
+        RecoveryPlan,
+        goals=st.lists(texts(), min_size=1, max_size=3).map(tuple),
+        measures=st.lists(texts(), max_size=3).map(tuple),
+        milestones=milestones.map(tuple),
+    )
+
+
+def reviews() -> st.SearchStrategy[Review]:
+    """Reviews with at least one lesson."""
+    return attrs_builds(Review, lessons=st.lists(texts(), min_size=1, max_size=3).map(tuple))
+
+
+_BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
+    str: texts,
+    int: lambda: st.integers(min_value=0, max_value=10**6),
+    float: lambda: st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+    bool: st.booleans,
+    pendulum.DateTime: instants,
+    Level: levels,
+    CrisisType: crisis_types,
+    CrisisState: crisis_states,
+    Channel: channels,
+    Role: roles,
+    Audience: audiences,
     Money: money,
     CustomerRef: customer_refs,
     Signal: signals,
@@ -370,6 +494,419 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Part: parts,
     GradingInput: grading_inputs,
     Assessment: assessments,
+    Decimal: lambda: st.decimals(allow_nan=False, allow_infinity=False, places=4),
+    CaseStep: _enum(CaseStep),
+    Medium: _enum(Medium),
+    RemedyKind: _enum(RemedyKind),
+    CompensationKind: _enum(CompensationKind),
+    Term: _enum(Term),
+    Callback: callbacks,
+    Compensation: compensations,
+    ImpactFigures: impact_figures,
+    ImpactAssessment: impact_assessments,
+    RecoveryPlan: recovery_plans,
+    Review: reviews,
+}
+
+
+def _for_annotation(annotation: Any) -> st.SearchStrategy[Any]:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of(*(st.none() if a is type(None) else _for_annotation(a) for a in args))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return st.lists(_for_annotation(args[0]), max_size=3).map(tuple)
+    if annotation in _BY_ANNOTATION:
+        return _BY_ANNOTATION[annotation]()
+    if annotation in _FOR_TYPE:
+        return _FOR_TYPE[annotation]()
+    raise LookupError(f"no strategy for fields of type {annotation!r}")
+
+
+def attrs_builds(cls: type[T], **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[T]:
+    """Build any crisiskit attrs class field by field, from the fields' annotations.
+
+    Fields named in ``overrides`` use the strategy given there.
+    """
+    hints = typing.get_type_hints(cls)
+    kwargs = {
+        f.alias: overrides[f.name] if f.name in overrides else _for_annotation(hints[f.name])
+        for f in attrs.fields(cls)  # type: ignore[arg-type]
+        if f.init
+    }
+    return st.builds(cls, **kwargs)
+
+
+def events(cls: type[E]) -> st.SearchStrategy[E]:
+    """Events of type ``cls``, field by field (not chained: for serialisation tests).
+
+    For realistic, hash-chained histories drive a crisis with commands instead.
+    """
+    return attrs_builds(
+        cls,
+        crisis_id=st.from_regex(r"CR-[0-9]{1,5}", fullmatch=True),
+        sequence=st.integers(min_value=1, max_value=10**6),
+        actor=st.sampled_from(["monitor", "li.wei", "office", "system"]),
+        prev_hash=st.one_of(st.just(""), _hashes()),
+        hash=_hashes(),
+        event_id=st.uuids().map(str),
+    )
+
+
+_COMMANDS = (
+    "warn",
+    "respond",
+    "recover",
+    "close",
+    "dismiss",
+    "relapse",
+    "reopen",
+    "regrade",
+    "signal",
+    "facts",
+)
+
+
+@st.composite
+def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
+    """Crises with realistic histories: detected, then driven by random commands.
+
+    Commands a state does not allow are skipped, so every crisis drawn is one a host could
+    really have. Its events are still pending (``crisis.pull_events()`` returns them).
+    """
+    start = draw(instants(max_value=dt.datetime(2030, 1, 1)))
+    clock = ManualClock(start)
+    context = Context(clock)
+    crisis = Crisis.detect(
+        context,
+        crisis_id=draw(st.from_regex(r"CR-[0-9]{1,6}", fullmatch=True)),
+        crisis_type=draw(crisis_types()),
+        title=draw(texts()),
+        actor="monitor",
+        signals=draw(st.lists(signals(), max_size=2)),
+        facts=draw(facts()),
+    )
+    for command in draw(st.lists(st.sampled_from(_COMMANDS), max_size=max_commands)):
+        clock.advance(minutes=draw(st.integers(min_value=0, max_value=3000)))
+        with contextlib.suppress(CrisisKitError):
+            if command == "regrade":
+                crisis.regrade(draw(levels()), actor="analyst", reason="reassessed")
+            elif command == "signal":
+                crisis.attach_signal(draw(signals()), actor="monitor")
+            elif command == "facts":
+                crisis.update_facts(actor="office", customers_affected=draw(st.integers(0, 10**5)))
+            elif command == "close":
+                crisis.record_review(
+                    Review("root cause found", lessons=["lesson learnt"]), actor="office"
+                )
+                crisis.close("resolved", actor="gm")
+            elif command in {"dismiss", "relapse", "reopen"}:
+                getattr(crisis, command)(actor="gm", reason="as observed")
+            else:
+                getattr(crisis, command)(actor="gm")
+    return crisis
+
+
+# ---- the emergency plan
+
+
+def phases() -> st.SearchStrategy[Phase]:
+    """Response phases."""
+    return st.sampled_from(list(Phase))
+
+
+def budget_categories() -> st.SearchStrategy[BudgetCategory]:
+    """Budget categories."""
+    return st.sampled_from(list(BudgetCategory))
+
+
+def durations(
+    max_value: dt.timedelta = MAX_DURATION,
+) -> st.SearchStrategy[dt.timedelta]:
+    """Positive durations up to ``max_value``, microseconds included (plan targets, cadences)."""
+    return st.timedeltas(min_value=dt.timedelta(microseconds=1), max_value=max_value)
+
+
+def _calendar_names() -> st.SearchStrategy[str]:
+    return st.sampled_from(["24x7", "working", "cn-office", "hk/retail"])
+
+
+def action_ids() -> st.SearchStrategy[str]:
+    """Action ids such as ``"contact-customers"``."""
+    # Built from characters rather than a regex: from_regex is ten times slower to draw.
+    return st.builds(
+        str.__add__,
+        st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", max_size=11),
+    )
+
+
+def role_duties(role: Role | None = None) -> st.SearchStrategy[RoleDuty]:
+    """A role (``role`` when given) with a duty, in English and sometimes Chinese."""
+    return st.builds(
+        RoleDuty,
+        st.just(role) if role is not None else roles(),
+        texts(),
+        st.one_of(st.none(), texts()),
+    )
+
+
+def planned_actions(
+    action_id: str | None = None, phase: Phase | None = None, owner: Role | None = None
+) -> st.SearchStrategy[PlannedAction]:
+    """Planned actions; the arguments given are fixed, the others drawn."""
+    return st.builds(
+        PlannedAction,
+        st.just(action_id) if action_id is not None else action_ids(),
+        st.just(phase) if phase is not None else phases(),
+        texts(),
+        st.just(owner) if owner is not None else roles(),
+        st.one_of(st.none(), durations()),
+        _calendar_names(),
+        st.one_of(st.none(), texts()),
+    )
+
+
+def communication_rules(
+    audience: Audience | None = None, approver: Role | None = None
+) -> st.SearchStrategy[CommunicationRule]:
+    """Communication rules; the arguments given are fixed, the others drawn."""
+    return st.builds(
+        CommunicationRule,
+        st.just(audience) if audience is not None else audiences(),
+        st.booleans(),
+        st.one_of(st.none(), durations()),
+        st.just(approver) if approver is not None else roles(),
+        st.one_of(st.none(), durations()),
+        _calendar_names(),
+    )
+
+
+def escalations() -> st.SearchStrategy[Escalation]:
+    """Escalations: one to three roles to inform, with a note."""
+    return st.builds(
+        Escalation,
+        st.lists(roles(), min_size=1, max_size=3, unique=True).map(tuple),
+        st.one_of(st.just(""), texts()),
+        st.one_of(st.none(), texts()),
+    )
+
+
+@functools.cache
+def _parts() -> dict[str, st.SearchStrategy[Any]]:
+    # Built once: constructing (and validating) fresh strategies for every draw inside a
+    # composite costs far more than drawing from them.
+    optional_text = st.one_of(st.none(), texts())
+    optional_duration = st.one_of(st.none(), durations())
+    return {
+        "staffed": st.lists(roles(), min_size=1, max_size=4, unique=True),
+        "ids": st.lists(action_ids(), max_size=4, unique=True),
+        "audiences": st.lists(audiences(), max_size=3, unique=True),
+        "text": texts(),
+        "optional_text": optional_text,
+        "duration": optional_duration,
+        "calendar": _calendar_names(),
+        "phase": phases(),
+        "bool": st.booleans(),
+        "escalation": st.one_of(st.none(), escalations()),
+        "index": st.integers(min_value=0, max_value=3),
+    }
+
+
+@st.composite
+def _level_plan(
+    draw: st.DrawFn,
+    level: Level,
+    crisis_type: CrisisType | None,
+    phase_of: dict[str, Phase] | None = None,
+) -> LevelPlan:
+    part = _parts()
+    staffed: list[Role] = draw(part["staffed"])
+
+    def someone() -> Role:
+        index: int = draw(part["index"])
+        return staffed[index % len(staffed)]
+
+    if phase_of:
+        pool = sorted(phase_of)
+        ids = [a for a in pool if draw(part["bool"])][:4]
+    else:
+        ids = draw(part["ids"])
+    actions = [
+        PlannedAction(
+            action_id,
+            phase_of[action_id] if phase_of else draw(part["phase"]),
+            draw(part["text"]),
+            someone(),
+            draw(part["duration"]),
+            draw(part["calendar"]),
+            draw(part["optional_text"]),
+        )
+        for action_id in ids
+    ]
+    rules = [
+        CommunicationRule(
+            audience,
+            draw(part["bool"]),
+            draw(part["duration"]),
+            someone(),
+            draw(part["duration"]),
+            draw(part["calendar"]),
+        )
+        for audience in draw(part["audiences"])
+    ]
+    return LevelPlan(
+        level,
+        crisis_type,
+        required_roles=[
+            RoleDuty(role, draw(part["text"]), draw(part["optional_text"])) for role in staffed
+        ],
+        actions=actions,
+        communications=rules,
+        escalation=draw(part["escalation"]),
+    )
+
+
+def level_plans(
+    level: Level | None = None, crisis_type: CrisisType | None = None
+) -> st.SearchStrategy[LevelPlan]:
+    """Consistent level plans: owners and approvers are among the required roles.
+
+    ``level`` and ``crisis_type`` are drawn when not given (``crisis_type`` may then be None,
+    the default entry).
+    """
+    return st.tuples(
+        st.just(level) if level is not None else levels(),
+        st.just(crisis_type) if crisis_type is not None else st.one_of(st.none(), crisis_types()),
+    ).flatmap(lambda pair: _level_plan(*pair))
+
+
+def standing_members() -> st.SearchStrategy[StandingMember]:
+    """Members of a standing crisis team."""
+    return st.builds(StandingMember, roles(), texts())
+
+
+def plan_resources(currency: str | None = None) -> st.SearchStrategy[Resources]:
+    """Resources with budgets for every category in one currency (``currency`` when given)."""
+    return (st.just(currency) if currency is not None else currencies()).flatmap(
+        lambda code: st.builds(
+            Resources,
+            st.fixed_dictionaries(
+                {category: money(code, min_value=0) for category in BudgetCategory}
+            ),
+            st.lists(standing_members(), max_size=4, unique=True).map(tuple),
+            st.lists(texts(20), max_size=4, unique=True).map(tuple),
+        )
+    )
+
+
+def _versions() -> st.SearchStrategy[str]:
+    numbers = st.lists(st.integers(min_value=0, max_value=999), min_size=1, max_size=3)
+    return st.one_of(
+        numbers.map(lambda parts: ".".join(map(str, parts))),
+        numbers.map(lambda parts: "v" + "-".join(map(str, parts))),
+    )
+
+
+def revisions() -> st.SearchStrategy[Revision]:
+    """Single revisions (for serialisation tests; plans draw consistent histories)."""
+    return st.builds(
+        Revision,
+        _versions(),
+        zoned_datetimes(),
+        st.lists(texts(), min_size=1, max_size=3).map(tuple),
+        st.lists(texts(20), max_size=3).map(tuple),
+    )
+
+
+@st.composite
+def emergency_plans(draw: st.DrawFn, max_types: int = 1) -> EmergencyPlan:
+    """Valid emergency plans: a default entry and up to ``max_types`` crisis types, levels I–IV.
+
+    Action ids keep one phase across the plan and versions rise, as the plan requires.
+    """
+    pool = draw(st.lists(action_ids(), min_size=1, max_size=6, unique=True))
+    phase_of = {action_id: draw(phases()) for action_id in pool}
+    own = draw(st.lists(crisis_types(), max_size=max_types, unique=True))
+    entries = [
+        draw(_level_plan(level, crisis_type, phase_of))
+        for crisis_type in (None, *own)
+        for level in Level
+    ]
+    count = draw(st.integers(min_value=1, max_value=3))
+    major = draw(st.integers(min_value=0, max_value=99))
+    start = draw(instants(max_value=dt.datetime(2030, 1, 1)))
+    history = []
+    for number in range(count):
+        start = start + draw(
+            st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400))
+        )
+        history.append(
+            Revision(
+                f"{major}.{number}",
+                start,
+                tuple(draw(st.lists(texts(), min_size=1, max_size=2))),
+                tuple(draw(st.lists(texts(20), max_size=2))),
+            )
+        )
+    return EmergencyPlan(
+        f"P-{draw(st.integers(min_value=1, max_value=9999))}",
+        history[-1].version,
+        history[-1].effective_from,
+        draw(texts()),
+        draw(st.permutations(entries)),
+        draw(plan_resources()),
+        tuple(history),
+        draw(st.one_of(st.none(), texts())),
+    )
+
+
+_FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
+    Crisis: crises,
+    MergeRecord: lambda: attrs_builds(MergeRecord),
+    Callback: callbacks,
+    Compensation: compensations,
+    ImpactFigures: impact_figures,
+    ImpactAssessment: impact_assessments,
+    RecoveryPlan: recovery_plans,
+    Review: reviews,
+    **{
+        cls: functools.partial(attrs_builds, cls)
+        for cls in (
+            Assignment,
+            WarningNotice,
+            Statement,
+            Promise,
+            CustomerCase,
+            QualityRemedy,
+            Milestone,
+        )
+    },
+    Money: money,
+    CustomerRef: customer_refs,
+    Signal: signals,
+    Facts: facts,
+    RoleDuty: role_duties,
+    PlannedAction: planned_actions,
+    CommunicationRule: communication_rules,
+    Escalation: escalations,
+    LevelPlan: level_plans,
+    StandingMember: standing_members,
+    Resources: plan_resources,
+    Revision: revisions,
+    EmergencyPlan: emergency_plans,
+    Bilingual: bilinguals,
+    Contribution: contributions,
+    Adjustment: adjustments,
+    Explanation: explanations,
+    Part: parts,
+    GradingInput: grading_inputs,
+    Assessment: assessments,
+    **{
+        cls: functools.partial(events, cls)
+        for cls in _registry.TYPES.values()
+        if issubclass(cls, Event)
+    },
 }
 
 
