@@ -123,7 +123,10 @@ def test_hysteresis_holds_a_level_until_the_reading_falls_clearly_below():
     held = grade({"heat": 9_500}, previous=Level.II, policy=policy)
     assert held.level is Level.II
     assert held.explanation.rule == "indicators.hysteresis"
-    assert "has not fallen past 9000, the release point of the II threshold 10000" in held.explain()
+    assert (
+        "has not crossed back over 9000, the release point of the II threshold 10000"
+        in held.explain()
+    )
     assert "解除点 9000" in held.explain("zh")
     released = grade({"heat": 8_999}, previous=Level.II, policy=policy)
     assert released.level is Level.III

@@ -123,6 +123,33 @@ def test_a_subclass_that_only_configures_keeps_its_parents_name():
     assert Acme().fingerprint != RiskMatrixPolicy().fingerprint
 
 
+def test_a_concrete_policy_needs_a_name_and_a_version():
+    from crisiskit.grading import LikelihoodImpactPolicy
+
+    class Nameless(LikelihoodImpactPolicy):
+        def likelihood(self, inputs):
+            return Rating(1)
+
+        def impact(self, inputs):
+            return Rating(1)
+
+        def level_for(self, likelihood, impact, inputs):
+            raise AssertionError
+
+    with pytest.raises(ValidationError, match=r"Nameless has no name or version: set  name = "):
+        Nameless()
+    assert Nameless(name="adhoc", version="0").id == "adhoc@0"
+
+
+def test_a_configuration_that_is_not_json_is_refused():
+    class Odd(RiskMatrixPolicy):
+        def configuration(self):
+            return {"regulated": {"food"}}
+
+    with pytest.raises(PolicyError, match=r"Odd.configuration\(\) must return JSON-ready data"):
+        Odd().assess(grading_input(), at=AT)
+
+
 def test_names_and_versions_are_checked():
     assert RiskMatrixPolicy(name="acme-matrix", version="2025.09").id == "acme-matrix@2025.09"
     with pytest.raises(ValidationError, match="name must be"):

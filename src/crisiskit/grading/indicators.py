@@ -142,9 +142,9 @@ class IndicatorRule:
     def _beyond(self, value: float, point: float) -> bool:
         return value >= point if self.direction is Direction.RISING else value <= point
 
-    def comparison(self, lang: str = "en") -> str:
+    @property
+    def comparison(self) -> str:
         """``≥`` for a rising indicator, ``≤`` for a falling one."""
-        del lang
         return "≥" if self.direction is Direction.RISING else "≤"
 
     def configuration(self) -> dict[str, Any]:
@@ -316,10 +316,10 @@ class IndicatorPolicy(GradingPolicy):
             assert threshold is not None
             decision = Bilingual(
                 f"the readings alone give {_alone(raw, 'en')}, but {rule.label.en} "
-                f"{_util.fmt(value)} has not fallen past {_util.fmt(point)}, the release point of "
+                f"{_util.fmt(value)} has not crossed back over {_util.fmt(point)}, the release point of "
                 f"the {matched.value} threshold {_util.fmt(threshold)}, so hysteresis holds "
                 f"{level_text(held, 'en')}" + missing_en,
-                f"仅按读数为{_alone(raw, 'zh')}，但{rule.label.zh} {_util.fmt(value)} 尚未越过 "
+                f"仅按读数为{_alone(raw, 'zh')}，但{rule.label.zh} {_util.fmt(value)} 尚未回落越过 "
                 f"{matched.value}级阈值 {_util.fmt(threshold)} 的解除点 {_util.fmt(point)}，"
                 f"按滞后规则保持{level_text(held, 'zh')}" + missing_zh,
             )
@@ -350,9 +350,9 @@ class IndicatorPolicy(GradingPolicy):
         also_en = f" ({others} other indicator(s) also reach {raw.value})" if others else ""
         also_zh = f"（另有 {others} 项指标同样达到 {raw.value}级）" if others else ""
         decision = Bilingual(
-            f"{decider.label.en} {_util.fmt(value)} {decider.comparison()} {_util.fmt(threshold)} "
+            f"{decider.label.en} {_util.fmt(value)} {decider.comparison} {_util.fmt(threshold)} "
             f"→ {level_text(raw, 'en')}; the most severe indicator decides{also_en}" + missing_en,
-            f"{decider.label.zh} {_util.fmt(value)} {decider.comparison()} {_util.fmt(threshold)} "
+            f"{decider.label.zh} {_util.fmt(value)} {decider.comparison} {_util.fmt(threshold)} "
             f"→ {level_text(raw, 'zh')}；取最严重的指标{also_zh}" + missing_zh,
         )
         return Grade.decided(
@@ -374,8 +374,8 @@ class IndicatorPolicy(GradingPolicy):
             threshold = rule.threshold(level)
             assert threshold is not None
             note = Bilingual(
-                f"{rule.comparison()} {_util.fmt(threshold)}, the {level.value} threshold",
-                f"{rule.comparison()} {level.value}级阈值 {_util.fmt(threshold)}",
+                f"{rule.comparison} {_util.fmt(threshold)}, the {level.value} threshold",
+                f"{rule.comparison} {level.value}级阈值 {_util.fmt(threshold)}",
             )
         return Contribution(
             factor=rule.indicator, value=value, label=rule.label, level=level, note=note

@@ -202,6 +202,11 @@ class GradingPolicy(ABC):
 
     def __init__(self, *, name: str | None = None, version: str | None = None) -> None:
         cls = type(self).__name__
+        if not (name or type(self).name) or not (version or type(self).version):
+            raise ValidationError(
+                f"{cls} has no name or version: set  name = '...'  and  version = '...'  in the "
+                "class body (or pass name= and version=), so assessments say which rules made them"
+            )
         self._name = _util.policy_name(f"{cls} name", type(self).name if name is None else name)
         self._version = _util.policy_version(
             f"{cls} version", type(self).version if version is None else version
@@ -231,13 +236,19 @@ class GradingPolicy(ABC):
         matrix cell changes it, even when the version was not bumped.
         """
         if self._fingerprint is None:
-            canonical = json.dumps(
-                {"policy": self.id, "configuration": self.configuration()},
-                sort_keys=True,
-                ensure_ascii=False,
-                separators=(",", ":"),
-                allow_nan=False,
-            )
+            try:
+                canonical = json.dumps(
+                    {"policy": self.id, "configuration": self.configuration()},
+                    sort_keys=True,
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                    allow_nan=False,
+                )
+            except (TypeError, ValueError) as exc:
+                raise PolicyError(
+                    f"{type(self).__name__}.configuration() must return JSON-ready data "
+                    f"(dicts, lists, strings, finite numbers, booleans, None): {exc}"
+                ) from exc
             self._fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
         return self._fingerprint
 
