@@ -581,7 +581,7 @@ def _weights(
     return tuple(pairs)
 
 
-def read_factors(
+def _read_factors(
     inputs: GradingInput, group: str, names: Iterable[str], low: float, high: float
 ) -> dict[str, float]:
     """The ratings of ``names`` from ``inputs.factors``, each checked to lie in [low, high].
@@ -625,7 +625,7 @@ def _rate(
     aggregation: Aggregation,
     scale: Scale,
 ) -> Rating:
-    ratings = read_factors(inputs, group, (k for k, _ in factors), 1, scale.size)
+    ratings = _read_factors(inputs, group, (k for k, _ in factors), 1, scale.size)
     total = sum(w for _, w in factors)
     if aggregation is Aggregation.MEAN:
         mean = sum(w * ratings[k] for k, w in factors) / total
