@@ -36,6 +36,7 @@ from crisiskit.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import CrisisKitError
 from crisiskit.events import Event
+from crisiskit.expenses import Expense
 from crisiskit.facts import Facts
 from crisiskit.grading import (
     Adjustment,
@@ -100,6 +101,7 @@ __all__ = [
     "emergency_plans",
     "escalations",
     "events",
+    "expenses",
     "explanations",
     "facts",
     "for_type",
@@ -438,6 +440,11 @@ def compensations() -> st.SearchStrategy[Compensation]:
     return attrs_builds(Compensation, amount=money("CNY", min_value=1, max_value=10**6))
 
 
+def expenses() -> st.SearchStrategy[Expense]:
+    """Spending in any budget category, for a positive amount."""
+    return attrs_builds(Expense, amount=money("CNY", min_value=1, max_value=10**6))
+
+
 def impact_figures() -> st.SearchStrategy[ImpactFigures]:
     """Business figures with any subset known."""
     return st.builds(
@@ -500,8 +507,10 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     RemedyKind: _enum(RemedyKind),
     CompensationKind: _enum(CompensationKind),
     Term: _enum(Term),
+    BudgetCategory: _enum(BudgetCategory),
     Callback: callbacks,
     Compensation: compensations,
+    Expense: expenses,
     ImpactFigures: impact_figures,
     ImpactAssessment: impact_assessments,
     RecoveryPlan: recovery_plans,
@@ -866,6 +875,7 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     MergeRecord: lambda: attrs_builds(MergeRecord),
     Callback: callbacks,
     Compensation: compensations,
+    Expense: expenses,
     ImpactFigures: impact_figures,
     ImpactAssessment: impact_assessments,
     RecoveryPlan: recovery_plans,
