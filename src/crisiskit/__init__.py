@@ -9,6 +9,7 @@ private.
 """
 
 from crisiskit._version import __version__
+from crisiskit.calendar import BusinessCalendar
 from crisiskit.clock import Clock, SystemClock
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import (
@@ -26,10 +27,12 @@ from crisiskit.levels import Colour, Level
 from crisiskit.money import Money
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.signals import Signal
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaTimer
 from crisiskit.vocabulary import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Role
 
 __all__ = [
     "Audience",
+    "BusinessCalendar",
     "CalendarError",
     "Channel",
     "ChannelGroup",
@@ -50,6 +53,9 @@ __all__ = [
     "Role",
     "SerializationError",
     "Signal",
+    "SlaMetric",
+    "SlaPolicy",
+    "SlaTimer",
     "SystemClock",
     "ValidationError",
     "__version__",

@@ -45,9 +45,11 @@ from crisiskit.labels import LabelledEnum
 __all__ = [
     "SCHEMA_VERSION",
     "format_datetime",
+    "format_duration",
     "from_dict",
     "from_json",
     "parse_datetime",
+    "parse_duration",
     "to_dict",
     "to_json",
 ]
@@ -60,6 +62,11 @@ SCHEMA_VERSION = 1
 # Migrations from an older schema version to the next: version -> function(data) -> data.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
+_DURATION = re.compile(
+    r"^(?P<sign>-)?P(?:(?P<days>\d{1,9})D)?"
+    r"(?:T(?:(?P<hours>\d{1,12})H)?(?:(?P<minutes>\d{1,12})M)?"
+    r"(?:(?P<seconds>\d{1,12})(?:\.(?P<fraction>\d{1,6}))?S)?)?$"
+)
 _ZONED = re.compile(r"^(?P<stamp>[^\[\]]+)\[(?P<zone>[A-Za-z0-9_+\-/]{1,64})\]$")
 
 
@@ -122,6 +129,69 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     return zoned
 
 
+def format_duration(value: dt.timedelta) -> str:
+    """Write an exact duration in ISO 8601 form, in hours, minutes and seconds.
+
+    Days are not used: a duration is elapsed time, and "a day" of business time is not 24 h.
+
+    >>> format_duration(dt.timedelta(hours=8, minutes=30))
+    'PT8H30M'
+    >>> format_duration(dt.timedelta(days=5, microseconds=1))
+    'PT120H0.000001S'
+    >>> format_duration(dt.timedelta(0))
+    'PT0S'
+    """
+    total = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if total < 0 else ""
+    seconds, micros = divmod(abs(total), 1_000_000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    text = f"{hours}H" if hours else ""
+    text += f"{minutes}M" if minutes else ""
+    if seconds or micros or not text:
+        text += f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S"
+    return f"{sign}PT{text}"
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Read an ISO 8601 duration such as ``PT8H30M`` or ``P5D`` (a day is 24 hours here).
+
+    Years, months and weeks are refused: their length is not fixed.
+    """
+    match = _DURATION.match(text) if isinstance(text, str) and len(text) <= 60 else None
+    if match is None or text in {"P", "-P"} or text.endswith("T"):
+        raise SerializationError(
+            f"a duration must be ISO 8601 such as 'PT8H30M' or 'PT0.5S'; got {text!r}"
+        )
+    fraction = (match["fraction"] or "").ljust(6, "0")
+    try:
+        value = dt.timedelta(
+            days=int(match["days"] or 0),
+            hours=int(match["hours"] or 0),
+            minutes=int(match["minutes"] or 0),
+            seconds=int(match["seconds"] or 0),
+            microseconds=int(fraction or 0),
+        )
+    except OverflowError as exc:
+        raise SerializationError(f"the duration {text!r} is too long") from exc
+    return -value if match["sign"] else value
+
+
+def _structure_duration(value: object, _: object) -> dt.timedelta:
+    if not isinstance(value, str):
+        raise SerializationError(f"a duration must be an ISO 8601 string; got {value!r}")
+    return parse_duration(value)
+
+
+def _structure_date(value: object, _: object) -> dt.date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise SerializationError(f"a date must be written 'YYYY-MM-DD'; got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise SerializationError(f"not a date 'YYYY-MM-DD': {value!r}") from exc
+
+
 def _structure_datetime(value: object, _: object) -> pendulum.DateTime:
     if not isinstance(value, str):
         raise SerializationError(f"a datetime must be an ISO 8601 string; got {value!r}")
@@ -160,6 +230,10 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(dt.datetime, format_datetime)
     conv.register_structure_hook(pendulum.DateTime, _structure_datetime)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.timedelta, format_duration)
+    conv.register_structure_hook(dt.timedelta, _structure_duration)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
