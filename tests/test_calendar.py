@@ -163,6 +163,12 @@ def test_from_holidays_with_a_holidays_object():
             ),
             "no calendar for country",
         ),
+        (
+            lambda h: BusinessCalendar.from_holidays(
+                "CN", name="x", zone="UTC", week={"mon": ["09:00-10:00"]}, years=[2098, 2099]
+            ),
+            "no official Chinese schedule for 2098, 2099",
+        ),
     ],
 )
 def test_from_holidays_refuses_what_it_cannot_use(call, match):

@@ -13,7 +13,7 @@ import pendulum
 from crisiskit import _checks
 from crisiskit.errors import ValidationError
 
-__all__ = ["duration_of", "from_us", "to_us", "us_of_duration", "us_of_instant"]
+__all__ = ["duration_of", "duration_us", "from_us", "to_us", "us_of_duration", "us_of_instant"]
 
 _US = 1_000_000
 _EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")
@@ -33,7 +33,10 @@ def from_us(value: int) -> pendulum.DateTime:
 
 def us_of_instant(what: str, value: object) -> int:
     """Check that ``value`` is an aware datetime and return its microseconds since the epoch."""
-    return to_us(_checks.instant(what, value))
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        # No need to convert to UTC first: an aware difference is exact in any zone.
+        return to_us(value)
+    return to_us(_checks.instant(what, value))  # raises the usual, clear error
 
 
 def us_of_duration(what: str, value: object) -> int:
@@ -43,10 +46,15 @@ def us_of_duration(what: str, value: object) -> int:
             f"{what} must be a datetime.timedelta (or pendulum Duration); got "
             f"{type(value).__name__} {value!r}"
         )
-    amount = (value.days * 86_400 + value.seconds) * _US + value.microseconds
+    amount = duration_us(value)
     if amount < 0:
         raise ValidationError(f"{what} must not be negative; got {value}")
     return amount
+
+
+def duration_us(value: dt.timedelta) -> int:
+    """A timedelta in microseconds (no checks: for values already validated)."""
+    return (value.days * 86_400 + value.seconds) * _US + value.microseconds
 
 
 def duration_of(value: int) -> dt.timedelta:

@@ -27,8 +27,15 @@ DayHours = tuple[tuple[int, int], ...]
 """Working intervals of one date, in seconds after its local midnight (end may pass 86 400)."""
 
 
+_FIRST_YEAR = 1800
+_YEAR_STARTS = [_zones.utc_year_start(year) for year in range(_FIRST_YEAR, 3101)]
+
+
 def year_of(instant: int) -> int:
     """The UTC year of ``instant`` (µs)."""
+    index = bisect_right(_YEAR_STARTS, instant) - 1
+    if 0 <= index < len(_YEAR_STARTS) - 1:
+        return _FIRST_YEAR + index
     return (_EPOCH + dt.timedelta(microseconds=instant)).year
 
 

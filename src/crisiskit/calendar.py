@@ -37,6 +37,7 @@ import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 import attrs
@@ -550,7 +551,9 @@ class BusinessCalendar:
         years given, which must be consecutive.
 
         China's State Council publishes each next year's schedule around November, so a
-        calendar for next year can only be built (and should be rebuilt) after that.
+        calendar for next year can only be built after that, with a ``holidays`` release that
+        carries it. For China, a year without make-up working days in the package (one whose
+        notice it does not have yet, whose holidays it would only estimate) is refused.
         """
         try:
             import holidays as holidays_package  # noqa: PLC0415 - an optional extra
@@ -589,12 +592,25 @@ class BusinessCalendar:
                 f"from_holidays needs consecutive years (the horizon has no gaps); got {chosen}"
             )
         first, last = dt.date(chosen[0], 1, 1), dt.date(chosen[-1], 12, 31)
+        workdays = cast(Iterable[dt.date], getattr(source, "weekend_workdays", ()))
+        if getattr(source, "country", None) == "CN":
+            # Every published Chinese schedule (2001 onwards) has make-up working days; for a
+            # year without its notice the package estimates the holidays, which is a guess.
+            published = {day.year for day in workdays}
+            missing = [year for year in chosen if year not in published]
+            if missing:
+                raise CalendarError(
+                    f"the holidays package (version {_version('holidays')}) has no "
+                    f"official Chinese schedule for {', '.join(map(str, missing))}: no make-up "
+                    "working days (调休), so its holidays would be estimates. The State Council "
+                    "publishes each next year's schedule around November; update the holidays "
+                    "package once it carries that year"
+                )
         overrides = [
             DateOverride.holiday(day, str(label))
             for day, label in source.items()
             if first <= day <= last
         ]
-        workdays = cast(Iterable[dt.date], getattr(source, "weekend_workdays", ()))
         overrides.extend(
             DateOverride.workday(day, "make-up working day 调休上班")
             for day in workdays

@@ -16,9 +16,9 @@ import pendulum
 from attrs import frozen
 
 from crisiskit import _checks
-from crisiskit.calendar import CalendarLookup
+from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import ValidationError
-from crisiskit.sla.timer import SlaAlert, SlaTimer
+from crisiskit.sla.timer import SlaAlert, SlaTimer, _lookup
 
 __all__ = ["SweepResult", "sweep"]
 
@@ -41,6 +41,22 @@ class SweepResult:
         return tuple(timer for timer in self.timers if timer.timer_id in ids)
 
 
+class _Remembered:
+    """A calendar lookup that asks the host's lookup once per name during one sweep."""
+
+    __slots__ = ("_found", "_lookup")
+
+    def __init__(self, lookup: CalendarLookup) -> None:
+        self._lookup = lookup
+        self._found: dict[str, BusinessCalendar] = {}
+
+    def calendar(self, name: str) -> BusinessCalendar:
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = _lookup(self._lookup, name)
+        return found
+
+
 def sweep(timers: Iterable[SlaTimer], now: dt.datetime, calendars: CalendarLookup) -> SweepResult:
     """Collect the alerts that are due by ``now``; each is returned once over repeated sweeps.
 
@@ -53,6 +69,7 @@ def sweep(timers: Iterable[SlaTimer], now: dt.datetime, calendars: CalendarLooku
     their alerts.
     """
     moment = _checks.instant("sweep(now)", now)
+    lookup = _Remembered(calendars)
     result: list[SlaTimer] = []
     alerts: list[SlaAlert] = []
     wakeup: pendulum.DateTime | None = None
@@ -62,7 +79,7 @@ def sweep(timers: Iterable[SlaTimer], now: dt.datetime, calendars: CalendarLooku
         timer = given
         due = timer.next_due
         if due is not None and due <= moment:
-            timer, found = timer._emit(moment, calendars)
+            timer, found = timer._emit(moment, lookup)
             alerts.extend(found)
             due = timer.next_due
         if due is not None and (wakeup is None or due < wakeup):

@@ -28,7 +28,7 @@ import pendulum
 from attrs import evolve, field, frozen
 
 from crisiskit import _checks
-from crisiskit._instants import from_us, to_us, us_of_duration, us_of_instant
+from crisiskit._instants import duration_us, from_us, to_us, us_of_duration, us_of_instant
 from crisiskit._registry import serializable
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import InvalidTransition, ValidationError
@@ -97,12 +97,20 @@ def _is_emitted(instance: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _lookup(calendars: object, name: str) -> BusinessCalendar:
-    if not isinstance(calendars, CalendarLookup):
+    # Duck-typed rather than isinstance(..., CalendarLookup): a runtime protocol check costs
+    # more than the rest of a sweep's work on a timer.
+    finder = getattr(calendars, "calendar", None)
+    if not callable(finder):
         raise ValidationError(
             "calendars must be a CalendarLookup — an SlaPolicy, a BusinessCalendar or a "
             f"CalendarSet; got {type(calendars).__name__}"
         )
-    return calendars.calendar(name)
+    found = finder(name)
+    if not isinstance(found, BusinessCalendar):
+        raise ValidationError(
+            f"calendars.calendar({name!r}) must return a BusinessCalendar; got {type(found).__name__}"
+        )
+    return found
 
 
 @serializable()
@@ -499,7 +507,7 @@ class SlaTimer:
         return points
 
     def _amount(self, fraction: float) -> int:
-        target = us_of_duration("target", self.target)
+        target = duration_us(self.target)
         return target if fraction == 1.0 else math.ceil(target * fraction)
 
     def _elapsed_us(self, moment: int, calendars: CalendarLookup) -> int:
@@ -510,7 +518,7 @@ class SlaTimer:
                 return total
             if moment < end:
                 return total + _lookup(calendars, segment.calendar)._working_us(start, moment)
-            total += us_of_duration("business", segment.business)
+            total += duration_us(segment.business)
         if self.running_since is not None:
             since = to_us(self.running_since)
             if moment > since:
@@ -519,11 +527,11 @@ class SlaTimer:
 
     def _reach_us(self, amount: int, calendars: CalendarLookup) -> int | None:
         """The first instant by which ``amount`` was or will be consumed; None if unknowable."""
-        consumed = us_of_duration("consumed", self.consumed)
+        consumed = duration_us(self.consumed)
         if amount <= consumed:
             before = 0
             for segment in self.segments:
-                business = us_of_duration("business", segment.business)
+                business = duration_us(segment.business)
                 if before + business >= amount:
                     found = _lookup(calendars, segment.calendar)._add_us(
                         to_us(segment.start), amount - before
@@ -552,7 +560,20 @@ class SlaTimer:
             next_due = self._at_or_none(self._reach_us(self._amount(point), calendars))
         if deadline == self.deadline and next_due == self.next_due:
             return self
-        return evolve(self, deadline=deadline, next_due=next_due)
+        return self._with(deadline=deadline, next_due=next_due)
+
+    def _with(self, **changes: object) -> SlaTimer:
+        """A copy with derived fields replaced, without re-running the validators.
+
+        The values are crisiskit's own, already valid; a sweep makes one copy per alerting
+        timer, and skipping the validators (which guard values from outside) makes it several
+        times cheaper. Alerts are built the same way (:meth:`_alert`).
+        """
+        copy = object.__new__(SlaTimer)
+        setter = object.__setattr__
+        for name in _TIMER_FIELDS:
+            setter(copy, name, changes[name] if name in changes else getattr(self, name))
+        return copy
 
     def _emit(
         self, now: pendulum.DateTime, calendars: CalendarLookup
@@ -561,32 +582,41 @@ class SlaTimer:
         alerts: list[SlaAlert] = []
         emitted = self.emitted
         due = self.next_due
-        for point in self._points():
+        points = self._points()
+        for index, point in enumerate(points):
             if point <= emitted:
                 continue
             if due is None or due > now:
                 break
-            alerts.append(
-                SlaAlert(
-                    timer_id=self.timer_id,
-                    metric=self.metric,
-                    kind=AlertKind.BREACH if point == 1.0 else AlertKind.MILESTONE,
-                    fraction=point,
-                    due_at=due,
-                    target=self.target,
-                )
-            )
+            alerts.append(self._alert(point, due))
             emitted = point
             due = None
-            following = self._next_point_after(point)
-            if following is not None:
-                due = self._at_or_none(self._reach_us(self._amount(following), calendars))
+            if index + 1 < len(points):
+                following = points[index + 1]
+                if following == 1.0 and self.state.is_open:
+                    due = self.deadline  # an open timer's deadline is exactly that instant
+                else:
+                    due = self._at_or_none(self._reach_us(self._amount(following), calendars))
         if not alerts:
             return self, alerts
-        return evolve(self, emitted=emitted, next_due=due), alerts
+        return self._with(emitted=emitted, next_due=due), alerts
+
+    def _alert(self, fraction: float, due: pendulum.DateTime) -> SlaAlert:
+        alert = object.__new__(SlaAlert)
+        setter = object.__setattr__
+        setter(alert, "timer_id", self.timer_id)
+        setter(alert, "metric", self.metric)
+        setter(alert, "kind", AlertKind.BREACH if fraction == 1.0 else AlertKind.MILESTONE)
+        setter(alert, "fraction", fraction)
+        setter(alert, "due_at", due)
+        setter(alert, "target", self.target)
+        return alert
 
     def _next_point_after(self, fraction: float) -> float | None:
         for point in self._points():
             if point > fraction:
                 return point
         return None
+
+
+_TIMER_FIELDS = tuple(field.name for field in attrs.fields(SlaTimer))
