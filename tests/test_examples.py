@@ -29,6 +29,7 @@ def test_example_runs(path, tmp_path):
         text=True,
         timeout=120,
         cwd=tmp_path,
+        env=ENV,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "an example should show what it did"
