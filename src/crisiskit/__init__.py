@@ -11,6 +11,7 @@ private.
 from crisiskit._version import __version__
 from crisiskit.calendar import BusinessCalendar
 from crisiskit.clock import Clock, SystemClock
+from crisiskit.crisis import Context, Crisis
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import (
     CalendarError,
@@ -21,9 +22,11 @@ from crisiskit.errors import (
     SerializationError,
     ValidationError,
 )
+from crisiskit.events import Event, verify
 from crisiskit.facts import Facts
 from crisiskit.labels import LabelledEnum, Lang
 from crisiskit.levels import Colour, Level
+from crisiskit.lifecycle import Guard, ReopenPolicy
 from crisiskit.money import Money
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.signals import Signal
@@ -39,17 +42,22 @@ __all__ = [
     "Clock",
     "Colour",
     "ConcurrencyError",
+    "Context",
+    "Crisis",
     "CrisisKitError",
     "CrisisState",
     "CrisisType",
     "CustomerRef",
+    "Event",
     "Facts",
+    "Guard",
     "InvalidTransition",
     "LabelledEnum",
     "Lang",
     "Level",
     "Money",
     "PolicyError",
+    "ReopenPolicy",
     "Role",
     "SerializationError",
     "Signal",
@@ -63,4 +71,5 @@ __all__ = [
     "from_json",
     "to_dict",
     "to_json",
+    "verify",
 ]

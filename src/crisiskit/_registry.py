@@ -11,6 +11,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T", bound=type[Any])
 
+RESERVED = frozenset({"type", "schema_version"})
+"""Keys of the serialised envelope, which no field may use."""
+
 TYPES: dict[str, type[Any]] = {}
 NAMES: dict[type[Any], str] = {}
 
@@ -20,6 +23,11 @@ def serializable(name: str | None = None) -> Callable[[T], T]:
 
     def register(cls: T) -> T:
         tag = name or cls.__name__
+        clash = RESERVED & {a.name for a in getattr(cls, "__attrs_attrs__", ())}
+        if clash:
+            raise TypeError(
+                f"{cls.__qualname__} may not have a field named {sorted(clash)}: reserved for the envelope"
+            )
         existing = TYPES.get(tag)
         if existing is not None and existing is not cls:
             raise TypeError(f"serialisation name {tag!r} is taken by {existing.__qualname__}")

@@ -31,7 +31,7 @@ import attrs
 import cattrs
 import pendulum
 from cattrs.errors import IterableValidationError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from crisiskit import _registry
 from crisiskit.errors import (
@@ -321,8 +321,7 @@ def _unstructure_tagged(obj: Any) -> dict[str, Any]:
     name = _registry.NAMES.get(cls)
     if name is None:
         raise SerializationError(f"{cls.__qualname__} is not a serialisable crisiskit type")
-    data = _CONVERTER.unstructure(obj, unstructure_as=cls)
-    return {"type": name, **data}
+    return {"type": name, **_plain_unstructure(cls)(obj)}
 
 
 def _structure_tagged(data: object, base: type[T]) -> T:
@@ -332,7 +331,27 @@ def _structure_tagged(data: object, base: type[T]) -> T:
     if not (cls is base or issubclass(cls, base)):
         raise SerializationError(f"expected a {_registry.NAMES[base]}; got a {data.get('type')!r}")
     body = {k: v for k, v in data.items() if k != "type"}
-    return _CONVERTER.structure(body, cls)
+    return _plain_structure(cls)(body, cls)  # type: ignore[no-any-return]
+
+
+_UNSTRUCTURE: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
+_STRUCTURE: dict[type[Any], Callable[[Any, Any], Any]] = {}
+
+
+def _plain_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    """The field-by-field unstructure function of one concrete class, ignoring subclasses."""
+    fn = _UNSTRUCTURE.get(cls)
+    if fn is None:
+        fn = _UNSTRUCTURE[cls] = make_dict_unstructure_fn(cls, _CONVERTER)
+    return fn
+
+
+def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
+    """The field-by-field structure function of one concrete class, ignoring subclasses."""
+    fn = _STRUCTURE.get(cls)
+    if fn is None:
+        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _CONVERTER)
+    return fn
 
 
 def _lookup(name: object) -> type[Any]:
@@ -359,7 +378,7 @@ def to_dict(obj: object) -> dict[str, Any]:
             f"known types: {', '.join(sorted(_registry.TYPES))}"
         )
     custom = getattr(obj, "__crisiskit_unstructure__", None)
-    data = custom(_CONVERTER) if custom is not None else _CONVERTER.unstructure(obj, type(obj))
+    data = custom(_CONVERTER) if custom is not None else _plain_unstructure(type(obj))(obj)
     return {"type": name, "schema_version": SCHEMA_VERSION, **data}
 
 
@@ -425,7 +444,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     custom = getattr(target, "__crisiskit_structure__", None)
     if custom is not None:
         return custom(payload, _CONVERTER)
-    return _CONVERTER.structure(payload, target)
+    return _plain_structure(target)(payload, target)
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:

@@ -1,0 +1,101 @@
+"""Domain events: the immutable, hash-chained record of everything that happened to a crisis.
+
+Every successful command on a :class:`~crisiskit.crisis.Crisis` appends exactly one event,
+named in the past tense. Events are facts: a host persists them (``crisis.pull_events()``),
+audits them, and rebuilds the crisis from them (``Crisis.replay(events)``).
+
+Each event carries the crisis id, a sequence number (1, 2, 3, … per crisis), the instant it
+occurred, the actor, an optional reason, and — where something changed — the old and the
+new value. Each event's ``hash`` covers its whole content and the previous event's hash,
+so :func:`verify` finds the first event that was altered, dropped, inserted or reordered.
+``event_id`` is derived from the hash: the same fact always has the same id, which is what
+makes re-delivery idempotent.
+"""
+
+from crisiskit.events.base import (
+    GENESIS,
+    ChainCheck,
+    Event,
+    StateChanged,
+    compute_hash,
+    seal,
+    verify,
+)
+from crisiskit.events.lifecycle import (
+    CrisisClosed,
+    CrisisDetected,
+    CrisisDismissed,
+    CrisisMerged,
+    CrisisRelapsed,
+    CrisisReopened,
+    CrisisUnmerged,
+    CustomersAdded,
+    FactsUpdated,
+    LevelChanged,
+    MarkedDuplicate,
+    MergedInto,
+    MergeUndone,
+    RecoveryStarted,
+    ResponseStarted,
+    SignalAttached,
+    WarningIssued,
+)
+from crisiskit.events.operations import (
+    BudgetExceeded,
+    CallbackRecorded,
+    CompensationGranted,
+    CrisisAcknowledged,
+    CustomerCaseUpdated,
+    ImpactAssessed,
+    MeetingHeld,
+    MilestoneReached,
+    ProgressReported,
+    QualityRemedyRecorded,
+    RecoveryPlanSet,
+    ReviewRecorded,
+    StatementReleased,
+    TeamMemberAssigned,
+    TeamMemberReleased,
+)
+
+__all__ = [
+    "GENESIS",
+    "BudgetExceeded",
+    "CallbackRecorded",
+    "ChainCheck",
+    "CompensationGranted",
+    "CrisisAcknowledged",
+    "CrisisClosed",
+    "CrisisDetected",
+    "CrisisDismissed",
+    "CrisisMerged",
+    "CrisisRelapsed",
+    "CrisisReopened",
+    "CrisisUnmerged",
+    "CustomerCaseUpdated",
+    "CustomersAdded",
+    "Event",
+    "FactsUpdated",
+    "ImpactAssessed",
+    "LevelChanged",
+    "MarkedDuplicate",
+    "MeetingHeld",
+    "MergeUndone",
+    "MergedInto",
+    "MilestoneReached",
+    "ProgressReported",
+    "QualityRemedyRecorded",
+    "RecoveryPlanSet",
+    "RecoveryStarted",
+    "ResponseStarted",
+    "ReviewRecorded",
+    "SignalAttached",
+    "StateChanged",
+    "StatementReleased",
+    "TeamMemberAssigned",
+    "TeamMemberReleased",
+    "WarningIssued",
+    "compute_hash",
+    "seal",
+    "verify",
+]

@@ -1,0 +1,158 @@
+"""The base of every domain event, the hash chain, and :func:`verify`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Iterable
+from typing import ClassVar
+
+import pendulum
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.labels import normalize_lang
+from crisiskit.serialization import to_dict
+from crisiskit.vocabulary import CrisisState
+
+__all__ = ["GENESIS", "ChainCheck", "Event", "StateChanged", "compute_hash", "seal", "verify"]
+
+GENESIS = ""
+"""The ``prev_hash`` of a crisis's first event."""
+
+
+@serializable()
+@frozen(kw_only=True)
+class Event:
+    """What every event carries. Subclasses add what changed."""
+
+    crisis_id: str = field(validator=_checks.is_text)
+    """The crisis the event belongs to."""
+    sequence: int = field(validator=_checks.is_count)
+    """Its position in the crisis's history: 1 for the first event, then 2, 3, …"""
+    occurred_at: pendulum.DateTime = field(
+        converter=_checks.as_instant, validator=_checks.is_instant
+    )
+    """When it happened (UTC), read from the crisis's clock."""
+    actor: str = field(validator=_checks.is_text)
+    """Who did it: a user id, a service name, ``"system"`` for timers and sweeps."""
+    reason: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Why, in the actor's words, when the command takes a reason."""
+    prev_hash: str = field(default=GENESIS, validator=_checks.is_str)
+    """The hash of the previous event (empty for the first)."""
+    hash: str = field(default="", validator=_checks.is_str)
+    """SHA-256 (or HMAC-SHA-256 with a key) of this event's content and ``prev_hash``."""
+    event_id: str = field(default="", validator=_checks.is_str)
+    """A UUID derived from ``hash``: the same fact always has the same id."""
+
+    label_en: ClassVar[str] = "event"
+    label_zh: ClassVar[str] = "事件"
+
+    @property
+    def name(self) -> str:
+        """The event's type name, e.g. ``"WarningIssued"``."""
+        return type(self).__name__
+
+    def label(self, lang: str = "en") -> str:
+        """A short human description of the kind of event, in ``lang``."""
+        return self.label_en if normalize_lang(lang) == "en" else self.label_zh
+
+
+@serializable()
+@frozen(kw_only=True)
+class StateChanged(Event):
+    """An event that moved the crisis from one lifecycle state to another."""
+
+    from_state: CrisisState = field(validator=_checks.is_member(CrisisState))
+    """The state before."""
+    to_state: CrisisState = field(validator=_checks.is_member(CrisisState))
+    """The state after."""
+
+
+# --- hashing ----------------------------------------------------------------------------
+
+_SKIP = frozenset({"hash", "event_id"})
+
+
+def _content(event: Event) -> bytes:
+    body = {k: v for k, v in to_dict(event).items() if k not in _SKIP}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: Event, key: bytes | None = None) -> str:
+    """The hash an event should carry: over its content (all but ``hash`` and ``event_id``)."""
+    payload = _content(event)
+    if key:
+        return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def id_for_hash(digest: str) -> str:
+    """The event id derived from a hash: a UUID built from its first 128 bits."""
+    return str(uuid.UUID(hex=digest[:32]))
+
+
+def seal(event: Event, key: bytes | None = None) -> Event:
+    """Fill in ``hash`` and ``event_id`` of a freshly built event (crisiskit-internal)."""
+    digest = compute_hash(event, key)
+    # The event has not left the factory yet: set the two derived fields in place rather
+    # than building it a second time.
+    object.__setattr__(event, "hash", digest)
+    object.__setattr__(event, "event_id", id_for_hash(digest))
+    return event
+
+
+@frozen
+class ChainCheck:
+    """The result of :func:`verify`: whether an event log is intact, and if not, where not."""
+
+    ok: bool
+    """True when every event matches its hash and links to the one before."""
+    checked: int
+    """How many events were checked."""
+    first_invalid: int | None = None
+    """The sequence number the first bad event carries (None when ok)."""
+    position: int | None = None
+    """Where that event stands in the log given, counting from 1."""
+    event_id: str | None = None
+    """That event's id as stored."""
+    problem: str | None = None
+    """What is wrong with it."""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def verify(events: Iterable[Event], *, key: bytes | None = None) -> ChainCheck:
+    """Check an event log: hashes, links, sequence and crisis id. Names the first bad event.
+
+    Pass the same ``key`` the crisis's :class:`~crisiskit.crisis.Context` used, if any.
+    """
+    previous: Event | None = None
+    count = 0
+    for event in events:
+        count += 1
+        problem = _problem(event, previous, key)
+        if problem is not None:
+            return ChainCheck(False, count, event.sequence, count, event.event_id, problem)
+        previous = event
+    return ChainCheck(True, count)
+
+
+def _problem(event: Event, previous: Event | None, key: bytes | None) -> str | None:
+    expected_sequence = 1 if previous is None else previous.sequence + 1
+    if event.sequence != expected_sequence:
+        return f"sequence {event.sequence} where {expected_sequence} was expected"
+    if previous is not None and event.crisis_id != previous.crisis_id:
+        return f"belongs to crisis {event.crisis_id!r}, not {previous.crisis_id!r}"
+    expected_prev = GENESIS if previous is None else previous.hash
+    if event.prev_hash != expected_prev:
+        return "prev_hash does not match the previous event's hash (an event before it was altered, removed or reordered)"
+    if event.hash != compute_hash(event, key):
+        return "its content does not match its hash (the event was altered)"
+    if event.event_id != id_for_hash(event.hash):
+        return "its event_id does not match its hash"
+    return None

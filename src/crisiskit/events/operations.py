@@ -1,0 +1,242 @@
+"""Events of the response and recovery work (D15–D27): team, statements, customers, money, review."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pendulum
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.communications import Statement
+from crisiskit.compensation import Compensation
+from crisiskit.customer_cases import CaseStep
+from crisiskit.events.base import Event
+from crisiskit.money import Money
+from crisiskit.recovery import Callback, ImpactAssessment, RecoveryPlan
+from crisiskit.remedies import QualityRemedy
+from crisiskit.review import Review
+from crisiskit.team import Assignment
+from crisiskit.vocabulary import Role
+
+__all__ = [
+    "BudgetExceeded",
+    "CallbackRecorded",
+    "CompensationGranted",
+    "CrisisAcknowledged",
+    "CustomerCaseUpdated",
+    "ImpactAssessed",
+    "MeetingHeld",
+    "MilestoneReached",
+    "ProgressReported",
+    "QualityRemedyRecorded",
+    "RecoveryPlanSet",
+    "ReviewRecorded",
+    "StatementReleased",
+    "TeamMemberAssigned",
+    "TeamMemberReleased",
+]
+
+
+@serializable()
+@frozen(kw_only=True)
+class CrisisAcknowledged(Event):
+    """The crisis office took the crisis on (受理): the clock of "time to acknowledge" stops."""
+
+    label_en: ClassVar[str] = "acknowledged"
+    label_zh: ClassVar[str] = "受理"
+
+
+@serializable()
+@frozen(kw_only=True)
+class TeamMemberAssigned(Event):
+    """Someone was assigned to a role on the crisis team."""
+
+    assignment: Assignment
+    """Who, in which role, since when."""
+
+    label_en: ClassVar[str] = "team member assigned"
+    label_zh: ClassVar[str] = "人员到位"
+
+
+@serializable()
+@frozen(kw_only=True)
+class TeamMemberReleased(Event):
+    """Someone left a role on the crisis team."""
+
+    role: Role = field(validator=_checks.is_member(Role))
+    """The role they left."""
+    person: str = field(validator=_checks.is_text)
+    """Who."""
+
+    label_en: ClassVar[str] = "team member released"
+    label_zh: ClassVar[str] = "人员撤出"
+
+
+@serializable()
+@frozen(kw_only=True)
+class ProgressReported(Event):
+    """An internal progress report went round (进展通报, D18)."""
+
+    summary: str = field(validator=_checks.is_text)
+    """What was reported."""
+
+    label_en: ClassVar[str] = "progress reported"
+    label_zh: ClassVar[str] = "通报进展"
+
+
+@serializable()
+@frozen(kw_only=True)
+class MeetingHeld(Event):
+    """A coordination meeting was held (协调会议, D18)."""
+
+    topic: str = field(validator=_checks.is_text)
+    """What it was about."""
+    attendees: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
+    )
+    """Who attended."""
+    decisions: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
+    )
+    """What was decided."""
+
+    label_en: ClassVar[str] = "meeting held"
+    label_zh: ClassVar[str] = "召开会议"
+
+
+@serializable()
+@frozen(kw_only=True)
+class StatementReleased(Event):
+    """A statement went out to an audience; it supersedes that audience's previous one."""
+
+    statement: Statement
+    """The statement as released."""
+
+    label_en: ClassVar[str] = "statement released"
+    label_zh: ClassVar[str] = "对外发布"
+
+
+@serializable()
+@frozen(kw_only=True)
+class CustomerCaseUpdated(Event):
+    """A step in handling one affected customer's case (D20)."""
+
+    customer_id: str = field(validator=_checks.is_text)
+    """The customer."""
+    step: CaseStep = field(validator=_checks.is_member(CaseStep))
+    """What was done."""
+    note: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The demand, the promise, the solution, the update — in words."""
+    due_at: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """For a promise: when it is due."""
+
+    label_en: ClassVar[str] = "customer case updated"
+    label_zh: ClassVar[str] = "客户处理进展"
+
+
+@serializable()
+@frozen(kw_only=True)
+class QualityRemedyRecorded(Event):
+    """The quality remedy (D21) was recorded or revised."""
+
+    old: QualityRemedy | None = None
+    """The remedy before, if one was recorded."""
+    new: QualityRemedy
+    """The remedy now."""
+
+    label_en: ClassVar[str] = "quality remedy recorded"
+    label_zh: ClassVar[str] = "质量整改"
+
+
+@serializable()
+@frozen(kw_only=True)
+class CompensationGranted(Event):
+    """A customer (or all customers) received compensation or a value-added remedy (D24)."""
+
+    compensation: Compensation
+    """What was given, at what cost."""
+
+    label_en: ClassVar[str] = "compensation granted"
+    label_zh: ClassVar[str] = "给予补偿"
+
+
+@serializable()
+@frozen(kw_only=True)
+class BudgetExceeded(Event):
+    """Spending in a budget category went over the plan's budget (D28): a warning, recorded by the system."""
+
+    category: str = field(validator=_checks.is_text)
+    """The budget category (``"compensation"``, ``"pr"``, ``"supplies"``)."""
+    budget: Money
+    """The plan's budget for it."""
+    spent: Money
+    """What has been spent, now over the budget."""
+
+    label_en: ClassVar[str] = "budget exceeded"
+    label_zh: ClassVar[str] = "预算超支"
+
+
+@serializable()
+@frozen(kw_only=True)
+class CallbackRecorded(Event):
+    """An affected customer was called back (回访, D23)."""
+
+    callback: Callback
+    """The call and its satisfaction score."""
+
+    label_en: ClassVar[str] = "callback recorded"
+    label_zh: ClassVar[str] = "客户回访"
+
+
+@serializable()
+@frozen(kw_only=True)
+class RecoveryPlanSet(Event):
+    """The recovery plan (D25) was set or revised."""
+
+    old: RecoveryPlan | None = None
+    """The plan before, if there was one."""
+    new: RecoveryPlan
+    """The plan now."""
+
+    label_en: ClassVar[str] = "recovery plan set"
+    label_zh: ClassVar[str] = "制定恢复计划"
+
+
+@serializable()
+@frozen(kw_only=True)
+class MilestoneReached(Event):
+    """A milestone of the recovery plan was reached."""
+
+    milestone: str = field(validator=_checks.is_text)
+    """Its name."""
+
+    label_en: ClassVar[str] = "milestone reached"
+    label_zh: ClassVar[str] = "里程碑达成"
+
+
+@serializable()
+@frozen(kw_only=True)
+class ImpactAssessed(Event):
+    """The business impact (D26) was assessed: figures before and after."""
+
+    assessment: ImpactAssessment
+    """The figures."""
+
+    label_en: ClassVar[str] = "impact assessed"
+    label_zh: ClassVar[str] = "影响评估"
+
+
+@serializable()
+@frozen(kw_only=True)
+class ReviewRecorded(Event):
+    """The review (D27) was recorded: root cause, lessons, improvements."""
+
+    review: Review
+    """The review."""
+
+    label_en: ClassVar[str] = "review recorded"
+    label_zh: ClassVar[str] = "总结复盘"

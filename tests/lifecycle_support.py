@@ -1,0 +1,68 @@
+"""Shared builders for lifecycle tests."""
+
+import pendulum
+
+from crisiskit import Channel, Context, Crisis, CrisisType, CustomerRef, Signal
+from crisiskit.review import Review
+from crisiskit.testing import ManualClock
+
+T0 = pendulum.datetime(2025, 9, 27, 20, 0, tz="Asia/Shanghai")
+
+REVIEW = Review(
+    root_cause="a cracked seal on filling line 3 let in foreign matter",
+    lessons=["seal inspection must be part of the line start-up checklist"],
+    improvements=["add seal checks to the quality plan"],
+)
+
+
+def signal(text="Weibo post: foreign object in yoghurt", customer="C-1", at=T0, **metrics):
+    return Signal(
+        Channel.SOCIAL_MEDIA,
+        at,
+        text,
+        customers=[CustomerRef(customer)] if customer else [],
+        metrics=metrics or {"heat": 8200},
+    )
+
+
+def new_crisis(clock=None, crisis_id="CR-1", context=None, **kwargs):
+    clock = clock or ManualClock(T0)
+    context = context or Context(clock)
+    return Crisis.detect(
+        context,
+        crisis_id=crisis_id,
+        crisis_type=kwargs.pop("crisis_type", CrisisType.PRODUCT_QUALITY),
+        title=kwargs.pop("title", "Foreign object in yoghurt"),
+        actor=kwargs.pop("actor", "monitor"),
+        signals=kwargs.pop("signals", [signal()]),
+        **kwargs,
+    )
+
+
+def snapshot(crisis):
+    """Everything a refused command must leave alone."""
+    return (
+        crisis.state,
+        crisis.level,
+        crisis.version,
+        crisis.last_hash,
+        crisis.pending_events,
+        crisis.signals,
+        crisis.customers,
+        crisis.facts,
+        crisis.closed_at,
+        crisis.reopen_count,
+        crisis.duplicate_of,
+        crisis.merges,
+        crisis.merged_into,
+        crisis.review,
+        crisis.team,
+        crisis.statements,
+        crisis.cases,
+        crisis.compensations,
+        crisis.callbacks,
+        crisis.recovery_plan,
+        crisis.impact,
+        crisis.quality_remedy,
+        crisis.acknowledged_at,
+    )
