@@ -71,10 +71,13 @@ def main() -> None:
     again = policy.sweep(timers, now)
     print(f"the same sweep again finds {len(again.alerts)} alerts")
 
-    contacted = policy.record(timers, SlaMetric.FIRST_CONTACT, now)
-    show("first contact recorded", contacted)
-    responding = policy.enter(contacted.timers, CrisisState.RESPONDING, Level.II, now)
-    show("crisis responding", responding)
+    acknowledged = policy.record(timers, SlaMetric.ACKNOWLEDGE, now)
+    contacted = policy.record(acknowledged.timers, SlaMetric.FIRST_CONTACT, now)
+    show("acknowledged (受理)", acknowledged)
+    show("the customer contacted", contacted)
+    reported = policy.record(contacted.timers, SlaMetric.PROGRESS_UPDATE, now)
+    show("a progress update restarts the 12-hour cadence", reported)
+    responding = policy.enter(reported.timers, CrisisState.RESPONDING, Level.II, now)
     for timer in responding.timers:
         print(
             f"  {timer.timer_id:<24} {timer.status(now, policy).label('en'):<9} elapsed {timer.elapsed(now, policy)}"

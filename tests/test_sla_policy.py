@@ -128,10 +128,11 @@ def test_the_lifecycle_rules_stop_cancel_and_restart(policy):
     at = cst(2025, 6, 16, 10)
     timers = policy.start(Level.II, at).timers
     warned = policy.enter(timers, CrisisState.WARNED, Level.II, at + 10 * MIN)
-    assert [(c.metric, c.action) for c in warned.changes] == [(A, TimerAction.STOP)]
-    assert warned.timers[0].status(at + H, policy) is SlaStatus.MET
-    responding = policy.enter(warned.timers, CrisisState.RESPONDING, Level.II, at + 20 * MIN)
-    assert responding.changes == ()  # acknowledged already; resolution and updates running
+    assert warned.changes == ()  # acknowledging is a command of its own (record)
+    acknowledged = policy.record(warned.timers, A, at + 12 * MIN)
+    assert acknowledged.timers[0].status(at + H, policy) is SlaStatus.MET
+    responding = policy.enter(acknowledged.timers, CrisisState.RESPONDING, Level.II, at + 20 * MIN)
+    assert responding.changes == ()  # resolution and updates are running already
     recovering = policy.enter(responding.timers, CrisisState.RECOVERING, Level.II, at + 5 * H)
     assert {(c.metric, c.action) for c in recovering.changes} == {
         (R, TimerAction.STOP),
@@ -149,6 +150,21 @@ def test_the_lifecycle_rules_stop_cancel_and_restart(policy):
     assert {c.metric for c in closed.changes} == {C, P, U, R}
     assert all(c.action is TimerAction.CANCEL for c in closed.changes)
     assert all(not t.is_open for t in closed.timers)
+
+
+def test_lifecycle_rules_are_data(policy):
+    rules = (LifecycleRule(CrisisState.WARNED, A, TimerAction.STOP),)
+    custom = attrs.evolve(policy, lifecycle=rules)
+    at = cst(2025, 6, 16, 10)
+    warned = custom.enter(custom.start(Level.I, at).timers, CrisisState.WARNED, Level.I, at + MIN)
+    assert [(c.metric, c.action) for c in warned.changes] == [(A, TimerAction.STOP)]
+    paused = attrs.evolve(
+        policy, lifecycle=(LifecycleRule(CrisisState.WARNED, R, TimerAction.PAUSE),)
+    )
+    held = paused.enter(paused.start(Level.I, at).timers, CrisisState.WARNED, Level.I, at + MIN)
+    assert [(c.metric, c.action, c.reason) for c in held.changes] == [
+        (R, TimerAction.PAUSE, "crisis entered warned")
+    ]
 
 
 def test_recording_an_update_restarts_the_cadence_and_a_contact_stops_its_timer(policy):

@@ -120,9 +120,8 @@ class LifecycleRule:
 
 
 DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
-    # Issuing a warning or starting the response means the crisis was taken on (受理).
-    LifecycleRule(CrisisState.WARNED, SlaMetric.ACKNOWLEDGE, TimerAction.STOP),
-    LifecycleRule(CrisisState.RESPONDING, SlaMetric.ACKNOWLEDGE, TimerAction.STOP),
+    # Acknowledgement, first contact and the first public statement are fulfilled by what the
+    # crisis office does (SlaPolicy.record), not by lifecycle moves.
     # A relapse (recovering -> responding) or a reopening needs resolving and reporting again.
     LifecycleRule(CrisisState.RESPONDING, SlaMetric.RESOLUTION, TimerAction.START),
     LifecycleRule(CrisisState.RESPONDING, SlaMetric.PROGRESS_UPDATE, TimerAction.START),
@@ -132,7 +131,12 @@ DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
     # Whatever is still open when the crisis closes (a dismissed false alarm) no longer applies.
     *(LifecycleRule(CrisisState.CLOSED, metric, TimerAction.CANCEL) for metric in SlaMetric),
 )
-"""The default lifecycle rules; pausing while waiting on the customer is a host call."""
+"""The default lifecycle rules.
+
+Targets fulfilled by a command — acknowledge, first contact, first public statement, each
+progress update — are recorded with :meth:`SlaPolicy.record`; pausing while waiting on the
+customer is a host call (:meth:`SlaPolicy.pause`).
+"""
 
 
 @serializable()
