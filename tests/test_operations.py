@@ -201,7 +201,7 @@ def test_compensation_in_one_currency(crisis):
         crisis,
         CurrencyMismatchError,
         lambda: crisis.compensate(CompensationKind.CASH, Money(5, "USD"), actor="cs"),
-        "compensates in CNY",
+        "spends in CNY",
     )
     refused(
         crisis,

@@ -131,3 +131,9 @@ def test_audiences_and_states():
     ]
     assert CrisisState.RESPONDING.is_open
     assert not CrisisState.CLOSED.is_open
+
+
+def test_warning_labels_follow_the_regulation():
+    assert Level.I.warning_label("zh") == "一级预警（重大危机）"
+    assert Level.IV.warning_label("zh") == "四级预警（轻微危机）"
+    assert Level.II.warning_label("en") == "level II warning (significant crisis)"

@@ -28,6 +28,7 @@ from crisiskit.labels import LabelledEnum, Lang
 from crisiskit.levels import Colour, Level
 from crisiskit.lifecycle import Guard, ReopenPolicy
 from crisiskit.money import Money
+from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.signals import Signal
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTimer
@@ -48,6 +49,7 @@ __all__ = [
     "CrisisState",
     "CrisisType",
     "CustomerRef",
+    "EmergencyPlan",
     "Event",
     "Facts",
     "Guard",

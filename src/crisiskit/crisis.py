@@ -35,6 +35,7 @@ from crisiskit.errors import (
     CurrencyMismatchError,
     EventSequenceError,
     InvalidTransition,
+    PolicyError,
     SerializationError,
     ValidationError,
 )
@@ -54,6 +55,7 @@ from crisiskit.events import (
     CustomerCaseUpdated,
     CustomersAdded,
     Event,
+    ExpenseRecorded,
     FactsUpdated,
     ImpactAssessed,
     LevelChanged,
@@ -76,11 +78,13 @@ from crisiskit.events import (
     WarningIssued,
     seal,
 )
+from crisiskit.expenses import Expense
 from crisiskit.facts import Facts
 from crisiskit.levels import Level
 from crisiskit.lifecycle import CrisisLifecycle, Guard, ReopenPolicy, check_guards, moves_from
 from crisiskit.money import Money
 from crisiskit.notices import WarningNotice
+from crisiskit.plan import BudgetCategory, EmergencyPlan, LevelPlan, Phase
 from crisiskit.recovery import Callback, ImpactAssessment, RecoveryPlan
 from crisiskit.remedies import QualityRemedy
 from crisiskit.review import Review
@@ -107,6 +111,7 @@ OPEN_COMMANDS: tuple[str, ...] = (
     "handle_customer",
     "record_quality_remedy",
     "compensate",
+    "record_expense",
     "record_callback",
     "set_recovery_plan",
     "reach_milestone",
@@ -123,6 +128,13 @@ def _is_clock(instance: object, attribute: attrs.Attribute[Any], value: object) 
         raise ValidationError(
             f"Context.clock must have a now() method returning an aware datetime "
             f"(SystemClock, ManualClock); got {type(value).__name__}"
+        )
+
+
+def _is_plan(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, EmergencyPlan):
+        raise ValidationError(
+            f"Context.plan must be an EmergencyPlan or None; got {type(value).__name__}"
         )
 
 
@@ -143,6 +155,9 @@ class Context:
             in tests and simulations).
         guards: extra conditions on lifecycle moves (see :class:`~crisiskit.lifecycle.Guard`).
         reopen: how long after closing, and how often, a crisis may be reopened.
+        plan: the emergency plan, if the host uses one: it supplies the warning notice, the
+            roles required before the response starts, the audiences statements may go to
+            and their approvers, and the budgets spending is tracked against.
         hash_key: if given, event hashes are HMAC-SHA-256 with this key, so a log cannot be
             rewritten consistently without it; :func:`~crisiskit.events.verify` needs the same key.
     """
@@ -152,6 +167,7 @@ class Context:
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Guard, "Guard")
     )
     reopen: ReopenPolicy = field(factory=ReopenPolicy)
+    plan: EmergencyPlan | None = field(default=None, validator=_is_plan)
     hash_key: bytes | None = field(default=None, repr=False, validator=_is_key)
     _local: threading.local = field(factory=threading.local, init=False, eq=False, repr=False)
 
@@ -275,6 +291,8 @@ class Crisis:
     """The quality remedy, for a product-quality problem (D21)."""
     compensations: tuple[Compensation, ...] = ()
     """Everything given to customers, at its cost (D24)."""
+    expenses: tuple[Expense, ...] = ()
+    """Other spending: PR, emergency supplies (D28)."""
     callbacks: tuple[Callback, ...] = ()
     """Callbacks to affected customers, with satisfaction scores (D23)."""
     recovery_plan: RecoveryPlan | None = None
@@ -527,8 +545,46 @@ class Crisis:
     def warn(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
     ) -> WarningIssued:
-        """Issue a warning (预警): detected → warned."""
-        return self._move("warn", WarningIssued, actor, reason, expected_version)
+        """Issue a warning (预警): detected → warned, with a warning notice (D15).
+
+        The notice states the level, the crisis type, the affected scope and — from the
+        context's emergency plan — the measures of the warning phase and the recipients by
+        role. With a plan, the crisis must be graded first.
+        """
+        notice = None
+        if self.state is CrisisState.DETECTED:
+            notice = self._warning_notice(self._require_context())
+        return self._move("warn", WarningIssued, actor, reason, expected_version, notice=notice)
+
+    def _warning_notice(self, context: Context) -> WarningNotice | None:
+        level_plan = self._level_plan(context, "warn")
+        if self.level is None:
+            return None
+        if level_plan is None:
+            return WarningNotice(self.level, self.crisis_type, self.facts.scope)
+        recipients = list(dict.fromkeys(r.role for r in level_plan.required_roles))
+        if level_plan.escalation is not None:
+            recipients += [r for r in level_plan.escalation.inform if r not in recipients]
+        return WarningNotice(
+            self.level,
+            self.crisis_type,
+            self.facts.scope,
+            measures=tuple(a.label("en") for a in level_plan.actions_in(Phase.WARNING)),
+            measures_zh=tuple(a.label("zh") for a in level_plan.actions_in(Phase.WARNING)),
+            recipients=tuple(recipients),
+        )
+
+    def _level_plan(self, context: Context, command: str) -> LevelPlan | None:
+        """What the plan asks at this crisis's type and level; None without a plan."""
+        if context.plan is None:
+            return None
+        if self.level is None:
+            raise self._guard_refusal(
+                command,
+                "graded",
+                "the emergency plan depends on the level: grade or regrade the crisis first",
+            )
+        return context.plan.for_crisis(self.crisis_type, self.level)
 
     def respond(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
@@ -766,17 +822,38 @@ class Crisis:
         *,
         medium: Medium,
         approved_by: str,
-        approver_role: Role,
+        approver_role: Role | None = None,
         actor: str,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> StatementReleased:
         """Release the agreed wording (统一口径) to an audience; it supersedes the previous one (D19).
 
-        ``approved_by`` must be on the crisis team in ``approver_role``.
+        ``approved_by`` must be on the crisis team in ``approver_role``. With an emergency
+        plan, the audience must be one the plan communicates with at this type and level,
+        and the approving role is the plan's (``approver_role`` may be left out).
         """
         self._precheck("release_statement", actor, expected_version)
         _checks.member("release_statement(audience)", audience, Audience)
+        level_plan = self._level_plan(self._require_context(), "release_statement")
+        if level_plan is not None:
+            rule = level_plan.rule_for(audience)
+            if rule is None:
+                allowed = ", ".join(sorted(a.value for a in level_plan.audiences))
+                raise PolicyError(
+                    f"the emergency plan has no communication with {audience.value} for "
+                    f"{self.crisis_type.value} at level {self.level}; it allows: {allowed}"
+                )
+            if approver_role is not None and approver_role is not rule.approver:
+                raise PolicyError(
+                    f"the plan has statements to {audience.value} approved by {rule.approver.value}, "
+                    f"not {approver_role.value}"
+                )
+            approver_role = rule.approver
+        if approver_role is None:
+            raise ValidationError(
+                "release_statement() needs approver_role when the context has no plan"
+            )
         _checks.member("release_statement(approver_role)", approver_role, Role)
         if approved_by not in self.members(approver_role):
             on_role = ", ".join(self.members(approver_role)) or "nobody"
@@ -905,17 +982,90 @@ class Crisis:
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         context = self._require_context()
         compensation = Compensation(customer_id, kind, amount, self._now(context), note)
-        if (
-            self.compensations
-            and compensation.amount.currency != self.compensations[0].amount.currency
-        ):
-            raise CurrencyMismatchError(
-                f"crisis {self.id!r} compensates in {self.compensations[0].amount.currency}; "
-                f"got {compensation.amount}: convert it first"
-            )
+        self._check_currency(compensation.amount, context)
         granted = self._build(CompensationGranted, actor, reason, compensation=compensation)
+        warning = self._budget_warning(
+            BudgetCategory.COMPENSATION, compensation.amount, context, granted
+        )
         self._commit(granted)
+        if warning is not None:
+            self._commit(warning)
         return granted
+
+    def record_expense(
+        self,
+        category: BudgetCategory,
+        amount: Money,
+        *,
+        note: str | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> ExpenseRecorded:
+        """Record spending in a budget category — PR, emergency supplies — (D28).
+
+        With an emergency plan, the amount must be in the plan's currency, and the record
+        that takes the category over its budget also records a
+        :class:`~crisiskit.events.BudgetExceeded` warning, by the system.
+        """
+        self._precheck("record_expense", actor, expected_version)
+        context = self._require_context()
+        expense = Expense(category, amount, self._now(context), note)
+        self._check_currency(expense.amount, context)
+        recorded = self._build(ExpenseRecorded, actor, reason, expense=expense)
+        warning = self._budget_warning(category, expense.amount, context, recorded)
+        self._commit(recorded)
+        if warning is not None:
+            self._commit(warning)
+        return recorded
+
+    def spent(self, category: BudgetCategory) -> Money | None:
+        """What has been spent in ``category`` (compensation counts as its own category)."""
+        amounts = [e.amount for e in self.expenses if e.category is category]
+        if category is BudgetCategory.COMPENSATION:
+            amounts += [c.amount for c in self.compensations]
+        if not amounts:
+            return None
+        return Money.total(amounts, amounts[0].currency)
+
+    def _check_currency(self, amount: Money, context: Context) -> None:
+        if context.plan is not None:
+            expected = context.plan.currency
+        else:
+            earlier = [c.amount for c in self.compensations] + [e.amount for e in self.expenses]
+            if not earlier:
+                return
+            expected = earlier[0].currency
+        if amount.currency != expected:
+            raise CurrencyMismatchError(
+                f"crisis {self.id!r} spends in {expected}"
+                f"{' (the emergency plan budget currency)' if context.plan else ''}; got {amount}: "
+                "convert it first"
+            )
+
+    def _budget_warning(
+        self, category: BudgetCategory, amount: Money, context: Context, after: Event
+    ) -> BudgetExceeded | None:
+        """The BudgetExceeded warning to record after ``after``, if it takes spending over the budget."""
+        if context.plan is None:
+            return None
+        budget = context.plan.budget(category)
+        before = self.spent(category) or Money.zero(budget.currency)
+        now = before + amount
+        if not (before <= budget < now):
+            return None
+        warning = BudgetExceeded(
+            crisis_id=self.id,
+            sequence=after.sequence + 1,
+            occurred_at=after.occurred_at,
+            actor="system",
+            reason=f"{category.value} spending {now} is over the plan's budget of {budget}",
+            prev_hash=after.hash,
+            category=category,
+            budget=budget,
+            spent=now,
+        )
+        return seal(warning, context.hash_key)
 
     def compensation_total(self) -> Money | None:
         """What all compensation so far has cost (None before the first)."""
@@ -1199,6 +1349,8 @@ class Crisis:
             raise self._refusal(command)
         if command == "reopen":
             self._check_reopen(context)
+        if command == "respond":
+            self._check_required_roles(context)
         check_guards(command, self, context.guards)
         machine = context._machine()
         machine.model.state = self.state.value
@@ -1210,6 +1362,18 @@ class Crisis:
         return self._record(
             event_type, actor, reason, from_state=self.state, to_state=target, **fields
         )
+
+    def _check_required_roles(self, context: Context) -> None:
+        level_plan = self._level_plan(context, "respond")
+        if level_plan is None:
+            return
+        missing = sorted(r.value for r in level_plan.roles if not self.members(r))
+        if missing:
+            raise self._guard_refusal(
+                "respond",
+                "required roles filled",
+                f"the plan needs {', '.join(missing)} on the team at level {self.level}; assign them first",
+            )
 
     def _check_reopen(self, context: Context) -> None:
         policy = context.reopen
@@ -1454,6 +1618,10 @@ def _compensation(crisis: Crisis, event: CompensationGranted) -> Changes:
     return {"compensations": (*crisis.compensations, event.compensation)}
 
 
+def _expense(crisis: Crisis, event: ExpenseRecorded) -> Changes:
+    return {"expenses": (*crisis.expenses, event.expense)}
+
+
 def _callback(crisis: Crisis, event: CallbackRecorded) -> Changes:
     return {"callbacks": (*crisis.callbacks, event.callback)}
 
@@ -1492,6 +1660,7 @@ _HANDLERS: dict[type[Event], Callable[[Crisis, Any], Changes]] = {
     CustomerCaseUpdated: _case,
     QualityRemedyRecorded: _remedy,
     CompensationGranted: _compensation,
+    ExpenseRecorded: _expense,
     BudgetExceeded: _recorded_only,
     CallbackRecorded: _callback,
     RecoveryPlanSet: _recovery_plan,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Self
 
 from crisiskit.errors import UnknownValueError, ValidationError
-from crisiskit.labels import LabelledEnum
+from crisiskit.labels import LabelledEnum, normalize_lang
 
 __all__ = ["Colour", "Level"]
 
@@ -75,6 +75,12 @@ class Level(LabelledEnum):
             return cls.from_severity(5 - rank)
         raise UnknownValueError(f"a rank is 1 (I) to 4 (IV); got {rank!r}")
 
+    def warning_label(self, lang: str = "en") -> str:
+        """The warning's full name, as 001 §3.2 writes it: ``一级预警（重大危机）`` / ``level I warning (major crisis)``."""
+        if normalize_lang(lang) == "zh":
+            return f"{_ZH_NUMERALS[self]}级预警（{self.label('zh')}危机）"
+        return f"level {self.value} warning ({self.label('en')} crisis)"
+
     def raised(self, steps: int = 1) -> Level:
         """The level ``steps`` more severe, stopping at I."""
         if steps < 0:
@@ -131,6 +137,7 @@ class Level(LabelledEnum):
         return super().parse(text)
 
 
+_ZH_NUMERALS = {Level.I: "一", Level.II: "二", Level.III: "三", Level.IV: "四"}
 _SEVERITY = {Level.I: 4, Level.II: 3, Level.III: 2, Level.IV: 1}
 _COLOURS = {
     Level.I: Colour.RED,

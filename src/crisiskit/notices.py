@@ -32,6 +32,10 @@ class WarningNotice:
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
     )
     """The measures to take now (the plan's warning-phase actions)."""
+    measures_zh: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
+    )
+    """The same measures in Chinese, when the plan has them."""
     recipients: tuple[Role, ...] = field(
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Role, "Role")
     )
@@ -43,16 +47,16 @@ class WarningNotice:
         level = self.level
         if zh:
             lines = [
-                f"预警通知：{level.rank}级预警（{level.label('zh')}危机，{level.colour.label('zh')}）",
+                f"预警通知：{level.warning_label('zh')}，{level.colour.label('zh')}",
                 f"危机类型：{self.crisis_type.label('zh')}",
                 f"影响范围：{self.scope or '待查明'}",
             ]
-            lines += [f"应对措施：{m}" for m in self.measures]
+            lines += [f"应对措施：{m}" for m in (self.measures_zh or self.measures)]
             if self.recipients:
                 lines.append("发送至：" + "、".join(r.label("zh") for r in self.recipients))
         else:
             lines = [
-                f"Warning notice: level {level.value} ({level.label('en')}, {level.colour.label('en')})",
+                f"Warning notice: {level.warning_label('en')}, {level.colour.label('en')}",
                 f"Crisis type: {self.crisis_type.label('en')}",
                 f"Affected scope: {self.scope or 'being established'}",
             ]

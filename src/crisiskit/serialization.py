@@ -218,6 +218,13 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
     raise UnknownValueError(f"{value!r} is not a {cls.__name__}; allowed: {allowed}")
 
 
+def _structure_bool(value: object, _: object) -> bool:
+    # cattrs would call bool() on anything, reading "no" as True.
+    if not isinstance(value, bool):
+        raise SerializationError(f"expected true or false; got {_kind(value)}")
+    return value
+
+
 def _structure_float(value: object, _: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise SerializationError(f"expected a number; got {value!r}")
@@ -237,6 +244,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )
@@ -403,9 +411,33 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
         raise
     except cattrs.BaseValidationError as exc:
         messages = cattrs.transform_error(exc, format_exception=_describe)
-        raise SerializationError("; ".join(messages)) from None
+        raise SerializationError("; ".join(map(_complete_path, messages))) from None
     except (Exception, RecursionError) as exc:  # untrusted input must never escape as anything else
         raise SerializationError(f"cannot read the data: {type(exc).__name__}: {exc}") from None
+
+
+_FIELD_MESSAGE = re.compile(
+    r"^(?P<cls>[A-Z][A-Za-z0-9_]*)\.(?P<field>[a-z_][a-z0-9_]*)"
+    r"(?P<rest>(?:\[\d+\]|\['[^'\]]*'\]|\.[a-z_][a-z0-9_]*)*)"
+)
+
+
+def _complete_path(message: str) -> str:
+    """Append the field to the path of a message a class's own validator raised.
+
+    cattrs knows the path of the object whose constructor refused, not which field the
+    constructor's validator refused; crisiskit's validators start their messages with
+    ``Class.field``, so ``"Signal.description must not be empty @ $.signals[0]"`` becomes
+    ``"... @ $.signals[0].description"``.
+    """
+    text, sep, path = message.rpartition(" @ ")
+    match = _FIELD_MESSAGE.match(text)
+    if not sep or not path.startswith("$") or match is None:
+        return message
+    cls = _registry.TYPES.get(match["cls"])
+    if cls is None or match["field"] not in {a.name for a in attrs.fields(cls)}:
+        return message
+    return f"{text} @ {path}.{match['field']}{match['rest']}"
 
 
 def _describe(exc: BaseException, type_: type[Any] | None) -> str:

@@ -7,7 +7,7 @@ import hmac
 import json
 import uuid
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import pendulum
 from attrs import field, frozen
@@ -17,6 +17,8 @@ from crisiskit._registry import serializable
 from crisiskit.labels import normalize_lang
 from crisiskit.serialization import to_dict
 from crisiskit.vocabulary import CrisisState
+
+E = TypeVar("E", bound="Event")
 
 __all__ = ["GENESIS", "ChainCheck", "Event", "StateChanged", "compute_hash", "seal", "verify"]
 
@@ -95,7 +97,7 @@ def id_for_hash(digest: str) -> str:
     return str(uuid.UUID(hex=digest[:32]))
 
 
-def seal(event: Event, key: bytes | None = None) -> Event:
+def seal(event: E, key: bytes | None = None) -> E:
     """Fill in ``hash`` and ``event_id`` of a freshly built event (crisiskit-internal)."""
     digest = compute_hash(event, key)
     # The event has not left the factory yet: set the two derived fields in place rather

@@ -13,7 +13,9 @@ from crisiskit.communications import Statement
 from crisiskit.compensation import Compensation
 from crisiskit.customer_cases import CaseStep
 from crisiskit.events.base import Event
+from crisiskit.expenses import Expense
 from crisiskit.money import Money
+from crisiskit.plan import BudgetCategory
 from crisiskit.recovery import Callback, ImpactAssessment, RecoveryPlan
 from crisiskit.remedies import QualityRemedy
 from crisiskit.review import Review
@@ -26,6 +28,7 @@ __all__ = [
     "CompensationGranted",
     "CrisisAcknowledged",
     "CustomerCaseUpdated",
+    "ExpenseRecorded",
     "ImpactAssessed",
     "MeetingHeld",
     "MilestoneReached",
@@ -166,11 +169,23 @@ class CompensationGranted(Event):
 
 @serializable()
 @frozen(kw_only=True)
+class ExpenseRecorded(Event):
+    """Money was spent on the crisis in a budget category (PR, supplies) (D28)."""
+
+    expense: Expense
+    """What was spent, on what."""
+
+    label_en: ClassVar[str] = "expense recorded"
+    label_zh: ClassVar[str] = "记录支出"
+
+
+@serializable()
+@frozen(kw_only=True)
 class BudgetExceeded(Event):
     """Spending in a budget category went over the plan's budget (D28): a warning, recorded by the system."""
 
-    category: str = field(validator=_checks.is_text)
-    """The budget category (``"compensation"``, ``"pr"``, ``"supplies"``)."""
+    category: BudgetCategory = field(validator=_checks.is_member(BudgetCategory))
+    """The budget category."""
     budget: Money
     """The plan's budget for it."""
     spent: Money

@@ -43,10 +43,25 @@ from crisiskit.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import CrisisKitError
 from crisiskit.events import Event
+from crisiskit.expenses import Expense
 from crisiskit.facts import Facts
 from crisiskit.levels import Level
 from crisiskit.money import CURRENCIES, Money
 from crisiskit.notices import WarningNotice
+from crisiskit.plan import (
+    MAX_DURATION,
+    BudgetCategory,
+    CommunicationRule,
+    EmergencyPlan,
+    Escalation,
+    LevelPlan,
+    Phase,
+    PlannedAction,
+    Resources,
+    Revision,
+    RoleDuty,
+    StandingMember,
+)
 from crisiskit.recovery import (
     Callback,
     ImpactAssessment,
@@ -77,12 +92,15 @@ from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
+    "action_ids",
     "attrs_builds",
     "audiences",
+    "budget_categories",
     "business_calendars",
     "calendar_sets",
     "callbacks",
     "channels",
+    "communication_rules",
     "compensations",
     "crises",
     "crisis_states",
@@ -91,18 +109,27 @@ __all__ = [
     "customer_refs",
     "date_overrides",
     "durations",
+    "emergency_plans",
+    "escalations",
     "events",
+    "expenses",
     "facts",
     "for_type",
     "impact_assessments",
     "impact_figures",
     "instants",
+    "level_plans",
     "levels",
     "lifecycle_rules",
     "metrics",
     "money",
+    "phases",
+    "plan_resources",
+    "planned_actions",
     "recovery_plans",
     "reviews",
+    "revisions",
+    "role_duties",
     "roles",
     "run_segments",
     "signals",
@@ -111,6 +138,7 @@ __all__ = [
     "sla_policies",
     "sla_targets",
     "sla_timers",
+    "standing_members",
     "texts",
     "timer_changes",
     "working_intervals",
@@ -291,6 +319,11 @@ def compensations() -> st.SearchStrategy[Compensation]:
     return attrs_builds(Compensation, amount=money("CNY", min_value=1, max_value=10**6))
 
 
+def expenses() -> st.SearchStrategy[Expense]:
+    """Spending in any budget category, for a positive amount."""
+    return attrs_builds(Expense, amount=money("CNY", min_value=1, max_value=10**6))
+
+
 def impact_figures() -> st.SearchStrategy[ImpactFigures]:
     """Business figures with any subset known."""
     return st.builds(
@@ -324,16 +357,21 @@ def reviews() -> st.SearchStrategy[Review]:
     return attrs_builds(Review, lessons=st.lists(texts(), min_size=1, max_size=3).map(tuple))
 
 
+def durations(
+    max_value: dt.timedelta = MAX_DURATION,
+    *,
+    min_value: dt.timedelta = dt.timedelta(microseconds=1),
+) -> st.SearchStrategy[dt.timedelta]:
+    """Durations from ``min_value`` (positive by default) to ``max_value``, to the microsecond.
+
+    For plan targets and cadences, SLA targets and business time.
+    """
+    return st.timedeltas(min_value=min_value, max_value=max_value)
+
+
 # ----------------------------------------------------------------- calendars and SLA timers
 
 _QUARTER_HOURS = st.integers(min_value=0, max_value=96).map(lambda q: q * 900)
-
-
-def durations(
-    min_value: dt.timedelta = dt.timedelta(0), max_value: dt.timedelta = dt.timedelta(days=30)
-) -> st.SearchStrategy[dt.timedelta]:
-    """Exact durations (whole microseconds) between the bounds."""
-    return st.timedeltas(min_value=min_value, max_value=max_value)
 
 
 def working_intervals() -> st.SearchStrategy[WorkingInterval]:
@@ -456,7 +494,7 @@ def sla_timers(draw: st.DrawFn) -> SlaTimer:
     timer = SlaTimer.start(
         draw(st.from_regex(r"CR-[0-9]{1,4}/[a-z_]{1,12}", fullmatch=True)),
         draw(sla_metrics()),
-        draw(durations(dt.timedelta(seconds=1), dt.timedelta(days=10))),
+        draw(durations(dt.timedelta(days=10), min_value=dt.timedelta(seconds=1))),
         TWENTY_FOUR_SEVEN,
         at,
         milestones=draw(_fractions()),
@@ -468,7 +506,7 @@ def sla_timers(draw: st.DrawFn) -> SlaTimer:
                 st.sampled_from(
                     ["pause", "resume", "stop", "cancel", "retarget", "restart", "sweep"]
                 ),
-                durations(max_value=dt.timedelta(days=3)),
+                durations(dt.timedelta(days=3), min_value=dt.timedelta(0)),
             ),
             max_size=6,
         )
@@ -503,7 +541,7 @@ def run_segments() -> st.SearchStrategy[RunSegment]:
     return st.builds(
         lambda start, length: RunSegment(start, start + length, length, TWENTY_FOUR_SEVEN.name),
         instants(),
-        durations(max_value=dt.timedelta(days=5)),
+        durations(dt.timedelta(days=5), min_value=dt.timedelta(0)),
     )
 
 
@@ -522,7 +560,7 @@ def sla_alerts() -> st.SearchStrategy[SlaAlert]:
         sla_metrics(),
         st.sampled_from([0.5, 0.75, 1.0, 1.5]),
         instants(),
-        durations(dt.timedelta(seconds=1)),
+        durations(),
     )
 
 
@@ -532,7 +570,7 @@ def sla_targets() -> st.SearchStrategy[SlaTarget]:
         SlaTarget,
         levels(),
         sla_metrics(),
-        durations(dt.timedelta(minutes=1)),
+        durations(min_value=dt.timedelta(minutes=1)),
         st.just(TWENTY_FOUR_SEVEN.name),
     )
 
@@ -555,7 +593,7 @@ def timer_changes() -> st.SearchStrategy[TimerChange]:
         metric=sla_metrics(),
         action=st.sampled_from(list(TimerAction)),
         at=instants(),
-        target=durations(dt.timedelta(seconds=1)),
+        target=durations(),
         calendar=st.just("24x7"),
         deadline=st.one_of(st.none(), instants()),
         reason=st.one_of(st.none(), texts()),
@@ -597,8 +635,10 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     RemedyKind: _enum(RemedyKind),
     CompensationKind: _enum(CompensationKind),
     Term: _enum(Term),
+    BudgetCategory: _enum(BudgetCategory),
     Callback: callbacks,
     Compensation: compensations,
+    Expense: expenses,
     ImpactFigures: impact_figures,
     ImpactAssessment: impact_assessments,
     RecoveryPlan: recovery_plans,
@@ -709,11 +749,259 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
     return crisis
 
 
+# ---- the emergency plan
+
+
+def phases() -> st.SearchStrategy[Phase]:
+    """Response phases."""
+    return st.sampled_from(list(Phase))
+
+
+def budget_categories() -> st.SearchStrategy[BudgetCategory]:
+    """Budget categories."""
+    return st.sampled_from(list(BudgetCategory))
+
+
+def _calendar_names() -> st.SearchStrategy[str]:
+    return st.sampled_from(["24x7", "working", "cn-office", "hk/retail"])
+
+
+def action_ids() -> st.SearchStrategy[str]:
+    """Action ids such as ``"contact-customers"``."""
+    # Built from characters rather than a regex: from_regex is ten times slower to draw.
+    return st.builds(
+        str.__add__,
+        st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", max_size=11),
+    )
+
+
+def role_duties(role: Role | None = None) -> st.SearchStrategy[RoleDuty]:
+    """A role (``role`` when given) with a duty, in English and sometimes Chinese."""
+    return st.builds(
+        RoleDuty,
+        st.just(role) if role is not None else roles(),
+        texts(),
+        st.one_of(st.none(), texts()),
+    )
+
+
+def planned_actions(
+    action_id: str | None = None, phase: Phase | None = None, owner: Role | None = None
+) -> st.SearchStrategy[PlannedAction]:
+    """Planned actions; the arguments given are fixed, the others drawn."""
+    return st.builds(
+        PlannedAction,
+        st.just(action_id) if action_id is not None else action_ids(),
+        st.just(phase) if phase is not None else phases(),
+        texts(),
+        st.just(owner) if owner is not None else roles(),
+        st.one_of(st.none(), durations()),
+        _calendar_names(),
+        st.one_of(st.none(), texts()),
+    )
+
+
+def communication_rules(
+    audience: Audience | None = None, approver: Role | None = None
+) -> st.SearchStrategy[CommunicationRule]:
+    """Communication rules; the arguments given are fixed, the others drawn."""
+    return st.builds(
+        CommunicationRule,
+        st.just(audience) if audience is not None else audiences(),
+        st.booleans(),
+        st.one_of(st.none(), durations()),
+        st.just(approver) if approver is not None else roles(),
+        st.one_of(st.none(), durations()),
+        _calendar_names(),
+    )
+
+
+def escalations() -> st.SearchStrategy[Escalation]:
+    """Escalations: one to three roles to inform, with a note."""
+    return st.builds(
+        Escalation,
+        st.lists(roles(), min_size=1, max_size=3, unique=True).map(tuple),
+        st.one_of(st.just(""), texts()),
+        st.one_of(st.none(), texts()),
+    )
+
+
+@functools.cache
+def _parts() -> dict[str, st.SearchStrategy[Any]]:
+    # Built once: constructing (and validating) fresh strategies for every draw inside a
+    # composite costs far more than drawing from them.
+    optional_text = st.one_of(st.none(), texts())
+    optional_duration = st.one_of(st.none(), durations())
+    return {
+        "staffed": st.lists(roles(), min_size=1, max_size=4, unique=True),
+        "ids": st.lists(action_ids(), max_size=4, unique=True),
+        "audiences": st.lists(audiences(), max_size=3, unique=True),
+        "text": texts(),
+        "optional_text": optional_text,
+        "duration": optional_duration,
+        "calendar": _calendar_names(),
+        "phase": phases(),
+        "bool": st.booleans(),
+        "escalation": st.one_of(st.none(), escalations()),
+        "index": st.integers(min_value=0, max_value=3),
+    }
+
+
+@st.composite
+def _level_plan(
+    draw: st.DrawFn,
+    level: Level,
+    crisis_type: CrisisType | None,
+    phase_of: dict[str, Phase] | None = None,
+) -> LevelPlan:
+    part = _parts()
+    staffed: list[Role] = draw(part["staffed"])
+
+    def someone() -> Role:
+        index: int = draw(part["index"])
+        return staffed[index % len(staffed)]
+
+    if phase_of:
+        pool = sorted(phase_of)
+        ids = [a for a in pool if draw(part["bool"])][:4]
+    else:
+        ids = draw(part["ids"])
+    actions = [
+        PlannedAction(
+            action_id,
+            phase_of[action_id] if phase_of else draw(part["phase"]),
+            draw(part["text"]),
+            someone(),
+            draw(part["duration"]),
+            draw(part["calendar"]),
+            draw(part["optional_text"]),
+        )
+        for action_id in ids
+    ]
+    rules = [
+        CommunicationRule(
+            audience,
+            draw(part["bool"]),
+            draw(part["duration"]),
+            someone(),
+            draw(part["duration"]),
+            draw(part["calendar"]),
+        )
+        for audience in draw(part["audiences"])
+    ]
+    return LevelPlan(
+        level,
+        crisis_type,
+        required_roles=[
+            RoleDuty(role, draw(part["text"]), draw(part["optional_text"])) for role in staffed
+        ],
+        actions=actions,
+        communications=rules,
+        escalation=draw(part["escalation"]),
+    )
+
+
+def level_plans(
+    level: Level | None = None, crisis_type: CrisisType | None = None
+) -> st.SearchStrategy[LevelPlan]:
+    """Consistent level plans: owners and approvers are among the required roles.
+
+    ``level`` and ``crisis_type`` are drawn when not given (``crisis_type`` may then be None,
+    the default entry).
+    """
+    return st.tuples(
+        st.just(level) if level is not None else levels(),
+        st.just(crisis_type) if crisis_type is not None else st.one_of(st.none(), crisis_types()),
+    ).flatmap(lambda pair: _level_plan(*pair))
+
+
+def standing_members() -> st.SearchStrategy[StandingMember]:
+    """Members of a standing crisis team."""
+    return st.builds(StandingMember, roles(), texts())
+
+
+def plan_resources(currency: str | None = None) -> st.SearchStrategy[Resources]:
+    """Resources with budgets for every category in one currency (``currency`` when given)."""
+    return (st.just(currency) if currency is not None else currencies()).flatmap(
+        lambda code: st.builds(
+            Resources,
+            st.fixed_dictionaries(
+                {category: money(code, min_value=0) for category in BudgetCategory}
+            ),
+            st.lists(standing_members(), max_size=4, unique=True).map(tuple),
+            st.lists(texts(20), max_size=4, unique=True).map(tuple),
+        )
+    )
+
+
+def _versions() -> st.SearchStrategy[str]:
+    numbers = st.lists(st.integers(min_value=0, max_value=999), min_size=1, max_size=3)
+    return st.one_of(
+        numbers.map(lambda parts: ".".join(map(str, parts))),
+        numbers.map(lambda parts: "v" + "-".join(map(str, parts))),
+    )
+
+
+def revisions() -> st.SearchStrategy[Revision]:
+    """Single revisions (for serialisation tests; plans draw consistent histories)."""
+    return st.builds(
+        Revision,
+        _versions(),
+        zoned_datetimes(),
+        st.lists(texts(), min_size=1, max_size=3).map(tuple),
+        st.lists(texts(20), max_size=3).map(tuple),
+    )
+
+
+@st.composite
+def emergency_plans(draw: st.DrawFn, max_types: int = 1) -> EmergencyPlan:
+    """Valid emergency plans: a default entry and up to ``max_types`` crisis types, levels I–IV.
+
+    Action ids keep one phase across the plan and versions rise, as the plan requires.
+    """
+    pool = draw(st.lists(action_ids(), min_size=1, max_size=6, unique=True))
+    phase_of = {action_id: draw(phases()) for action_id in pool}
+    own = draw(st.lists(crisis_types(), max_size=max_types, unique=True))
+    entries = [
+        draw(_level_plan(level, crisis_type, phase_of))
+        for crisis_type in (None, *own)
+        for level in Level
+    ]
+    count = draw(st.integers(min_value=1, max_value=3))
+    major = draw(st.integers(min_value=0, max_value=99))
+    start = draw(instants(max_value=dt.datetime(2030, 1, 1)))
+    history = []
+    for number in range(count):
+        start = start + draw(
+            st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400))
+        )
+        history.append(
+            Revision(
+                f"{major}.{number}",
+                start,
+                tuple(draw(st.lists(texts(), min_size=1, max_size=2))),
+                tuple(draw(st.lists(texts(20), max_size=2))),
+            )
+        )
+    return EmergencyPlan(
+        f"P-{draw(st.integers(min_value=1, max_value=9999))}",
+        history[-1].version,
+        history[-1].effective_from,
+        draw(texts()),
+        draw(st.permutations(entries)),
+        draw(plan_resources()),
+        tuple(history),
+        draw(st.one_of(st.none(), texts())),
+    )
+
+
 _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Crisis: crises,
     MergeRecord: lambda: attrs_builds(MergeRecord),
     Callback: callbacks,
     Compensation: compensations,
+    Expense: expenses,
     ImpactFigures: impact_figures,
     ImpactAssessment: impact_assessments,
     RecoveryPlan: recovery_plans,
@@ -745,6 +1033,15 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     LifecycleRule: lifecycle_rules,
     TimerChange: timer_changes,
     SlaPolicy: sla_policies,
+    RoleDuty: role_duties,
+    PlannedAction: planned_actions,
+    CommunicationRule: communication_rules,
+    Escalation: escalations,
+    LevelPlan: level_plans,
+    StandingMember: standing_members,
+    Resources: plan_resources,
+    Revision: revisions,
+    EmergencyPlan: emergency_plans,
     **{
         cls: functools.partial(events, cls)
         for cls in _registry.TYPES.values()

@@ -1,0 +1,118 @@
+"""Validators and text helpers shared by the plan's value objects (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import attrs
+
+from crisiskit import _checks
+from crisiskit.errors import ValidationError
+from crisiskit.labels import normalize_lang
+from crisiskit.serialization import format_duration
+
+ROUND_THE_CLOCK = "24x7"
+"""The calendar name of targets that run around the clock."""
+
+WORKING = "working"
+"""The calendar name of targets that run on the company's working calendar."""
+
+MAX_DURATION = dt.timedelta(days=366)
+"""The longest target or cadence a plan may set: anything longer is surely a typo."""
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+\-]{0,63}$")
+
+
+def where(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    """``Class.field``, for messages."""
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def name(what: str, value: object, example: str) -> str:
+    """Check that ``value`` is an identifier-like name: letters, digits, ``._:/+-``, 1-64 long."""
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise ValidationError(
+            f"{what} must be 1-64 letters, digits or '._:/+-', starting with a letter or a "
+            f"digit (e.g. {example!r}); got {value!r}"
+        )
+    return value
+
+
+def is_action_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: an action id such as ``"contact-customers"``."""
+    name(where(instance, attribute), value, "contact-customers")
+
+
+def is_calendar_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: the name of a business calendar (``"24x7"``, ``"working"``, …)."""
+    name(where(instance, attribute), value, WORKING)
+
+
+def is_optional_duration(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None, or a positive timedelta of at most :data:`MAX_DURATION`."""
+    if value is None:
+        return
+    what = where(instance, attribute)
+    if not isinstance(value, dt.timedelta):
+        raise ValidationError(
+            f"{what} must be a datetime.timedelta or None; got {type(value).__name__} {value!r}"
+        )
+    if value <= dt.timedelta(0):
+        raise ValidationError(
+            f"{what} must be a positive duration; got {format_duration(value)} (use None for none)"
+        )
+    if value > MAX_DURATION:
+        raise ValidationError(
+            f"{what} must be at most {MAX_DURATION.days} days; got {format_duration(value)}"
+        )
+
+
+def is_texts(*, at_least: int = 0) -> _checks.Validator:
+    """Attrs validator factory: a tuple of non-blank strings, with at least ``at_least`` items."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        what = where(instance, attribute)
+        if not isinstance(value, tuple):
+            raise ValidationError(
+                f"{what} must be a sequence of strings (a list or tuple, not a single string); "
+                f"got {value!r}"
+            )
+        if len(value) < at_least:
+            raise ValidationError(
+                f"{what} must hold at least {at_least} non-blank string(s); got {len(value)}"
+            )
+        for index, item in enumerate(value):
+            _checks.text(f"{what}[{index}]", item)
+
+    return check
+
+
+def pick(lang: str, en: str, zh: str | None) -> str:
+    """``zh`` when asked for Chinese and there is a Chinese text, else ``en``."""
+    return zh if normalize_lang(lang) == "zh" and zh is not None else en
+
+
+def duration_text(value: dt.timedelta, calendar: str, lang: str = "en") -> str:
+    """A duration for people: ``"15 min"``, ``"24 h"``, ``"3 days"``, ``"8 h of working time"``.
+
+    Targets on the working calendar count working time, so they are never shown in days
+    (how long a working day is, is the host calendar's business).
+    """
+    zh = normalize_lang(lang) == "zh"
+    seconds = value.total_seconds()
+    if seconds % 86_400 == 0 and seconds > 86_400 and calendar != WORKING:
+        days = int(seconds // 86_400)
+        text = f"{days}天" if zh else f"{days} day{'s' if days != 1 else ''}"
+    elif seconds % 3600 == 0:
+        text = f"{int(seconds // 3600)}小时" if zh else f"{int(seconds // 3600)} h"
+    elif seconds % 60 == 0:
+        text = f"{int(seconds // 60)}分钟" if zh else f"{int(seconds // 60)} min"
+    else:
+        text = f"{seconds:g}秒" if zh else f"{seconds:g} s"
+    if calendar == WORKING:
+        return f"{text}（工作时间）" if zh else f"{text} of working time"
+    if calendar != ROUND_THE_CLOCK:
+        return f"{text}（{calendar} 日历）" if zh else f"{text} on calendar {calendar!r}"
+    return text

@@ -1,0 +1,441 @@
+"""The emergency plan (应急预案) as versioned data (D30, 000 §3, 001 §4–§6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pendulum
+from attrs import Factory, field, frozen
+
+from crisiskit import _checks, serialization
+from crisiskit._registry import serializable
+from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.labels import normalize_lang
+from crisiskit.levels import Level
+from crisiskit.money import Money
+from crisiskit.plan import _fields
+from crisiskit.plan import default as _default
+from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
+from crisiskit.plan.resources import Resources
+from crisiskit.plan.vocabulary import BudgetCategory, Phase
+from crisiskit.vocabulary import Audience, CrisisType, Role
+
+__all__ = ["EmergencyPlan", "Revision"]
+
+_NUMERIC_VERSION = re.compile(r"^\d{1,9}(?:\.\d{1,9})*$")
+
+#: What :meth:`EmergencyPlan.revise` may change besides the version and the date.
+REVISABLE = ("title", "title_zh", "levels", "resources")
+
+
+def _is_plan_name(example: str) -> _checks.Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        _fields.name(_fields.where(instance, attribute), value, example)
+
+    return check
+
+
+def _version_key(version: str) -> tuple[int, ...] | None:
+    """``"1.10"`` -> (1, 10); None for versions that are not dotted numbers.
+
+    Trailing zeros do not count: ``"1.0.0"`` is the same version as ``"1.0"`` and ``"1"``.
+    """
+    if not _NUMERIC_VERSION.match(version):
+        return None
+    parts = [int(part) for part in version.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+def _is_later_version(new: str, old: str) -> bool:
+    """False only when both are dotted numbers and ``new`` does not come after ``old``."""
+    new_key, old_key = _version_key(new), _version_key(old)
+    return new_key is None or old_key is None or new_key > old_key
+
+
+@serializable()
+@frozen
+class Revision:
+    """One version of a plan in its revision history: when it took effect, and why.
+
+    After a drill (演练) or a real crisis the review's lessons are linked in ``lessons``
+    (their ids or texts), so the history shows what each change was learnt from (D5, D30).
+    """
+
+    version: str = field(validator=_is_plan_name("1.1"))
+    """The plan version this revision made, e.g. ``"1.1"``."""
+    effective_from: pendulum.DateTime = field(
+        converter=_checks.as_instant, validator=_checks.is_instant
+    )
+    """When the version took effect (stored in UTC)."""
+    reasons: tuple[str, ...] = field(
+        converter=_checks.to_tuple, validator=_fields.is_texts(at_least=1)
+    )
+    """Why it was made (at least one reason)."""
+    lessons: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_fields.is_texts()
+    )
+    """The review lessons that motivated it: their ids or texts."""
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for people: version, date, reasons and lessons."""
+        zh = normalize_lang(lang) == "zh"
+        sep = "；" if zh else "; "
+        line = f"{self.version} ({_when(self.effective_from)}): {sep.join(self.reasons)}"
+        if self.lessons:
+            line += (
+                f"（教训：{sep.join(self.lessons)}）"
+                if zh
+                else f" (lessons: {sep.join(self.lessons)})"
+            )
+        return line
+
+
+def _when(instant: pendulum.DateTime) -> str:
+    return f"{instant.format('YYYY-MM-DD HH:mm')} UTC"
+
+
+def _entries_line(own: str, zh: bool) -> str:
+    if zh:
+        return f"单列的危机类型：{own}；其余类型使用默认条目" if own else "所有危机类型使用默认条目"
+    if own:
+        return f"Crisis types with their own entries: {own}; the others use the default entries"
+    return "Every crisis type uses the default entries"
+
+
+def _first_issue(plan: EmergencyPlan) -> tuple[Revision, ...]:
+    return (Revision(plan.version, plan.effective_from, ("first issue",)),)
+
+
+_Key = tuple[CrisisType | None, Level]
+
+
+@serializable()
+@frozen
+class EmergencyPlan:
+    """The emergency plan: per crisis type and level, what is required; resources; revisions.
+
+    ``levels`` holds one :class:`~crisiskit.plan.LevelPlan` per (crisis type, level). The
+    entries with ``crisis_type=None`` are the default, used for every crisis type without
+    entries of its own; the default must cover levels I–IV, and so must every crisis type
+    that has entries. ``revisions`` is the plan's history, oldest first; the last one is the
+    current version (when omitted, it is a single "first issue" revision).
+
+    A plan is immutable: :meth:`revise` returns the next version. Build one in code, read
+    one with :meth:`from_json`, or start from :meth:`default`.
+
+    Raises:
+        PolicyError: the plan is inconsistent; the message names the entry by its path,
+            e.g. ``plan 'P-1' has no entry for level III of product_quality``.
+    """
+
+    plan_id: str = field(validator=_is_plan_name("CK-PLAN-1"))
+    """The plan's id; it stays the same across versions."""
+    version: str = field(validator=_is_plan_name("1.0"))
+    """The current version, e.g. ``"1.0"``."""
+    effective_from: pendulum.DateTime = field(
+        converter=_checks.as_instant, validator=_checks.is_instant
+    )
+    """When the current version took effect (stored in UTC)."""
+    title: str = field(validator=_checks.is_text)
+    """The plan's title, in English."""
+    levels: tuple[LevelPlan, ...] = field(
+        converter=_checks.to_tuple, validator=_checks.is_tuple_of(LevelPlan, "LevelPlan")
+    )
+    """One entry per (crisis type or default, level)."""
+    resources: Resources = field(validator=attrs.validators.instance_of(Resources))
+    """People, emergency stock and budgets."""
+    revisions: tuple[Revision, ...] = field(
+        default=Factory(_first_issue, takes_self=True),
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(Revision, "Revision"),
+    )
+    """The revision history, oldest first; the last is the current version."""
+    title_zh: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The title in Chinese, if given."""
+    _index: dict[_Key, LevelPlan] = field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._check_revisions()
+        object.__setattr__(self, "_index", self._check_levels())
+
+    def _fail(self, message: str) -> PolicyError:
+        # "plan 'P-1': $.levels[5] repeats ..." but "plan 'P-1' has no entry for ...".
+        return PolicyError(
+            f"plan {self.plan_id!r}{': ' if message.startswith('$') else ' '}{message}"
+        )
+
+    def _check_revisions(self) -> None:
+        if not self.revisions:
+            raise self._fail("$.revisions must hold at least the current version; got none")
+        seen: dict[str, int] = {}
+        for index, revision in enumerate(self.revisions):
+            if revision.version in seen:
+                raise self._fail(
+                    f"$.revisions[{index}] repeats the version {revision.version!r} "
+                    f"(first at $.revisions[{seen[revision.version]}]); each version is new"
+                )
+            seen[revision.version] = index
+            if index == 0:
+                continue
+            before = self.revisions[index - 1]
+            if revision.effective_from < before.effective_from:
+                raise self._fail(
+                    f"$.revisions[{index}].effective_from {revision.effective_from} is earlier "
+                    f"than version {before.version}'s {before.effective_from}; revisions are "
+                    "listed oldest first"
+                )
+            if not _is_later_version(revision.version, before.version):
+                raise self._fail(
+                    f"$.revisions[{index}].version {revision.version!r} does not come after "
+                    f"{before.version!r}"
+                )
+        last = self.revisions[-1]
+        if last.version != self.version:
+            raise self._fail(
+                f"$.version is {self.version!r} but the last revision, $.revisions[-1], is "
+                f"{last.version!r}; the last revision is the current version"
+            )
+        if last.effective_from != self.effective_from:
+            raise self._fail(
+                f"$.effective_from is {self.effective_from} but the last revision took effect "
+                f"{last.effective_from} ($.revisions[-1].effective_from); they must agree"
+            )
+
+    def _check_levels(self) -> dict[_Key, LevelPlan]:
+        index: dict[_Key, LevelPlan] = {}
+        where: dict[_Key, int] = {}
+        phases: dict[str, tuple[Phase, str]] = {}
+        for i, entry in enumerate(self.levels):
+            key = (entry.crisis_type, entry.level)
+            if key in index:
+                raise self._fail(
+                    f"$.levels[{i}] repeats the entry for {entry_name(entry.level, entry.crisis_type)} "
+                    f"(first at $.levels[{where[key]}])"
+                )
+            index[key] = entry
+            where[key] = i
+            for j, action in enumerate(entry.actions):
+                path = f"$.levels[{i}].actions[{j}].phase"
+                first = phases.setdefault(action.action_id, (action.phase, path))
+                if first[0] is not action.phase:
+                    raise self._fail(
+                        f"{path}: the action {action.action_id!r} is in phase "
+                        f"{action.phase.value} here but in {first[0].value} at {first[1]}; an "
+                        "action keeps its phase at every level (give it another id)"
+                    )
+        for crisis_type in [None, *dict.fromkeys(t for t, _ in index if t is not None)]:
+            for level in Level:
+                if (crisis_type, level) not in index:
+                    of = (
+                        "the default (crisis_type null, used for any crisis type without its own "
+                        "entries)"
+                        if crisis_type is None
+                        else crisis_type.value
+                    )
+                    raise self._fail(
+                        f"has no entry for level {level.value} of {of}; "
+                        "$.levels must cover levels I, II, III and IV of "
+                        + ("the default" if crisis_type is None else "every crisis type it lists")
+                    )
+        return index
+
+    # ---- what the plan requires
+
+    @classmethod
+    def default(
+        cls,
+        *,
+        plan_id: str = "CK-DEFAULT",
+        effective_from: dt.datetime | None = None,
+        currency: str = "CNY",
+    ) -> EmergencyPlan:
+        """The default plan, built from the source documents (see the "Emergency plans" docs).
+
+        Levels I–IV for every crisis type, with entries of their own for product-quality
+        problems and negative public opinion. The budgets (200 000 compensation, 100 000 PR,
+        50 000 supplies, in ``currency``) and the time targets are example defaults to tune.
+        ``effective_from`` defaults to 2025-01-01 00:00 UTC.
+        """
+        start = _default.DEFAULT_EFFECTIVE_FROM if effective_from is None else effective_from
+        return cls(
+            plan_id=plan_id,
+            version="1.0",
+            effective_from=start,
+            title="Customer crisis emergency plan",
+            title_zh="客户危机管理应急预案",
+            levels=_default.default_levels(),
+            resources=_default.default_resources(currency),
+            revisions=(
+                Revision(
+                    "1.0",
+                    start,
+                    ("first issue, from the customer-crisis regulation (客户危机管理办法)",),
+                ),
+            ),
+        )
+
+    @property
+    def crisis_types(self) -> tuple[CrisisType, ...]:
+        """The crisis types with entries of their own (the others use the default)."""
+        return tuple(dict.fromkeys(t for t, _ in self._index if t is not None))
+
+    def for_crisis(self, crisis_type: CrisisType, level: Level) -> LevelPlan:
+        """What the plan requires for ``crisis_type`` at ``level`` (the default entry if it has none)."""
+        _checks.member("crisis_type", crisis_type, CrisisType)
+        _checks.member("level", level, Level)
+        found = self._index.get((crisis_type, level))
+        return found if found is not None else self._index[(None, level)]
+
+    def required_roles(self, crisis_type: CrisisType, level: Level) -> frozenset[Role]:
+        """The roles the plan requires for ``crisis_type`` at ``level``."""
+        return self.for_crisis(crisis_type, level).roles
+
+    def allowed_audiences(self, crisis_type: CrisisType, level: Level) -> frozenset[Audience]:
+        """The audiences the plan has communication rules for, required or not."""
+        return self.for_crisis(crisis_type, level).audiences
+
+    def required_audiences(self, crisis_type: CrisisType, level: Level) -> frozenset[Audience]:
+        """The audiences that must be told."""
+        entry = self.for_crisis(crisis_type, level)
+        return frozenset(r.audience for r in entry.communications if r.required)
+
+    def actions_for(
+        self, crisis_type: CrisisType, level: Level, phase: Phase
+    ) -> tuple[PlannedAction, ...]:
+        """The actions of ``phase`` for ``crisis_type`` at ``level``, in plan order."""
+        return self.for_crisis(crisis_type, level).actions_in(phase)
+
+    @property
+    def currency(self) -> str:
+        """The currency of the plan's budgets."""
+        return self.resources.currency
+
+    def budget(self, category: BudgetCategory) -> Money:
+        """The budget of ``category``."""
+        return self.resources.budget(category)
+
+    # ---- versions
+
+    @property
+    def current_revision(self) -> Revision:
+        """The revision that made the current version."""
+        return self.revisions[-1]
+
+    def revise(
+        self,
+        *,
+        version: str,
+        effective_from: dt.datetime,
+        reasons: Iterable[str],
+        lessons: Iterable[str] = (),
+        **changes: Any,
+    ) -> EmergencyPlan:
+        """The next version of the plan, with a revision recording why (D30).
+
+        Args:
+            version: the new version; not one the plan had before (and, when both are dotted
+                numbers such as ``"1.2"``, greater than the current one).
+            effective_from: when it takes effect; not earlier than the current version.
+            reasons: why (at least one).
+            lessons: the review lessons (ids or texts) the revision was learnt from, after a
+                drill or a real crisis.
+            **changes: new values of ``title``, ``title_zh``, ``levels``, ``resources``.
+
+        Raises:
+            PolicyError: the version is not new, or the date is earlier than the current.
+            ValidationError: no reasons, or a bad value.
+            UnknownValueError: a change names something else.
+        """
+        unknown = sorted(set(changes) - set(REVISABLE))
+        if unknown:
+            raise UnknownValueError(
+                f"revise() cannot change {', '.join(map(repr, unknown))}; it changes "
+                f"{', '.join(REVISABLE)} (the version, date and history come from its arguments)"
+            )
+        _fields.name("version", version, "1.1")
+        used = [r.version for r in self.revisions]
+        if version in used:
+            raise PolicyError(
+                f"plan {self.plan_id!r} already had version {version!r}; a revision needs a new "
+                f"version (versions so far: {', '.join(used)})"
+            )
+        if not _is_later_version(version, self.version):
+            raise PolicyError(
+                f"plan {self.plan_id!r}: version {version!r} does not come after the current "
+                f"version {self.version!r}"
+            )
+        start = _checks.instant("effective_from", effective_from)
+        if start < self.effective_from:
+            raise PolicyError(
+                f"plan {self.plan_id!r}: a revision cannot take effect ({start}) before the "
+                f"current version {self.version} did ({self.effective_from})"
+            )
+        if isinstance(reasons, str) or isinstance(lessons, str):
+            raise ValidationError(
+                "revise() takes reasons and lessons as sequences of strings, not a single "
+                f"string; got reasons={reasons!r}, lessons={lessons!r}"
+            )
+        revision = Revision(version, start, tuple(reasons), tuple(lessons))
+        return attrs.evolve(
+            self,
+            version=version,
+            effective_from=start,
+            revisions=(*self.revisions, revision),
+            **changes,
+        )
+
+    def levels_with(self, *entries: LevelPlan) -> tuple[LevelPlan, ...]:
+        """This plan's entries with ``entries`` replacing those of the same type and level.
+
+        Entries for a (type, level) the plan does not have are added at the end. Use it to
+        build the ``levels`` of a revision.
+        """
+        replacing = {(e.crisis_type, e.level): e for e in entries}
+        result = [replacing.pop((e.crisis_type, e.level), e) for e in self.levels]
+        return (*result, *replacing.values())
+
+    # ---- reading, writing, showing
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The plan as JSON (UTF-8 text; Chinese kept readable). :meth:`from_json` reads it back."""
+        return serialization.to_json(self, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> EmergencyPlan:
+        """Read a plan that :meth:`to_json` wrote (or a host edited).
+
+        Raises:
+            SerializationError: a field is missing, unknown or malformed; the message names
+                its path, e.g. ``@ $.levels[2].actions[0].owner``.
+            PolicyError: the plan is inconsistent (a level not covered, a version mismatch…);
+                the message names the entry by its path.
+        """
+        return serialization.from_json(text, cls)
+
+    def label(self, lang: str = "en") -> str:
+        """The title in ``lang`` (English when no Chinese title was given)."""
+        return _fields.pick(lang, self.title, self.title_zh)
+
+    def describe(self, lang: str = "en") -> str:
+        """A summary for people: title, version, entries, resources and revisions."""
+        zh = normalize_lang(lang) == "zh"
+        own = ("、" if zh else ", ").join(t.label(lang) for t in self.crisis_types)
+        lines = [
+            f"{self.label(lang)} ({self.plan_id} v{self.version}, "
+            + (
+                f"{_when(self.effective_from)} 起生效)"
+                if zh
+                else f"effective {_when(self.effective_from)})"
+            ),
+            _entries_line(own, zh),
+            self.resources.describe(lang),
+            "修订记录：" if zh else "Revisions:",
+        ]
+        lines.extend(f"  - {r.describe(lang)}" for r in self.revisions)
+        return "\n".join(lines)

@@ -1,0 +1,373 @@
+"""What a plan requires for one crisis type at one level: roles, actions, communication, escalation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.labels import normalize_lang
+from crisiskit.levels import Level
+from crisiskit.plan import _fields
+from crisiskit.plan.vocabulary import Phase
+from crisiskit.vocabulary import Audience, CrisisType, Role
+
+__all__ = ["CommunicationRule", "Escalation", "LevelPlan", "PlannedAction", "RoleDuty"]
+
+
+def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"{_fields.where(instance, attribute)} must be True or False; got {value!r}"
+        )
+
+
+@serializable()
+@frozen
+class RoleDuty:
+    """A role the level requires, and what it does there (D16, 001 §4.1).
+
+    >>> RoleDuty.standard(Role.MARKETING).label("zh")
+    '负责对外沟通和舆情管理'
+    """
+
+    role: Role = field(validator=_checks.is_member(Role))
+    """The role."""
+    duty: str = field(validator=_checks.is_text)
+    """What it does at this level, in English."""
+    duty_zh: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The same in Chinese, if given."""
+
+    @classmethod
+    def standard(cls, role: Role) -> RoleDuty:
+        """The role with its duty as the source regulation states it (:attr:`Role.duty`)."""
+        return cls(role, role.duty, role.duty_label("zh"))
+
+    def label(self, lang: str = "en") -> str:
+        """The duty in ``lang`` (English when no Chinese text was given)."""
+        return _fields.pick(lang, self.duty, self.duty_zh)
+
+
+@serializable()
+@frozen
+class PlannedAction:
+    """An action the plan requires in one phase, with its owner and time target (D2).
+
+    The target is the time allowed from the start of the phase, counted on the business
+    calendar named by ``calendar`` (``"24x7"``: elapsed time; ``"working"``: the company's
+    working hours). The SLA module turns the name into a calendar. An action id names the
+    same action at every level of a plan, so a regraded crisis keeps its actions and only
+    their targets change.
+
+    >>> import datetime as dt
+    >>> a = PlannedAction("contact-customers", Phase.RESPONSE, "Contact affected customers",
+    ...                   Role.CUSTOMER_SERVICE, dt.timedelta(hours=1))
+    >>> a.describe()
+    '[contact-customers] Contact affected customers — customer service, within 1 h'
+    """
+
+    action_id: str = field(validator=_fields.is_action_id)
+    """A stable id, e.g. ``"contact-customers"``; unique within a level plan."""
+    phase: Phase = field(validator=_checks.is_member(Phase))
+    """The phase it belongs to."""
+    description: str = field(validator=_checks.is_text)
+    """What to do, in English."""
+    owner: Role = field(validator=_checks.is_member(Role))
+    """The role that must do it; it must be one of the level's required roles."""
+    target: dt.timedelta | None = field(default=None, validator=_fields.is_optional_duration)
+    """The time allowed from the start of the phase; None when the action has no deadline."""
+    calendar: str = field(default=_fields.ROUND_THE_CLOCK, validator=_fields.is_calendar_name)
+    """The business calendar the target runs on: ``"24x7"`` or ``"working"`` (or a host's name)."""
+    description_zh: str | None = field(default=None, validator=_checks.is_optional_text)
+    """What to do, in Chinese, if given."""
+
+    def label(self, lang: str = "en") -> str:
+        """The description in ``lang`` (English when no Chinese text was given)."""
+        return _fields.pick(lang, self.description, self.description_zh)
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for people: id, description, owner and target."""
+        zh = normalize_lang(lang) == "zh"
+        if self.target is None:
+            due = "无时限" if zh else "no deadline"
+        else:
+            span = _fields.duration_text(self.target, self.calendar, lang)
+            due = f"{span}内" if zh else f"within {span}"
+        sep = "，" if zh else ", "
+        return f"[{self.action_id}] {self.label(lang)} — {self.owner.label(lang)}{sep}{due}"
+
+
+@serializable()
+@frozen
+class CommunicationRule:
+    """Who must be told, how soon, how often, and who approves the wording (D3, D19).
+
+    ``first_within`` and ``cadence`` run on the business calendar named by ``calendar``,
+    from the start of the response.
+
+    >>> import datetime as dt
+    >>> rule = CommunicationRule(Audience.MEDIA, True, dt.timedelta(hours=4),
+    ...                          Role.GENERAL_MANAGER, dt.timedelta(hours=4))
+    >>> rule.describe("zh")
+    '媒体（必须）：首次发布4小时内，此后每4小时更新；口径由总经理审批'
+    """
+
+    audience: Audience = field(validator=_checks.is_member(Audience))
+    """Who is told."""
+    required: bool = field(validator=_is_bool)
+    """True when the audience must be told; False when the plan allows it but does not demand it."""
+    cadence: dt.timedelta | None = field(validator=_fields.is_optional_duration)
+    """How often updates go out; None when no regular updates are due."""
+    approver: Role = field(validator=_checks.is_member(Role))
+    """Whose approval a statement needs (one agreed wording, 统一口径); a required role of the level."""
+    first_within: dt.timedelta | None = field(validator=_fields.is_optional_duration)
+    """How soon the first statement is due; None when there is no deadline."""
+    calendar: str = field(default=_fields.ROUND_THE_CLOCK, validator=_fields.is_calendar_name)
+    """The business calendar ``first_within`` and ``cadence`` run on."""
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for people: audience, deadline, cadence, approver."""
+        zh = normalize_lang(lang) == "zh"
+        parts = []
+        if self.first_within is not None:
+            span = _fields.duration_text(self.first_within, self.calendar, lang)
+            parts.append(f"首次发布{span}内" if zh else f"first within {span}")
+        if self.cadence is not None:
+            span = _fields.duration_text(self.cadence, self.calendar, lang)
+            parts.append(f"此后每{span}更新" if zh else f"then every {span}")
+        approver = self.approver.label(lang)
+        if zh:
+            need = "必须" if self.required else "可选"
+            timing = "，".join(parts) + "；" if parts else ""
+            return f"{self.audience.label('zh')}（{need}）：{timing}口径由{approver}审批"
+        need = "required" if self.required else "optional"
+        timing = ", ".join(parts) + "; " if parts else ""
+        return f"{self.audience.label('en')} ({need}): {timing}wording approved by {approver}"
+
+
+def _to_roles(value: Iterable[Role]) -> tuple[Role, ...]:
+    return _checks.to_tuple(value)
+
+
+@serializable()
+@frozen
+class Escalation:
+    """Who else must be informed at this level, e.g. level I informs the leadership group."""
+
+    inform: tuple[Role, ...] = field(
+        converter=_to_roles, validator=_checks.is_tuple_of(Role, "Role")
+    )
+    """The roles to inform (at least one, each once)."""
+    note: str = field(default="", validator=_checks.is_str)
+    """How and when, in English."""
+    note_zh: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The same in Chinese, if given."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.inform:
+            raise ValidationError("Escalation.inform must name at least one role; got none")
+        if len(set(self.inform)) != len(self.inform):
+            raise ValidationError(
+                f"Escalation.inform names a role twice; got {[r.value for r in self.inform]}"
+            )
+
+    def label(self, lang: str = "en") -> str:
+        """The note in ``lang`` (English when no Chinese text was given)."""
+        return _fields.pick(lang, self.note, self.note_zh)
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for people: whom to inform, and the note."""
+        zh = normalize_lang(lang) == "zh"
+        roles = ("、" if zh else ", ").join(r.label(lang) for r in self.inform)
+        head = f"上报{roles}" if zh else f"inform {roles}"
+        note = self.label(lang)
+        return f"{head}{'。' if zh else ' — '}{note}" if note else head
+
+
+def level_title(level: Level, crisis_type: CrisisType | None, lang: str = "en") -> str:
+    """``"product quality problem, level I (major)"`` / ``"产品质量问题 · I级（重大）"``."""
+    zh = normalize_lang(lang) == "zh"
+    if crisis_type is None:
+        kind = (
+            "默认（未单列的危机类型）" if zh else "default (any crisis type without its own entry)"
+        )
+    else:
+        kind = crisis_type.label(lang)
+    if zh:
+        return f"{kind} · {level.value}级（{level.label('zh')}）"
+    return f"{kind}, level {level.value} ({level.label('en')})"
+
+
+def entry_name(level: Level, crisis_type: CrisisType | None) -> str:
+    """How messages name an entry: ``"level III of product_quality"``."""
+    of = "the default entry" if crisis_type is None else crisis_type.value
+    return f"level {level.value} of {of}"
+
+
+@serializable()
+@frozen
+class LevelPlan:
+    """What the plan requires for one crisis type at one level.
+
+    ``crisis_type`` None is the plan's default entry, used for every crisis type that has
+    no entries of its own. Every action's owner and every communication's approver must be
+    one of the level's required roles, so a staffed team can always carry the plan out.
+    """
+
+    level: Level = field(validator=_checks.is_member(Level))
+    """The level this entry is for."""
+    crisis_type: CrisisType | None = field(
+        default=None, validator=_checks.is_optional_member(CrisisType)
+    )
+    """The crisis type, or None for the default entry."""
+    required_roles: tuple[RoleDuty, ...] = field(
+        kw_only=True,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(RoleDuty, "RoleDuty"),
+    )
+    """The roles the level requires, each with its duty (at least one, each once)."""
+    actions: tuple[PlannedAction, ...] = field(
+        default=(),
+        kw_only=True,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(PlannedAction, "PlannedAction"),
+    )
+    """The actions required, in the order they are listed (ids unique)."""
+    communications: tuple[CommunicationRule, ...] = field(
+        default=(),
+        kw_only=True,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(CommunicationRule, "CommunicationRule"),
+    )
+    """The audiences to tell (one rule per audience)."""
+    escalation: Escalation | None = field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Escalation)),
+    )
+    """Who else to inform at this level, if anyone."""
+
+    def __attrs_post_init__(self) -> None:
+        # Messages start with the field's path ("LevelPlan.actions[0].owner") so that a plan
+        # read from JSON reports the full path of the bad field.
+        here = entry_name(self.level, self.crisis_type)
+        if not self.required_roles:
+            raise PolicyError(
+                f"LevelPlan.required_roles must name at least one role ({here}); got none"
+            )
+        roles: dict[Role, int] = {}
+        for index, duty in enumerate(self.required_roles):
+            if duty.role in roles:
+                raise PolicyError(
+                    f"LevelPlan.required_roles[{index}].role repeats {duty.role.value!r} "
+                    f"(first at required_roles[{roles[duty.role]}]) in {here}"
+                )
+            roles[duty.role] = index
+        allowed = ", ".join(r.value for r in roles)
+        ids: dict[str, int] = {}
+        for index, action in enumerate(self.actions):
+            if action.action_id in ids:
+                raise PolicyError(
+                    f"LevelPlan.actions[{index}].action_id repeats {action.action_id!r} (first at "
+                    f"actions[{ids[action.action_id]}]) in {here}; action ids are unique"
+                )
+            ids[action.action_id] = index
+            if action.owner not in roles:
+                raise PolicyError(
+                    f"LevelPlan.actions[{index}].owner is {action.owner.value!r}, which {here} "
+                    f"does not require (required roles: {allowed}); add the role to "
+                    "required_roles or give the action to a required role"
+                )
+        audiences: dict[Audience, int] = {}
+        for index, rule in enumerate(self.communications):
+            if rule.audience in audiences:
+                raise PolicyError(
+                    f"LevelPlan.communications[{index}].audience repeats {rule.audience.value!r} "
+                    f"(first at communications[{audiences[rule.audience]}]) in {here}; one rule "
+                    "per audience"
+                )
+            audiences[rule.audience] = index
+            if rule.approver not in roles:
+                raise PolicyError(
+                    f"LevelPlan.communications[{index}].approver is {rule.approver.value!r}, "
+                    f"which {here} does not require (required roles: {allowed})"
+                )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The required roles."""
+        return frozenset(d.role for d in self.required_roles)
+
+    @property
+    def audiences(self) -> frozenset[Audience]:
+        """The audiences the level has communication rules for."""
+        return frozenset(r.audience for r in self.communications)
+
+    def duty_of(self, role: Role) -> RoleDuty | None:
+        """The duty of ``role`` at this level; None when the level does not require it."""
+        return next((d for d in self.required_roles if d.role is role), None)
+
+    def rule_for(self, audience: Audience) -> CommunicationRule | None:
+        """The communication rule for ``audience``; None when the plan has none."""
+        return next((r for r in self.communications if r.audience is audience), None)
+
+    def actions_in(self, phase: Phase) -> tuple[PlannedAction, ...]:
+        """The actions of ``phase``, in plan order."""
+        _checks.member("phase", phase, Phase)
+        return tuple(a for a in self.actions if a.phase is phase)
+
+    def action(self, action_id: str) -> PlannedAction:
+        """The action with this id."""
+        for action in self.actions:
+            if action.action_id == action_id:
+                return action
+        known = ", ".join(repr(a.action_id) for a in self.actions) or "none"
+        raise UnknownValueError(
+            f"{entry_name(self.level, self.crisis_type)} has no action {action_id!r}; actions: {known}"
+        )
+
+    def with_action(self, action: PlannedAction) -> LevelPlan:
+        """A copy with ``action`` replacing the action of the same id, or added at the end."""
+        if any(a.action_id == action.action_id for a in self.actions):
+            actions = tuple(action if a.action_id == action.action_id else a for a in self.actions)
+        else:
+            actions = (*self.actions, action)
+        return attrs.evolve(self, actions=actions)
+
+    def with_communication(self, rule: CommunicationRule) -> LevelPlan:
+        """A copy with ``rule`` replacing the rule for the same audience, or added at the end."""
+        if any(r.audience is rule.audience for r in self.communications):
+            rules = tuple(rule if r.audience is rule.audience else r for r in self.communications)
+        else:
+            rules = (*self.communications, rule)
+        return attrs.evolve(self, communications=rules)
+
+    def title(self, lang: str = "en") -> str:
+        """What the entry is for, e.g. ``"product quality problem, level I (major)"``."""
+        return level_title(self.level, self.crisis_type, lang)
+
+    def describe(self, lang: str = "en") -> str:
+        """A summary for people, in English or Chinese: roles, actions by phase, communication."""
+        zh = normalize_lang(lang) == "zh"
+        colon = "：" if zh else ": "
+        lines = [self.title(lang)]
+        lines.append("职责分工：" if zh else "Roles:")
+        lines.extend(f"  - {d.role.label(lang)}{colon}{d.label(lang)}" for d in self.required_roles)
+        for phase in Phase:
+            actions = self.actions_in(phase)
+            if actions:
+                head = f"{phase.label('zh')}阶段行动：" if zh else f"Actions, {phase.label('en')}:"
+                lines.append(head)
+                lines.extend(f"  - {a.describe(lang)}" for a in actions)
+        if self.communications:
+            lines.append("沟通与信息发布：" if zh else "Communication:")
+            lines.extend(f"  - {r.describe(lang)}" for r in self.communications)
+        if self.escalation is not None:
+            lines.append(f"{'升级' if zh else 'Escalation'}{colon}{self.escalation.describe(lang)}")
+        return "\n".join(lines)

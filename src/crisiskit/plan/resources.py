@@ -1,0 +1,179 @@
+"""Resources a plan sets aside (D28, 001 §6): people, emergency stock, money."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+import attrs
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.errors import CurrencyMismatchError, ValidationError
+from crisiskit.labels import normalize_lang
+from crisiskit.money import Money
+from crisiskit.plan import _fields
+from crisiskit.plan.vocabulary import BudgetCategory
+from crisiskit.vocabulary import Role
+
+__all__ = ["Budgets", "Resources", "StandingMember"]
+
+
+@serializable()
+@frozen
+class StandingMember:
+    """A member of the standing crisis team (专门的客户危机管理团队): a role and who fills it."""
+
+    role: Role = field(validator=_checks.is_member(Role))
+    """The role they fill."""
+    name: str = field(validator=_checks.is_text)
+    """A person or a team, as the host names them (e.g. ``"Customer-service hotline team"``)."""
+
+
+class Budgets(Mapping[BudgetCategory, Money]):
+    """A read-only, hashable mapping of budget category -> amount, in category order."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, values: Mapping[BudgetCategory, Money]) -> None:
+        order = list(BudgetCategory)
+        keys = sorted(values, key=lambda k: order.index(k) if k in order else len(order))
+        self._items = {key: values[key] for key in keys}
+
+    def __getitem__(self, key: BudgetCategory) -> Money:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[BudgetCategory]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Budgets({self._items!r})"
+
+
+def _to_budgets(value: Mapping[BudgetCategory, Money]) -> Mapping[BudgetCategory, Money]:
+    if isinstance(value, Mapping) and not isinstance(value, Budgets):
+        return Budgets(value)
+    return value
+
+
+def _is_budgets(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    what = _fields.where(instance, attribute)
+    if not isinstance(value, Budgets):
+        raise ValidationError(
+            f"{what} must be a mapping of BudgetCategory -> Money; got {type(value).__name__} {value!r}"
+        )
+    for key, amount in value.items():
+        category = _checks.member(f"{what} key", key, BudgetCategory)
+        if not isinstance(amount, Money):
+            raise ValidationError(
+                f"{what}[{category.value!r}] must be Money; got {type(amount).__name__} {amount!r}"
+            )
+        if amount.amount < 0:
+            raise ValidationError(f"{what}[{category.value!r}] must not be negative; got {amount}")
+    missing = [c.value for c in BudgetCategory if c not in value]
+    if missing:
+        raise ValidationError(
+            f"{what} must give a budget for every category "
+            f"({', '.join(c.value for c in BudgetCategory)}); missing: {', '.join(missing)} "
+            "(give Money(0, currency) for a category without money)"
+        )
+    currencies = sorted({amount.currency for amount in value.values()})
+    if len(currencies) > 1:
+        listed = ", ".join(f"{k.value} {m}" for k, m in value.items())
+        raise CurrencyMismatchError(
+            f"{what} must all be in one currency; got {listed}. Convert them to one currency first"
+        )
+
+
+def _is_unique_members(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _checks.is_tuple_of(StandingMember, "StandingMember")(instance, attribute, value)
+    seen: dict[StandingMember, int] = {}
+    for index, member in enumerate(cast(tuple[StandingMember, ...], value)):
+        if member in seen:
+            raise ValidationError(
+                f"{_fields.where(instance, attribute)}[{index}] repeats {member.role.value} "
+                f"{member.name!r} (first at [{seen[member]}])"
+            )
+        seen[member] = index
+
+
+def _is_unique_supplies(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _fields.is_texts()(instance, attribute, value)
+    items = cast(tuple[str, ...], value)
+    for index, item in enumerate(items):
+        if item in items[:index]:
+            raise ValidationError(f"{_fields.where(instance, attribute)}[{index}] repeats {item!r}")
+
+
+@serializable()
+@frozen
+class Resources:
+    """People, emergency stock and money set aside for crises (001 §6).
+
+    Budgets cover every :class:`BudgetCategory`, in one currency, none negative.
+
+    >>> r = Resources({BudgetCategory.COMPENSATION: Money(200000, "CNY"),
+    ...                BudgetCategory.PR: Money(100000, "CNY"),
+    ...                BudgetCategory.SUPPLIES: Money(50000, "CNY")})
+    >>> r.currency, str(r.total)
+    ('CNY', '350000 CNY')
+    """
+
+    budgets: Mapping[BudgetCategory, Money] = field(converter=_to_budgets, validator=_is_budgets)
+    """The budget of each category (赔偿, 公关, 应急物资), all in one currency."""
+    standing_team: tuple[StandingMember, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_is_unique_members
+    )
+    """The standing crisis team: who fills each role (001 §6.1)."""
+    supplies: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_is_unique_supplies
+    )
+    """The emergency stock kept ready (001 §6.2), e.g. ``"communication equipment"``."""
+
+    @property
+    def currency(self) -> str:
+        """The currency of every budget."""
+        return next(iter(self.budgets.values())).currency
+
+    @property
+    def total(self) -> Money:
+        """All the budgets together."""
+        return Money.total(self.budgets.values(), self.currency)
+
+    def budget(self, category: BudgetCategory) -> Money:
+        """The budget of ``category``."""
+        return self.budgets[_checks.member("category", category, BudgetCategory)]
+
+    def members(self, role: Role) -> tuple[str, ...]:
+        """Who fills ``role`` in the standing team (may be empty)."""
+        return tuple(m.name for m in self.standing_team if m.role is role)
+
+    def describe(self, lang: str = "en") -> str:
+        """A summary for people: budgets, standing team, supplies."""
+        zh = normalize_lang(lang) == "zh"
+        colon = "：" if zh else ": "
+        lines = ["预算：" if zh else "Budgets:"]
+        lines.extend(f"  - {c.label(lang)}{colon}{_amount(m)}" for c, m in self.budgets.items())
+        if self.standing_team:
+            lines.append("常设团队：" if zh else "Standing team:")
+            lines.extend(f"  - {m.role.label(lang)}{colon}{m.name}" for m in self.standing_team)
+        if self.supplies:
+            items = ("、" if zh else ", ").join(self.supplies)
+            lines.append(f"{'应急物资' if zh else 'Supplies'}{colon}{items}")
+        return "\n".join(lines)
+
+
+def _amount(money: Money) -> str:
+    return f"{money.amount:,} {money.currency}"

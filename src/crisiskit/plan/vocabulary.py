@@ -1,0 +1,64 @@
+"""The words of the emergency plan: response phases and budget categories."""
+
+from __future__ import annotations
+
+from crisiskit.labels import LabelledEnum
+from crisiskit.vocabulary import CrisisState
+
+__all__ = ["BudgetCategory", "Phase"]
+
+
+class Phase(LabelledEnum):
+    """A phase of the response that a plan sets actions for (000 §2, 001 §3–§5).
+
+    Each phase is the time a crisis spends in one lifecycle state: :attr:`state` and
+    :meth:`of_state` map between the two. A planned action's target runs from the start of
+    its phase.
+    """
+
+    WARNING = "warning"
+    RESPONSE = "response"
+    RECOVERY = "recovery"
+
+    @property
+    def state(self) -> CrisisState:
+        """The lifecycle state the phase runs in: warning → warned, and so on."""
+        return _STATES[self]
+
+    @classmethod
+    def of_state(cls, state: CrisisState) -> Phase | None:
+        """The phase a crisis in ``state`` is in; None for ``detected`` and ``closed``."""
+        return _PHASES.get(state)
+
+
+_STATES = {
+    Phase.WARNING: CrisisState.WARNED,
+    Phase.RESPONSE: CrisisState.RESPONDING,
+    Phase.RECOVERY: CrisisState.RECOVERING,
+}
+_PHASES = {state: phase for phase, state in _STATES.items()}
+
+Phase._register_labels(
+    {
+        Phase.WARNING: ("warning", "预警"),
+        Phase.RESPONSE: ("response", "应对"),
+        Phase.RECOVERY: ("recovery", "恢复"),
+    }
+)
+
+
+class BudgetCategory(LabelledEnum):
+    """What crisis money is set aside for (001 §6.3 资金资源保障)."""
+
+    COMPENSATION = "compensation"
+    PR = "pr"
+    SUPPLIES = "supplies"
+
+
+BudgetCategory._register_labels(
+    {
+        BudgetCategory.COMPENSATION: ("customer compensation", "赔偿"),
+        BudgetCategory.PR: ("public relations", "公关"),
+        BudgetCategory.SUPPLIES: ("emergency supplies", "应急物资"),
+    }
+)
