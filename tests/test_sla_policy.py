@@ -61,7 +61,7 @@ def test_the_default_targets_are_the_domain_table(policy, metric, expected):
             continue
         assert target.duration == duration
         around_the_clock = level in {Level.I, Level.II}
-        assert target.calendar == ("24x7" if around_the_clock else "cn-working")
+        assert target.calendar == ("24x7" if around_the_clock else "working")
 
 
 def test_grading_starts_the_timers_of_the_level(policy):
@@ -108,7 +108,7 @@ def test_a_downgrade_cancels_what_the_new_level_does_not_have(policy):
     assert by_metric[U].state is TimerState.CANCELLED
     assert by_metric[P].reason == "level IV has no public_statement target"
     assert by_metric[A].target == DAY
-    assert by_metric[A].calendar == "cn-working"
+    assert by_metric[A].calendar == "working"
     # Nothing is re-applied when the level does not change the target.
     assert policy.regrade(update.timers, Level.IV, cst(2025, 6, 16, 11)).changes == ()
 

@@ -930,11 +930,14 @@ TWENTY_FOUR_SEVEN = BusinessCalendar.always_open()
 def china_working_calendar(
     years: Iterable[int],
     *,
-    name: str = "cn-working",
+    name: str = "working",
     hours: Iterable[WorkingInterval | str] = ("09:00-12:00", "13:00-18:00"),
     zone: str = "Asia/Shanghai",
 ) -> BusinessCalendar:
     """A Chinese office calendar: Monday–Friday ``hours``, public holidays and 调休 from ``holidays``.
+
+    Its default name, ``"working"``, is the name emergency plans give the company's working
+    calendar (:mod:`crisiskit.plan`), so plan targets find it.
 
     Needs the ``crisiskit[holidays]`` extra. ``years`` must be consecutive; the State Council
     publishes each next year's holidays around November, so build next year's calendar after
