@@ -9,6 +9,7 @@ private.
 """
 
 from crisiskit._version import __version__
+from crisiskit.calendar import BusinessCalendar
 from crisiskit.clock import Clock, SystemClock
 from crisiskit.crisis import Context, Crisis
 from crisiskit.customers import CustomerRef
@@ -31,11 +32,13 @@ from crisiskit.money import Money
 from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.signals import Signal
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaTimer
 from crisiskit.vocabulary import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Role
 
 __all__ = [
     "Assessment",
     "Audience",
+    "BusinessCalendar",
     "CalendarError",
     "Channel",
     "ChannelGroup",
@@ -64,6 +67,9 @@ __all__ = [
     "Role",
     "SerializationError",
     "Signal",
+    "SlaMetric",
+    "SlaPolicy",
+    "SlaTimer",
     "SystemClock",
     "ValidationError",
     "__version__",

@@ -29,6 +29,14 @@ import pendulum
 from hypothesis import strategies as st
 
 from crisiskit import _registry
+from crisiskit.calendar import (
+    TWENTY_FOUR_SEVEN,
+    BusinessCalendar,
+    CalendarSet,
+    DateOverride,
+    DayKind,
+    WorkingInterval,
+)
 from crisiskit.communications import Medium, Statement
 from crisiskit.compensation import Compensation, CompensationKind
 from crisiskit.crisis import Context, Crisis, MergeRecord
@@ -75,6 +83,20 @@ from crisiskit.recovery import (
 from crisiskit.remedies import QualityRemedy, RemedyKind
 from crisiskit.review import Review
 from crisiskit.signals import Signal
+from crisiskit.sla import (
+    DEFAULT_LIFECYCLE,
+    AlertKind,
+    LifecycleRule,
+    RetargetMode,
+    RunSegment,
+    SlaAlert,
+    SlaMetric,
+    SlaPolicy,
+    SlaTarget,
+    SlaTimer,
+    TimerAction,
+    TimerChange,
+)
 from crisiskit.team import Assignment
 from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
@@ -87,6 +109,8 @@ __all__ = [
     "audiences",
     "bilinguals",
     "budget_categories",
+    "business_calendars",
+    "calendar_sets",
     "callbacks",
     "channels",
     "communication_rules",
@@ -97,6 +121,7 @@ __all__ = [
     "crisis_types",
     "currencies",
     "customer_refs",
+    "date_overrides",
     "durations",
     "emergency_plans",
     "escalations",
@@ -111,6 +136,7 @@ __all__ = [
     "instants",
     "level_plans",
     "levels",
+    "lifecycle_rules",
     "metrics",
     "money",
     "parts",
@@ -123,9 +149,17 @@ __all__ = [
     "revisions",
     "role_duties",
     "roles",
+    "run_segments",
     "signals",
+    "sla_alerts",
+    "sla_metrics",
+    "sla_policies",
+    "sla_targets",
+    "sla_timers",
     "standing_members",
     "texts",
+    "timer_changes",
+    "working_intervals",
     "zone_names",
     "zoned_datetimes",
 ]
@@ -478,6 +512,262 @@ def reviews() -> st.SearchStrategy[Review]:
     return attrs_builds(Review, lessons=st.lists(texts(), min_size=1, max_size=3).map(tuple))
 
 
+def durations(
+    max_value: dt.timedelta = MAX_DURATION,
+    *,
+    min_value: dt.timedelta = dt.timedelta(microseconds=1),
+) -> st.SearchStrategy[dt.timedelta]:
+    """Durations from ``min_value`` (positive by default) to ``max_value``, to the microsecond.
+
+    For plan targets and cadences, SLA targets and business time.
+    """
+    return st.timedeltas(min_value=min_value, max_value=max_value)
+
+
+# ----------------------------------------------------------------- calendars and SLA timers
+
+_QUARTER_HOURS = st.integers(min_value=0, max_value=96).map(lambda q: q * 900)
+
+
+def working_intervals() -> st.SearchStrategy[WorkingInterval]:
+    """Working intervals, overnight ones included."""
+    times = st.integers(min_value=0, max_value=86_399).map(
+        lambda s: f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+    )
+    return st.tuples(times, times).filter(lambda p: p[0] != p[1]).map(lambda p: WorkingInterval(*p))
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+
+
+@st.composite
+def _day_hours(draw: st.DrawFn) -> tuple[str, ...]:
+    """0-3 intervals inside one day, on quarter hours, not overlapping, in order."""
+    bounds = sorted(draw(st.sets(_QUARTER_HOURS, max_size=6)))
+    if len(bounds) % 2:
+        bounds = bounds[:-1]
+    return tuple(f"{_clock(a)}-{_clock(b)}" for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+
+
+@st.composite
+def _night_hours(draw: st.DrawFn) -> tuple[str, ...]:
+    """Nothing, or one night shift starting from noon and ending by noon the next day."""
+    if draw(st.booleans()):
+        return ()
+    start = draw(st.integers(min_value=49, max_value=95)) * 900
+    end = draw(st.integers(min_value=0, max_value=48)) * 900
+    return (f"{_clock(start)}-{_clock(end)}",)
+
+
+@st.composite
+def business_calendars(
+    draw: st.DrawFn,
+    *,
+    zones: st.SearchStrategy[str] | None = None,
+    first_year: int = 2020,
+    last_year: int = 2030,
+) -> BusinessCalendar:
+    """Valid business calendars: office hours, night shifts or 24×7, with holidays and working days.
+
+    The horizon lies within ``first_year``..``last_year``; every calendar has working time.
+    """
+    zone = draw(zones if zones is not None else zone_names())
+    shape = draw(st.sampled_from(["day", "night", "always"]))
+    if shape == "always":
+        week: list[tuple[str, ...]] = [("00:00-24:00",)] * 7
+    else:
+        hours = _day_hours() if shape == "day" else _night_hours()
+        week = [draw(hours) for _ in range(7)]
+        if not any(week):
+            week[0] = ("09:00-17:00",) if shape == "day" else ("22:00-06:00",)
+    makeup = draw(st.sampled_from([i for i, day in enumerate(week) if day]))
+    start_year = draw(st.integers(min_value=first_year, max_value=last_year))
+    end_year = draw(st.integers(min_value=start_year, max_value=min(last_year, start_year + 2)))
+    first, last = dt.date(start_year, 1, 1), dt.date(end_year, 12, 31)
+    days = draw(
+        st.sets(st.dates(min_value=first, max_value=last), max_size=12 if shape != "always" else 4)
+    )
+    overrides = []
+    for day in sorted(days):
+        if draw(st.booleans()):
+            overrides.append(
+                DateOverride.holiday(day, draw(st.sampled_from(["", "节假日", "closed"])))
+            )
+        elif shape == "day" and draw(st.booleans()):
+            overrides.append(DateOverride.workday(day, "special hours", ["10:00-12:00"]))
+        else:
+            overrides.append(DateOverride.workday(day, "调休"))
+    return BusinessCalendar(
+        name=draw(st.sampled_from(["office", "cn-working", "night-shift", "support"])),
+        zone=zone,
+        week=week,
+        horizon_start=first,
+        horizon_end=last,
+        overrides=overrides,
+        makeup_weekday=makeup,
+    )
+
+
+def date_overrides() -> st.SearchStrategy[DateOverride]:
+    """Holidays and working days (with the normal hours or their own)."""
+    days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2037, 12, 31))
+    return st.one_of(
+        st.builds(DateOverride, days, st.just(DayKind.HOLIDAY), st.one_of(st.just(""), texts())),
+        st.builds(
+            DateOverride,
+            days,
+            st.just(DayKind.WORKDAY),
+            st.one_of(st.just(""), texts()),
+            st.one_of(st.none(), st.lists(working_intervals(), min_size=1, max_size=1).map(tuple)),
+        ),
+    )
+
+
+def calendar_sets() -> st.SearchStrategy[CalendarSet]:
+    """Sets of one or two calendars with different names."""
+    return st.lists(business_calendars(), min_size=1, max_size=2, unique_by=lambda c: c.name).map(
+        lambda calendars: CalendarSet(tuple(calendars))
+    )
+
+
+def sla_metrics() -> st.SearchStrategy[SlaMetric]:
+    """The SLA metrics."""
+    return st.sampled_from(list(SlaMetric))
+
+
+def _fractions() -> st.SearchStrategy[tuple[float, ...]]:
+    return st.sets(st.sampled_from([0.25, 0.5, 0.75, 0.9, 1.0, 1.5, 2.0]), min_size=1).map(
+        lambda found: tuple(sorted(found))
+    )
+
+
+@st.composite
+def sla_timers(draw: st.DrawFn) -> SlaTimer:
+    """Timers on the 24×7 calendar after a random history of pauses, resumes and retargets."""
+    at = draw(instants(max_value=dt.datetime(2030, 1, 1)))
+    timer = SlaTimer.start(
+        draw(st.from_regex(r"CR-[0-9]{1,4}/[a-z_]{1,12}", fullmatch=True)),
+        draw(sla_metrics()),
+        draw(durations(dt.timedelta(days=10), min_value=dt.timedelta(seconds=1))),
+        TWENTY_FOUR_SEVEN,
+        at,
+        milestones=draw(_fractions()),
+        at_risk=draw(st.sampled_from([0.5, 0.75, 1.0])),
+    )
+    steps = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    ["pause", "resume", "stop", "cancel", "retarget", "restart", "sweep"]
+                ),
+                durations(dt.timedelta(days=3), min_value=dt.timedelta(0)),
+            ),
+            max_size=6,
+        )
+    )
+    for step, gap in steps:
+        at = at + gap
+        if step == "sweep":
+            timer = timer._emit(at, TWENTY_FOUR_SEVEN)[0]
+        elif step == "restart":
+            timer = timer.restarted(at, TWENTY_FOUR_SEVEN)
+        elif not timer.is_open:
+            continue
+        elif step == "pause":
+            timer = timer.paused(
+                at,
+                draw(st.sampled_from(["waiting on customer", "等待客户回复"])),
+                TWENTY_FOUR_SEVEN,
+            )
+        elif step == "resume":
+            timer = timer.resumed(at, TWENTY_FOUR_SEVEN)
+        elif step == "stop":
+            timer = timer.stopped(at, TWENTY_FOUR_SEVEN)
+        elif step == "cancel":
+            timer = timer.cancelled(at, "crisis dismissed", TWENTY_FOUR_SEVEN)
+        else:
+            timer = timer.retargeted(gap + dt.timedelta(minutes=1), at, TWENTY_FOUR_SEVEN)
+    return timer
+
+
+def run_segments() -> st.SearchStrategy[RunSegment]:
+    """Closed running segments on the 24×7 calendar."""
+    return st.builds(
+        lambda start, length: RunSegment(start, start + length, length, TWENTY_FOUR_SEVEN.name),
+        instants(),
+        durations(dt.timedelta(days=5), min_value=dt.timedelta(0)),
+    )
+
+
+def sla_alerts() -> st.SearchStrategy[SlaAlert]:
+    """Milestone and breach alerts."""
+    return st.builds(
+        lambda timer_id, metric, fraction, due_at, target: SlaAlert(
+            timer_id,
+            metric,
+            AlertKind.BREACH if fraction == 1.0 else AlertKind.MILESTONE,
+            fraction,
+            due_at,
+            target,
+        ),
+        st.from_regex(r"CR-[0-9]{1,4}/[a-z_]{1,12}", fullmatch=True),
+        sla_metrics(),
+        st.sampled_from([0.5, 0.75, 1.0, 1.5]),
+        instants(),
+        durations(),
+    )
+
+
+def sla_targets() -> st.SearchStrategy[SlaTarget]:
+    """Targets on the 24×7 calendar."""
+    return st.builds(
+        SlaTarget,
+        levels(),
+        sla_metrics(),
+        durations(min_value=dt.timedelta(minutes=1)),
+        st.just(TWENTY_FOUR_SEVEN.name),
+    )
+
+
+def lifecycle_rules() -> st.SearchStrategy[LifecycleRule]:
+    """Lifecycle rules."""
+    return st.builds(
+        LifecycleRule,
+        crisis_states(),
+        sla_metrics(),
+        st.sampled_from([a for a in TimerAction if a is not TimerAction.RETARGET]),
+    )
+
+
+def timer_changes() -> st.SearchStrategy[TimerChange]:
+    """Records of timer changes."""
+    return st.builds(
+        TimerChange,
+        timer_id=st.from_regex(r"CR-[0-9]{1,4}/[a-z_]{1,12}", fullmatch=True),
+        metric=sla_metrics(),
+        action=st.sampled_from(list(TimerAction)),
+        at=instants(),
+        target=durations(),
+        calendar=st.just("24x7"),
+        deadline=st.one_of(st.none(), instants()),
+        reason=st.one_of(st.none(), texts()),
+    )
+
+
+@st.composite
+def sla_policies(draw: st.DrawFn) -> SlaPolicy:
+    """The default policy over a random working calendar, with random alert settings."""
+    working = draw(business_calendars().filter(lambda c: c.name != TWENTY_FOUR_SEVEN.name))
+    return SlaPolicy.default(
+        working,
+        lifecycle=draw(st.sampled_from([DEFAULT_LIFECYCLE, DEFAULT_LIFECYCLE[:4], ()])),
+        milestones=draw(_fractions()),
+        at_risk=draw(st.sampled_from([0.5, 0.75, 0.9])),
+        retarget_mode=draw(st.sampled_from(list(RetargetMode))),
+    )
+
+
 _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     str: texts,
     int: lambda: st.integers(min_value=0, max_value=10**6),
@@ -515,6 +805,11 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     ImpactAssessment: impact_assessments,
     RecoveryPlan: recovery_plans,
     Review: reviews,
+    dt.timedelta: durations,
+    SlaMetric: sla_metrics,
+    SlaAlert: sla_alerts,
+    TimerChange: timer_changes,
+    SlaTimer: sla_timers,
 }
 
 
@@ -627,13 +922,6 @@ def phases() -> st.SearchStrategy[Phase]:
 def budget_categories() -> st.SearchStrategy[BudgetCategory]:
     """Budget categories."""
     return st.sampled_from(list(BudgetCategory))
-
-
-def durations(
-    max_value: dt.timedelta = MAX_DURATION,
-) -> st.SearchStrategy[dt.timedelta]:
-    """Positive durations up to ``max_value``, microseconds included (plan targets, cadences)."""
-    return st.timedeltas(min_value=dt.timedelta(microseconds=1), max_value=max_value)
 
 
 def _calendar_names() -> st.SearchStrategy[str]:
@@ -896,6 +1184,17 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     CustomerRef: customer_refs,
     Signal: signals,
     Facts: facts,
+    WorkingInterval: working_intervals,
+    DateOverride: date_overrides,
+    BusinessCalendar: business_calendars,
+    CalendarSet: calendar_sets,
+    RunSegment: run_segments,
+    SlaAlert: sla_alerts,
+    SlaTimer: sla_timers,
+    SlaTarget: sla_targets,
+    LifecycleRule: lifecycle_rules,
+    TimerChange: timer_changes,
+    SlaPolicy: sla_policies,
     RoleDuty: role_duties,
     PlannedAction: planned_actions,
     CommunicationRule: communication_rules,

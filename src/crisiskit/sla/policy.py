@@ -1,0 +1,625 @@
+"""SLA policies: the time targets per level and metric, and what the lifecycle does to timers.
+
+An :class:`SlaPolicy` holds the targets (one per level and metric, each on a named
+calendar), the calendars themselves, the alert fractions, how a level change treats running
+timers, and the lifecycle rules — which timers stop, pause, resume, cancel or (re)start
+when a crisis enters a state. Its operations take the timers of one crisis and return an
+:class:`SlaUpdate`: the new timers, a record of each change (for the crisis's domain
+events), and the alerts due by the moment of the change.
+
+:meth:`SlaPolicy.default` builds the defaults of the domain brief:
+
+| target | I | II | III | IV |
+|---|---|---|---|---|
+| acknowledge | 15 min | 30 min | 2 working h | 1 working day |
+| first customer contact | 1 h | 2 h | 1 working day | 2 working days |
+| first public statement | 4 h | 12 h | — | — |
+| progress-update cadence | 4 h | 12 h | 1 working day | — |
+| resolution | 72 h | 5 days | 7 working days | 15 working days |
+
+Levels I and II run around the clock; III and IV on the working calendar, where a working
+day is the length of its normal day (8 h for 09:00–12:00 and 13:00–18:00).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, cast
+
+import attrs
+import pendulum
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.calendar import (
+    TWENTY_FOUR_SEVEN,
+    BusinessCalendar,
+    _calendar_index,
+    _find_calendar,
+    _is_calendars,
+    _to_calendars,
+)
+from crisiskit.errors import PolicyError
+from crisiskit.levels import Level
+from crisiskit.sla.sweep import sweep
+from crisiskit.sla.timer import (
+    DEFAULT_MILESTONES,
+    SlaAlert,
+    SlaTimer,
+    _is_at_risk,
+    _is_duration,
+    _is_fractions,
+    _to_fractions,
+)
+from crisiskit.sla.vocabulary import RetargetMode, SlaMetric, TimerAction
+from crisiskit.vocabulary import CrisisState
+
+__all__ = [
+    "DEFAULT_LIFECYCLE",
+    "LifecycleRule",
+    "SlaPolicy",
+    "SlaTarget",
+    "SlaUpdate",
+    "TimerChange",
+]
+
+
+@serializable()
+@frozen
+class SlaTarget:
+    """The business time allowed for one metric at one level, and the calendar it runs on."""
+
+    level: Level = field(validator=_checks.is_member(Level))
+    """The crisis level."""
+    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    """What is measured."""
+    duration: dt.timedelta = field(validator=_is_duration(positive=True))
+    """The business time allowed."""
+    calendar: str = field(validator=_checks.is_text)
+    """The name of the calendar the time is counted on."""
+
+
+_RULE_ACTIONS = (
+    TimerAction.START,
+    TimerAction.PAUSE,
+    TimerAction.RESUME,
+    TimerAction.STOP,
+    TimerAction.CANCEL,
+    TimerAction.RESTART,
+)
+
+
+def _is_rule_action(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _checks.is_member(TimerAction)(instance, attribute, value)
+    if value not in _RULE_ACTIONS:
+        allowed = ", ".join(action.value for action in _RULE_ACTIONS)
+        raise PolicyError(
+            f"a lifecycle rule's action is one of {allowed}; got {value!r} "
+            "(level changes retarget timers by themselves)"
+        )
+
+
+@serializable()
+@frozen
+class LifecycleRule:
+    """What happens to one metric's timer when a crisis enters a state.
+
+    ``START`` starts the timer if the level has a target for it and it is not running or
+    paused (after a relapse it starts a new run); ``RESTART`` starts a new run in any case.
+    The others act on an open timer and leave an ended one alone.
+    """
+
+    state: CrisisState = field(validator=_checks.is_member(CrisisState))
+    """The state entered."""
+    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    """The timer acted on."""
+    action: TimerAction = field(validator=_is_rule_action)
+    """What is done to it."""
+
+
+DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
+    # Acknowledgement, first contact and the first public statement are fulfilled by what the
+    # crisis office does (SlaPolicy.record), not by lifecycle moves.
+    # A relapse (recovering -> responding) or a reopening needs resolving and reporting again.
+    LifecycleRule(CrisisState.RESPONDING, SlaMetric.RESOLUTION, TimerAction.START),
+    LifecycleRule(CrisisState.RESPONDING, SlaMetric.PROGRESS_UPDATE, TimerAction.START),
+    # Recovery starts once the crisis is resolved.
+    LifecycleRule(CrisisState.RECOVERING, SlaMetric.RESOLUTION, TimerAction.STOP),
+    LifecycleRule(CrisisState.RECOVERING, SlaMetric.PROGRESS_UPDATE, TimerAction.STOP),
+    # Whatever is still open when the crisis closes (a dismissed false alarm) no longer applies.
+    *(LifecycleRule(CrisisState.CLOSED, metric, TimerAction.CANCEL) for metric in SlaMetric),
+)
+"""The default lifecycle rules.
+
+Targets fulfilled by a command — acknowledge, first contact, first public statement, each
+progress update — are recorded with :meth:`SlaPolicy.record`; pausing while waiting on the
+customer is a host call (:meth:`SlaPolicy.pause`).
+"""
+
+
+@serializable()
+@frozen
+class TimerChange:
+    """A record of one change to one timer, for the crisis's domain events."""
+
+    timer_id: str = field(validator=_checks.is_text)
+    """The timer changed."""
+    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    """What it measures."""
+    action: TimerAction = field(validator=_checks.is_member(TimerAction))
+    """What was done."""
+    at: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
+    """When."""
+    target: dt.timedelta = field(validator=_is_duration(positive=True))
+    """The target in force afterwards."""
+    calendar: str = field(validator=_checks.is_text)
+    """The calendar it runs on afterwards."""
+    deadline: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """The deadline afterwards (None while paused with time left)."""
+    reason: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Why (for a pause or a cancellation)."""
+
+
+@frozen
+class SlaUpdate:
+    """The result of a policy operation on the timers of one crisis."""
+
+    timers: tuple[SlaTimer, ...]
+    """All the crisis's timers afterwards (new ones appended); store these."""
+    changes: tuple[TimerChange, ...]
+    """What changed, in order (no entry for a no-op such as a repeated pause)."""
+    alerts: tuple[SlaAlert, ...]
+    """Alerts due by the moment of the operation (a retroactive breach among them)."""
+    next_wakeup: pendulum.DateTime | None
+    """The next instant any of the timers has something due."""
+
+
+def _to_targets(value: object) -> object:
+    return _checks.to_tuple(cast(Any, value))
+
+
+def _unique(what: str, keys: Iterable[tuple[Any, ...]]) -> None:
+    seen: set[tuple[Any, ...]] = set()
+    for key in keys:
+        if key in seen:
+            raise PolicyError(
+                f"SlaPolicy.{what}: {' / '.join(str(getattr(k, 'value', k)) for k in key)} "
+                "appears more than once"
+            )
+        seen.add(key)
+
+
+# What the default table says, per metric and level I..IV: (unit, amount) or None.
+# Units: "h" hours around the clock, "d" days around the clock (24 h), "wh" working hours,
+# "wd" working days (the working calendar's normal day).
+_DEFAULT_TABLE: dict[SlaMetric, tuple[tuple[str, float] | None, ...]] = {
+    SlaMetric.ACKNOWLEDGE: (("h", 0.25), ("h", 0.5), ("wh", 2), ("wd", 1)),
+    SlaMetric.FIRST_CONTACT: (("h", 1), ("h", 2), ("wd", 1), ("wd", 2)),
+    SlaMetric.PUBLIC_STATEMENT: (("h", 4), ("h", 12), None, None),
+    SlaMetric.PROGRESS_UPDATE: (("h", 4), ("h", 12), ("wd", 1), None),
+    SlaMetric.RESOLUTION: (("h", 72), ("d", 5), ("wd", 7), ("wd", 15)),
+}
+
+
+@serializable()
+@frozen
+class SlaPolicy:
+    """Time targets per level and metric, their calendars, alerts and lifecycle rules.
+
+    It is also a :class:`~crisiskit.calendar.CalendarLookup`: pass it wherever timers need
+    their calendars.
+    """
+
+    calendars: tuple[BusinessCalendar, ...] = field(
+        converter=_to_calendars, validator=_is_calendars
+    )
+    """The calendars the targets run on; names are unique."""
+    targets: tuple[SlaTarget, ...] = field(
+        converter=_to_targets, validator=_checks.is_tuple_of(SlaTarget, "SlaTarget")
+    )
+    """One target per level and metric that has one."""
+    lifecycle: tuple[LifecycleRule, ...] = field(
+        default=DEFAULT_LIFECYCLE,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(LifecycleRule, "LifecycleRule"),
+    )
+    """What entering each crisis state does to timers."""
+    milestones: tuple[float, ...] = field(
+        default=DEFAULT_MILESTONES, converter=_to_fractions, validator=_is_fractions
+    )
+    """Alert fractions of every timer (the breach, 1.0, alerts in any case)."""
+    at_risk: float = field(default=0.75, converter=float, validator=_is_at_risk)
+    """The fraction after which a timer reads at risk."""
+    retarget_mode: RetargetMode = field(
+        default=RetargetMode.KEEP_ELAPSED, validator=_checks.is_member(RetargetMode)
+    )
+    """What a level change does to running timers."""
+    _calendar_by_name: dict[str, BusinessCalendar] = field(
+        init=False, eq=False, repr=False, hash=False, alias="_calendar_by_name"
+    )
+    _target_by_key: dict[tuple[Level, SlaMetric], SlaTarget] = field(
+        init=False, eq=False, repr=False, hash=False, alias="_target_by_key"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _unique("targets", ((t.level, t.metric) for t in self.targets))
+        _unique("lifecycle", ((r.state, r.metric) for r in self.lifecycle))
+        names = _calendar_index(self.calendars)
+        for target in self.targets:
+            if target.calendar not in names:
+                raise PolicyError(
+                    f"SlaPolicy: the {target.metric.value} target of level {target.level.value} "
+                    f"runs on calendar {target.calendar!r}, which the policy does not have; it "
+                    f"has {', '.join(map(repr, sorted(names)))}"
+                )
+        object.__setattr__(self, "_calendar_by_name", names)
+        object.__setattr__(self, "_target_by_key", {(t.level, t.metric): t for t in self.targets})
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def default(
+        cls,
+        working: BusinessCalendar,
+        around_the_clock: BusinessCalendar = TWENTY_FOUR_SEVEN,
+        *,
+        working_day: dt.timedelta | None = None,
+        lifecycle: Iterable[LifecycleRule] = DEFAULT_LIFECYCLE,
+        milestones: Iterable[float] = DEFAULT_MILESTONES,
+        at_risk: float = 0.75,
+        retarget_mode: RetargetMode = RetargetMode.KEEP_ELAPSED,
+    ) -> SlaPolicy:
+        """The domain brief's default targets: I–II on ``around_the_clock``, III–IV on ``working``.
+
+        ``working_day`` is the business time of "1 working day"; by default the working
+        calendar's :attr:`~crisiskit.calendar.BusinessCalendar.standard_day`.
+        """
+        if working.name == around_the_clock.name and working != around_the_clock:
+            raise PolicyError(
+                f"the working and the around-the-clock calendar are both called {working.name!r}; "
+                "give them different names"
+            )
+        day = working.standard_day if working_day is None else working_day
+        if day <= dt.timedelta(0):
+            raise PolicyError(
+                f"a working day must be longer than zero; got {day} (calendar {working.name!r}'s "
+                f"{('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')[working.makeup_weekday]} "
+                "has no hours: pass working_day=...)"
+            )
+        units: dict[str, tuple[dt.timedelta, BusinessCalendar]] = {
+            "h": (dt.timedelta(hours=1), around_the_clock),
+            "d": (dt.timedelta(days=1), around_the_clock),
+            "wh": (dt.timedelta(hours=1), working),
+            "wd": (day, working),
+        }
+        targets = []
+        for metric, row in _DEFAULT_TABLE.items():
+            for level, cell in zip(Level, row, strict=True):
+                if cell is not None:
+                    unit, calendar = units[cell[0]]
+                    targets.append(SlaTarget(level, metric, unit * cell[1], calendar.name))
+        calendars = (
+            (around_the_clock,) if working == around_the_clock else (around_the_clock, working)
+        )
+        return cls(
+            calendars=calendars,
+            targets=targets,
+            lifecycle=tuple(lifecycle),
+            milestones=tuple(milestones),
+            at_risk=at_risk,
+            retarget_mode=retarget_mode,
+        )
+
+    # ------------------------------------------------------------------ lookups
+
+    def calendar(self, name: str) -> BusinessCalendar:
+        """The policy's calendar called ``name`` (so the policy is a CalendarLookup)."""
+        return _find_calendar(self._calendar_by_name, name, "the SLA policy")
+
+    def target(self, level: Level, metric: SlaMetric) -> SlaTarget | None:
+        """The target of ``metric`` at ``level``, or None if the level has none."""
+        return self._target_by_key.get((level, metric))
+
+    def targets_for(self, level: Level) -> tuple[SlaTarget, ...]:
+        """The targets of ``level``: the timers grading at that level starts."""
+        _checks.member("level", level, Level)
+        return tuple(t for t in self.targets if t.level is level)
+
+    def rules_for(self, state: CrisisState) -> tuple[LifecycleRule, ...]:
+        """The lifecycle rules that apply when a crisis enters ``state``."""
+        _checks.member("state", state, CrisisState)
+        return tuple(rule for rule in self.lifecycle if rule.state is state)
+
+    @staticmethod
+    def timer_id(owner: str, metric: SlaMetric) -> str:
+        """The id of ``owner``'s timer for ``metric``: ``"<owner>/<metric>"``."""
+        return f"{owner}/{metric.value}" if owner else metric.value
+
+    # ------------------------------------------------------------------ operations
+
+    def start_timer(self, target: SlaTarget, at: dt.datetime, *, owner: str = "") -> SlaTimer:
+        """A running timer for ``target`` from ``at``, with the policy's alert settings."""
+        return SlaTimer.start(
+            self.timer_id(owner, target.metric),
+            target.metric,
+            target.duration,
+            self.calendar(target.calendar),
+            at,
+            milestones=self.milestones,
+            at_risk=self.at_risk,
+        )
+
+    def start(
+        self,
+        level: Level,
+        at: dt.datetime,
+        *,
+        owner: str = "",
+        metrics: Collection[SlaMetric] | None = None,
+    ) -> SlaUpdate:
+        """Start the timers of ``level`` at ``at`` (grading a crisis).
+
+        ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT`` for a crisis that is not
+        public. ``owner`` (a crisis id) prefixes the timer ids.
+        """
+        return self._run(
+            (),
+            at,
+            lambda timers, moment: self._start_missing(timers, level, moment, owner, metrics),
+        )
+
+    def regrade(
+        self,
+        timers: Iterable[SlaTimer],
+        level: Level,
+        at: dt.datetime,
+        *,
+        owner: str = "",
+        metrics: Collection[SlaMetric] | None = None,
+        mode: RetargetMode | None = None,
+    ) -> SlaUpdate:
+        """Apply the targets of a new ``level`` at ``at`` (a level change).
+
+        Open timers get the new level's target (see :meth:`SlaTimer.retargeted`; ``mode``
+        defaults to :attr:`retarget_mode`); open timers whose metric has no target at the new
+        level are cancelled; metrics of the new level without a timer are started. A target
+        already exceeded is breached retroactively, and that breach is among the alerts.
+        """
+        chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
+
+        def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
+            changes: list[TimerChange] = []
+            for index, timer in enumerate(timers):
+                if not timer.is_open:
+                    continue
+                target = self.target(level, timer.metric)
+                if target is None:
+                    reason = f"level {level.value} has no {timer.metric.value} target"
+                    timers[index] = timer.cancelled(moment, reason, self)
+                    changes.append(_record(timers[index], TimerAction.CANCEL, moment))
+                elif (target.duration, target.calendar) != (timer.target, timer.calendar):
+                    timers[index] = timer.retargeted(
+                        target.duration,
+                        moment,
+                        self,
+                        calendar=target.calendar,
+                        restart=chosen is RetargetMode.RESTART,
+                    )
+                    changes.append(_record(timers[index], TimerAction.RETARGET, moment))
+            changes += self._start_missing(timers, level, moment, owner, metrics)
+            return changes
+
+        return self._run(timers, at, change)
+
+    def enter(
+        self,
+        timers: Iterable[SlaTimer],
+        state: CrisisState,
+        level: Level,
+        at: dt.datetime,
+        *,
+        owner: str = "",
+        metrics: Collection[SlaMetric] | None = None,
+    ) -> SlaUpdate:
+        """Apply the lifecycle rules for a crisis (at ``level``) entering ``state`` at ``at``."""
+        rules = self.rules_for(state)
+        reason = f"crisis entered {state.value}"
+
+        def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
+            changes: list[TimerChange] = []
+            for rule in rules:
+                index = _find(timers, rule.metric)
+                timer = None if index is None else timers[index]
+                target = self.target(level, rule.metric)
+                if rule.action in {TimerAction.START, TimerAction.RESTART}:
+                    if target is None or (metrics is not None and rule.metric not in metrics):
+                        continue
+                    if timer is not None and timer.is_open and rule.action is TimerAction.START:
+                        continue
+                    fresh = self.start_timer(target, moment, owner=owner)
+                    if timer is not None:
+                        fresh = attrs.evolve(fresh, timer_id=timer.timer_id)
+                    action = TimerAction.START if timer is None else TimerAction.RESTART
+                    _put(timers, index, fresh)
+                    changes.append(_record(fresh, action, moment))
+                    continue
+                if timer is None or index is None or not timer.is_open:
+                    continue
+                after = _act(timer, rule.action, moment, reason, self)
+                if after is not timer:
+                    timers[index] = after
+                    changes.append(_record(after, rule.action, moment))
+            return changes
+
+        return self._run(timers, at, change)
+
+    def record(self, timers: Iterable[SlaTimer], metric: SlaMetric, at: dt.datetime) -> SlaUpdate:
+        """Record that ``metric`` was fulfilled at ``at``.
+
+        A cadence (progress updates) restarts; any other timer stops (met, or met late).
+        Nothing happens if there is no open timer for ``metric``.
+        """
+        _checks.member("metric", metric, SlaMetric)
+
+        def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
+            index = _find(timers, metric)
+            if index is None or not timers[index].is_open:
+                return []
+            timer = timers[index]
+            if metric.recurring:
+                timers[index] = timer.restarted(moment, self)
+                return [_record(timers[index], TimerAction.RESTART, moment)]
+            timers[index] = timer.stopped(moment, self)
+            return [_record(timers[index], TimerAction.STOP, moment)]
+
+        return self._run(timers, at, change)
+
+    def pause(
+        self,
+        timers: Iterable[SlaTimer],
+        at: dt.datetime,
+        reason: str,
+        *,
+        metrics: Collection[SlaMetric] | None = None,
+    ) -> SlaUpdate:
+        """Pause the running timers (of ``metrics``, or all), e.g. while waiting on the customer."""
+        _checks.text("pause(reason)", reason, max_length=500)
+        return self._run(
+            timers,
+            at,
+            lambda ts, moment: _each(
+                ts, TimerAction.PAUSE, moment, reason=reason, policy=self, metrics=metrics
+            ),
+        )
+
+    def resume(
+        self,
+        timers: Iterable[SlaTimer],
+        at: dt.datetime,
+        *,
+        metrics: Collection[SlaMetric] | None = None,
+    ) -> SlaUpdate:
+        """Resume the paused timers (of ``metrics``, or all)."""
+        return self._run(
+            timers,
+            at,
+            lambda ts, moment: _each(
+                ts, TimerAction.RESUME, moment, reason=None, policy=self, metrics=metrics
+            ),
+        )
+
+    def sweep(self, timers: Iterable[SlaTimer], now: dt.datetime) -> SlaUpdate:
+        """:func:`~crisiskit.sla.sweep` with this policy's calendars, as an :class:`SlaUpdate`."""
+        found = sweep(timers, now, self)
+        return SlaUpdate(found.timers, (), found.alerts, found.next_wakeup)
+
+    # ------------------------------------------------------------------ internals
+
+    def _start_missing(
+        self,
+        timers: list[SlaTimer],
+        level: Level,
+        moment: pendulum.DateTime,
+        owner: str,
+        metrics: Collection[SlaMetric] | None,
+    ) -> list[TimerChange]:
+        changes = []
+        for target in self.targets_for(level):
+            if metrics is not None and target.metric not in metrics:
+                continue
+            if _find(timers, target.metric) is None:
+                timer = self.start_timer(target, moment, owner=owner)
+                timers.append(timer)
+                changes.append(_record(timer, TimerAction.START, moment))
+        return changes
+
+    def _run(
+        self,
+        timers: Iterable[SlaTimer],
+        at: dt.datetime,
+        change: Callable[[list[SlaTimer], pendulum.DateTime], list[TimerChange]],
+    ) -> SlaUpdate:
+        moment = _checks.instant("at", at)
+        given = list(timers)
+        _unique("timers", ((timer.metric,) for timer in given))
+        # Alerts of the old state that are due first (a cadence about to restart, say), then
+        # whatever the change itself made due (a retroactive breach).
+        before = sweep(given, moment, self)
+        working = list(before.timers)
+        changes = change(working, moment)
+        after = sweep(working, moment, self)
+        return SlaUpdate(
+            tuple(after.timers),
+            tuple(changes),
+            tuple(sorted((*before.alerts, *after.alerts), key=lambda alert: alert.due_at)),
+            after.next_wakeup,
+        )
+
+
+def _find(timers: list[SlaTimer], metric: SlaMetric) -> int | None:
+    for index, timer in enumerate(timers):
+        if timer.metric is metric:
+            return index
+    return None
+
+
+def _put(timers: list[SlaTimer], index: int | None, timer: SlaTimer) -> None:
+    if index is None:
+        timers.append(timer)
+    else:
+        timers[index] = timer
+
+
+def _record(timer: SlaTimer, action: TimerAction, moment: pendulum.DateTime) -> TimerChange:
+    return TimerChange(
+        timer_id=timer.timer_id,
+        metric=timer.metric,
+        action=action,
+        at=moment,
+        target=timer.target,
+        calendar=timer.calendar,
+        deadline=timer.deadline,
+        reason=timer.reason if action in {TimerAction.PAUSE, TimerAction.CANCEL} else None,
+    )
+
+
+def _act(
+    timer: SlaTimer,
+    action: TimerAction,
+    moment: pendulum.DateTime,
+    reason: str | None,
+    policy: SlaPolicy,
+) -> SlaTimer:
+    if action is TimerAction.PAUSE:
+        return timer.paused(moment, reason or "paused", policy)
+    if action is TimerAction.RESUME:
+        return timer.resumed(moment, policy)
+    if action is TimerAction.STOP:
+        return timer.stopped(moment, policy)
+    if action is TimerAction.CANCEL:
+        return timer.cancelled(moment, reason or "cancelled", policy)
+    raise PolicyError(f"no timer operation for the action {action.value!r}")  # pragma: no cover
+
+
+def _each(
+    timers: list[SlaTimer],
+    action: TimerAction,
+    moment: pendulum.DateTime,
+    *,
+    reason: str | None,
+    policy: SlaPolicy,
+    metrics: Collection[SlaMetric] | None,
+) -> list[TimerChange]:
+    changes = []
+    for index, timer in enumerate(timers):
+        if not timer.is_open or (metrics is not None and timer.metric not in metrics):
+            continue
+        after = _act(timer, action, moment, reason, policy)
+        if after is not timer:
+            timers[index] = after
+            changes.append(_record(after, action, moment))
+    return changes

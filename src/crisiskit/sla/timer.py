@@ -1,0 +1,622 @@
+"""SLA timers: immutable values whose every operation returns a new timer.
+
+A timer measures one target (acknowledge, first contact, ...) in business time on one
+calendar. It is started, paused (with a reason), resumed, stopped (the target was
+fulfilled) or cancelled; a level change retargets it and a recorded progress update
+restarts a cadence. Repeating a pause or a resume changes nothing (host webhooks repeat).
+
+Consumed time is counted in business time per running segment, so time spent paused is
+never added to a deadline. The timer keeps its closed segments, which is what makes the
+breach instant of a shortened target exact: the instant the consumed time crossed it, even
+if that lies in the past.
+
+A timer refers to its calendar by name; every operation that needs business time takes a
+:class:`~crisiskit.calendar.CalendarLookup` — the :class:`~crisiskit.sla.SlaPolicy`, or a
+:class:`~crisiskit.calendar.BusinessCalendar` itself. Serialised timers therefore stay small,
+and a host that updates a calendar calls :meth:`SlaTimer.recomputed` to refresh deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pendulum
+from attrs import evolve, field, frozen
+
+from crisiskit import _checks
+from crisiskit._instants import duration_us, from_us, to_us, us_of_duration, us_of_instant
+from crisiskit._registry import serializable
+from crisiskit.calendar import BusinessCalendar, CalendarLookup
+from crisiskit.errors import InvalidTransition, ValidationError
+from crisiskit.sla.vocabulary import AlertKind, SlaMetric, SlaStatus, TimerState
+
+__all__ = ["DEFAULT_MILESTONES", "RunSegment", "SlaAlert", "SlaTimer"]
+
+DEFAULT_MILESTONES: tuple[float, ...] = (0.5, 0.75, 1.0)
+"""Alert when half, three quarters and all of the target are used up."""
+
+_ZERO = dt.timedelta(0)
+_POINTS: dict[tuple[float, ...], tuple[float, ...]] = {}
+
+
+def _is_duration(*, positive: bool) -> _checks.Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        where = f"{type(instance).__name__}.{attribute.name}"
+        us_of_duration(where, value)
+        if positive and value == _ZERO:
+            raise ValidationError(f"{where} must be longer than zero; got {value}")
+
+    return check
+
+
+def _to_fractions(value: Iterable[float]) -> tuple[float, ...]:
+    items = _checks.to_tuple(value)
+    if isinstance(items, tuple) and all(
+        isinstance(item, int | float) and not isinstance(item, bool) for item in items
+    ):
+        return tuple(float(item) for item in items)
+    return items
+
+
+def _is_fractions(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    where = f"{type(instance).__name__}.{attribute.name}"
+    if not isinstance(value, tuple) or not value:
+        raise ValidationError(
+            f"{where} must be a non-empty sequence of fractions such as (0.5, 0.75, 1.0); got {value!r}"
+        )
+    for item in value:
+        number = _checks.number(f"{where} item", item)
+        if not 0 < number <= 100:
+            raise ValidationError(
+                f"{where}: a milestone is a fraction of the target > 0 (1.0 is the deadline, "
+                f"1.5 half as much again); got {item!r}"
+            )
+    if list(value) != sorted(set(value)):
+        raise ValidationError(f"{where} must be increasing, without repeats; got {value!r}")
+
+
+def _is_at_risk(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    number = _checks.number(f"{type(instance).__name__}.{attribute.name}", value)
+    if not 0 < number <= 1:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name} is the fraction of the target after "
+            f"which a timer is at risk, > 0 and <= 1; got {value!r}"
+        )
+
+
+def _is_emitted(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    number = _checks.number(f"{type(instance).__name__}.{attribute.name}", value)
+    if number < 0:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name} must be >= 0; got {value!r}"
+        )
+
+
+def _lookup(calendars: object, name: str) -> BusinessCalendar:
+    # Duck-typed rather than isinstance(..., CalendarLookup): a runtime protocol check costs
+    # more than the rest of a sweep's work on a timer.
+    finder = getattr(calendars, "calendar", None)
+    if not callable(finder):
+        raise ValidationError(
+            "calendars must be a CalendarLookup — an SlaPolicy, a BusinessCalendar or a "
+            f"CalendarSet; got {type(calendars).__name__}"
+        )
+    found = finder(name)
+    if not isinstance(found, BusinessCalendar):
+        raise ValidationError(
+            f"calendars.calendar({name!r}) must return a BusinessCalendar; got {type(found).__name__}"
+        )
+    return found
+
+
+@serializable()
+@frozen
+class RunSegment:
+    """A closed stretch during which a timer ran, and the business time it consumed."""
+
+    start: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
+    """When the timer started or resumed."""
+    end: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
+    """When it paused, stopped, or moved to another calendar."""
+    business: dt.timedelta = field(validator=_is_duration(positive=False))
+    """Business time consumed between the two, on :attr:`calendar`."""
+    calendar: str = field(validator=_checks.is_text)
+    """The calendar the segment ran on."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError(f"RunSegment.end {self.end} is before its start {self.start}")
+        if self.business > self.end - self.start:
+            raise ValidationError(
+                f"RunSegment.business {self.business} is longer than the segment itself "
+                f"({self.end - self.start})"
+            )
+
+
+@serializable()
+@frozen
+class SlaAlert:
+    """A milestone or breach that became due: what a sweep returns, each exactly once."""
+
+    timer_id: str = field(validator=_checks.is_text)
+    """The timer it belongs to."""
+    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    """What the timer measures."""
+    kind: AlertKind = field(validator=_checks.is_member(AlertKind))
+    """A milestone, or the breach (the fraction 1.0)."""
+    fraction: float = field(validator=_is_emitted)
+    """The fraction of the target used up: 0.5, 0.75, 1.0 ..."""
+    due_at: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
+    """The instant the fraction was used up (in the past for a retroactive breach)."""
+    target: dt.timedelta = field(validator=_is_duration(positive=True))
+    """The target in force when the alert became due."""
+
+
+@serializable()
+@frozen
+class SlaTimer:
+    """One time target of one crisis, measured in business time on one calendar.
+
+    Build it with :meth:`start` (or :meth:`SlaPolicy.start <crisiskit.sla.SlaPolicy.start>`);
+    the fields from :attr:`deadline` on are derived by crisiskit and kept so that a sweep over
+    many timers is a comparison per timer.
+    """
+
+    timer_id: str = field(validator=_checks.is_text)
+    """A stable id chosen by the host, e.g. ``"CR-2025-0042/acknowledge"``."""
+    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    """What the timer measures."""
+    target: dt.timedelta = field(validator=_is_duration(positive=True))
+    """The business time allowed."""
+    calendar: str = field(validator=_checks.is_text)
+    """The name of the calendar the timer runs on now."""
+    state: TimerState = field(validator=_checks.is_member(TimerState))
+    """Running, paused, stopped or cancelled."""
+    started_at: pendulum.DateTime = field(
+        converter=_checks.as_instant, validator=_checks.is_instant
+    )
+    """When this run of the timer started (a restart starts a new run)."""
+    running_since: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """Start of the running segment; None unless running."""
+    segments: tuple[RunSegment, ...] = field(
+        default=(),
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(RunSegment, "RunSegment"),
+    )
+    """The closed running segments of this run, oldest first."""
+    consumed: dt.timedelta = field(default=_ZERO, validator=_is_duration(positive=False))
+    """Business time consumed by the closed segments."""
+    deadline: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When the target is (or was) used up; None while paused with time left."""
+    next_due: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When the next alert not yet emitted becomes due; None if none can become due."""
+    emitted: float = field(default=0.0, converter=float, validator=_is_emitted)
+    """The highest fraction already alerted (0.0: none). Alerts are emitted once each."""
+    milestones: tuple[float, ...] = field(
+        default=DEFAULT_MILESTONES, converter=_to_fractions, validator=_is_fractions
+    )
+    """Fractions of the target that raise an alert; the breach (1.0) always does."""
+    at_risk: float = field(default=0.75, converter=float, validator=_is_at_risk)
+    """The fraction of the target after which :meth:`status` reads at risk."""
+    reason: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Why the timer is paused or was cancelled."""
+    ended_at: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When it was stopped or cancelled."""
+
+    def __attrs_post_init__(self) -> None:
+        running = self.state is TimerState.RUNNING
+        ended = not self.state.is_open
+        if running != (self.running_since is not None):
+            raise ValidationError(
+                f"SlaTimer {self.timer_id!r}: running_since must be set exactly when the timer "
+                f"is running; state {self.state.value}, running_since {self.running_since}"
+            )
+        if ended != (self.ended_at is not None):
+            raise ValidationError(
+                f"SlaTimer {self.timer_id!r}: ended_at must be set exactly when the timer is "
+                f"stopped or cancelled; state {self.state.value}, ended_at {self.ended_at}"
+            )
+        if sum((s.business for s in self.segments), _ZERO) != self.consumed:
+            raise ValidationError(
+                f"SlaTimer {self.timer_id!r}: consumed {self.consumed} is not the sum of its "
+                "segments' business time"
+            )
+        moments = [self.started_at]
+        for segment in self.segments:
+            moments += [segment.start, segment.end]
+        moments += [m for m in (self.running_since, self.ended_at) if m is not None]
+        if moments != sorted(moments):
+            raise ValidationError(
+                f"SlaTimer {self.timer_id!r}: its segments and instants are out of order"
+            )
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def start(
+        cls,
+        timer_id: str,
+        metric: SlaMetric,
+        target: dt.timedelta,
+        calendar: BusinessCalendar,
+        at: dt.datetime,
+        *,
+        milestones: Iterable[float] = DEFAULT_MILESTONES,
+        at_risk: float = 0.75,
+    ) -> SlaTimer:
+        """A timer running from ``at`` with ``target`` business time on ``calendar``.
+
+        Raises:
+            HorizonError: the deadline (or a milestone) lies past the calendar's horizon.
+        """
+        if not isinstance(calendar, BusinessCalendar):
+            raise ValidationError(
+                f"SlaTimer.start needs a BusinessCalendar; got {type(calendar).__name__}"
+            )
+        moment = _checks.instant("SlaTimer.start(at)", at)
+        timer = cls(
+            timer_id=timer_id,
+            metric=metric,
+            target=target,
+            calendar=calendar.name,
+            state=TimerState.RUNNING,
+            started_at=moment,
+            running_since=moment,
+            milestones=tuple(milestones),
+            at_risk=at_risk,
+        )
+        return timer._derived(calendar)
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def is_open(self) -> bool:
+        """True while running or paused."""
+        return self.state.is_open
+
+    @property
+    def last_change(self) -> pendulum.DateTime:
+        """The instant of the timer's latest change; later operations may not predate it."""
+        if self.ended_at is not None:
+            return self.ended_at
+        if self.running_since is not None:
+            return self.running_since
+        return self.segments[-1].end if self.segments else self.started_at
+
+    def elapsed(self, at: dt.datetime, calendars: CalendarLookup) -> dt.timedelta:
+        """Business time consumed by ``at`` in this run (paused time does not count)."""
+        moment = us_of_instant("SlaTimer.elapsed(at)", at)
+        return dt.timedelta(microseconds=self._elapsed_us(moment, calendars))
+
+    def remaining(self, at: dt.datetime, calendars: CalendarLookup) -> dt.timedelta:
+        """Business time left at ``at`` (zero once the target is used up)."""
+        return max(self.target - self.elapsed(at, calendars), _ZERO)
+
+    def status(self, at: dt.datetime, calendars: CalendarLookup) -> SlaStatus:
+        """Running, paused, at risk, breached, met or cancelled, at ``at``.
+
+        A stopped timer is met if it used no more than its target, else breached. An open
+        timer is breached once nothing remains (from the deadline instant on), then paused if
+        paused, at risk past :attr:`at_risk` of the target, else running.
+        """
+        if self.state is TimerState.CANCELLED:
+            return SlaStatus.CANCELLED
+        if self.state is TimerState.STOPPED:
+            return SlaStatus.MET if self.consumed <= self.target else SlaStatus.BREACHED
+        used = self.elapsed(at, calendars)
+        if used >= self.target:
+            return SlaStatus.BREACHED
+        if self.state is TimerState.PAUSED:
+            return SlaStatus.PAUSED
+        if used >= self.target * self.at_risk:
+            return SlaStatus.AT_RISK
+        return SlaStatus.RUNNING
+
+    def milestone_times(
+        self, calendars: CalendarLookup
+    ) -> tuple[tuple[float, pendulum.DateTime | None], ...]:
+        """Each alert fraction (milestones and 1.0) with the instant it is or was reached.
+
+        None for a fraction that cannot be placed: the timer is paused or ended before it.
+        """
+        return tuple(
+            (point, self._at_or_none(self._reach_us(self._amount(point), calendars)))
+            for point in self._points()
+        )
+
+    # ------------------------------------------------------------------ operations
+
+    def paused(self, at: dt.datetime, reason: str, calendars: CalendarLookup) -> SlaTimer:
+        """Pause at ``at`` (e.g. waiting on the customer); a timer already paused is returned as is."""
+        if self.state is TimerState.PAUSED:
+            return self
+        self._refuse_if_ended("pause")
+        reason = _checks.text("SlaTimer.paused(reason)", reason, max_length=500)
+        moment = self._moment("paused(at)", at)
+        closed = self._close_segment(moment, calendars)
+        return evolve(closed, state=TimerState.PAUSED, reason=reason)._derived(calendars)
+
+    def resumed(self, at: dt.datetime, calendars: CalendarLookup) -> SlaTimer:
+        """Resume at ``at``; a timer already running is returned as is.
+
+        Raises:
+            InvalidTransition: the timer was stopped or cancelled.
+        """
+        if self.state is TimerState.RUNNING:
+            return self
+        self._refuse_if_ended("resume")
+        moment = self._moment("resumed(at)", at)
+        return evolve(self, state=TimerState.RUNNING, running_since=moment, reason=None)._derived(
+            calendars
+        )
+
+    def stopped(self, at: dt.datetime, calendars: CalendarLookup) -> SlaTimer:
+        """Stop at ``at``: the target was fulfilled (met, or met late). Repeating it is a no-op."""
+        if self.state is TimerState.STOPPED:
+            return self
+        self._refuse_if_ended("stop")
+        return self._end(TimerState.STOPPED, at, None, calendars)
+
+    def cancelled(self, at: dt.datetime, reason: str, calendars: CalendarLookup) -> SlaTimer:
+        """Cancel at ``at``: the target no longer applies (e.g. the crisis was dismissed)."""
+        if self.state is TimerState.CANCELLED:
+            return self
+        self._refuse_if_ended("cancel")
+        reason = _checks.text("SlaTimer.cancelled(reason)", reason, max_length=500)
+        return self._end(TimerState.CANCELLED, at, reason, calendars)
+
+    def retargeted(
+        self,
+        target: dt.timedelta,
+        at: dt.datetime,
+        calendars: CalendarLookup,
+        *,
+        calendar: str | None = None,
+        restart: bool = False,
+    ) -> SlaTimer:
+        """Apply a new target (a level change) at ``at``, optionally on another calendar.
+
+        By default the business time already used is kept; if it already exceeds the new
+        target, the deadline is the instant it crossed it — in the past — and the next sweep
+        reports the breach at that instant. Alerts already emitted are not repeated. With
+        ``restart=True`` the new target starts from zero at ``at``.
+
+        Raises:
+            InvalidTransition: the timer was stopped or cancelled.
+        """
+        self._refuse_if_ended("retarget")
+        _is_duration(positive=True)(self, attrs.fields(SlaTimer).target, target)
+        moment = self._moment("retargeted(at)", at)
+        name = self.calendar if calendar is None else _checks.text("calendar", calendar)
+        _lookup(calendars, name)
+        if restart:
+            return self._new_run(moment, calendars, target=target, calendar=name)
+        timer = self
+        if name != self.calendar and self.state is TimerState.RUNNING:
+            # Time used so far was measured on the old calendar; it continues on the new one.
+            timer = evolve(
+                self._close_segment(moment, calendars),
+                state=TimerState.RUNNING,
+                running_since=moment,
+            )
+        return evolve(timer, target=target, calendar=name)._derived(calendars)
+
+    def restarted(self, at: dt.datetime, calendars: CalendarLookup) -> SlaTimer:
+        """Start a new run at ``at`` (a recorded progress update restarts the cadence).
+
+        The new run is paused if the timer is paused, else running; alerts start afresh.
+        Alerts of the old run that were due but not yet swept are dropped, so sweep first
+        (the :class:`~crisiskit.sla.SlaPolicy` operations do).
+        """
+        moment = self._moment("restarted(at)", at)
+        return self._new_run(moment, calendars, target=self.target, calendar=self.calendar)
+
+    def recomputed(self, calendars: CalendarLookup) -> SlaTimer:
+        """The same timer with its deadline and next alert recomputed (after a calendar update)."""
+        return self._derived(calendars)
+
+    # ------------------------------------------------------------------ internals
+
+    def _refuse_if_ended(self, command: str) -> None:
+        if not self.state.is_open:
+            raise InvalidTransition(
+                f"cannot {command} the timer {self.timer_id!r}: it was {self.state.value} at "
+                f"{self.ended_at}; start a new run with restarted() instead",
+                state=self.state.value,
+                command=command,
+                allowed=("restart",),
+            )
+
+    def _moment(self, what: str, at: object) -> pendulum.DateTime:
+        moment = _checks.instant(f"SlaTimer.{what}", at)
+        if moment < self.last_change:
+            raise ValidationError(
+                f"SlaTimer.{what}: {moment} is before the timer's last change at "
+                f"{self.last_change}; a timer only moves forward"
+            )
+        return moment
+
+    def _close_segment(self, moment: pendulum.DateTime, calendars: CalendarLookup) -> SlaTimer:
+        """The timer with its running segment (if any) closed at ``moment``; state unchanged."""
+        if self.running_since is None:
+            return self
+        used = _lookup(calendars, self.calendar)._working_us(
+            to_us(self.running_since), to_us(moment)
+        )
+        segment = RunSegment(
+            self.running_since, moment, dt.timedelta(microseconds=used), self.calendar
+        )
+        return evolve(
+            self,
+            state=TimerState.PAUSED,
+            running_since=None,
+            segments=(*self.segments, segment),
+            consumed=self.consumed + segment.business,
+        )
+
+    def _end(
+        self, state: TimerState, at: object, reason: str | None, calendars: CalendarLookup
+    ) -> SlaTimer:
+        moment = self._moment(
+            f"{'stopped' if state is TimerState.STOPPED else 'cancelled'}(at)", at
+        )
+        closed = self._close_segment(moment, calendars)
+        ended = evolve(closed, state=state, reason=reason, ended_at=moment)._derived(calendars)
+        # A stopped timer keeps the deadline it was running against, to show met or late.
+        return evolve(ended, deadline=ended.deadline or self.deadline)
+
+    def _new_run(
+        self,
+        moment: pendulum.DateTime,
+        calendars: CalendarLookup,
+        *,
+        target: dt.timedelta,
+        calendar: str,
+    ) -> SlaTimer:
+        paused = self.state is TimerState.PAUSED
+        return evolve(
+            self,
+            target=target,
+            calendar=calendar,
+            state=TimerState.PAUSED if paused else TimerState.RUNNING,
+            started_at=moment,
+            running_since=None if paused else moment,
+            segments=(),
+            consumed=_ZERO,
+            emitted=0.0,
+            reason=self.reason if paused else None,
+            ended_at=None,
+        )._derived(calendars)
+
+    def _points(self) -> tuple[float, ...]:
+        points = _POINTS.get(self.milestones)
+        if points is None:
+            points = _POINTS[self.milestones] = tuple(sorted({*self.milestones, 1.0}))
+        return points
+
+    def _amount(self, fraction: float) -> int:
+        target = duration_us(self.target)
+        return target if fraction == 1.0 else math.ceil(target * fraction)
+
+    def _elapsed_us(self, moment: int, calendars: CalendarLookup) -> int:
+        total = 0
+        for segment in self.segments:
+            start, end = to_us(segment.start), to_us(segment.end)
+            if moment <= start:
+                return total
+            if moment < end:
+                return total + _lookup(calendars, segment.calendar)._working_us(start, moment)
+            total += duration_us(segment.business)
+        if self.running_since is not None:
+            since = to_us(self.running_since)
+            if moment > since:
+                total += _lookup(calendars, self.calendar)._working_us(since, moment)
+        return total
+
+    def _reach_us(self, amount: int, calendars: CalendarLookup) -> int | None:
+        """The first instant by which ``amount`` was or will be consumed; None if unknowable."""
+        consumed = duration_us(self.consumed)
+        if amount <= consumed:
+            before = 0
+            for segment in self.segments:
+                business = duration_us(segment.business)
+                if before + business >= amount:
+                    found = _lookup(calendars, segment.calendar)._add_us(
+                        to_us(segment.start), amount - before
+                    )
+                    return min(found, to_us(segment.end))
+                before += business
+        if self.running_since is None:
+            return None
+        return _lookup(calendars, self.calendar)._add_us(
+            to_us(self.running_since), amount - consumed
+        )
+
+    @staticmethod
+    def _at_or_none(value: int | None) -> pendulum.DateTime | None:
+        return None if value is None else from_us(value)
+
+    def _derived(self, calendars: CalendarLookup) -> SlaTimer:
+        """The timer with :attr:`deadline` and :attr:`next_due` computed afresh."""
+        deadline = self._at_or_none(self._reach_us(self._amount(1.0), calendars))
+        point = self._next_point_after(self.emitted)
+        if point is None:
+            next_due = None
+        elif point == 1.0:
+            next_due = deadline
+        else:
+            next_due = self._at_or_none(self._reach_us(self._amount(point), calendars))
+        if deadline == self.deadline and next_due == self.next_due:
+            return self
+        return self._with(deadline=deadline, next_due=next_due)
+
+    def _with(self, **changes: object) -> SlaTimer:
+        """A copy with derived fields replaced, without re-running the validators.
+
+        The values are crisiskit's own, already valid; a sweep makes one copy per alerting
+        timer, and skipping the validators (which guard values from outside) makes it several
+        times cheaper. Alerts are built the same way (:meth:`_alert`).
+        """
+        copy = object.__new__(SlaTimer)
+        setter = object.__setattr__
+        for name in _TIMER_FIELDS:
+            setter(copy, name, changes[name] if name in changes else getattr(self, name))
+        return copy
+
+    def _emit(
+        self, now: pendulum.DateTime, calendars: CalendarLookup
+    ) -> tuple[SlaTimer, list[SlaAlert]]:
+        """Alerts due by ``now`` that were not emitted yet, and the timer that remembers them."""
+        alerts: list[SlaAlert] = []
+        emitted = self.emitted
+        due = self.next_due
+        points = self._points()
+        for index, point in enumerate(points):
+            if point <= emitted:
+                continue
+            if due is None or due > now:
+                break
+            alerts.append(self._alert(point, due))
+            emitted = point
+            due = None
+            if index + 1 < len(points):
+                following = points[index + 1]
+                if following == 1.0 and self.state.is_open:
+                    due = self.deadline  # an open timer's deadline is exactly that instant
+                else:
+                    due = self._at_or_none(self._reach_us(self._amount(following), calendars))
+        if not alerts:
+            return self, alerts
+        return self._with(emitted=emitted, next_due=due), alerts
+
+    def _alert(self, fraction: float, due: pendulum.DateTime) -> SlaAlert:
+        alert = object.__new__(SlaAlert)
+        setter = object.__setattr__
+        setter(alert, "timer_id", self.timer_id)
+        setter(alert, "metric", self.metric)
+        setter(alert, "kind", AlertKind.BREACH if fraction == 1.0 else AlertKind.MILESTONE)
+        setter(alert, "fraction", fraction)
+        setter(alert, "due_at", due)
+        setter(alert, "target", self.target)
+        return alert
+
+    def _next_point_after(self, fraction: float) -> float | None:
+        for point in self._points():
+            if point > fraction:
+                return point
+        return None
+
+
+_TIMER_FIELDS = tuple(field.name for field in attrs.fields(SlaTimer))

@@ -1,0 +1,137 @@
+"""The words of SLA timers: metrics, timer states and statuses, alerts, actions."""
+
+from __future__ import annotations
+
+from crisiskit.labels import LabelledEnum
+
+__all__ = ["AlertKind", "RetargetMode", "SlaMetric", "SlaStatus", "TimerAction", "TimerState"]
+
+
+class SlaMetric(LabelledEnum):
+    """What a time target measures (D2, D29): the five targets of the domain's table."""
+
+    ACKNOWLEDGE = "acknowledge"
+    FIRST_CONTACT = "first_contact"
+    PUBLIC_STATEMENT = "public_statement"
+    PROGRESS_UPDATE = "progress_update"
+    RESOLUTION = "resolution"
+
+    @property
+    def recurring(self) -> bool:
+        """True for a cadence (progress updates): each recorded update restarts the timer."""
+        return self is SlaMetric.PROGRESS_UPDATE
+
+
+SlaMetric._register_labels(
+    {
+        SlaMetric.ACKNOWLEDGE: ("acknowledge", "受理"),
+        SlaMetric.FIRST_CONTACT: ("first customer contact", "首次联系客户"),
+        SlaMetric.PUBLIC_STATEMENT: ("first public statement", "首次公开声明"),
+        SlaMetric.PROGRESS_UPDATE: ("progress update", "进展通报"),
+        SlaMetric.RESOLUTION: ("resolution", "解决"),
+    }
+)
+
+
+class TimerState(LabelledEnum):
+    """Where a timer is: running, paused, stopped (the target was fulfilled) or cancelled."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the timer can still change (running or paused)."""
+        return self in {TimerState.RUNNING, TimerState.PAUSED}
+
+
+TimerState._register_labels(
+    {
+        TimerState.RUNNING: ("running", "计时中"),
+        TimerState.PAUSED: ("paused", "已暂停"),
+        TimerState.STOPPED: ("stopped", "已停止"),
+        TimerState.CANCELLED: ("cancelled", "已取消"),
+    }
+)
+
+
+class SlaStatus(LabelledEnum):
+    """How a timer stands at an instant (:meth:`SlaTimer.status`)."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+SlaStatus._register_labels(
+    {
+        SlaStatus.RUNNING: ("running", "计时中"),
+        SlaStatus.PAUSED: ("paused", "已暂停"),
+        SlaStatus.AT_RISK: ("at risk", "临近超时"),
+        SlaStatus.BREACHED: ("breached", "已超时"),
+        SlaStatus.MET: ("met", "已达成"),
+        SlaStatus.CANCELLED: ("cancelled", "已取消"),
+    }
+)
+
+
+class AlertKind(LabelledEnum):
+    """A sweep's alert: a milestone (a fraction of the target used up) or the breach."""
+
+    MILESTONE = "milestone"
+    BREACH = "breach"
+
+
+AlertKind._register_labels(
+    {
+        AlertKind.MILESTONE: ("milestone", "时限提醒"),
+        AlertKind.BREACH: ("breach", "超时"),
+    }
+)
+
+
+class RetargetMode(LabelledEnum):
+    """What a level change does to a running timer."""
+
+    KEEP_ELAPSED = "keep_elapsed"
+    """Keep the business time already used and apply the new target (the default)."""
+    RESTART = "restart"
+    """Start the new target from zero at the moment of the change."""
+
+
+RetargetMode._register_labels(
+    {
+        RetargetMode.KEEP_ELAPSED: ("keep the elapsed time", "保留已用时间"),
+        RetargetMode.RESTART: ("restart", "重新计时"),
+    }
+)
+
+
+class TimerAction(LabelledEnum):
+    """Something done to a timer: in a lifecycle rule, and in the record of a change."""
+
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    CANCEL = "cancel"
+    RESTART = "restart"
+    RETARGET = "retarget"
+
+
+TimerAction._register_labels(
+    {
+        TimerAction.START: ("start", "启动计时"),
+        TimerAction.PAUSE: ("pause", "暂停计时"),
+        TimerAction.RESUME: ("resume", "恢复计时"),
+        TimerAction.STOP: ("stop", "停止计时"),
+        TimerAction.CANCEL: ("cancel", "取消计时"),
+        TimerAction.RESTART: ("restart", "重新计时"),
+        TimerAction.RETARGET: ("retarget", "调整时限"),
+    }
+)
