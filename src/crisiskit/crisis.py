@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -41,6 +41,7 @@ from crisiskit.errors import (
 )
 from crisiskit.events import (
     GENESIS,
+    AssessmentRecorded,
     BudgetExceeded,
     CallbackRecorded,
     CompensationGranted,
@@ -71,6 +72,8 @@ from crisiskit.events import (
     ResponseStarted,
     ReviewRecorded,
     SignalAttached,
+    SlaAlertsRaised,
+    SlaTimersChanged,
     StateChanged,
     StatementReleased,
     TeamMemberAssigned,
@@ -80,6 +83,7 @@ from crisiskit.events import (
 )
 from crisiskit.expenses import Expense
 from crisiskit.facts import Facts
+from crisiskit.grading import Assessment, GradingInput, GradingPolicy
 from crisiskit.levels import Level
 from crisiskit.lifecycle import CrisisLifecycle, Guard, ReopenPolicy, check_guards, moves_from
 from crisiskit.money import Money
@@ -89,8 +93,9 @@ from crisiskit.recovery import Callback, ImpactAssessment, RecoveryPlan
 from crisiskit.remedies import QualityRemedy
 from crisiskit.review import Review
 from crisiskit.signals import Signal
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaTimer, SlaUpdate
 from crisiskit.team import Assignment
-from crisiskit.vocabulary import Audience, CrisisState, CrisisType, Role
+from crisiskit.vocabulary import Audience, ChannelGroup, CrisisState, CrisisType, Role
 
 __all__ = ["Context", "Crisis", "MergeRecord", "canonical_id"]
 
@@ -102,6 +107,9 @@ OPEN_COMMANDS: tuple[str, ...] = (
     "add_customers",
     "update_facts",
     "regrade",
+    "grade",
+    "pause_sla",
+    "resume_sla",
     "acknowledge",
     "assign",
     "release",
@@ -123,6 +131,19 @@ OPEN_COMMANDS: tuple[str, ...] = (
 )
 
 
+_PUBLIC_AUDIENCES = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
+_PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
+
+
+def _metric_set(metrics: Iterable[SlaMetric] | None) -> frozenset[SlaMetric] | None:
+    if metrics is None:
+        return None
+    found = frozenset(metrics)
+    for metric in found:
+        _checks.member("metrics", metric, SlaMetric)
+    return found
+
+
 def _is_clock(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Clock):
         raise ValidationError(
@@ -135,6 +156,13 @@ def _is_plan(instance: object, attribute: attrs.Attribute[Any], value: object) -
     if value is not None and not isinstance(value, EmergencyPlan):
         raise ValidationError(
             f"Context.plan must be an EmergencyPlan or None; got {type(value).__name__}"
+        )
+
+
+def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, SlaPolicy):
+        raise ValidationError(
+            f"Context.sla must be an SlaPolicy or None; got {type(value).__name__}"
         )
 
 
@@ -158,6 +186,9 @@ class Context:
         plan: the emergency plan, if the host uses one: it supplies the warning notice, the
             roles required before the response starts, the audiences statements may go to
             and their approvers, and the budgets spending is tracked against.
+        sla: the SLA policy, if the host times its crises: grading starts the timers of the
+            level, level changes re-target them, lifecycle moves stop or restart them, and
+            acknowledgements, first contacts and public statements fulfil them.
         hash_key: if given, event hashes are HMAC-SHA-256 with this key, so a log cannot be
             rewritten consistently without it; :func:`~crisiskit.events.verify` needs the same key.
     """
@@ -168,6 +199,7 @@ class Context:
     )
     reopen: ReopenPolicy = field(factory=ReopenPolicy)
     plan: EmergencyPlan | None = field(default=None, validator=_is_plan)
+    sla: SlaPolicy | None = field(default=None, validator=_is_sla)
     hash_key: bytes | None = field(default=None, repr=False, validator=_is_key)
     _local: threading.local = field(factory=threading.local, init=False, eq=False, repr=False)
 
@@ -277,6 +309,10 @@ class Crisis:
     """What moved out when this crisis was merged into another, so it can be undone."""
     merges: tuple[MergeRecord, ...] = ()
     """The crises merged into this one, with what each brought."""
+    assessment: Assessment | None = None
+    """The latest assessment by a grading policy, with its explanation."""
+    timers: tuple[SlaTimer, ...] = ()
+    """The SLA timers, when the context has an SLA policy (D2)."""
     acknowledged_at: pendulum.DateTime | None = None
     """When the crisis office took it on (受理)."""
     notice: WarningNotice | None = None
@@ -733,6 +769,138 @@ class Crisis:
             raise ValidationError(f"crisis {self.id!r} is already level {level.value}")
         return self._record(LevelChanged, actor, reason, old_level=self.level, new_level=level)
 
+    def grade(
+        self,
+        policy: GradingPolicy,
+        *,
+        factors: Mapping[str, float] | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> LevelChanged | AssessmentRecorded:
+        """Grade the crisis with ``policy`` (D13): the level follows the assessment.
+
+        The policy reads the crisis's type, signals, customers and facts, the analyst's
+        ``factors`` and the current level (for hysteresis). When the level changes this
+        records :class:`~crisiskit.events.LevelChanged` carrying the assessment, its reason
+        the assessment's own; otherwise :class:`~crisiskit.events.AssessmentRecorded`.
+        """
+        self._precheck("grade", actor, expected_version)
+        if not isinstance(policy, GradingPolicy):
+            raise ValidationError(f"grade() takes a GradingPolicy; got {type(policy).__name__}")
+        inputs = GradingInput(
+            crisis_type=self.crisis_type,
+            signals=self.signals,
+            customers=self.customers,
+            facts=self.facts,
+            factors=factors or {},
+            previous_level=self.level,
+        )
+        assessment = policy.assess(inputs, at=self._now(self._require_context()))
+        if assessment.changes(self.level):
+            return self._record(
+                LevelChanged,
+                actor,
+                reason or assessment.reason("en"),
+                old_level=self.level,
+                new_level=assessment.level,
+                assessment=assessment,
+            )
+        return self._record(AssessmentRecorded, actor, reason, assessment=assessment)
+
+    # --- SLA timers ----------------------------------------------------------------------
+
+    def pause_sla(
+        self,
+        reason: str,
+        *,
+        metrics: Iterable[SlaMetric] | None = None,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> SlaTimersChanged:
+        """Pause the running SLA timers (of ``metrics``, or all), e.g. while waiting on the customer.
+
+        Pausing timers that are already paused changes nothing and raises
+        :class:`~crisiskit.errors.ValidationError` — host webhooks that repeat are safe to
+        ignore that error.
+        """
+        self._precheck("pause_sla", actor, expected_version)
+        _checks.text("pause_sla(reason)", reason, max_length=500)
+        policy = self._require_sla()
+        update = policy.pause(
+            self.timers, self._now(self._require_context()), reason, metrics=_metric_set(metrics)
+        )
+        return self._record_sla(update, actor, reason, "pause")
+
+    def resume_sla(
+        self,
+        *,
+        metrics: Iterable[SlaMetric] | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> SlaTimersChanged:
+        """Resume paused SLA timers (of ``metrics``, or all); a repeat changes nothing."""
+        self._precheck("resume_sla", actor, expected_version)
+        policy = self._require_sla()
+        update = policy.resume(
+            self.timers, self._now(self._require_context()), metrics=_metric_set(metrics)
+        )
+        return self._record_sla(update, actor, reason, "resume")
+
+    def check_sla(self, *, actor: str = "system") -> SlaAlertsRaised | None:
+        """Sweep this crisis's timers now: record the milestones and breaches due, each once.
+
+        Returns the event, or None when nothing was due. Hosts sweeping many crises call
+        this for those whose :attr:`sla_next_due` has passed.
+        """
+        context = self._require_context()
+        policy = self._require_sla()
+        if not self.timers:
+            return None
+        found = policy.sweep(self.timers, self._now(context))
+        if not found.alerts:
+            return None
+        return self._record(SlaAlertsRaised, actor, None, alerts=found.alerts, timers=found.timers)
+
+    @property
+    def sla_next_due(self) -> pendulum.DateTime | None:
+        """The next instant a timer has a milestone or a breach due (None when nothing is)."""
+        dues = [t.next_due for t in self.timers if t.next_due is not None]
+        return min(dues) if dues else None
+
+    def sla_status(
+        self, at: pendulum.DateTime
+    ) -> tuple[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None], ...]:
+        """(metric, status, deadline) of each timer at ``at``, for dashboards and timelines."""
+        policy = self._require_sla()
+        moment = _checks.instant("sla_status(at)", at)
+        return tuple((t.metric, t.status(moment, policy), t.deadline) for t in self.timers)
+
+    def _require_sla(self) -> SlaPolicy:
+        policy = self._require_context().sla
+        if policy is None:
+            raise ValidationError(
+                f"crisis {self.id!r} has no SLA policy: give its Context one (sla=...)"
+            )
+        return policy
+
+    def _record_sla(
+        self, update: SlaUpdate, actor: str, reason: str | None, what: str
+    ) -> SlaTimersChanged:
+        if not update.changes:
+            raise ValidationError(
+                f"nothing to {what}: no SLA timer of crisis {self.id!r} is in a state to {what}"
+            )
+        return self._record(
+            SlaTimersChanged,
+            actor,
+            reason,
+            changes=update.changes,
+            alerts=update.alerts,
+            timers=update.timers,
+        )
+
     # --- response and recovery work (D15–D27) -------------------------------------------
 
     def acknowledge(
@@ -983,14 +1151,7 @@ class Crisis:
         context = self._require_context()
         compensation = Compensation(customer_id, kind, amount, self._now(context), note)
         self._check_currency(compensation.amount, context)
-        granted = self._build(CompensationGranted, actor, reason, compensation=compensation)
-        warning = self._budget_warning(
-            BudgetCategory.COMPENSATION, compensation.amount, context, granted
-        )
-        self._commit(granted)
-        if warning is not None:
-            self._commit(warning)
-        return granted
+        return self._record(CompensationGranted, actor, reason, compensation=compensation)
 
     def record_expense(
         self,
@@ -1012,12 +1173,7 @@ class Crisis:
         context = self._require_context()
         expense = Expense(category, amount, self._now(context), note)
         self._check_currency(expense.amount, context)
-        recorded = self._build(ExpenseRecorded, actor, reason, expense=expense)
-        warning = self._budget_warning(category, expense.amount, context, recorded)
-        self._commit(recorded)
-        if warning is not None:
-            self._commit(warning)
-        return recorded
+        return self._record(ExpenseRecorded, actor, reason, expense=expense)
 
     def spent(self, category: BudgetCategory) -> Money | None:
         """What has been spent in ``category`` (compensation counts as its own category)."""
@@ -1044,28 +1200,21 @@ class Crisis:
             )
 
     def _budget_warning(
-        self, category: BudgetCategory, amount: Money, context: Context, after: Event
-    ) -> BudgetExceeded | None:
-        """The BudgetExceeded warning to record after ``after``, if it takes spending over the budget."""
+        self, event: Event, context: Context
+    ) -> tuple[BudgetCategory, Money, Money] | None:
+        """(category, budget, spent) when ``event`` takes spending over the plan's budget."""
         if context.plan is None:
+            return None
+        if isinstance(event, CompensationGranted):
+            category, amount = BudgetCategory.COMPENSATION, event.compensation.amount
+        elif isinstance(event, ExpenseRecorded):
+            category, amount = event.expense.category, event.expense.amount
+        else:
             return None
         budget = context.plan.budget(category)
         before = self.spent(category) or Money.zero(budget.currency)
-        now = before + amount
-        if not (before <= budget < now):
-            return None
-        warning = BudgetExceeded(
-            crisis_id=self.id,
-            sequence=after.sequence + 1,
-            occurred_at=after.occurred_at,
-            actor="system",
-            reason=f"{category.value} spending {now} is over the plan's budget of {budget}",
-            prev_hash=after.hash,
-            category=category,
-            budget=budget,
-            spent=now,
-        )
-        return seal(warning, context.hash_key)
+        after = before + amount
+        return (category, budget, after) if before <= budget < after else None
 
     def compensation_total(self) -> Money | None:
         """What all compensation so far has cost (None before the first)."""
@@ -1217,8 +1366,9 @@ class Crisis:
             signals=other.signals,
             customers=other.customers,
         )
-        self._commit(merged)
-        other._commit(away)
+        merged_follow_ups, away_follow_ups = self._follow_ups(merged), other._follow_ups(away)
+        self._commit_all(merged, merged_follow_ups)
+        other._commit_all(away, away_follow_ups)
         return merged
 
     def unmerge(
@@ -1269,8 +1419,9 @@ class Crisis:
             signals=other.merged_into.signals,
             customers=other.merged_into.customers,
         )
-        self._commit(undone)
-        other._commit(back)
+        undone_follow_ups, back_follow_ups = self._follow_ups(undone), other._follow_ups(back)
+        self._commit_all(undone, undone_follow_ups)
+        other._commit_all(back, back_follow_ups)
         return undone
 
     def _canonical_target(self, canonical: Crisis, direction: str = "duplicate") -> str:
@@ -1435,8 +1586,110 @@ class Crisis:
 
     def _record(self, event_type: type[E], actor: str, reason: str | None, **fields: object) -> E:
         event = self._build(event_type, actor, reason, **fields)
-        self._commit(event)
+        # Consequences are worked out before anything changes: if one cannot be (a calendar
+        # past its horizon, say), the whole command is refused.
+        self._commit_all(event, self._follow_ups(event))
         return event
+
+    def _commit_all(self, event: Event, follow_ups: list[Event]) -> None:
+        self._commit(event)
+        for follow_up in follow_ups:
+            self._commit(follow_up)
+
+    def _follow_ups(self, event: Event) -> list[Event]:
+        """The system events that ``event`` entails: SLA timer changes, budget warnings."""
+        context = self._require_context()
+        found: list[Event] = []
+        update = self._sla_update(event, context)
+        if update is not None and (update.changes or update.alerts):
+            found.append(
+                self._follow_up(
+                    context,
+                    found[-1] if found else event,
+                    SlaTimersChanged,
+                    changes=update.changes,
+                    alerts=update.alerts,
+                    timers=update.timers,
+                )
+            )
+        warning = self._budget_warning(event, context)
+        if warning is not None:
+            category, budget, spent = warning
+            found.append(
+                self._follow_up(
+                    context,
+                    found[-1] if found else event,
+                    BudgetExceeded,
+                    reason=f"{category.value} spending {spent} is over the plan's budget of {budget}",
+                    category=category,
+                    budget=budget,
+                    spent=spent,
+                )
+            )
+        return found
+
+    def _follow_up(
+        self,
+        context: Context,
+        after: Event,
+        event_type: type[E],
+        reason: str | None = None,
+        **fields: Any,
+    ) -> E:
+        event = event_type(
+            crisis_id=self.id,
+            sequence=after.sequence + 1,
+            occurred_at=after.occurred_at,
+            actor="system",
+            reason=reason,
+            prev_hash=after.hash,
+            **fields,
+        )
+        return seal(event, context.hash_key)
+
+    def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
+        """What ``event`` does to the SLA timers under the context's policy (None: nothing)."""
+        policy = context.sla
+        if policy is None:
+            return None
+        at = event.occurred_at
+        if isinstance(event, LevelChanged):
+            metrics = self._sla_metrics(self.signals)
+            if not self.timers:
+                return policy.start(event.new_level, at, owner=self.id, metrics=metrics)
+            return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
+        if not self.timers or self.level is None:
+            return None
+        if isinstance(event, StateChanged):
+            metrics = self._sla_metrics(self.signals)
+            return policy.enter(
+                self.timers, event.to_state, self.level, at, owner=self.id, metrics=metrics
+            )
+        if isinstance(event, CrisisAcknowledged):
+            return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
+        if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
+            return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
+        if isinstance(event, StatementReleased) and event.statement.audience in _PUBLIC_AUDIENCES:
+            first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
+            then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)
+            return SlaUpdate(
+                then.timers,
+                first.changes + then.changes,
+                first.alerts + then.alerts,
+                then.next_wakeup,
+            )
+        if isinstance(event, SignalAttached) and self._sla_metrics(self.signals) is not None:
+            now_public = self._sla_metrics((*self.signals, event.signal))
+            if now_public is None:
+                return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
+        return None
+
+    @staticmethod
+    def _sla_metrics(signals: tuple[Signal, ...]) -> frozenset[SlaMetric] | None:
+        """The metrics to time: all of them once the crisis is public, else all but the public statement."""
+        if any(s.channel.group is ChannelGroup.PUBLIC_OPINION for s in signals):
+            return None
+        return _PRIVATE_METRICS
 
     def _apply(self, event: Event) -> None:
         handler = _HANDLERS.get(type(event))
@@ -1496,7 +1749,17 @@ def _facts_updated(crisis: Crisis, event: FactsUpdated) -> Changes:
 
 
 def _level_changed(crisis: Crisis, event: LevelChanged) -> Changes:
+    if event.assessment is not None:
+        return {"level": event.new_level, "assessment": event.assessment}
     return {"level": event.new_level}
+
+
+def _assessed(crisis: Crisis, event: AssessmentRecorded) -> Changes:
+    return {"assessment": event.assessment}
+
+
+def _timers(crisis: Crisis, event: SlaTimersChanged | SlaAlertsRaised) -> Changes:
+    return {"timers": event.timers}
 
 
 def _moved(crisis: Crisis, event: StateChanged) -> Changes:
@@ -1651,6 +1914,9 @@ def _review(crisis: Crisis, event: ReviewRecorded) -> Changes:
 _NEEDS_NOTE = frozenset({CaseStep.DEMAND_RECORDED, CaseStep.PROMISED, CaseStep.SOLUTION_AGREED})
 
 _HANDLERS: dict[type[Event], Callable[[Crisis, Any], Changes]] = {
+    AssessmentRecorded: _assessed,
+    SlaTimersChanged: _timers,
+    SlaAlertsRaised: _timers,
     CrisisAcknowledged: _acknowledged,
     TeamMemberAssigned: _assigned,
     TeamMemberReleased: _released,

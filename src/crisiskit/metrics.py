@@ -14,6 +14,10 @@ it likes.
 - *Satisfaction recovery*: the average callback score against the baseline of the impact
   assessment ("before"), both on the 1–5 scale.
 - *Compensation*: totals by kind and overall.
+- *SLA outcome* per metric: ``breached`` if a breach was ever recorded for it (or its open
+  timer is past its deadline), ``met`` if its timer stopped in time, ``running`` if it is
+  still open in time, ``cancelled`` if it was called off before either. The period figure
+  is the attainment: met / (met + breached).
 """
 
 from __future__ import annotations
@@ -35,11 +39,14 @@ from crisiskit.events import (
     CrisisDetected,
     CustomerCaseUpdated,
     Event,
+    SlaAlertsRaised,
+    SlaTimersChanged,
     StateChanged,
     StatementReleased,
 )
 from crisiskit.levels import Level
 from crisiskit.money import Money
+from crisiskit.sla import AlertKind, SlaMetric, SlaStatus, SlaTimer, TimerState
 from crisiskit.vocabulary import Audience, CrisisState, CrisisType
 
 __all__ = ["CrisisMetrics", "DurationStats", "PeriodMetrics", "crisis_metrics", "period_metrics"]
@@ -83,6 +90,12 @@ class CrisisMetrics:
     """What compensation cost in all."""
     compensation_by_kind: tuple[tuple[CompensationKind, Money], ...]
     """What each kind of compensation cost."""
+    sla: tuple[tuple[SlaMetric, SlaStatus], ...] = ()
+    """The outcome of each SLA metric timed (met, breached, running or cancelled)."""
+
+    def sla_outcome(self, metric: SlaMetric) -> SlaStatus | None:
+        """The outcome for ``metric``; None when it was not timed."""
+        return dict(self.sla).get(metric)
 
     @property
     def satisfaction_recovery(self) -> float | None:
@@ -134,6 +147,14 @@ def crisis_metrics(
         by_kind[grant.kind] = (
             by_kind[grant.kind] + grant.amount if grant.kind in by_kind else grant.amount
         )
+    breached = {
+        alert.metric
+        for e in events
+        if isinstance(e, SlaTimersChanged | SlaAlertsRaised)
+        for alert in e.alerts
+        if alert.kind is AlertKind.BREACH
+    }
+    sla = tuple((t.metric, _outcome(t, breached, end)) for t in crisis.timers)
     return CrisisMetrics(
         crisis_id=crisis.id,
         crisis_type=crisis.crisis_type,
@@ -151,7 +172,20 @@ def crisis_metrics(
         baseline_satisfaction=baseline,
         compensation_total=crisis.compensation_total(),
         compensation_by_kind=tuple(sorted(by_kind.items(), key=lambda kv: kv[0].value)),
+        sla=sla,
     )
+
+
+def _outcome(timer: SlaTimer, breached: set[SlaMetric], end: pendulum.DateTime) -> SlaStatus:
+    if timer.metric in breached or (
+        timer.is_open and timer.deadline is not None and timer.deadline <= end
+    ):
+        return SlaStatus.BREACHED
+    if timer.state is TimerState.STOPPED:
+        return SlaStatus.MET if timer.consumed <= timer.target else SlaStatus.BREACHED
+    if timer.state is TimerState.CANCELLED:
+        return SlaStatus.CANCELLED
+    return SlaStatus.RUNNING
 
 
 def _open_periods(
@@ -229,6 +263,8 @@ class PeriodMetrics:
     """Mean of the crises' average callback scores."""
     compensation_totals: tuple[Money, ...]
     """Compensation in all, one total per currency."""
+    sla_attainment: tuple[tuple[SlaMetric, float], ...] = ()
+    """Per SLA metric: met / (met + breached) over the crises that timed it."""
 
 
 def period_metrics(histories: Iterable[Sequence[Event]]) -> PeriodMetrics:
@@ -247,6 +283,13 @@ def period_metrics(histories: Iterable[Sequence[Event]]) -> PeriodMetrics:
     satisfaction = [
         m.average_satisfaction for m in per_crisis if m.average_satisfaction is not None
     ]
+    attainment = []
+    for metric in SlaMetric:
+        outcomes = [m.sla_outcome(metric) for m in per_crisis]
+        met = outcomes.count(SlaStatus.MET)
+        decided = met + outcomes.count(SlaStatus.BREACHED)
+        if decided:
+            attainment.append((metric, met / decided))
     order = {"I": 0, "II": 1, "III": 2, "IV": 3, "ungraded": 4}
     return PeriodMetrics(
         crises=len(per_crisis),
@@ -258,4 +301,5 @@ def period_metrics(histories: Iterable[Sequence[Event]]) -> PeriodMetrics:
         time_to_close=DurationStats.of(m.time_to_close for m in per_crisis),
         average_satisfaction=statistics.fmean(satisfaction) if satisfaction else None,
         compensation_totals=tuple(totals[c] for c in sorted(totals)),
+        sla_attainment=tuple(attainment),
     )

@@ -58,9 +58,11 @@ from crisiskit.events.operations import (
     TeamMemberAssigned,
     TeamMemberReleased,
 )
+from crisiskit.events.service import AssessmentRecorded, SlaAlertsRaised, SlaTimersChanged
 
 __all__ = [
     "GENESIS",
+    "AssessmentRecorded",
     "BudgetExceeded",
     "CallbackRecorded",
     "ChainCheck",
@@ -92,6 +94,8 @@ __all__ = [
     "ResponseStarted",
     "ReviewRecorded",
     "SignalAttached",
+    "SlaAlertsRaised",
+    "SlaTimersChanged",
     "StateChanged",
     "StatementReleased",
     "TeamMemberAssigned",

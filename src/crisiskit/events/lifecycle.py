@@ -12,6 +12,7 @@ from crisiskit._registry import serializable
 from crisiskit.customers import CustomerRef
 from crisiskit.events.base import Event, StateChanged
 from crisiskit.facts import Facts
+from crisiskit.grading.assessment import Assessment
 from crisiskit.levels import Level
 from crisiskit.notices import WarningNotice
 from crisiskit.signals import Signal
@@ -112,6 +113,8 @@ class LevelChanged(Event):
     """The level before (None when the crisis was not graded yet)."""
     new_level: Level = field(validator=_checks.is_member(Level))
     """The level after."""
+    assessment: Assessment | None = None
+    """The assessment that decided it, when a grading policy did (None for a manual regrade)."""
 
     label_en: ClassVar[str] = "level changed"
     label_zh: ClassVar[str] = "级别调整"

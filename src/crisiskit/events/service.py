@@ -1,0 +1,72 @@
+"""Events of grading and SLA timers: assessments, timer changes, alerts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from attrs import field, frozen
+
+from crisiskit import _checks
+from crisiskit._registry import serializable
+from crisiskit.events.base import Event
+from crisiskit.grading.assessment import Assessment
+from crisiskit.sla import SlaAlert, SlaTimer, TimerChange
+
+__all__ = ["AssessmentRecorded", "SlaAlertsRaised", "SlaTimersChanged"]
+
+
+@serializable()
+@frozen(kw_only=True)
+class AssessmentRecorded(Event):
+    """The crisis was graded and the level stayed as it was; the assessment is on record."""
+
+    assessment: Assessment
+    """The assessment, with its explanation."""
+
+    label_en: ClassVar[str] = "assessed, level unchanged"
+    label_zh: ClassVar[str] = "评估（级别不变）"
+
+
+@serializable()
+@frozen(kw_only=True)
+class SlaTimersChanged(Event):
+    """SLA timers started, were re-targeted, stopped, paused, resumed or cancelled.
+
+    Recorded by the system right after the event that caused it (a level change, a
+    lifecycle move, an acknowledgement, a first contact, a statement), or by a person
+    pausing or resuming the timers. ``timers`` is the crisis's full set afterwards.
+    """
+
+    changes: tuple[TimerChange, ...] = field(
+        converter=_checks.to_tuple, validator=_checks.is_tuple_of(TimerChange, "TimerChange")
+    )
+    """What changed, timer by timer."""
+    alerts: tuple[SlaAlert, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaAlert, "SlaAlert")
+    )
+    """Alerts the change made due — a breach that a level upgrade makes retroactive."""
+    timers: tuple[SlaTimer, ...] = field(
+        converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaTimer, "SlaTimer")
+    )
+    """All the crisis's timers afterwards."""
+
+    label_en: ClassVar[str] = "SLA timers changed"
+    label_zh: ClassVar[str] = "时限计时调整"
+
+
+@serializable()
+@frozen(kw_only=True)
+class SlaAlertsRaised(Event):
+    """A sweep found SLA milestones or breaches due: each alert is recorded exactly once."""
+
+    alerts: tuple[SlaAlert, ...] = field(
+        converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaAlert, "SlaAlert")
+    )
+    """The milestones and breaches, oldest first."""
+    timers: tuple[SlaTimer, ...] = field(
+        converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaTimer, "SlaTimer")
+    )
+    """All the crisis's timers afterwards (they remember what they have alerted)."""
+
+    label_en: ClassVar[str] = "SLA alert"
+    label_zh: ClassVar[str] = "时限预警"
