@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -5,6 +6,14 @@ import pytest
 
 import crisiskit
 from crisiskit.cli import main
+from crisiskit.lifecycle import to_dot, to_mermaid
+from crisiskit.scenarios import text as scenario_text
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "crisiskit", *args], capture_output=True, text=True, check=False
+    )
 
 
 def test_version(capsys):
@@ -15,36 +24,130 @@ def test_version(capsys):
 
 
 def test_console_entry_point_runs_as_a_module():
-    result = subprocess.run(
-        [sys.executable, "-m", "crisiskit", "--version"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"crisiskit {crisiskit.__version__}"
 
 
-def run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "crisiskit", *args], capture_output=True, text=True, check=False
+def test_demo_plays_the_crisis_to_close_with_figures(capsys):
+    assert main(["demo", "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert "crisis detected" in out
+    assert "level changed: ungraded → II" in out
+    assert "⚠ progress update BREACHED at 09-28 02:00" in out
+    assert "✗ respond: cannot respond" in out
+    assert "crisis closed" in out
+    assert "time to acknowledge                    22 min" in out
+    assert "progress update breached" in out
+    assert "319.70 CNY" in out
+    assert "\033[" not in out
+
+
+def test_demo_in_chinese_with_colour(capsys):
+    assert main(["demo", "--lang", "zh", "--color", "always"]) == 0
+    out = capsys.readouterr().out
+    assert "考核指标" in out
+    assert "二级预警（较大危机）" in out
+    assert "\033[1;31mI" in out  # level I in red
+
+
+def test_demo_json_is_machine_readable(capsys):
+    assert main(["demo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["crisis"]["state"] == "closed"
+    assert data["events"][0]["type"] == "CrisisDetected"
+    assert data["metrics"]["time_to_acknowledge"] == "PT22M"
+
+
+def test_simulate_a_scenario_file_until_a_time(tmp_path, capsys):
+    path = tmp_path / "scenario.json"
+    path.write_text(scenario_text("food_safety"), encoding="utf-8")
+    assert main(["simulate", str(path), "--until", "2025-09-27 21:00", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["crisis"]["state"] == "responding"
+    assert data["ended_at"] == "2025-09-27T13:00:00Z"
+    assert all(e["occurred_at"] <= "2025-09-27T13:00:00Z" for e in data["events"])
+
+
+def test_grade_explains_the_level(tmp_path, capsys):
+    path = tmp_path / "input.json"
+    path.write_text(
+        json.dumps(
+            {
+                "crisis_type": "product_quality",
+                "factors": {
+                    "severity": 3,
+                    "scope": 3,
+                    "trend": 4,
+                    "brand_damage": 4,
+                    "customer_loss": 3,
+                    "economic_loss": 2,
+                    "legal_risk": 3,
+                },
+            }
+        ),
+        encoding="utf-8",
     )
+    assert main(["grade", str(path), "--policy", "risk-matrix", "--at", "2025-09-27T12:10Z"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Level II (significant), orange: risk-matrix@1, score 12"
+    )
+    assert (
+        main(["grade", str(path), "--policy", "risk-matrix", "--at", "2025-09-27T12:10Z", "--json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["level"] == "II"
+
+
+def test_calendar_queries_on_the_china_calendar(capsys):
+    # Sat 27 Sep 20:00: Sunday 28th is a make-up working day (8 h), Mon 29th and Tue 30th
+    # 8 h each = 24 h; National Day closes 1-8 Oct; the last 2 h fall on Thu 9 Oct 09:00-11:00.
+    assert main(["calendar", "2025-09-27 20:00", "--add", "26h"]) == 0
+    assert "ends at 2025-10-09 11:00 Thursday" in capsys.readouterr().out
+    assert main(["calendar", "2025-09-30 17:00", "--until", "2025-10-09 10:00"]) == 0
+    assert capsys.readouterr().out.strip() == "2 h"
+    assert main(["calendar", "2025-10-01 10:00"]) == 0
+    assert "next working instant 2025-10-09 09:00" in capsys.readouterr().out
 
 
 def test_diagram_prints_mermaid_and_dot(capsys):
-    from crisiskit.lifecycle import to_dot, to_mermaid
-
     assert main(["diagram"]) == 0
     assert capsys.readouterr().out.strip() == to_mermaid()
     assert main(["diagram", "--format", "dot"]) == 0
     assert capsys.readouterr().out.strip() == to_dot()
 
 
-def test_bad_input_exits_2_with_one_line_and_no_traceback():
-    for args in (["diagram", "--format", "png"], ["frobnicate"]):
-        result = run_cli(*args)
-        assert result.returncode == 2
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert "Traceback" not in result.stderr
-        assert lines[0].startswith("crisiskit")
+@pytest.mark.parametrize(
+    ("args", "content", "fragment"),
+    [
+        (["diagram", "--format", "png"], None, "invalid choice"),
+        (["frobnicate"], None, "invalid choice"),
+        (["simulate", "missing.json"], None, "No such file"),
+        (
+            ["simulate", "{file}"],
+            '{"type": "Scenario", "schema_version": 1, "name": "x"}',
+            "required field missing",
+        ),
+        (["simulate", "{file}"], "not json", "not valid JSON"),
+        (
+            ["grade", "{file}", "--policy", "nope"],
+            '{"crisis_type": "complaint"}',
+            "no grading policy called 'nope'",
+        ),
+        (["grade", "{file}"], '{"crisis_type": "x"}', "$.crisis_type"),
+        (["calendar", "yesterday"], None, "not a time"),
+        (["calendar", "2025-09-27 20:00", "--add", "forever"], None, "duration"),
+        (["calendar", "2030-06-01 10:00", "--add", "8h"], None, "holidays"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, args, content, fragment):
+    path = tmp_path / "input.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run_cli(*[a.replace("{file}", str(path)) for a in args])
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("crisiskit")
+    assert fragment in lines[0]

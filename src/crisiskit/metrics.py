@@ -123,7 +123,7 @@ def crisis_metrics(
         raise ValidationError(f"as_of {end.isoformat()} is before the crisis was detected")
 
     def since_start(moment: pendulum.DateTime | None) -> dt.timedelta | None:
-        return None if moment is None else moment - start
+        return None if moment is None else _plain(moment - start)
 
     acknowledged = next((e.occurred_at for e in events if isinstance(e, CrisisAcknowledged)), None)
     contact = next(
@@ -188,6 +188,11 @@ def _outcome(timer: SlaTimer, breached: set[SlaMetric], end: pendulum.DateTime) 
     return SlaStatus.RUNNING
 
 
+def _plain(delta: dt.timedelta) -> dt.timedelta:
+    """A plain timedelta (pendulum's subtraction gives an Interval, which prints oddly)."""
+    return dt.timedelta(days=delta.days, seconds=delta.seconds, microseconds=delta.microseconds)
+
+
 def _open_periods(
     events: Sequence[Event], start: pendulum.DateTime, end: pendulum.DateTime
 ) -> tuple[dt.timedelta, pendulum.DateTime | None, int]:
@@ -199,13 +204,13 @@ def _open_periods(
         if not isinstance(event, StateChanged):
             continue
         if event.to_state is CrisisState.CLOSED and opened is not None:
-            total += event.occurred_at - opened
+            total += _plain(event.occurred_at - opened)
             opened, last_close = None, event.occurred_at
         elif event.from_state is CrisisState.CLOSED and opened is None:
             opened = event.occurred_at
             reopens += event.name == "CrisisReopened"
     if opened is not None:
-        total += max(end - opened, dt.timedelta(0))
+        total += max(_plain(end - opened), dt.timedelta(0))
     return total, last_close, reopens
 
 

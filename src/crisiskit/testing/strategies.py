@@ -82,6 +82,7 @@ from crisiskit.recovery import (
 )
 from crisiskit.remedies import QualityRemedy, RemedyKind
 from crisiskit.review import Review
+from crisiskit.scenario import STEP_COMMANDS, Scenario, Step
 from crisiskit.signals import Signal
 from crisiskit.sla import (
     DEFAULT_LIFECYCLE,
@@ -150,6 +151,7 @@ __all__ = [
     "role_duties",
     "roles",
     "run_segments",
+    "scenarios",
     "signals",
     "sla_alerts",
     "sla_metrics",
@@ -157,6 +159,7 @@ __all__ = [
     "sla_targets",
     "sla_timers",
     "standing_members",
+    "steps",
     "texts",
     "timer_changes",
     "working_intervals",
@@ -1158,8 +1161,67 @@ def emergency_plans(draw: st.DrawFn, max_types: int = 1) -> EmergencyPlan:
     )
 
 
+def _json_values() -> st.SearchStrategy[Any]:
+    return st.recursive(
+        st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=12),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=8), children, max_size=3)
+        ),
+        max_leaves=6,
+    )
+
+
+def steps() -> st.SearchStrategy[Step]:
+    """Scenario steps (their arguments are arbitrary JSON: for serialisation tests)."""
+    timing: st.SearchStrategy[dict[str, Any]] = st.one_of(
+        st.fixed_dictionaries({}),
+        st.fixed_dictionaries({"at": instants()}),
+        st.fixed_dictionaries({"after": durations(dt.timedelta(hours=72))}),
+    )
+    return st.builds(
+        lambda command, actor, when, args, expect, note: Step(
+            do=command, actor=actor, args=args, expect=expect, note=note, **when
+        ),
+        st.sampled_from(sorted(STEP_COMMANDS - {"detect"})),
+        st.sampled_from(["office", "gm", "cs"]),
+        timing,
+        st.dictionaries(st.from_regex(r"[a-z_]{1,10}", fullmatch=True), _json_values(), max_size=3),
+        st.sampled_from(["done", "refused"]),
+        st.one_of(st.none(), texts()),
+    )
+
+
+def scenarios() -> st.SearchStrategy[Scenario]:
+    """Scenarios: a detect step, then any steps."""
+    detect = st.builds(
+        lambda actor: Step(do="detect", actor=actor), st.sampled_from(["monitor", "cs"])
+    )
+    return st.builds(
+        lambda name, start, zone, crisis_id, kind, title, first, rest: Scenario(
+            name=name,
+            start=start,
+            zone=zone,
+            crisis_id=crisis_id,
+            crisis_type=kind,
+            title=title,
+            steps=(first, *rest),
+        ),
+        texts(),
+        instants(),
+        zone_names(),
+        st.from_regex(r"CR-[0-9]{1,5}", fullmatch=True),
+        crisis_types(),
+        texts(),
+        detect,
+        st.lists(steps(), max_size=4),
+    )
+
+
 _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Crisis: crises,
+    Step: steps,
+    Scenario: scenarios,
     MergeRecord: lambda: attrs_builds(MergeRecord),
     Callback: callbacks,
     Compensation: compensations,

@@ -1,0 +1,155 @@
+import pendulum
+import pytest
+
+from crisiskit import Context, CrisisState, Level
+from crisiskit.errors import SerializationError, ValidationError
+from crisiskit.scenario import Scenario, ScenarioError, Step, simulate
+from crisiskit.scenarios import load
+from crisiskit.serialization import from_dict
+from crisiskit.testing import ManualClock
+
+START = pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai")
+
+
+def scenario(*steps, **kwargs):
+    data = {
+        "type": "Scenario",
+        "schema_version": 1,
+        "name": "test",
+        "start": "2025-09-27T20:00:00+08:00[Asia/Shanghai]",
+        "crisis_id": "CR-T",
+        "crisis_type": "complaint",
+        "title": "late deliveries",
+        "steps": [
+            {
+                "do": "detect",
+                "actor": "cs",
+                "args": {"signals": [{"channel": "hotline", "description": "caller"}]},
+            },
+            *steps,
+        ],
+        **kwargs,
+    }
+    return from_dict(data, Scenario)
+
+
+def test_steps_run_at_their_times_and_signals_default_to_the_step_time():
+    result = simulate(
+        scenario(
+            {
+                "after": "PT10M",
+                "do": "regrade",
+                "actor": "a",
+                "args": {"level": "III", "reason": "three callers"},
+            },
+            {"after": "PT5M", "do": "warn", "actor": "office"},
+            {"at": "2025-09-28T09:00:00+08:00[Asia/Shanghai]", "do": "respond", "actor": "gm"},
+        )
+    )
+    assert result.crisis.signals[0].observed_at == START
+    assert [e.occurred_at for e in result.events] == [
+        START,
+        START.add(minutes=10),
+        START.add(minutes=15),
+        START.add(hours=13),
+    ]
+    assert result.crisis.state is CrisisState.RESPONDING
+    assert result.crisis.level is Level.III
+
+
+def test_unexpected_refusal_names_the_step():
+    with pytest.raises(
+        ScenarioError, match=r"step 1 \(recover by gm\) was refused: InvalidTransition"
+    ):
+        simulate(scenario({"do": "recover", "actor": "gm"}))
+
+
+def test_expected_refusal_is_recorded_and_an_unrefused_one_fails():
+    result = simulate(scenario({"do": "recover", "actor": "gm", "expect": "refused"}))
+    assert [(r.step, r.command, r.expected) for r in result.refusals] == [(1, "recover", True)]
+    with pytest.raises(ScenarioError, match="expected to be refused"):
+        simulate(scenario({"do": "warn", "actor": "gm", "expect": "refused"}))
+
+
+@pytest.mark.parametrize(
+    ("step", "match"),
+    [
+        ({"do": "fly"}, "Step.do must be a crisis command"),
+        ({"do": "warn", "after": "PT-5M"}, "duration"),
+        (
+            {"do": "regrade", "args": {"level": "V", "reason": "x"}},
+            r"'V' is not a Level.* @ \$\.steps\[1\]\.args\.level",
+        ),
+        ({"do": "regrade", "args": {"level": "II"}}, r"regrade needs reason"),
+        ({"do": "warn", "args": {"colour": "red"}}, r"warn has no argument 'colour'"),
+        (
+            {
+                "do": "compensate",
+                "args": {"kind": "refund", "amount": {"amount": "1.5", "currency": "XYZ"}},
+            },
+            r"ISO 4217.* @ \$\.steps\[1\]\.args\.amount",
+        ),
+        (
+            {
+                "do": "compensate",
+                "args": {"kind": "refund", "amount": {"amount": 1.5, "currency": "CNY"}},
+            },
+            r"exact amount.* @ \$\.steps\[1\]\.args\.amount\.amount",
+        ),
+        ({"do": "update_facts", "args": {"colour": "red"}}, "no fact 'colour'"),
+    ],
+)
+def test_bad_steps_are_named_by_path(step, match):
+    with pytest.raises((SerializationError, ValidationError), match=match):
+        simulate(scenario(step))
+
+
+def test_a_scenario_must_start_with_detect():
+    with pytest.raises(SerializationError, match="first step must be 'detect'"):
+        from_dict(
+            {
+                "type": "Scenario",
+                "schema_version": 1,
+                "name": "x",
+                "start": "2025-01-01T00:00:00Z",
+                "crisis_id": "C",
+                "crisis_type": "other",
+                "title": "t",
+                "steps": [{"do": "warn"}],
+            }
+        )
+    with pytest.raises(ValidationError, match="not both"):
+        Step(do="warn", at=START, after=pendulum.duration(minutes=1))
+
+
+def test_until_stops_before_later_steps():
+    result = simulate(
+        scenario(
+            {"after": "PT1H", "do": "warn", "actor": "o"},
+            {"after": "PT1H", "do": "respond", "actor": "gm"},
+        ),
+        until=START.add(minutes=90),
+    )
+    assert result.crisis.state is CrisisState.WARNED
+    assert result.ended_at == START.add(minutes=90)
+
+
+def test_the_built_in_scenario_replays_and_sweeps_at_due_instants():
+    from crisiskit.calendar import china_working_calendar
+    from crisiskit.plan import EmergencyPlan
+    from crisiskit.sla import SlaPolicy
+
+    story = load("food_safety")
+    context = Context(
+        ManualClock(story.start),
+        plan=EmergencyPlan.default(),
+        sla=SlaPolicy.default(china_working_calendar([2025, 2026])),
+    )
+    result = simulate(story, context)
+    alerts = [e for e in result.events if e.name == "SlaAlertsRaised"]
+    assert alerts
+    # Each sweep is recorded at the instant its alert fell due.
+    for event in alerts:
+        assert event.occurred_at == max(a.due_at for a in event.alerts)
+    assert result.crisis.state is CrisisState.CLOSED
+    assert len(result.refusals) == 2
