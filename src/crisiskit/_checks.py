@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar, cast
@@ -22,6 +22,8 @@ import pendulum
 from crisiskit.errors import NaiveDatetimeError, UnknownValueError, ValidationError
 
 E = TypeVar("E", bound=Enum)
+K = TypeVar("K")
+V = TypeVar("V")
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -228,26 +230,21 @@ def to_metrics(value: Mapping[str, float | int | Decimal]) -> Mapping[str, float
     return FrozenMetrics(value)
 
 
-class FrozenMetrics(Mapping[str, float]):
-    """A read-only, hashable mapping of indicator name -> finite number."""
+class FrozenMap(Mapping[K, V]):
+    """A read-only, hashable mapping that keeps its keys in the order it was given them.
+
+    Subclasses check and order the items, then hand them to ``super().__init__``.
+    """
 
     __slots__ = ("_items",)
 
-    def __init__(self, values: Mapping[str, float | int | Decimal]) -> None:
-        items: dict[str, float] = {}
-        for name in sorted(values, key=str):
-            if not isinstance(name, str) or not _METRIC_NAME.match(name):
-                raise ValidationError(
-                    f"a metric name must be 1-64 characters of letters, digits, '_', '.' or '-', "
-                    f"starting with a letter or '_'; got {name!r}"
-                )
-            items[name] = number(f"metric {name!r}", values[name])
-        self._items = items
+    def __init__(self, items: Mapping[K, V]) -> None:
+        self._items = dict(items)
 
-    def __getitem__(self, key: str) -> float:
+    def __getitem__(self, key: K) -> V:
         return self._items[key]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[K]:
         return iter(self._items)
 
     def __len__(self) -> int:
@@ -263,6 +260,23 @@ class FrozenMetrics(Mapping[str, float]):
 
     def __repr__(self) -> str:
         return f"{self._items!r}"
+
+
+class FrozenMetrics(FrozenMap[str, float]):
+    """A read-only, hashable mapping of indicator name -> finite number, sorted by name."""
+
+    __slots__ = ()
+
+    def __init__(self, values: Mapping[str, float | int | Decimal]) -> None:
+        items: dict[str, float] = {}
+        for name in sorted(values, key=str):
+            if not isinstance(name, str) or not _METRIC_NAME.match(name):
+                raise ValidationError(
+                    f"a metric name must be 1-64 characters of letters, digits, '_', '.' or '-', "
+                    f"starting with a letter or '_'; got {name!r}"
+                )
+            items[name] = number(f"metric {name!r}", values[name])
+        super().__init__(items)
 
 
 def is_metrics(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
@@ -31,32 +31,15 @@ class StandingMember:
     """A person or a team, as the host names them (e.g. ``"Customer-service hotline team"``)."""
 
 
-class Budgets(Mapping[BudgetCategory, Money]):
+class Budgets(_checks.FrozenMap[BudgetCategory, Money]):
     """A read-only, hashable mapping of budget category -> amount, in category order."""
 
-    __slots__ = ("_items",)
+    __slots__ = ()
 
     def __init__(self, values: Mapping[BudgetCategory, Money]) -> None:
         order = list(BudgetCategory)
         keys = sorted(values, key=lambda k: order.index(k) if k in order else len(order))
-        self._items = {key: values[key] for key in keys}
-
-    def __getitem__(self, key: BudgetCategory) -> Money:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[BudgetCategory]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._items.items()))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return dict(self._items) == dict(other)
-        return NotImplemented
+        super().__init__({key: values[key] for key in keys})
 
     def __repr__(self) -> str:
         return f"Budgets({self._items!r})"
