@@ -65,4 +65,8 @@ def snapshot(crisis):
         crisis.impact,
         crisis.quality_remedy,
         crisis.acknowledged_at,
+        crisis.timers,
+        crisis.assessment,
+        crisis.expenses,
+        crisis.notice,
     )

@@ -35,7 +35,7 @@ def test_demo_plays_the_crisis_to_close_with_figures(capsys):
     assert "crisis detected" in out
     assert "level changed: ungraded → II" in out
     assert "⚠ progress update BREACHED at 09-28 02:00" in out
-    assert "✗ respond: cannot respond" in out
+    assert "✗ respond refused: cannot respond" in out
     assert "crisis closed" in out
     assert "time to acknowledge                    22 min" in out
     assert "progress update breached" in out

@@ -153,3 +153,12 @@ def test_the_built_in_scenario_replays_and_sweeps_at_due_instants():
         assert event.occurred_at == max(a.due_at for a in event.alerts)
     assert result.crisis.state is CrisisState.CLOSED
     assert len(result.refusals) == 2
+
+
+def test_the_chinese_demo_tells_the_same_story():
+    en, zh = load("food_safety"), load("food_safety_zh")
+    assert [(s.do, s.actor, s.at, s.after, s.expect) for s in en.steps] == [
+        (s.do, s.actor, s.at, s.after, s.expect) for s in zh.steps
+    ]
+    assert (en.start, en.crisis_type, en.crisis_id) == (zh.start, zh.crisis_type, zh.crisis_id)
+    assert zh.title == "0925批次酸奶异物事件"

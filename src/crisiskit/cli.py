@@ -26,7 +26,7 @@ from crisiskit.errors import CalendarError, CrisisKitError
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
 from crisiskit.labels import normalize_lang
 from crisiskit.levels import Level
-from crisiskit.lifecycle import to_dot, to_mermaid
+from crisiskit.lifecycle import MOVES, to_dot, to_mermaid
 from crisiskit.plan import EmergencyPlan
 from crisiskit.scenario import Scenario, SimulationResult, simulate
 from crisiskit.scenarios import load as load_scenario
@@ -85,13 +85,14 @@ def _level_text(level: Level | None, zh: bool, colour: bool) -> str:
 
 
 def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
-    """The China working calendar for ``years`` (as many as are published), else Mon–Fri hours."""
+    """The China working calendar for ``years`` (as many as are published), else Mon–Fri hours.
+
+    Returns the calendar and the key of its description in the output texts.
+    """
     wanted = list(years)
     while wanted:
         try:
-            return china_working_calendar(
-                wanted
-            ), "China working calendar (public holidays and 调休)"
+            return china_working_calendar(wanted), "china"
         except CalendarError as exc:
             if "needs the 'holidays' package" in str(exc):
                 break
@@ -105,10 +106,7 @@ def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
         horizon_start=dt.date(min(years), 1, 1),
         horizon_end=dt.date(max(years), 12, 31),
     )
-    return (
-        plain,
-        "Mon–Fri 09:00–18:00 Asia/Shanghai, no public holidays (pip install 'crisiskit[holidays]')",
-    )
+    return plain, "plain"
 
 
 def _context(scenario: Scenario, plan_path: str | None) -> tuple[Context, str]:
@@ -135,6 +133,14 @@ _SHORT = {
 
 _TEXT = {
     "title": ("crisiskit demo", "crisiskit 演示"),
+    "china": (
+        "the China working calendar (public holidays and make-up days, 调休)",
+        "中国工作日历（含法定节假日与调休）",
+    ),
+    "plain": (
+        "Mon–Fri 09:00–18:00 Asia/Shanghai without public holidays (pip install 'crisiskit[holidays]')",
+        "周一至周五 09:00–18:00，未含节假日（请安装 crisiskit[holidays]）",
+    ),
     "zone": (
         "times in {zone}; SLA targets from the domain defaults, {cal}",
         "时间为 {zone}；时限采用默认目标，{cal}",
@@ -159,6 +165,9 @@ def _pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal columns (Chinese characters take two)."""
     columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(0, width - columns)
+
+
+_COMMAND_ZH = {move.command: move.label_zh for move in MOVES}
 
 
 def _t(key: str, zh: bool) -> str:
@@ -194,7 +203,7 @@ def render(result: SimulationResult, *, lang: str, colour: bool, about: str) -> 
     zone = scenario.zone
     out = [
         _paint(f"{_t('title', zh)} — {scenario.name}", "1", colour),
-        _t("zone", zh).format(zone=zone, cal=about),
+        _t("zone", zh).format(zone=zone, cal=_t(about, zh)),
         "",
         _paint(_t("header", zh), "2", colour),
     ]
@@ -207,7 +216,8 @@ def render(result: SimulationResult, *, lang: str, colour: bool, about: str) -> 
         while refusals and (until is None or refusals[0].at < until):
             refusal = refusals.pop(0)
             when = refusal.at.in_timezone(zone).format("MM-DD HH:mm")
-            text = f"✗ {refusal.command}: {refusal.error.split(': ', 1)[-1]}"
+            name = _COMMAND_ZH.get(refusal.command, refusal.command) if zh else refusal.command
+            text = f"✗ {name}{'被拒绝：' if zh else ' refused: '}{refusal.error.split(': ', 1)[-1]}"
             out.append(_paint(f"{when}  {'':<{width}} {'':<4} {text}", "35", colour))
 
     for entry in result.timeline:
@@ -305,7 +315,8 @@ def _play(args: argparse.Namespace, scenario: Scenario) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    return _play(args, load_scenario("food_safety"))
+    zh = normalize_lang(args.lang) == "zh"
+    return _play(args, load_scenario("food_safety_zh" if zh else "food_safety"))
 
 
 def _simulate(args: argparse.Namespace) -> int:

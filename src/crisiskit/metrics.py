@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pendulum
 from attrs import frozen
@@ -49,7 +49,14 @@ from crisiskit.money import Money
 from crisiskit.sla import AlertKind, SlaMetric, SlaStatus, SlaTimer, TimerState
 from crisiskit.vocabulary import Audience, CrisisState, CrisisType
 
-__all__ = ["CrisisMetrics", "DurationStats", "PeriodMetrics", "crisis_metrics", "period_metrics"]
+__all__ = [
+    "CrisisMetrics",
+    "DurationStats",
+    "PeriodMetrics",
+    "crisis_metrics",
+    "period_metrics",
+    "sla_attainment",
+]
 
 _PUBLIC = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 
@@ -272,6 +279,25 @@ class PeriodMetrics:
     """Per SLA metric: met / (met + breached) over the crises that timed it."""
 
 
+def sla_attainment(
+    outcomes: Iterable[Mapping[SlaMetric, SlaStatus]],
+) -> tuple[tuple[SlaMetric, float], ...]:
+    """Per metric, met / (met + breached) over crises' SLA outcomes (metrics never decided are left out)."""
+    counts: dict[SlaMetric, list[int]] = {}
+    for outcome in outcomes:
+        for metric, status in outcome.items():
+            met, decided = counts.setdefault(metric, [0, 0])
+            counts[metric] = [met + (status is SlaStatus.MET), decided + (status in _DECIDED)]
+    return tuple(
+        (metric, counts[metric][0] / counts[metric][1])
+        for metric in SlaMetric
+        if metric in counts and counts[metric][1]
+    )
+
+
+_DECIDED = frozenset({SlaStatus.MET, SlaStatus.BREACHED})
+
+
 def period_metrics(histories: Iterable[Sequence[Event]]) -> PeriodMetrics:
     """The figures of a set of crises, each given by its event log."""
     per_crisis = [crisis_metrics(events) for events in histories]
@@ -288,13 +314,6 @@ def period_metrics(histories: Iterable[Sequence[Event]]) -> PeriodMetrics:
     satisfaction = [
         m.average_satisfaction for m in per_crisis if m.average_satisfaction is not None
     ]
-    attainment = []
-    for metric in SlaMetric:
-        outcomes = [m.sla_outcome(metric) for m in per_crisis]
-        met = outcomes.count(SlaStatus.MET)
-        decided = met + outcomes.count(SlaStatus.BREACHED)
-        if decided:
-            attainment.append((metric, met / decided))
     order = {"I": 0, "II": 1, "III": 2, "IV": 3, "ungraded": 4}
     return PeriodMetrics(
         crises=len(per_crisis),
@@ -306,5 +325,5 @@ def period_metrics(histories: Iterable[Sequence[Event]]) -> PeriodMetrics:
         time_to_close=DurationStats.of(m.time_to_close for m in per_crisis),
         average_satisfaction=statistics.fmean(satisfaction) if satisfaction else None,
         compensation_totals=tuple(totals[c] for c in sorted(totals)),
-        sla_attainment=tuple(attainment),
+        sla_attainment=sla_attainment(dict(m.sla) for m in per_crisis),
     )

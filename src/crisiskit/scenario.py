@@ -224,6 +224,7 @@ def simulate(
     grading: GradingPolicy | None = None,
     until: pendulum.DateTime | None = None,
     sweep: bool = True,
+    strict: bool = True,
 ) -> SimulationResult:
     """Play ``scenario`` on a manual clock and return what happened.
 
@@ -236,6 +237,9 @@ def simulate(
         until: stop before the first step after this instant (SLA alerts up to it are
             still recorded).
         sweep: record SLA milestones and breaches at the instants they fall due.
+        strict: a step refused unexpectedly (or let through when a refusal was expected)
+            fails the simulation; with ``strict=False`` — a drill — it is recorded in
+            ``refusals`` and the scenario goes on.
 
     Raises:
         ScenarioError: a step was refused that the scenario did not mark ``"expect":
@@ -288,15 +292,16 @@ def simulate(
         except (ScenarioError, SerializationError):
             raise  # a mistake in the scenario itself, not a refusal
         except CrisisKitError as exc:
-            if step.expect != "refused":
+            expected = step.expect == "refused"
+            if not expected and strict:
                 raise ScenarioError(
                     f"step {index} ({step.do} by {step.actor}) was refused: {type(exc).__name__}: {exc}"
                 ) from exc
             refusals.append(
-                Outcome(index, step.do, clock.now(), f"{type(exc).__name__}: {exc}", True)
+                Outcome(index, step.do, clock.now(), f"{type(exc).__name__}: {exc}", expected)
             )
             continue
-        if step.expect == "refused":
+        if step.expect == "refused" and strict:
             raise ScenarioError(
                 f"step {index} ({step.do}) was expected to be refused, but it went through"
             )

@@ -15,8 +15,8 @@ from crisiskit.serialization import from_json
 
 __all__ = ["NAMES", "load", "text"]
 
-NAMES: tuple[str, ...] = ("food_safety",)
-"""The built-in scenarios."""
+NAMES: tuple[str, ...] = ("food_safety", "food_safety_zh")
+"""The built-in scenarios (``food_safety_zh`` is the same story told in Chinese)."""
 
 
 def text(name: str) -> str:
