@@ -7,22 +7,32 @@ own policy is the default risk matrix plus two house rules:
 * a VIP customer affected raises the level by one;
 * a regulated product (food, here) never grades below III.
 
-The policy is graded end to end and explained in English and Chinese.
+The policy is first tried on its own (``policy.assess`` is pure), then used end to end on
+a crisis: ``crisis.grade(AcmePolicy(), factors=..., actor=...)`` records a ``LevelChanged``
+event that carries the assessment and its explanation, and — the context having an SLA
+policy — the SLA timers of the level start. New information regrades the crisis: a more
+severe level re-targets the timers, the same level is recorded as an ``AssessmentRecorded``.
 """
 
 import pendulum
 
 from crisiskit import (
     Channel,
+    Context,
+    Crisis,
     CrisisType,
     CustomerRef,
     Facts,
     Level,
     Money,
     Signal,
+    SlaPolicy,
     from_json,
     to_json,
 )
+from crisiskit.calendar import china_working_calendar
+from crisiskit.describe import describe
+from crisiskit.events import AssessmentRecorded, LevelChanged, SlaTimersChanged
 from crisiskit.grading import (
     TO_ITIL_PRIORITY,
     TO_NATIONAL_GRADE,
@@ -33,8 +43,19 @@ from crisiskit.grading import (
     RiskMatrixPolicy,
     WorstOfPolicy,
 )
+from crisiskit.testing import ManualClock
 
 REGULATED = {"food", "infant formula", "medicine"}
+ZONE = "Asia/Shanghai"
+RATINGS = {
+    "severity": 3,
+    "scope": 2,
+    "trend": 3,
+    "brand_damage": 3,
+    "customer_loss": 2,
+    "economic_loss": 2,
+    "legal_risk": 3,
+}
 
 
 class AcmePolicy(RiskMatrixPolicy):
@@ -104,15 +125,7 @@ def main() -> None:
         signals=signals,
         customers=(vip,),
         facts=facts,
-        factors={
-            "severity": 3,
-            "scope": 2,
-            "trend": 3,
-            "brand_damage": 3,
-            "customer_loss": 2,
-            "economic_loss": 2,
-            "legal_risk": 3,
-        },
+        factors=RATINGS,
         previous_level=None,
     )
     at = start.add(hours=10)
@@ -154,6 +167,86 @@ def main() -> None:
     print(
         f"  stored as {len(to_json(overall))} characters of JSON, fingerprint {overall.fingerprint}"
     )
+    print()
+    on_a_crisis(start, signals, facts)
+
+
+def on_a_crisis(start: pendulum.DateTime, signals: tuple[Signal, ...], facts: Facts) -> None:
+    """The policy on a crisis: the level, the explanation and the SLA timers it starts."""
+    clock = ManualClock(start)
+    context = Context(clock, sla=SlaPolicy.default(china_working_calendar([2025, 2026])))
+    crisis = Crisis.detect(
+        context,
+        crisis_id="CR-2025-0927",
+        crisis_type=CrisisType.PRODUCT_QUALITY,
+        title="Foreign object in yoghurt, batch 20250921",
+        actor="hotline",
+        signals=signals[:1],
+        facts=facts,
+    )
+    acme = AcmePolicy()
+
+    # The analysts rate the case an hour in: the crisis is graded by Acme's policy.
+    clock.advance(hours=1)
+    graded = crisis.grade(acme, factors=RATINGS, actor="li.analyst")
+    assert isinstance(graded, LevelChanged)
+    assert graded.assessment is not None
+    print(f"crisis.grade(AcmePolicy(), ...) recorded {graded.name}")
+    print(f"  {describe(graded, 'en')}")
+    print(f"  {describe(graded, 'zh')}")
+    print(f"  reason: {graded.reason}")
+    print()
+    print(graded.assessment.explain("en"))
+    print()
+    print(graded.assessment.explain("zh"))
+    print()
+    started = crisis.pending_events[-1]
+    assert isinstance(started, SlaTimersChanged)
+    show_timers(f"the SLA timers of level {graded.new_level.value} started", crisis, clock.now())
+    print(f"  {describe(started, 'zh', zone=ZONE)}")
+
+    # The crisis office takes the case on in time; the customer is not called back overnight.
+    clock.advance(minutes=10)
+    crisis.acknowledge(actor="li.office")
+    clock.advance(hours=8)
+    swept = crisis.check_sla()
+    if swept is not None:
+        print(f"the overnight sweep: {describe(swept, 'en', zone=ZONE)}")
+
+    # In the morning the story is on Weibo and in the national news: the same rules plus the
+    # public-opinion indicators put it at level I, and the open timers are re-targeted.
+    crisis.attach_signal(signals[1], actor="opinion-monitor")
+    crisis.attach_signal(
+        Signal(
+            Channel.NEWS_MEDIA,
+            clock.now(),
+            "National news: 'yoghurt maker silent on contamination'",
+            metrics={"heat": 56_000, "media_attention": 24},
+        ),
+        actor="opinion-monitor",
+    )
+    combined = WorstOfPolicy(acme, IndicatorPolicy(hysteresis=0.1), name="acme", version="1")
+    raised = crisis.grade(combined, factors=RATINGS, actor="li.analyst")
+    print(f"graded again after the news: {describe(raised, 'en')}")
+    assert isinstance(raised, LevelChanged)
+    assert raised.assessment is not None
+    for part in raised.assessment.explanation.parts:
+        print(f"  part {part.policy}: {part.level.value}")
+    show_timers("the timers re-targeted to level I", crisis, clock.now())
+
+    # Graded once more with nothing new: the level stays, and the assessment is on record.
+    clock.advance(minutes=30)
+    same = crisis.grade(combined, factors=RATINGS, actor="li.analyst")
+    assert isinstance(same, AssessmentRecorded)
+    print(f"graded once more: {same.name} — {same.label('en')} / {same.label('zh')}")
+    print(f"the crisis: {crisis!r}, {len(crisis.pull_events())} events to store")
+
+
+def show_timers(title: str, crisis: Crisis, now: pendulum.DateTime) -> None:
+    print(f"{title}:")
+    for metric, status, deadline in crisis.sla_status(now):
+        due = deadline.in_timezone(ZONE).format("ddd MM-DD HH:mm") if deadline else "—"
+        print(f"  {metric.label('en'):<24} {status.label('en'):<9} due {due}  {metric.label('zh')}")
 
 
 if __name__ == "__main__":

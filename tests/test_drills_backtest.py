@@ -253,3 +253,10 @@ def test_a_history_must_start_with_detection(bad):
 
     with pytest.raises((EventSequenceError, AttributeError)):
         backtest_grading([bad], AlwaysIII())
+
+
+def test_an_empty_history_is_refused_by_the_sla_backtest_too():
+    from crisiskit.errors import EventSequenceError
+
+    with pytest.raises(EventSequenceError, match="starts with the crisis's CrisisDetected"):
+        backtest_sla([[]], SLA)

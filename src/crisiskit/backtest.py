@@ -168,12 +168,12 @@ def backtest_sla(
     original: list[dict[SlaMetric, SlaStatus]] = []
     alternative: list[dict[SlaMetric, SlaStatus]] = []
     for events in histories:
+        crisis_id = _first(events).crisis_id  # before anything reads the log
         end = as_of if as_of is not None else events[-1].occurred_at
         before = dict(crisis_metrics(events, as_of=end).sla)
         after = _replay_sla(events, sla, grading, end)
         original.append(before)
         alternative.append(after)
-        crisis_id = _first(events).crisis_id
         for metric in SlaMetric:
             if before.get(metric) is not after.get(metric):
                 differences.append(

@@ -399,7 +399,8 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
 
     Args:
         data: the serialised object, with its ``"type"`` and ``"schema_version"``.
-        cls: the class expected; when given, data of any other type is refused.
+        cls: the class expected; when given, data of any other type is refused (a subclass
+            is accepted: ``from_dict(data, Event)`` reads any event).
 
     Raises:
         SerializationError: the data is not a valid serialised crisiskit object; the message
@@ -457,7 +458,8 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     name = payload.pop("type", None)
     version = payload.pop("schema_version", None)
     target = _lookup(name)
-    if cls is not None and target is not cls:
+    # A subclass is what was asked for (a LevelChanged is an Event), as in nested fields.
+    if cls is not None and not issubclass(target, cls):
         raise SerializationError(
             f"expected a {_registry.NAMES.get(cls, cls.__name__)}; got a {name!r}"
         )

@@ -106,8 +106,9 @@ Defuzzification._register_labels(
 def fuzzify(rating: float, low: float = 1, high: float = 5) -> tuple[float, float, float, float]:
     """Memberships of a rating in (I, II, III, IV), by triangular functions centred on the levels.
 
-    >>> [round(m, 4) for m in fuzzify(4)]
-    [0.25, 0.75, 0.0, 0.0]
+    Examples:
+        >>> [round(m, 4) for m in fuzzify(4)]
+        [0.25, 0.75, 0.0, 0.0]
     """
     x = _util.real("rating", rating)
     if not low <= x <= high:

@@ -9,12 +9,13 @@ approval (:class:`CommunicationRule`), and whom to inform beyond the team
 (:class:`Revision`). Start from :meth:`EmergencyPlan.default`, save and load it as JSON, and
 :meth:`~EmergencyPlan.revise` it after drills and reviews.
 
->>> from crisiskit import CrisisType, Level, Role
->>> plan = EmergencyPlan.default()
->>> sorted(r.value for r in plan.required_roles(CrisisType.COMPLAINT, Level.III))
-['customer_service', 'office']
->>> [a.action_id for a in plan.actions_for(CrisisType.PRODUCT_QUALITY, Level.II, Phase.WARNING)]
-['warning-notice', 'monitor-opinion']
+Examples:
+    >>> from crisiskit import CrisisType, Level, Role
+    >>> plan = EmergencyPlan.default()
+    >>> sorted(r.value for r in plan.required_roles(CrisisType.COMPLAINT, Level.III))
+    ['customer_service', 'office']
+    >>> [a.action_id for a in plan.actions_for(CrisisType.PRODUCT_QUALITY, Level.II, Phase.WARNING)]
+    ['warning-notice', 'monitor-opinion']
 """
 
 from crisiskit.plan._fields import MAX_DURATION, ROUND_THE_CLOCK, WORKING
