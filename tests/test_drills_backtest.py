@@ -6,7 +6,7 @@ import attrs
 import pendulum
 import pytest
 
-from crisiskit import Context, Level, Role
+from crisiskit import Level, Role
 from crisiskit.backtest import backtest_grading, backtest_sla
 from crisiskit.calendar import china_working_calendar
 from crisiskit.drills import run_drill
@@ -18,7 +18,6 @@ from crisiskit.scenario import Scenario, simulate
 from crisiskit.scenarios import load
 from crisiskit.serialization import from_dict
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
-from crisiskit.testing import ManualClock
 
 PLAN = EmergencyPlan.default()
 SLA = SlaPolicy.default(china_working_calendar([2025, 2026]))
@@ -164,9 +163,7 @@ class AlwaysIII(GradingPolicy):
 
 
 def food_safety_history():
-    story = load("food_safety")
-    context = Context(ManualClock(story.start), plan=PLAN, sla=SLA)
-    return list(simulate(story, context).events)
+    return list(simulate(load("food_safety"), plan=PLAN, sla=SLA).events)
 
 
 def test_backtest_grading_reports_every_level_that_would_differ():

@@ -553,3 +553,15 @@ def test_a_snapshot_with_inconsistent_event_ids_is_refused():
     data["event_ids"] = data["event_ids"][:-2]
     with pytest.raises(SerializationError, match="event_ids"):
         from_dict(data)
+
+
+def test_verify_continues_from_a_trusted_point():
+    clock = ManualClock(T0)
+    crisis = new_crisis(clock)
+    full_run(crisis, clock)
+    events = crisis.pull_events()
+    point = (events[3].sequence, events[3].hash)
+    assert verify(events[4:], after=point).ok
+    assert not verify(events[5:], after=point).ok
+    altered = [attrs.evolve(events[4], actor="mallory"), *events[5:]]
+    assert verify(altered, after=point).first_invalid == 5

@@ -11,7 +11,10 @@ private.
 from crisiskit._version import __version__
 from crisiskit.calendar import BusinessCalendar
 from crisiskit.clock import Clock, SystemClock
+from crisiskit.communications import Medium
+from crisiskit.compensation import CompensationKind
 from crisiskit.crisis import Context, Crisis
+from crisiskit.customer_cases import CaseStep
 from crisiskit.customers import CustomerRef
 from crisiskit.errors import (
     CalendarError,
@@ -30,6 +33,8 @@ from crisiskit.levels import Colour, Level
 from crisiskit.lifecycle import Guard, ReopenPolicy
 from crisiskit.money import Money
 from crisiskit.plan import EmergencyPlan
+from crisiskit.review import Review
+from crisiskit.scenario import Scenario, simulate
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.signals import Signal
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTimer
@@ -40,10 +45,12 @@ __all__ = [
     "Audience",
     "BusinessCalendar",
     "CalendarError",
+    "CaseStep",
     "Channel",
     "ChannelGroup",
     "Clock",
     "Colour",
+    "CompensationKind",
     "ConcurrencyError",
     "Context",
     "Crisis",
@@ -61,10 +68,13 @@ __all__ = [
     "LabelledEnum",
     "Lang",
     "Level",
+    "Medium",
     "Money",
     "PolicyError",
     "ReopenPolicy",
+    "Review",
     "Role",
+    "Scenario",
     "SerializationError",
     "Signal",
     "SlaMetric",
@@ -75,6 +85,7 @@ __all__ = [
     "__version__",
     "from_dict",
     "from_json",
+    "simulate",
     "to_dict",
     "to_json",
     "verify",

@@ -20,7 +20,6 @@ import pendulum
 
 from crisiskit._version import __version__
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
-from crisiskit.crisis import Context
 from crisiskit.describe import describe, duration_text
 from crisiskit.errors import CalendarError, CrisisKitError
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
@@ -39,7 +38,6 @@ from crisiskit.serialization import (
     to_dict,
 )
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
-from crisiskit.testing import ManualClock
 
 __all__ = ["main"]
 
@@ -109,7 +107,7 @@ def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
     return plain, "plain"
 
 
-def _context(scenario: Scenario, plan_path: str | None) -> tuple[Context, str]:
+def _rules(scenario: Scenario, plan_path: str | None) -> tuple[EmergencyPlan, SlaPolicy, str]:
     year = scenario.start.year
     working, about = _working_calendar([year, year + 1])
     plan = (
@@ -117,8 +115,7 @@ def _context(scenario: Scenario, plan_path: str | None) -> tuple[Context, str]:
         if plan_path is None
         else EmergencyPlan.from_json(Path(plan_path).read_text(encoding="utf-8"))
     )
-    sla = SlaPolicy.default(working)
-    return Context(ManualClock(scenario.start), plan=plan, sla=sla), about
+    return plan, SlaPolicy.default(working), about
 
 
 # --- rendering a simulation ------------------------------------------------------------------
@@ -132,7 +129,8 @@ _SHORT = {
 }
 
 _TEXT = {
-    "title": ("crisiskit demo", "crisiskit 演示"),
+    "demo": ("crisiskit demo", "crisiskit 演示"),
+    "simulate": ("crisiskit simulate", "crisiskit 模拟"),
     "china": (
         "the China working calendar (public holidays and make-up days, 调休)",
         "中国工作日历（含法定节假日与调休）",
@@ -196,13 +194,15 @@ def _sla_cell(
     return " · ".join(cells)
 
 
-def render(result: SimulationResult, *, lang: str, colour: bool, about: str) -> str:
+def render(
+    result: SimulationResult, *, lang: str, colour: bool, about: str, title: str = "demo"
+) -> str:
     """The human-readable report of a simulation: timeline, then figures."""
     zh = normalize_lang(lang) == "zh"
     scenario = result.scenario
     zone = scenario.zone
     out = [
-        _paint(f"{_t('title', zh)} — {scenario.name}", "1", colour),
+        _paint(f"{_t(title, zh)} — {scenario.name}", "1", colour),
         _t("zone", zh).format(zone=zone, cal=_t(about, zh)),
         "",
         _paint(_t("header", zh), "2", colour),
@@ -212,8 +212,8 @@ def render(result: SimulationResult, *, lang: str, colour: bool, about: str) -> 
     colon = "：" if zh else ": "
     language = "zh" if zh else "en"
 
-    def refusal_rows(until: pendulum.DateTime | None) -> None:
-        while refusals and (until is None or refusals[0].at < until):
+    def refusal_rows(step: int | None) -> None:
+        while refusals and (step is None or refusals[0].step < step):
             refusal = refusals.pop(0)
             when = refusal.at.in_timezone(zone).format("MM-DD HH:mm")
             name = _COMMAND_ZH.get(refusal.command, refusal.command) if zh else refusal.command
@@ -222,7 +222,7 @@ def render(result: SimulationResult, *, lang: str, colour: bool, about: str) -> 
 
     for entry in result.timeline:
         event = entry.event
-        refusal_rows(entry.at)
+        refusal_rows(entry.step)
         when = entry.at.in_timezone(zone).format("MM-DD HH:mm")
         if event.actor == "system" and event.name.startswith("Sla"):
             text = describe(event, language, zone=zone, label=False)
@@ -302,15 +302,15 @@ def _result_json(result: SimulationResult) -> str:
 
 
 def _play(args: argparse.Namespace, scenario: Scenario) -> int:
-    context, about = _context(scenario, getattr(args, "plan", None))
+    plan, sla, about = _rules(scenario, getattr(args, "plan", None))
     until = _parse_instant(args.until, scenario.zone) if getattr(args, "until", None) else None
-    result = simulate(scenario, context, until=until)
+    result = simulate(scenario, plan=plan, sla=sla, until=until)
     if getattr(args, "json", False):
         print(_result_json(result))
     else:
-        print(
-            render(result, lang=args.lang, colour=_use_colour(args.color, sys.stdout), about=about)
-        )
+        title = "demo" if args.command == "demo" else "simulate"
+        colour = _use_colour(args.color, sys.stdout)
+        print(render(result, lang=args.lang, colour=colour, about=about, title=title))
     return EXIT_OK
 
 
@@ -491,6 +491,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stdout)
             return EXIT_OK
         return handler(args)
+    except BrokenPipeError:
+        # The reader went away (``crisiskit demo | head``): not an error; keep the
+        # interpreter from complaining while it flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (UsageError, CrisisKitError, OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         message = " ".join(str(exc).split())
         print(

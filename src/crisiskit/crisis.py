@@ -1,9 +1,10 @@
 """The Crisis aggregate: one customer crisis, changed only by commands that record events.
 
 Create a crisis with :meth:`Crisis.detect`; change it with its commands (``warn``,
-``respond``, ``attach_signal``, ``regrade``, …). Every successful command appends exactly
-one :mod:`domain event <crisiskit.events>`; a refused command raises and changes nothing —
-state, level, version and events are exactly as before. Collect new events with
+``respond``, ``attach_signal``, ``regrade``, …). Every successful command appends one
+:mod:`domain event <crisiskit.events>`, followed by the system's own events when it has
+consequences (SLA timers started or stopped, a budget gone over); a refused command raises
+and changes nothing — state, level, version and events are exactly as before. Collect new events with
 :meth:`Crisis.pull_events`, persist them, and rebuild with :meth:`Crisis.replay`.
 
 What a crisis needs from outside — the clock, lifecycle guards, the reopen policy — comes
@@ -607,6 +608,7 @@ class Crisis:
             self.facts.scope,
             measures=tuple(a.label("en") for a in level_plan.actions_in(Phase.WARNING)),
             measures_zh=tuple(a.label("zh") for a in level_plan.actions_in(Phase.WARNING)),
+            plan=f"{context.plan.plan_id}@{context.plan.version}" if context.plan else None,
             recipients=tuple(recipients),
         )
 

@@ -145,7 +145,7 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
     if isinstance(event, CallbackRecorded):
         return f"{event.callback.customer_id} {event.callback.satisfaction}/5"
     if isinstance(event, RecoveryPlanSet):
-        return "; ".join(event.new.goals)
+        return ("；" if zh else "; ").join(event.new.goals)
     if isinstance(event, MilestoneReached):
         return event.milestone
     if isinstance(event, ImpactAssessed):
@@ -158,9 +158,9 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
     if isinstance(event, SlaTimersChanged):
         parts = [_change(change, zh, zone) for change in event.changes]
         parts += [_alert(alert, zh, zone) for alert in event.alerts]
-        return "; ".join(parts)
+        return ("；" if zh else "; ").join(parts)
     if isinstance(event, SlaAlertsRaised):
-        return "; ".join(_alert(alert, zh, zone) for alert in event.alerts)
+        return ("；" if zh else "; ").join(_alert(alert, zh, zone) for alert in event.alerts)
     return event.reason or ""
 
 

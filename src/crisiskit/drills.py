@@ -23,7 +23,6 @@ from attrs import frozen
 
 from crisiskit.calendar import TWENTY_FOUR_SEVEN
 from crisiskit.compensation import CompensationKind
-from crisiskit.crisis import Context
 from crisiskit.customer_cases import CaseStep
 from crisiskit.describe import duration_text
 from crisiskit.events import (
@@ -48,7 +47,6 @@ from crisiskit.levels import Level
 from crisiskit.plan import EmergencyPlan, Phase, PlannedAction
 from crisiskit.scenario import Outcome, Scenario, SimulationResult, simulate
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
-from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import Audience, CrisisState, Role
 
 __all__ = ["ACTION_EVIDENCE", "ActionCheck", "DrillReport", "RoleGap", "run_drill"]
@@ -84,6 +82,14 @@ The ids are those of :meth:`EmergencyPlan.default`; a plan with other ids passes
 mapping to :func:`run_drill` (``evidence=``). Actions without evidence are reported as not
 tracked.
 """
+
+_STATUS_ZH = {
+    "on time": "按时完成",
+    "late": "超时完成",
+    "not done": "未完成",
+    "not reached": "未进入该阶段",
+    "not tracked": "未跟踪",
+}
 
 _PHASE_STATE = {
     Phase.WARNING: CrisisState.WARNED,
@@ -166,7 +172,8 @@ class DrillReport:
         lines.append(f"{'预案措施' if zh else 'Planned actions'}:")
         for check in self.actions:
             took = f" ({duration_text(check.took, language)})" if check.took is not None else ""
-            lines.append(f"  {check.action.label(language)}: {check.status}{took}")
+            status = _STATUS_ZH[check.status] if zh else check.status
+            lines.append(f"  {check.action.label(language)}: {status}{took}")
         for gap in self.role_gaps:
             if gap.filled_at is None:
                 late = "未到位" if zh else "never filled"
@@ -188,8 +195,7 @@ def run_drill(
     evidence: Mapping[str, Evidence] = ACTION_EVIDENCE,
 ) -> DrillReport:
     """Play ``scenario`` under ``plan`` (and ``sla``) and report how the plan held."""
-    context = Context(ManualClock(scenario.start), plan=plan, sla=sla)
-    result = simulate(scenario, context, grading=grading, strict=False)
+    result = simulate(scenario, plan=plan, sla=sla, grading=grading, strict=False)
     crisis = result.crisis
     level = crisis.level
     level_plan = None if level is None else plan.for_crisis(crisis.crisis_type, level)

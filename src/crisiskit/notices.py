@@ -36,6 +36,8 @@ class WarningNotice:
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
     )
     """The same measures in Chinese, when the plan has them."""
+    plan: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The emergency plan the notice was built from, ``id@version`` (None without a plan)."""
     recipients: tuple[Role, ...] = field(
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Role, "Role")
     )

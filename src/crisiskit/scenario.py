@@ -40,9 +40,10 @@ step marked ``"expect": "refused"`` must be refused — a way to show the rules 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -58,11 +59,12 @@ from crisiskit.events import Event
 from crisiskit.facts import Facts
 from crisiskit.grading import GradingPolicy, policy_by_name
 from crisiskit.levels import Level
-from crisiskit.lifecycle import COMMANDS
+from crisiskit.lifecycle import COMMANDS, Guard, ReopenPolicy
 from crisiskit.metrics import CrisisMetrics, crisis_metrics
+from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import _converter, _describe, format_datetime, parse_duration
 from crisiskit.signals import Signal
-from crisiskit.sla import SlaMetric, SlaStatus
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.testing import ManualClock
 from crisiskit.vocabulary import CrisisState, CrisisType
 
@@ -70,6 +72,7 @@ __all__ = [
     "STEP_COMMANDS",
     "Outcome",
     "Scenario",
+    "ScenarioError",
     "SimulationResult",
     "Step",
     "TimelineEntry",
@@ -175,6 +178,8 @@ class TimelineEntry:
     """Each SLA timer's status and deadline after it."""
     note: str | None = None
     """The step's note, on the first event of a step."""
+    step: int = 0
+    """The index of the step that recorded it (SLA alerts due before a step: that step's)."""
 
 
 @frozen
@@ -219,8 +224,11 @@ class ScenarioError(CrisisKitError):
 
 def simulate(
     scenario: Scenario,
-    context: Context | None = None,
     *,
+    plan: EmergencyPlan | None = None,
+    sla: SlaPolicy | None = None,
+    guards: Iterable[Guard] = (),
+    reopen: ReopenPolicy | None = None,
     grading: GradingPolicy | None = None,
     until: pendulum.DateTime | None = None,
     sweep: bool = True,
@@ -230,8 +238,10 @@ def simulate(
 
     Args:
         scenario: the script.
-        context: the plan, SLA policy, guards and reopen policy to play it under; its
-            clock is replaced by the simulation's manual clock. Default: no plan, no SLA.
+        plan: the emergency plan to play it under (default: none).
+        sla: the SLA policy that times it (default: none).
+        guards: extra lifecycle guards, as in a :class:`~crisiskit.crisis.Context`.
+        reopen: the reopen policy (default: :class:`~crisiskit.lifecycle.ReopenPolicy`).
         grading: the policy ``grade`` steps use unless they name one (``"policy":
             "risk-matrix@1"``); default ``risk-matrix``.
         until: stop before the first step after this instant (SLA alerts up to it are
@@ -247,14 +257,8 @@ def simulate(
     """
     limit = None if until is None else _checks.instant("simulate(until=)", until)
     clock = ManualClock(scenario.start)
-    base = context if context is not None else Context(clock)
     run_context = Context(
-        clock,
-        guards=base.guards,
-        reopen=base.reopen,
-        plan=base.plan,
-        sla=base.sla,
-        hash_key=base.hash_key,
+        clock, guards=tuple(guards), reopen=reopen or ReopenPolicy(), plan=plan, sla=sla
     )
     default_policy = grading if grading is not None else policy_by_name("risk-matrix")
     crisis: Crisis | None = None
@@ -263,12 +267,12 @@ def simulate(
     refusals: list[Outcome] = []
     moment = scenario.start
 
-    def collect(note: str | None) -> None:
+    def collect(note: str | None, step: int) -> None:
         assert crisis is not None
         new = crisis.pull_events()
         for index, event in enumerate(new):
             events.append(event)
-            timeline.append(_entry(crisis, event, run_context, note if index == 0 else None))
+            timeline.append(_entry(crisis, event, run_context, note if index == 0 else None, step))
 
     for index, step in enumerate(scenario.steps):
         target = step.at if step.at is not None else moment + (step.after or dt.timedelta(0))
@@ -279,12 +283,12 @@ def simulate(
         if limit is not None and target > limit:
             break
         if crisis is not None and sweep:
-            _sweep_until(crisis, clock, target, collect)
+            _sweep_until(crisis, clock, target, functools.partial(collect, None, index))
         clock.set(target)
         moment = target
         if step.do == "detect":
             crisis = _detect(scenario, step, run_context, index)
-            collect(step.note)
+            collect(step.note, index)
             continue
         assert crisis is not None
         try:
@@ -305,12 +309,12 @@ def simulate(
             raise ScenarioError(
                 f"step {index} ({step.do}) was expected to be refused, but it went through"
             )
-        collect(step.note)
+        collect(step.note, index)
     if crisis is None:  # pragma: no cover - the scenario's validator requires a detect step
         raise ScenarioError("the scenario never detected its crisis")
     end = max(moment, limit) if limit is not None else moment
     if sweep and limit is not None:
-        _sweep_until(crisis, clock, limit, collect)
+        _sweep_until(crisis, clock, limit, functools.partial(collect, None, len(scenario.steps)))
         clock.set(max(clock.now(), limit))
     return SimulationResult(
         scenario=scenario,
@@ -324,7 +328,7 @@ def simulate(
 
 
 def _sweep_until(
-    crisis: Crisis, clock: ManualClock, target: pendulum.DateTime, collect: Any
+    crisis: Crisis, clock: ManualClock, target: pendulum.DateTime, collect: Callable[[], None]
 ) -> None:
     if crisis.context is None or crisis.context.sla is None:
         return
@@ -332,12 +336,14 @@ def _sweep_until(
         clock.set(max(due, clock.now()))
         if crisis.check_sla() is None:
             break
-        collect(None)
+        collect()
 
 
-def _entry(crisis: Crisis, event: Event, context: Context, note: str | None) -> TimelineEntry:
+def _entry(
+    crisis: Crisis, event: Event, context: Context, note: str | None, step: int
+) -> TimelineEntry:
     sla = crisis.sla_status(event.occurred_at) if context.sla is not None else ()
-    return TimelineEntry(event.occurred_at, event, crisis.state, crisis.level, sla, note)
+    return TimelineEntry(event.occurred_at, event, crisis.state, crisis.level, sla, note, step)
 
 
 def _detect(scenario: Scenario, step: Step, context: Context, index: int) -> Crisis:

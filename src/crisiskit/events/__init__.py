@@ -1,7 +1,8 @@
 """Domain events: the immutable, hash-chained record of everything that happened to a crisis.
 
-Every successful command on a :class:`~crisiskit.crisis.Crisis` appends exactly one event,
-named in the past tense. Events are facts: a host persists them (``crisis.pull_events()``),
+Every successful command on a :class:`~crisiskit.crisis.Crisis` appends one event, named in
+the past tense, followed — when the command has consequences — by events the ``system``
+actor records (SLA timers started, re-targeted or stopped; a budget gone over). Events are facts: a host persists them (``crisis.pull_events()``),
 audits them, and rebuilds the crisis from them (``Crisis.replay(events)``).
 
 Each event carries the crisis id, a sequence number (1, 2, 3, … per crisis), the instant it

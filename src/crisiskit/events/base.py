@@ -128,30 +128,41 @@ class ChainCheck:
         return self.ok
 
 
-def verify(events: Iterable[Event], *, key: bytes | None = None) -> ChainCheck:
+def verify(
+    events: Iterable[Event],
+    *,
+    key: bytes | None = None,
+    after: tuple[int, str] | None = None,
+) -> ChainCheck:
     """Check an event log: hashes, links, sequence and crisis id. Names the first bad event.
 
-    Pass the same ``key`` the crisis's :class:`~crisiskit.crisis.Context` used, if any.
+    Args:
+        events: the log, from the crisis's first event — or, with ``after``, from the event
+            after a point already trusted.
+        key: the ``hash_key`` of the crisis's :class:`~crisiskit.crisis.Context`, if any.
+        after: ``(version, last_hash)`` of a trusted point, e.g. a snapshot's
+            ``(crisis.version, crisis.last_hash)``: the log must continue from it.
     """
-    previous: Event | None = None
+    sequence, prev_hash = after if after is not None else (0, GENESIS)
+    crisis_id: str | None = None
     count = 0
     for event in events:
         count += 1
-        problem = _problem(event, previous, key)
+        problem = _problem(event, sequence + 1, prev_hash, crisis_id, key)
         if problem is not None:
             return ChainCheck(False, count, event.sequence, count, event.event_id, problem)
-        previous = event
+        sequence, prev_hash, crisis_id = event.sequence, event.hash, event.crisis_id
     return ChainCheck(True, count)
 
 
-def _problem(event: Event, previous: Event | None, key: bytes | None) -> str | None:
-    expected_sequence = 1 if previous is None else previous.sequence + 1
-    if event.sequence != expected_sequence:
-        return f"sequence {event.sequence} where {expected_sequence} was expected"
-    if previous is not None and event.crisis_id != previous.crisis_id:
-        return f"belongs to crisis {event.crisis_id!r}, not {previous.crisis_id!r}"
-    expected_prev = GENESIS if previous is None else previous.hash
-    if event.prev_hash != expected_prev:
+def _problem(
+    event: Event, sequence: int, prev_hash: str, crisis_id: str | None, key: bytes | None
+) -> str | None:
+    if event.sequence != sequence:
+        return f"sequence {event.sequence} where {sequence} was expected"
+    if crisis_id is not None and event.crisis_id != crisis_id:
+        return f"belongs to crisis {event.crisis_id!r}, not {crisis_id!r}"
+    if event.prev_hash != prev_hash:
         return "prev_hash does not match the previous event's hash (an event before it was altered, removed or reordered)"
     if event.hash != compute_hash(event, key):
         return "its content does not match its hash (the event was altered)"
