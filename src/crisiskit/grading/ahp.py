@@ -663,35 +663,39 @@ _ACCURACY = 1e-14
 def _eigenvector(
     a: Sequence[Sequence[float]], *, limit: int = 10_000
 ) -> tuple[list[float], int, float]:
-    """The principal eigenvector (summing to 1), the steps taken, and λ_max.
+    """The principal eigenvector (summing to 1), the matrix products taken, and λ_max.
 
     Power iteration from the geometric mean, which is exact for consistent matrices and for
     n <= 3, and within about 1e-2 of the eigenvector for the near-consistent matrices AHP
-    users write; a positive matrix always converges (Perron). Each step shrinks the error
-    by a ratio ρ ≈ |λ₂| / λ_max that the steps reveal: the change between two steps is about
-    the error before the step, so the error after it is about change · ρ / (1 − ρ). The
-    iteration stops when that is below :data:`_ACCURACY` (or the change is at rounding level),
-    a few steps before the change itself would reach rounding level.
+    users write; a positive matrix always converges (Perron). Each round multiplies by the
+    matrix twice and then checks. A round shrinks the error by a ratio ρ ≈ (|λ₂| / λ_max)²
+    that the rounds reveal: the change a round makes is about the error before it, so the
+    error after it is about change · ρ / (1 − ρ). The iteration stops when that is below
+    :data:`_ACCURACY` (or the change is at rounding level), a round or two before the change
+    itself would reach rounding level.
     """
     n = len(a)
     w = _start(a, n)
-    before = last = 0.0  # the changes made by the two steps before this one
-    for step in range(1, limit + 1):
-        product = [sum(map(mul, row, w)) for row in a]
-        # With the weights summing to 1, Σ (Aw)_i is λ_max once w is the eigenvector.
-        total = sum(product)
+    before = last = 0.0  # the changes made by the two rounds before this one
+    for round_ in range(1, limit + 1):
+        once = [sum(map(mul, row, w)) for row in a]
+        twice = [sum(map(mul, row, once)) for row in a]
+        # Σ (A²w)_i / Σ (Aw)_i is λ_max once w is the eigenvector.
+        total = sum(twice)
         scale = 1 / total
-        nxt = [x * scale for x in product]
+        nxt = [x * scale for x in twice]
         change = max(map(abs, map(sub, nxt, w)))
-        if change <= 1e-15:
-            return nxt, step, total
-        if step > 2:  # ρ is estimated from the last three changes (none was zero: see above)
+        converged = change <= 1e-15
+        if not converged and round_ > 2:  # ρ from the last three changes (none was zero)
             ratio = max(change / last, last / before)
-            if ratio < 1 and change * ratio <= _ACCURACY * (1 - ratio):
-                return nxt, step, total
+            converged = ratio < 1 and change * ratio <= _ACCURACY * (1 - ratio)
+        if converged:
+            return nxt, 2 * round_, total / sum(once)
         before, last = last, change
         w = nxt
-    raise PolicyError(f"the power iteration did not converge in {limit} steps")  # pragma: no cover
+    raise PolicyError(
+        f"the power iteration did not converge in {2 * limit} steps"
+    )  # pragma: no cover
 
 
 def _start(a: Sequence[Sequence[float]], n: int) -> list[float]:
