@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crisiskit import _zones
+from crisiskit import _instants, _zones
 from crisiskit.calendar import TWENTY_FOUR_SEVEN
 from crisiskit.errors import HorizonError
 from crisiskit.testing import strategies as cks
@@ -224,3 +224,31 @@ def test_probing_finds_every_offset_change_of_the_tz_database(key):
 
 def _reference_offset(zone, instant):
     return int(dt.datetime.fromtimestamp(instant, zone).utcoffset().total_seconds())
+
+
+@settings(max_examples=150)
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),
+        max_value=dt.datetime(2999, 12, 31),
+        timezones=st.sampled_from(
+            [
+                dt.UTC,
+                pendulum.UTC,
+                pendulum.timezone("America/New_York"),
+                zoneinfo.ZoneInfo("Australia/Lord_Howe"),
+                zoneinfo.ZoneInfo("Asia/Kathmandu"),
+                dt.timezone(dt.timedelta(hours=-3, minutes=-30)),
+            ]
+        ),
+        allow_imaginary=True,
+    ),
+    st.booleans(),
+)
+def test_instants_count_the_microseconds_since_the_epoch(moment, fold):
+    # The calendar's microsecond arithmetic reads the wall clock and the offset separately;
+    # the reference is aware subtraction, which Python defines for any zone and fold.
+    moment = moment.replace(fold=int(fold))
+    expected = (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    assert _instants.to_us(moment) == expected
+    assert _instants.us_of_instant("moment", moment) == expected

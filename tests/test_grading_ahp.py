@@ -142,6 +142,16 @@ def test_geometric_mean_by_hand():
     assert result.weights == pytest.approx([x / sum(g) for x in g], abs=1e-12)
 
 
+def test_extreme_judgements_whose_row_products_overflow():
+    # Consistent, off any judgement scale: row 0's product is 1e450, which overflows a float,
+    # so the eigenvector must start from logarithms.
+    w = [1e150, 1.0, 1.0, 1.0]
+    rows = [[wi / wj for wj in w] for wi in w]
+    result = ahp.analyze(rows, max_judgement=None)
+    assert result.weights == pytest.approx([x / sum(w) for x in w], rel=1e-12)
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-9)
+
+
 def test_result_accessors():
     matrix = ahp.PairwiseMatrix.from_judgements(
         {("price", "quality"): F(1, 3), ("price", "service"): 1, ("quality", "service"): 3}

@@ -1,4 +1,7 @@
 import datetime as dt
+import hashlib
+import json
+import uuid
 
 import attrs
 import pytest
@@ -16,6 +19,7 @@ from crisiskit import (
     ReopenPolicy,
     ValidationError,
     from_json,
+    to_dict,
     to_json,
     verify,
 )
@@ -341,6 +345,19 @@ def test_tampered_events_are_named():
     assert verify(dropped).problem == "sequence 4 where 3 was expected"
     swapped = [events[0], events[2], events[1], *events[3:]]
     assert (verify(swapped).first_invalid, verify(swapped).position) == (3, 2)
+
+
+def test_hashes_and_ids_keep_their_published_form():
+    # Stored logs must keep verifying across releases: the hash is SHA-256 of the canonical
+    # JSON of the event without hash and event_id, the id the UUID of its first 128 bits.
+    clock = ManualClock(T0)
+    crisis = new_crisis(clock)
+    full_run(crisis, clock)
+    for event in crisis.pull_events():
+        body = {k: v for k, v in to_dict(event).items() if k not in {"hash", "event_id"}}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
+        assert event.event_id == str(uuid.UUID(hex=event.hash[:32]))
 
 
 def test_keyed_hashes_need_the_key():

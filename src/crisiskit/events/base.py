@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import uuid
 from collections.abc import Iterable
 from typing import ClassVar, TypeVar
 
@@ -76,12 +75,15 @@ class StateChanged(Event):
 
 # --- hashing ----------------------------------------------------------------------------
 
-_SKIP = frozenset({"hash", "event_id"})
+# What json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on
+# every call; built once, it writes the same bytes.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _content(event: Event) -> bytes:
-    body = {k: v for k, v in to_dict(event).items() if k not in _SKIP}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    body = to_dict(event)  # a fresh dict: the two derived fields are not hashed
+    del body["hash"], body["event_id"]
+    return _CANONICAL_JSON.encode(body).encode()
 
 
 def compute_hash(event: Event, key: bytes | None = None) -> str:
@@ -93,8 +95,12 @@ def compute_hash(event: Event, key: bytes | None = None) -> str:
 
 
 def id_for_hash(digest: str) -> str:
-    """The event id derived from a hash: a UUID built from its first 128 bits."""
-    return str(uuid.UUID(hex=digest[:32]))
+    """The event id derived from a hash: a UUID built from its first 128 bits.
+
+    ``digest`` is a SHA-256 hex digest (lower case), so this is ``str(uuid.UUID(hex=digest[:32]))``
+    written out, without building the UUID object.
+    """
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
 def seal(event: E, key: bytes | None = None) -> E:

@@ -39,7 +39,9 @@ judgements is refused.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from operator import mul, sub, truediv
 from types import MappingProxyType
 from typing import Any
@@ -223,6 +225,7 @@ def _method(value: Method | str) -> Method:
     return value if isinstance(value, Method) else Method.parse(value)
 
 
+_PLAIN_NUMBERS = frozenset({int, float, Fraction})
 _TOLERANCE = 5e-3  # lets 0.333 stand for 1/3, refuses 0.33 (1 %) as a typo
 
 
@@ -333,72 +336,74 @@ class PairwiseMatrix:
                 f"judgements must be a non-empty mapping (a, b) -> how much a is preferred to b; "
                 f"got {judgements!r}"
             )
-        seen: list[str] = []
-        given: dict[tuple[str, str], float] = {}
+        # Items are numbered in order of first appearance; judgements are kept by number.
+        index: dict[str, int] = {}
+        given: dict[tuple[int, int], float] = {}
+        low, high = _scale_bounds(max_judgement, tolerance)
         for key, raw in judgements.items():
-            if not (
-                isinstance(key, tuple)
+            # The common case — a pair of distinct names and an int, float or Fraction on the
+            # scale — is checked inline; anything else goes through _judgement, which refuses
+            # it with the reason or returns what it stands for.
+            if (
+                type(key) is tuple
                 and len(key) == 2
-                and all(isinstance(k, str) and k for k in key)
+                and type(raw) in _PLAIN_NUMBERS
+                and low <= float(raw) <= high
+                and type(key[0]) is str
+                and type(key[1]) is str
+                and key[0] != key[1]
+                and "" not in key
             ):
-                raise ValidationError(
-                    f"a judgement's key must be a pair of names such as ('price', 'quality'); got {key!r}"
-                )
-            a, b = key
-            value = _util.real(f"judgement {key!r}", raw)
-            if value <= 0:
-                raise ValidationError(
-                    f"judgement {key!r} is {_util.fmt(value)}: judgements must be positive"
-                )
-            if a == b:
-                if abs(value - 1) > tolerance:
-                    raise ValidationError(
-                        f"{a!r} compared with itself must be 1; got {_util.fmt(value)}"
-                    )
-                continue
-            _check_scale(f"judgement {key!r}", value, max_judgement, tolerance)
-            for item in key:
-                if item not in seen:
-                    seen.append(item)
-            if (b, a) in given:
-                other = given[(b, a)]
+                a, b = key
+                value = float(raw)
+            else:
+                judged = _judgement(key, raw, max_judgement, tolerance)
+                if judged is None:
+                    continue
+                a, b, value = judged
+            i = index.setdefault(a, len(index))
+            j = index.setdefault(b, len(index))
+            other = given.pop((j, i), None)
+            if other is not None:
                 if abs(value * other - 1) > tolerance:
                     raise ValidationError(
                         f"judgements {key!r} = {_util.fmt(value)} and {(b, a)!r} = "
                         f"{_util.fmt(other)} are not reciprocal (product {_util.fmt(value * other)})"
                     )
                 value = math.sqrt(value / other)
-                del given[(b, a)]
-            given[key] = value
+            given[(i, j)] = value
         if names is None:
-            item_names = tuple(seen)
+            item_names = tuple(index)
         else:
             item_names = _names(names, len(names))
-            unknown = [item for item in seen if item not in item_names]
+            unknown = [item for item in index if item not in item_names]
             if unknown:
                 raise ValidationError(
                     f"judged item(s) {unknown} are not in names {list(item_names)}"
                 )
+            position = {item: k for k, item in enumerate(item_names)}
+            order = [position[item] for item in index]
+            given = {(order[i], order[j]): value for (i, j), value in given.items()}
         if len(item_names) < 1:
             raise ValidationError("judgements must compare at least two items")
-        index = {item: i for i, item in enumerate(item_names)}
         n = len(item_names)
-        logs: dict[tuple[int, int], float] = {}
-        for (a, b), value in given.items():
-            i, j = index[a], index[b]
-            logs[(min(i, j), max(i, j))] = math.log(value) if i < j else -math.log(value)
-        _check_connected(item_names, logs)
         values = [[1.0] * n for _ in range(n)]
-        completed: set[tuple[int, int]] = set()
-        missing = [(i, j) for i in range(n) for j in range(i + 1, n) if (i, j) not in logs]
-        if missing:
+        for (i, j), value in given.items():
+            values[i][j] = value
+            values[j][i] = 1 / value
+        completed: frozenset[tuple[int, int]] = frozenset()
+        if len(given) < n * (n - 1) // 2:
+            logs = {
+                (min(i, j), max(i, j)): math.log(value) if i < j else -math.log(value)
+                for (i, j), value in given.items()
+            }
+            _check_connected(item_names, logs)
+            missing = [(i, j) for i in range(n) for j in range(i + 1, n) if (i, j) not in logs]
             y = _llsm(n, logs)
             for i, j in missing:
-                logs[(i, j)] = y[i] - y[j]
-                completed.add((i, j))
-        for (i, j), log in logs.items():
-            values[i][j], values[j][i] = math.exp(log), math.exp(-log)
-        return cls(item_names, tuple(tuple(row) for row in values), frozenset(completed))
+                values[i][j], values[j][i] = math.exp(y[i] - y[j]), math.exp(y[j] - y[i])
+            completed = frozenset(missing)
+        return cls(item_names, tuple(map(tuple, values)), completed)
 
 
 def _names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
@@ -415,6 +420,37 @@ def _names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
     if len(set(result)) != n:
         raise ValidationError(f"names must be distinct; got {list(result)}")
     return result
+
+
+def _scale_bounds(top: float | None, tolerance: float) -> tuple[float, float]:
+    """The smallest and largest judgement accepted: the scale, or any positive finite number."""
+    if top is None:
+        return math.ulp(0.0), sys.float_info.max
+    return (1 / top) * (1 - tolerance), top * (1 + tolerance)
+
+
+def _judgement(
+    key: object, raw: object, top: float | None, tolerance: float
+) -> tuple[str, str, float] | None:
+    """Check one judgement: (a, b, value), or None for an item compared with itself."""
+    if not (
+        isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) and k for k in key)
+    ):
+        raise ValidationError(
+            f"a judgement's key must be a pair of names such as ('price', 'quality'); got {key!r}"
+        )
+    a, b = key
+    value = _util.real(f"judgement {key!r}", raw)
+    if value <= 0:
+        raise ValidationError(
+            f"judgement {key!r} is {_util.fmt(value)}: judgements must be positive"
+        )
+    if a == b:
+        if abs(value - 1) > tolerance:
+            raise ValidationError(f"{a!r} compared with itself must be 1; got {_util.fmt(value)}")
+        return None
+    _check_scale(f"judgement {key!r}", value, top, tolerance)
+    return a, b, value
 
 
 def _check_scale(what: str, value: float, top: float | None, tolerance: float) -> None:
@@ -578,18 +614,16 @@ def analyze(
     limit = _util.real("threshold", threshold)
     if limit <= 0:
         raise ValidationError(f"threshold must be > 0; got {_util.fmt(limit)}")
-    a = [list(row) for row in matrix.values]
+    a = matrix.values
     n = len(a)
     ri = table(n)
     iterations = 0
     if how is Method.EIGENVECTOR:
-        weights, iterations = _eigenvector(a)
-    elif how is Method.GEOMETRIC_MEAN:
-        weights = _geometric_mean(a)
+        weights, iterations, lambda_max = _eigenvector(a)
     else:
-        weights = _column_normalisation(a)
-    aw = [sum(map(mul, row, weights)) for row in a]
-    lambda_max = math.fsum(map(truediv, aw, weights)) / n
+        weights = _geometric_mean(a) if how is Method.GEOMETRIC_MEAN else _column_normalisation(a)
+        aw = [sum(map(mul, row, weights)) for row in a]
+        lambda_max = math.fsum(map(truediv, aw, weights)) / n
     ci = max(0.0, (lambda_max - n) / (n - 1)) if n > 2 else 0.0
     cr = ci / ri if ri > 0 else 0.0
     return AhpResult(
@@ -611,30 +645,66 @@ def _normalised(values: list[float]) -> list[float]:
     return [v / total for v in values]
 
 
-def _geometric_mean(a: list[list[float]]) -> list[float]:
+def _geometric_mean(a: Sequence[Sequence[float]]) -> list[float]:
     n = len(a)
     return _normalised([math.exp(math.fsum(math.log(x) for x in row) / n) for row in a])
 
 
-def _column_normalisation(a: list[list[float]]) -> list[float]:
+def _column_normalisation(a: Sequence[Sequence[float]]) -> list[float]:
     n = len(a)
     sums = [math.fsum(a[i][j] for i in range(n)) for j in range(n)]
     return _normalised([math.fsum(a[i][j] / sums[j] for j in range(n)) / n for i in range(n)])
 
 
-def _eigenvector(a: list[list[float]], *, limit: int = 10_000) -> tuple[list[float], int]:
-    # Starting from the geometric mean (exact for consistent matrices and for n = 3), the
-    # power iteration converges in a few dozen steps for the near-consistent matrices AHP
-    # users write; a positive matrix always converges (Perron).
-    w = _geometric_mean(a)
-    for step in range(1, limit + 1):
-        product = [sum(map(mul, row, w)) for row in a]
-        total = sum(product)
-        nxt = [x / total for x in product]
-        if max(map(abs, map(sub, nxt, w))) <= 1e-15:
-            return nxt, step
+_ACCURACY = 1e-14
+"""How close the eigenvector weights are to the exact ones when the power iteration stops."""
+
+
+def _eigenvector(
+    a: Sequence[Sequence[float]], *, limit: int = 10_000
+) -> tuple[list[float], int, float]:
+    """The principal eigenvector (summing to 1), the matrix products taken, and λ_max.
+
+    Power iteration from the geometric mean, which is exact for consistent matrices and for
+    n <= 3, and within about 1e-2 of the eigenvector for the near-consistent matrices AHP
+    users write; a positive matrix always converges (Perron). Each round multiplies by the
+    matrix twice and then checks. A round shrinks the error by a ratio ρ ≈ (|λ₂| / λ_max)²
+    that the rounds reveal: the change a round makes is about the error before it, so the
+    error after it is about change · ρ / (1 − ρ). The iteration stops when that is below
+    :data:`_ACCURACY` (or the change is at rounding level), a round or two before the change
+    itself would reach rounding level.
+    """
+    n = len(a)
+    w = _start(a, n)
+    before = last = 0.0  # the changes made by the two rounds before this one
+    for round_ in range(1, limit + 1):
+        once = [sum(map(mul, row, w)) for row in a]
+        twice = [sum(map(mul, row, once)) for row in a]
+        # Σ (A²w)_i / Σ (Aw)_i is λ_max once w is the eigenvector.
+        total = sum(twice)
+        scale = 1 / total
+        nxt = [x * scale for x in twice]
+        change = max(map(abs, map(sub, nxt, w)))
+        converged = change <= 1e-15
+        if not converged and round_ > 2:  # ρ from the last three changes (none was zero)
+            ratio = max(change / last, last / before)
+            converged = ratio < 1 and change * ratio <= _ACCURACY * (1 - ratio)
+        if converged:
+            return nxt, 2 * round_, total / sum(once)
+        before, last = last, change
         w = nxt
-    raise PolicyError(f"the power iteration did not converge in {limit} steps")  # pragma: no cover
+    raise PolicyError(
+        f"the power iteration did not converge in {2 * limit} steps"
+    )  # pragma: no cover
+
+
+def _start(a: Sequence[Sequence[float]], n: int) -> list[float]:
+    """The normalised row geometric means, cheaply: one product and one root per row."""
+    root = 1 / n
+    means = [math.prod(row) ** root for row in a]
+    if not 0 < min(means) <= max(means) < math.inf:
+        return _geometric_mean(a)  # a product over- or underflowed (extreme judgements): take logs
+    return _normalised(means)
 
 
 def _to_matrix(value: object) -> PairwiseMatrix:

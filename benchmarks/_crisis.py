@@ -1,0 +1,171 @@
+"""The Crisis aggregate: a command and a replayed event beside a raw state-machine transition,
+and the memory an open crisis holds."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import pendulum
+from _common import Row, Settings, grouped, per_call
+from statemachine import State, StateMachine
+
+from crisiskit import (
+    Channel,
+    Context,
+    Crisis,
+    CrisisType,
+    CustomerRef,
+    Level,
+    Role,
+    Signal,
+)
+from crisiskit.calendar import china_working_calendar
+from crisiskit.sla import SlaPolicy, TimerState
+from crisiskit.testing import ManualClock
+
+T0 = pendulum.datetime(2025, 9, 29, 10, tz="Asia/Shanghai")  # a Monday morning
+
+
+class RawMachine(StateMachine):
+    """The crisis lifecycle's five states and moves in plain python-statemachine."""
+
+    detected = State(initial=True)
+    warned = State()
+    responding = State()
+    recovering = State()
+    closed = State()
+    warn = detected.to(warned)
+    respond = warned.to(responding) | detected.to(responding)
+    recover = responding.to(recovering)
+    close = recovering.to(closed)
+    dismiss = detected.to(closed) | warned.to(closed)
+    relapse = recovering.to(responding)
+    reopen = closed.to(responding)
+
+
+def _responding(context: Context, crisis_id: str) -> Crisis:
+    crisis = Crisis.detect(
+        context,
+        crisis_id=crisis_id,
+        crisis_type=CrisisType.COMPLAINT,
+        title="Parcels lost in the Hangzhou depot",
+        actor="monitor",
+    )
+    crisis.respond(actor="duty-manager")
+    return crisis
+
+
+def lifecycle_rows(settings: Settings) -> list[Row]:
+    """µs per command and per replayed event, beside one raw python-statemachine transition.
+
+    Both sides run the same moves: recover (responding → recovering) then relapse back. A
+    command checks its input, runs the lifecycle machine, builds and hashes its event and
+    applies it; replay applies stored events without the machine.
+    """
+    raw = RawMachine()
+    raw.send("respond")
+    context = Context(ManualClock(T0))
+    crisis = _responding(context, "CR-BENCH")
+
+    def transitions() -> None:
+        raw.send("recover")
+        raw.send("relapse")
+
+    def commands() -> None:
+        crisis.recover(actor="duty-manager")
+        crisis.relapse(actor="duty-manager", reason="new complaints")
+        crisis.pull_events()  # as a host does once it has stored them
+
+    history_crisis = _responding(context, "CR-HISTORY")
+    for _ in range(500):
+        history_crisis.recover(actor="duty-manager")
+        history_crisis.relapse(actor="duty-manager", reason="new complaints")
+    history = history_crisis.pull_events()
+
+    found = per_call(
+        {"raw": transitions, "command": commands, "replay": lambda: Crisis.replay(history)},
+        settings,
+    )
+    raw_us = found["raw"] / 2 * 1e6
+    command_us = found["command"] / 2 * 1e6
+    event_us = found["replay"] / len(history) * 1e6
+    machine = "python-statemachine transition"
+    return [
+        Row(
+            "lifecycle command (event built, hashed, applied)",
+            "µs",
+            command_us,
+            machine,
+            raw_us,
+            command_us / raw_us,
+            "≤ 1.5× the transition",
+            command_us / raw_us <= 1.5,
+        ),
+        Row(
+            "replayed event",
+            "µs",
+            event_us,
+            machine,
+            raw_us,
+            raw_us / event_us,
+            "≥ 10× cheaper",
+            raw_us / event_us >= 10,
+        ),
+    ]
+
+
+def _open_crisis(context: Context, number: int) -> Crisis:
+    """An open crisis built by real commands: 3 running SLA timers, 10 events."""
+    crisis = Crisis.detect(  # 1
+        context,
+        crisis_id=f"CR-2025-{number:06d}",
+        crisis_type=CrisisType.COMPLAINT,
+        title="Late deliveries in East China",
+        actor="hotline",
+    )
+    # 2, and 3: the SLA timers of level IV start (acknowledge, first contact, resolution).
+    crisis.regrade(Level.IV, actor="duty-manager", reason="a handful of complaints")
+    crisis.respond(actor="duty-manager")  # 4
+    crisis.update_facts(actor="duty-manager", place="Hangzhou depot", customers_affected=12)  # 5
+    crisis.add_customers([CustomerRef(f"C-{number}-1", tier="VIP")], actor="hotline")  # 6
+    crisis.attach_signal(  # 7
+        Signal(Channel.HOTLINE, T0, "second complaint", customers=[CustomerRef(f"C-{number}-2")]),
+        actor="hotline",
+    )
+    crisis.assign(Role.CUSTOMER_SERVICE, "li.na", actor="duty-manager")  # 8
+    crisis.hold_meeting("daily stand-up", attendees=["li.na"], actor="duty-manager")  # 9
+    crisis.report_progress("depot backlog halved", actor="li.na")  # 10
+    crisis.pull_events()  # the host has stored them
+    return crisis
+
+
+def memory_rows(settings: Settings) -> list[Row]:
+    """Bytes per open crisis, measured with tracemalloc over many crises held at once."""
+    policy = SlaPolicy.default(china_working_calendar([2025, 2026]))
+    context = Context(ManualClock(T0), sla=policy)
+    sample = _open_crisis(context, 0)  # warm: compiled calendar years, caches, interned text
+    running = [t for t in sample.timers if t.state is TimerState.RUNNING]
+    if (sample.version, len(sample.timers), len(running)) != (10, 3, 3):
+        raise AssertionError(
+            f"the sample crisis has {sample.version} events and {len(running)} of "
+            f"{len(sample.timers)} timers running, not 10 and 3 of 3"
+        )
+    count = 200 if settings.quick else 2000
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    crises = [_open_crisis(context, number) for number in range(1, count + 1)]
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    per_crisis = (after - before) / len(crises)
+    return [
+        Row(
+            f"memory per open crisis (3 SLA timers, 10 events; {grouped(count)} held)",
+            "B",
+            per_crisis,
+            target="≤ 4 096 B",
+            met=per_crisis <= 4096,
+        )
+    ]
