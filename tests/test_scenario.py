@@ -160,3 +160,13 @@ def test_the_chinese_demo_tells_the_same_story():
     ]
     assert (en.start, en.crisis_type, en.crisis_id) == (zh.start, zh.crisis_type, zh.crisis_id)
     assert zh.title == "0925批次酸奶异物事件"
+
+
+def test_every_step_command_has_resolvable_argument_types():
+    import typing
+
+    from crisiskit import Crisis
+    from crisiskit.scenario import STEP_COMMANDS
+
+    for command in STEP_COMMANDS - {"detect", "check_sla"}:
+        typing.get_type_hints(getattr(Crisis, command))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
@@ -12,7 +13,10 @@ from crisiskit._registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.money import Money
 
-__all__ = ["CustomerRef"]
+if TYPE_CHECKING:
+    from crisiskit.signals import Signal
+
+__all__ = ["CustomerRef", "customers_of", "merge_customers"]
 
 
 def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -47,3 +51,22 @@ class CustomerRef:
     def is_vip(self) -> bool:
         """True when the tier reads VIP (any case)."""
         return self.tier is not None and self.tier.strip().casefold() == "vip"
+
+
+def merge_customers(
+    existing: Iterable[CustomerRef], extra: Iterable[CustomerRef]
+) -> tuple[CustomerRef, ...]:
+    """``existing`` followed by the customers of ``extra`` whose ids are new (the first one seen wins)."""
+    result = list(existing)
+    ids = {c.customer_id for c in result}
+    for customer in extra:
+        if customer.customer_id not in ids:
+            ids.add(customer.customer_id)
+            result.append(customer)
+    return tuple(result)
+
+
+def customers_of(signals: Iterable[Signal]) -> Iterable[CustomerRef]:
+    """The customers the ``signals`` name, in order (with repeats)."""
+    for signal in signals:
+        yield from signal.customers
