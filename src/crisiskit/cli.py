@@ -20,6 +20,7 @@ import pendulum
 
 from crisiskit._version import __version__
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
+from crisiskit.clock import SystemClock
 from crisiskit.describe import describe, duration_text
 from crisiskit.errors import CalendarError, CrisisKitError
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
@@ -336,7 +337,7 @@ def _grade(args: argparse.Namespace) -> int:
         json.dumps({"type": "GradingInput", "schema_version": 1, **data}), GradingInput
     )
     policy = policy_by_name(args.policy)
-    at = _parse_instant(args.at, "UTC") if args.at else pendulum.now(pendulum.UTC)
+    at = _parse_instant(args.at, "UTC") if args.at else SystemClock().now()
     assessment = policy.assess(inputs, at=at)
     if args.json:
         print(json.dumps(to_dict(assessment), ensure_ascii=False, indent=2, sort_keys=True))
