@@ -159,3 +159,36 @@ def test_review_lessons_become_a_plan_revision():
     )
     assert revised.current_revision.lessons == review.lessons
     assert len(revised.revisions) == len(PLAN.revisions) + 1
+
+
+def test_the_plans_cadence_drives_the_update_timers(clock):
+    import datetime as dt
+
+    import attrs
+
+    from crisiskit.calendar import china_working_calendar
+    from crisiskit.sla import SlaMetric, SlaPolicy
+
+    entry = PLAN.for_crisis(CrisisType.PRODUCT_QUALITY, Level.II)
+    customers = entry.rule_for(Audience.CUSTOMERS)
+    faster = entry.with_communication(
+        attrs.evolve(customers, cadence=dt.timedelta(hours=6), first_within=dt.timedelta(hours=3))
+    )
+    plan = PLAN.revise(
+        version="1.1",
+        effective_from=T0,
+        reasons=["customers asked for updates every 6 hours"],
+        levels=PLAN.levels_with(faster),
+    )
+    sla = SlaPolicy.default(china_working_calendar([2025, 2026]))
+    context = Context(clock, plan=plan, sla=sla)
+    crisis = new_crisis(clock, context=context, crisis_type=CrisisType.PRODUCT_QUALITY)
+    crisis.regrade(Level.II, actor="analyst", reason="spreading")
+    targets = {t.metric: t.target for t in crisis.timers}
+    assert targets[SlaMetric.PROGRESS_UPDATE] == dt.timedelta(hours=6)
+    assert targets[SlaMetric.PUBLIC_STATEMENT] == dt.timedelta(hours=3)
+    assert targets[SlaMetric.ACKNOWLEDGE] == dt.timedelta(minutes=30)  # the SLA policy's own
+    # A complaint keeps the plan's default cadence (12 h at level II).
+    assert context.sla_for(CrisisType.COMPLAINT).target(
+        Level.II, SlaMetric.PROGRESS_UPDATE
+    ).duration == dt.timedelta(hours=12)

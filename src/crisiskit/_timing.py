@@ -116,7 +116,7 @@ class SlaTiming:
         return tuple((t.metric, t.status(moment, policy), t.deadline) for t in self.timers)
 
     def _require_sla(self: Aggregate) -> SlaPolicy:
-        policy = self._require_context().sla
+        policy = self._require_context().sla_for(self.crisis_type)
         if policy is None:
             raise ValidationError(
                 f"crisis {self.id!r} has no SLA policy: give its Context one (sla=...)"
@@ -141,7 +141,7 @@ class SlaTiming:
 
     def _sla_update(self: Aggregate, event: Event, context: Context) -> SlaUpdate | None:
         """What ``event`` does to the SLA timers under the context's policy (None: nothing)."""
-        policy = context.sla
+        policy = context.sla_for(self.crisis_type)
         if policy is None:
             return None
         at = event.occurred_at

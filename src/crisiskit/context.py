@@ -11,9 +11,11 @@ from attrs import field, frozen
 from crisiskit import _checks
 from crisiskit.clock import Clock
 from crisiskit.errors import ValidationError
+from crisiskit.levels import Level
 from crisiskit.lifecycle import CrisisLifecycle, Guard, ReopenPolicy
 from crisiskit.plan import EmergencyPlan
-from crisiskit.sla import SlaPolicy
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
+from crisiskit.vocabulary import Audience, CrisisType
 
 __all__ = ["Context"]
 
@@ -62,7 +64,9 @@ class Context:
             and their approvers, and the budgets spending is tracked against.
         sla: the SLA policy, if the host times its crises: grading starts the timers of the
             level, level changes re-target them, lifecycle moves stop or restart them, and
-            acknowledgements, first contacts and public statements fulfil them.
+            acknowledgements, first contacts and public statements fulfil them. With a plan
+            too, the plan's communication rules set the first-statement and update-cadence
+            targets (see :meth:`sla_for`).
         hash_key: if given, event hashes are HMAC-SHA-256 with this key, so a log cannot be
             rewritten consistently without it; :func:`~crisiskit.events.verify` needs the same key.
     """
@@ -76,10 +80,31 @@ class Context:
     sla: SlaPolicy | None = field(default=None, validator=_is_sla)
     hash_key: bytes | None = field(default=None, repr=False, validator=_is_key)
     _local: threading.local = field(factory=threading.local, init=False, eq=False, repr=False)
+    _sla_by_type: dict[CrisisType, SlaPolicy] = field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def with_guards(self, *guards: Guard) -> Context:
         """A copy of this context with ``guards`` added."""
         return attrs.evolve(self, guards=(*self.guards, *guards))
+
+    def sla_for(self, crisis_type: CrisisType) -> SlaPolicy | None:
+        """The SLA policy a crisis of ``crisis_type`` runs on (None without one).
+
+        Without a plan, that is :attr:`sla`. With a plan, its communication rules decide two
+        targets per level: the first public statement (the shortest ``first_within`` among
+        the required rules for customers and media) and the progress-update cadence (the
+        shortest ``cadence`` among them), each on the rule's calendar; a level whose rules
+        set neither has no such target. The other targets are the SLA policy's own.
+        """
+        if self.sla is None or self.plan is None:
+            return self.sla
+        found = self._sla_by_type.get(crisis_type)
+        if found is None:
+            found = self._sla_by_type[crisis_type] = _with_plan_cadence(
+                self.sla, self.plan, crisis_type
+            )
+        return found
 
     def _machine(self) -> CrisisLifecycle:
         # A machine costs ~150 µs and ~10 KB to build, so crises do not carry one: each
@@ -89,3 +114,26 @@ class Context:
             machine = CrisisLifecycle()
             self._local.machine = machine
         return machine
+
+
+_PUBLIC = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
+_FROM_PLAN = frozenset({SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE})
+
+
+def _with_plan_cadence(sla: SlaPolicy, plan: EmergencyPlan, crisis_type: CrisisType) -> SlaPolicy:
+    targets = [t for t in sla.targets if t.metric not in _FROM_PLAN]
+    for level in Level:
+        rules = [
+            r
+            for r in plan.for_crisis(crisis_type, level).communications
+            if r.required and r.audience in _PUBLIC
+        ]
+        firsts = [(r.first_within, r.calendar) for r in rules if r.first_within is not None]
+        cadences = [(r.cadence, r.calendar) for r in rules if r.cadence is not None]
+        if firsts:
+            duration, calendar = min(firsts)
+            targets.append(SlaTarget(level, SlaMetric.PUBLIC_STATEMENT, duration, calendar))
+        if cadences:
+            duration, calendar = min(cadences)
+            targets.append(SlaTarget(level, SlaMetric.PROGRESS_UPDATE, duration, calendar))
+    return attrs.evolve(sla, targets=tuple(targets))
