@@ -248,8 +248,10 @@ def test_backtest_sla_with_another_grading_policy_times_other_levels():
 def test_a_history_must_start_with_detection(bad):
     from crisiskit.errors import EventSequenceError
 
-    with pytest.raises((EventSequenceError, AttributeError)):
+    with pytest.raises(EventSequenceError, match="starts with the crisis's CrisisDetected"):
         backtest_grading([bad], AlwaysIII())
+    with pytest.raises(EventSequenceError):
+        backtest_sla([bad], SLA)
 
 
 def test_an_empty_history_is_refused_by_the_sla_backtest_too():
