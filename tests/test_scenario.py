@@ -170,3 +170,22 @@ def test_every_step_command_has_resolvable_argument_types():
 
     for command in STEP_COMMANDS - {"detect", "check_sla"}:
         typing.get_type_hints(getattr(Crisis, command))
+
+
+def test_a_step_may_name_a_host_policy_when_the_registry_has_it():
+    from crisiskit.grading import POLICIES, Bilingual, GradingPolicy
+    from crisiskit.grading.policy import Grade
+
+    class Acme(GradingPolicy):
+        name = "acme"
+        version = "2"
+
+        def grade(self, inputs):
+            return Grade.decided(Level.II, score=2.0, rule="acme", decision=Bilingual("acme", "acme"))
+
+    story = scenario({"do": "grade", "actor": "a", "args": {"policy": "acme@2"}})
+    with pytest.raises(ScenarioError, match="no grading policy called 'acme'"):
+        simulate(story)
+    result = simulate(story, policies={**POLICIES, "acme": Acme})
+    assert result.crisis.level is Level.II
+    assert result.crisis.assessment.policy == "acme@2"

@@ -57,7 +57,7 @@ from crisiskit.crisis import OPEN_COMMANDS, Context, Crisis
 from crisiskit.errors import CrisisKitError, SerializationError, ValidationError
 from crisiskit.events import Event
 from crisiskit.facts import Facts
-from crisiskit.grading import GradingPolicy, policy_by_name
+from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
 from crisiskit.levels import Level
 from crisiskit.lifecycle import COMMANDS, Guard, ReopenPolicy
 from crisiskit.metrics import CrisisMetrics, crisis_metrics
@@ -230,6 +230,7 @@ def simulate(
     guards: Iterable[Guard] = (),
     reopen: ReopenPolicy | None = None,
     grading: GradingPolicy | None = None,
+    policies: Mapping[str, Callable[[], GradingPolicy]] = POLICIES,
     until: pendulum.DateTime | None = None,
     sweep: bool = True,
     strict: bool = True,
@@ -244,6 +245,8 @@ def simulate(
         reopen: the reopen policy (default: :class:`~crisiskit.lifecycle.ReopenPolicy`).
         grading: the policy ``grade`` steps use unless they name one (``"policy":
             "risk-matrix@1"``); default ``risk-matrix``.
+        policies: the policies a step may name: the shipped ones, or
+            ``{**POLICIES, "acme": AcmePolicy}`` to let scenarios name your own.
         until: stop before the first step after this instant (SLA alerts up to it are
             still recorded).
         sweep: record SLA milestones and breaches at the instants they fall due.
@@ -261,6 +264,7 @@ def simulate(
         clock, guards=tuple(guards), reopen=reopen or ReopenPolicy(), plan=plan, sla=sla
     )
     default_policy = grading if grading is not None else policy_by_name("risk-matrix")
+    registry = policies
     crisis: Crisis | None = None
     events: list[Event] = []
     timeline: list[TimelineEntry] = []
@@ -292,7 +296,7 @@ def simulate(
             continue
         assert crisis is not None
         try:
-            _run(crisis, step, index, clock.now(), default_policy)
+            _run(crisis, step, index, clock.now(), default_policy=default_policy, registry=registry)
         except (ScenarioError, SerializationError):
             raise  # a mistake in the scenario itself, not a refusal
         except CrisisKitError as exc:
@@ -370,7 +374,13 @@ def _detect(scenario: Scenario, step: Step, context: Context, index: int) -> Cri
 
 
 def _run(
-    crisis: Crisis, step: Step, index: int, now: pendulum.DateTime, default_policy: GradingPolicy
+    crisis: Crisis,
+    step: Step,
+    index: int,
+    now: pendulum.DateTime,
+    *,
+    default_policy: GradingPolicy,
+    registry: Mapping[str, Callable[[], GradingPolicy]],
 ) -> None:
     if step.do == "check_sla":
         crisis.check_sla(actor=step.actor)
@@ -379,7 +389,7 @@ def _run(
     raw = dict(step.args)
     if step.do == "grade":
         name = raw.pop("policy", None)
-        policy = default_policy if name is None else policy_by_name(str(name))
+        policy = default_policy if name is None else policy_by_name(str(name), registry=registry)
         args = _structure_args(
             Crisis.grade, Step(do="grade", args=raw), index, now, skip={"policy"}
         )
