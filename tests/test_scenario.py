@@ -181,7 +181,9 @@ def test_a_step_may_name_a_host_policy_when_the_registry_has_it():
         version = "2"
 
         def grade(self, inputs):
-            return Grade.decided(Level.II, score=2.0, rule="acme", decision=Bilingual("acme", "acme"))
+            return Grade.decided(
+                Level.II, score=2.0, rule="acme", decision=Bilingual("acme", "acme")
+            )
 
     story = scenario({"do": "grade", "actor": "a", "args": {"policy": "acme@2"}})
     with pytest.raises(ScenarioError, match="no grading policy called 'acme'"):
