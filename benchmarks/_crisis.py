@@ -8,7 +8,6 @@ import tracemalloc
 
 import pendulum
 from _common import Row, Settings, grouped, per_call
-from statemachine import State, StateMachine
 
 from crisiskit import (
     Channel,
@@ -21,27 +20,11 @@ from crisiskit import (
     Signal,
 )
 from crisiskit.calendar import china_working_calendar
+from crisiskit.lifecycle import CrisisLifecycle
 from crisiskit.sla import SlaPolicy, TimerState
 from crisiskit.testing import ManualClock
 
 T0 = pendulum.datetime(2025, 9, 29, 10, tz="Asia/Shanghai")  # a Monday morning
-
-
-class RawMachine(StateMachine):
-    """The crisis lifecycle's five states and moves in plain python-statemachine."""
-
-    detected = State(initial=True)
-    warned = State()
-    responding = State()
-    recovering = State()
-    closed = State()
-    warn = detected.to(warned)
-    respond = warned.to(responding) | detected.to(responding)
-    recover = responding.to(recovering)
-    close = recovering.to(closed)
-    dismiss = detected.to(closed) | warned.to(closed)
-    relapse = recovering.to(responding)
-    reopen = closed.to(responding)
 
 
 def _responding(context: Context, crisis_id: str) -> Crisis:
@@ -63,7 +46,8 @@ def lifecycle_rows(settings: Settings) -> list[Row]:
     command checks its input, runs the lifecycle machine, builds and hashes its event and
     applies it; replay applies stored events without the machine.
     """
-    raw = RawMachine()
+    # crisiskit's own machine class, used bare: a plain python-statemachine transition.
+    raw = CrisisLifecycle()
     raw.send("respond")
     context = Context(ManualClock(T0))
     crisis = _responding(context, "CR-BENCH")
