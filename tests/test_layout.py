@@ -47,4 +47,5 @@ def test_every_layer_is_a_package_with_a_docstring() -> None:
     ):
         module = importlib.import_module(f"crisiskit.{name}")
         assert module.__doc__, name
-        assert module.__file__ is not None and module.__file__.endswith("__init__.py"), name
+        assert module.__file__ is not None, name
+        assert module.__file__.endswith("__init__.py"), name
