@@ -52,7 +52,7 @@ DRILL = {
         },
         {
             "after": "PT5M",
-            "do": "regrade",
+            "do": "set_level",
             "actor": "office",
             "args": {"level": "I", "reason": "press threatened"},
         },

@@ -37,7 +37,7 @@ def test_steps_run_at_their_times_and_signals_default_to_the_step_time():
         scenario(
             {
                 "after": "PT10M",
-                "do": "regrade",
+                "do": "set_level",
                 "actor": "a",
                 "args": {"level": "III", "reason": "three callers"},
             },
@@ -76,10 +76,10 @@ def test_expected_refusal_is_recorded_and_an_unrefused_one_fails():
         ({"do": "fly"}, "Step.do must be a crisis command"),
         ({"do": "warn", "after": "PT-5M"}, "duration"),
         (
-            {"do": "regrade", "args": {"level": "V", "reason": "x"}},
+            {"do": "set_level", "args": {"level": "V", "reason": "x"}},
             r"'V' is not a Level.* @ \$\.steps\[1\]\.args\.level",
         ),
-        ({"do": "regrade", "args": {"level": "II"}}, r"regrade needs reason"),
+        ({"do": "set_level", "args": {"level": "II"}}, r"set_level needs reason"),
         ({"do": "warn", "args": {"colour": "red"}}, r"warn has no argument 'colour'"),
         (
             {
