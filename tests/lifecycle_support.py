@@ -3,7 +3,7 @@
 import pendulum
 
 from crisiskit import Channel, Context, Crisis, CrisisType, CustomerRef, Signal
-from crisiskit.review import Review
+from crisiskit.operations.review import Review
 from crisiskit.serialization import to_dict
 from crisiskit.testing import ManualClock
 

@@ -18,7 +18,7 @@ from collections import OrderedDict
 import pendulum
 import pytest
 
-import crisiskit.calendar as calendar_module
+import crisiskit.calendar.business as calendar_module
 from crisiskit.calendar import (
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,

@@ -5,9 +5,9 @@ import pendulum
 import pytest
 
 from crisiskit import CrisisState, Level
+from crisiskit.app.scenario import Scenario, ScenarioError, Step, simulate
+from crisiskit.app.scenarios import load
 from crisiskit.errors import SerializationError, ValidationError
-from crisiskit.scenario import Scenario, ScenarioError, Step, simulate
-from crisiskit.scenarios import load
 from crisiskit.serialization import from_dict
 
 START = pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai")
@@ -177,7 +177,7 @@ def _unreadable_arguments(name, function, skip=frozenset()):
     """The arguments of ``function`` a scenario step could not give, with why."""
     from cattrs.errors import StructureHandlerNotFoundError
 
-    from crisiskit.scenario import _concrete
+    from crisiskit.app.scenario import _concrete
     from crisiskit.serialization import _converter
 
     try:
@@ -203,7 +203,7 @@ def _unreadable_arguments(name, function, skip=frozenset()):
 
 def test_every_step_command_has_resolvable_argument_types():
     from crisiskit import Crisis, Facts
-    from crisiskit.scenario import STEP_COMMANDS
+    from crisiskit.app.scenario import STEP_COMMANDS
 
     problems = []
     for command in sorted(STEP_COMMANDS):

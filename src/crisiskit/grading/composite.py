@@ -16,7 +16,7 @@ from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, level_text
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.policy import Grade, GradingPolicy
-from crisiskit.levels import Level
+from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_COMBINATION_BANDS", "WeightedPolicy", "WorstOfPolicy"]
 

@@ -29,13 +29,13 @@ from typing import Any, ClassVar
 
 from attrs import evolve, field, frozen
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.assessment import Assessment
 from crisiskit.grading.explanation import Adjustment, Bilingual, Contribution, Explanation, Part
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.levels import Level
+from crisiskit.values.levels import Level
 
 __all__ = ["Grade", "GradingPolicy", "LikelihoodImpactPolicy", "Rating"]
 
