@@ -5,12 +5,14 @@ that drifts from it on either side — in a duration, a calendar, or a target on
 and the other lacks.
 """
 
+import pendulum
 import pytest
 
 from crisiskit.calendar import china_working_calendar
+from crisiskit.crisis import Context
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy
-from crisiskit.values import Audience, CrisisType, Level
+from crisiskit.values import Audience, CrisisType, Level, ManualClock
 
 PLAN = EmergencyPlan.default()
 # A working calendar called as the plan calls it, whose normal day is the plan's 8 hours.
@@ -51,3 +53,11 @@ def plan_targets(crisis_type):
 @pytest.mark.parametrize("crisis_type", list(CrisisType))
 def test_the_default_plan_states_the_default_policy_targets(crisis_type):
     assert plan_targets(crisis_type) == policy_targets(POLICY)
+
+
+@pytest.mark.parametrize("crisis_type", list(CrisisType))
+def test_the_default_plan_derives_the_default_policy_targets(crisis_type):
+    context = Context(
+        ManualClock(pendulum.datetime(2025, 1, 2, tz="Asia/Shanghai")), plan=PLAN, sla=POLICY
+    )
+    assert policy_targets(context.sla_for(crisis_type)) == policy_targets(POLICY)

@@ -397,26 +397,18 @@ def _recovery(level: Level, crisis_type: CrisisType | None) -> list[PlannedActio
 
 def _communications(level: Level, crisis_type: CrisisType | None) -> tuple[CommunicationRule, ...]:
     calendar = _CALENDAR[level]
+    # Levels III and IV set no first statement: the table has no public-statement target
+    # there, and the first contact with customers is a target of its own.
     if level is _IV:
         return (
             CommunicationRule(
-                Audience.CUSTOMERS,
-                True,
-                None,
-                Role.CUSTOMER_SERVICE,
-                _FIRST_CONTACT[level],
-                calendar,
+                Audience.CUSTOMERS, True, None, Role.CUSTOMER_SERVICE, None, calendar
             ),
         )
     if level is _III:
         rules = [
             CommunicationRule(
-                Audience.CUSTOMERS,
-                True,
-                _UPDATES[level],
-                Role.OFFICE,
-                _FIRST_CONTACT[level],
-                calendar,
+                Audience.CUSTOMERS, True, _UPDATES[level], Role.OFFICE, None, calendar
             )
         ]
         if crisis_type is _NP:
