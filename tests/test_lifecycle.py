@@ -12,6 +12,7 @@ from crisiskit import (
     Context,
     Crisis,
     CrisisState,
+    CrisisType,
     CustomerRef,
     Guard,
     InvalidTransition,
@@ -139,6 +140,33 @@ def drive(crisis, path):
             crisis.close("summary", actor="gm")
         else:
             getattr(crisis, step)(actor="gm")
+
+
+# A command that wrongly changed one of these before refusing went unnoticed by the
+# "nothing changed" snapshot, which listed fields by hand and left them out.
+ONCE_UNCOMPARED = {
+    "id": "CR-2",
+    "crisis_type": CrisisType.SERVICE_DISPUTE,
+    "title": "Another title",
+    "detected_at": T0.add(minutes=1),
+    "updated_at": T0.add(minutes=1),
+    "closed_as": "resolved",
+    "summary": "Another summary",
+}
+
+
+@pytest.mark.parametrize(("name", "value"), ONCE_UNCOMPARED.items(), ids=list(ONCE_UNCOMPARED))
+def test_the_snapshot_sees_a_change_to_any_public_field(name, value):
+    crisis = new_crisis()
+    before = snapshot(crisis)
+    assert getattr(crisis, name) != value
+    object.__setattr__(crisis, name, value)  # what a faulty command might do
+    assert snapshot(crisis) != before
+
+
+def test_the_snapshot_covers_every_public_field_of_a_crisis():
+    public = {a.name for a in attrs.fields(Crisis) if not a.name.startswith("_")}
+    assert public <= set(to_dict(new_crisis()))
 
 
 @pytest.mark.parametrize(

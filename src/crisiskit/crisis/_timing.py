@@ -24,14 +24,13 @@ from crisiskit.events import (
 )
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate, TimerState
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import Audience, ChannelGroup
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
 if TYPE_CHECKING:
     from crisiskit.crisis.context import Context
 
 __all__ = ["SlaTiming"]
 
-_PUBLIC_AUDIENCES = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 _PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
 
 
@@ -179,7 +178,7 @@ class SlaTiming:
             return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
         if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
             return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
-        if isinstance(event, StatementReleased) and event.statement.audience in _PUBLIC_AUDIENCES:
+        if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
             first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
             then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)
             return SlaUpdate(
