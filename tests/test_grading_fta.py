@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crisiskit.errors import UnknownValueError, ValidationError
-from crisiskit.grading.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
+from crisiskit.grading.models.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
 
 NAMES = ["a", "b", "c", "d", "e", "f"]
 

@@ -14,8 +14,8 @@ Shipped policies (see :data:`POLICIES` and :func:`policy_by_name`):
 * ``standard`` — the most severe of ``risk-matrix`` and ``indicators``
   (:class:`WorstOfPolicy`).
 
-The models live in :mod:`crisiskit.grading.ahp`, :mod:`crisiskit.grading.fuzzy` and
-:mod:`crisiskit.grading.fta`; crosswalks to other scales in
+The general decision models (AHP, fuzzy evaluation, fault trees) live in
+:mod:`crisiskit.grading.models`; crosswalks to other scales in
 :mod:`crisiskit.grading.crosswalk`.
 """
 

@@ -1,9 +1,9 @@
 """AHP weights plus fuzzy comprehensive evaluation → a level: the method 002 recommends (D14).
 
 :class:`AhpFuzzyPolicy` weighs the analysts' factors with the analytic hierarchy process
-(:mod:`crisiskit.grading.ahp`), turns each factor into memberships of the four levels,
-evaluates them level by level up the hierarchy (:mod:`crisiskit.grading.fuzzy`), and
-reads a level off the result.
+(:mod:`crisiskit.grading.models.ahp`), turns each factor into memberships of the four
+levels, evaluates them level by level up the hierarchy
+(:mod:`crisiskit.grading.models.fuzzy`), and reads a level off the result.
 
 **Default hierarchy and judgements** (defaults, to be replaced by your own panel's):
 
@@ -43,9 +43,10 @@ from fractions import Fraction
 from typing import Any
 
 from crisiskit.errors import PolicyError, ValidationError
-from crisiskit.grading import _util, ahp, fuzzy
+from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, GradingInput
+from crisiskit.grading.models import ahp, fuzzy
 from crisiskit.grading.policy import Grade, GradingPolicy
 from crisiskit.labels import LabelledEnum
 from crisiskit.levels import Level
