@@ -44,3 +44,15 @@ def test_importing_crisiskit_does_not_touch_the_old_paths():
         [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("old", "new"), [("policy_name", "name"), ("policy_version", "version")])
+def test_policy_name_and_version_are_deprecated_aliases(old, new):
+    from crisiskit.grading import policy_by_name
+
+    policy = policy_by_name("standard")
+    with pytest.warns(
+        DeprecationWarning, match=rf"GradingPolicy\.{old} is deprecated: use policy\.{new}"
+    ):
+        value = getattr(policy, old)
+    assert value == getattr(policy, new) == {"name": "standard", "version": "1"}[new]
