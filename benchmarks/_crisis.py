@@ -20,7 +20,7 @@ from crisiskit import (
     Signal,
 )
 from crisiskit.calendar import china_working_calendar
-from crisiskit.lifecycle import CrisisLifecycle
+from crisiskit.crisis.lifecycle import CrisisLifecycle
 from crisiskit.sla import SlaPolicy, TimerState
 from crisiskit.testing import ManualClock
 

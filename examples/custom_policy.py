@@ -33,8 +33,8 @@ from crisiskit import (
     from_json,
     to_json,
 )
+from crisiskit.app.describe import describe
 from crisiskit.calendar import china_working_calendar
-from crisiskit.describe import describe
 from crisiskit.events import AssessmentRecorded, LevelChanged, SlaTimersChanged
 from crisiskit.grading import (
     TO_ITIL_PRIORITY,

@@ -40,9 +40,9 @@ from crisiskit import (
     verify,
 )
 from crisiskit.calendar import china_working_calendar
-from crisiskit.customer_cases import CaseStep
 from crisiskit.events import Event, compute_hash
 from crisiskit.grading import RiskMatrixPolicy
+from crisiskit.operations.customer_cases import CaseStep
 from crisiskit.serialization import format_datetime
 from crisiskit.testing import ManualClock
 

@@ -19,7 +19,7 @@ from crisiskit import (
     to_json,
     verify,
 )
-from crisiskit.review import Review
+from crisiskit.operations.review import Review
 from crisiskit.testing import ManualClock
 
 SHANGHAI = "Asia/Shanghai"

@@ -12,9 +12,9 @@ import datetime as dt
 import pendulum
 
 from crisiskit.calendar import china_working_calendar
-from crisiskit.levels import Level
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaUpdate
-from crisiskit.vocabulary import CrisisState
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import CrisisState
 
 ZONE = "Asia/Shanghai"
 

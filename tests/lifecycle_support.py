@@ -3,7 +3,7 @@
 import pendulum
 
 from crisiskit import Channel, Context, Crisis, CrisisType, CustomerRef, Signal
-from crisiskit.review import Review
+from crisiskit.operations.review import Review
 from crisiskit.testing import ManualClock
 
 T0 = pendulum.datetime(2025, 9, 27, 20, 0, tz="Asia/Shanghai")

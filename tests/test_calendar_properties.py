@@ -13,7 +13,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crisiskit import _instants, _zones
+from crisiskit._internal import instants as _instants
+from crisiskit._internal import zones as _zones
 from crisiskit.calendar import TWENTY_FOUR_SEVEN
 from crisiskit.errors import HorizonError
 from crisiskit.testing import strategies as cks

@@ -5,9 +5,9 @@ import sys
 import pytest
 
 import crisiskit
-from crisiskit.cli import main
-from crisiskit.lifecycle import to_dot, to_mermaid
-from crisiskit.scenarios import text as scenario_text
+from crisiskit.app.cli import main
+from crisiskit.app.scenarios import text as scenario_text
+from crisiskit.crisis.lifecycle import to_dot, to_mermaid
 
 
 def run_cli(*args):

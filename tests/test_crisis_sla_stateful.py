@@ -14,9 +14,9 @@ from lifecycle_support import REVIEW, T0, new_crisis, snapshot
 
 from crisiskit import Audience, Context, Crisis, CrisisKitError, Level, Role, verify
 from crisiskit.calendar import china_working_calendar
-from crisiskit.communications import Medium
-from crisiskit.customer_cases import CaseStep
 from crisiskit.events import SlaAlertsRaised, SlaTimersChanged
+from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.statements import Medium
 from crisiskit.sla import SlaPolicy
 from crisiskit.testing import ManualClock
 

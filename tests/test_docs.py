@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from crisiskit.cli import main
+from crisiskit.app.cli import main
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

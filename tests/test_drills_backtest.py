@@ -7,15 +7,15 @@ import pendulum
 import pytest
 
 from crisiskit import Level, Role
-from crisiskit.backtest import backtest_grading, backtest_sla
+from crisiskit.app.backtest import backtest_grading, backtest_sla
+from crisiskit.app.drills import run_drill
+from crisiskit.app.scenario import Scenario, simulate
+from crisiskit.app.scenarios import load
 from crisiskit.calendar import china_working_calendar
-from crisiskit.drills import run_drill
 from crisiskit.events import AssessmentRecorded, LevelChanged
 from crisiskit.grading import Bilingual, GradingPolicy, IndicatorPolicy, RiskMatrixPolicy
 from crisiskit.grading.policy import Grade
 from crisiskit.plan import EmergencyPlan
-from crisiskit.scenario import Scenario, simulate
-from crisiskit.scenarios import load
 from crisiskit.serialization import from_dict
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 

@@ -24,9 +24,9 @@ from crisiskit import (
     verify,
 )
 from crisiskit.crisis import canonical_id
+from crisiskit.crisis.lifecycle import MOVES, CrisisLifecycle, to_dot, to_mermaid
 from crisiskit.errors import EventSequenceError
 from crisiskit.events import CrisisDetected, CrisisReopened, LevelChanged, ResponseStarted
-from crisiskit.lifecycle import MOVES, CrisisLifecycle, to_dot, to_mermaid
 from crisiskit.testing import ManualClock
 
 

@@ -3,10 +3,10 @@ import datetime as dt
 from lifecycle_support import REVIEW, T0, new_crisis, signal
 
 from crisiskit import Context, Money
-from crisiskit.compensation import CompensationKind
-from crisiskit.customer_cases import CaseStep
-from crisiskit.metrics import DurationStats, crisis_metrics, period_metrics
-from crisiskit.recovery import ImpactAssessment, ImpactFigures
+from crisiskit.app.metrics import DurationStats, crisis_metrics, period_metrics
+from crisiskit.operations.compensation import CompensationKind
+from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.recovery import ImpactAssessment, ImpactFigures
 from crisiskit.testing import ManualClock
 
 

@@ -6,13 +6,19 @@ import pytest
 from lifecycle_support import REVIEW, T0, new_crisis, signal, snapshot
 
 from crisiskit import Audience, Crisis, CrisisState, CustomerRef, Money, Role, ValidationError
-from crisiskit.communications import Medium
-from crisiskit.compensation import CompensationKind
-from crisiskit.customer_cases import CaseStep
 from crisiskit.errors import CurrencyMismatchError, InvalidTransition
-from crisiskit.recovery import Callback, ImpactAssessment, ImpactFigures, Milestone, RecoveryPlan
-from crisiskit.remedies import QualityRemedy, RemedyKind
-from crisiskit.review import Review
+from crisiskit.operations.compensation import CompensationKind
+from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.quality import QualityRemedy, RemedyKind
+from crisiskit.operations.recovery import (
+    Callback,
+    ImpactAssessment,
+    ImpactFigures,
+    Milestone,
+    RecoveryPlan,
+)
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Medium
 from crisiskit.testing import ManualClock
 
 

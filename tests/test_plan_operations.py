@@ -4,10 +4,10 @@ import pytest
 from lifecycle_support import T0, new_crisis, signal, snapshot
 
 from crisiskit import Audience, Context, CrisisType, Level, Money, PolicyError, Role
-from crisiskit.communications import Medium
-from crisiskit.compensation import CompensationKind
 from crisiskit.errors import CurrencyMismatchError, InvalidTransition
 from crisiskit.events import BudgetExceeded, CompensationGranted
+from crisiskit.operations.compensation import CompensationKind
+from crisiskit.operations.statements import Medium
 from crisiskit.plan import BudgetCategory, EmergencyPlan, Phase
 from crisiskit.testing import ManualClock
 
@@ -144,7 +144,7 @@ def test_pr_spending_is_tracked_against_its_own_budget(crisis):
 
 
 def test_review_lessons_become_a_plan_revision():
-    from crisiskit.review import Review
+    from crisiskit.operations.review import Review
 
     review = Review(
         root_cause="seal supplier changed material without notice",

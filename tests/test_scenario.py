@@ -2,9 +2,9 @@ import pendulum
 import pytest
 
 from crisiskit import CrisisState, Level
+from crisiskit.app.scenario import Scenario, ScenarioError, Step, simulate
+from crisiskit.app.scenarios import load
 from crisiskit.errors import SerializationError, ValidationError
-from crisiskit.scenario import Scenario, ScenarioError, Step, simulate
-from crisiskit.scenarios import load
 from crisiskit.serialization import from_dict
 
 START = pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai")
@@ -166,7 +166,7 @@ def test_every_step_command_has_resolvable_argument_types():
     import typing
 
     from crisiskit import Crisis
-    from crisiskit.scenario import STEP_COMMANDS
+    from crisiskit.app.scenario import STEP_COMMANDS
 
     for command in STEP_COMMANDS - {"detect", "check_sla"}:
         typing.get_type_hints(getattr(Crisis, command))

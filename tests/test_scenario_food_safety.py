@@ -28,18 +28,18 @@ from crisiskit import (
     Signal,
     verify,
 )
+from crisiskit.app.metrics import crisis_metrics
 from crisiskit.calendar import china_working_calendar
-from crisiskit.communications import Medium
-from crisiskit.compensation import CompensationKind
-from crisiskit.customer_cases import CaseStep
 from crisiskit.errors import CurrencyMismatchError
 from crisiskit.events import LevelChanged, SlaAlertsRaised, SlaTimersChanged
 from crisiskit.grading import RiskMatrixPolicy
-from crisiskit.metrics import crisis_metrics
+from crisiskit.operations.compensation import CompensationKind
+from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.quality import QualityRemedy, RemedyKind
+from crisiskit.operations.recovery import ImpactAssessment, ImpactFigures, Milestone, RecoveryPlan
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Medium
 from crisiskit.plan import EmergencyPlan
-from crisiskit.recovery import ImpactAssessment, ImpactFigures, Milestone, RecoveryPlan
-from crisiskit.remedies import QualityRemedy, RemedyKind
-from crisiskit.review import Review
 from crisiskit.sla import AlertKind, SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.testing import ManualClock
 

@@ -7,10 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crisiskit  # noqa: F401 - registers every public type
-from crisiskit import _registry
+from crisiskit._internal import registry as _registry
 from crisiskit.errors import CrisisKitError, NaiveDatetimeError, SerializationError
 from crisiskit.events import Event
-from crisiskit.money import Money
 from crisiskit.serialization import (
     SCHEMA_VERSION,
     format_datetime,
@@ -21,6 +20,7 @@ from crisiskit.serialization import (
     to_json,
 )
 from crisiskit.testing import strategies as cks
+from crisiskit.values.money import Money
 
 REGISTERED = sorted(_registry.TYPES.items())
 

@@ -8,7 +8,6 @@ import pytest
 
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.errors import PolicyError, ValidationError
-from crisiskit.levels import Level
 from crisiskit.sla import (
     AlertKind,
     LifecycleRule,
@@ -20,7 +19,8 @@ from crisiskit.sla import (
     TimerAction,
     TimerState,
 )
-from crisiskit.vocabulary import CrisisState
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import CrisisState
 
 H = dt.timedelta(hours=1)
 MIN = dt.timedelta(minutes=1)

@@ -2,8 +2,8 @@ import pytest
 
 from crisiskit import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Level, Role
 from crisiskit.errors import UnknownValueError, ValidationError
-from crisiskit.labels import LabelledEnum, normalize_lang
-from crisiskit.levels import Colour
+from crisiskit.values.labels import LabelledEnum, normalize_lang
+from crisiskit.values.levels import Colour
 
 ENUMS: list[type[LabelledEnum]] = [
     Audience,

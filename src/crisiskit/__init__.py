@@ -8,14 +8,12 @@ Everything listed in ``__all__`` is public API; modules whose names start with `
 private.
 """
 
+from crisiskit import _compat
 from crisiskit._version import __version__
+from crisiskit.app.scenario import Scenario, simulate
 from crisiskit.calendar import BusinessCalendar
-from crisiskit.clock import Clock, SystemClock
-from crisiskit.communications import Medium
-from crisiskit.compensation import CompensationKind
 from crisiskit.crisis import Context, Crisis
-from crisiskit.customer_cases import CaseStep
-from crisiskit.customers import CustomerRef
+from crisiskit.crisis.lifecycle import Guard, ReopenPolicy
 from crisiskit.errors import (
     CalendarError,
     ConcurrencyError,
@@ -26,19 +24,31 @@ from crisiskit.errors import (
     ValidationError,
 )
 from crisiskit.events import Event, verify
-from crisiskit.facts import Facts
 from crisiskit.grading import Assessment, GradingInput, GradingPolicy
-from crisiskit.labels import LabelledEnum, Lang
-from crisiskit.levels import Colour, Level
-from crisiskit.lifecycle import Guard, ReopenPolicy
-from crisiskit.money import Money
+from crisiskit.operations.compensation import CompensationKind
+from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Medium
 from crisiskit.plan import EmergencyPlan
-from crisiskit.review import Review
-from crisiskit.scenario import Scenario, simulate
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
-from crisiskit.signals import Signal
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTimer
-from crisiskit.vocabulary import Audience, Channel, ChannelGroup, CrisisState, CrisisType, Role
+from crisiskit.values.clock import Clock, SystemClock
+from crisiskit.values.customers import CustomerRef
+from crisiskit.values.facts import Facts
+from crisiskit.values.labels import LabelledEnum, Lang
+from crisiskit.values.levels import Colour, Level
+from crisiskit.values.money import Money
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import (
+    Audience,
+    Channel,
+    ChannelGroup,
+    CrisisState,
+    CrisisType,
+    Role,
+)
+
+_compat.install()
 
 __all__ = [
     "Assessment",

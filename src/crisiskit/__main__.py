@@ -2,6 +2,6 @@
 
 import sys
 
-from crisiskit.cli import main
+from crisiskit.app.cli import main
 
 sys.exit(main())

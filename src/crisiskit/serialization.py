@@ -33,14 +33,14 @@ import pendulum
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from crisiskit import _registry
+from crisiskit._internal import registry as _registry
 from crisiskit.errors import (
     CrisisKitError,
     NaiveDatetimeError,
     SerializationError,
     UnknownValueError,
 )
-from crisiskit.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -11,11 +11,11 @@ from typing import ClassVar, TypeVar
 import pendulum
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
-from crisiskit.labels import normalize_lang
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.serialization import to_dict
-from crisiskit.vocabulary import CrisisState
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.vocabulary import CrisisState
 
 E = TypeVar("E", bound="Event")
 

@@ -7,16 +7,16 @@ from typing import Any, ClassVar
 import attrs
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
-from crisiskit.customers import CustomerRef
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.events.base import Event, StateChanged
-from crisiskit.facts import Facts
 from crisiskit.grading.assessment import Assessment
-from crisiskit.levels import Level
-from crisiskit.notices import WarningNotice
-from crisiskit.signals import Signal
-from crisiskit.vocabulary import CrisisType
+from crisiskit.operations.notices import WarningNotice
+from crisiskit.values.customers import CustomerRef
+from crisiskit.values.facts import Facts
+from crisiskit.values.levels import Level
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import CrisisType
 
 __all__ = [
     "CrisisClosed",

@@ -7,20 +7,20 @@ from typing import ClassVar
 import pendulum
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
-from crisiskit.communications import Statement
-from crisiskit.compensation import Compensation
-from crisiskit.customer_cases import CaseStep
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.events.base import Event
-from crisiskit.expenses import Expense
-from crisiskit.money import Money
+from crisiskit.operations.compensation import Compensation
+from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.expenses import Expense
+from crisiskit.operations.quality import QualityRemedy
+from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Statement
+from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory
-from crisiskit.recovery import Callback, ImpactAssessment, RecoveryPlan
-from crisiskit.remedies import QualityRemedy
-from crisiskit.review import Review
-from crisiskit.team import Assignment
-from crisiskit.vocabulary import Role
+from crisiskit.values.money import Money
+from crisiskit.values.vocabulary import Role
 
 __all__ = [
     "BudgetExceeded",

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.events.base import Event
 from crisiskit.grading.assessment import Assessment
 from crisiskit.sla import SlaAlert, SlaTimer, TimerChange

@@ -12,9 +12,9 @@ from typing import Any, cast
 
 import attrs
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
-from crisiskit.levels import Level
+from crisiskit.values.levels import Level
 
 Real = int | float | Decimal | Fraction
 """What crisiskit accepts where a real number is expected (a bool is not a number here)."""

@@ -50,8 +50,8 @@ from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, GradingInput
 from crisiskit.grading.models import ahp, fuzzy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
-from crisiskit.labels import LabelledEnum
-from crisiskit.levels import Level
+from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.levels import Level
 
 __all__ = [
     "DEFAULT_BANDS",

@@ -8,14 +8,14 @@ import attrs
 import pendulum
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Explanation, level_text
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.labels import normalize_lang
-from crisiskit.levels import Level
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.levels import Level
 
 __all__ = ["Assessment"]
 

@@ -20,7 +20,7 @@ from crisiskit.grading.indicators import IndicatorPolicy
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.matrix import RiskMatrixPolicy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
-from crisiskit.levels import Level
+from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_COMBINATION_BANDS", "StandardPolicy", "WeightedPolicy", "WorstOfPolicy"]
 

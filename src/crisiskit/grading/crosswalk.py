@@ -29,8 +29,8 @@ from typing import Generic, TypeVar
 from attrs import frozen
 
 from crisiskit.errors import PolicyError
-from crisiskit.labels import LabelledEnum
-from crisiskit.levels import Colour, Level
+from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.levels import Colour, Level
 
 __all__ = [
     "TO_ITIL_PRIORITY",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
-from crisiskit.labels import normalize_lang
-from crisiskit.levels import Level
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.levels import Level
 
 __all__ = ["Adjustment", "Bilingual", "Contribution", "Explanation", "Part"]
 

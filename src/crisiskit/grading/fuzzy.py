@@ -1,4 +1,4 @@
-"""Deprecated: moved to :mod:`crisiskit.grading.models.fuzzy`; this path is removed in the next release."""
+"""Deprecated: moved to :mod:`crisiskit.grading.models.fuzzy`; this path is removed in crisiskit 0.3."""
 
 import warnings
 from typing import Any
@@ -6,9 +6,11 @@ from typing import Any
 from crisiskit.grading.models import fuzzy as _moved
 from crisiskit.grading.models.fuzzy import *  # noqa: F403
 
+__all__ = _moved.__all__
+
 warnings.warn(
     "crisiskit.grading.fuzzy has moved to crisiskit.grading.models.fuzzy; import it from there "
-    "(the old path is removed in the next release)",
+    "(the old path will be removed in crisiskit 0.3)",
     DeprecationWarning,
     stacklevel=2,
 )

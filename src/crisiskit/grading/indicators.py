@@ -29,14 +29,14 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.policy import Grade, GradingPolicy, configuration_form
-from crisiskit.labels import LabelledEnum, normalize_lang
-from crisiskit.levels import Level
+from crisiskit.values.labels import LabelledEnum, normalize_lang
+from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_RULES", "Direction", "IndicatorPolicy", "IndicatorRule"]
 

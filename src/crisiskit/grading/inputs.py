@@ -29,15 +29,15 @@ from collections.abc import Mapping
 import pendulum
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
-from crisiskit.customers import CustomerRef
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
-from crisiskit.facts import Facts
 from crisiskit.grading.explanation import Bilingual
-from crisiskit.levels import Level
-from crisiskit.signals import Signal
-from crisiskit.vocabulary import Channel, CrisisType
+from crisiskit.values.customers import CustomerRef
+from crisiskit.values.facts import Facts
+from crisiskit.values.levels import Level
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import Channel, CrisisType
 
 __all__ = [
     "FACTORS",

@@ -35,7 +35,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
@@ -47,8 +47,8 @@ from crisiskit.grading.policy import (
     _pairs_form,
     configuration_form,
 )
-from crisiskit.labels import LabelledEnum, normalize_lang
-from crisiskit.levels import Level
+from crisiskit.values.labels import LabelledEnum, normalize_lang
+from crisiskit.values.levels import Level
 
 __all__ = [
     "DEFAULT_MATRIX",

@@ -41,13 +41,13 @@ from typing import Any, ClassVar
 import attrs
 from attrs import evolve, field, frozen
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.assessment import Assessment
 from crisiskit.grading.explanation import Adjustment, Bilingual, Contribution, Explanation, Part
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.levels import Level
+from crisiskit.values.levels import Level
 
 __all__ = ["Grade", "GradingPolicy", "LikelihoodImpactPolicy", "Rating", "configuration_form"]
 
@@ -296,7 +296,7 @@ class GradingPolicy(ABC):
 
         Derived from the fields, never written by hand. A field's value becomes: itself for
         None, booleans and strings; a whole number for a whole float (so 2 and 2.0 agree);
-        its value for an enum or a :class:`~crisiskit.levels.Level`; a list for a tuple or
+        its value for an enum or a :class:`~crisiskit.values.levels.Level`; a list for a tuple or
         list, a sorted list for a set; an object for a mapping; ``[id, fingerprint]`` for
         another policy; ``value.configuration()`` for an object that has one (a
         :class:`~crisiskit.grading.RiskMatrix`, a fault tree); the fields of an attrs value

@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import ValidationError
-from crisiskit.labels import normalize_lang
 from crisiskit.serialization import format_duration
+from crisiskit.values.labels import normalize_lang
 
 ROUND_THE_CLOCK = "24x7"
 """The calendar name of targets that run around the clock."""

@@ -14,8 +14,6 @@ import datetime as dt
 
 import pendulum
 
-from crisiskit.levels import Level
-from crisiskit.money import Money
 from crisiskit.plan._fields import ROUND_THE_CLOCK, WORKING
 from crisiskit.plan.level_plan import (
     CommunicationRule,
@@ -26,7 +24,9 @@ from crisiskit.plan.level_plan import (
 )
 from crisiskit.plan.resources import Resources, StandingMember
 from crisiskit.plan.vocabulary import BudgetCategory, Phase
-from crisiskit.vocabulary import Audience, CrisisType, Role
+from crisiskit.values.levels import Level
+from crisiskit.values.money import Money
+from crisiskit.values.vocabulary import Audience, CrisisType, Role
 
 __all__ = [
     "DEFAULT_BUDGETS",

@@ -11,18 +11,19 @@ import attrs
 import pendulum
 from attrs import Factory, field, frozen
 
-from crisiskit import _checks, serialization
-from crisiskit._registry import serializable
+from crisiskit import serialization
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
-from crisiskit.labels import normalize_lang
-from crisiskit.levels import Level
-from crisiskit.money import Money
 from crisiskit.plan import _fields
 from crisiskit.plan import default as _default
 from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
 from crisiskit.plan.resources import Resources
 from crisiskit.plan.vocabulary import BudgetCategory, Phase
-from crisiskit.vocabulary import Audience, CrisisType, Role
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.levels import Level
+from crisiskit.values.money import Money
+from crisiskit.values.vocabulary import Audience, CrisisType, Role
 
 __all__ = ["EmergencyPlan", "Revision"]
 

@@ -9,14 +9,14 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
-from crisiskit.labels import normalize_lang
-from crisiskit.levels import Level
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import Phase
-from crisiskit.vocabulary import Audience, CrisisType, Role
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import Audience, CrisisType, Role
 
 __all__ = ["CommunicationRule", "Escalation", "LevelPlan", "PlannedAction", "RoleDuty"]
 

@@ -8,14 +8,14 @@ from typing import Any, cast
 import attrs
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
 from crisiskit.errors import CurrencyMismatchError, ValidationError
-from crisiskit.labels import normalize_lang
-from crisiskit.money import Money
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import BudgetCategory
-from crisiskit.vocabulary import Role
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.money import Money
+from crisiskit.values.vocabulary import Role
 
 __all__ = ["Budgets", "Resources", "StandingMember"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crisiskit.labels import LabelledEnum
-from crisiskit.vocabulary import CrisisState
+from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.vocabulary import CrisisState
 
 __all__ = ["BudgetCategory", "Phase"]
 

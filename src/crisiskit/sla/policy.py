@@ -31,9 +31,9 @@ import attrs
 import pendulum
 from attrs import field, frozen
 
-from crisiskit import _checks
-from crisiskit._registry import serializable
-from crisiskit.calendar import (
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
+from crisiskit.calendar.business import (
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
     _calendar_index,
@@ -42,7 +42,6 @@ from crisiskit.calendar import (
     _to_calendars,
 )
 from crisiskit.errors import PolicyError
-from crisiskit.levels import Level
 from crisiskit.sla.sweep import sweep
 from crisiskit.sla.timer import (
     DEFAULT_MILESTONES,
@@ -54,7 +53,8 @@ from crisiskit.sla.timer import (
     _to_fractions,
 )
 from crisiskit.sla.vocabulary import RetargetMode, SlaMetric, TimerAction
-from crisiskit.vocabulary import CrisisState
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import CrisisState
 
 __all__ = [
     "DEFAULT_LIFECYCLE",

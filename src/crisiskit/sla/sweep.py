@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import pendulum
 from attrs import frozen
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import ValidationError
 from crisiskit.sla.timer import SlaAlert, SlaTimer, _lookup
@@ -62,7 +62,7 @@ def sweep(timers: Iterable[SlaTimer], now: dt.datetime, calendars: CalendarLooku
 
     Args:
         timers: the open timers (ended ones are accepted and cost nothing).
-        now: the current instant (from the host's :class:`~crisiskit.clock.Clock`).
+        now: the current instant (from the host's :class:`~crisiskit.values.clock.Clock`).
         calendars: where the timers' calendars are found (an :class:`~crisiskit.sla.SlaPolicy`).
 
     Store the returned :attr:`SweepResult.timers`; sweeping the old ones again would repeat

@@ -27,9 +27,9 @@ import attrs
 import pendulum
 from attrs import evolve, field, frozen
 
-from crisiskit import _checks
-from crisiskit._instants import duration_us, from_us, to_us, us_of_duration, us_of_instant
-from crisiskit._registry import serializable
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.instants import duration_us, from_us, to_us, us_of_duration, us_of_instant
+from crisiskit._internal.registry import serializable
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import InvalidTransition, ValidationError
 from crisiskit.sla.vocabulary import AlertKind, SlaMetric, SlaStatus, TimerState

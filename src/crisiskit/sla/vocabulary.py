@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisiskit.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum
 
 __all__ = ["AlertKind", "RetargetMode", "SlaMetric", "SlaStatus", "TimerAction", "TimerState"]
 

@@ -28,7 +28,8 @@ import attrs
 import pendulum
 from hypothesis import strategies as st
 
-from crisiskit import _registry
+from crisiskit._internal import registry as _registry
+from crisiskit.app.scenario import STEP_COMMANDS, Scenario, Step
 from crisiskit.calendar import (
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
@@ -37,15 +38,9 @@ from crisiskit.calendar import (
     DayKind,
     WorkingInterval,
 )
-from crisiskit.communications import Medium, Statement
-from crisiskit.compensation import Compensation, CompensationKind
 from crisiskit.crisis import Context, Crisis, MergeRecord
-from crisiskit.customer_cases import CaseStep, CustomerCase, Promise
-from crisiskit.customers import CustomerRef
 from crisiskit.errors import CrisisKitError
 from crisiskit.events import Event
-from crisiskit.expenses import Expense
-from crisiskit.facts import Facts
 from crisiskit.grading import (
     Adjustment,
     Assessment,
@@ -55,9 +50,22 @@ from crisiskit.grading import (
     GradingInput,
     Part,
 )
-from crisiskit.levels import Level
-from crisiskit.money import CURRENCIES, Money
-from crisiskit.notices import WarningNotice
+from crisiskit.operations.compensation import Compensation, CompensationKind
+from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
+from crisiskit.operations.expenses import Expense
+from crisiskit.operations.notices import WarningNotice
+from crisiskit.operations.quality import QualityRemedy, RemedyKind
+from crisiskit.operations.recovery import (
+    Callback,
+    ImpactAssessment,
+    ImpactFigures,
+    Milestone,
+    RecoveryPlan,
+    Term,
+)
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Medium, Statement
+from crisiskit.operations.team import Assignment
 from crisiskit.plan import (
     MAX_DURATION,
     BudgetCategory,
@@ -72,18 +80,6 @@ from crisiskit.plan import (
     RoleDuty,
     StandingMember,
 )
-from crisiskit.recovery import (
-    Callback,
-    ImpactAssessment,
-    ImpactFigures,
-    Milestone,
-    RecoveryPlan,
-    Term,
-)
-from crisiskit.remedies import QualityRemedy, RemedyKind
-from crisiskit.review import Review
-from crisiskit.scenario import STEP_COMMANDS, Scenario, Step
-from crisiskit.signals import Signal
 from crisiskit.sla import (
     DEFAULT_LIFECYCLE,
     AlertKind,
@@ -98,9 +94,13 @@ from crisiskit.sla import (
     TimerAction,
     TimerChange,
 )
-from crisiskit.team import Assignment
 from crisiskit.testing import ManualClock
-from crisiskit.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
+from crisiskit.values.customers import CustomerRef
+from crisiskit.values.facts import Facts
+from crisiskit.values.levels import Level
+from crisiskit.values.money import CURRENCIES, Money
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
 __all__ = [
     "action_ids",

@@ -50,7 +50,7 @@ from attrs import field, frozen
 
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum
 
 __all__ = [
     "RANDOM_INDEX_TABLES",

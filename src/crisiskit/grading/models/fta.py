@@ -31,7 +31,7 @@ from typing import Any, Union
 import attrs
 from attrs import field, frozen
 
-from crisiskit import _checks
+from crisiskit._internal import checks as _checks
 from crisiskit.errors import UnknownValueError, ValidationError
 from crisiskit.grading import _util
 

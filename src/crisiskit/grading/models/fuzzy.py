@@ -37,7 +37,7 @@ from attrs import frozen
 
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum
 
 __all__ = [
     "FuzzyResult",

@@ -1,0 +1,82 @@
+"""Old import paths, kept for one release (private).
+
+Until 0.2 the modules sat flat in ``crisiskit/``; they now live in layered packages. Importing
+an old path (``crisiskit.money``) still works: it returns the module at its new place
+(``crisiskit.values.money``) and warns with a :class:`DeprecationWarning` naming it. The
+table below is the whole list; it goes in the release after next.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import warnings
+from collections.abc import Sequence
+from types import ModuleType
+
+MOVED: dict[str, str] = {
+    "crisiskit.levels": "crisiskit.values.levels",
+    "crisiskit.money": "crisiskit.values.money",
+    "crisiskit.vocabulary": "crisiskit.values.vocabulary",
+    "crisiskit.customers": "crisiskit.values.customers",
+    "crisiskit.signals": "crisiskit.values.signals",
+    "crisiskit.facts": "crisiskit.values.facts",
+    "crisiskit.labels": "crisiskit.values.labels",
+    "crisiskit.clock": "crisiskit.values.clock",
+    "crisiskit.team": "crisiskit.operations.team",
+    "crisiskit.communications": "crisiskit.operations.statements",
+    "crisiskit.customer_cases": "crisiskit.operations.customer_cases",
+    "crisiskit.remedies": "crisiskit.operations.quality",
+    "crisiskit.compensation": "crisiskit.operations.compensation",
+    "crisiskit.expenses": "crisiskit.operations.expenses",
+    "crisiskit.recovery": "crisiskit.operations.recovery",
+    "crisiskit.review": "crisiskit.operations.review",
+    "crisiskit.notices": "crisiskit.operations.notices",
+    "crisiskit.context": "crisiskit.crisis.context",
+    "crisiskit.lifecycle": "crisiskit.crisis.lifecycle",
+    "crisiskit.scenario": "crisiskit.app.scenario",
+    "crisiskit.scenarios": "crisiskit.app.scenarios",
+    "crisiskit.drills": "crisiskit.app.drills",
+    "crisiskit.backtest": "crisiskit.app.backtest",
+    "crisiskit.metrics": "crisiskit.app.metrics",
+    "crisiskit.describe": "crisiskit.app.describe",
+    "crisiskit.cli": "crisiskit.app.cli",
+}
+"""Old module path → new module path."""
+
+
+class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds an old path and hands back the module at its new place."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in MOVED:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        new = MOVED[spec.name]
+        warnings.warn(
+            f"{spec.name} has moved to {new}; import it from there (the old path will be removed in crisiskit 0.3)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        module = importlib.import_module(new)
+        spec.loader_state = module.__spec__
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        # The module is the one at its new place, already executed; the import system has
+        # stamped the alias's spec on it, which would break importlib.resources: restore it.
+        alias = module.__spec__
+        assert alias is not None
+        module.__spec__ = alias.loader_state
+
+
+def install() -> None:
+    """Put the alias finder on ``sys.meta_path`` once."""
+    if not any(isinstance(finder, _Alias) for finder in sys.meta_path):
+        sys.meta_path.append(_Alias())

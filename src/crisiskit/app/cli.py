@@ -1,0 +1,505 @@
+"""The ``crisiskit`` command line: demo, simulate, grade, calendar, diagram.
+
+Exit codes: 0 on success; 2 for bad input, with a one-line reason on stderr and no
+traceback. Anything else is a bug in crisiskit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+import pendulum
+
+from crisiskit._version import __version__
+from crisiskit.app.describe import describe, duration_text
+from crisiskit.app.scenario import Scenario, SimulationResult, simulate
+from crisiskit.app.scenarios import load as load_scenario
+from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
+from crisiskit.crisis.lifecycle import MOVES, to_dot, to_mermaid
+from crisiskit.errors import CalendarError, CrisisKitError
+from crisiskit.grading import POLICIES, GradingInput, policy_by_name
+from crisiskit.plan import EmergencyPlan
+from crisiskit.serialization import (
+    _converter,
+    format_datetime,
+    from_json,
+    parse_datetime,
+    parse_duration,
+    to_dict,
+)
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
+from crisiskit.values.clock import SystemClock
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.levels import Level
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: the message is shown on one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+# --- colour ---------------------------------------------------------------------------------
+
+_LEVEL_COLOURS = {Level.I: "1;31", Level.II: "1;38;5;208", Level.III: "1;33", Level.IV: "1;34"}
+
+
+def _use_colour(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if on else text
+
+
+def _level_text(level: Level | None, zh: bool, colour: bool) -> str:
+    if level is None:
+        return "—".ljust(4)
+    return _paint(level.value.ljust(4), _LEVEL_COLOURS[level], colour)
+
+
+# --- calendars and policies ----------------------------------------------------------------
+
+
+def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
+    """The China working calendar for ``years`` (as many as are published), else Mon–Fri hours.
+
+    Returns the calendar and the key of its description in the output texts.
+    """
+    wanted = list(years)
+    while wanted:
+        try:
+            return china_working_calendar(wanted), "china"
+        except CalendarError as exc:
+            if "needs the 'holidays' package" in str(exc):
+                break
+            if len(wanted) == 1:
+                raise
+            wanted = wanted[:-1]  # next year's schedule is not published yet
+    plain = BusinessCalendar(
+        name="working",
+        zone="Asia/Shanghai",
+        week={"mon-fri": ["09:00-12:00", "13:00-18:00"]},
+        horizon_start=dt.date(min(years), 1, 1),
+        horizon_end=dt.date(max(years), 12, 31),
+    )
+    return plain, "plain"
+
+
+def _rules(scenario: Scenario, plan_path: str | None) -> tuple[EmergencyPlan, SlaPolicy, str]:
+    year = scenario.start.year
+    working, about = _working_calendar([year, year + 1])
+    plan = (
+        EmergencyPlan.default()
+        if plan_path is None
+        else EmergencyPlan.from_json(Path(plan_path).read_text(encoding="utf-8"))
+    )
+    return plan, SlaPolicy.default(working), about
+
+
+# --- rendering a simulation ------------------------------------------------------------------
+
+_SHORT = {
+    SlaMetric.ACKNOWLEDGE: ("ack", "受理"),
+    SlaMetric.FIRST_CONTACT: ("contact", "联系"),
+    SlaMetric.PUBLIC_STATEMENT: ("statement", "声明"),
+    SlaMetric.PROGRESS_UPDATE: ("update", "通报"),
+    SlaMetric.RESOLUTION: ("resolve", "解决"),
+}
+
+_TEXT = {
+    "demo": ("crisiskit demo", "crisiskit 演示"),
+    "simulate": ("crisiskit simulate", "crisiskit 模拟"),
+    "china": (
+        "the China working calendar (public holidays and make-up days, 调休)",
+        "中国工作日历（含法定节假日与调休）",
+    ),
+    "plain": (
+        "Mon–Fri 09:00–18:00 Asia/Shanghai without public holidays (pip install 'crisiskit[holidays]')",
+        "周一至周五 09:00–18:00，未含节假日（请安装 crisiskit[holidays]）",
+    ),
+    "zone": (
+        "times in {zone}; SLA targets from the domain defaults, {cal}",
+        "时间为 {zone}；时限采用默认目标，{cal}",
+    ),
+    "header": ("time         state        level event", "时间         状态         级别 事件"),
+    "sla": ("SLA", "时限"),
+    "figures": ("Figures (D29)", "考核指标（D29）"),
+    "ack": ("time to acknowledge", "受理用时"),
+    "contact": ("time to first customer contact", "首次联系客户用时"),
+    "statement": ("time to first public statement", "首次公开声明用时"),
+    "close": ("time to close", "关闭用时"),
+    "open": ("time open", "处置时长"),
+    "compensation": ("compensation", "补偿合计"),
+    "satisfaction": ("satisfaction (callbacks / baseline)", "满意度（回访 / 基线）"),
+    "refused": ("refused, as the scenario expected", "按预期被拒绝的操作"),
+    "none": ("—", "—"),
+    "outcome": ("SLA outcome", "时限达成情况"),
+}
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (Chinese characters take two)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
+
+
+_COMMAND_ZH = {move.command: move.label_zh for move in MOVES}
+
+
+def _t(key: str, zh: bool) -> str:
+    return _TEXT[key][1 if zh else 0]
+
+
+def _sla_cell(
+    entry_sla: Sequence[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None]],
+    zone: str,
+    zh: bool,
+    colour: bool,
+) -> str:
+    cells = []
+    for metric, status, deadline in entry_sla:
+        if status in {SlaStatus.MET, SlaStatus.CANCELLED}:
+            continue
+        name = _SHORT[metric][1 if zh else 0]
+        if status is SlaStatus.BREACHED:
+            cells.append(_paint(f"{name} ✗", "1;31", colour))
+        elif deadline is not None:
+            mark = "!" if status is SlaStatus.AT_RISK else ""
+            text = f"{name} {deadline.in_timezone(zone).format('MM-DD HH:mm')}{mark}"
+            cells.append(_paint(text, "33", colour) if mark else text)
+        else:
+            cells.append(f"{name} {status.label('zh' if zh else 'en')}")
+    return " · ".join(cells)
+
+
+def render(
+    result: SimulationResult, *, lang: str, colour: bool, about: str, title: str = "demo"
+) -> str:
+    """The human-readable report of a simulation: timeline, then figures."""
+    zh = normalize_lang(lang) == "zh"
+    scenario = result.scenario
+    zone = scenario.zone
+    out = [
+        _paint(f"{_t(title, zh)} — {scenario.name}", "1", colour),
+        _t("zone", zh).format(zone=zone, cal=_t(about, zh)),
+        "",
+        _paint(_t("header", zh), "2", colour),
+    ]
+    refusals = list(result.refusals)
+    width = 12
+    colon = "：" if zh else ": "
+    language = "zh" if zh else "en"
+
+    def refusal_rows(step: int | None) -> None:
+        while refusals and (step is None or refusals[0].step < step):
+            refusal = refusals.pop(0)
+            when = refusal.at.in_timezone(zone).format("MM-DD HH:mm")
+            name = _COMMAND_ZH.get(refusal.command, refusal.command) if zh else refusal.command
+            text = f"✗ {name}{'被拒绝：' if zh else ' refused: '}{refusal.error.split(': ', 1)[-1]}"
+            out.append(_paint(f"{when}  {'':<{width}} {'':<4} {text}", "35", colour))
+
+    for entry in result.timeline:
+        event = entry.event
+        refusal_rows(entry.step)
+        when = entry.at.in_timezone(zone).format("MM-DD HH:mm")
+        if event.actor == "system" and event.name.startswith("Sla"):
+            text = describe(event, language, zone=zone, label=False)
+            shown = when if event.name == "SlaAlertsRaised" else ""
+            line = f"{shown:<12} {'':<{width}} {'':<4}  ↳ {_t('sla', zh)}{colon}{text}"
+            out.append(_paint(line, "31" if "⚠" in text else "2", colour))
+            continue
+        state = entry.state.label(language)
+        text = describe(event, language, zone=zone)
+        out.append(f"{when}  {_pad(state, width)} {_level_text(entry.level, zh, colour)} {text}")
+        if entry.note:
+            out.append(_paint(f"{'':<{width + 19}}“{entry.note}”", "2", colour))
+        cell = _sla_cell(entry.sla, zone, zh, colour)
+        if cell and event.name in {
+            "LevelChanged",
+            "ResponseStarted",
+            "StatementReleased",
+            "CrisisAcknowledged",
+        }:
+            out.append(f"{'':<{width + 19}}{_t('sla', zh)}{colon}{cell}")
+    refusal_rows(None)
+    out += ["", _paint(_t("figures", zh), "1", colour)]
+    m = result.metrics
+
+    def row(key: str, value: dt.timedelta | None) -> None:
+        shown = duration_text(value, language) if value is not None else _t("none", zh)
+        out.append(f"  {_pad(_t(key, zh), 38)} {shown}")
+
+    row("ack", m.time_to_acknowledge)
+    row("contact", m.time_to_first_contact)
+    row("statement", m.time_to_first_statement)
+    row("close", m.time_to_close)
+    row("open", m.open_time)
+    outcomes = " · ".join(
+        _paint(
+            f"{metric.label(language)} {status.label(language)}",
+            "1;31" if status is SlaStatus.BREACHED else "32",
+            colour,
+        )
+        for metric, status in m.sla
+    )
+    out.append(f"  {_pad(_t('outcome', zh), 38)} {outcomes or _t('none', zh)}")
+    total = str(m.compensation_total) if m.compensation_total else _t("none", zh)
+    kinds = ", ".join(
+        f"{kind.label(language)} {money.amount}" for kind, money in m.compensation_by_kind
+    )
+    out.append(f"  {_pad(_t('compensation', zh), 38)} {total}" + (f" ({kinds})" if kinds else ""))
+    if m.average_satisfaction is not None:
+        baseline = f"{m.baseline_satisfaction:.1f}" if m.baseline_satisfaction else "?"
+        ratio = f" = {m.satisfaction_recovery:.0%}" if m.satisfaction_recovery else ""
+        out.append(
+            f"  {_pad(_t('satisfaction', zh), 38)} {m.average_satisfaction:.1f} / {baseline}{ratio}"
+        )
+    if result.refusals:
+        names = ", ".join(f"{r.command} (step {r.step})" for r in result.refusals)
+        out.append(f"  {_pad(_t('refused', zh), 38)} {names}")
+    return "\n".join(out)
+
+
+def _result_json(result: SimulationResult) -> str:
+    m = result.metrics
+    data = {
+        "scenario": result.scenario.name,
+        "ended_at": format_datetime(result.ended_at),
+        "crisis": to_dict(result.crisis),
+        "events": [to_dict(e) for e in result.events],
+        "refusals": [
+            {"step": r.step, "command": r.command, "at": format_datetime(r.at), "error": r.error}
+            for r in result.refusals
+        ],
+        "metrics": _converter().unstructure(m),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def _play(args: argparse.Namespace, scenario: Scenario) -> int:
+    plan, sla, about = _rules(scenario, getattr(args, "plan", None))
+    until = _parse_instant(args.until, scenario.zone) if getattr(args, "until", None) else None
+    result = simulate(scenario, plan=plan, sla=sla, until=until)
+    if getattr(args, "json", False):
+        print(_result_json(result))
+    else:
+        title = "demo" if args.command == "demo" else "simulate"
+        colour = _use_colour(args.color, sys.stdout)
+        print(render(result, lang=args.lang, colour=colour, about=about, title=title))
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    zh = normalize_lang(args.lang) == "zh"
+    return _play(args, load_scenario("food_safety_zh" if zh else "food_safety"))
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    text = Path(args.scenario).read_text(encoding="utf-8")
+    return _play(args, from_json(text, Scenario))
+
+
+def _grade(args: argparse.Namespace) -> int:
+    data = json.loads(Path(args.input).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"{args.input}: expected a JSON object with crisis_type, signals, factors, ..."
+        )
+    data.pop("type", None)
+    data.pop("schema_version", None)
+    inputs = from_json(
+        json.dumps({"type": "GradingInput", "schema_version": 1, **data}), GradingInput
+    )
+    policy = policy_by_name(args.policy)
+    at = _parse_instant(args.at, "UTC") if args.at else SystemClock().now()
+    assessment = policy.assess(inputs, at=at)
+    if args.json:
+        print(json.dumps(to_dict(assessment), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(assessment.explain(args.lang))
+    return EXIT_OK
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    zh = normalize_lang(args.lang) == "zh"
+    if args.calendar == "24x7":
+        calendar: BusinessCalendar = TWENTY_FOUR_SEVEN
+        zone = args.zone or "UTC"
+    else:
+        start_year = _parse_instant(args.start, "Asia/Shanghai").year
+        calendar, _ = _working_calendar([start_year, start_year + 1])
+        zone = args.zone or calendar.zone
+    start = _parse_instant(args.start, zone)
+    if args.add:
+        duration = _parse_span(args.add)
+        due = calendar.add(start, duration)
+        print(
+            f"{_hours(duration)} of {calendar.name} time from "
+            f"{start.in_timezone(zone).format('YYYY-MM-DD HH:mm')} ends at "
+            f"{due.in_timezone(zone).format('YYYY-MM-DD HH:mm dddd')} ({zone})"
+            if not zh
+            else f"自 {start.in_timezone(zone).format('YYYY-MM-DD HH:mm')} 起 {_hours(duration, zh=True)}"
+            f"（{calendar.name}）截止于 {due.in_timezone(zone).format('YYYY-MM-DD HH:mm')}（{zone}）"
+        )
+    elif args.until:
+        end = _parse_instant(args.until, zone)
+        spent = calendar.working_time(start, end)
+        print(_hours(spent, zh=zh))
+    else:
+        working = calendar.is_working(start)
+        following = calendar.next_working(start)
+        print(
+            f"{'working' if working else 'not working'}; next working instant "
+            f"{following.in_timezone(zone).format('YYYY-MM-DD HH:mm')}"
+        )
+    return EXIT_OK
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    print(to_mermaid() if args.format == "mermaid" else to_dot())
+    return EXIT_OK
+
+
+def _hours(value: dt.timedelta, *, zh: bool = False) -> str:
+    hours = value.total_seconds() / 3600
+    return f"{hours:g}小时" if zh else f"{hours:g} h"
+
+
+# --- argument helpers --------------------------------------------------------------------
+
+
+def _parse_instant(text: str, zone: str) -> pendulum.DateTime:
+    """An instant: ISO 8601 with an offset, or a local 'YYYY-MM-DD HH:MM' read in ``zone``."""
+    try:
+        return parse_datetime(text)
+    except CrisisKitError:
+        try:
+            local = dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageError(
+                f"not a time: {text!r} (write 2025-09-27T20:00+08:00, or 2025-09-27 20:00 for local time)"
+            ) from None
+        if local.tzinfo is not None:
+            return pendulum.instance(local)
+        return pendulum.instance(local, tz=zone)
+
+
+def _parse_span(text: str) -> dt.timedelta:
+    """A duration: ISO 8601 (PT26H) or a number of hours ('26h', '90m', '3d')."""
+    cleaned = text.strip().lower()
+    units = {"h": 3600, "m": 60, "d": 86400, "s": 1}
+    if cleaned and cleaned[-1] in units and cleaned[:-1].replace(".", "", 1).isdigit():
+        return dt.timedelta(seconds=float(cleaned[:-1]) * units[cleaned[-1]])
+    return parse_duration(text.strip().upper())
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="crisiskit",
+        description="Customer-crisis management for CRMs: lifecycle, grading, SLA timers.",
+    )
+    parser.add_argument("--version", action="version", version=f"crisiskit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def output_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--lang", choices=["en", "zh"], default="en", help="language of the output"
+        )
+        sub.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    demo = commands.add_parser(
+        "demo", help="play the built-in food-safety crisis from first signal to close"
+    )
+    output_options(demo)
+    demo.add_argument("--json", action="store_true", help="machine-readable output")
+    demo.set_defaults(handler=_demo)
+
+    sim = commands.add_parser("simulate", help="play a scenario file (see docs: Scenarios)")
+    sim.add_argument("scenario", help="the scenario JSON file")
+    sim.add_argument(
+        "--until", help="stop at this time (ISO 8601, or local time in the scenario's zone)"
+    )
+    sim.add_argument(
+        "--plan", help="an emergency plan JSON file (default: EmergencyPlan.default())"
+    )
+    sim.add_argument("--json", action="store_true", help="machine-readable output")
+    output_options(sim)
+    sim.set_defaults(handler=_simulate)
+
+    grade = commands.add_parser("grade", help="assess a JSON grading input with a named policy")
+    grade.add_argument(
+        "input", help="JSON: crisis_type, signals, customers, facts, factors, previous_level"
+    )
+    grade.add_argument(
+        "--policy", default="standard", help=f"one of {', '.join(POLICIES)} (name or name@version)"
+    )
+    grade.add_argument("--at", help="the assessment time (default: now)")
+    grade.add_argument("--json", action="store_true", help="the assessment as JSON")
+    grade.add_argument("--lang", choices=["en", "zh"], default="en")
+    grade.set_defaults(handler=_grade)
+
+    cal = commands.add_parser(
+        "calendar", help="working-time queries on the China or the 24x7 calendar"
+    )
+    cal.add_argument("start", help="the start: 2025-09-27T20:00+08:00, or local '2025-09-27 20:00'")
+    what = cal.add_mutually_exclusive_group()
+    what.add_argument("--add", help="a duration of business time to add: 26h, 90m, 3d or PT26H")
+    what.add_argument("--until", help="the end: how much business time lies between start and it")
+    cal.add_argument("--calendar", choices=["china", "24x7"], default="china")
+    cal.add_argument("--zone", help="the zone for local times and output (default: the calendar's)")
+    cal.add_argument("--lang", choices=["en", "zh"], default="en")
+    cal.set_defaults(handler=_calendar)
+
+    diagram = commands.add_parser("diagram", help="print the lifecycle as a Mermaid or DOT diagram")
+    diagram.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    diagram.set_defaults(handler=_diagram)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stdout)
+            return EXIT_OK
+        return handler(args)
+    except BrokenPipeError:
+        # The reader went away (``crisiskit demo | head``): not an error; keep the
+        # interpreter from complaining while it flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (UsageError, CrisisKitError, OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        message = " ".join(str(exc).split())
+        print(
+            message if message.startswith("crisiskit") else f"crisiskit: {message}", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT

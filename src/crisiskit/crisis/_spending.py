@@ -1,0 +1,121 @@
+"""Money spent on a crisis (private): compensation and expenses, tracked against the plan's budgets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crisiskit.crisis._protocol import Aggregate
+from crisiskit.errors import CurrencyMismatchError, ValidationError
+from crisiskit.events import CompensationGranted, Event, ExpenseRecorded
+from crisiskit.operations.compensation import Compensation, CompensationKind
+from crisiskit.operations.expenses import Expense
+from crisiskit.plan import BudgetCategory
+from crisiskit.values.money import Money
+
+if TYPE_CHECKING:
+    from crisiskit.crisis.context import Context
+
+__all__ = ["Spending"]
+
+
+class Spending:
+    """The crisis commands and queries of compensation and spending (D24, D28)."""
+
+    __slots__ = ()
+
+    def compensate(
+        self: Aggregate,
+        kind: CompensationKind,
+        amount: Money,
+        *,
+        customer_id: str | None = None,
+        note: str | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CompensationGranted:
+        """Grant compensation or a value-added remedy (D24), in the currency of the others.
+
+        With an emergency plan in the context, the amount must be in the plan's currency
+        and spending is tracked against its compensation budget: the grant that takes the
+        total over the budget also records a :class:`~crisiskit.events.BudgetExceeded`
+        warning, by the system.
+        """
+        self._precheck("compensate", actor, expected_version)
+        if customer_id is not None and customer_id not in {c.customer_id for c in self.customers}:
+            raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
+        context = self._require_context()
+        compensation = Compensation(customer_id, kind, amount, self._now(context), note)
+        self._check_currency(compensation.amount, context)
+        return self._record(CompensationGranted, actor, reason, compensation=compensation)
+
+    def record_expense(
+        self: Aggregate,
+        category: BudgetCategory,
+        amount: Money,
+        *,
+        note: str | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> ExpenseRecorded:
+        """Record spending in a budget category — PR, emergency supplies — (D28).
+
+        With an emergency plan, the amount must be in the plan's currency, and the record
+        that takes the category over its budget also records a
+        :class:`~crisiskit.events.BudgetExceeded` warning, by the system.
+        """
+        self._precheck("record_expense", actor, expected_version)
+        context = self._require_context()
+        expense = Expense(category, amount, self._now(context), note)
+        self._check_currency(expense.amount, context)
+        return self._record(ExpenseRecorded, actor, reason, expense=expense)
+
+    def spent(self: Aggregate, category: BudgetCategory) -> Money | None:
+        """What has been spent in ``category`` (compensation counts as its own category)."""
+        amounts = [e.amount for e in self.expenses if e.category is category]
+        if category is BudgetCategory.COMPENSATION:
+            amounts += [c.amount for c in self.compensations]
+        if not amounts:
+            return None
+        return Money.total(amounts, amounts[0].currency)
+
+    def _check_currency(self: Aggregate, amount: Money, context: Context) -> None:
+        if context.plan is not None:
+            expected = context.plan.currency
+        else:
+            earlier = [c.amount for c in self.compensations] + [e.amount for e in self.expenses]
+            if not earlier:
+                return
+            expected = earlier[0].currency
+        if amount.currency != expected:
+            raise CurrencyMismatchError(
+                f"crisis {self.id!r} spends in {expected}"
+                f"{' (the emergency plan budget currency)' if context.plan else ''}; got {amount}: "
+                "convert it first"
+            )
+
+    def _budget_warning(
+        self: Aggregate, event: Event, context: Context
+    ) -> tuple[BudgetCategory, Money, Money] | None:
+        """(category, budget, spent) when ``event`` takes spending over the plan's budget."""
+        if context.plan is None:
+            return None
+        if isinstance(event, CompensationGranted):
+            category, amount = BudgetCategory.COMPENSATION, event.compensation.amount
+        elif isinstance(event, ExpenseRecorded):
+            category, amount = event.expense.category, event.expense.amount
+        else:
+            return None
+        budget = context.plan.budget(category)
+        before = self.spent(category) or Money.zero(budget.currency)
+        after = before + amount
+        return (category, budget, after) if before <= budget < after else None
+
+    def compensation_total(self: Aggregate) -> Money | None:
+        """What all compensation so far has cost (None before the first)."""
+        if not self.compensations:
+            return None
+        return Money.total(
+            (c.amount for c in self.compensations), self.compensations[0].amount.currency
+        )

@@ -1,0 +1,184 @@
+"""SLA timers on a crisis (private): pausing, sweeping, and what each event does to the timers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pendulum
+
+from crisiskit._internal import checks as _checks
+from crisiskit.crisis._protocol import Aggregate
+from crisiskit.errors import ValidationError
+from crisiskit.events import (
+    CrisisAcknowledged,
+    CustomerCaseUpdated,
+    Event,
+    LevelChanged,
+    SignalAttached,
+    SlaAlertsRaised,
+    SlaTimersChanged,
+    StateChanged,
+    StatementReleased,
+)
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import Audience, ChannelGroup
+
+if TYPE_CHECKING:
+    from crisiskit.crisis.context import Context
+
+__all__ = ["SlaTiming"]
+
+_PUBLIC_AUDIENCES = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
+_PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
+
+
+def _metric_set(metrics: Iterable[SlaMetric] | None) -> frozenset[SlaMetric] | None:
+    if metrics is None:
+        return None
+    found = frozenset(metrics)
+    for metric in found:
+        _checks.member("metrics", metric, SlaMetric)
+    return found
+
+
+class SlaTiming:
+    """The crisis's SLA commands and queries, and the timer changes its events entail."""
+
+    __slots__ = ()
+
+    def pause_sla(
+        self: Aggregate,
+        reason: str,
+        *,
+        metrics: Iterable[SlaMetric] | None = None,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> SlaTimersChanged:
+        """Pause the running SLA timers (of ``metrics``, or all), e.g. while waiting on the customer.
+
+        Pausing timers that are already paused changes nothing and raises
+        :class:`~crisiskit.errors.ValidationError` — host webhooks that repeat are safe to
+        ignore that error.
+        """
+        self._precheck("pause_sla", actor, expected_version)
+        _checks.text("pause_sla(reason)", reason, max_length=500)
+        policy = self._require_sla()
+        update = policy.pause(
+            self.timers, self._now(self._require_context()), reason, metrics=_metric_set(metrics)
+        )
+        return self._record_sla(update, actor, reason, "pause")
+
+    def resume_sla(
+        self: Aggregate,
+        *,
+        metrics: Iterable[SlaMetric] | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> SlaTimersChanged:
+        """Resume paused SLA timers (of ``metrics``, or all); a repeat changes nothing."""
+        self._precheck("resume_sla", actor, expected_version)
+        policy = self._require_sla()
+        update = policy.resume(
+            self.timers, self._now(self._require_context()), metrics=_metric_set(metrics)
+        )
+        return self._record_sla(update, actor, reason, "resume")
+
+    def check_sla(self: Aggregate, *, actor: str = "system") -> SlaAlertsRaised | None:
+        """Sweep this crisis's timers now: record the milestones and breaches due, each once.
+
+        Returns the event, or None when nothing was due. Hosts sweeping many crises call
+        this for those whose :attr:`sla_next_due` has passed.
+        """
+        context = self._require_context()
+        policy = self._require_sla()
+        if not self.timers:
+            return None
+        found = policy.sweep(self.timers, self._now(context))
+        if not found.alerts:
+            return None
+        return self._record(SlaAlertsRaised, actor, None, alerts=found.alerts, timers=found.timers)
+
+    @property
+    def sla_next_due(self: Aggregate) -> pendulum.DateTime | None:
+        """The next instant a timer has a milestone or a breach due (None when nothing is)."""
+        dues = [t.next_due for t in self.timers if t.next_due is not None]
+        return min(dues) if dues else None
+
+    def sla_status(
+        self: Aggregate, at: pendulum.DateTime
+    ) -> tuple[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None], ...]:
+        """(metric, status, deadline) of each timer at ``at``, for dashboards and timelines."""
+        policy = self._require_sla()
+        moment = _checks.instant("sla_status(at)", at)
+        return tuple((t.metric, t.status(moment, policy), t.deadline) for t in self.timers)
+
+    def _require_sla(self: Aggregate) -> SlaPolicy:
+        policy = self._require_context().sla_for(self.crisis_type)
+        if policy is None:
+            raise ValidationError(
+                f"crisis {self.id!r} has no SLA policy: give its Context one (sla=...)"
+            )
+        return policy
+
+    def _record_sla(
+        self: Aggregate, update: SlaUpdate, actor: str, reason: str | None, what: str
+    ) -> SlaTimersChanged:
+        if not update.changes:
+            raise ValidationError(
+                f"nothing to {what}: no SLA timer of crisis {self.id!r} is in a state to {what}"
+            )
+        return self._record(
+            SlaTimersChanged,
+            actor,
+            reason,
+            changes=update.changes,
+            alerts=update.alerts,
+            timers=update.timers,
+        )
+
+    def _sla_update(self: Aggregate, event: Event, context: Context) -> SlaUpdate | None:
+        """What ``event`` does to the SLA timers under the context's policy (None: nothing)."""
+        policy = context.sla_for(self.crisis_type)
+        if policy is None:
+            return None
+        at = event.occurred_at
+        if isinstance(event, LevelChanged):
+            metrics = self._sla_metrics(self.signals)
+            if not self.timers:
+                return policy.start(event.new_level, at, owner=self.id, metrics=metrics)
+            return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
+        if not self.timers or self.level is None:
+            return None
+        if isinstance(event, StateChanged):
+            metrics = self._sla_metrics(self.signals)
+            return policy.enter(
+                self.timers, event.to_state, self.level, at, owner=self.id, metrics=metrics
+            )
+        if isinstance(event, CrisisAcknowledged):
+            return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
+        if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
+            return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
+        if isinstance(event, StatementReleased) and event.statement.audience in _PUBLIC_AUDIENCES:
+            first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
+            then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)
+            return SlaUpdate(
+                then.timers,
+                first.changes + then.changes,
+                first.alerts + then.alerts,
+                then.next_wakeup,
+            )
+        if isinstance(event, SignalAttached) and self._sla_metrics(self.signals) is not None:
+            now_public = self._sla_metrics((*self.signals, event.signal))
+            if now_public is None:
+                return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
+        return None
+
+    @staticmethod
+    def _sla_metrics(signals: tuple[Signal, ...]) -> frozenset[SlaMetric] | None:
+        """The metrics to time: all of them once the crisis is public, else all but the public statement."""
+        if any(s.channel.group is ChannelGroup.PUBLIC_OPINION for s in signals):
+            return None
+        return _PRIVATE_METRICS

@@ -1,0 +1,141 @@
+"""The context a crisis runs in: its clock, guards, reopen policy, plan and SLA policy."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from crisiskit._internal import checks as _checks
+from crisiskit.crisis.lifecycle import CrisisLifecycle, Guard, ReopenPolicy
+from crisiskit.errors import ValidationError
+from crisiskit.plan import EmergencyPlan
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
+from crisiskit.values.clock import Clock
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import Audience, CrisisType
+
+__all__ = ["Context"]
+
+
+def _is_clock(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Clock):
+        raise ValidationError(
+            f"Context.clock must have a now() method returning an aware datetime "
+            f"(SystemClock, ManualClock); got {type(value).__name__}"
+        )
+
+
+def _is_plan(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, EmergencyPlan):
+        raise ValidationError(
+            f"Context.plan must be an EmergencyPlan or None; got {type(value).__name__}"
+        )
+
+
+def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, SlaPolicy):
+        raise ValidationError(
+            f"Context.sla must be an SlaPolicy or None; got {type(value).__name__}"
+        )
+
+
+def _is_key(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, bytes) or len(value) < 16):
+        raise ValidationError("Context.hash_key must be None or at least 16 bytes")
+
+
+@frozen
+class Context:
+    """What a crisis needs from outside: the clock, lifecycle guards, the reopen policy.
+
+    One context is usually shared by all the crises of an application. It is immutable;
+    :meth:`with_guards` returns a copy with more guards.
+
+    Args:
+        clock: where "now" comes from (``SystemClock()`` in production, a ``ManualClock``
+            in tests and simulations).
+        guards: extra conditions on lifecycle moves (see :class:`~crisiskit.crisis.lifecycle.Guard`).
+        reopen: how long after closing, and how often, a crisis may be reopened.
+        plan: the emergency plan, if the host uses one: it supplies the warning notice, the
+            roles required before the response starts, the audiences statements may go to
+            and their approvers, and the budgets spending is tracked against.
+        sla: the SLA policy, if the host times its crises: grading starts the timers of the
+            level, level changes re-target them, lifecycle moves stop or restart them, and
+            acknowledgements, first contacts and public statements fulfil them. With a plan
+            too, the plan's communication rules set the first-statement and update-cadence
+            targets (see :meth:`sla_for`).
+        hash_key: if given, event hashes are HMAC-SHA-256 with this key, so a log cannot be
+            rewritten consistently without it; :func:`~crisiskit.events.verify` needs the same key.
+    """
+
+    clock: Clock = field(validator=_is_clock)
+    guards: tuple[Guard, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Guard, "Guard")
+    )
+    reopen: ReopenPolicy = field(factory=ReopenPolicy)
+    plan: EmergencyPlan | None = field(default=None, validator=_is_plan)
+    sla: SlaPolicy | None = field(default=None, validator=_is_sla)
+    hash_key: bytes | None = field(default=None, repr=False, validator=_is_key)
+    _local: threading.local = field(factory=threading.local, init=False, eq=False, repr=False)
+    _sla_by_type: dict[CrisisType, SlaPolicy] = field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def with_guards(self, *guards: Guard) -> Context:
+        """A copy of this context with ``guards`` added."""
+        return attrs.evolve(self, guards=(*self.guards, *guards))
+
+    def sla_for(self, crisis_type: CrisisType) -> SlaPolicy | None:
+        """The SLA policy a crisis of ``crisis_type`` runs on (None without one).
+
+        Without a plan, that is :attr:`sla`. With a plan, its communication rules decide two
+        targets per level: the first public statement (the shortest ``first_within`` among
+        the required rules for customers and media) and the progress-update cadence (the
+        shortest ``cadence`` among them), each on the rule's calendar; a level whose rules
+        set neither has no such target. The other targets are the SLA policy's own.
+        """
+        if self.sla is None or self.plan is None:
+            return self.sla
+        found = self._sla_by_type.get(crisis_type)
+        if found is None:
+            found = self._sla_by_type[crisis_type] = _with_plan_cadence(
+                self.sla, self.plan, crisis_type
+            )
+        return found
+
+    def _machine(self) -> CrisisLifecycle:
+        # A machine costs ~150 µs and ~10 KB to build, so crises do not carry one: each
+        # thread keeps one per context and loads a crisis's state into it per command.
+        machine: CrisisLifecycle | None = getattr(self._local, "machine", None)
+        if machine is None:
+            machine = CrisisLifecycle()
+            self._local.machine = machine
+        return machine
+
+
+_PUBLIC = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
+_FROM_PLAN = frozenset({SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE})
+
+
+def _with_plan_cadence(sla: SlaPolicy, plan: EmergencyPlan, crisis_type: CrisisType) -> SlaPolicy:
+    targets = [t for t in sla.targets if t.metric not in _FROM_PLAN]
+    for level in Level:
+        rules = [
+            r
+            for r in plan.for_crisis(crisis_type, level).communications
+            if r.required and r.audience in _PUBLIC
+        ]
+        firsts = [(r.first_within, r.calendar) for r in rules if r.first_within is not None]
+        cadences = [(r.cadence, r.calendar) for r in rules if r.cadence is not None]
+        if firsts:
+            duration, calendar = min(firsts)
+            targets.append(SlaTarget(level, SlaMetric.PUBLIC_STATEMENT, duration, calendar))
+        if cadences:
+            duration, calendar = min(cadences)
+            targets.append(SlaTarget(level, SlaMetric.PROGRESS_UPDATE, duration, calendar))
+    metrics, levels = list(SlaMetric), list(Level)
+    targets.sort(key=lambda t: (metrics.index(t.metric), levels.index(t.level)))
+    return attrs.evolve(sla, targets=tuple(targets))

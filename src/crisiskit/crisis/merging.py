@@ -1,0 +1,207 @@
+"""Duplicates and merges (private): the crisis commands that join and separate crises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
+from crisiskit.crisis._protocol import Aggregate
+from crisiskit.errors import ValidationError
+from crisiskit.events import CrisisMerged, CrisisUnmerged, MarkedDuplicate, MergedInto, MergeUndone
+from crisiskit.values.customers import CustomerRef, customers_of
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import CrisisState
+
+if TYPE_CHECKING:
+    from crisiskit.crisis.aggregate import Crisis
+
+__all__ = ["MergeRecord", "Merging", "canonical_id"]
+
+
+@serializable()
+@frozen
+class MergeRecord:
+    """One merge, as either side remembers it, so that it can be undone."""
+
+    crisis_id: str
+    """The other crisis: the source merged in, or the canonical one merged into."""
+    signals: tuple[Signal, ...] = ()
+    """The signals that moved."""
+    customers: tuple[CustomerRef, ...] = ()
+    """The customers that moved."""
+    from_state: CrisisState | None = None
+    """On the merged-away side: the state it was in before the merge."""
+
+
+def canonical_id(crisis_id: str, duplicate_of: Callable[[str], str | None]) -> str:
+    """Follow "duplicate of" links from ``crisis_id`` to the canonical crisis.
+
+    ``duplicate_of(id)`` returns the id a crisis is a duplicate of, or None. A cycle raises
+    :class:`~crisiskit.errors.ValidationError` naming the crises in it.
+    """
+    seen = [crisis_id]
+    current = crisis_id
+    while (target := duplicate_of(current)) is not None:
+        if target in seen:
+            raise ValidationError(f"duplicate links form a cycle: {' -> '.join([*seen, target])}")
+        seen.append(target)
+        current = target
+    return current
+
+
+class Merging:
+    """The crisis commands that mark duplicates, merge crises and undo merges."""
+
+    __slots__ = ()
+
+    def mark_duplicate_of(
+        self: Aggregate,
+        canonical: Crisis,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> MarkedDuplicate:
+        """Close this crisis as a duplicate of ``canonical`` (chains collapse to its canonical id)."""
+        self._precheck("mark_duplicate_of", actor, expected_version)
+        target = self._canonical_target(canonical)
+        return self._record(
+            MarkedDuplicate,
+            actor,
+            reason,
+            from_state=self.state,
+            to_state=CrisisState.CLOSED,
+            canonical_id=target,
+        )
+
+    def merge(
+        self: Aggregate,
+        other: Crisis,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+        other_expected_version: int | None = None,
+    ) -> CrisisMerged:
+        """Merge ``other`` into this crisis: its signals and customers move here, and it closes.
+
+        Records :class:`~crisiskit.events.CrisisMerged` here and
+        :class:`~crisiskit.events.MergedInto` on ``other``; both crises are checked before
+        either changes. Undo with :meth:`unmerge`.
+        """
+        self._precheck("merge", actor, expected_version)
+        if not isinstance(other, type(self)):
+            raise ValidationError(f"merge() takes a Crisis; got {type(other).__name__}")
+        other._precheck("merge", actor, other_expected_version)
+        if self.duplicate_of is not None:
+            raise ValidationError(
+                f"crisis {self.id!r} is itself a duplicate of {self.duplicate_of!r}: merge into that one"
+            )
+        self._canonical_target(other, direction="merge")
+        moved_signals = tuple(s for s in other.signals if s not in self.signals)
+        known = {c.customer_id for c in self.customers}
+        arriving = tuple(c for c in other.customers if c.customer_id not in known)
+        merged = self._build(
+            CrisisMerged,
+            actor,
+            reason,
+            source_id=other.id,
+            signals=moved_signals,
+            customers=arriving,
+        )
+        away = other._build(
+            MergedInto,
+            actor,
+            reason,
+            from_state=other.state,
+            to_state=CrisisState.CLOSED,
+            canonical_id=self.id,
+            signals=other.signals,
+            customers=other.customers,
+        )
+        merged_follow_ups, away_follow_ups = self._follow_ups(merged), other._follow_ups(away)
+        self._commit_all(merged, merged_follow_ups)
+        other._commit_all(away, away_follow_ups)
+        return merged
+
+    def unmerge(
+        self: Aggregate,
+        other: Crisis,
+        *,
+        actor: str,
+        reason: str,
+        expected_version: int | None = None,
+        other_expected_version: int | None = None,
+    ) -> CrisisUnmerged:
+        """Undo a :meth:`merge`: take back out what ``other`` brought, and restore ``other``.
+
+        ``other`` returns to the state it was in before the merge, with its signals and
+        customers. Records :class:`~crisiskit.events.CrisisUnmerged` here and
+        :class:`~crisiskit.events.MergeUndone` on ``other``.
+        """
+        self._precheck("unmerge", actor, expected_version)
+        _checks.text("unmerge(reason)", reason)
+        if not isinstance(other, type(self)):
+            raise ValidationError(f"unmerge() takes a Crisis; got {type(other).__name__}")
+        other._check_version(other_expected_version)
+        record = next((m for m in self.merges if m.crisis_id == other.id), None)
+        if record is None or other.merged_into is None or other.merged_into.crisis_id != self.id:
+            raise ValidationError(f"crisis {other.id!r} is not merged into {self.id!r}")
+        restored_state = other.merged_into.from_state or CrisisState.DETECTED
+        removed_signals = tuple(s for s in record.signals if s in self.signals)
+        keep = [s for s in self.signals if s not in removed_signals]
+        still_named = {c.customer_id for c in customers_of(keep)}
+        removed_customers = tuple(
+            c for c in record.customers if c.customer_id not in still_named and c in self.customers
+        )
+        undone = self._build(
+            CrisisUnmerged,
+            actor,
+            reason,
+            source_id=other.id,
+            signals=removed_signals,
+            customers=removed_customers,
+        )
+        back = other._build(
+            MergeUndone,
+            actor,
+            reason,
+            from_state=other.state,
+            to_state=restored_state,
+            canonical_id=self.id,
+            signals=other.merged_into.signals,
+            customers=other.merged_into.customers,
+        )
+        undone_follow_ups, back_follow_ups = self._follow_ups(undone), other._follow_ups(back)
+        self._commit_all(undone, undone_follow_ups)
+        other._commit_all(back, back_follow_ups)
+        return undone
+
+    def _canonical_target(self: Aggregate, canonical: Crisis, direction: str = "duplicate") -> str:
+        if not isinstance(canonical, type(self)):
+            raise ValidationError(f"expected a Crisis; got {type(canonical).__name__}")
+        if canonical.id == self.id:
+            raise ValidationError(f"crisis {self.id!r} cannot be a duplicate of itself")
+        if direction == "merge":
+            # ``canonical`` is the one merged away here; it must not be canonical for this one.
+            if canonical.merges:
+                raise ValidationError(
+                    f"crisis {canonical.id!r} has crises merged into it; unmerge them first"
+                )
+            if self.duplicate_of == canonical.id:
+                raise ValidationError(
+                    f"merging {canonical.id!r} into {self.id!r} would make a cycle: "
+                    f"{self.id!r} is a duplicate of {canonical.id!r}"
+                )
+            return self.id
+        target = canonical.duplicate_of or canonical.id
+        if target == self.id:
+            raise ValidationError(
+                f"marking {self.id!r} a duplicate of {canonical.id!r} would make a cycle: "
+                f"{canonical.id!r} is a duplicate of {self.id!r}"
+            )
+        return target

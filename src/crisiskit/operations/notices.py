@@ -1,0 +1,68 @@
+"""Warning notices (预警通知, D15): what a warning tells the departments concerned."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
+from crisiskit.values.labels import normalize_lang
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import CrisisType, Role
+
+__all__ = ["WarningNotice"]
+
+
+@serializable()
+@frozen
+class WarningNotice:
+    """A warning notice: level, crisis type, affected scope, measures, recipients by role.
+
+    Issued with the warning (``crisis.warn()``); built from the emergency plan when the
+    context has one.
+    """
+
+    level: Level = field(validator=_checks.is_member(Level))
+    """The warning level."""
+    crisis_type: CrisisType = field(validator=_checks.is_member(CrisisType))
+    """The kind of crisis."""
+    scope: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The affected scope, from the facts."""
+    measures: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
+    )
+    """The measures to take now (the plan's warning-phase actions)."""
+    measures_zh: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
+    )
+    """The same measures in Chinese, when the plan has them."""
+    plan: str | None = field(default=None, validator=_checks.is_optional_text)
+    """The emergency plan the notice was built from, ``id@version`` (None without a plan)."""
+    recipients: tuple[Role, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Role, "Role")
+    )
+    """Who receives the notice, by role."""
+
+    def render(self, lang: str = "en") -> str:
+        """The notice as text, in ``lang``."""
+        zh = normalize_lang(lang) == "zh"
+        level = self.level
+        if zh:
+            lines = [
+                f"预警通知：{level.warning_label('zh')}，{level.colour.label('zh')}",
+                f"危机类型：{self.crisis_type.label('zh')}",
+                f"影响范围：{self.scope or '待查明'}",
+            ]
+            lines += [f"应对措施：{m}" for m in (self.measures_zh or self.measures)]
+            if self.recipients:
+                lines.append("发送至：" + "、".join(r.label("zh") for r in self.recipients))
+        else:
+            lines = [
+                f"Warning notice: {level.warning_label('en')}, {level.colour.label('en')}",
+                f"Crisis type: {self.crisis_type.label('en')}",
+                f"Affected scope: {self.scope or 'being established'}",
+            ]
+            lines += [f"Measure: {m}" for m in self.measures]
+            if self.recipients:
+                lines.append("To: " + ", ".join(r.label("en") for r in self.recipients))
+        return "\n".join(lines)

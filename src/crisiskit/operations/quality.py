@@ -1,0 +1,54 @@
+"""Quality remedies (D21): root cause, responsible party, remedy, process fix."""
+
+from __future__ import annotations
+
+import pendulum
+from attrs import field, frozen
+
+from crisiskit._internal import checks as _checks
+from crisiskit._internal.registry import serializable
+from crisiskit.values.labels import LabelledEnum
+
+__all__ = ["QualityRemedy", "RemedyKind"]
+
+
+class RemedyKind(LabelledEnum):
+    """What is done to the product (001 §4.4)."""
+
+    RECALL = "recall"
+    REWORK = "rework"
+    REPAIR = "repair"
+    REPLACE = "replace"
+
+
+RemedyKind._register_labels(
+    {
+        RemedyKind.RECALL: ("recall", "召回"),
+        RemedyKind.REWORK: ("rework", "返工"),
+        RemedyKind.REPAIR: ("repair", "维修"),
+        RemedyKind.REPLACE: ("replacement", "更换"),
+    }
+)
+
+
+@serializable()
+@frozen
+class QualityRemedy:
+    """How a product-quality problem is fixed and explained (D21)."""
+
+    root_cause: str = field(validator=_checks.is_text)
+    """Why it happened (问题原因)."""
+    responsible_party: str = field(validator=_checks.is_text)
+    """Who is responsible: a department, a supplier, a line (责任主体)."""
+    remedies: tuple[RemedyKind, ...] = field(
+        converter=_checks.to_tuple, validator=_checks.is_tuple_of(RemedyKind, "RemedyKind")
+    )
+    """What is done to the product: recall, rework, repair, replace."""
+    process_fix: str | None = field(default=None, validator=_checks.is_optional_text)
+    """How the process changes so it does not happen again (流程优化)."""
+    expected_resolution: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When customers are told it will be resolved (预计解决时间)."""
+    explanation: str | None = field(default=None, validator=_checks.is_optional_text)
+    """What affected customers are told."""

@@ -1,0 +1,47 @@
+"""The values of the domain: levels, money, vocabulary, customers, signals, facts, time.
+
+The bottom layer: frozen value objects with no behaviour beyond their own rules. Everything
+else in crisiskit is built from them; they import nothing of crisiskit but its errors and
+private helpers.
+"""
+
+from crisiskit.values.clock import Clock, ManualClock, SystemClock
+from crisiskit.values.customers import CustomerRef, customers_of, merge_customers
+from crisiskit.values.facts import Facts
+from crisiskit.values.labels import LANGUAGES, LabelledEnum, Lang, normalize_lang
+from crisiskit.values.levels import Colour, Level
+from crisiskit.values.money import CURRENCIES, Money
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import (
+    Audience,
+    Channel,
+    ChannelGroup,
+    CrisisState,
+    CrisisType,
+    Role,
+)
+
+__all__ = [
+    "CURRENCIES",
+    "LANGUAGES",
+    "Audience",
+    "Channel",
+    "ChannelGroup",
+    "Clock",
+    "Colour",
+    "CrisisState",
+    "CrisisType",
+    "CustomerRef",
+    "Facts",
+    "LabelledEnum",
+    "Lang",
+    "Level",
+    "ManualClock",
+    "Money",
+    "Role",
+    "Signal",
+    "SystemClock",
+    "customers_of",
+    "merge_customers",
+    "normalize_lang",
+]

@@ -1,0 +1,156 @@
+"""Crisis levels I–IV (I is the most severe) and their warning colours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Self
+
+from crisiskit.errors import UnknownValueError, ValidationError
+from crisiskit.values.labels import LabelledEnum, normalize_lang
+
+__all__ = ["Colour", "Level"]
+
+
+class Colour(LabelledEnum):
+    """The warning colours of the Chinese emergency convention (预警颜色)."""
+
+    RED = "red"
+    ORANGE = "orange"
+    YELLOW = "yellow"
+    BLUE = "blue"
+
+
+Colour._register_labels(
+    {
+        Colour.RED: ("red", "红色"),
+        Colour.ORANGE: ("orange", "橙色"),
+        Colour.YELLOW: ("yellow", "黄色"),
+        Colour.BLUE: ("blue", "蓝色"),
+    }
+)
+
+
+class Level(LabelledEnum):
+    """A crisis level, I (major, 重大) to IV (minor, 轻微).
+
+    Comparison reads as severity: ``Level.I > Level.II`` is true (I is more severe), so
+    ``max(levels)`` is the most severe level and ``sorted(levels)`` runs from IV up to I.
+
+    >>> Level.I > Level.III, max([Level.III, Level.II]), Level.II.colour.value
+    (True, <Level.II: 'II'>, 'orange')
+    """
+
+    I = "I"  # noqa: E741 - the level's name
+    II = "II"
+    III = "III"
+    IV = "IV"
+
+    @property
+    def severity(self) -> int:
+        """4 for I down to 1 for IV: larger is more severe."""
+        return _SEVERITY[self]
+
+    @property
+    def rank(self) -> int:
+        """1 for I up to 4 for IV: the number in the level's name."""
+        return 5 - _SEVERITY[self]
+
+    @property
+    def colour(self) -> Colour:
+        """The warning colour: I red, II orange, III yellow, IV blue."""
+        return _COLOURS[self]
+
+    @classmethod
+    def from_severity(cls, severity: int) -> Level:
+        """The level with this severity (4 is I, 1 is IV)."""
+        for level, value in _SEVERITY.items():
+            if value == severity and not isinstance(severity, bool):
+                return level
+        raise UnknownValueError(f"a severity is 1 (IV) to 4 (I); got {severity!r}")
+
+    @classmethod
+    def from_rank(cls, rank: int) -> Level:
+        """The level with this rank (1 is I, 4 is IV)."""
+        if isinstance(rank, int) and not isinstance(rank, bool) and 1 <= rank <= 4:
+            return cls.from_severity(5 - rank)
+        raise UnknownValueError(f"a rank is 1 (I) to 4 (IV); got {rank!r}")
+
+    def warning_label(self, lang: str = "en") -> str:
+        """The warning's full name, as 001 §3.2 writes it: ``一级预警（重大危机）`` / ``level I warning (major crisis)``."""
+        if normalize_lang(lang) == "zh":
+            return f"{_ZH_NUMERALS[self]}级预警（{self.label('zh')}危机）"
+        return f"level {self.value} warning ({self.label('en')} crisis)"
+
+    def raised(self, steps: int = 1) -> Level:
+        """The level ``steps`` more severe, stopping at I."""
+        if steps < 0:
+            raise ValidationError(f"raised() takes steps >= 0; got {steps} (use lowered())")
+        return Level.from_severity(min(4, self.severity + steps))
+
+    def lowered(self, steps: int = 1) -> Level:
+        """The level ``steps`` less severe, stopping at IV."""
+        if steps < 0:
+            raise ValidationError(f"lowered() takes steps >= 0; got {steps} (use raised())")
+        return Level.from_severity(max(1, self.severity - steps))
+
+    def is_more_severe_than(self, other: Level) -> bool:
+        """True when this level is more severe than ``other``."""
+        return self.severity > other.severity
+
+    @classmethod
+    def most_severe(cls, levels: Iterable[Level]) -> Level:
+        """The most severe of ``levels`` (at least one is needed)."""
+        found = list(levels)
+        if not found:
+            raise ValidationError("most_severe() needs at least one level; got none")
+        return max(found)
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return _SEVERITY[self] < _SEVERITY[other]
+        return NotImplemented
+
+    # str's ordering would compare the codes alphabetically; severity is what reads naturally.
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return _SEVERITY[self] <= _SEVERITY[other]
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return _SEVERITY[self] > _SEVERITY[other]
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return _SEVERITY[self] >= _SEVERITY[other]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """A level from its code (``"II"``), a digit (``"2"``), or a label (``"major"``, ``"重大"``)."""
+        if isinstance(text, str) and text.strip() in {"1", "2", "3", "4"}:
+            return cls.from_rank(int(text.strip()))
+        return super().parse(text)
+
+
+_ZH_NUMERALS = {Level.I: "一", Level.II: "二", Level.III: "三", Level.IV: "四"}
+_SEVERITY = {Level.I: 4, Level.II: 3, Level.III: 2, Level.IV: 1}
+_COLOURS = {
+    Level.I: Colour.RED,
+    Level.II: Colour.ORANGE,
+    Level.III: Colour.YELLOW,
+    Level.IV: Colour.BLUE,
+}
+
+Level._register_labels(
+    {
+        Level.I: ("major", "重大"),
+        Level.II: ("significant", "较大"),
+        Level.III: ("general", "一般"),
+        Level.IV: ("minor", "轻微"),
+    }
+)

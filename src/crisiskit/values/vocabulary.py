@@ -1,0 +1,203 @@
+"""The words of the domain: crisis types, lifecycle states, signal channels, roles, audiences.
+
+Every member has a stable code (its value, used in JSON and events) and an English and a
+Simplified Chinese label (:meth:`~crisiskit.values.labels.LabelledEnum.label`).
+"""
+
+from __future__ import annotations
+
+from crisiskit.values.labels import LabelledEnum, normalize_lang
+
+__all__ = ["Audience", "Channel", "ChannelGroup", "CrisisState", "CrisisType", "Role"]
+
+
+class CrisisType(LabelledEnum):
+    """What kind of crisis this is (001 §1.2, 002, 003)."""
+
+    COMPLAINT = "complaint"
+    PRODUCT_QUALITY = "product_quality"
+    SERVICE_DISPUTE = "service_dispute"
+    NEGATIVE_PUBLICITY = "negative_publicity"
+    NATURAL_DISASTER = "natural_disaster"
+    MANAGEMENT_FAILURE = "management_failure"
+    MALICIOUS_ATTACK = "malicious_attack"
+    INFORMATION_SECURITY = "information_security"
+    OTHER = "other"
+
+
+CrisisType._register_labels(
+    {
+        CrisisType.COMPLAINT: ("customer complaint", "客户投诉"),
+        CrisisType.PRODUCT_QUALITY: ("product quality problem", "产品质量问题"),
+        CrisisType.SERVICE_DISPUTE: ("service dispute", "服务纠纷"),
+        CrisisType.NEGATIVE_PUBLICITY: ("negative public opinion", "负面舆情"),
+        CrisisType.NATURAL_DISASTER: ("natural disaster", "自然灾害"),
+        CrisisType.MANAGEMENT_FAILURE: ("management failure", "管理失误"),
+        CrisisType.MALICIOUS_ATTACK: ("malicious attack", "恶意攻击"),
+        CrisisType.INFORMATION_SECURITY: ("information security incident", "信息安全事件"),
+        CrisisType.OTHER: ("other", "其他"),
+    }
+)
+
+
+class CrisisState(LabelledEnum):
+    """Where a crisis is in its lifecycle: detected → warned → responding → recovering → closed."""
+
+    DETECTED = "detected"
+    WARNED = "warned"
+    RESPONDING = "responding"
+    RECOVERING = "recovering"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """True for every state but ``closed``."""
+        return self is not CrisisState.CLOSED
+
+
+CrisisState._register_labels(
+    {
+        CrisisState.DETECTED: ("detected", "监测发现"),
+        CrisisState.WARNED: ("warned", "预警"),
+        CrisisState.RESPONDING: ("responding", "应对"),
+        CrisisState.RECOVERING: ("recovering", "恢复"),
+        CrisisState.CLOSED: ("closed", "关闭"),
+    }
+)
+
+
+class ChannelGroup(LabelledEnum):
+    """Where signals come from (D11): customers, internal monitoring, or public opinion."""
+
+    CUSTOMER = "customer"
+    INTERNAL = "internal"
+    PUBLIC_OPINION = "public_opinion"
+
+
+ChannelGroup._register_labels(
+    {
+        ChannelGroup.CUSTOMER: ("customer feedback", "客户反馈渠道"),
+        ChannelGroup.INTERNAL: ("internal monitoring", "内部监控"),
+        ChannelGroup.PUBLIC_OPINION: ("public-opinion monitoring", "舆情监测"),
+    }
+)
+
+
+class Channel(LabelledEnum):
+    """The source of a signal (D11, 001 §3.1)."""
+
+    HOTLINE = "hotline"
+    ONLINE_SERVICE = "online_service"
+    COMPLAINT_MAILBOX = "complaint_mailbox"
+    SUGGESTION_BOX = "suggestion_box"
+    SALES_DATA = "sales_data"
+    PRODUCTION_MONITORING = "production_monitoring"
+    QUALITY_INSPECTION = "quality_inspection"
+    INTERNET = "internet"
+    SOCIAL_MEDIA = "social_media"
+    NEWS_MEDIA = "news_media"
+    OTHER = "other"
+
+    @property
+    def group(self) -> ChannelGroup:
+        """Customer feedback, internal monitoring, or public-opinion monitoring."""
+        return _CHANNEL_GROUPS[self]
+
+
+_CHANNEL_GROUPS = {
+    Channel.HOTLINE: ChannelGroup.CUSTOMER,
+    Channel.ONLINE_SERVICE: ChannelGroup.CUSTOMER,
+    Channel.COMPLAINT_MAILBOX: ChannelGroup.CUSTOMER,
+    Channel.SUGGESTION_BOX: ChannelGroup.CUSTOMER,
+    Channel.SALES_DATA: ChannelGroup.INTERNAL,
+    Channel.PRODUCTION_MONITORING: ChannelGroup.INTERNAL,
+    Channel.QUALITY_INSPECTION: ChannelGroup.INTERNAL,
+    Channel.INTERNET: ChannelGroup.PUBLIC_OPINION,
+    Channel.SOCIAL_MEDIA: ChannelGroup.PUBLIC_OPINION,
+    Channel.NEWS_MEDIA: ChannelGroup.PUBLIC_OPINION,
+    Channel.OTHER: ChannelGroup.CUSTOMER,
+}
+
+Channel._register_labels(
+    {
+        Channel.HOTLINE: ("customer hotline", "客服热线"),
+        Channel.ONLINE_SERVICE: ("online customer service", "在线客服"),
+        Channel.COMPLAINT_MAILBOX: ("complaint mailbox", "投诉邮箱"),
+        Channel.SUGGESTION_BOX: ("suggestion box", "意见箱"),
+        Channel.SALES_DATA: ("sales data monitoring", "销售数据监控"),
+        Channel.PRODUCTION_MONITORING: ("production progress monitoring", "生产进度监控"),
+        Channel.QUALITY_INSPECTION: ("quality inspection data", "质量检测数据"),
+        Channel.INTERNET: ("internet", "互联网"),
+        Channel.SOCIAL_MEDIA: ("social media (Weibo, WeChat)", "社交媒体（微博、微信）"),
+        Channel.NEWS_MEDIA: ("news media", "新闻媒体"),
+        Channel.OTHER: ("other", "其他"),
+    }
+)
+
+
+class Role(LabelledEnum):
+    """A role in the crisis organisation (D16, 001 §4.1)."""
+
+    LEADERSHIP_GROUP = "leadership_group"
+    GENERAL_MANAGER = "general_manager"
+    OFFICE = "office"
+    MARKETING = "marketing"
+    CUSTOMER_SERVICE = "customer_service"
+    PRODUCTION_QUALITY = "production_quality"
+    LEGAL = "legal"
+
+    @property
+    def duty(self) -> str:
+        """The role's duty as the source regulation states it (English)."""
+        return _DUTIES[self][0]
+
+    def duty_label(self, lang: str = "en") -> str:
+        """The role's duty in ``lang``."""
+        return _DUTIES[self][0 if normalize_lang(lang) == "en" else 1]
+
+
+_DUTIES = {
+    Role.LEADERSHIP_GROUP: ("leads and commands the whole response", "全面领导和指挥危机应对工作"),
+    Role.GENERAL_MANAGER: ("decides and commands", "负责全面决策和指挥"),
+    Role.OFFICE: (
+        "runs the day-to-day: collects, analyses and issues warnings, coordinates the response",
+        "负责日常危机管理工作：预警信息收集、分析、发布，应急响应协调",
+    ),
+    Role.MARKETING: ("external communication and public opinion", "负责对外沟通和舆情管理"),
+    Role.CUSTOMER_SERVICE: ("placates customers and handles complaints", "负责客户安抚和投诉处理"),
+    Role.PRODUCTION_QUALITY: ("fixes product-quality problems", "负责产品质量问题的解决"),
+    Role.LEGAL: ("legal support and risk control", "负责提供法律支持和风险防控"),
+}
+
+Role._register_labels(
+    {
+        Role.LEADERSHIP_GROUP: ("crisis leadership group", "危机管理领导小组"),
+        Role.GENERAL_MANAGER: ("general manager", "总经理"),
+        Role.OFFICE: ("crisis office", "危机管理领导小组办公室"),
+        Role.MARKETING: ("marketing and PR", "市场部门"),
+        Role.CUSTOMER_SERVICE: ("customer service", "客服部门"),
+        Role.PRODUCTION_QUALITY: ("production and quality", "生产/质量部门"),
+        Role.LEGAL: ("legal", "法务部门"),
+    }
+)
+
+
+class Audience(LabelledEnum):
+    """Who an outward communication is for (D19)."""
+
+    CUSTOMERS = "customers"
+    MEDIA = "media"
+    PARTNERS = "partners"
+    REGULATORS = "regulators"
+    INTERNAL = "internal"
+
+
+Audience._register_labels(
+    {
+        Audience.CUSTOMERS: ("customers", "客户"),
+        Audience.MEDIA: ("media", "媒体"),
+        Audience.PARTNERS: ("partners", "合作伙伴"),
+        Audience.REGULATORS: ("regulators", "监管部门"),
+        Audience.INTERNAL: ("internal", "内部"),
+    }
+)
