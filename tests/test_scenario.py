@@ -238,10 +238,7 @@ def test_a_step_may_name_a_host_policy_when_the_registry_has_it():
     from crisiskit.grading import POLICIES, Bilingual, GradingPolicy
     from crisiskit.grading.policy import Grade
 
-    class Acme(GradingPolicy):
-        name = "acme"
-        version = "2"
-
+    class Acme(GradingPolicy, name="acme", version="2"):
         def grade(self, inputs):
             return Grade.decided(
                 Level.II, score=2.0, rule="acme", decision=Bilingual("acme", "acme")
