@@ -160,13 +160,26 @@ def test_the_snapshot_sees_a_change_to_any_public_field(name, value):
     crisis = new_crisis()
     before = snapshot(crisis)
     assert getattr(crisis, name) != value
-    object.__setattr__(crisis, name, value)  # what a faulty command might do
+    setattr(crisis._r, name, value)  # what a faulty command might do to the state record
     assert snapshot(crisis) != before
 
 
 def test_the_snapshot_covers_every_public_field_of_a_crisis():
-    public = {a.name for a in attrs.fields(Crisis) if not a.name.startswith("_")}
+    public = {
+        name
+        for name, value in vars(Crisis).items()
+        if type(value).__name__ in {"_Read", "_Items"}  # the read-only attributes
+    }
+    assert len(public) == 33
     assert public <= set(to_dict(new_crisis()))
+
+
+def test_the_attributes_of_a_crisis_are_read_only():
+    crisis = new_crisis()
+    with pytest.raises(AttributeError):
+        crisis.state = "closed"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        crisis.signals = ()  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,17 @@
 """How each event changes a crisis (private): one function per event type.
 
-Each handler returns the attributes to set; :meth:`Crisis._apply` sets them, with the
-version, the time, the hash and (for state changes) the new state.
+Each handler changes the crisis's state record in place; :meth:`Crisis._apply` then sets
+the version, the time, the hash and (for state changes) the new state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from crisiskit.crisis._record import Record
 from crisiskit.crisis.merging import MergeRecord
 from crisiskit.events import (
     AssessmentRecorded,
@@ -45,202 +46,162 @@ from crisiskit.events import (
     SignalAttached,
     SlaAlertsRaised,
     SlaTimersChanged,
-    StateChanged,
     StatementReleased,
     TeamMemberAssigned,
     TeamMemberReleased,
     WarningIssued,
 )
 from crisiskit.operations.customer_cases import CustomerCase
-from crisiskit.values.customers import merge_customers
-
-if TYPE_CHECKING:
-    from crisiskit.crisis.aggregate import Crisis
+from crisiskit.values.vocabulary import ClosedAs
 
 __all__ = ["HANDLERS"]
 
-Changes = dict[str, Any]
+
+def _signal_attached(r: Record, event: SignalAttached) -> None:
+    r.add_signals((event.signal,))
 
 
-def _signal_attached(crisis: Crisis, event: SignalAttached) -> Changes:
-    return {
-        "signals": (*crisis.signals, event.signal),
-        "customers": merge_customers(crisis.customers, event.signal.customers),
-    }
+def _customers_added(r: Record, event: CustomersAdded) -> None:
+    r.add_customers(event.customers)
 
 
-def _customers_added(crisis: Crisis, event: CustomersAdded) -> Changes:
-    return {"customers": merge_customers(crisis.customers, event.customers)}
+def _facts_updated(r: Record, event: FactsUpdated) -> None:
+    r.facts = event.new
 
 
-def _facts_updated(crisis: Crisis, event: FactsUpdated) -> Changes:
-    return {"facts": event.new}
-
-
-def _level_changed(crisis: Crisis, event: LevelChanged) -> Changes:
+def _level_changed(r: Record, event: LevelChanged) -> None:
+    r.level = event.new_level
     if event.assessment is not None:
-        return {"level": event.new_level, "assessment": event.assessment}
-    return {"level": event.new_level}
+        r.assessment = event.assessment
 
 
-def _assessed(crisis: Crisis, event: AssessmentRecorded) -> Changes:
-    return {"assessment": event.assessment}
+def _assessed(r: Record, event: AssessmentRecorded) -> None:
+    r.assessment = event.assessment
 
 
-def _timers(crisis: Crisis, event: SlaTimersChanged | SlaAlertsRaised) -> Changes:
-    return {"timers": event.timers}
+def _timers(r: Record, event: SlaTimersChanged | SlaAlertsRaised) -> None:
+    r.timers = event.timers
 
 
-def _moved(crisis: Crisis, event: StateChanged) -> Changes:
-    return {}
+def _recorded_only(r: Record, event: Event) -> None:
+    """The event is kept in the log; it changes nothing else (a state change is applied for it)."""
 
 
-def _closed(crisis: Crisis, event: CrisisClosed) -> Changes:
-    return {"closed_at": event.occurred_at, "closed_as": "resolved", "summary": event.summary}
+def _closed(r: Record, event: CrisisClosed) -> None:
+    r.closed_at, r.closed_as, r.summary = event.occurred_at, ClosedAs.RESOLVED, event.summary
 
 
-def _dismissed(crisis: Crisis, event: CrisisDismissed) -> Changes:
-    return {"closed_at": event.occurred_at, "closed_as": "dismissed"}
+def _dismissed(r: Record, event: CrisisDismissed) -> None:
+    r.closed_at, r.closed_as = event.occurred_at, ClosedAs.DISMISSED
 
 
-def _reopened(crisis: Crisis, event: CrisisReopened) -> Changes:
-    return {
-        "closed_at": None,
-        "closed_as": None,
-        "summary": None,
-        "duplicate_of": None,
-        "reopen_count": event.reopen_count,
-    }
+def _reopened(r: Record, event: CrisisReopened) -> None:
+    r.closed_at = r.closed_as = r.summary = r.duplicate_of = None
+    r.reopen_count = event.reopen_count
 
 
-def _marked_duplicate(crisis: Crisis, event: MarkedDuplicate) -> Changes:
-    return {
-        "closed_at": event.occurred_at,
-        "closed_as": "duplicate",
-        "duplicate_of": event.canonical_id,
-    }
+def _marked_duplicate(r: Record, event: MarkedDuplicate) -> None:
+    r.closed_at, r.closed_as = event.occurred_at, ClosedAs.DUPLICATE
+    r.duplicate_of = event.canonical_id
 
 
-def _merged_into(crisis: Crisis, event: MergedInto) -> Changes:
-    return {
-        "closed_at": event.occurred_at,
-        "closed_as": "merged",
-        "duplicate_of": event.canonical_id,
-        "merged_into": MergeRecord(
-            event.canonical_id, event.signals, event.customers, event.from_state
-        ),
-        "signals": (),
-        "customers": (),
-    }
+def _merged_into(r: Record, event: MergedInto) -> None:
+    r.closed_at, r.closed_as = event.occurred_at, ClosedAs.MERGED
+    r.duplicate_of = event.canonical_id
+    r.merged_into = MergeRecord(
+        event.canonical_id, event.signals, event.customers, event.from_state
+    )
+    r.set_signals((), ())
 
 
-def _crisis_merged(crisis: Crisis, event: CrisisMerged) -> Changes:
-    return {
-        "signals": (*crisis.signals, *event.signals),
-        "customers": merge_customers(crisis.customers, event.customers),
-        "merges": (*crisis.merges, MergeRecord(event.source_id, event.signals, event.customers)),
-    }
+def _crisis_merged(r: Record, event: CrisisMerged) -> None:
+    r.add_signals(event.signals)
+    r.add_customers(event.customers)
+    r.append("merges", MergeRecord(event.source_id, event.signals, event.customers))
 
 
-def _crisis_unmerged(crisis: Crisis, event: CrisisUnmerged) -> Changes:
+def _crisis_unmerged(r: Record, event: CrisisUnmerged) -> None:
     gone = set(event.signals)
     gone_customers = {c.customer_id for c in event.customers}
-    return {
-        "signals": tuple(s for s in crisis.signals if s not in gone),
-        "customers": tuple(c for c in crisis.customers if c.customer_id not in gone_customers),
-        "merges": tuple(m for m in crisis.merges if m.crisis_id != event.source_id),
-    }
+    r.set_signals(
+        tuple(s for s in r.signals if s not in gone),
+        tuple(c for c in r.customers.values() if c.customer_id not in gone_customers),
+    )
+    r.merges = [m for m in r.merges if m.crisis_id != event.source_id]
 
 
-def _merge_undone(crisis: Crisis, event: MergeUndone) -> Changes:
-    return {
-        "closed_at": None,
-        "closed_as": None,
-        "duplicate_of": None,
-        "merged_into": None,
-        "signals": event.signals,
-        "customers": event.customers,
-    }
+def _merge_undone(r: Record, event: MergeUndone) -> None:
+    r.closed_at = r.closed_as = r.duplicate_of = r.merged_into = None
+    r.set_signals(event.signals, event.customers)
 
 
-def _warned(crisis: Crisis, event: WarningIssued) -> Changes:
-    return {"notice": event.notice} if event.notice is not None else {}
+def _warned(r: Record, event: WarningIssued) -> None:
+    if event.notice is not None:
+        r.notice = event.notice
 
 
-def _acknowledged(crisis: Crisis, event: CrisisAcknowledged) -> Changes:
-    return {"acknowledged_at": event.occurred_at}
+def _acknowledged(r: Record, event: CrisisAcknowledged) -> None:
+    r.acknowledged_at = event.occurred_at
 
 
-def _assigned(crisis: Crisis, event: TeamMemberAssigned) -> Changes:
-    return {"team": (*crisis.team, event.assignment)}
+def _assigned(r: Record, event: TeamMemberAssigned) -> None:
+    r.append("team", event.assignment)
 
 
-def _released(crisis: Crisis, event: TeamMemberReleased) -> Changes:
-    return {
-        "team": tuple(
-            a for a in crisis.team if not (a.role is event.role and a.person == event.person)
-        )
-    }
+def _released(r: Record, event: TeamMemberReleased) -> None:
+    r.team = [a for a in r.team if not (a.role is event.role and a.person == event.person)]
 
 
-def _recorded_only(crisis: Crisis, event: Event) -> Changes:
-    return {}
+def _statement(r: Record, event: StatementReleased) -> None:
+    r.append("statements", event.statement)
 
 
-def _statement(crisis: Crisis, event: StatementReleased) -> Changes:
-    return {"statements": (*crisis.statements, event.statement)}
+def _case(r: Record, event: CustomerCaseUpdated) -> None:
+    case = r.cases.get(event.customer_id) or CustomerCase(event.customer_id, event.occurred_at)
+    r.cases[event.customer_id] = case.with_step(
+        event.step, event.occurred_at, event.note, event.due_at
+    )
 
 
-def _case(crisis: Crisis, event: CustomerCaseUpdated) -> Changes:
-    case = crisis.case(event.customer_id) or CustomerCase(event.customer_id, event.occurred_at)
-    updated = case.with_step(event.step, event.occurred_at, event.note, event.due_at)
-    others = tuple(c for c in crisis.cases if c.customer_id != event.customer_id)
-    if crisis.case(event.customer_id) is None:
-        return {"cases": (*others, updated)}
-    return {
-        "cases": tuple(updated if c.customer_id == event.customer_id else c for c in crisis.cases)
-    }
+def _remedy(r: Record, event: QualityRemedyRecorded) -> None:
+    r.quality_remedy = event.new
 
 
-def _remedy(crisis: Crisis, event: QualityRemedyRecorded) -> Changes:
-    return {"quality_remedy": event.new}
+def _compensation(r: Record, event: CompensationGranted) -> None:
+    r.append("compensations", event.compensation)
 
 
-def _compensation(crisis: Crisis, event: CompensationGranted) -> Changes:
-    return {"compensations": (*crisis.compensations, event.compensation)}
+def _expense(r: Record, event: ExpenseRecorded) -> None:
+    r.append("expenses", event.expense)
 
 
-def _expense(crisis: Crisis, event: ExpenseRecorded) -> Changes:
-    return {"expenses": (*crisis.expenses, event.expense)}
+def _callback(r: Record, event: CallbackRecorded) -> None:
+    r.append("callbacks", event.callback)
 
 
-def _callback(crisis: Crisis, event: CallbackRecorded) -> Changes:
-    return {"callbacks": (*crisis.callbacks, event.callback)}
+def _recovery_plan(r: Record, event: RecoveryPlanSet) -> None:
+    r.recovery_plan = event.new
 
 
-def _recovery_plan(crisis: Crisis, event: RecoveryPlanSet) -> Changes:
-    return {"recovery_plan": event.new}
-
-
-def _milestone(crisis: Crisis, event: MilestoneReached) -> Changes:
-    plan = crisis.recovery_plan
+def _milestone(r: Record, event: MilestoneReached) -> None:
+    plan = r.recovery_plan
     assert plan is not None
     milestones = tuple(
         attrs.evolve(m, done_at=event.occurred_at) if m.name == event.milestone else m
         for m in plan.milestones
     )
-    return {"recovery_plan": attrs.evolve(plan, milestones=milestones)}
+    r.recovery_plan = attrs.evolve(plan, milestones=milestones)
 
 
-def _impact(crisis: Crisis, event: ImpactAssessed) -> Changes:
-    return {"impact": event.assessment}
+def _impact(r: Record, event: ImpactAssessed) -> None:
+    r.impact = event.assessment
 
 
-def _review(crisis: Crisis, event: ReviewRecorded) -> Changes:
-    return {"review": event.review}
+def _review(r: Record, event: ReviewRecorded) -> None:
+    r.review = event.review
 
 
-HANDLERS: dict[type[Event], Callable[[Crisis, Any], Changes]] = {
+HANDLERS: dict[type[Event], Callable[[Record, Any], None]] = {
     AssessmentRecorded: _assessed,
     SlaTimersChanged: _timers,
     SlaAlertsRaised: _timers,
@@ -265,9 +226,9 @@ HANDLERS: dict[type[Event], Callable[[Crisis, Any], Changes]] = {
     FactsUpdated: _facts_updated,
     LevelChanged: _level_changed,
     WarningIssued: _warned,
-    ResponseStarted: _moved,
-    RecoveryStarted: _moved,
-    CrisisRelapsed: _moved,
+    ResponseStarted: _recorded_only,
+    RecoveryStarted: _recorded_only,
+    CrisisRelapsed: _recorded_only,
     CrisisClosed: _closed,
     CrisisDismissed: _dismissed,
     CrisisReopened: _reopened,

@@ -37,7 +37,7 @@ class RecoveryWork:
         expected_version: int | None = None,
     ) -> CallbackRecorded:
         """Record a callback to an affected customer with their satisfaction, 1 to 5."""
-        if customer_id not in {c.customer_id for c in self.customers}:
+        if not self.has_customer(customer_id):
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         callback = Callback(customer_id, self._now(self._require_context()), satisfaction, comments)
         return self._record(CallbackRecorded, actor, reason, callback=callback)

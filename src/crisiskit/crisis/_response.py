@@ -21,7 +21,7 @@ from crisiskit.events import (
     TeamMemberAssigned,
     TeamMemberReleased,
 )
-from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
+from crisiskit.operations.customer_cases import CaseStep, Promise
 from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.statements import Medium, Statement
 from crisiskit.operations.team import Assignment
@@ -247,7 +247,7 @@ class ResponseWork:
                 raise ValidationError("handle_customer() takes due_at or due, not both")
             due_at = due
         step = _checks.member("handle_customer(step)", step, CaseStep)
-        if customer_id not in {c.customer_id for c in self.customers}:
+        if not self.has_customer(customer_id):
             raise ValidationError(
                 f"customer {customer_id!r} is not affected by crisis {self.id!r}; add them with "
                 "add_customers() first"
@@ -287,10 +287,6 @@ class ResponseWork:
             note=note,
             due_at=due_at,
         )
-
-    def case(self: Aggregate, customer_id: str) -> CustomerCase | None:
-        """The case of ``customer_id``, once someone has acted on it."""
-        return next((c for c in self.cases if c.customer_id == customer_id), None)
 
     def overdue_promises(self: Aggregate, at: pendulum.DateTime) -> tuple[tuple[str, Promise], ...]:
         """(customer id, promise) for every open promise past its due time at ``at``."""

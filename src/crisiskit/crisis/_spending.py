@@ -43,7 +43,7 @@ class Spending:
         total over the budget also records a :class:`~crisiskit.events.BudgetExceeded`
         warning, by the system.
         """
-        if customer_id is not None and customer_id not in {c.customer_id for c in self.customers}:
+        if customer_id is not None and not self.has_customer(customer_id):
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         context = self._require_context()
         compensation = Compensation(customer_id, kind, amount, self._now(context), note)

@@ -23,7 +23,6 @@ from crisiskit.events import (
     StatementReleased,
 )
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate, TimerState
-from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
 if TYPE_CHECKING:
@@ -163,14 +162,14 @@ class SlaTiming:
             return None
         at = event.occurred_at
         if isinstance(event, LevelChanged):
-            metrics = self._sla_metrics(self.signals)
+            metrics = self._sla_metrics(self.is_public)
             if not self.timers:
                 return policy.start(event.new_level, at, owner=self.id, metrics=metrics)
             return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
         if not self.timers or self.level is None:
             return None
         if isinstance(event, StateChanged):
-            metrics = self._sla_metrics(self.signals)
+            metrics = self._sla_metrics(self.is_public)
             return policy.enter(
                 self.timers, event.to_state, self.level, at, owner=self.id, metrics=metrics
             )
@@ -187,15 +186,16 @@ class SlaTiming:
                 first.alerts + then.alerts,
                 then.next_wakeup,
             )
-        if isinstance(event, SignalAttached) and self._sla_metrics(self.signals) is not None:
-            now_public = self._sla_metrics((*self.signals, event.signal))
-            if now_public is None:
-                return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
+        if (
+            isinstance(event, SignalAttached)
+            and not self.is_public
+            and event.signal.channel.group is ChannelGroup.PUBLIC_OPINION
+        ):
+            # The crisis goes public: the public statement is timed from now on.
+            return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
         return None
 
     @staticmethod
-    def _sla_metrics(signals: tuple[Signal, ...]) -> frozenset[SlaMetric] | None:
+    def _sla_metrics(public: bool) -> frozenset[SlaMetric] | None:
         """The metrics to time: all of them once the crisis is public, else all but the public statement."""
-        if any(s.channel.group is ChannelGroup.PUBLIC_OPINION for s in signals):
-            return None
-        return _PRIVATE_METRICS
+        return None if public else _PRIVATE_METRICS

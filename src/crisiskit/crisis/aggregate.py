@@ -16,16 +16,15 @@ from __future__ import annotations
 import uuid
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast, overload
 
-import attrs
 import cattrs
 import pendulum
-from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.crisis._applying import HANDLERS
+from crisiskit.crisis._record import CrisisSnapshot, Record
 from crisiskit.crisis._recovery import RecoveryWork
 from crisiskit.crisis._response import ResponseWork
 from crisiskit.crisis._spending import Spending
@@ -42,7 +41,6 @@ from crisiskit.errors import (
     ValidationError,
 )
 from crisiskit.events import (
-    GENESIS,
     AssessmentRecorded,
     BudgetExceeded,
     CrisisClosed,
@@ -74,95 +72,171 @@ from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import LevelPlan, Phase
 from crisiskit.sla import SlaTimer
-from crisiskit.values.customers import CustomerRef, customers_of, merge_customers
+from crisiskit.values.customers import CustomerRef, merge_customers
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import CrisisState, CrisisType
+from crisiskit.values.vocabulary import ClosedAs, CrisisState, CrisisType
 
 __all__ = ["OPEN_COMMANDS", "Crisis"]
 
 E = TypeVar("E", bound=Event)
+T = TypeVar("T")
+
+
+class _Read(Generic[T]):
+    """A read-only attribute of a crisis, read from its state record."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, crisis: None, owner: type[Any]) -> _Read[T]: ...
+    @overload
+    def __get__(self, crisis: Crisis, owner: type[Any]) -> T: ...
+    def __get__(self, crisis: Crisis | None, owner: type[Any]) -> T | _Read[T]:
+        if crisis is None:
+            return self
+        return cast("T", getattr(crisis._r, self.name))
+
+
+class _Items(Generic[T]):
+    """A read-only collection of a crisis, as a tuple (made once per version, when read)."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, crisis: None, owner: type[Any]) -> _Items[T]: ...
+    @overload
+    def __get__(self, crisis: Crisis, owner: type[Any]) -> tuple[T, ...]: ...
+    def __get__(self, crisis: Crisis | None, owner: type[Any]) -> tuple[T, ...] | _Items[T]:
+        if crisis is None:
+            return self
+        views = crisis._views
+        found = views.get(self.name)
+        if found is None:
+            items = getattr(crisis._r, self.name)
+            found = views[self.name] = tuple(items.values() if isinstance(items, dict) else items)
+        return cast("tuple[T, ...]", found)
 
 
 @serializable()
-@frozen(unsafe_hash=False, repr=False)
 class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
     """A customer crisis (客户危机): the aggregate every command goes through.
 
-    The attributes are read-only; change a crisis only through its commands. Create one
-    with :meth:`detect`, rebuild one with :meth:`replay`.
+    A crisis is plainly mutable: its commands record events and each event changes it in
+    place. Its attributes are read-only; change a crisis only through its commands. Create
+    one with :meth:`detect`, rebuild one with :meth:`replay`.
     """
 
-    id: str
+    __slots__ = ("_context", "_event_ids", "_pending", "_r", "_views")
+
+    id: _Read[str] = _Read()
     """The crisis's id, chosen by the host (e.g. its ticket number)."""
-    crisis_type: CrisisType
+    crisis_type: _Read[CrisisType] = _Read()
     """What kind of crisis it is."""
-    title: str
+    title: _Read[str] = _Read()
     """A short title."""
-    state: CrisisState
+    state: _Read[CrisisState] = _Read()
     """Where it is in the lifecycle."""
-    level: Level | None
+    level: _Read[Level | None] = _Read()
     """Its level, I–IV; None until graded."""
-    facts: Facts
+    facts: _Read[Facts] = _Read()
     """What is known about what happened."""
-    signals: tuple[Signal, ...]
+    signals: _Items[Signal] = _Items()
     """Every signal attached, in order."""
-    customers: tuple[CustomerRef, ...]
+    customers: _Items[CustomerRef] = _Items()
     """The affected customers: those named by signals and those added, each once."""
-    detected_at: pendulum.DateTime
+    detected_at: _Read[pendulum.DateTime] = _Read()
     """When it was detected (its first event)."""
-    updated_at: pendulum.DateTime
+    updated_at: _Read[pendulum.DateTime] = _Read()
     """When its last event occurred."""
-    closed_at: pendulum.DateTime | None = None
+    closed_at: _Read[pendulum.DateTime | None] = _Read()
     """When it was last closed; None while open."""
-    closed_as: str | None = None
-    """How it was closed: ``"resolved"``, ``"dismissed"``, ``"duplicate"`` or ``"merged"``."""
-    summary: str | None = None
+    closed_as: _Read[ClosedAs | None] = _Read()
+    """How it was closed (resolved, dismissed, duplicate or merged); None while open."""
+    summary: _Read[str | None] = _Read()
     """The closing summary, once closed after recovery."""
-    reopen_count: int = 0
+    reopen_count: _Read[int] = _Read()
     """How many times it has been reopened."""
-    duplicate_of: str | None = None
+    duplicate_of: _Read[str | None] = _Read()
     """The canonical crisis this one duplicates, if any."""
-    merged_into: MergeRecord | None = None
+    merged_into: _Read[MergeRecord | None] = _Read()
     """What moved out when this crisis was merged into another, so it can be undone."""
-    merges: tuple[MergeRecord, ...] = ()
+    merges: _Items[MergeRecord] = _Items()
     """The crises merged into this one, with what each brought."""
-    assessment: Assessment | None = None
+    assessment: _Read[Assessment | None] = _Read()
     """The latest assessment by a grading policy, with its explanation."""
-    timers: tuple[SlaTimer, ...] = ()
+    timers: _Read[tuple[SlaTimer, ...]] = _Read()
     """The SLA timers, when the context has an SLA policy."""
-    acknowledged_at: pendulum.DateTime | None = None
+    acknowledged_at: _Read[pendulum.DateTime | None] = _Read()
     """When the crisis office took it on (受理)."""
-    notice: WarningNotice | None = None
+    notice: _Read[WarningNotice | None] = _Read()
     """The warning notice issued with the last warning."""
-    team: tuple[Assignment, ...] = ()
+    team: _Items[Assignment] = _Items()
     """Who fills which role."""
-    statements: tuple[Statement, ...] = ()
+    statements: _Items[Statement] = _Items()
     """Every statement released, oldest first; the last per audience is current."""
-    cases: tuple[CustomerCase, ...] = ()
+    cases: _Items[CustomerCase] = _Items()
     """Each affected customer's case, once someone has acted on it."""
-    quality_remedy: QualityRemedy | None = None
+    quality_remedy: _Read[QualityRemedy | None] = _Read()
     """The quality remedy, for a product-quality problem."""
-    compensations: tuple[Compensation, ...] = ()
+    compensations: _Items[Compensation] = _Items()
     """Everything given to customers, at its cost."""
-    expenses: tuple[Expense, ...] = ()
+    expenses: _Items[Expense] = _Items()
     """Other spending: PR, emergency supplies."""
-    callbacks: tuple[Callback, ...] = ()
+    callbacks: _Items[Callback] = _Items()
     """Callbacks to affected customers, with satisfaction scores."""
-    recovery_plan: RecoveryPlan | None = None
+    recovery_plan: _Read[RecoveryPlan | None] = _Read()
     """Goals, measures and milestones of the recovery."""
-    impact: ImpactAssessment | None = None
+    impact: _Read[ImpactAssessment | None] = _Read()
     """The business impact, before and after."""
-    review: Review | None = None
+    review: _Read[Review | None] = _Read()
     """The review: root cause, lessons, improvements. Required to close."""
-    version: int = 0
+    version: _Read[int] = _Read()
     """How many events it has: the sequence number of its last event."""
-    last_hash: str = GENESIS
+    last_hash: _Read[str] = _Read()
     """The hash of its last event; the next event links to it."""
-    _context: Context | None = field(default=None, eq=False, alias="context")
-    _pending: list[Event] = field(factory=list, eq=False, alias="pending")
-    _event_ids: bytearray = field(factory=bytearray, eq=False, alias="event_ids")
+
+    def __init__(self, record: Record, context: Context | None, event_ids: bytearray) -> None:
+        self._r = record
+        self._context = context
+        self._pending: list[Event] = []
+        self._event_ids = event_ids
+        self._views: dict[str, tuple[Any, ...]] = {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Crisis):
+            return NotImplemented
+        return self._r == other._r
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
+    @property
+    def is_public(self) -> bool:
+        """True once a public-opinion signal is attached (the public statement is then timed)."""
+        return self._r.public
+
+    def has_signal(self, signal: Signal) -> bool:
+        """True when this very signal is attached."""
+        return signal in self._r.signal_keys
+
+    def has_customer(self, customer_id: str) -> bool:
+        """True when ``customer_id`` is an affected customer."""
+        return customer_id in self._r.customers
+
+    def _set_timers(self, timers: Iterable[SlaTimer]) -> None:
+        # For backtests only: a shadow crisis re-timed under another SLA policy.
+        self._r.timers = tuple(timers)
+
+    def case(self, customer_id: str) -> CustomerCase | None:
+        """The case of ``customer_id``, once someone has acted on it."""
+        return self._r.cases.get(customer_id)
 
     # --- creation and replay -------------------------------------------------------------
 
@@ -215,22 +289,20 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
 
     @classmethod
     def _from_detected(cls, event: CrisisDetected, context: Context | None) -> Crisis:
-        return cls(
+        record = Record(
             id=event.crisis_id,
             crisis_type=event.crisis_type,
             title=event.title,
             state=CrisisState.DETECTED,
             level=None,
             facts=event.facts,
-            signals=event.signals,
-            customers=merge_customers((), customers_of(event.signals)),
             detected_at=event.occurred_at,
             updated_at=event.occurred_at,
             version=1,
             last_hash=event.hash,
-            context=context,
-            event_ids=bytearray(bytes.fromhex(event.hash[:32])),
         )
+        record.add_signals(event.signals)
+        return cls(record, context, bytearray(bytes.fromhex(event.hash[:32])))
 
     @classmethod
     def replay(
@@ -328,18 +400,14 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
     def __crisiskit_unstructure__(self, converter: cattrs.Converter) -> dict[str, Any]:
         # A snapshot: the public state plus the ids of the events applied, so that a crisis
         # loaded from it still recognises re-delivered events. No context, no pending events.
-        data = {
-            f.name: converter.unstructure(
-                getattr(self, f.name), _snapshot_type().__annotations__[f.name]
-            )
-            for f in _public_fields()
-        }
-        data["event_ids"] = self._event_ids.hex()
+        data: dict[str, Any] = converter.unstructure(
+            self._r.snapshot(self._event_ids.hex()), CrisisSnapshot
+        )
         return data
 
     @classmethod
     def __crisiskit_structure__(cls, data: dict[str, Any], converter: cattrs.Converter) -> Crisis:
-        snapshot = converter.structure(data, _snapshot_type())
+        snapshot = converter.structure(data, CrisisSnapshot)
         ids = snapshot.event_ids
         if (
             not isinstance(ids, str)
@@ -351,8 +419,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
                 "$.event_ids must hold 32 lower-case hex digits per event, one per version; "
                 f"got {len(ids) if isinstance(ids, str) else ids!r} characters for version {snapshot.version}"
             )
-        fields = {f.name: getattr(snapshot, f.name) for f in _public_fields()}
-        return cls(**fields, event_ids=bytearray.fromhex(ids))
+        return cls(Record.from_snapshot(snapshot), None, bytearray.fromhex(ids))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -384,7 +451,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         """Give a replayed crisis the context its commands need; returns the crisis."""
         if not isinstance(context, Context):
             raise ValidationError(f"attach() needs a Context; got {type(context).__name__}")
-        object.__setattr__(self, "_context", context)
+        self._context = context
         return self
 
     def allowed_commands(self) -> tuple[str, ...]:
@@ -513,7 +580,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         """Attach another signal; its customers become affected customers."""
         if not isinstance(signal, Signal):
             raise ValidationError(f"attach_signal() takes a Signal; got {type(signal).__name__}")
-        if signal in self.signals:
+        if self.has_signal(signal):
             raise ValidationError(
                 f"crisis {self.id!r} already has this signal: {signal.description!r}"
             )
@@ -535,9 +602,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
                 raise ValidationError(
                     f"add_customers()[{i}] must be a CustomerRef; got {type(customer).__name__}"
                 )
-        new = merge_customers((), given)
-        known = {c.customer_id for c in self.customers}
-        new = tuple(c for c in new if c.customer_id not in known)
+        new = tuple(c for c in merge_customers((), given) if not self.has_customer(c.customer_id))
         if not new:
             raise ValidationError(
                 f"no new customers: every one given is already recorded on crisis {self.id!r}"
@@ -802,18 +867,18 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         return seal(event, context.hash_key)
 
     def _apply(self, event: Event) -> None:
-        handler = HANDLERS.get(type(event))
-        if handler is None:
+        evolve = HANDLERS.get(type(event))
+        if evolve is None:
             raise EventSequenceError(f"crisiskit does not know how to apply {event.name}")
-        changes = handler(self, event)
+        record = self._r
+        evolve(record, event)
         if isinstance(event, StateChanged):
-            changes.setdefault("state", event.to_state)
-        changes["version"] = event.sequence
-        changes["updated_at"] = event.occurred_at
-        changes["last_hash"] = event.hash
-        for name, value in changes.items():
-            object.__setattr__(self, name, value)
-        self._event_ids.extend(bytes.fromhex(event.hash[:32]))
+            record.state = event.to_state
+        record.version = event.sequence
+        record.updated_at = event.occurred_at
+        record.last_hash = event.hash
+        self._views.clear()
+        self._event_ids += bytes.fromhex(event.hash[:32])
 
 
 _ORDER: list[tuple[CommandSpec, ...]] = []
@@ -835,23 +900,3 @@ def _ordered_commands() -> tuple[CommandSpec, ...]:
 
 OPEN_COMMANDS: tuple[str, ...] = tuple(s.name for s in REGISTRY.values() if not s.move)
 """The commands that do not move the lifecycle state, read off the registry."""
-
-
-def _public_fields() -> tuple[attrs.Attribute[Any], ...]:
-    return tuple(f for f in attrs.fields(Crisis) if not f.name.startswith("_"))
-
-
-_SNAPSHOT: list[type[Any]] = []
-
-
-def _snapshot_type() -> type[Any]:
-    """An attrs class with the crisis's public fields and its event ids: the snapshot's shape."""
-    if not _SNAPSHOT:
-        attrs.resolve_types(Crisis, globals())
-        attrs.resolve_types(MergeRecord, globals())
-        spec = {f.name: attrs.field(type=f.type, default=f.default) for f in _public_fields()}
-        spec["event_ids"] = attrs.field(type=str, default="")
-        snapshot = attrs.make_class("CrisisSnapshot", spec, frozen=True, kw_only=True)
-        snapshot.__annotations__ = {name: a.type for name, a in spec.items()}
-        _SNAPSHOT.append(snapshot)
-    return _SNAPSHOT[0]

@@ -96,9 +96,8 @@ class Merging:
                 f"crisis {self.id!r} is itself a duplicate of {self.duplicate_of!r}: merge into that one"
             )
         self._canonical_target(other, direction="merge")
-        moved_signals = tuple(s for s in other.signals if s not in self.signals)
-        known = {c.customer_id for c in self.customers}
-        arriving = tuple(c for c in other.customers if c.customer_id not in known)
+        moved_signals = tuple(s for s in other.signals if not self.has_signal(s))
+        arriving = tuple(c for c in other.customers if not self.has_customer(c.customer_id))
         merged = self._build(
             CrisisMerged,
             actor,
@@ -145,7 +144,7 @@ class Merging:
             raise ValidationError(f"crisis {other.id!r} is not merged into {self.id!r}")
         other._admit_move("undo_merge", other_expected_version)
         restored_state = other.merged_into.from_state or CrisisState.DETECTED
-        removed_signals = tuple(s for s in record.signals if s in self.signals)
+        removed_signals = tuple(s for s in record.signals if self.has_signal(s))
         keep = [s for s in self.signals if s not in removed_signals]
         still_named = {c.customer_id for c in customers_of(keep)}
         removed_customers = tuple(

@@ -852,6 +852,11 @@ _COMMANDS = (
     "set_level",
     "signal",
     "facts",
+    "assign",
+    "acknowledge",
+    "case",
+    "callback",
+    "progress",
 )
 
 
@@ -883,6 +888,20 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
                 crisis.attach_signal(draw(signals()), actor="monitor")
             elif command == "facts":
                 crisis.update_facts(actor="office", customers_affected=draw(st.integers(0, 10**5)))
+            elif command == "assign":
+                crisis.assign(draw(st.sampled_from(list(Role))), draw(texts()), actor="office")
+            elif command == "acknowledge":
+                crisis.acknowledge(actor="office")
+            elif command in {"case", "callback"}:
+                if not crisis.customers:
+                    continue
+                customer = draw(st.sampled_from(crisis.customers)).customer_id
+                if command == "case":
+                    crisis.handle_customer(customer, CaseStep.RECEIVED, actor="cs")
+                else:
+                    crisis.record_callback(customer, draw(st.integers(1, 5)), actor="cs")
+            elif command == "progress":
+                crisis.report_progress(draw(texts()), actor="office")
             elif command == "close":
                 crisis.record_review(
                     Review("root cause found", lessons=["lesson learnt"]), actor="office"

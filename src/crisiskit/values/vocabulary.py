@@ -13,6 +13,7 @@ __all__ = [
     "Audience",
     "Channel",
     "ChannelGroup",
+    "ClosedAs",
     "CrisisState",
     "CrisisType",
     "Role",
@@ -213,3 +214,22 @@ Audience._register_labels(
 PUBLIC_AUDIENCES: frozenset[Audience] = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 """The audiences a public statement goes to: a statement to either fulfils the first public
 statement target, and the plan's rules for them set that target and the update cadence."""
+
+
+class ClosedAs(LabelledEnum):
+    """How a crisis was closed: resolved after recovery, dismissed, a duplicate, or merged."""
+
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+    DUPLICATE = "duplicate"
+    MERGED = "merged"
+
+
+ClosedAs._register_labels(
+    {
+        ClosedAs.RESOLVED: ("resolved", "已解决"),
+        ClosedAs.DISMISSED: ("dismissed as a false alarm", "误报撤销"),
+        ClosedAs.DUPLICATE: ("closed as a duplicate", "重复关闭"),
+        ClosedAs.MERGED: ("merged into another crisis", "已并入其他危机"),
+    }
+)
