@@ -66,7 +66,7 @@ from crisiskit.values.clock import ManualClock
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import CrisisState, CrisisType
+from crisiskit.values.vocabulary import CrisisState, CrisisType, to_crisis_type
 
 __all__ = [
     "STEP_COMMANDS",
@@ -146,7 +146,9 @@ class Scenario:
     """The zone the timeline is shown in."""
     crisis_id: str = field(validator=_checks.is_text)
     """The crisis's id."""
-    crisis_type: CrisisType = field(validator=_checks.is_member(CrisisType))
+    crisis_type: CrisisType = field(
+        converter=to_crisis_type, validator=_checks.is_member(CrisisType)
+    )
     """Its type."""
     title: str = field(validator=_checks.is_text)
     """Its title."""
