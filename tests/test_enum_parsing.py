@@ -14,7 +14,7 @@ from crisiskit.app.describe import describe
 from crisiskit.errors import UnknownValueError
 from crisiskit.events import LevelChanged
 from crisiskit.grading.explanation import level_text
-from crisiskit.grading.fuzzy import Operator
+from crisiskit.grading.models.fuzzy import Operator
 from crisiskit.operations.notices import WarningNotice
 from crisiskit.plan.level_plan import Escalation, level_title
 from crisiskit.plan.vocabulary import BudgetCategory, Phase
@@ -256,7 +256,7 @@ def test_lookups_by_text_in_other_layers():
 
 def test_a_crisis_command_takes_the_level_as_the_host_has_it():
     crisis = new_crisis()
-    crisis.regrade("二级预警（较大危机）", actor="analyst", reason="spreading on Weibo")
+    crisis.set_level("二级预警（较大危机）", actor="analyst", reason="spreading on Weibo")
     assert crisis.level is Level.II
-    with pytest.raises(UnknownValueError, match=r"regrade\(level\) must be a Level; got 'V'"):
-        crisis.regrade("V", actor="analyst", reason="typo")
+    with pytest.raises(UnknownValueError, match=r"set_level\(level\) must be a Level; got 'V'"):
+        crisis.set_level("V", actor="analyst", reason="typo")

@@ -1,4 +1,4 @@
-"""Drills (演练, D28, D30): run an emergency plan against a scripted scenario and see how it held.
+"""Drills (演练): run an emergency plan against a scripted scenario and see how it held.
 
 A drill plays a :class:`~crisiskit.app.scenario.Scenario` on the manual clock under a plan (and
 an SLA policy), like :func:`~crisiskit.app.scenario.simulate`, but a refusal is a finding, not
@@ -47,7 +47,7 @@ from crisiskit.plan import EmergencyPlan, Phase, PlannedAction
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
-from crisiskit.values.vocabulary import Audience, CrisisState, Role
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisState, Role
 
 __all__ = ["ACTION_EVIDENCE", "ActionCheck", "DrillReport", "RoleGap", "run_drill"]
 
@@ -60,8 +60,7 @@ ACTION_EVIDENCE: Mapping[str, Evidence] = {
     "root-cause": lambda e: isinstance(e, QualityRemedyRecorded),
     "remedy": lambda e: isinstance(e, QualityRemedyRecorded) and bool(e.new.remedies),
     "public-statement": lambda e: (
-        isinstance(e, StatementReleased)
-        and e.statement.audience in {Audience.CUSTOMERS, Audience.MEDIA}
+        isinstance(e, StatementReleased) and e.statement.audience in PUBLIC_AUDIENCES
     ),
     "agree-solution": lambda e: (
         isinstance(e, CustomerCaseUpdated) and e.step is CaseStep.SOLUTION_AGREED

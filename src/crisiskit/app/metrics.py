@@ -1,4 +1,4 @@
-"""Supervision and assessment (D29): the figures of one crisis and of a set of crises.
+"""Supervision and assessment: the figures of one crisis and of a set of crises.
 
 Figures are computed from the event log — the record — so they mean the same thing in a
 live system, in a replay and in a backtest. They are plain typed records a host renders as
@@ -47,7 +47,7 @@ from crisiskit.operations.compensation import CompensationKind
 from crisiskit.sla import AlertKind, SlaMetric, SlaStatus, SlaTimer, TimerState
 from crisiskit.values.levels import Level
 from crisiskit.values.money import Money
-from crisiskit.values.vocabulary import Audience, CrisisState, CrisisType
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisState, CrisisType
 
 __all__ = [
     "CrisisMetrics",
@@ -57,8 +57,6 @@ __all__ = [
     "period_metrics",
     "sla_attainment",
 ]
-
-_PUBLIC = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 
 
 @frozen
@@ -141,7 +139,7 @@ def crisis_metrics(
         (
             e.occurred_at
             for e in events
-            if isinstance(e, StatementReleased) and e.statement.audience in _PUBLIC
+            if isinstance(e, StatementReleased) and e.statement.audience in PUBLIC_AUDIENCES
         ),
         None,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
     CallbackRecorded,
@@ -20,10 +21,11 @@ __all__ = ["RecoveryWork"]
 
 
 class RecoveryWork:
-    """The crisis commands of the recovery and the review (D23, D25–D27)."""
+    """The crisis commands of the recovery and the review."""
 
     __slots__ = ()
 
+    @command()
     def record_callback(
         self: Aggregate,
         customer_id: str,
@@ -31,15 +33,16 @@ class RecoveryWork:
         *,
         comments: str | None = None,
         actor: str,
+        reason: str | None = None,
         expected_version: int | None = None,
     ) -> CallbackRecorded:
-        """Record a callback to an affected customer with their satisfaction, 1 to 5 (D23)."""
-        self._precheck("record_callback", actor, expected_version)
+        """Record a callback to an affected customer with their satisfaction, 1 to 5."""
         if customer_id not in {c.customer_id for c in self.customers}:
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         callback = Callback(customer_id, self._now(self._require_context()), satisfaction, comments)
-        return self._record(CallbackRecorded, actor, None, callback=callback)
+        return self._record(CallbackRecorded, actor, reason, callback=callback)
 
+    @command()
     def set_recovery_plan(
         self: Aggregate,
         plan: RecoveryPlan,
@@ -48,25 +51,35 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> RecoveryPlanSet:
-        """Set (or revise) the recovery plan: goals, measures, dated milestones (D25)."""
-        self._precheck("set_recovery_plan", actor, expected_version)
+        """Set (or revise) the recovery plan: goals, measures, dated milestones."""
         if not isinstance(plan, RecoveryPlan):
             raise ValidationError(
                 f"set_recovery_plan() takes a RecoveryPlan; got {type(plan).__name__}"
             )
         return self._record(RecoveryPlanSet, actor, reason, old=self.recovery_plan, new=plan)
 
+    @command(
+        offered=lambda crisis: (
+            crisis.recovery_plan is not None
+            and any(m.done_at is None for m in crisis.recovery_plan.milestones)
+        )
+    )
     def reach_milestone(
-        self: Aggregate, name: str, *, actor: str, expected_version: int | None = None
+        self: Aggregate,
+        name: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
     ) -> MilestoneReached:
         """Mark a milestone of the recovery plan as reached."""
-        self._precheck("reach_milestone", actor, expected_version)
         if self.recovery_plan is None:
             raise ValidationError(f"crisis {self.id!r} has no recovery plan yet")
         if self.recovery_plan.milestone(name).done_at is not None:
             raise ValidationError(f"milestone {name!r} was reached already")
-        return self._record(MilestoneReached, actor, None, milestone=name)
+        return self._record(MilestoneReached, actor, reason, milestone=name)
 
+    @command()
     def assess_impact(
         self: Aggregate,
         assessment: ImpactAssessment,
@@ -75,14 +88,14 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> ImpactAssessed:
-        """Record the business impact: sales, market share, satisfaction before and after (D26)."""
-        self._precheck("assess_impact", actor, expected_version)
+        """Record the business impact: sales, market share, satisfaction before and after."""
         if not isinstance(assessment, ImpactAssessment):
             raise ValidationError(
                 f"assess_impact() takes an ImpactAssessment; got {type(assessment).__name__}"
             )
         return self._record(ImpactAssessed, actor, reason, assessment=assessment)
 
+    @command()
     def record_review(
         self: Aggregate,
         review: Review,
@@ -91,8 +104,7 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> ReviewRecorded:
-        """Record the review: root cause, lessons, improvements (D27). Required to close."""
-        self._precheck("record_review", actor, expected_version)
+        """Record the review: root cause, lessons, improvements. Required to close."""
         if not isinstance(review, Review):
             raise ValidationError(f"record_review() takes a Review; got {type(review).__name__}")
         if review.reviewed_at is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
 from crisiskit.errors import CurrencyMismatchError, ValidationError
 from crisiskit.events import CompensationGranted, Event, ExpenseRecorded
 from crisiskit.operations.compensation import Compensation, CompensationKind
@@ -19,10 +20,11 @@ __all__ = ["Spending"]
 
 
 class Spending:
-    """The crisis commands and queries of compensation and spending (D24, D28)."""
+    """The crisis commands and queries of compensation and spending."""
 
     __slots__ = ()
 
+    @command()
     def compensate(
         self: Aggregate,
         kind: CompensationKind,
@@ -34,14 +36,13 @@ class Spending:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CompensationGranted:
-        """Grant compensation or a value-added remedy (D24), in the currency of the others.
+        """Grant compensation or a value-added remedy, in the currency of the others.
 
         With an emergency plan in the context, the amount must be in the plan's currency
         and spending is tracked against its compensation budget: the grant that takes the
         total over the budget also records a :class:`~crisiskit.events.BudgetExceeded`
         warning, by the system.
         """
-        self._precheck("compensate", actor, expected_version)
         if customer_id is not None and customer_id not in {c.customer_id for c in self.customers}:
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         context = self._require_context()
@@ -49,6 +50,7 @@ class Spending:
         self._check_currency(compensation.amount, context)
         return self._record(CompensationGranted, actor, reason, compensation=compensation)
 
+    @command()
     def record_expense(
         self: Aggregate,
         category: BudgetCategory,
@@ -59,13 +61,12 @@ class Spending:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> ExpenseRecorded:
-        """Record spending in a budget category — PR, emergency supplies — (D28).
+        """Record spending in a budget category: PR, emergency supplies.
 
         With an emergency plan, the amount must be in the plan's currency, and the record
         that takes the category over its budget also records a
         :class:`~crisiskit.events.BudgetExceeded` warning, by the system.
         """
-        self._precheck("record_expense", actor, expected_version)
         context = self._require_context()
         expense = Expense(category, amount, self._now(context), note)
         self._check_currency(expense.amount, context)

@@ -11,11 +11,14 @@ Shipped policies (see :data:`POLICIES` and :func:`policy_by_name`):
 * ``risk-matrix`` — :class:`RiskMatrixPolicy`, likelihood × impact on a checked matrix;
 * ``indicators`` — :class:`IndicatorPolicy`, warning-indicator thresholds with hysteresis;
 * ``ahp-fuzzy`` — :class:`AhpFuzzyPolicy`, AHP weights and fuzzy comprehensive evaluation;
-* ``standard`` — the most severe of ``risk-matrix`` and ``indicators``
-  (:class:`WorstOfPolicy`).
+* ``standard`` — :class:`StandardPolicy`, the most severe of ``risk-matrix`` and
+  ``indicators``.
 
-The models live in :mod:`crisiskit.grading.ahp`, :mod:`crisiskit.grading.fuzzy` and
-:mod:`crisiskit.grading.fta`; crosswalks to other scales in
+A registry's key is the policy's :attr:`~GradingPolicy.name`, so a name recorded in an
+assessment finds its policy again.
+
+The general decision models (AHP, fuzzy evaluation, fault trees) live in
+:mod:`crisiskit.grading.models`; crosswalks to other scales in
 :mod:`crisiskit.grading.crosswalk`.
 """
 
@@ -28,7 +31,7 @@ from crisiskit.errors import PolicyError, UnknownValueError
 from crisiskit.grading import _util
 from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy, Defuzzification
 from crisiskit.grading.assessment import Assessment
-from crisiskit.grading.composite import WeightedPolicy, WorstOfPolicy
+from crisiskit.grading.composite import StandardPolicy, WeightedPolicy, WorstOfPolicy
 from crisiskit.grading.crosswalk import (
     TO_ITIL_PRIORITY,
     TO_NATIONAL_GRADE,
@@ -57,7 +60,13 @@ from crisiskit.grading.matrix import (
     RiskMatrixPolicy,
     Scale,
 )
-from crisiskit.grading.policy import Grade, GradingPolicy, LikelihoodImpactPolicy, Rating
+from crisiskit.grading.policy import (
+    Grade,
+    GradingPolicy,
+    LikelihoodImpactPolicy,
+    Rating,
+    configuration_form,
+)
 
 __all__ = [
     "DEFAULT_MATRIX",
@@ -97,14 +106,12 @@ __all__ = [
     "RiskMatrix",
     "RiskMatrixPolicy",
     "Scale",
+    "StandardPolicy",
     "WeightedPolicy",
     "WorstOfPolicy",
+    "configuration_form",
     "policy_by_name",
 ]
-
-
-def _standard() -> GradingPolicy:
-    return WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy(), name="standard", version="1")
 
 
 POLICIES: Mapping[str, Callable[[], GradingPolicy]] = MappingProxyType(
@@ -112,13 +119,14 @@ POLICIES: Mapping[str, Callable[[], GradingPolicy]] = MappingProxyType(
         "risk-matrix": RiskMatrixPolicy,
         "indicators": IndicatorPolicy,
         "ahp-fuzzy": AhpFuzzyPolicy,
-        "standard": _standard,
+        "standard": StandardPolicy,
     }
 )
 """The shipped policies by name: each value builds the policy with its defaults.
 
-A read-only mapping; to add your own, make a new one — ``{**POLICIES, "acme": AcmePolicy}``
-— and pass it to :func:`policy_by_name` as ``registry``.
+Each key is the :attr:`~GradingPolicy.name` of the policy it builds. A read-only mapping;
+to add your own, make a new one — ``{**POLICIES, AcmePolicy.name: AcmePolicy}`` — and pass
+it to :func:`policy_by_name` as ``registry``.
 """
 
 
@@ -133,7 +141,9 @@ def policy_by_name(
 
     Raises:
         UnknownValueError: no policy has that name.
-        PolicyError: the policy's version is not the one asked for.
+        PolicyError: the registry's entry builds a policy of another name (a registry's key
+            must be the name of the policy it builds), or the policy's version is not the
+            one asked for.
 
     >>> policy_by_name("risk-matrix@1").id
     'risk-matrix@1'
@@ -156,7 +166,13 @@ def policy_by_name(
         raise PolicyError(
             f"the registry's entry {base!r} built a {type(policy).__name__}, not a GradingPolicy"
         )
-    if wanted_version is not None and policy.policy_version != wanted_version:
+    if policy.name != base:
+        raise PolicyError(
+            f"the registry's entry {base!r} builds {policy.id}; a registry files each policy "
+            f"under its name, so that an assessment's 'name@version' finds it again: use "
+            f"{policy.name!r} as the key, or give the policy the name {base!r}"
+        )
+    if wanted_version is not None and policy.version != wanted_version:
         raise PolicyError(
             f"{name!r} was asked for, but this registry builds {policy.id}; the rules of "
             f"version {wanted_version!r} are not available here"

@@ -34,6 +34,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar.business import (
+    _WEEKDAY_NAMES,
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
     _calendar_index,
@@ -60,7 +61,7 @@ from crisiskit.sla.vocabulary import (
     to_sla_metric,
     to_timer_action,
 )
-from crisiskit.values.levels import Level, to_level
+from crisiskit.values.levels import DEFAULT_TIME_TARGETS, Level, to_level
 from crisiskit.values.vocabulary import CrisisState, to_crisis_state
 
 __all__ = [
@@ -200,18 +201,6 @@ def _unique(what: str, keys: Iterable[tuple[Any, ...]]) -> None:
         seen.add(key)
 
 
-# What the default table says, per metric and level I..IV: (unit, amount) or None.
-# Units: "h" hours around the clock, "d" days around the clock (24 h), "wh" working hours,
-# "wd" working days (the working calendar's normal day).
-_DEFAULT_TABLE: dict[SlaMetric, tuple[tuple[str, float] | None, ...]] = {
-    SlaMetric.ACKNOWLEDGE: (("h", 0.25), ("h", 0.5), ("wh", 2), ("wd", 1)),
-    SlaMetric.FIRST_CONTACT: (("h", 1), ("h", 2), ("wd", 1), ("wd", 2)),
-    SlaMetric.PUBLIC_STATEMENT: (("h", 4), ("h", 12), None, None),
-    SlaMetric.PROGRESS_UPDATE: (("h", 4), ("h", 12), ("wd", 1), None),
-    SlaMetric.RESOLUTION: (("h", 72), ("d", 5), ("wd", 7), ("wd", 15)),
-}
-
-
 @serializable()
 @frozen
 class SlaPolicy:
@@ -296,7 +285,7 @@ class SlaPolicy:
         if day <= dt.timedelta(0):
             raise PolicyError(
                 f"a working day must be longer than zero; got {day} (calendar {working.name!r}'s "
-                f"{('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')[working.makeup_weekday]} "
+                f"{_WEEKDAY_NAMES[working.makeup_weekday]} "
                 "has no hours: pass working_day=...)"
             )
         units: dict[str, tuple[dt.timedelta, BusinessCalendar]] = {
@@ -306,7 +295,8 @@ class SlaPolicy:
             "wd": (day, working),
         }
         targets = []
-        for metric, row in _DEFAULT_TABLE.items():
+        for code, row in DEFAULT_TIME_TARGETS.items():
+            metric = SlaMetric(code)
             for level, cell in zip(Level, row, strict=True):
                 if cell is not None:
                     unit, calendar = units[cell[0]]

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
 
-__all__ = ["Audience", "Channel", "ChannelGroup", "CrisisState", "CrisisType", "Role"]
+__all__ = [
+    "PUBLIC_AUDIENCES",
+    "Audience",
+    "Channel",
+    "ChannelGroup",
+    "CrisisState",
+    "CrisisType",
+    "Role",
+]
 
 
 class CrisisType(LabelledEnum):
-    """What kind of crisis this is (001 §1.2, 002, 003)."""
+    """What kind of crisis this is."""
 
     COMPLAINT = "complaint"
     PRODUCT_QUALITY = "product_quality"
@@ -83,7 +91,7 @@ def to_crisis_state(value: CrisisState | str) -> CrisisState:
 
 
 class ChannelGroup(LabelledEnum):
-    """Where signals come from (D11): customers, internal monitoring, or public opinion."""
+    """Where signals come from: customers, internal monitoring, or public opinion."""
 
     CUSTOMER = "customer"
     INTERNAL = "internal"
@@ -108,7 +116,7 @@ def to_channel_group(value: ChannelGroup | str) -> ChannelGroup:
 
 
 class Channel(LabelledEnum):
-    """The source of a signal (D11, 001 §3.1)."""
+    """The source of a signal."""
 
     HOTLINE = "hotline"
     ONLINE_SERVICE = "online_service"
@@ -168,7 +176,7 @@ def to_channel(value: Channel | str) -> Channel:
 
 
 class Role(LabelledEnum):
-    """A role in the crisis organisation (D16, 001 §4.1)."""
+    """A role in the crisis organisation."""
 
     LEADERSHIP_GROUP = "leadership_group"
     GENERAL_MANAGER = "general_manager"
@@ -223,7 +231,7 @@ def to_role(value: Role | str) -> Role:
 
 
 class Audience(LabelledEnum):
-    """Who an outward communication is for (D19)."""
+    """Who an outward communication is for."""
 
     CUSTOMERS = "customers"
     MEDIA = "media"
@@ -249,3 +257,8 @@ def to_audience(value: Audience | str) -> Audience:
     Anything else is left as it is, for the field's validator to refuse.
     """
     return converted(value, Audience)
+
+
+PUBLIC_AUDIENCES: frozenset[Audience] = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
+"""The audiences a public statement goes to: a statement to either fulfils the first public
+statement target, and the plan's rules for them set that target and the update cadence."""

@@ -378,8 +378,32 @@ class FaultTree:
             for name in self._events
         }
 
+    def configuration(self) -> dict[str, Any]:
+        """The tree as JSON-ready data — gates, events, probabilities — for a policy's fingerprint.
+
+        A policy with a fault tree among its settings gets it in its configuration, so a
+        changed probability or gate changes the policy's fingerprint.
+
+        >>> FaultTree(OrGate("top", [BasicEvent("pump", 0.1)])).configuration()
+        {'gate': 'or', 'name': 'top', 'inputs': [{'event': 'pump', 'probability': 0.1}]}
+        """
+        return _node_configuration(self._top)
+
     def __repr__(self) -> str:
         return f"<FaultTree top={self._top.name!r} events={len(self._events)} gates={len(self._gates)}>"
+
+
+_GATES = {AndGate: "and", OrGate: "or", KOfNGate: "k-of-n"}
+
+
+def _node_configuration(node: Node) -> dict[str, Any]:
+    if isinstance(node, BasicEvent):
+        return {"event": node.name, "probability": _util.canonical_number(node.probability)}
+    data: dict[str, Any] = {"gate": _GATES[type(node)], "name": node.name}
+    if isinstance(node, KOfNGate):
+        data["k"] = node.k
+    data["inputs"] = [_node_configuration(child) for child in node.inputs]
+    return data
 
 
 def _minimise(cuts: Iterable[frozenset[str]]) -> list[frozenset[str]]:
