@@ -203,7 +203,7 @@ def test_illegal_commands_raise_and_change_nothing(state, command, call):
     [
         (lambda c: c.dismiss(actor="x", reason=" "), "dismiss.reason"),
         (lambda c: c.warn(actor=""), "actor"),
-        (lambda c: c.set_level("I", actor="x", reason="r"), "must be a Level"),
+        (lambda c: c.set_level("V", actor="x", reason="r"), "must be a Level"),
         (lambda c: c.set_level(Level.II, actor="x", reason=""), "set_level.reason."),
         (lambda c: c.update_facts(actor="x", customers_affected=-1), ">= 0"),
         (lambda c: c.update_facts(actor="x"), "changes nothing"),

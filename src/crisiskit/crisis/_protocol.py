@@ -105,10 +105,10 @@ class Aggregate(Protocol):
     def has_customer(self, customer_id: str) -> bool: ...
 
     # What the command groups offer each other.
-    def members(self, role: Role) -> tuple[str, ...]: ...
+    def members(self, role: Role | str) -> tuple[str, ...]: ...
     def unassign(
         self,
-        role: Role,
+        role: Role | str,
         person: str,
         *,
         actor: str,

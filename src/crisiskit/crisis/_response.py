@@ -55,7 +55,7 @@ class ResponseWork:
     @command()
     def assign(
         self: Aggregate,
-        role: Role,
+        role: Role | str,
         person: str,
         *,
         actor: str,
@@ -75,7 +75,7 @@ class ResponseWork:
     @command(reason="required", offered=lambda crisis: bool(crisis.team))
     def unassign(
         self: Aggregate,
-        role: Role,
+        role: Role | str,
         person: str,
         *,
         actor: str,
@@ -92,7 +92,7 @@ class ResponseWork:
 
     def release(
         self: Aggregate,
-        role: Role,
+        role: Role | str,
         person: str,
         *,
         actor: str,
@@ -109,8 +109,9 @@ class ResponseWork:
             role, person, actor=actor, reason=reason, expected_version=expected_version
         )
 
-    def members(self: Aggregate, role: Role) -> tuple[str, ...]:
-        """Who fills ``role`` now."""
+    def members(self: Aggregate, role: Role | str) -> tuple[str, ...]:
+        """Who fills ``role`` now (the member, its code or a label)."""
+        role = _checks.member("members(role)", role, Role)
         return tuple(a.person for a in self.team if a.role is role)
 
     @command()
@@ -150,12 +151,12 @@ class ResponseWork:
     @command()
     def release_statement(
         self: Aggregate,
-        audience: Audience,
+        audience: Audience | str,
         wording: str,
         *,
-        medium: Medium,
+        medium: Medium | str,
         approved_by: str,
-        approver_role: Role | None = None,
+        approver_role: Role | str | None = None,
         actor: str,
         reason: str | None = None,
         expected_version: int | None = None,
@@ -167,6 +168,8 @@ class ResponseWork:
         and the approving role is the plan's (``approver_role`` may be left out).
         """
         audience = _checks.member("release_statement(audience)", audience, Audience)
+        if approver_role is not None:
+            approver_role = _checks.member("release_statement(approver_role)", approver_role, Role)
         context = self._require_context()
         if context.plan is not None and self.level is None:
             raise ValidationError(
@@ -192,7 +195,6 @@ class ResponseWork:
             raise ValidationError(
                 "release_statement() needs approver_role when the context has no plan"
             )
-        _checks.member("release_statement(approver_role)", approver_role, Role)
         if approved_by not in self.members(approver_role):
             on_role = ", ".join(self.members(approver_role)) or "nobody"
             raise ValidationError(
@@ -211,8 +213,9 @@ class ResponseWork:
         )
         return self._record(StatementReleased, actor, reason, statement=statement)
 
-    def current_statement(self: Aggregate, audience: Audience) -> Statement | None:
+    def current_statement(self: Aggregate, audience: Audience | str) -> Statement | None:
         """The statement in force for ``audience``: the latest one released to it."""
+        audience = _checks.member("current_statement(audience)", audience, Audience)
         for statement in reversed(self.statements):
             if statement.audience is audience:
                 return statement
@@ -222,7 +225,7 @@ class ResponseWork:
     def handle_customer(
         self: Aggregate,
         customer_id: str,
-        step: CaseStep,
+        step: CaseStep | str,
         *,
         note: str | None = None,
         due_at: pendulum.DateTime | None = None,

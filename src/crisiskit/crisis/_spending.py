@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crisiskit._internal import checks as _checks
 from crisiskit.crisis._protocol import Aggregate
 from crisiskit.crisis.commands import command
 from crisiskit.errors import CurrencyMismatchError, ValidationError
@@ -27,7 +28,7 @@ class Spending:
     @command()
     def compensate(
         self: Aggregate,
-        kind: CompensationKind,
+        kind: CompensationKind | str,
         amount: Money,
         *,
         customer_id: str | None = None,
@@ -53,7 +54,7 @@ class Spending:
     @command()
     def record_expense(
         self: Aggregate,
-        category: BudgetCategory,
+        category: BudgetCategory | str,
         amount: Money,
         *,
         note: str | None = None,
@@ -72,8 +73,9 @@ class Spending:
         self._check_currency(expense.amount, context)
         return self._record(ExpenseRecorded, actor, reason, expense=expense)
 
-    def spent(self: Aggregate, category: BudgetCategory) -> Money | None:
+    def spent(self: Aggregate, category: BudgetCategory | str) -> Money | None:
         """What has been spent in ``category`` (compensation counts as its own category)."""
+        category = _checks.member("spent(category)", category, BudgetCategory)
         amounts = [e.amount for e in self.expenses if e.category is category]
         if category is BudgetCategory.COMPENSATION:
             amounts += [c.amount for c in self.compensations]

@@ -33,13 +33,10 @@ __all__ = ["SlaTiming"]
 _PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
 
 
-def _metric_set(metrics: Iterable[SlaMetric] | None) -> frozenset[SlaMetric] | None:
+def _metric_set(metrics: Iterable[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
     if metrics is None:
         return None
-    found = frozenset(metrics)
-    for metric in found:
-        _checks.member("metrics", metric, SlaMetric)
-    return found
+    return frozenset(_checks.member("metrics", metric, SlaMetric) for metric in metrics)
 
 
 def _has_running_timers(crisis: Aggregate) -> bool:
@@ -59,7 +56,7 @@ class SlaTiming:
     def pause_sla(
         self: Aggregate,
         *,
-        metrics: Iterable[SlaMetric] | None = None,
+        metrics: Iterable[SlaMetric | str] | None = None,
         actor: str,
         reason: str,
         expected_version: int | None = None,
@@ -81,7 +78,7 @@ class SlaTiming:
     def resume_sla(
         self: Aggregate,
         *,
-        metrics: Iterable[SlaMetric] | None = None,
+        metrics: Iterable[SlaMetric | str] | None = None,
         actor: str,
         reason: str | None = None,
         expected_version: int | None = None,

@@ -246,7 +246,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         context: Context,
         *,
         crisis_id: str,
-        crisis_type: CrisisType,
+        crisis_type: CrisisType | str,
         title: str,
         actor: str,
         signals: Iterable[Signal] = (),
@@ -628,7 +628,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
 
     @command(reason="required")
     def set_level(
-        self, level: Level, *, actor: str, reason: str, expected_version: int | None = None
+        self, level: Level | str, *, actor: str, reason: str, expected_version: int | None = None
     ) -> LevelChanged:
         """Set the level by hand: any open state, a reason required. The state does not change."""
         level = _checks.member("set_level(level)", level, Level)
@@ -637,7 +637,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         return self._record(LevelChanged, actor, reason, old_level=self.level, new_level=level)
 
     def regrade(
-        self, level: Level, *, actor: str, reason: str, expected_version: int | None = None
+        self, level: Level | str, *, actor: str, reason: str, expected_version: int | None = None
     ) -> LevelChanged:
         """Deprecated name of :meth:`set_level` (it goes in 0.3)."""
         warnings.warn(

@@ -88,7 +88,7 @@ class Context:
         """A copy of this context with ``guards`` added."""
         return attrs.evolve(self, guards=(*self.guards, *guards))
 
-    def sla_for(self, crisis_type: CrisisType) -> SlaPolicy | None:
+    def sla_for(self, crisis_type: CrisisType | str) -> SlaPolicy | None:
         """The SLA policy a crisis of ``crisis_type`` runs on (None without one).
 
         Without a plan, that is :attr:`sla`. With a plan, its communication rules decide two
@@ -97,6 +97,7 @@ class Context:
         shortest ``cadence`` among them), each on the rule's calendar; a level whose rules
         set neither has no such target. The other targets are the SLA policy's own.
         """
+        crisis_type = _checks.member("sla_for(crisis_type)", crisis_type, CrisisType)
         if self.sla is None or self.plan is None:
             return self.sla
         found = self._sla_by_type.get(crisis_type)

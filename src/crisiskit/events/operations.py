@@ -11,7 +11,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.events.base import Event
 from crisiskit.operations.compensation import Compensation
-from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.expenses import Expense
 from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
@@ -19,8 +19,9 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory
+from crisiskit.plan.vocabulary import to_budget_category
 from crisiskit.values.money import Money
-from crisiskit.values.vocabulary import Role
+from crisiskit.values.vocabulary import Role, to_role
 
 __all__ = [
     "BudgetExceeded",
@@ -68,7 +69,7 @@ class TeamMemberAssigned(Event):
 class TeamMemberReleased(Event):
     """Someone left a role on the crisis team."""
 
-    role: Role = field(validator=_checks.is_member(Role))
+    role: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role they left."""
     person: str = field(validator=_checks.is_text)
     """Who."""
@@ -128,7 +129,7 @@ class CustomerCaseUpdated(Event):
 
     customer_id: str = field(validator=_checks.is_text)
     """The customer."""
-    step: CaseStep = field(validator=_checks.is_member(CaseStep))
+    step: CaseStep = field(converter=to_case_step, validator=_checks.is_member(CaseStep))
     """What was done."""
     note: str | None = field(default=None, validator=_checks.is_optional_text)
     """The demand, the promise, the solution, the update — in words."""
@@ -184,7 +185,9 @@ class ExpenseRecorded(Event):
 class BudgetExceeded(Event):
     """Spending in a budget category went over the plan's budget: a warning, recorded by the system."""
 
-    category: BudgetCategory = field(validator=_checks.is_member(BudgetCategory))
+    category: BudgetCategory = field(
+        converter=to_budget_category, validator=_checks.is_member(BudgetCategory)
+    )
     """The budget category."""
     budget: Money
     """The plan's budget for it."""
