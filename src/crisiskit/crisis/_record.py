@@ -16,7 +16,7 @@ from __future__ import annotations
 import pendulum
 from attrs import Factory, define, field, frozen
 
-from crisiskit.crisis.merging import MergeRecord
+from crisiskit._internal.registry import serializable
 from crisiskit.events import GENESIS
 from crisiskit.grading import Assessment
 from crisiskit.operations.compensation import Compensation
@@ -35,7 +35,22 @@ from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import ChannelGroup, ClosedAs, CrisisState, CrisisType
 
-__all__ = ["CrisisSnapshot", "Record"]
+__all__ = ["CrisisSnapshot", "MergeRecord", "Record"]
+
+
+@serializable()
+@frozen
+class MergeRecord:
+    """One merge, as either side remembers it, so that it can be undone."""
+
+    crisis_id: str
+    """The other crisis: the source merged in, or the canonical one merged into."""
+    signals: tuple[Signal, ...] = ()
+    """The signals that moved."""
+    customers: tuple[CustomerRef, ...] = ()
+    """The customers that moved."""
+    from_state: CrisisState | None = None
+    """On the merged-away side: the state it was in before the merge."""
 
 
 @define(slots=True)
