@@ -44,6 +44,7 @@ from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory, LevelPlan
 from crisiskit.sla import SlaTimer, SlaUpdate
+from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
@@ -178,6 +179,8 @@ class CrisisBase:
     """The business impact, before and after."""
     review: _Read[Review | None] = _Read()
     """The review: root cause, lessons, improvements. Required to close."""
+    attributes: _Read[AttributeValues] = _Read()
+    """The host's own attributes (a ticket link, a region, tags), by name."""
     version: _Read[int] = _Read()
     """How many events it has: the sequence number of its last event."""
     last_hash: _Read[str] = _Read()

@@ -29,6 +29,7 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.sla import SlaTimer
+from crisiskit.values.attributes import AttributeValues, to_values
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
@@ -88,6 +89,7 @@ class Record:
     recovery_plan: RecoveryPlan | None = None
     impact: ImpactAssessment | None = None
     review: Review | None = None
+    attributes: AttributeValues = field(factory=lambda: AttributeValues({}))
     version: int = 0
     last_hash: str = GENESIS
     # Indexes, derived from the fields above: not compared, rebuilt when a snapshot loads.
@@ -157,6 +159,7 @@ class Record:
             recovery_plan=self.recovery_plan,
             impact=self.impact,
             review=self.review,
+            attributes=self.attributes,
             version=self.version,
             last_hash=self.last_hash,
             event_ids=event_ids,
@@ -195,6 +198,7 @@ class Record:
             recovery_plan=snapshot.recovery_plan,
             impact=snapshot.impact,
             review=snapshot.review,
+            attributes=snapshot.attributes,
             version=snapshot.version,
             last_hash=snapshot.last_hash,
         )
@@ -237,6 +241,7 @@ class CrisisSnapshot:
     recovery_plan: RecoveryPlan | None = None
     impact: ImpactAssessment | None = None
     review: Review | None = None
+    attributes: AttributeValues = field(factory=lambda: AttributeValues({}), converter=to_values)
     version: int = 0
     last_hash: str = GENESIS
     event_ids: str = ""

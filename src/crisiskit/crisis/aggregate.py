@@ -23,9 +23,20 @@ import pendulum
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.crisis import cases, merging, quality, recovery, sla, spending, statements, team
+from crisiskit.crisis import (
+    attributes,
+    cases,
+    merging,
+    quality,
+    recovery,
+    sla,
+    spending,
+    statements,
+    team,
+)
 from crisiskit.crisis._base import Evolver, recorded_only
 from crisiskit.crisis._record import CrisisSnapshot, Record
+from crisiskit.crisis.attributes import HostAttributes
 from crisiskit.crisis.cases import CustomerCases
 from crisiskit.crisis.commands import REGISTRY, command
 from crisiskit.crisis.context import Context
@@ -72,7 +83,9 @@ __all__ = ["OPEN_COMMANDS", "Crisis"]
 
 
 @serializable()
-class Crisis(Team, Statements, CustomerCases, Quality, Spending, Recovery, SlaTiming, Merging):
+class Crisis(
+    HostAttributes, Team, Statements, CustomerCases, Quality, Spending, Recovery, SlaTiming, Merging
+):
     """A customer crisis (客户危机): the aggregate every command goes through.
 
     A crisis is plainly mutable: its commands record events and each event changes it in
@@ -244,6 +257,8 @@ class Crisis(Team, Statements, CustomerCases, Quality, Spending, Recovery, SlaTi
         data: dict[str, Any] = converter.unstructure(
             self._r.snapshot(self._event_ids.hex()), CrisisSnapshot
         )
+        if not data["attributes"]:
+            del data["attributes"]  # a crisis without attributes is stored as before they existed
         return data
 
     @classmethod
@@ -524,6 +539,7 @@ EVOLVE: dict[type[Event], Evolver] = {
 EVOLVE_ALL: dict[type[Event], Evolver] = {}
 for _table in (
     EVOLVE,
+    attributes.EVOLVE,
     team.EVOLVE,
     statements.EVOLVE,
     cases.EVOLVE,
