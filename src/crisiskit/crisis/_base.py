@@ -306,8 +306,11 @@ class CrisisBase:
         """The checks every command makes before its own (run by the :func:`command` decorator)."""
         self._require_context()
         self._check_version(expected_version)
-        _checks.text("actor", actor, max_length=200)
-        if spec.reason_required:
+        if not (type(actor) is str and len(actor) <= 200 and actor.strip()):
+            _checks.text("actor", actor, max_length=200)
+        if spec.reason_required and not (
+            type(reason) is str and len(reason) <= 10_000 and reason.strip()
+        ):
             _checks.text(f"{spec.name}(reason)", reason)
         if not self._permits(spec):
             raise self._refusal(spec.name)
@@ -381,17 +384,18 @@ class CrisisBase:
         now = context.clock.now()
         if not isinstance(now, pendulum.DateTime) or now.tzinfo is not pendulum.UTC:
             now = _checks.instant("Context.clock.now()", now)
-        return max(now, self.updated_at)
+        return max(now, self._r.updated_at)
 
     def _build(self, event_type: type[E], actor: str, reason: str | None, **fields: Any) -> E:
         context = self._require_context()
+        record = self._r
         event = event_type(
-            crisis_id=self.id,
-            sequence=self.version + 1,
+            crisis_id=record.id,
+            sequence=record.version + 1,
             occurred_at=self._now(context),
             actor=actor,
             reason=reason,
-            prev_hash=self.last_hash,
+            prev_hash=record.last_hash,
             **fields,
         )
         seal(event, context.hash_key)

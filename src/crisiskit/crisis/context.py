@@ -108,9 +108,9 @@ class Context:
         shortest ``cadence`` among them), each on the rule's calendar; a level whose rules
         set neither has no such target. The other targets are the SLA policy's own.
         """
-        crisis_type = _checks.member("sla_for(crisis_type)", crisis_type, CrisisType)
         if self.sla is None or self.plan is None:
             return self.sla
+        crisis_type = _checks.member("sla_for(crisis_type)", crisis_type, CrisisType)
         found = self._sla_by_type.get(crisis_type)
         if found is None:
             found = self._sla_by_type[crisis_type] = _with_plan_cadence(
