@@ -1,4 +1,5 @@
 import inspect
+import re
 import typing
 
 import pendulum
@@ -406,3 +407,37 @@ def test_the_built_in_scenarios_are_of_the_current_format():
 
     for name in NAMES:
         assert json.loads(text(name))["format"] == 2
+
+
+def step_command_table():
+    """The table of step commands in docs/scenarios.md, as the command classes give it."""
+    from crisiskit.app.scenario import STEP_COMMANDS, _command_type, step_arguments
+    from crisiskit.crisis.commands import COMMAND_TYPES
+
+    def names(found):
+        return ", ".join(f"`{name}`" for name in found) or "—"
+
+    rows = [
+        "| `do` | command object | required `args` | optional `args` |",
+        "|---|---|---|---|",
+    ]
+    for do in ["detect", *(name for name in COMMAND_TYPES if name in STEP_COMMANDS)]:
+        required, optional = step_arguments(do)
+        # reason and expected_version, which every command takes, are said once under it.
+        optional = [name for name in optional if name not in {"reason", "expected_version"}]
+        rows.append(
+            f"| `{do}` | `{_command_type(do).__name__}` | {names(required)} | {names(optional)} |"
+        )
+    return "\n".join(rows)
+
+
+def test_the_docs_table_of_step_commands_is_the_command_classes():
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"<!-- step-commands:[^>]*-->\n(?P<table>.*?)\n<!-- /step-commands -->", page, re.S
+    )
+    assert found, "docs/scenarios.md has lost its table of step commands"
+    expected = step_command_table()
+    assert found["table"] == expected, "regenerate the table in docs/scenarios.md:\n" + expected
