@@ -25,6 +25,7 @@ from crisiskit.crisis.commands import (
     REGISTRY,
     UNSET,
     AddCustomers,
+    AssessImpact,
     Assign,
     AttachSignal,
     CheckSla,
@@ -39,14 +40,21 @@ from crisiskit.crisis.commands import (
     MarkDuplicateOf,
     Merge,
     PauseSla,
+    ReachMilestone,
     RecordCallback,
+    RecordExpense,
+    RecordQualityRemedy,
     RecordReview,
     Recover,
+    Relapse,
     ReleaseStatement,
+    Reopen,
     ReportProgress,
     Respond,
     ResumeSla,
+    SetAttributes,
     SetLevel,
+    SetRecoveryPlan,
     Unassign,
     Unmerge,
     Unset,
@@ -61,10 +69,13 @@ from crisiskit.errors import (
     ValidationError,
 )
 from crisiskit.grading import POLICIES, policy_by_name
+from crisiskit.operations.quality import QualityRemedy
+from crisiskit.operations.recovery import ImpactAssessment, ImpactFigures, Milestone, RecoveryPlan
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.sla import SlaPolicy
 from crisiskit.testing import ManualClock
 from crisiskit.testing import strategies as cks
+from crisiskit.values.attributes import AttributeSchema, Tags, Text
 
 # Where a command object differs from its method, and why. A method argument that is a live
 # object is held as data: the other crisis by its id, the grading policy by its name.
@@ -343,6 +354,22 @@ def _run_of_commands():
             Compensate("refund", Money("39.90", "CNY"), customer_id="C-1", actor="zhao"),
         ),
         (
+            lambda c: c.record_expense(
+                "pr", Money("1200", "CNY"), note="press briefing", actor="li"
+            ),
+            RecordExpense("pr", Money("1200", "CNY"), note="press briefing", actor="li"),
+        ),
+        (
+            lambda c: c.record_quality_remedy(REMEDY, actor="qa"),
+            RecordQualityRemedy(REMEDY, actor="qa"),
+        ),
+        (
+            lambda c: c.set_attributes(
+                {"crm_ticket": "TK-20250927", "tags": ["recall"]}, actor="cs"
+            ),
+            SetAttributes({"crm_ticket": "TK-20250927", "tags": ["recall"]}, actor="cs"),
+        ),
+        (
             lambda c: c.report_progress("refunds under way", actor="li"),
             ReportProgress("refunds under way", actor="li"),
         ),
@@ -352,6 +379,17 @@ def _run_of_commands():
         ),
         (lambda c: c.recover(actor="gm"), Recover(actor="gm")),
         (
+            lambda c: c.relapse(actor="gm", reason="a second batch"),
+            Relapse(actor="gm", reason="a second batch"),
+        ),
+        (lambda c: c.recover(actor="gm"), Recover(actor="gm")),
+        (lambda c: c.set_recovery_plan(PLAN, actor="li"), SetRecoveryPlan(PLAN, actor="li")),
+        (
+            lambda c: c.reach_milestone("shelves restocked", actor="li"),
+            ReachMilestone("shelves restocked", actor="li"),
+        ),
+        (lambda c: c.assess_impact(IMPACT, actor="li"), AssessImpact(IMPACT, actor="li")),
+        (
             lambda c: c.record_callback("C-1", 4, comments="fine now", actor="cs"),
             RecordCallback("C-1", 4, comments="fine now", actor="cs"),
         ),
@@ -360,7 +398,26 @@ def _run_of_commands():
             lambda c: c.close("refunded; line fixed", actor="gm"),
             Close("refunded; line fixed", actor="gm"),
         ),
+        (
+            lambda c: c.reopen(actor="cs", reason="the customer called back"),
+            Reopen(actor="cs", reason="the customer called back"),
+        ),
     ]
+
+
+REMEDY = QualityRemedy(
+    root_cause="a cracked seal on filling line 3",
+    responsible_party="line 3 maintenance",
+    remedies=("recall",),
+)
+PLAN = RecoveryPlan(
+    goals=("win back the buyers of batch 0925",),
+    measures=("a discount for every buyer",),
+    milestones=(Milestone("shelves restocked", T0.add(days=3)),),
+)
+IMPACT = ImpactAssessment(
+    ImpactFigures(sales=Money("100000", "CNY")), ImpactFigures(sales=Money("80000", "CNY"))
+)
 
 
 FACTORS = {
@@ -379,7 +436,14 @@ def _twin_crises():
     made = []
     for _ in range(2):
         clock = ManualClock(T0)
-        context = Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN), hash_key=b"k" * 32)
+        context = Context(
+            clock,
+            sla=SlaPolicy.default(TWENTY_FOUR_SEVEN),
+            hash_key=b"k" * 32,
+            attributes=AttributeSchema(
+                Text("crm_ticket", "CRM ticket", "CRM 工单"), Tags("tags", "tags", "标签")
+            ),
+        )
         made.append((new_crisis(clock=clock, context=context), clock))
     return made
 
@@ -396,7 +460,10 @@ def test_execute_records_the_very_events_the_methods_record():
         assert to_dict(got) == to_dict(expected)  # every field, the hash and the event id too
         assert by_command.pull_events() == by_method.pull_events()  # the follow-ups too
     assert by_command == by_method
-    assert by_command.state.value == "closed"
+    assert by_command.state.value == "responding"
+    assert {type(c).__name__ for _, c in _run_of_commands() if not callable(c)} | {"Respond"} >= {
+        cls.__name__ for cls in COMMAND_TYPES.values()
+    } - {"Dismiss", "PauseSla", "ResumeSla", "CheckSla", "Merge", "Unmerge", "MarkDuplicateOf"}
     # check_sla applies in every state, and has a default actor.
     assert by_command.execute(CheckSla()) == by_method.check_sla()
 
@@ -458,6 +525,10 @@ def test_detect_run_opens_the_crisis_detect_opens():
 def test_merges_find_the_other_crisis_in_the_crises_given():
     context = Context(ManualClock(T0))
     a, b, c = (new_crisis(context=context, crisis_id=f"CR-{n}") for n in (1, 2, 3))
+    before = snapshot(a), snapshot(b)
+    with pytest.raises(ConcurrencyError, match="not 7"):
+        a.execute(Merge("CR-2", actor="office", other_expected_version=7), crises={"CR-2": b})
+    assert (snapshot(a), snapshot(b)) == before
     merged = a.execute(Merge("CR-2", actor="office", other_expected_version=1), crises={"CR-2": b})
     assert merged.source_id == "CR-2"
     assert b.merged_into is not None
