@@ -2,6 +2,7 @@ import inspect
 import re
 import typing
 
+import attrs
 import pendulum
 import pytest
 
@@ -323,7 +324,8 @@ def test_a_step_may_give_an_expected_version():
                 "do": "handle_customer",
                 "args": {"customer_id": "C-1", "step": "received", "due": "PT1H"},
             },
-            r"has no argument 'due' \('due' is its name before 0\.2: write 'due_at'\)",
+            r"\$\.steps\[1\]\.args: 'due' is the name before 0\.2 of handle_customer's 'due_at'; "
+            r"a file of scenario format 2 takes today's names",
         ),
     ],
 )
@@ -335,9 +337,34 @@ def test_bad_commands_are_refused_with_what_is_allowed(step, match):
 def test_format_2_refuses_the_names_of_before_0_2_with_a_hint():
     with pytest.raises(
         SerializationError,
-        match=r"got 'regrade' \('regrade' is its name before 0\.2: write 'set_level'",
+        match=r"\$\.steps\[1\]\.do: 'regrade' is the name before 0\.2 of 'set_level'; a file "
+        r"of scenario format 2 takes today's names \(a file without \"format\" is read",
     ):
         scenario({"do": "regrade", "args": {"level": "II", "reason": "x"}}, format=2)
+
+
+def test_a_step_built_in_python_warns_of_the_names_of_before_0_2():
+    with pytest.warns(
+        DeprecationWarning, match=r"Step\(do='regrade'\) is now Step\(do='set_level'\)"
+    ):
+        step = Step(do="regrade", actor="li", args={"level": "II", "reason": "risk matrix"})
+    assert step.do == "set_level"
+    promise = Step(
+        do="handle_customer",
+        actor="cs",
+        args={"customer_id": "C-1", "step": "promised", "note": "refund", "due": "PT2H"},
+    )
+    story = scenario({"do": "add_customers", "args": {"customers": [{"customer_id": "C-1"}]}})
+    story = attrs.evolve(story, steps=(*story.steps, step, promise))
+    with pytest.warns(
+        DeprecationWarning, match="Step args 'due' of handle_customer is now 'due_at'"
+    ):
+        result = simulate(story)
+    assert result.crisis.level is Level.II
+    assert result.crisis.case("C-1").promises[0].due_at == START.add(hours=2)
+    both = attrs.evolve(promise, args={**promise.args, "due_at": "PT1H"})
+    with pytest.raises(SerializationError, match=r"takes 'due_at' or 'due' .*, not both"):
+        attrs.evolve(story, steps=(*story.steps[:-1], both)).commands()
 
 
 def test_a_format_1_file_is_read_with_the_old_names():

@@ -51,6 +51,7 @@ import datetime as dt
 import functools
 import re
 import typing
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -129,6 +130,18 @@ _FROM_SCENARIO = ("crisis_id", "crisis_type", "title")
 _SHAPE = ("actor", "reason", "expected_version")
 
 
+def _current_name(value: object) -> object:
+    if isinstance(value, str) and value in RENAMED_COMMANDS:
+        warnings.warn(
+            f"Step(do={value!r}) is now Step(do={RENAMED_COMMANDS[value]!r}); the old name "
+            "goes in crisiskit 0.3",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return RENAMED_COMMANDS[value]
+    return value
+
+
 def _is_command(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check_command(value)
 
@@ -136,15 +149,7 @@ def _is_command(instance: object, attribute: attrs.Attribute[Any], value: object
 def _check_command(value: object) -> None:
     if value in STEP_COMMANDS:
         return
-    if isinstance(value, str) and value in RENAMED_COMMANDS:
-        why = (
-            f" ({value!r} is its name before 0.2: write {RENAMED_COMMANDS[value]!r}; a file "
-            'without "format" is read with the old names)'
-        )
-    elif value in COMMAND_TYPES:
-        why = " (it needs a second crisis, and a scenario plays one)"
-    else:
-        why = ""
+    why = " (it needs a second crisis, and a scenario plays one)" if value in COMMAND_TYPES else ""
     raise UnknownValueError(
         f"Step.do must be a crisis command a scenario can run; got {value!r}{why}. "
         f"Allowed: {', '.join(sorted(STEP_COMMANDS))}"
@@ -166,7 +171,7 @@ def _is_non_negative(instance: object, attribute: attrs.Attribute[Any], value: o
 class Step:
     """One thing that happens in a scenario: a command, by an actor, at a time."""
 
-    do: str = field(validator=_is_command)
+    do: str = field(converter=_current_name, validator=_is_command)
     """The crisis command to run (``"warn"``, ``"grade"``, ``"handle_customer"``, …)."""
     actor: str = field(default="system", validator=_checks.is_text)
     """Who does it."""
@@ -274,8 +279,7 @@ class Scenario:
                 f"$.format: this crisiskit reads scenario formats 1 and {SCENARIO_FORMAT}; "
                 f"got {version!r}"
             )
-        if version == 1:
-            payload = _from_format_1(payload)
+        payload = _from_format_1(payload) if version == 1 else _refuse_old_names(payload)
         scenario: Scenario = converter.structure(payload, Scenario)
         return scenario
 
@@ -306,6 +310,29 @@ def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
             step["args"] = {renamed.get(k, k): v for k, v in args.items()}
         migrated.append(step)
     return {**data, "steps": migrated}
+
+
+def _refuse_old_names(data: dict[str, Any]) -> dict[str, Any]:
+    """A scenario of today's format as it is, unless it uses a name of before 0.2."""
+    steps = data.get("steps")
+    for index, step in enumerate(steps if isinstance(steps, list) else ()):
+        do = step.get("do") if isinstance(step, Mapping) else None
+        if not isinstance(do, str):
+            continue
+        if do in RENAMED_COMMANDS:
+            raise SerializationError(
+                f"$.steps[{index}].do: {do!r} is the name before 0.2 of "
+                f"{RENAMED_COMMANDS[do]!r}; a file of scenario format {SCENARIO_FORMAT} takes "
+                'today\'s names (a file without "format" is read with the old ones)'
+            )
+        args = step.get("args")
+        old = RENAMED_ARGS.get(do, {})
+        for name in sorted(set(args) & set(old) if isinstance(args, Mapping) else ()):
+            raise SerializationError(
+                f"$.steps[{index}].args: {name!r} is the name before 0.2 of {do}'s "
+                f"{old[name]!r}; a file of scenario format {SCENARIO_FORMAT} takes today's names"
+            )
+    return data
 
 
 def step_arguments(do: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -341,7 +368,7 @@ def _command(
     step = scenario.steps[index]
     cls = _command_type(step.do)
     where = f"$.steps[{index}].args"
-    given = dict(step.args)
+    given = _current_args(step, where)
     taken = sorted(set(given) & set(_given_by_step(cls)))
     if taken:
         raise SerializationError(
@@ -351,19 +378,13 @@ def _command(
     required, optional = step_arguments(step.do)
     unknown = sorted(set(given) - {*required, *optional})
     if unknown:
-        old = RENAMED_ARGS.get(step.do, {})
-        hints = "".join(
-            f" ({name!r} is its name before 0.2: write {old[name]!r})"
-            for name in unknown
-            if name in old
-        )
         takes = f"it takes {', '.join((*required, *optional)) or 'none'}"
         noun = "argument"
         if cls is UpdateFacts:
             noun, facts = "fact", [name for name in optional if name not in _SHAPE]
             takes = f"facts: {', '.join(facts)}; and {', '.join(_SHAPE[1:])}"
         raise SerializationError(
-            f"{where}: {step.do} has no {noun} {', '.join(map(repr, unknown))}{hints}; {takes}"
+            f"{where}: {step.do} has no {noun} {', '.join(map(repr, unknown))}; {takes}"
         )
     missing = [name for name in required if name not in given]
     if missing:
@@ -386,6 +407,26 @@ def _command(
     except SerializationError as exc:
         raise SerializationError(_at_step(str(exc), where)) from None
     return command
+
+
+def _current_args(step: Step, where: str) -> dict[str, Any]:
+    """A step's args, with the argument names of before 0.2 of a step built in Python renamed."""
+    old = RENAMED_ARGS.get(step.do, {})
+    given = dict(step.args)
+    for name in sorted(set(given) & set(old)):
+        if old[name] in given:
+            raise SerializationError(
+                f"{where}: {step.do} takes {old[name]!r} or {name!r} (its name before 0.2), "
+                "not both"
+            )
+        warnings.warn(
+            f"Step args {name!r} of {step.do} is now {old[name]!r}; the old name goes in "
+            "crisiskit 0.3",
+            DeprecationWarning,
+            stacklevel=5,
+        )
+        given[old[name]] = given.pop(name)
+    return given
 
 
 def _at_step(message: str, where: str) -> str:
