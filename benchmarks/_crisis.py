@@ -82,9 +82,9 @@ def lifecycle_rows(settings: Settings) -> list[Row]:
             command_us,
             machine,
             raw_us,
-            command_us / raw_us,
-            "≤ 1.5× the transition",
-            command_us / raw_us <= 1.5,
+            raw_us / command_us,
+            "≥ 5× cheaper than the transition",
+            raw_us / command_us >= 5,
         ),
         Row(
             "replayed event",
@@ -109,7 +109,7 @@ def _open_crisis(context: Context, number: int) -> Crisis:
         actor="hotline",
     )
     # 2, and 3: the SLA timers of level IV start (acknowledge, first contact, resolution).
-    crisis.regrade(Level.IV, actor="duty-manager", reason="a handful of complaints")
+    crisis.set_level(Level.IV, actor="duty-manager", reason="a handful of complaints")
     crisis.respond(actor="duty-manager")  # 4
     crisis.update_facts(actor="duty-manager", place="Hangzhou depot", customers_affected=12)  # 5
     crisis.add_customers([CustomerRef(f"C-{number}-1", tier="VIP")], actor="hotline")  # 6

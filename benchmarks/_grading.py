@@ -10,7 +10,8 @@ import pendulum
 from _common import Row, Settings, per_call, unavailable
 
 from crisiskit import Channel, CrisisType, CustomerRef, Facts, Signal
-from crisiskit.grading import GradingInput, ahp, policy_by_name
+from crisiskit.grading import GradingInput, policy_by_name
+from crisiskit.grading.models import ahp
 
 try:
     import ahpy

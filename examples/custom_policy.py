@@ -5,7 +5,9 @@ spreads on Weibo and reaches the news. Analysts rate likelihood and impact; the 
 own policy is the default risk matrix plus two house rules:
 
 * a VIP customer affected raises the level by one;
-* a regulated product (food, here) never grades below III.
+* a regulated product (food, here) never grades below III — which products are regulated
+  being a setting of the policy, an attrs field like the matrix it inherits, and so part
+  of its fingerprint.
 
 The policy is first tried on its own (``policy.assess`` is pure), then used end to end on
 a crisis: ``crisis.grade(AcmePolicy(), factors=..., actor=...)`` records a ``LevelChanged``
@@ -14,6 +16,7 @@ policy — the SLA timers of the level start. New information regrades the crisi
 severe level re-targets the timers, the same level is recorded as an ``AssessmentRecorded``.
 """
 
+import attrs
 import pendulum
 
 from crisiskit import (
@@ -45,7 +48,7 @@ from crisiskit.grading import (
 )
 from crisiskit.testing import ManualClock
 
-REGULATED = {"food", "infant formula", "medicine"}
+REGULATED = frozenset({"food", "infant formula", "medicine"})
 ZONE = "Asia/Shanghai"
 RATINGS = {
     "severity": 3,
@@ -58,18 +61,13 @@ RATINGS = {
 }
 
 
-class AcmePolicy(RiskMatrixPolicy):
+# Other rules than risk-matrix@1, so a name and a version of its own.
+@attrs.frozen
+class AcmePolicy(RiskMatrixPolicy, name="acme-risk-matrix", version="1"):
     """The default risk matrix, then Acme's two house rules."""
 
-    name = "acme-risk-matrix"
-    version = "1"
-
-    def __init__(self, regulated_scopes: set[str] = REGULATED) -> None:
-        super().__init__()
-        self._regulated = frozenset(regulated_scopes)
-
-    def configuration(self) -> dict[str, object]:
-        return {**super().configuration(), "regulated": sorted(self._regulated)}
+    regulated: frozenset[str] = REGULATED
+    """Products whose crises never grade below III."""
 
     def adjust(self, grade: Grade, inputs: GradingInput) -> Grade:
         grade = super().adjust(grade, inputs)
@@ -80,7 +78,7 @@ class AcmePolicy(RiskMatrixPolicy):
                 reason=Bilingual(f"VIP customer affected: {names}", f"涉及VIP客户：{names}"),
             )
         scope = (inputs.facts.scope or "").lower()
-        if any(word in scope for word in self._regulated):
+        if any(word in scope for word in self.regulated):
             grade = grade.at_least(
                 Level.III,
                 rule="regulated-floor",
@@ -89,6 +87,10 @@ class AcmePolicy(RiskMatrixPolicy):
                 ),
             )
         return grade
+
+
+class AcmeStandard(WorstOfPolicy, name="acme", version="1"):
+    """Acme's rules with the public-opinion indicators alongside: the most severe wins."""
 
 
 def main() -> None:
@@ -150,10 +152,18 @@ def main() -> None:
     print(
         f"minor complaint: {floored.decided_level.value} → {floored.level.value} ({rule.reason.text('en')})"
     )
+    # Without food among the regulated products, the floor does not apply — and the
+    # policy's fingerprint, which every assessment records, says it is configured otherwise.
+    medicine_only = AcmePolicy(regulated=frozenset({"medicine"}))
+    unfloored = medicine_only.assess(minor, at=at)
+    print(
+        f"regulated {sorted(medicine_only.regulated)}: {unfloored.level.value}, "
+        f"fingerprint {unfloored.fingerprint} (the default's {floored.fingerprint})"
+    )
     print()
 
     # The same rules with the public-opinion indicators alongside: the most severe wins.
-    combined = WorstOfPolicy(acme, IndicatorPolicy(hysteresis=0.1), name="acme", version="1")
+    combined = AcmeStandard(acme, IndicatorPolicy(hysteresis=0.1))
     overall = combined.assess(inputs, at=at)
     print(f"with indicators: {overall.level.value} ({overall.policy})")
     print(f"  national grade: {TO_NATIONAL_GRADE(overall.level).label('zh')}")
@@ -225,7 +235,7 @@ def on_a_crisis(start: pendulum.DateTime, signals: tuple[Signal, ...], facts: Fa
         ),
         actor="opinion-monitor",
     )
-    combined = WorstOfPolicy(acme, IndicatorPolicy(hysteresis=0.1), name="acme", version="1")
+    combined = AcmeStandard(acme, IndicatorPolicy(hysteresis=0.1))
     raised = crisis.grade(combined, factors=RATINGS, actor="li.analyst")
     print(f"graded again after the news: {describe(raised, 'en')}")
     assert isinstance(raised, LevelChanged)

@@ -46,7 +46,7 @@ def main() -> None:
     )
 
     clock.advance(minutes=12)
-    crisis.regrade(Level.II, actor="li.na", reason="risk matrix: likelihood 3 x impact 4 = 12")
+    crisis.set_level(Level.II, actor="li.na", reason="risk matrix: likelihood 3 x impact 4 = 12")
     clock.advance(minutes=3)
     crisis.warn(actor="crisis-office")
     clock.advance(minutes=10)

@@ -10,10 +10,15 @@ The 2025 Chinese schedule is the State Council's notice 国办发明电〔2024�
 """
 
 import datetime as dt
+import sys
+import threading
+import time
+from collections import OrderedDict
 
 import pendulum
 import pytest
 
+import crisiskit.calendar.business as calendar_module
 from crisiskit.calendar import (
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
@@ -437,3 +442,48 @@ def test_equal_calendars_share_their_compiled_form(china):
     assert hash(twin) == hash(china)
     assert twin.add(cst(2025, 9, 26, 17), 2 * H) == china.add(cst(2025, 9, 26, 17), 2 * H)
     assert twin._compiled() is china._compiled()
+
+
+class _SlowLookups(OrderedDict):
+    """The compiled-form cache, pausing after each look-up so that other threads run then."""
+
+    def get(self, key, default=None):
+        found = super().get(key, default)
+        # Hands the interpreter to the other threads right between the look-up and whatever
+        # the caller does next, so an unguarded cache fails in every run, not once a minute.
+        time.sleep(0.0005)
+        return found
+
+
+def test_calendars_compile_safely_from_many_threads(monkeypatch):
+    monkeypatch.setattr(calendar_module, "_COMPILED", _SlowLookups())
+    monkeypatch.setattr(calendar_module, "_COMPILED_SIZE", 2)
+    threads, per_thread = 8, 25
+    # Fresh instances (their compiled form is not yet attached), over more distinct
+    # calendars than the cache holds, so look-ups and evictions interleave.
+    work = [
+        [office(name=f"office {(t + i) % 5}") for i in range(per_thread)] for t in range(threads)
+    ]
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def hammer(calendars):
+        start.wait()
+        try:
+            for calendar in calendars:
+                calendar.coverage()
+        except BaseException as error:  # a thread's error would otherwise go unseen
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        running = [threading.Thread(target=hammer, args=(w,)) for w in work]
+        for thread in running:
+            thread.start()
+        for thread in running:
+            thread.join(timeout=30)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(thread.is_alive() for thread in running)
+    assert errors == []

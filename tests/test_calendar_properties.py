@@ -45,10 +45,15 @@ def reads_as_working(calendar, instant):
 
 @st.composite
 def calendar_and_instant(draw, margin=dt.timedelta(0)):
+    """A calendar and an instant it answers for, at least ``margin`` before its coverage ends.
+
+    The coverage is half-open, ``[first, end)``: ``end`` itself is past the horizon.
+    """
     calendar = draw(calendars)
     first, end = calendar.coverage()
     assume(end - first > margin)
-    offset = draw(st.timedeltas(min_value=dt.timedelta(0), max_value=end - first - margin))
+    latest = end - first - margin - dt.timedelta(microseconds=1)
+    offset = draw(st.timedeltas(min_value=dt.timedelta(0), max_value=latest))
     # Whole minutes: every boundary of these calendars and zones falls on one.
     instant = first + dt.timedelta(minutes=offset // dt.timedelta(minutes=1))
     return calendar, pendulum.instance(instant)

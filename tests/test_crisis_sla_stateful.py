@@ -42,7 +42,7 @@ class SlaCrisisMachine(RuleBasedStateMachine):
 
     @rule(level=st.sampled_from(list(Level)))
     def regrade(self, level):
-        self.run(lambda: self.crisis.regrade(level, actor="analyst", reason="reassessed"))
+        self.run(lambda: self.crisis.set_level(level, actor="analyst", reason="reassessed"))
 
     @rule()
     def acknowledge(self):
@@ -87,7 +87,7 @@ class SlaCrisisMachine(RuleBasedStateMachine):
 
     @rule()
     def pause(self):
-        self.run(lambda: self.crisis.pause_sla("waiting on the customer", actor="cs"))
+        self.run(lambda: self.crisis.pause_sla(actor="cs", reason="waiting on the customer"))
 
     @rule()
     def resume(self):

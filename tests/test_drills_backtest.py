@@ -52,7 +52,7 @@ DRILL = {
         },
         {
             "after": "PT5M",
-            "do": "regrade",
+            "do": "set_level",
             "actor": "office",
             "args": {"level": "I", "reason": "press threatened"},
         },
@@ -150,11 +150,8 @@ def test_a_drill_reports_late_roles_late_actions_and_breaches():
     assert "法务部门" in text
 
 
-class AlwaysIII(GradingPolicy):
+class AlwaysIII(GradingPolicy, name="always-iii", version="1"):
     """A lenient policy for the backtest: every crisis is level III."""
-
-    name = "always-iii"
-    version = "1"
 
     def grade(self, inputs):
         return Grade.decided(

@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
-from crisiskit.grading import ahp
+from crisiskit.grading.models import ahp
 
 F = Fraction  # judgements read best as fractions: F(1, 3)
 

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from crisiskit import Level
 from crisiskit.errors import PolicyError, ValidationError
-from crisiskit.grading import AhpFuzzyPolicy, RiskMatrixPolicy, ahp
+from crisiskit.grading import AhpFuzzyPolicy, RiskMatrixPolicy
 from crisiskit.grading.ahp_fuzzy import DEFAULT_HIERARCHY, fuzzify
+from crisiskit.grading.models import ahp
 
 
 def test_default_weights_come_from_consistent_judgements():

@@ -1,3 +1,4 @@
+import attrs
 import pytest
 from grading_support import AT, TYPICAL, grading_input
 
@@ -8,6 +9,7 @@ from crisiskit.grading import (
     Bilingual,
     IndicatorPolicy,
     RiskMatrixPolicy,
+    StandardPolicy,
     WeightedPolicy,
     WorstOfPolicy,
     policy_by_name,
@@ -43,17 +45,11 @@ def test_standard_is_matrix_and_indicators():
 
 
 def test_parts_keep_their_own_adjustments_and_the_composite_may_add_more():
-    class Floor(RiskMatrixPolicy):
-        name = "floored"
-        version = "1"
-
+    class Floor(RiskMatrixPolicy, name="floored", version="1"):
         def adjust(self, grade, inputs):
             return grade.at_least(Level.I, rule="floor", reason=Bilingual("floor", "底线"))
 
-    class Capped(WorstOfPolicy):
-        name = "capped"
-        version = "1"
-
+    class Capped(WorstOfPolicy, name="capped", version="1"):
         def adjust(self, grade, inputs):
             return grade.at_most(Level.II, rule="cap", reason=Bilingual("cap", "上限"))
 
@@ -106,8 +102,24 @@ def test_a_composite_fingerprint_follows_its_parts():
 
 
 def test_composites_nest():
-    inner = WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy(), name="inner")
-    outer = WeightedPolicy([(inner, 1), (AhpFuzzyPolicy(), 1)], name="outer")
+    class Outer(WeightedPolicy, name="outer", version="1"):
+        pass
+
+    outer = Outer([(StandardPolicy(), 1), (AhpFuzzyPolicy(), 1)])
     assessment = outer.assess(grading_input(TYPICAL, metrics={"heat": 60_000}), at=AT)
+    assert assessment.explanation.parts[0].policy == "standard@1"
     assert assessment.explanation.parts[0].explanation.parts[1].level is Level.I
     assert assessment.policy == "outer@1"
+
+
+def test_the_standard_policy_is_a_worst_of_under_its_own_name():
+    standard = StandardPolicy()
+    plain = WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy())
+    assert (standard.name, plain.name) == ("standard", "worst-of")
+    assert standard.parts == plain.parts
+    assert standard.configuration() == plain.configuration()
+    assert standard.fingerprint != plain.fingerprint  # the id is part of it
+    inputs = grading_input(TYPICAL, metrics={"heat": 60_000})
+    assert standard.evaluate(inputs) == plain.evaluate(inputs)
+    assert StandardPolicy(IndicatorPolicy()).parts == (IndicatorPolicy(),)
+    assert attrs.evolve(plain, parts=(IndicatorPolicy(),)) == WorstOfPolicy(IndicatorPolicy())

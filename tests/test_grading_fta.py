@@ -1,10 +1,12 @@
+import json
+
 import pytest
 from grading_reference import enumerate_probability, minimal_cut_sets_by_enumeration
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crisiskit.errors import UnknownValueError, ValidationError
-from crisiskit.grading.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
+from crisiskit.grading.models.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
 
 NAMES = ["a", "b", "c", "d", "e", "f"]
 
@@ -164,3 +166,23 @@ def test_a_single_event_tree_and_a_certain_or_impossible_top():
     never = FaultTree(AndGate("top", [BasicEvent("a", 0.0), BasicEvent("b", 0.5)]))
     assert never.probability() == 0
     assert never.fussell_vesely("a") == 0
+
+
+def test_the_configuration_tells_trees_apart():
+    a, b = BasicEvent("a", 0.1), BasicEvent("b", 0.2)
+    both = FaultTree(AndGate("top", [a, b]))
+    assert both.configuration() == {
+        "gate": "and",
+        "name": "top",
+        "inputs": [{"event": "a", "probability": 0.1}, {"event": "b", "probability": 0.2}],
+    }
+    assert FaultTree(AndGate("top", [a, b])).configuration() == both.configuration()
+    others = [
+        FaultTree(OrGate("top", [a, b])),
+        FaultTree(KOfNGate("top", 1, [a, b])),
+        FaultTree(KOfNGate("top", 2, [a, b])),
+        FaultTree(AndGate("top", [a, BasicEvent("b", 0.3)])),
+        FaultTree(AndGate("top", [b, a])),
+    ]
+    seen = [json.dumps(tree.configuration(), sort_keys=True) for tree in [both, *others]]
+    assert len(set(seen)) == len(seen)

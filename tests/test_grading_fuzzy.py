@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
-from crisiskit.grading import fuzzy
+from crisiskit.grading.models import fuzzy
 
 OPERATORS = list(fuzzy.Operator)
 

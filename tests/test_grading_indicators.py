@@ -168,10 +168,7 @@ def test_hysteresis_stops_flapping_around_a_threshold():
 
 
 def test_readings_can_be_derived_by_a_subclass():
-    class GrowthFromHistory(IndicatorPolicy):
-        name = "indicators-growth"
-        version = "1"
-
+    class GrowthFromHistory(IndicatorPolicy, name="indicators-growth", version="1"):
         def readings(self, inputs):
             history = sorted(inputs.signals, key=lambda s: s.observed_at)
             counts = [

@@ -1,5 +1,7 @@
 import datetime as dt
+from typing import ClassVar
 
+import attrs
 import pytest
 from grading_support import AT, grading_input
 from hypothesis import given, settings
@@ -19,6 +21,7 @@ from crisiskit.grading import (
     Rating,
     RiskMatrix,
     RiskMatrixPolicy,
+    configuration_form,
     policy_by_name,
 )
 from crisiskit.testing import strategies as cks
@@ -26,10 +29,7 @@ from crisiskit.testing import strategies as cks
 VIP = Bilingual("a VIP customer is affected", "涉及VIP客户")
 
 
-class VipBump(RiskMatrixPolicy):
-    name = "vip-matrix"
-    version = "2"
-
+class VipBump(RiskMatrixPolicy, name="vip-matrix", version="2"):
     def adjust(self, grade, inputs):
         grade = super().adjust(grade, inputs)
         if inputs.vip_customers:
@@ -98,20 +98,57 @@ def test_a_subclass_adjusts_and_the_adjustment_is_explained():
 
 def test_a_subclass_that_changes_the_rules_must_say_so():
     with pytest.raises(
-        TypeError, match=r"overrides adjust\(\) .* keeps the name and version 'risk-matrix'"
+        PolicyError,
+        match=r"Sneaky overrides adjust\(\) and so changes the grading rules, but keeps the "
+        r"name and version risk-matrix@1 of its base class; give it its own as class keywords",
     ):
 
         class Sneaky(RiskMatrixPolicy):
             def adjust(self, grade, inputs):
                 return grade
 
-    with pytest.raises(TypeError, match="likelihood"):
+    with pytest.raises(PolicyError, match=r"gives only name='half'; give both class keywords"):
 
-        class HalfNamed(RiskMatrixPolicy):
-            name = "half"
-
+        class HalfNamed(RiskMatrixPolicy, name="half"):
             def likelihood(self, inputs):
                 return Rating(5)
+
+    with pytest.raises(PolicyError, match=r"declares risk-matrix@1, which a base class already is"):
+
+        class Impostor(RiskMatrixPolicy, name="risk-matrix", version="1"):
+            def adjust(self, grade, inputs):
+                return grade
+
+
+def test_name_and_version_are_class_keywords_and_the_one_identity():
+    assert (VipBump.name, VipBump.version) == ("vip-matrix", "2")
+    policy = VipBump()
+    assert (policy.name, policy.version, policy.id) == ("vip-matrix", "2", "vip-matrix@2")
+    with pytest.raises(TypeError, match="name"):
+        RiskMatrixPolicy(name="acme-matrix")
+    with pytest.raises(PolicyError, match="annotates name, which would make a setting of it"):
+
+        @attrs.frozen
+        class Annotated(RiskMatrixPolicy):
+            name: str = "annotated"
+
+
+def test_a_name_in_the_class_body_still_works_but_is_deprecated():
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"Old sets name and version in the class body, which is deprecated; give them as "
+        r"class keywords:  class Old\(\.\.\., name='old-matrix', version='3'\)",
+    ) as caught:
+
+        class Old(RiskMatrixPolicy):
+            name = "old-matrix"
+            version = "3"
+
+            def adjust(self, grade, inputs):
+                return grade
+
+    assert caught[0].filename == __file__  # the warning points at the class statement
+    assert Old().id == "old-matrix@3"
 
 
 def test_a_subclass_that_only_configures_keeps_its_parents_name():
@@ -121,6 +158,64 @@ def test_a_subclass_that_only_configures_keeps_its_parents_name():
 
     assert Acme().id == "risk-matrix@1"
     assert Acme().fingerprint != RiskMatrixPolicy().fingerprint
+
+
+@attrs.frozen
+class Floored(RiskMatrixPolicy, name="floored-matrix", version="1"):
+    floor: Level = Level.III
+    regulated: frozenset[str] = frozenset({"food", "medicine"})
+
+    def adjust(self, grade, inputs):
+        return grade.at_least(self.floor, rule="floor", reason=VIP)
+
+
+def test_a_setting_added_by_a_subclass_is_in_the_configuration_and_the_fingerprint():
+    policy = Floored()
+    configuration = policy.configuration()
+    assert configuration["floor"] == "III"
+    assert configuration["regulated"] == ["food", "medicine"]
+    assert configuration["matrix"] == RiskMatrixPolicy().configuration()["matrix"]
+    assert Floored(floor=Level.II).fingerprint != policy.fingerprint
+    assert Floored(regulated=frozenset({"food"})).fingerprint != policy.fingerprint
+    assert Floored().fingerprint == policy.fingerprint
+    assert Floored(floor=Level.II).assess(grading_input(), at=AT).level is Level.II
+
+    @attrs.frozen
+    class Tagged(RiskMatrixPolicy):  # a setting, no new rule: the parent's name is kept
+        team: str = "ops"
+
+    assert Tagged().id == "risk-matrix@1"
+    assert Tagged().configuration() == {**RiskMatrixPolicy().configuration(), "team": "ops"}
+    assert Tagged().fingerprint != RiskMatrixPolicy().fingerprint
+    assert Tagged(team="legal").fingerprint != Tagged().fingerprint
+
+
+def test_a_setting_attrs_never_saw_is_refused():
+    class Forgot(RiskMatrixPolicy):
+        team: str = "ops"
+
+    with pytest.raises(
+        PolicyError,
+        match=r"Forgot declares the setting\(s\) team but is not an attrs class, so they would "
+        r"be missing from its configuration and fingerprint; decorate it:  @attrs.frozen",
+    ):
+        Forgot()
+
+    class Constant(RiskMatrixPolicy):
+        TEAMS: ClassVar[tuple[str, ...]] = ("ops",)
+
+    assert Constant().fingerprint == RiskMatrixPolicy().fingerprint
+
+
+def test_the_configuration_cannot_be_written_by_hand():
+    with pytest.raises(
+        PolicyError,
+        match=r"Manual defines configuration, which every policy derives from its fields",
+    ):
+
+        class Manual(RiskMatrixPolicy):
+            def configuration(self):
+                return {}
 
 
 def test_a_concrete_policy_needs_a_name_and_a_version():
@@ -136,64 +231,94 @@ def test_a_concrete_policy_needs_a_name_and_a_version():
         def level_for(self, likelihood, impact, inputs):
             raise AssertionError
 
-    with pytest.raises(ValidationError, match=r"Nameless has no name or version: set  name = "):
+    with pytest.raises(
+        PolicyError,
+        match=r"Nameless has no name or version: declare them as class keywords, "
+        r"class Nameless\(\.\.\., name='acme-risk', version='1'\)",
+    ):
         Nameless()
-    assert Nameless(name="adhoc", version="0").id == "adhoc@0"
+
+    class Named(Nameless, name="adhoc", version="0"):
+        pass
+
+    assert Named().id == "adhoc@0"
 
 
-def test_a_configuration_that_is_not_json_is_refused():
+def test_a_setting_without_a_json_form_is_refused():
+    @attrs.frozen
     class Odd(RiskMatrixPolicy):
-        def configuration(self):
-            return {"regulated": {"food"}}
+        handler: object = object()
 
-    with pytest.raises(PolicyError, match=r"Odd.configuration\(\) must return JSON-ready data"):
+    with pytest.raises(PolicyError, match=r"Odd.handler is a object .* or give its field a form"):
         Odd().assess(grading_input(), at=AT)
+
+    @attrs.frozen
+    class Formed(RiskMatrixPolicy):
+        handler: object = attrs.field(
+            default=object(), metadata=configuration_form(lambda handler: "the handler")
+        )
+
+    assert Formed().configuration()["handler"] == "the handler"
+
+    @attrs.frozen
+    class BadForm(RiskMatrixPolicy):
+        regulated: frozenset[str] = attrs.field(
+            default=frozenset({"food"}), metadata=configuration_form(lambda value: value)
+        )
+
+    with pytest.raises(PolicyError, match=r"configuration of BadForm must be JSON-ready data"):
+        _ = BadForm().fingerprint
 
 
 def test_names_and_versions_are_checked():
-    assert RiskMatrixPolicy(name="acme-matrix", version="2025.09").id == "acme-matrix@2025.09"
     with pytest.raises(ValidationError, match="name must be"):
-        RiskMatrixPolicy(name="acme@matrix")
+
+        class At(RiskMatrixPolicy, name="acme@matrix", version="1"):
+            pass
+
     with pytest.raises(ValidationError, match="version must be"):
-        RiskMatrixPolicy(version="")
+
+        class Empty(RiskMatrixPolicy, name="acme", version=""):
+            pass
 
 
 def test_the_fingerprint_follows_the_configuration():
     a, b = RiskMatrixPolicy(), RiskMatrixPolicy()
     assert a.fingerprint == b.fingerprint
+    assert a == b
     assert len(a.fingerprint) == 16
     stricter = RiskMatrixPolicy(RiskMatrix.from_bands({"I": 12, "II": 8, "III": 4, "IV": 1}))
     assert stricter.fingerprint != a.fingerprint
-    assert RiskMatrixPolicy(version="2").fingerprint != a.fingerprint
+
+    class Two(RiskMatrixPolicy, name="risk-matrix", version="2"):
+        pass
+
+    assert Two().fingerprint != a.fingerprint
     assert a.assess(grading_input(), at=AT).fingerprint == a.fingerprint
     assert "risk-matrix@1" in repr(a)
+    assert attrs.evolve(stricter, impact_aggregation="mean").fingerprint not in {
+        a.fingerprint,
+        stricter.fingerprint,
+    }
+    assert attrs.evolve(stricter).fingerprint == stricter.fingerprint
 
 
 def test_steps_must_return_what_the_template_expects():
-    class Broken(RiskMatrixPolicy):
-        name = "broken"
-        version = "1"
-
+    class Broken(RiskMatrixPolicy, name="broken", version="1"):
         def adjust(self, grade, inputs):
             return grade.level
 
     with pytest.raises(PolicyError, match=r"Broken.adjust\(\) must return a Grade; got Level"):
         Broken().assess(grading_input(), at=AT)
 
-    class NoRating(RiskMatrixPolicy):
-        name = "no-rating"
-        version = "1"
-
+    class NoRating(RiskMatrixPolicy, name="no-rating", version="1"):
         def impact(self, inputs):
             return 3
 
     with pytest.raises(PolicyError, match=r"impact\(\) must return a Rating"):
         NoRating().assess(grading_input(), at=AT)
 
-    class OffScale(RiskMatrixPolicy):
-        name = "off-scale"
-        version = "1"
-
+    class OffScale(RiskMatrixPolicy, name="off-scale", version="1"):
         def likelihood(self, inputs):
             return Rating(7)
 
@@ -353,7 +478,7 @@ def test_policies_by_name_and_by_id():
     for name in POLICIES:
         policy = policy_by_name(name)
         assert isinstance(policy, GradingPolicy)
-        assert policy.policy_name == name
+        assert policy.name == name
         assert policy_by_name(policy.id).fingerprint == policy.fingerprint
     with pytest.raises(
         PolicyError, match="'risk-matrix@0' was asked for, but this registry builds risk-matrix@1"
@@ -366,8 +491,14 @@ def test_policies_by_name_and_by_id():
 
 
 def test_a_host_registry_extends_the_shipped_one():
-    registry = {**POLICIES, "vip-matrix": VipBump}
+    registry = {**POLICIES, VipBump.name: VipBump}
     assert policy_by_name("vip-matrix@2", registry=registry).id == "vip-matrix@2"
     assert "vip-matrix" not in POLICIES
+    with pytest.raises(
+        PolicyError,
+        match=r"the registry's entry 'vip' builds vip-matrix@2; a registry files each policy "
+        r"under its name",
+    ):
+        policy_by_name("vip", registry={"vip": VipBump})
     with pytest.raises(PolicyError, match="not a GradingPolicy"):
         policy_by_name("odd", registry={"odd": lambda: 42})

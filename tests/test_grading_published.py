@@ -16,8 +16,8 @@ from grading_reference import (
     principal_eigen,
 )
 
-from crisiskit.grading import ahp, fuzzy
-from crisiskit.grading.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
+from crisiskit.grading.models import ahp, fuzzy
+from crisiskit.grading.models.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
 
 F = Fraction  # judgements read best as fractions: F(1, 3)
 

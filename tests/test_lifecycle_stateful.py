@@ -95,7 +95,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @rule(level=cks.levels(), reason=reasons)
     def regrade(self, level, reason):
-        self.run(lambda: self.crisis.regrade(level, actor="gm", reason=reason))
+        self.run(lambda: self.crisis.set_level(level, actor="gm", reason=reason))
 
     @rule(
         text=st.sampled_from(["hotline call", "weibo repost", "news article"]),

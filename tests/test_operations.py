@@ -61,12 +61,12 @@ def test_team_assignment_and_release(crisis):
         lambda: crisis.assign(Role.CUSTOMER_SERVICE, "zhao.cs", actor="office"),
         "already assigned",
     )
-    crisis.release(Role.CUSTOMER_SERVICE, "zhao.cs", actor="office", reason="shift ended")
+    crisis.unassign(Role.CUSTOMER_SERVICE, "zhao.cs", actor="office", reason="shift ended")
     assert crisis.members(Role.CUSTOMER_SERVICE) == ("qian.cs",)
     refused(
         crisis,
         ValidationError,
-        lambda: crisis.release(Role.LEGAL, "nobody", actor="office", reason="x"),
+        lambda: crisis.unassign(Role.LEGAL, "nobody", actor="office", reason="x"),
         "not assigned",
     )
 
@@ -129,7 +129,7 @@ def test_customer_case_follows_the_complaint_handling_steps(crisis, clock):
         "C-1",
         CaseStep.PROMISED,
         note="refund within 48 hours",
-        due=clock.now().add(hours=48),
+        due_at=clock.now().add(hours=48),
         actor="zhao.cs",
     )
     case = crisis.case("C-1")
@@ -161,7 +161,7 @@ def test_customer_case_follows_the_complaint_handling_steps(crisis, clock):
         (
             "C-1",
             CaseStep.PROMISED,
-            {"note": "refund", "due": T0.subtract(hours=1)},
+            {"note": "refund", "due_at": T0.subtract(hours=1)},
             "in the future",
         ),
         ("C-1", CaseStep.DEMAND_RECORDED, {}, "needs a note"),

@@ -38,14 +38,14 @@ def staff(crisis, level):
 
 def test_with_a_plan_a_warning_needs_a_level(crisis):
     before = snapshot(crisis)
-    with pytest.raises(InvalidTransition, match="grade or regrade") as refused:
+    with pytest.raises(InvalidTransition, match="grade the crisis or set its level") as refused:
         crisis.warn(actor="office")
     assert refused.value.condition == "graded"
     assert snapshot(crisis) == before
 
 
 def test_the_warning_notice_comes_from_the_plan(crisis):
-    crisis.regrade(Level.I, actor="analyst", reason="national media picked it up")
+    crisis.set_level(Level.I, actor="analyst", reason="national media picked it up")
     event = crisis.warn(actor="office")
     notice = event.notice
     assert notice is not None
@@ -64,7 +64,7 @@ def test_the_warning_notice_comes_from_the_plan(crisis):
 
 
 def test_the_response_needs_the_plans_roles_filled(crisis):
-    crisis.regrade(Level.II, actor="analyst", reason="spreading")
+    crisis.set_level(Level.II, actor="analyst", reason="spreading")
     crisis.assign(Role.OFFICE, "li.office", actor="office")
     before = snapshot(crisis)
     with pytest.raises(InvalidTransition, match="required roles filled") as refused:
@@ -77,7 +77,7 @@ def test_the_response_needs_the_plans_roles_filled(crisis):
 
 
 def test_statements_go_only_to_audiences_the_plan_allows(crisis):
-    crisis.regrade(Level.III, actor="analyst", reason="contained")
+    crisis.set_level(Level.III, actor="analyst", reason="contained")
     staff(crisis, Level.III)
     allowed = PLAN.allowed_audiences(CrisisType.PRODUCT_QUALITY, Level.III)
     assert Audience.MEDIA not in allowed
@@ -183,7 +183,7 @@ def test_the_plans_cadence_drives_the_update_timers(clock):
     sla = SlaPolicy.default(china_working_calendar([2025, 2026]))
     context = Context(clock, plan=plan, sla=sla)
     crisis = new_crisis(clock, context=context, crisis_type=CrisisType.PRODUCT_QUALITY)
-    crisis.regrade(Level.II, actor="analyst", reason="spreading")
+    crisis.set_level(Level.II, actor="analyst", reason="spreading")
     targets = {t.metric: t.target for t in crisis.timers}
     assert targets[SlaMetric.PROGRESS_UPDATE] == dt.timedelta(hours=6)
     assert targets[SlaMetric.PUBLIC_STATEMENT] == dt.timedelta(hours=3)

@@ -1,3 +1,6 @@
+import inspect
+import typing
+
 import pendulum
 import pytest
 
@@ -37,7 +40,7 @@ def test_steps_run_at_their_times_and_signals_default_to_the_step_time():
         scenario(
             {
                 "after": "PT10M",
-                "do": "regrade",
+                "do": "set_level",
                 "actor": "a",
                 "args": {"level": "III", "reason": "three callers"},
             },
@@ -76,10 +79,10 @@ def test_expected_refusal_is_recorded_and_an_unrefused_one_fails():
         ({"do": "fly"}, "Step.do must be a crisis command"),
         ({"do": "warn", "after": "PT-5M"}, "duration"),
         (
-            {"do": "regrade", "args": {"level": "V", "reason": "x"}},
+            {"do": "set_level", "args": {"level": "V", "reason": "x"}},
             r"'V' is not a Level.* @ \$\.steps\[1\]\.args\.level",
         ),
-        ({"do": "regrade", "args": {"level": "II"}}, r"regrade needs reason"),
+        ({"do": "set_level", "args": {"level": "II"}}, r"set_level needs reason"),
         ({"do": "warn", "args": {"colour": "red"}}, r"warn has no argument 'colour'"),
         (
             {
@@ -162,24 +165,80 @@ def test_the_chinese_demo_tells_the_same_story():
     assert zh.title == "0925批次酸奶异物事件"
 
 
-def test_every_step_command_has_resolvable_argument_types():
-    import typing
+# Arguments a step cannot give: the simulator supplies them, or reads them another way.
+_NOT_FROM_ARGS = {"self", "cls", "actor", "expected_version", "other_expected_version"}
+_NOT_FROM_ARGS_OF = {
+    "detect": {"context", "crisis_id", "crisis_type", "title"},  # from the scenario itself
+    "grade": {"policy"},  # a policy's name, looked up in the registry
+}
 
-    from crisiskit import Crisis
+
+def _unreadable_arguments(name, function, skip=frozenset()):
+    """The arguments of ``function`` a scenario step could not give, with why."""
+    from cattrs.errors import StructureHandlerNotFoundError
+
+    from crisiskit.app.scenario import _concrete
+    from crisiskit.serialization import _converter
+
+    try:
+        hints = typing.get_type_hints(function)
+    except NameError as error:
+        return [f"{name}: {error}"]
+    problems = []
+    for argument, parameter in inspect.signature(function).parameters.items():
+        if argument in _NOT_FROM_ARGS or argument in skip:
+            continue
+        if argument not in hints:
+            problems.append(f"{name}({argument}): no type")
+            continue
+        # update_facts takes **changes, typed per fact by Facts (checked below).
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            continue
+        try:
+            _converter().get_structure_hook(_concrete(hints[argument]))
+        except StructureHandlerNotFoundError as error:
+            problems.append(f"{name}({argument}): {error}")
+    return problems
+
+
+def test_every_step_command_has_resolvable_argument_types():
+    from crisiskit import Crisis, Facts
     from crisiskit.app.scenario import STEP_COMMANDS
 
-    for command in STEP_COMMANDS - {"detect", "check_sla"}:
-        typing.get_type_hints(getattr(Crisis, command))
+    problems = []
+    for command in sorted(STEP_COMMANDS):
+        function = getattr(Crisis, command)
+        problems += _unreadable_arguments(command, function, _NOT_FROM_ARGS_OF.get(command, ()))
+    problems += _unreadable_arguments("update_facts", Facts)
+    assert problems == []
+
+
+def test_the_argument_check_finds_unreadable_arguments():
+    def unresolved(self, known: int, later: "NotDefinedAnywhere", *, actor: str):  # noqa: F821
+        raise NotImplementedError
+
+    def untyped(self, known: int, loose, *, actor: str):
+        raise NotImplementedError
+
+    def opaque(self, thing: object, *, actor: str):
+        raise NotImplementedError
+
+    def fine(self, known: int, *, actor: str):
+        raise NotImplementedError
+
+    assert _unreadable_arguments("unresolved", unresolved) == [
+        "unresolved: name 'NotDefinedAnywhere' is not defined"
+    ]
+    assert _unreadable_arguments("untyped", untyped) == ["untyped(loose): no type"]
+    assert [p.split(":")[0] for p in _unreadable_arguments("opaque", opaque)] == ["opaque(thing)"]
+    assert _unreadable_arguments("fine", fine) == []
 
 
 def test_a_step_may_name_a_host_policy_when_the_registry_has_it():
     from crisiskit.grading import POLICIES, Bilingual, GradingPolicy
     from crisiskit.grading.policy import Grade
 
-    class Acme(GradingPolicy):
-        name = "acme"
-        version = "2"
-
+    class Acme(GradingPolicy, name="acme", version="2"):
         def grade(self, inputs):
             return Grade.decided(
                 Level.II, score=2.0, rule="acme", decision=Bilingual("acme", "acme")

@@ -125,7 +125,7 @@ def run():
         "C-10086",
         CaseStep.PROMISED,
         note="refund within 24 hours",
-        due=cst(9, 28, 21, 20),
+        due_at=cst(9, 28, 21, 20),
         actor="zhao.cs",
     )
     clock.set(cst(9, 27, 22))

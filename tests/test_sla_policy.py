@@ -242,6 +242,19 @@ def test_policies_and_lookups(policy):
             ),
             "different names",
         ),
+        (
+            lambda: SlaPolicy.default(
+                BusinessCalendar(
+                    name="working",
+                    zone="Asia/Shanghai",
+                    week={"mon-fri": ["09:00-18:00"]},
+                    horizon_start=dt.date(2025, 1, 1),
+                    horizon_end=dt.date(2025, 12, 31),
+                    makeup_weekday=5,
+                )
+            ),
+            "calendar 'working''s Saturday has no hours",
+        ),
     ],
 )
 def test_bad_policies_are_refused(build, match):

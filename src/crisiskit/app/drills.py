@@ -47,7 +47,7 @@ from crisiskit.plan import EmergencyPlan, Phase, PlannedAction
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
-from crisiskit.values.vocabulary import Audience, CrisisState, Role
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisState, Role
 
 __all__ = ["ACTION_EVIDENCE", "ActionCheck", "DrillReport", "RoleGap", "run_drill"]
 
@@ -60,8 +60,7 @@ ACTION_EVIDENCE: Mapping[str, Evidence] = {
     "root-cause": lambda e: isinstance(e, QualityRemedyRecorded),
     "remedy": lambda e: isinstance(e, QualityRemedyRecorded) and bool(e.new.remedies),
     "public-statement": lambda e: (
-        isinstance(e, StatementReleased)
-        and e.statement.audience in {Audience.CUSTOMERS, Audience.MEDIA}
+        isinstance(e, StatementReleased) and e.statement.audience in PUBLIC_AUDIENCES
     ),
     "agree-solution": lambda e: (
         isinstance(e, CustomerCaseUpdated) and e.step is CaseStep.SOLUTION_AGREED

@@ -47,7 +47,7 @@ from crisiskit.operations.compensation import CompensationKind
 from crisiskit.sla import AlertKind, SlaMetric, SlaStatus, SlaTimer, TimerState
 from crisiskit.values.levels import Level
 from crisiskit.values.money import Money
-from crisiskit.values.vocabulary import Audience, CrisisState, CrisisType
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisState, CrisisType
 
 __all__ = [
     "CrisisMetrics",
@@ -57,8 +57,6 @@ __all__ = [
     "period_metrics",
     "sla_attainment",
 ]
-
-_PUBLIC = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 
 
 @frozen
@@ -141,7 +139,7 @@ def crisis_metrics(
         (
             e.occurred_at
             for e in events
-            if isinstance(e, StatementReleased) and e.statement.audience in _PUBLIC
+            if isinstance(e, StatementReleased) and e.statement.audience in PUBLIC_AUDIENCES
         ),
         None,
     )

@@ -54,8 +54,9 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.app.metrics import CrisisMetrics, crisis_metrics
-from crisiskit.crisis import OPEN_COMMANDS, Context, Crisis
-from crisiskit.crisis.lifecycle import COMMANDS, Guard, ReopenPolicy
+from crisiskit.crisis import Context, Crisis
+from crisiskit.crisis.commands import REGISTRY
+from crisiskit.crisis.lifecycle import Guard, ReopenPolicy
 from crisiskit.errors import CrisisKitError, SerializationError, ValidationError
 from crisiskit.events import Event
 from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
@@ -79,10 +80,22 @@ __all__ = [
     "simulate",
 ]
 
-STEP_COMMANDS: frozenset[str] = frozenset(
-    {"detect", "check_sla"} | set(COMMANDS) | set(OPEN_COMMANDS)
-) - {"mark_duplicate_of", "merge", "unmerge"}
+STEP_COMMANDS: frozenset[str] = frozenset({"detect", *REGISTRY}) - {
+    "mark_duplicate_of",
+    "merge",
+    "unmerge",
+}
 """The commands a scenario step may run (merges need a second crisis, so they are left out)."""
+
+RENAMED_COMMANDS: Mapping[str, str] = {"regrade": "set_level", "release": "unassign"}
+"""Command names of scenario files written before 0.2, read as their new names."""
+
+RENAMED_ARGS: Mapping[str, Mapping[str, str]] = {"handle_customer": {"due": "due_at"}}
+"""Argument names of scenario files written before 0.2, per command, read as their new names."""
+
+
+def _current_name(value: object) -> object:
+    return RENAMED_COMMANDS.get(value, value) if isinstance(value, str) else value
 
 
 def _is_command(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -107,7 +120,7 @@ def _is_non_negative(instance: object, attribute: attrs.Attribute[Any], value: o
 class Step:
     """One thing that happens in a scenario: a command, by an actor, at a time."""
 
-    do: str = field(validator=_is_command)
+    do: str = field(converter=_current_name, validator=_is_command)
     """The crisis command to run (``"warn"``, ``"grade"``, ``"handle_customer"``, …)."""
     actor: str = field(default="system", validator=_checks.is_text)
     """Who does it."""
@@ -385,6 +398,9 @@ def _run(
     if step.do == "check_sla":
         crisis.check_sla(actor=step.actor)
         return
+    renamed = RENAMED_ARGS.get(step.do)
+    if renamed and any(name in step.args for name in renamed):
+        step = attrs.evolve(step, args={renamed.get(k, k): v for k, v in step.args.items()})
     method = getattr(crisis, step.do)
     raw = dict(step.args)
     if step.do == "grade":

@@ -35,6 +35,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
@@ -432,6 +433,9 @@ class CalendarLookup(Protocol):
 
 _COMPILED: OrderedDict[str, Timeline] = OrderedDict()
 _COMPILED_SIZE = 64
+# Calendars are shared across threads; without the lock one thread's eviction can remove
+# the entry another thread has just found and is moving to the end (a KeyError).
+_COMPILED_LOCK = threading.Lock()
 
 
 @serializable()
@@ -806,14 +810,19 @@ class BusinessCalendar:
         if timeline is not None:
             return timeline
         key = self.fingerprint
-        timeline = _COMPILED.get(key)
+        with _COMPILED_LOCK:
+            timeline = _COMPILED.get(key)
+            if timeline is not None:
+                _COMPILED.move_to_end(key)
         if timeline is None:
-            timeline = self._compile()
-            _COMPILED[key] = timeline
-            while len(_COMPILED) > _COMPILED_SIZE:
-                _COMPILED.popitem(last=False)
-        else:
-            _COMPILED.move_to_end(key)
+            # Compiled outside the lock so that one slow calendar does not hold up the rest;
+            # two threads may then compile the same content, and the first one stored wins.
+            compiled = self._compile()
+            with _COMPILED_LOCK:
+                timeline = _COMPILED.setdefault(key, compiled)
+                _COMPILED.move_to_end(key)
+                while len(_COMPILED) > _COMPILED_SIZE:
+                    _COMPILED.popitem(last=False)
         object.__setattr__(self, "_timeline", timeline)
         return timeline
 

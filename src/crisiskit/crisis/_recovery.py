@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
     CallbackRecorded,
@@ -24,6 +25,7 @@ class RecoveryWork:
 
     __slots__ = ()
 
+    @command()
     def record_callback(
         self: Aggregate,
         customer_id: str,
@@ -31,15 +33,16 @@ class RecoveryWork:
         *,
         comments: str | None = None,
         actor: str,
+        reason: str | None = None,
         expected_version: int | None = None,
     ) -> CallbackRecorded:
         """Record a callback to an affected customer with their satisfaction, 1 to 5 (D23)."""
-        self._precheck("record_callback", actor, expected_version)
         if customer_id not in {c.customer_id for c in self.customers}:
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         callback = Callback(customer_id, self._now(self._require_context()), satisfaction, comments)
-        return self._record(CallbackRecorded, actor, None, callback=callback)
+        return self._record(CallbackRecorded, actor, reason, callback=callback)
 
+    @command()
     def set_recovery_plan(
         self: Aggregate,
         plan: RecoveryPlan,
@@ -49,24 +52,34 @@ class RecoveryWork:
         expected_version: int | None = None,
     ) -> RecoveryPlanSet:
         """Set (or revise) the recovery plan: goals, measures, dated milestones (D25)."""
-        self._precheck("set_recovery_plan", actor, expected_version)
         if not isinstance(plan, RecoveryPlan):
             raise ValidationError(
                 f"set_recovery_plan() takes a RecoveryPlan; got {type(plan).__name__}"
             )
         return self._record(RecoveryPlanSet, actor, reason, old=self.recovery_plan, new=plan)
 
+    @command(
+        offered=lambda crisis: (
+            crisis.recovery_plan is not None
+            and any(m.done_at is None for m in crisis.recovery_plan.milestones)
+        )
+    )
     def reach_milestone(
-        self: Aggregate, name: str, *, actor: str, expected_version: int | None = None
+        self: Aggregate,
+        name: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
     ) -> MilestoneReached:
         """Mark a milestone of the recovery plan as reached."""
-        self._precheck("reach_milestone", actor, expected_version)
         if self.recovery_plan is None:
             raise ValidationError(f"crisis {self.id!r} has no recovery plan yet")
         if self.recovery_plan.milestone(name).done_at is not None:
             raise ValidationError(f"milestone {name!r} was reached already")
-        return self._record(MilestoneReached, actor, None, milestone=name)
+        return self._record(MilestoneReached, actor, reason, milestone=name)
 
+    @command()
     def assess_impact(
         self: Aggregate,
         assessment: ImpactAssessment,
@@ -76,13 +89,13 @@ class RecoveryWork:
         expected_version: int | None = None,
     ) -> ImpactAssessed:
         """Record the business impact: sales, market share, satisfaction before and after (D26)."""
-        self._precheck("assess_impact", actor, expected_version)
         if not isinstance(assessment, ImpactAssessment):
             raise ValidationError(
                 f"assess_impact() takes an ImpactAssessment; got {type(assessment).__name__}"
             )
         return self._record(ImpactAssessed, actor, reason, assessment=assessment)
 
+    @command()
     def record_review(
         self: Aggregate,
         review: Review,
@@ -92,7 +105,6 @@ class RecoveryWork:
         expected_version: int | None = None,
     ) -> ReviewRecorded:
         """Record the review: root cause, lessons, improvements (D27). Required to close."""
-        self._precheck("record_review", actor, expected_version)
         if not isinstance(review, Review):
             raise ValidationError(f"record_review() takes a Review; got {type(review).__name__}")
         if review.reviewed_at is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import pendulum
 
 from crisiskit._internal import checks as _checks
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.events import (
     CrisisAcknowledged,
@@ -35,6 +37,7 @@ class ResponseWork:
 
     __slots__ = ()
 
+    @command(offered=lambda crisis: crisis.acknowledged_at is None)
     def acknowledge(
         self: Aggregate,
         *,
@@ -43,13 +46,13 @@ class ResponseWork:
         expected_version: int | None = None,
     ) -> CrisisAcknowledged:
         """The crisis office takes the crisis on (受理). Once per crisis."""
-        self._precheck("acknowledge", actor, expected_version)
         if self.acknowledged_at is not None:
             raise ValidationError(
                 f"crisis {self.id!r} was acknowledged at {self.acknowledged_at.isoformat()} already"
             )
         return self._record(CrisisAcknowledged, actor, reason)
 
+    @command()
     def assign(
         self: Aggregate,
         role: Role,
@@ -60,8 +63,7 @@ class ResponseWork:
         expected_version: int | None = None,
     ) -> TeamMemberAssigned:
         """Put ``person`` on the crisis team in ``role``."""
-        self._precheck("assign", actor, expected_version)
-        _checks.member("assign(role)", role, Role)
+        role = _checks.member("assign(role)", role, Role)
         _checks.text("assign(person)", person, max_length=200)
         if any(a.role is role and a.person == person for a in self.team):
             raise ValidationError(
@@ -69,6 +71,24 @@ class ResponseWork:
             )
         assignment = Assignment(role, person, self._now(self._require_context()))
         return self._record(TeamMemberAssigned, actor, reason, assignment=assignment)
+
+    @command(reason="required", offered=lambda crisis: bool(crisis.team))
+    def unassign(
+        self: Aggregate,
+        role: Role,
+        person: str,
+        *,
+        actor: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> TeamMemberReleased:
+        """Take ``person`` off the crisis team in ``role``. A reason is required."""
+        role = _checks.member("unassign(role)", role, Role)
+        if not any(a.role is role and a.person == person for a in self.team):
+            raise ValidationError(
+                f"{person!r} is not assigned as {getattr(role, 'value', role)} on crisis {self.id!r}"
+            )
+        return self._record(TeamMemberReleased, actor, reason, role=role, person=person)
 
     def release(
         self: Aggregate,
@@ -79,26 +99,34 @@ class ResponseWork:
         reason: str,
         expected_version: int | None = None,
     ) -> TeamMemberReleased:
-        """Take ``person`` off the crisis team in ``role``. A reason is required."""
-        self._precheck("release", actor, expected_version)
-        _checks.text("release(reason)", reason)
-        if not any(a.role is role and a.person == person for a in self.team):
-            raise ValidationError(
-                f"{person!r} is not assigned as {getattr(role, 'value', role)} on crisis {self.id!r}"
-            )
-        return self._record(TeamMemberReleased, actor, reason, role=role, person=person)
+        """Deprecated name of :meth:`unassign` (it goes in 0.3)."""
+        warnings.warn(
+            "Crisis.release() is now Crisis.unassign(); release goes in crisiskit 0.3",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.unassign(
+            role, person, actor=actor, reason=reason, expected_version=expected_version
+        )
 
     def members(self: Aggregate, role: Role) -> tuple[str, ...]:
         """Who fills ``role`` now."""
         return tuple(a.person for a in self.team if a.role is role)
 
+    @command()
     def report_progress(
-        self: Aggregate, summary: str, *, actor: str, expected_version: int | None = None
+        self: Aggregate,
+        summary: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
     ) -> ProgressReported:
-        """Circulate an internal progress report (D18)."""
-        self._precheck("report_progress", actor, expected_version)
-        return self._record(ProgressReported, actor, None, summary=_checks.text("summary", summary))
+        """Circulate an internal progress report."""
+        summary = _checks.text("report_progress(summary)", summary)
+        return self._record(ProgressReported, actor, reason, summary=summary)
 
+    @command()
     def hold_meeting(
         self: Aggregate,
         topic: str,
@@ -106,19 +134,20 @@ class ResponseWork:
         attendees: Iterable[str] = (),
         decisions: Iterable[str] = (),
         actor: str,
+        reason: str | None = None,
         expected_version: int | None = None,
     ) -> MeetingHeld:
-        """Record a coordination meeting and its decisions (D18)."""
-        self._precheck("hold_meeting", actor, expected_version)
+        """Record a coordination meeting and its decisions."""
         return self._record(
             MeetingHeld,
             actor,
-            None,
+            reason,
             topic=_checks.text("topic", topic),
             attendees=tuple(attendees),
             decisions=tuple(decisions),
         )
 
+    @command()
     def release_statement(
         self: Aggregate,
         audience: Audience,
@@ -137,9 +166,14 @@ class ResponseWork:
         plan, the audience must be one the plan communicates with at this type and level,
         and the approving role is the plan's (``approver_role`` may be left out).
         """
-        self._precheck("release_statement", actor, expected_version)
-        _checks.member("release_statement(audience)", audience, Audience)
-        level_plan = self._level_plan(self._require_context(), "release_statement")
+        audience = _checks.member("release_statement(audience)", audience, Audience)
+        context = self._require_context()
+        if context.plan is not None and self.level is None:
+            raise ValidationError(
+                "the emergency plan's communication rules depend on the level: grade the "
+                "crisis or set its level before releasing a statement"
+            )
+        level_plan = self._level_plan(context)
         if level_plan is not None:
             rule = level_plan.rule_for(audience)
             if rule is None:
@@ -184,23 +218,35 @@ class ResponseWork:
                 return statement
         return None
 
+    @command(offered=lambda crisis: bool(crisis.customers))
     def handle_customer(
         self: Aggregate,
         customer_id: str,
         step: CaseStep,
         *,
         note: str | None = None,
+        due_at: pendulum.DateTime | None = None,
         due: pendulum.DateTime | None = None,
         actor: str,
+        reason: str | None = None,
         expected_version: int | None = None,
     ) -> CustomerCaseUpdated:
-        """Record a step in handling one affected customer (D20).
+        """Record a step in handling one affected customer.
 
         ``note`` holds the demand (``DEMAND_RECORDED``), the promise (``PROMISED``, with
-        ``due``), the solution (``SOLUTION_AGREED``) or the update sent.
+        ``due_at``), the solution (``SOLUTION_AGREED``) or the update sent. ``due`` is the
+        deprecated name of ``due_at``.
         """
-        self._precheck("handle_customer", actor, expected_version)
-        _checks.member("handle_customer(step)", step, CaseStep)
+        if due is not None:
+            warnings.warn(
+                "handle_customer(due=) is now handle_customer(due_at=); due goes in crisiskit 0.3",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            if due_at is not None:
+                raise ValidationError("handle_customer() takes due_at or due, not both")
+            due_at = due
+        step = _checks.member("handle_customer(step)", step, CaseStep)
         if customer_id not in {c.customer_id for c in self.customers}:
             raise ValidationError(
                 f"customer {customer_id!r} is not affected by crisis {self.id!r}; add them with "
@@ -214,15 +260,20 @@ class ResponseWork:
             raise ValidationError(f"the case of customer {customer_id!r} was received already")
         if step in _NEEDS_NOTE and note is None:
             raise ValidationError(f"handle_customer(step={step.value!r}) needs a note saying what")
-        due_at = None
         if step is CaseStep.PROMISED:
-            if due is None:
-                raise ValidationError("a promise needs a due time: handle_customer(..., due=...)")
-            due_at = _checks.instant("handle_customer(due)", due)
+            if due_at is None:
+                raise ValidationError(
+                    "a promise needs a due time: handle_customer(..., due_at=...)"
+                )
+            due_at = _checks.instant("handle_customer(due_at)", due_at)
             if due_at <= now:
                 raise ValidationError(
                     f"a promise must be due in the future; got {due_at.isoformat()}"
                 )
+        elif due_at is not None:
+            raise ValidationError(
+                f"only a promise has a due time; handle_customer(step={step.value!r}) takes no due_at"
+            )
         if step is CaseStep.PROMISE_KEPT and not any(
             p.kept_at is None for p in (case.promises if case else ())
         ):
@@ -230,7 +281,7 @@ class ResponseWork:
         return self._record(
             CustomerCaseUpdated,
             actor,
-            None,
+            reason,
             customer_id=customer_id,
             step=step,
             note=note,
@@ -245,6 +296,7 @@ class ResponseWork:
         """(customer id, promise) for every open promise past its due time at ``at``."""
         return tuple((c.customer_id, p) for c in self.cases for p in c.overdue_promises(at))
 
+    @command()
     def record_quality_remedy(
         self: Aggregate,
         remedy: QualityRemedy,
@@ -254,7 +306,6 @@ class ResponseWork:
         expected_version: int | None = None,
     ) -> QualityRemedyRecorded:
         """Record (or revise) the quality remedy: root cause, responsible party, remedy, process fix (D21)."""
-        self._precheck("record_quality_remedy", actor, expected_version)
         if not isinstance(remedy, QualityRemedy):
             raise ValidationError(
                 f"record_quality_remedy() takes a QualityRemedy; got {type(remedy).__name__}"

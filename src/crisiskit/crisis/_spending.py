@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
 from crisiskit.errors import CurrencyMismatchError, ValidationError
 from crisiskit.events import CompensationGranted, Event, ExpenseRecorded
 from crisiskit.operations.compensation import Compensation, CompensationKind
@@ -23,6 +24,7 @@ class Spending:
 
     __slots__ = ()
 
+    @command()
     def compensate(
         self: Aggregate,
         kind: CompensationKind,
@@ -41,7 +43,6 @@ class Spending:
         total over the budget also records a :class:`~crisiskit.events.BudgetExceeded`
         warning, by the system.
         """
-        self._precheck("compensate", actor, expected_version)
         if customer_id is not None and customer_id not in {c.customer_id for c in self.customers}:
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         context = self._require_context()
@@ -49,6 +50,7 @@ class Spending:
         self._check_currency(compensation.amount, context)
         return self._record(CompensationGranted, actor, reason, compensation=compensation)
 
+    @command()
     def record_expense(
         self: Aggregate,
         category: BudgetCategory,
@@ -65,7 +67,6 @@ class Spending:
         that takes the category over its budget also records a
         :class:`~crisiskit.events.BudgetExceeded` warning, by the system.
         """
-        self._precheck("record_expense", actor, expected_version)
         context = self._require_context()
         expense = Expense(category, amount, self._now(context), note)
         self._check_currency(expense.amount, context)

@@ -9,6 +9,7 @@ import pendulum
 
 from crisiskit._internal import checks as _checks
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
     CrisisAcknowledged,
@@ -21,16 +22,15 @@ from crisiskit.events import (
     StateChanged,
     StatementReleased,
 )
-from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate
+from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate, TimerState
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import Audience, ChannelGroup
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
 if TYPE_CHECKING:
     from crisiskit.crisis.context import Context
 
 __all__ = ["SlaTiming"]
 
-_PUBLIC_AUDIENCES = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 _PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
 
 
@@ -43,17 +43,26 @@ def _metric_set(metrics: Iterable[SlaMetric] | None) -> frozenset[SlaMetric] | N
     return found
 
 
+def _has_running_timers(crisis: Aggregate) -> bool:
+    return any(t.state is TimerState.RUNNING for t in crisis.timers)
+
+
+def _has_paused_timers(crisis: Aggregate) -> bool:
+    return any(t.state is TimerState.PAUSED for t in crisis.timers)
+
+
 class SlaTiming:
     """The crisis's SLA commands and queries, and the timer changes its events entail."""
 
     __slots__ = ()
 
+    @command(reason="required", offered=_has_running_timers)
     def pause_sla(
         self: Aggregate,
-        reason: str,
         *,
         metrics: Iterable[SlaMetric] | None = None,
         actor: str,
+        reason: str,
         expected_version: int | None = None,
     ) -> SlaTimersChanged:
         """Pause the running SLA timers (of ``metrics``, or all), e.g. while waiting on the customer.
@@ -62,7 +71,6 @@ class SlaTiming:
         :class:`~crisiskit.errors.ValidationError` — host webhooks that repeat are safe to
         ignore that error.
         """
-        self._precheck("pause_sla", actor, expected_version)
         _checks.text("pause_sla(reason)", reason, max_length=500)
         policy = self._require_sla()
         update = policy.pause(
@@ -70,6 +78,7 @@ class SlaTiming:
         )
         return self._record_sla(update, actor, reason, "pause")
 
+    @command(offered=_has_paused_timers)
     def resume_sla(
         self: Aggregate,
         *,
@@ -79,18 +88,24 @@ class SlaTiming:
         expected_version: int | None = None,
     ) -> SlaTimersChanged:
         """Resume paused SLA timers (of ``metrics``, or all); a repeat changes nothing."""
-        self._precheck("resume_sla", actor, expected_version)
         policy = self._require_sla()
         update = policy.resume(
             self.timers, self._now(self._require_context()), metrics=_metric_set(metrics)
         )
         return self._record_sla(update, actor, reason, "resume")
 
-    def check_sla(self: Aggregate, *, actor: str = "system") -> SlaAlertsRaised | None:
+    @command(anywhere=True, offered=lambda crisis: bool(crisis.timers))
+    def check_sla(
+        self: Aggregate,
+        *,
+        actor: str = "system",
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> SlaAlertsRaised | None:
         """Sweep this crisis's timers now: record the milestones and breaches due, each once.
 
         Returns the event, or None when nothing was due. Hosts sweeping many crises call
-        this for those whose :attr:`sla_next_due` has passed.
+        this for those whose :attr:`sla_next_due` has passed. It applies in every state.
         """
         context = self._require_context()
         policy = self._require_sla()
@@ -99,7 +114,9 @@ class SlaTiming:
         found = policy.sweep(self.timers, self._now(context))
         if not found.alerts:
             return None
-        return self._record(SlaAlertsRaised, actor, None, alerts=found.alerts, timers=found.timers)
+        return self._record(
+            SlaAlertsRaised, actor, reason, alerts=found.alerts, timers=found.timers
+        )
 
     @property
     def sla_next_due(self: Aggregate) -> pendulum.DateTime | None:
@@ -161,7 +178,7 @@ class SlaTiming:
             return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
         if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
             return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
-        if isinstance(event, StatementReleased) and event.statement.audience in _PUBLIC_AUDIENCES:
+        if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
             first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
             then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)
             return SlaUpdate(

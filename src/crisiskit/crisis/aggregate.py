@@ -1,7 +1,7 @@
 """The Crisis aggregate: one customer crisis, changed only by commands that record events.
 
 Create a crisis with :meth:`Crisis.detect`; change it with its commands (``warn``,
-``respond``, ``attach_signal``, ``regrade``, …). Every successful command appends one
+``respond``, ``attach_signal``, ``set_level``, …). Every successful command appends one
 :mod:`domain event <crisiskit.events>`, followed by the system's own events when it has
 consequences (SLA timers started or stopped, a budget gone over); a refused command raises
 and changes nothing — state, level, version and events are exactly as before. Collect new events with
@@ -14,6 +14,7 @@ in a :class:`Context`, shared by all the crises of a host application.
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -21,7 +22,6 @@ import attrs
 import cattrs
 import pendulum
 from attrs import field, frozen
-from statemachine.exceptions import TransitionNotAllowed
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
@@ -30,9 +30,10 @@ from crisiskit.crisis._recovery import RecoveryWork
 from crisiskit.crisis._response import ResponseWork
 from crisiskit.crisis._spending import Spending
 from crisiskit.crisis._timing import SlaTiming
+from crisiskit.crisis.commands import REGISTRY, CommandSpec, command
 from crisiskit.crisis.context import Context
-from crisiskit.crisis.lifecycle import check_guards, moves_from
-from crisiskit.crisis.merging import MergeRecord, Merging, canonical_id
+from crisiskit.crisis.lifecycle import CONDITIONS, MOVES, TRANSITIONS, check_guards
+from crisiskit.crisis.merging import MergeRecord, Merging
 from crisiskit.errors import (
     ConcurrencyError,
     EventSequenceError,
@@ -79,43 +80,9 @@ from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import CrisisState, CrisisType
 
-__all__ = [
-    "Context",
-    "Crisis",
-    "MergeRecord",
-    "canonical_id",
-]  # Context and the merge helpers live in their own modules
+__all__ = ["OPEN_COMMANDS", "Crisis"]
 
 E = TypeVar("E", bound=Event)
-
-#: Commands that do not move the lifecycle state; they apply in every open state.
-OPEN_COMMANDS: tuple[str, ...] = (
-    "attach_signal",
-    "add_customers",
-    "update_facts",
-    "regrade",
-    "grade",
-    "pause_sla",
-    "resume_sla",
-    "acknowledge",
-    "assign",
-    "release",
-    "report_progress",
-    "hold_meeting",
-    "release_statement",
-    "handle_customer",
-    "record_quality_remedy",
-    "compensate",
-    "record_expense",
-    "record_callback",
-    "set_recovery_plan",
-    "reach_milestone",
-    "assess_impact",
-    "record_review",
-    "mark_duplicate_of",
-    "merge",
-    "unmerge",
-)
 
 
 @serializable()
@@ -421,8 +388,22 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         return self
 
     def allowed_commands(self) -> tuple[str, ...]:
-        """The commands the crisis's state allows now (guards and policies may still refuse)."""
-        return moves_from(self.state) + (OPEN_COMMANDS if self.is_open else ())
+        """The commands that make sense now, for a host's buttons: lifecycle moves first.
+
+        Read off the command registry: a move when the state allows it, another command in
+        every open state, each only where it applies (``acknowledge`` until acknowledged,
+        ``pause_sla`` while a timer runs, …). Guards and policies may still refuse one.
+        """
+        return tuple(
+            spec.name
+            for spec in _ordered_commands()
+            if self._permits(spec) and (spec.offered is None or spec.offered(self))
+        )
+
+    def _permits(self, spec: CommandSpec) -> bool:
+        if spec.move:
+            return (self.state, spec.name) in TRANSITIONS
+        return spec.anywhere or self.is_open
 
     def __repr__(self) -> str:
         level = self.level.value if self.level else "ungraded"
@@ -430,6 +411,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
 
     # --- lifecycle commands --------------------------------------------------------------
 
+    @command()
     def warn(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
     ) -> WarningIssued:
@@ -439,15 +421,13 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         context's emergency plan — the measures of the warning phase and the recipients by
         role. With a plan, the crisis must be graded first.
         """
-        notice = None
-        if self.state is CrisisState.DETECTED:
-            notice = self._warning_notice(self._require_context())
-        return self._move("warn", WarningIssued, actor, reason, expected_version, notice=notice)
+        notice = self._warning_notice(self._require_context())
+        return self._move("warn", WarningIssued, actor, reason, notice=notice)
 
     def _warning_notice(self, context: Context) -> WarningNotice | None:
-        level_plan = self._level_plan(context, "warn")
         if self.level is None:
             return None
+        level_plan = self._level_plan(context)
         if level_plan is None:
             return WarningNotice(self.level, self.crisis_type, self.facts.scope)
         recipients = list(dict.fromkeys(r.role for r in level_plan.required_roles))
@@ -463,30 +443,27 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
             recipients=tuple(recipients),
         )
 
-    def _level_plan(self, context: Context, command: str) -> LevelPlan | None:
-        """What the plan asks at this crisis's type and level; None without a plan."""
-        if context.plan is None:
+    def _level_plan(self, context: Context) -> LevelPlan | None:
+        """What the plan asks at this crisis's type and level; None without a plan or a level."""
+        if context.plan is None or self.level is None:
             return None
-        if self.level is None:
-            raise self._guard_refusal(
-                command,
-                "graded",
-                "the emergency plan depends on the level: grade or regrade the crisis first",
-            )
         return context.plan.for_crisis(self.crisis_type, self.level)
 
+    @command()
     def respond(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
     ) -> ResponseStarted:
         """Start the response (启动应急响应): warned → responding, or detected → responding for a sudden crisis."""
-        return self._move("respond", ResponseStarted, actor, reason, expected_version)
+        return self._move("respond", ResponseStarted, actor, reason)
 
+    @command()
     def recover(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
     ) -> RecoveryStarted:
         """Move into recovery (恢复): responding → recovering."""
-        return self._move("recover", RecoveryStarted, actor, reason, expected_version)
+        return self._move("recover", RecoveryStarted, actor, reason)
 
+    @command()
     def close(
         self,
         summary: str,
@@ -496,61 +473,35 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         expected_version: int | None = None,
     ) -> CrisisClosed:
         """Close the crisis after recovery: recovering → closed, with a summary. A review must be recorded first."""
-        if self.state is CrisisState.RECOVERING and self.review is None:
-            raise self._guard_refusal(
-                "close",
-                "review recorded",
-                "record the review (root cause, lessons) with record_review() first",
-            )
-        return self._move(
-            "close",
-            CrisisClosed,
-            actor,
-            reason,
-            expected_version,
-            summary=_checks.text("close(summary)", summary),
-        )
+        summary = _checks.text("close(summary)", summary)
+        return self._move("close", CrisisClosed, actor, reason, summary=summary)
 
+    @command(reason="required")
     def dismiss(
         self, *, actor: str, reason: str, expected_version: int | None = None
     ) -> CrisisDismissed:
         """Dismiss a false alarm (误报): detected or warned → closed. A reason is required."""
-        return self._move(
-            "dismiss",
-            CrisisDismissed,
-            actor,
-            _checks.text("dismiss(reason)", reason),
-            expected_version,
-        )
+        return self._move("dismiss", CrisisDismissed, actor, reason)
 
+    @command(reason="required")
     def relapse(
         self, *, actor: str, reason: str, expected_version: int | None = None
     ) -> CrisisRelapsed:
         """The crisis flared up again: recovering → responding. A reason is required."""
-        return self._move(
-            "relapse",
-            CrisisRelapsed,
-            actor,
-            _checks.text("relapse(reason)", reason),
-            expected_version,
-        )
+        return self._move("relapse", CrisisRelapsed, actor, reason)
 
+    @command(reason="required")
     def reopen(
         self, *, actor: str, reason: str, expected_version: int | None = None
     ) -> CrisisReopened:
         """Reopen a closed crisis: closed → responding, within the context's :class:`ReopenPolicy`."""
-        _checks.text("reopen(reason)", reason)
         return self._move(
-            "reopen",
-            CrisisReopened,
-            actor,
-            reason,
-            expected_version,
-            reopen_count=self.reopen_count + 1,
+            "reopen", CrisisReopened, actor, reason, reopen_count=self.reopen_count + 1
         )
 
     # --- commands that keep the state ----------------------------------------------------
 
+    @command()
     def attach_signal(
         self,
         signal: Signal,
@@ -560,7 +511,6 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         expected_version: int | None = None,
     ) -> SignalAttached:
         """Attach another signal; its customers become affected customers."""
-        self._precheck("attach_signal", actor, expected_version)
         if not isinstance(signal, Signal):
             raise ValidationError(f"attach_signal() takes a Signal; got {type(signal).__name__}")
         if signal in self.signals:
@@ -569,6 +519,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
             )
         return self._record(SignalAttached, actor, reason, signal=signal)
 
+    @command()
     def add_customers(
         self,
         customers: Iterable[CustomerRef],
@@ -578,7 +529,6 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         expected_version: int | None = None,
     ) -> CustomersAdded:
         """Record more affected customers; those already recorded (by id) are left out."""
-        self._precheck("add_customers", actor, expected_version)
         given = _checks.to_tuple(customers)
         for i, customer in enumerate(given):
             if not isinstance(customer, CustomerRef):
@@ -594,6 +544,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
             )
         return self._record(CustomersAdded, actor, reason, customers=new)
 
+    @command()
     def update_facts(
         self,
         *,
@@ -603,7 +554,6 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         **changes: object,
     ) -> FactsUpdated:
         """Fill in or correct facts (time, place, cause, course, scope, customers_affected)."""
-        self._precheck("update_facts", actor, expected_version)
         new = self.facts.updated(**changes)
         if new == self.facts:
             raise ValidationError(
@@ -611,17 +561,28 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
             )
         return self._record(FactsUpdated, actor, reason, old=self.facts, new=new)
 
-    def regrade(
+    @command(reason="required")
+    def set_level(
         self, level: Level, *, actor: str, reason: str, expected_version: int | None = None
     ) -> LevelChanged:
-        """Set the level by hand (D9): any open state, a reason required. The state does not change."""
-        self._precheck("regrade", actor, expected_version)
-        _checks.member("regrade(level)", level, Level)
-        _checks.text("regrade(reason)", reason)
+        """Set the level by hand: any open state, a reason required. The state does not change."""
+        level = _checks.member("set_level(level)", level, Level)
         if level is self.level:
             raise ValidationError(f"crisis {self.id!r} is already level {level.value}")
         return self._record(LevelChanged, actor, reason, old_level=self.level, new_level=level)
 
+    def regrade(
+        self, level: Level, *, actor: str, reason: str, expected_version: int | None = None
+    ) -> LevelChanged:
+        """Deprecated name of :meth:`set_level` (it goes in 0.3)."""
+        warnings.warn(
+            "Crisis.regrade() is now Crisis.set_level(); regrade goes in crisiskit 0.3",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.set_level(level, actor=actor, reason=reason, expected_version=expected_version)
+
+    @command()
     def grade(
         self,
         policy: GradingPolicy,
@@ -638,7 +599,6 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         records :class:`~crisiskit.events.LevelChanged` carrying the assessment, its reason
         the assessment's own; otherwise :class:`~crisiskit.events.AssessmentRecorded`.
         """
-        self._precheck("grade", actor, expected_version)
         if not isinstance(policy, GradingPolicy):
             raise ValidationError(f"grade() takes a GradingPolicy; got {type(policy).__name__}")
         inputs = GradingInput(
@@ -678,13 +638,17 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
                 "it changed since you read it; reload it and try again"
             )
 
-    def _precheck(self, command: str, actor: str, expected_version: int | None) -> None:
-        """Checks every state-keeping command makes before anything else."""
+    def _admit(
+        self, spec: CommandSpec, actor: str, reason: str | None, expected_version: int | None
+    ) -> None:
+        """The checks every command makes before its own (run by the :func:`command` decorator)."""
         self._require_context()
         self._check_version(expected_version)
         _checks.text("actor", actor, max_length=200)
-        if not self.is_open:
-            raise self._refusal(command)
+        if spec.reason_required:
+            _checks.text(f"{spec.name}(reason)", reason)
+        if not self._permits(spec):
+            raise self._refusal(spec.name)
 
     def _refusal(self, command: str) -> InvalidTransition:
         allowed = self.allowed_commands()
@@ -696,70 +660,48 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
             allowed=allowed,
         )
 
+    def _admit_move(self, move: str, expected_version: int | None) -> None:
+        """Check a move this crisis makes because another crisis's command takes it over."""
+        self._require_context()
+        self._check_version(expected_version)
+        if (self.state, move) not in TRANSITIONS:
+            raise self._refusal(move)
+
     def _move(
         self,
         command: str,
         event_type: type[E],
         actor: str,
         reason: str | None,
-        expected_version: int | None,
+        *,
+        to_state: CrisisState | None = None,
         **fields: object,
     ) -> E:
-        context = self._require_context()
-        self._check_version(expected_version)
-        _checks.text("actor", actor, max_length=200)
-        if command not in moves_from(self.state):
+        """Record a lifecycle move whose state the command's decorator has admitted.
+
+        The move's own conditions (:data:`~crisiskit.crisis.lifecycle.CONDITIONS`) and then
+        the host's guards must hold; the target comes from the compiled transition table.
+        """
+        targets = TRANSITIONS[self.state, command]
+        target = targets[0] if to_state is None else to_state
+        if target not in targets:  # pragma: no cover - the callers pass a recorded state
             raise self._refusal(command)
-        if command == "reopen":
-            self._check_reopen(context)
-        if command == "respond":
-            self._check_required_roles(context)
-        check_guards(command, self, context.guards)
-        machine = context._machine()
-        machine.model.state = self.state.value
-        try:
-            machine.send(command)
-        except TransitionNotAllowed:  # pragma: no cover - moves_from() already said no
-            raise self._refusal(command) from None
-        target = CrisisState(machine.model.state)
+        self._check_conditions(command)
         return self._record(
             event_type, actor, reason, from_state=self.state, to_state=target, **fields
         )
 
-    def _check_required_roles(self, context: Context) -> None:
-        level_plan = self._level_plan(context, "respond")
-        if level_plan is None:
-            return
-        missing = sorted(r.value for r in level_plan.roles if not self.members(r))
-        if missing:
-            raise self._guard_refusal(
-                "respond",
-                "required roles filled",
-                f"the plan needs {', '.join(missing)} on the team at level {self.level}; assign them first",
-            )
-
-    def _check_reopen(self, context: Context) -> None:
-        policy = context.reopen
-        if self.merged_into is not None:
-            raise self._guard_refusal(
-                "reopen",
-                "not merged",
-                f"it was merged into {self.merged_into.crisis_id!r}; unmerge it instead",
-            )
-        if self.reopen_count >= policy.max_reopens:
-            raise self._guard_refusal(
-                "reopen",
-                "maximum reopens",
-                f"it has been reopened {self.reopen_count} time(s); the policy allows {policy.max_reopens}",
-            )
-        assert self.closed_at is not None
-        deadline = self.closed_at + policy.window
-        if self._now(context) > deadline:
-            raise self._guard_refusal(
-                "reopen",
-                "reopen window",
-                f"it closed at {self.closed_at.isoformat()} and the window ended at {deadline.isoformat()}",
-            )
+    def _check_conditions(self, command: str) -> None:
+        context = self._require_context()
+        conditions = CONDITIONS.get(command)
+        if conditions:
+            now = self._now(context)
+            for condition in conditions:
+                detail = condition.check(self, context, now)
+                if detail is not None:
+                    raise self._guard_refusal(command, condition.name, detail)
+        if context.guards:
+            check_guards(command, self, context.guards)
 
     def _guard_refusal(self, command: str, condition: str, detail: str) -> InvalidTransition:
         return InvalidTransition(
@@ -872,6 +814,27 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         for name, value in changes.items():
             object.__setattr__(self, name, value)
         self._event_ids.extend(bytes.fromhex(event.hash[:32]))
+
+
+_ORDER: list[tuple[CommandSpec, ...]] = []
+
+
+def _ordered_commands() -> tuple[CommandSpec, ...]:
+    """Every command: lifecycle moves in the machine's order, then the others as declared."""
+    if not _ORDER:
+        moves = [m.command for m in MOVES]
+        _ORDER.append(
+            tuple(
+                sorted(
+                    REGISTRY.values(), key=lambda s: moves.index(s.name) if s.move else len(moves)
+                )
+            )
+        )
+    return _ORDER[0]
+
+
+OPEN_COMMANDS: tuple[str, ...] = tuple(s.name for s in REGISTRY.values() if not s.move)
+"""The commands that do not move the lifecycle state, read off the registry."""
 
 
 def _public_fields() -> tuple[attrs.Attribute[Any], ...]:

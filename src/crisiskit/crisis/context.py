@@ -15,7 +15,7 @@ from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
 from crisiskit.values.clock import Clock
 from crisiskit.values.levels import Level
-from crisiskit.values.vocabulary import Audience, CrisisType
+from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisType
 
 __all__ = ["Context"]
 
@@ -116,7 +116,6 @@ class Context:
         return machine
 
 
-_PUBLIC = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 _FROM_PLAN = frozenset({SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE})
 
 
@@ -126,7 +125,7 @@ def _with_plan_cadence(sla: SlaPolicy, plan: EmergencyPlan, crisis_type: CrisisT
         rules = [
             r
             for r in plan.for_crisis(crisis_type, level).communications
-            if r.required and r.audience in _PUBLIC
+            if r.required and r.audience in PUBLIC_AUDIENCES
         ]
         firsts = [(r.first_within, r.calendar) for r in rules if r.first_within is not None]
         cadences = [(r.cadence, r.calendar) for r in rules if r.cadence is not None]

@@ -21,18 +21,22 @@ relapse    recovering → responding                a reason (D8)
 reopen     closed → responding                    a reason, within the :class:`ReopenPolicy`
 ========== ====================================== ======================================
 
-Commands that do not move the state (regrade, attach a signal, update facts, …) are allowed
+Commands that do not move the state (set_level, attach a signal, update facts, …) are allowed
 in every open state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pendulum
 from attrs import field, frozen
-from statemachine import State, StateMachine
+from statemachine import Event, State, StateMachine
+from statemachine.contrib.diagram import formatter
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import InvalidTransition, ValidationError
@@ -40,10 +44,14 @@ from crisiskit.values.vocabulary import CrisisState
 
 if TYPE_CHECKING:
     from crisiskit.crisis.aggregate import Crisis
+    from crisiskit.crisis.context import Context
 
 __all__ = [
     "COMMANDS",
+    "CONDITIONS",
     "MOVES",
+    "TRANSITIONS",
+    "Condition",
     "CrisisLifecycle",
     "Guard",
     "Move",
@@ -63,8 +71,14 @@ class Move:
     """The command's name, as on :class:`~crisiskit.crisis.Crisis` (``"warn"``)."""
     sources: tuple[CrisisState, ...]
     """The states it may start from."""
-    target: CrisisState
-    """The state it leads to."""
+    targets: tuple[CrisisState, ...]
+    """The states it may lead to (one, except ``undo_merge``, which goes back to where the crisis was)."""
+
+    @property
+    def target(self) -> CrisisState:
+        """The state it leads to, for the moves with one target."""
+        return self.targets[0]
+
     requires: str = ""
     """What the command needs besides the state, in words."""
     label_zh: str = ""
@@ -123,12 +137,17 @@ class ReopenPolicy:
 
 
 class CrisisLifecycle(StateMachine):
-    """The lifecycle state machine. State ids are the :class:`~crisiskit.values.vocabulary.CrisisState` values.
+    """The lifecycle state machine: every move a crisis can make, declared once.
 
-    The machine is bound to no crisis: for each command the aggregate loads the crisis's
-    state into it, runs the guards that apply (:func:`check_guards`), and sends the
-    command; the machine refuses a move its state does not allow and reports the state the
-    move leads to.
+    State ids are the :class:`~crisiskit.values.vocabulary.CrisisState` values. Besides the
+    moves its own commands make, a crisis moves when another crisis takes it over: marked a
+    duplicate, merged into another (``merge_into``), or given back by an unmerge
+    (``undo_merge``, to the state it was in before the merge).
+
+    The aggregate does not run an instance per command: it checks each command against
+    :data:`TRANSITIONS`, compiled once from this declaration, and records the move as an
+    event. The diagrams (:func:`to_mermaid`, :func:`to_dot`) are drawn by
+    python-statemachine from the same declaration.
     """
 
     detected = State("Detected 监测发现", initial=True, value="detected")
@@ -137,23 +156,116 @@ class CrisisLifecycle(StateMachine):
     recovering = State("Recovering 恢复", value="recovering")
     closed = State("Closed 关闭", value="closed")
 
-    warn = detected.to(warned)
-    respond = warned.to(responding) | detected.to(responding)
-    recover = responding.to(recovering)
-    close = recovering.to(closed)
-    dismiss = detected.to(closed) | warned.to(closed)
-    relapse = recovering.to(responding)
-    reopen = closed.to(responding)
+    warn = Event(detected.to(warned), name="warn 发布预警")
+    respond = Event(warned.to(responding) | detected.to(responding), name="respond 启动应急响应")
+    recover = Event(responding.to(recovering), name="recover 进入恢复")
+    close = Event(recovering.to(closed), name="close 关闭")
+    dismiss = Event(detected.to(closed) | warned.to(closed), name="dismiss 误报撤销")
+    relapse = Event(recovering.to(responding), name="relapse 危机反复")
+    reopen = Event(closed.to(responding), name="reopen 重新打开")
+    mark_duplicate_of = Event(
+        detected.to(closed) | warned.to(closed) | responding.to(closed) | recovering.to(closed),
+        name="mark_duplicate_of 标记重复",
+    )
+    merge_into = Event(
+        detected.to(closed) | warned.to(closed) | responding.to(closed) | recovering.to(closed),
+        name="merge_into 并入另一危机",
+    )
+    undo_merge = Event(
+        closed.to(detected) | closed.to(warned) | closed.to(responding) | closed.to(recovering),
+        name="undo_merge 撤销合并",
+    )
+
+
+def _guard_graded(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+    if context.plan is not None and crisis.level is None:
+        return "the emergency plan depends on the level: grade the crisis or set its level first"
+    return None
+
+
+def _guard_required_roles(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+    if context.plan is None or crisis.level is None:
+        return None
+    level_plan = context.plan.for_crisis(crisis.crisis_type, crisis.level)
+    missing = sorted(r.value for r in level_plan.roles if not crisis.members(r))
+    if missing:
+        return (
+            f"the plan needs {', '.join(missing)} on the team at level {crisis.level}; "
+            "assign them first"
+        )
+    return None
+
+
+def _guard_review(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+    if crisis.review is None:
+        return "record the review (root cause, lessons) with record_review() first"
+    return None
+
+
+def _guard_not_merged(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+    if crisis.merged_into is not None:
+        return f"it was merged into {crisis.merged_into.crisis_id!r}; unmerge it instead"
+    return None
+
+
+def _guard_max_reopens(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+    allowed = context.reopen.max_reopens
+    if crisis.reopen_count >= allowed:
+        return f"it has been reopened {crisis.reopen_count} time(s); the policy allows {allowed}"
+    return None
+
+
+def _guard_reopen_window(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+    assert crisis.closed_at is not None
+    deadline = crisis.closed_at + context.reopen.window
+    if now > deadline:
+        return (
+            f"it closed at {crisis.closed_at.isoformat()} and the window ended at "
+            f"{deadline.isoformat()}"
+        )
+    return None
+
+
+@frozen
+class Condition:
+    """A condition crisiskit itself puts on a move; a host adds its own with :class:`Guard`."""
+
+    name: str
+    """What the condition is, in words; shown when it refuses."""
+    check: Callable[[Crisis, Context, pendulum.DateTime], str | None] = field(eq=False)
+    """None when the move may go ahead; otherwise why not, in words."""
+
+
+CONDITIONS: dict[str, tuple[Condition, ...]] = {
+    "warn": (Condition("graded", _guard_graded),),
+    "respond": (
+        Condition("graded", _guard_graded),
+        Condition("required roles filled", _guard_required_roles),
+    ),
+    "close": (Condition("review recorded", _guard_review),),
+    "reopen": (
+        Condition("not merged", _guard_not_merged),
+        Condition("maximum reopens", _guard_max_reopens),
+        Condition("reopen window", _guard_reopen_window),
+    ),
+}
+"""The conditions of each move, checked in order after the state and before the host's guards."""
 
 
 _REQUIREMENTS = {
-    "warn": ("", "发布预警"),
-    "respond": ("", "启动应急响应"),
+    "warn": ("with a plan, a level", "发布预警"),
+    "respond": ("with a plan, the roles its level requires", "启动应急响应"),
     "recover": ("", "进入恢复"),
-    "close": ("a closing summary", "关闭"),
+    "close": ("a closing summary and a recorded review", "关闭"),
     "dismiss": ("a reason: a false alarm", "误报撤销"),
     "relapse": ("a reason", "危机反复"),
     "reopen": ("a reason; within the reopen window and the maximum number of reopens", "重新打开"),
+    "mark_duplicate_of": ("the canonical crisis", "标记重复"),
+    "merge_into": ("another open crisis that takes it over (its merge command)", "并入另一危机"),
+    "undo_merge": (
+        "the crisis it was merged into unmerges it; back to its earlier state",
+        "撤销合并",
+    ),
 }
 
 
@@ -163,13 +275,17 @@ _EVENT_IDS: tuple[str, ...] = tuple(event.id for event in CrisisLifecycle._event
 def _moves() -> tuple[Move, ...]:
     # Read the moves off the machine so the table can never disagree with it.
     sources: dict[str, list[CrisisState]] = {}
-    targets: dict[str, CrisisState] = {}
+    targets: dict[str, list[CrisisState]] = {}
     for state in CrisisLifecycle.states:
         for transition in state.transitions:
-            sources.setdefault(str(transition.event), []).append(CrisisState(state.value))
-            targets[str(transition.event)] = CrisisState(transition.target.value)
+            command = str(transition.event)
+            if CrisisState(state.value) not in sources.setdefault(command, []):
+                sources[command].append(CrisisState(state.value))
+            target = CrisisState(transition.target.value)
+            if target not in targets.setdefault(command, []):
+                targets[command].append(target)
     return tuple(
-        Move(command, tuple(sources[command]), targets[command], *_REQUIREMENTS[command])
+        Move(command, tuple(sources[command]), tuple(targets[command]), *_REQUIREMENTS[command])
         for command in _EVENT_IDS
     )
 
@@ -179,6 +295,11 @@ MOVES: tuple[Move, ...] = _moves()
 
 COMMANDS: frozenset[str] = frozenset(_EVENT_IDS)
 """The names of the lifecycle moves."""
+
+TRANSITIONS: dict[tuple[CrisisState, str], tuple[CrisisState, ...]] = {
+    (state, move.command): move.targets for move in MOVES for state in move.sources
+}
+"""(state, move) → the states the move may lead to from there, compiled once from the machine."""
 
 
 def check_guards(command: str, crisis: Crisis, guards: tuple[Guard, ...]) -> None:
@@ -205,34 +326,22 @@ def moves_from(state: CrisisState) -> tuple[str, ...]:
 
 
 def to_mermaid() -> str:
-    """The lifecycle as a Mermaid state diagram, for docs and the CLI."""
-    lines = ["stateDiagram-v2", "    direction LR"]
-    for state in CrisisState:
-        lines.append(f'    state "{state.label("en")} {state.label("zh")}" as {state.value}')
-    lines.append("    [*] --> detected")
-    for move in MOVES:
-        for source in move.sources:
-            lines.append(f"    {source.value} --> {move.target.value} : {move.command}")
-    lines.append("    closed --> [*]")
-    return "\n".join(lines)
+    """The lifecycle as a Mermaid state diagram, drawn by python-statemachine, for docs and the CLI."""
+    return formatter.render(CrisisLifecycle, "mermaid").rstrip("\n")
 
 
 def to_dot() -> str:
-    """The lifecycle as a Graphviz DOT digraph, for docs and the CLI."""
-    lines = [
-        "digraph CrisisLifecycle {",
-        "    rankdir=LR;",
-        '    node [shape=box, style=rounded, fontname="Helvetica"];',
-        "    start [shape=point];",
-    ]
-    for state in CrisisState:
-        shape = ", peripheries=2" if state is CrisisState.CLOSED else ""
-        lines.append(
-            f'    {state.value} [label="{state.label("en")}\\n{state.label("zh")}"{shape}];'
+    """The lifecycle as a Graphviz DOT digraph, drawn by python-statemachine.
+
+    Needs ``pydot`` (``pip install 'crisiskit[diagrams]'``).
+    """
+    if importlib.util.find_spec("pydot") is None:  # python-statemachine draws DOT with it
+        raise ValidationError(
+            "the DOT diagram needs pydot: pip install 'crisiskit[diagrams]' "
+            "(the Mermaid diagram needs nothing more)"
         )
-    lines.append("    start -> detected;")
-    for move in MOVES:
-        for source in move.sources:
-            lines.append(f'    {source.value} -> {move.target.value} [label="{move.command}"];')
-    lines.append("}")
-    return "\n".join(lines)
+    dot = str(formatter.render(CrisisLifecycle, "dot")).rstrip("\n")
+    # python-statemachine names its helper nodes after object ids, which change from run to
+    # run; number them instead so the same machine always gives the same text.
+    ids: dict[str, str] = {}
+    return re.sub(r"(?<=_)\d{6,}(?=\b|_)", lambda m: ids.setdefault(m[0], str(len(ids))), dot)

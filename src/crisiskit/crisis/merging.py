@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis.commands import command
+from crisiskit.crisis.lifecycle import TRANSITIONS
 from crisiskit.errors import ValidationError
 from crisiskit.events import CrisisMerged, CrisisUnmerged, MarkedDuplicate, MergedInto, MergeUndone
 from crisiskit.values.customers import CustomerRef, customers_of
@@ -58,6 +59,7 @@ class Merging:
 
     __slots__ = ()
 
+    @command()
     def mark_duplicate_of(
         self: Aggregate,
         canonical: Crisis,
@@ -67,17 +69,10 @@ class Merging:
         expected_version: int | None = None,
     ) -> MarkedDuplicate:
         """Close this crisis as a duplicate of ``canonical`` (chains collapse to its canonical id)."""
-        self._precheck("mark_duplicate_of", actor, expected_version)
         target = self._canonical_target(canonical)
-        return self._record(
-            MarkedDuplicate,
-            actor,
-            reason,
-            from_state=self.state,
-            to_state=CrisisState.CLOSED,
-            canonical_id=target,
-        )
+        return self._move("mark_duplicate_of", MarkedDuplicate, actor, reason, canonical_id=target)
 
+    @command()
     def merge(
         self: Aggregate,
         other: Crisis,
@@ -93,10 +88,9 @@ class Merging:
         :class:`~crisiskit.events.MergedInto` on ``other``; both crises are checked before
         either changes. Undo with :meth:`unmerge`.
         """
-        self._precheck("merge", actor, expected_version)
         if not isinstance(other, type(self)):
             raise ValidationError(f"merge() takes a Crisis; got {type(other).__name__}")
-        other._precheck("merge", actor, other_expected_version)
+        other._admit_move("merge_into", other_expected_version)
         if self.duplicate_of is not None:
             raise ValidationError(
                 f"crisis {self.id!r} is itself a duplicate of {self.duplicate_of!r}: merge into that one"
@@ -118,7 +112,7 @@ class Merging:
             actor,
             reason,
             from_state=other.state,
-            to_state=CrisisState.CLOSED,
+            to_state=TRANSITIONS[other.state, "merge_into"][0],
             canonical_id=self.id,
             signals=other.signals,
             customers=other.customers,
@@ -128,6 +122,7 @@ class Merging:
         other._commit_all(away, away_follow_ups)
         return merged
 
+    @command(reason="required", offered=lambda crisis: bool(crisis.merges))
     def unmerge(
         self: Aggregate,
         other: Crisis,
@@ -143,14 +138,12 @@ class Merging:
         customers. Records :class:`~crisiskit.events.CrisisUnmerged` here and
         :class:`~crisiskit.events.MergeUndone` on ``other``.
         """
-        self._precheck("unmerge", actor, expected_version)
-        _checks.text("unmerge(reason)", reason)
         if not isinstance(other, type(self)):
             raise ValidationError(f"unmerge() takes a Crisis; got {type(other).__name__}")
-        other._check_version(other_expected_version)
         record = next((m for m in self.merges if m.crisis_id == other.id), None)
         if record is None or other.merged_into is None or other.merged_into.crisis_id != self.id:
             raise ValidationError(f"crisis {other.id!r} is not merged into {self.id!r}")
+        other._admit_move("undo_merge", other_expected_version)
         restored_state = other.merged_into.from_state or CrisisState.DETECTED
         removed_signals = tuple(s for s in record.signals if s in self.signals)
         keep = [s for s in self.signals if s not in removed_signals]
@@ -171,7 +164,7 @@ class Merging:
             actor,
             reason,
             from_state=other.state,
-            to_state=restored_state,
+            to_state=restored_state,  # one of TRANSITIONS[closed, "undo_merge"]
             canonical_id=self.id,
             signals=other.merged_into.signals,
             customers=other.merged_into.customers,

@@ -11,11 +11,14 @@ Shipped policies (see :data:`POLICIES` and :func:`policy_by_name`):
 * ``risk-matrix`` — :class:`RiskMatrixPolicy`, likelihood × impact on a checked matrix;
 * ``indicators`` — :class:`IndicatorPolicy`, warning-indicator thresholds with hysteresis;
 * ``ahp-fuzzy`` — :class:`AhpFuzzyPolicy`, AHP weights and fuzzy comprehensive evaluation;
-* ``standard`` — the most severe of ``risk-matrix`` and ``indicators``
-  (:class:`WorstOfPolicy`).
+* ``standard`` — :class:`StandardPolicy`, the most severe of ``risk-matrix`` and
+  ``indicators``.
 
-The models live in :mod:`crisiskit.grading.ahp`, :mod:`crisiskit.grading.fuzzy` and
-:mod:`crisiskit.grading.fta`; crosswalks to other scales in
+A registry's key is the policy's :attr:`~GradingPolicy.name`, so a name recorded in an
+assessment finds its policy again.
+
+The general decision models (AHP, fuzzy evaluation, fault trees) live in
+:mod:`crisiskit.grading.models`; crosswalks to other scales in
 :mod:`crisiskit.grading.crosswalk`.
 """
 
@@ -39,14 +42,18 @@ from crisiskit.grading.inputs import (
     GradingInput,
     Reading,
 )
-from crisiskit.grading.policy import Grade, GradingPolicy, LikelihoodImpactPolicy, Rating
+from crisiskit.grading.policy import (
+    Grade,
+    GradingPolicy,
+    LikelihoodImpactPolicy,
+    Rating,
+    configuration_form,
+)
 
 if TYPE_CHECKING:
-    from crisiskit.grading import ahp as ahp
-    from crisiskit.grading import fta as fta
-    from crisiskit.grading import fuzzy as fuzzy
+    from crisiskit.grading import models as models
     from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy, Defuzzification
-    from crisiskit.grading.composite import WeightedPolicy, WorstOfPolicy
+    from crisiskit.grading.composite import StandardPolicy, WeightedPolicy, WorstOfPolicy
     from crisiskit.grading.crosswalk import (
         TO_ITIL_PRIORITY,
         TO_NATIONAL_GRADE,
@@ -76,7 +83,7 @@ if TYPE_CHECKING:
 # the shipped policies, the crosswalks and the decision models load on first use (PEP 562).
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("AhpFuzzyPolicy", "Defuzzification"), "ahp_fuzzy"),
-    **dict.fromkeys(("WeightedPolicy", "WorstOfPolicy"), "composite"),
+    **dict.fromkeys(("StandardPolicy", "WeightedPolicy", "WorstOfPolicy"), "composite"),
     **dict.fromkeys(
         (
             "TO_ITIL_PRIORITY",
@@ -105,9 +112,7 @@ _LAZY: dict[str, str] = {
         "matrix",
     ),
 }
-_SUBMODULES = frozenset(
-    {"ahp", "ahp_fuzzy", "composite", "crosswalk", "fta", "fuzzy", "indicators", "matrix"}
-)
+_SUBMODULES = frozenset({"ahp_fuzzy", "composite", "crosswalk", "indicators", "matrix", "models"})
 
 __all__ = [
     "DEFAULT_MATRIX",
@@ -147,8 +152,10 @@ __all__ = [
     "RiskMatrix",
     "RiskMatrixPolicy",
     "Scale",
+    "StandardPolicy",
     "WeightedPolicy",
     "WorstOfPolicy",
+    "configuration_form",
     "policy_by_name",
 ]
 
@@ -156,17 +163,10 @@ __all__ = [
 # The shipped policies import on first use, so the imports below are local.
 
 
-def _standard() -> GradingPolicy:
-    from crisiskit.grading.composite import WorstOfPolicy  # noqa: PLC0415
-    from crisiskit.grading.indicators import IndicatorPolicy  # noqa: PLC0415
-    from crisiskit.grading.matrix import RiskMatrixPolicy  # noqa: PLC0415
-
-    return WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy(), name="standard", version="1")
-
-
 @functools.cache
 def _shipped() -> Mapping[str, Callable[[], GradingPolicy]]:
     from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy  # noqa: PLC0415
+    from crisiskit.grading.composite import StandardPolicy  # noqa: PLC0415
     from crisiskit.grading.indicators import IndicatorPolicy  # noqa: PLC0415
     from crisiskit.grading.matrix import RiskMatrixPolicy  # noqa: PLC0415
 
@@ -175,7 +175,7 @@ def _shipped() -> Mapping[str, Callable[[], GradingPolicy]]:
             "risk-matrix": RiskMatrixPolicy,
             "indicators": IndicatorPolicy,
             "ahp-fuzzy": AhpFuzzyPolicy,
-            "standard": _standard,
+            "standard": StandardPolicy,
         }
     )
 
@@ -184,8 +184,9 @@ if TYPE_CHECKING:
     POLICIES: Mapping[str, Callable[[], GradingPolicy]]
     """The shipped policies by name: each value builds the policy with its defaults.
 
-    A read-only mapping; to add your own, make a new one — ``{**POLICIES, "acme": AcmePolicy}``
-    — and pass it to :func:`policy_by_name` as ``registry``.
+    Each key is the :attr:`~GradingPolicy.name` of the policy it builds. A read-only mapping;
+    to add your own, make a new one — ``{**POLICIES, AcmePolicy.name: AcmePolicy}`` — and pass
+    it to :func:`policy_by_name` as ``registry``.
     """
 else:  # type checkers see the imports above, and flag names that do not exist
 
@@ -217,7 +218,9 @@ def policy_by_name(
 
     Raises:
         UnknownValueError: no policy has that name.
-        PolicyError: the policy's version is not the one asked for.
+        PolicyError: the registry's entry builds a policy of another name (a registry's key
+            must be the name of the policy it builds), or the policy's version is not the
+            one asked for.
 
     >>> policy_by_name("risk-matrix@1").id
     'risk-matrix@1'
@@ -242,7 +245,13 @@ def policy_by_name(
         raise PolicyError(
             f"the registry's entry {base!r} built a {type(policy).__name__}, not a GradingPolicy"
         )
-    if wanted_version is not None and policy.policy_version != wanted_version:
+    if policy.name != base:
+        raise PolicyError(
+            f"the registry's entry {base!r} builds {policy.id}; a registry files each policy "
+            f"under its name, so that an assessment's 'name@version' finds it again: use "
+            f"{policy.name!r} as the key, or give the policy the name {base!r}"
+        )
+    if wanted_version is not None and policy.version != wanted_version:
         raise PolicyError(
             f"{name!r} was asked for, but this registry builds {policy.id}; the rules of "
             f"version {wanted_version!r} are not available here"

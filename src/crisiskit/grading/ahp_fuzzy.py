@@ -1,9 +1,9 @@
 """AHP weights plus fuzzy comprehensive evaluation → a level: the method 002 recommends (D14).
 
 :class:`AhpFuzzyPolicy` weighs the analysts' factors with the analytic hierarchy process
-(:mod:`crisiskit.grading.ahp`), turns each factor into memberships of the four levels,
-evaluates them level by level up the hierarchy (:mod:`crisiskit.grading.fuzzy`), and
-reads a level off the result.
+(:mod:`crisiskit.grading.models.ahp`), turns each factor into memberships of the four
+levels, evaluates them level by level up the hierarchy
+(:mod:`crisiskit.grading.models.fuzzy`), and reads a level off the result.
 
 **Default hierarchy and judgements** (defaults, to be replaced by your own panel's):
 
@@ -37,16 +37,19 @@ weighted score is.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+
+from attrs import field, frozen
 
 from crisiskit.errors import PolicyError, ValidationError
-from crisiskit.grading import _util, ahp, fuzzy
+from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, GradingInput
-from crisiskit.grading.policy import Grade, GradingPolicy
+from crisiskit.grading.models import ahp, fuzzy
+from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Level
 
@@ -125,7 +128,50 @@ def fuzzify(rating: float, low: float = 1, high: float = 5) -> tuple[float, floa
 _SCORES = tuple(float(grade.severity) for grade in GRADES)
 
 
-class AhpFuzzyPolicy(GradingPolicy):
+def _hierarchy(value: ahp.Node) -> ahp.Node:
+    if not isinstance(value, ahp.Node):
+        raise ValidationError(f"hierarchy must be an ahp.Node; got {type(value).__name__}")
+    return value
+
+
+def _operator(value: fuzzy.Operator | str) -> fuzzy.Operator:
+    return value if isinstance(value, fuzzy.Operator) else fuzzy.Operator.parse(value)
+
+
+def _defuzzification(value: Defuzzification | str) -> Defuzzification:
+    return value if isinstance(value, Defuzzification) else Defuzzification.parse(value)
+
+
+def _tie_break(value: fuzzy.TieBreak | str) -> fuzzy.TieBreak:
+    return value if isinstance(value, fuzzy.TieBreak) else fuzzy.TieBreak.parse(value)
+
+
+def _bands(
+    value: Mapping[Level | str, float] | Iterable[tuple[Level, float]],
+) -> tuple[tuple[Level, float], ...]:
+    # The policy keeps (level, score) pairs; accepting them lets attrs.evolve() pass them back.
+    return _util.score_bands("bands", value if isinstance(value, Mapping) else dict(value))
+
+
+def _method(value: ahp.Method | str) -> ahp.Method:
+    return value if isinstance(value, ahp.Method) else ahp.Method.parse(value)
+
+
+def _threshold(value: float) -> float:
+    return _util.real("threshold", value)
+
+
+def _rating_scale(value: tuple[float, float]) -> tuple[float, float]:
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
+        raise PolicyError(f"rating_scale must be (lowest, highest); got {value!r}")
+    low, high = (_util.real("rating_scale", v) for v in value)
+    if not low < high:
+        raise PolicyError(f"rating_scale must be (lowest, highest); got {value!r}")
+    return low, high
+
+
+@frozen(slots=False, repr=False)
+class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
     """AHP-weighted fuzzy comprehensive evaluation of the analysts' factors (D14).
 
     Args:
@@ -141,8 +187,6 @@ class AhpFuzzyPolicy(GradingPolicy):
         ri_table: the AHP random-index table.
         threshold: the CR every AHP matrix must stay below.
         rating_scale: the (lowest, highest) rating the factors use (default (1, 5)).
-        name: overrides the class's name for this instance.
-        version: overrides the class's version for this instance.
 
     Raises:
         PolicyError: an AHP matrix is inconsistent (CR ≥ threshold), the bands are not
@@ -152,103 +196,98 @@ class AhpFuzzyPolicy(GradingPolicy):
     The score is the weighted score (1 … 4) whatever the defuzzification.
     """
 
-    name = "ahp-fuzzy"
-    version = "1"
+    hierarchy: ahp.Node = field(
+        default=DEFAULT_HIERARCHY,
+        converter=_hierarchy,
+        metadata=configuration_form(ahp.configuration),
+    )
+    """The AHP hierarchy; its leaves are factor names."""
+    operator: fuzzy.Operator = field(
+        default=fuzzy.Operator.WEIGHTED_AVERAGE, converter=_operator, kw_only=True
+    )
+    """The fuzzy composition operator at every level."""
+    defuzzification: Defuzzification = field(
+        default=Defuzzification.WEIGHTED_SCORE, converter=_defuzzification, kw_only=True
+    )
+    """How the level is read off the evaluation."""
+    tie_break: fuzzy.TieBreak = field(
+        default=fuzzy.TieBreak.FIRST, converter=_tie_break, kw_only=True
+    )
+    """Which grade wins a tie of maximum membership."""
+    bands: tuple[tuple[Level, float], ...] = field(
+        default=DEFAULT_BANDS,
+        converter=_bands,
+        kw_only=True,
+        metadata=configuration_form(_pairs_form),
+    )
+    """The lowest weighted score of levels I, II and III, most severe first."""
+    method: ahp.Method = field(
+        default=ahp.Method.EIGENVECTOR,
+        converter=_method,
+        kw_only=True,
+        metadata=configuration_form(group="ahp"),
+    )
+    """The AHP weighting method."""
+    ri_table: str = field(
+        default="saaty1980", kw_only=True, metadata=configuration_form(group="ahp")
+    )
+    """The AHP random-index table."""
+    threshold: float = field(
+        default=0.1, converter=_threshold, kw_only=True, metadata=configuration_form(group="ahp")
+    )
+    """The consistency ratio every AHP matrix must stay below."""
+    rating_scale: tuple[float, float] = field(default=(1, 5), converter=_rating_scale, kw_only=True)
+    """The (lowest, highest) rating the factors use."""
 
-    def __init__(
-        self,
-        hierarchy: ahp.Node = DEFAULT_HIERARCHY,
-        *,
-        operator: fuzzy.Operator | str = fuzzy.Operator.WEIGHTED_AVERAGE,
-        defuzzification: Defuzzification | str = Defuzzification.WEIGHTED_SCORE,
-        tie_break: fuzzy.TieBreak | str = fuzzy.TieBreak.FIRST,
-        bands: Mapping[Level | str, float] = DEFAULT_BANDS,
-        method: ahp.Method | str = ahp.Method.EIGENVECTOR,
-        ri_table: str = "saaty1980",
-        threshold: float = 0.1,
-        rating_scale: tuple[float, float] = (1, 5),
-        name: str | None = None,
-        version: str | None = None,
-    ) -> None:
-        super().__init__(name=name, version=version)
-        if not isinstance(hierarchy, ahp.Node):
-            raise ValidationError(f"hierarchy must be an ahp.Node; got {type(hierarchy).__name__}")
-        self._hierarchy = hierarchy
-        self._operator = (
-            operator if isinstance(operator, fuzzy.Operator) else fuzzy.Operator.parse(operator)
-        )
-        self._defuzzification = (
-            defuzzification
-            if isinstance(defuzzification, Defuzzification)
-            else Defuzzification.parse(defuzzification)
-        )
-        self._tie_break = (
-            tie_break if isinstance(tie_break, fuzzy.TieBreak) else fuzzy.TieBreak.parse(tie_break)
-        )
-        self._bands = _util.score_bands("bands", bands)
-        low, high = (_util.real("rating_scale", v) for v in rating_scale)
-        if not low < high:
-            raise PolicyError(f"rating_scale must be (lowest, highest); got {rating_scale!r}")
-        self._scale = (low, high)
-        self._synthesis = ahp.synthesize(
-            hierarchy, method=method, ri_table=ri_table, threshold=threshold
-        )
+    def __attrs_post_init__(self) -> None:
         bad = [
             f"{path} (CR {_util.fmt(result.consistency_ratio)})"
-            for path, result in self._synthesis.local
+            for path, result in self.synthesis.local
             if not result.is_consistent
         ]
         if bad:
             raise PolicyError(
-                f"the AHP judgements are not consistent enough (CR must be < {_util.fmt(threshold)}): "
-                f"{', '.join(bad)}; revise those judgements"
+                f"the AHP judgements are not consistent enough (CR must be < "
+                f"{_util.fmt(self.threshold)}): {', '.join(bad)}; revise those judgements"
             )
-        self._ahp_settings = {
-            "method": (
-                method if isinstance(method, ahp.Method) else ahp.Method.parse(method)
-            ).value,
-            "ri_table": ri_table,
-            "threshold": _util.canonical_number(_util.real("threshold", threshold)),
-        }
-        self._local = dict(self._synthesis.local)
-        self._parents: dict[str, str] = {}
-        self._collect_parents(hierarchy, "goal")
 
-    def _collect_parents(self, node: ahp.Node, path: str) -> None:
-        children = dict(node.children)
-        for item in node.comparisons.names:
-            if item in children:
-                self._collect_parents(children[item], f"{path}/{item}")
-            else:
-                self._parents[item] = path.rsplit("/", 1)[-1]
+    @functools.cached_property
+    def synthesis(self) -> ahp.Synthesis:
+        """The AHP result for the whole hierarchy."""
+        return ahp.synthesize(
+            self.hierarchy, method=self.method, ri_table=self.ri_table, threshold=self.threshold
+        )
 
     @property
     def weights(self) -> dict[str, float]:
         """Each factor's global AHP weight."""
-        return self._synthesis.as_dict()
+        return self.synthesis.as_dict()
 
-    @property
-    def synthesis(self) -> ahp.Synthesis:
-        """The AHP result for the whole hierarchy."""
-        return self._synthesis
+    @functools.cached_property
+    def _local(self) -> dict[str, ahp.AhpResult]:
+        return dict(self.synthesis.local)
 
-    def configuration(self) -> Mapping[str, Any]:
-        """The hierarchy, the AHP and fuzzy settings, and the bands."""
-        return {
-            "hierarchy": ahp.configuration(self._hierarchy),
-            "ahp": self._ahp_settings,
-            "operator": self._operator.value,
-            "defuzzification": self._defuzzification.value,
-            "tie_break": self._tie_break.value,
-            "bands": {lvl.value: _util.canonical_number(v) for lvl, v in self._bands},
-            "rating_scale": [_util.canonical_number(v) for v in self._scale],
-        }
+    @functools.cached_property
+    def _parents(self) -> dict[str, str]:
+        """Each factor's group: the item of the hierarchy it sits under."""
+        parents: dict[str, str] = {}
+
+        def collect(node: ahp.Node, path: str) -> None:
+            children = dict(node.children)
+            for item in node.comparisons.names:
+                if item in children:
+                    collect(children[item], f"{path}/{item}")
+                else:
+                    parents[item] = path.rsplit("/", 1)[-1]
+
+        collect(self.hierarchy, "goal")
+        return parents
 
     def memberships(self, inputs: GradingInput) -> dict[str, tuple[float, ...]]:
         """Each factor's memberships of (I, II, III, IV): a panel's, or a fuzzified rating."""
         result: dict[str, tuple[float, ...]] = {}
         missing = []
-        low, high = self._scale
+        low, high = self.rating_scale
         for factor in self._parents:
             panel = {
                 grade: inputs.factors[f"{factor}.{grade.value}"]
@@ -292,25 +331,25 @@ class AhpFuzzyPolicy(GradingPolicy):
         """Evaluate the hierarchy bottom-up, then read the level off the top vector."""
         rows = self.memberships(inputs)
         groups: dict[str, tuple[float, ...]] = {}
-        vector = self._evaluate(self._hierarchy, "goal", rows, groups)
+        vector = self._evaluate(self.hierarchy, "goal", rows, groups)
         score = math.fsum(b * s for b, s in zip(vector, _SCORES, strict=True)) / math.fsum(vector)
-        if self._defuzzification is Defuzzification.WEIGHTED_SCORE:
-            level, test = _util.band_of(score, self._bands)
+        if self.defuzzification is Defuzzification.WEIGHTED_SCORE:
+            level, test = _util.band_of(score, self.bands)
             rule = "ahp-fuzzy.weighted-score"
             how_en = f"weighted score {_util.fmt(score)} {test} → {level_text(level, 'en')}"
             how_zh = f"加权得分 {_util.fmt(score)} {test} → {level_text(level, 'zh')}"
         else:
-            result = fuzzy.FuzzyResult(self._operator, vector, vector, True)
-            index = result.max_membership(self._tie_break)
+            result = fuzzy.FuzzyResult(self.operator, vector, vector, True)
+            index = result.max_membership(self.tie_break)
             level = GRADES[index]
             rule = "ahp-fuzzy.max-membership"
             how_en = (
                 f"largest membership {_util.fmt(vector[index])} is {level.value} "
-                f"(ties: {self._tie_break.label('en')}) → {level_text(level, 'en')}"
+                f"(ties: {self.tie_break.label('en')}) → {level_text(level, 'en')}"
             )
             how_zh = (
                 f"最大隶属度 {_util.fmt(vector[index])} 属于{level.value}级"
-                f"（并列时{self._tie_break.label('zh')}）→ {level_text(level, 'zh')}"
+                f"（并列时{self.tie_break.label('zh')}）→ {level_text(level, 'zh')}"
             )
         b_text = ", ".join(
             f"{g.value} {_util.fmt(b, 3)}" for g, b in zip(GRADES, vector, strict=True)
@@ -320,9 +359,9 @@ class AhpFuzzyPolicy(GradingPolicy):
             f"{_GROUP_ZH.get(k, k)} {_util.fmt(_score(v), 3)}，" for k, v in groups.items()
         )
         decision = Bilingual(
-            f"fuzzy evaluation {self._operator.value} with AHP weights: "
+            f"fuzzy evaluation {self.operator.value} with AHP weights: "
             f"{group_en}B = ({b_text}); {how_en}",
-            f"模糊综合评价 {self._operator.value}（AHP 权重）：{group_zh}B = ({b_text})；{how_zh}",
+            f"模糊综合评价 {self.operator.value}（AHP 权重）：{group_zh}B = ({b_text})；{how_zh}",
         )
         return Grade.decided(
             level,
@@ -352,14 +391,14 @@ class AhpFuzzyPolicy(GradingPolicy):
             else:
                 membership.append(rows[item])
         return fuzzy.evaluate(
-            _renormalised(result.weights), membership, operator=self._operator
+            _renormalised(result.weights), membership, operator=self.operator
         ).vector
 
     def _contributions(
         self, inputs: GradingInput, rows: Mapping[str, tuple[float, ...]]
     ) -> list[Contribution]:
-        weights = self._synthesis.as_dict()
-        additive = self._operator is fuzzy.Operator.WEIGHTED_AVERAGE
+        weights = self.synthesis.as_dict()
+        additive = self.operator is fuzzy.Operator.WEIGHTED_AVERAGE
         out = []
         for factor, row in rows.items():
             memberships = ", ".join(

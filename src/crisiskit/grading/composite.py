@@ -11,14 +11,18 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from attrs import field, frozen
+
 from crisiskit.errors import PolicyError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, level_text
+from crisiskit.grading.indicators import IndicatorPolicy
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.grading.policy import Grade, GradingPolicy
+from crisiskit.grading.matrix import RiskMatrixPolicy
+from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
 from crisiskit.values.levels import Level
 
-__all__ = ["DEFAULT_COMBINATION_BANDS", "WeightedPolicy", "WorstOfPolicy"]
+__all__ = ["DEFAULT_COMBINATION_BANDS", "StandardPolicy", "WeightedPolicy", "WorstOfPolicy"]
 
 
 def _parts(policies: Iterable[GradingPolicy]) -> tuple[GradingPolicy, ...]:
@@ -31,41 +35,44 @@ def _parts(policies: Iterable[GradingPolicy]) -> tuple[GradingPolicy, ...]:
     return parts
 
 
-class WorstOfPolicy(GradingPolicy):
+@frozen(slots=False, repr=False, init=False)
+class WorstOfPolicy(GradingPolicy, name="worst-of", version="1"):
     """The most severe level any part gives (ties: the first part listed decides).
 
     The score is the severity of that level (4 for I … 1 for IV).
-    For example ``WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy())`` — which is what
-    :func:`crisiskit.grading.policy_by_name` builds for ``"standard"``.
+    For example ``WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy())`` — the parts of
+    :class:`StandardPolicy`, which :func:`crisiskit.grading.policy_by_name` builds for
+    ``"standard"``.
     """
 
-    name = "worst-of"
-    version = "1"
+    parts: tuple[GradingPolicy, ...] = field(default=(), converter=_parts)
+    """The parts, in order."""
 
     def __init__(
-        self, *policies: GradingPolicy, name: str | None = None, version: str | None = None
+        self, *policies: GradingPolicy, parts: Iterable[GradingPolicy] | None = None
     ) -> None:
-        super().__init__(name=name, version=version)
-        self._parts = _parts(policies)
-
-    @property
-    def parts(self) -> tuple[GradingPolicy, ...]:
-        """The parts, in order."""
-        return self._parts
-
-    def configuration(self) -> Mapping[str, Any]:
-        """Each part's id and fingerprint."""
-        return {"parts": [[part.id, part.fingerprint] for part in self._parts]}
+        # The parts come one by one, or as parts= (which attrs.evolve passes); with neither,
+        # a subclass's default parts apply.
+        if policies and parts is not None:
+            raise PolicyError(
+                f"{type(self).__name__} takes its parts one by one or as parts=, not both; "
+                f"got {len(policies)} part(s) and parts={parts!r}"
+            )
+        if policies:
+            self.__attrs_init__(policies)
+        elif parts is not None:
+            self.__attrs_init__(parts)
+        else:
+            self.__attrs_init__()
 
     def grade(self, inputs: GradingInput) -> Grade:
         """Grade with every part; the most severe level wins."""
-        grades = [part.evaluate(inputs) for part in self._parts]
+        grades = [part.evaluate(inputs) for part in self.parts]
         level = max(grade.level for grade in grades)
         index = next(i for i, grade in enumerate(grades) if grade.level is level)
-        decider = self._parts[index]
+        decider = self.parts[index]
         levels = ", ".join(
-            f"{part.id} {grade.level.value}"
-            for part, grade in zip(self._parts, grades, strict=True)
+            f"{part.id} {grade.level.value}" for part, grade in zip(self.parts, grades, strict=True)
         )
         decision = Bilingual(
             f"the most severe of the parts ({levels}): {decider.id} → {level_text(level, 'en')}",
@@ -76,10 +83,27 @@ class WorstOfPolicy(GradingPolicy):
             score=level.severity,
             rule="worst-of",
             decision=decision,
-            parts=[g.as_part(p.id) for p, g in zip(self._parts, grades, strict=True)],
+            parts=[g.as_part(p.id) for p, g in zip(self.parts, grades, strict=True)],
             likelihood=grades[index].likelihood,
             impact=grades[index].impact,
         )
+
+
+def _standard_parts() -> tuple[GradingPolicy, ...]:
+    return (RiskMatrixPolicy(), IndicatorPolicy())
+
+
+@frozen(slots=False, repr=False, init=False)
+class StandardPolicy(WorstOfPolicy, name="standard", version="1"):
+    """The shipped default: the most severe of the default risk matrix and the default indicators.
+
+    ``StandardPolicy()`` is ``WorstOfPolicy(RiskMatrixPolicy(), IndicatorPolicy())`` under
+    its own name, ``standard``, which is what :func:`crisiskit.grading.policy_by_name`
+    looks it up by and what its assessments record.
+    """
+
+    parts: tuple[GradingPolicy, ...] = field(factory=_standard_parts, converter=_parts)
+    """The parts, in order (default: the risk matrix, then the indicators)."""
 
 
 DEFAULT_COMBINATION_BANDS: Mapping[Level | str, float] = {
@@ -90,7 +114,33 @@ DEFAULT_COMBINATION_BANDS: Mapping[Level | str, float] = {
 """The lowest weighted severity of levels I, II and III: the nearest level, halves going up."""
 
 
-class WeightedPolicy(GradingPolicy):
+def _weighted_parts(
+    pairs: Iterable[tuple[GradingPolicy, float]],
+) -> tuple[tuple[GradingPolicy, float], ...]:
+    listed = list(pairs)
+    parts = _parts(policy for policy, _ in listed)
+    weights = tuple(_util.real(f"weight of part {i}", w) for i, (_, w) in enumerate(listed))
+    for i, weight in enumerate(weights):
+        if weight <= 0:
+            raise PolicyError(f"the weight of part {i} must be > 0; got {_util.fmt(weight)}")
+    return tuple(zip(parts, weights, strict=True))
+
+
+def _weighted_parts_form(parts: tuple[tuple[GradingPolicy, float], ...]) -> list[list[Any]]:
+    return [[part.id, part.fingerprint, _util.canonical_number(w)] for part, w in parts]
+
+
+_Bands = tuple[tuple[Level, float], ...]
+
+
+def _bands(value: Mapping[Level | str, float] | Iterable[tuple[Level, float]]) -> _Bands:
+    # The policy keeps (level, score) pairs; accepting them lets attrs.evolve() pass them back.
+    bands = value if isinstance(value, Mapping) else dict(value)
+    return _util.score_bands("bands", bands)
+
+
+@frozen(slots=False, repr=False)
+class WeightedPolicy(GradingPolicy, name="weighted", version="1"):
     """A weighted mean of the parts' severities (I = 4 … IV = 1), read off bands.
 
     The score is *Σ w_i · severity_i / Σ w_i*; by default ≥ 3.5 → I, ≥ 2.5 → II,
@@ -99,59 +149,33 @@ class WeightedPolicy(GradingPolicy):
     Args:
         parts: (policy, weight) pairs, weights > 0.
         bands: the lowest score of levels I, II and III.
-        name: overrides the class's name for this instance.
-        version: overrides the class's version for this instance.
     """
 
-    name = "weighted"
-    version = "1"
-
-    def __init__(
-        self,
-        parts: Iterable[tuple[GradingPolicy, float]],
-        *,
-        bands: Mapping[Level | str, float] = DEFAULT_COMBINATION_BANDS,
-        name: str | None = None,
-        version: str | None = None,
-    ) -> None:
-        super().__init__(name=name, version=version)
-        pairs = list(parts)
-        self._parts = _parts(policy for policy, _ in pairs)
-        self._weights = tuple(
-            _util.real(f"weight of part {i}", w) for i, (_, w) in enumerate(pairs)
-        )
-        for i, weight in enumerate(self._weights):
-            if weight <= 0:
-                raise PolicyError(f"the weight of part {i} must be > 0; got {_util.fmt(weight)}")
-        self._bands = _util.score_bands("bands", bands)
-
-    @property
-    def parts(self) -> tuple[tuple[GradingPolicy, float], ...]:
-        """The parts and their weights."""
-        return tuple(zip(self._parts, self._weights, strict=True))
-
-    def configuration(self) -> Mapping[str, Any]:
-        """Each part's id, fingerprint and weight, and the bands."""
-        return {
-            "parts": [
-                [part.id, part.fingerprint, _util.canonical_number(w)]
-                for part, w in zip(self._parts, self._weights, strict=True)
-            ],
-            "bands": {lvl.value: _util.canonical_number(v) for lvl, v in self._bands},
-        }
+    parts: tuple[tuple[GradingPolicy, float], ...] = field(
+        converter=_weighted_parts, metadata=configuration_form(_weighted_parts_form)
+    )
+    """The parts and their weights."""
+    bands: _Bands = field(
+        default=DEFAULT_COMBINATION_BANDS,
+        converter=_bands,
+        kw_only=True,
+        metadata=configuration_form(_pairs_form),
+    )
+    """The lowest score of levels I, II and III, most severe first."""
 
     def grade(self, inputs: GradingInput) -> Grade:
         """Grade with every part, then weigh their severities."""
-        grades = [part.evaluate(inputs) for part in self._parts]
-        total = math.fsum(self._weights)
+        policies = [policy for policy, _ in self.parts]
+        weights = [weight for _, weight in self.parts]
+        grades = [part.evaluate(inputs) for part in policies]
+        total = math.fsum(weights)
         score = (
-            math.fsum(w * g.level.severity for w, g in zip(self._weights, grades, strict=True))
-            / total
+            math.fsum(w * g.level.severity for w, g in zip(weights, grades, strict=True)) / total
         )
-        level, test = _util.band_of(score, self._bands)
+        level, test = _util.band_of(score, self.bands)
         terms = " + ".join(
             f"{_util.fmt(w / total, 3)}×{g.level.severity}"
-            for w, g in zip(self._weights, grades, strict=True)
+            for w, g in zip(weights, grades, strict=True)
         )
         decision = Bilingual(
             f"weighted severity {terms} = {_util.fmt(score)} {test} → {level_text(level, 'en')}",
@@ -164,6 +188,6 @@ class WeightedPolicy(GradingPolicy):
             decision=decision,
             parts=[
                 g.as_part(p.id, weight=w / total)
-                for p, g, w in zip(self._parts, grades, self._weights, strict=True)
+                for p, g, w in zip(policies, grades, weights, strict=True)
             ],
         )

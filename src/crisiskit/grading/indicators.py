@@ -34,7 +34,7 @@ from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import GradingInput
-from crisiskit.grading.policy import Grade, GradingPolicy
+from crisiskit.grading.policy import Grade, GradingPolicy, configuration_form
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 from crisiskit.values.levels import Level
 
@@ -209,7 +209,34 @@ DEFAULT_RULES: tuple[IndicatorRule, ...] = (
 """The shipped indicator thresholds — defaults, not a standard (no national standard exists)."""
 
 
-class IndicatorPolicy(GradingPolicy):
+def _rules(value: Iterable[IndicatorRule]) -> tuple[IndicatorRule, ...]:
+    rules = tuple(value)
+    if not rules:
+        raise PolicyError("an IndicatorPolicy needs at least one IndicatorRule")
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, IndicatorRule):
+            raise PolicyError(f"rules[{i}] must be an IndicatorRule; got {type(rule).__name__}")
+    names = [rule.indicator for rule in rules]
+    if len(set(names)) != len(names):
+        raise PolicyError(f"two rules for the same indicator: {names}")
+    return rules
+
+
+def _rules_form(rules: tuple[IndicatorRule, ...]) -> dict[str, Any]:
+    return {rule.indicator: rule.configuration() for rule in rules}
+
+
+def _hysteresis(value: float) -> float:
+    hysteresis = _util.real("hysteresis", value)
+    if not 0 <= hysteresis < 1:
+        raise PolicyError(
+            f"hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {_util.fmt(hysteresis)}"
+        )
+    return hysteresis
+
+
+@frozen(slots=False, repr=False)
+class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
     """The most severe level any warning indicator reaches (D12), with optional hysteresis.
 
     The score is the severity (4 for I … 1 for IV) of the level the indicators give, or 0
@@ -220,56 +247,17 @@ class IndicatorPolicy(GradingPolicy):
         hysteresis: a fraction in [0, 1): how far below a threshold a reading must fall
             before the level it set is released (see the module documentation); 0 (the
             default) turns hysteresis off unless a rule has a ``deadband``.
-        name: overrides the class's name for this instance.
-        version: overrides the class's version for this instance.
 
     Override :meth:`readings` to derive readings differently (say, growth rates from a
     history of signals).
     """
 
-    name = "indicators"
-    version = "1"
-
-    def __init__(
-        self,
-        rules: Iterable[IndicatorRule] = DEFAULT_RULES,
-        *,
-        hysteresis: float = 0.0,
-        name: str | None = None,
-        version: str | None = None,
-    ) -> None:
-        super().__init__(name=name, version=version)
-        self._rules = tuple(rules)
-        if not self._rules:
-            raise PolicyError("an IndicatorPolicy needs at least one IndicatorRule")
-        for i, rule in enumerate(self._rules):
-            if not isinstance(rule, IndicatorRule):
-                raise PolicyError(f"rules[{i}] must be an IndicatorRule; got {type(rule).__name__}")
-        names = [rule.indicator for rule in self._rules]
-        if len(set(names)) != len(names):
-            raise PolicyError(f"two rules for the same indicator: {names}")
-        self._hysteresis = _util.real("hysteresis", hysteresis)
-        if not 0 <= self._hysteresis < 1:
-            raise PolicyError(
-                f"hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {_util.fmt(self._hysteresis)}"
-            )
-
-    @property
-    def rules(self) -> tuple[IndicatorRule, ...]:
-        """The indicators and their thresholds."""
-        return self._rules
-
-    @property
-    def hysteresis(self) -> float:
-        """The relative hysteresis band."""
-        return self._hysteresis
-
-    def configuration(self) -> Mapping[str, Any]:
-        """The rules and the hysteresis."""
-        return {
-            "rules": {rule.indicator: rule.configuration() for rule in self._rules},
-            "hysteresis": _util.canonical_number(self._hysteresis),
-        }
+    rules: tuple[IndicatorRule, ...] = field(
+        default=DEFAULT_RULES, converter=_rules, metadata=configuration_form(_rules_form)
+    )
+    """The indicators and their thresholds."""
+    hysteresis: float = field(default=0.0, converter=_hysteresis, kw_only=True)
+    """The relative hysteresis band."""
 
     def readings(self, inputs: GradingInput) -> Mapping[str, float]:
         """The readings to grade: by default the latest value of each indicator in the signals."""
@@ -285,10 +273,10 @@ class IndicatorPolicy(GradingPolicy):
             )
         present = [
             (rule, _util.real(f"reading {rule.indicator!r}", readings[rule.indicator]))
-            for rule in self._rules
+            for rule in self.rules
             if rule.indicator in readings
         ]
-        absent = [rule for rule in self._rules if rule.indicator not in readings]
+        absent = [rule for rule in self.rules if rule.indicator not in readings]
         reached = {rule.indicator: rule.reached(value) for rule, value in present}
         levels = [lvl for lvl in reached.values() if lvl is not None]
         raw = max(levels) if levels else None
@@ -298,7 +286,7 @@ class IndicatorPolicy(GradingPolicy):
         holder: tuple[IndicatorRule, float, Level] | None = None
         if previous is not None and (raw is None or raw < previous):
             for rule, value in present:
-                matched = rule.held(value, self._hysteresis)
+                matched = rule.held(value, self.hysteresis)
                 if matched is None:
                     continue
                 capped = min(matched, previous)
@@ -310,7 +298,7 @@ class IndicatorPolicy(GradingPolicy):
         missing_en, missing_zh = _missing_text(absent)
         if held is not None and holder is not None:
             rule, value, matched = holder
-            point = rule.release_point(matched, self._hysteresis)
+            point = rule.release_point(matched, self.hysteresis)
             threshold = rule.threshold(matched)
             assert point is not None
             assert threshold is not None

@@ -40,7 +40,13 @@ from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, IMPACT_FACTORS, LIKELIHOOD_FACTORS, GradingInput
-from crisiskit.grading.policy import Grade, LikelihoodImpactPolicy, Rating
+from crisiskit.grading.policy import (
+    Grade,
+    LikelihoodImpactPolicy,
+    Rating,
+    _pairs_form,
+    configuration_form,
+)
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 from crisiskit.values.levels import Level
 
@@ -419,7 +425,34 @@ Aggregation._register_labels(
 )
 
 
-class RiskMatrixPolicy(LikelihoodImpactPolicy):
+def _matrix(value: RiskMatrix | None) -> RiskMatrix:
+    if value is None:
+        return DEFAULT_MATRIX
+    if not isinstance(value, RiskMatrix):
+        raise ValidationError(f"matrix must be a RiskMatrix; got {type(value).__name__}")
+    return value
+
+
+def _aggregation(value: Aggregation | str) -> Aggregation:
+    if isinstance(value, Aggregation):
+        return value
+    return Aggregation.parse(value)
+
+
+# Factors and their weights: names (equal weights), a mapping name -> weight, or pairs.
+_Factors = Mapping[str, float] | Sequence[str] | Sequence[tuple[str, float]]
+
+
+def _likelihood_factors(value: _Factors) -> tuple[tuple[str, float], ...]:
+    return _weights("likelihood_factors", value)
+
+
+def _impact_factors(value: _Factors) -> tuple[tuple[str, float], ...]:
+    return _weights("impact_factors", value)
+
+
+@frozen(slots=False, repr=False)
+class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
     """Likelihood × impact on a :class:`RiskMatrix` (D13, D14), from the analysts' factor ratings.
 
     By default the likelihood is the mean of ``severity``, ``scope`` and ``trend`` (rounded
@@ -430,80 +463,73 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy):
 
     Args:
         matrix: the matrix (default :data:`DEFAULT_MATRIX`).
-        likelihood_factors: the factors rated for likelihood — names (equal weights) or a
-            mapping of name to positive weight.
+        likelihood_factors: the factors rated for likelihood — names (equal weights), a
+            mapping of name to positive weight, or (name, weight) pairs.
         impact_factors: the same for impact.
         likelihood_aggregation: ``"mean"`` (default) or ``"max"``.
         impact_aggregation: ``"max"`` (default) or ``"mean"``.
-        name: overrides the class's name for this instance.
-        version: overrides the class's version for this instance.
 
     Raises:
         PolicyError: the configuration is inconsistent (no factors, weights with ``"max"``,
             a non-positive weight).
     """
 
-    name = "risk-matrix"
-    version = "1"
+    matrix: RiskMatrix = field(default=DEFAULT_MATRIX, converter=_matrix)
+    """The risk matrix."""
+    likelihood_factors: tuple[tuple[str, float], ...] = field(
+        default=LIKELIHOOD_FACTORS,
+        converter=_likelihood_factors,
+        kw_only=True,
+        metadata=configuration_form(_pairs_form),
+    )
+    """The likelihood factors and their weights, as (name, weight) pairs."""
+    impact_factors: tuple[tuple[str, float], ...] = field(
+        default=IMPACT_FACTORS,
+        converter=_impact_factors,
+        kw_only=True,
+        metadata=configuration_form(_pairs_form),
+    )
+    """The impact factors and their weights, as (name, weight) pairs."""
+    likelihood_aggregation: Aggregation = field(
+        default=Aggregation.MEAN, converter=_aggregation, kw_only=True
+    )
+    """How the likelihood factors become one category."""
+    impact_aggregation: Aggregation = field(
+        default=Aggregation.MAX, converter=_aggregation, kw_only=True
+    )
+    """How the impact factors become one category."""
 
-    def __init__(
-        self,
-        matrix: RiskMatrix | None = None,
-        *,
-        likelihood_factors: Mapping[str, float] | Sequence[str] = LIKELIHOOD_FACTORS,
-        impact_factors: Mapping[str, float] | Sequence[str] = IMPACT_FACTORS,
-        likelihood_aggregation: Aggregation | str = Aggregation.MEAN,
-        impact_aggregation: Aggregation | str = Aggregation.MAX,
-        name: str | None = None,
-        version: str | None = None,
-    ) -> None:
-        super().__init__(name=name, version=version)
-        if matrix is not None and not isinstance(matrix, RiskMatrix):
-            raise ValidationError(f"matrix must be a RiskMatrix; got {type(matrix).__name__}")
-        self._matrix = DEFAULT_MATRIX if matrix is None else matrix
-        self._likelihood_aggregation = _aggregation(likelihood_aggregation)
-        self._impact_aggregation = _aggregation(impact_aggregation)
-        self._likelihood_factors = _weights(
-            "likelihood_factors", likelihood_factors, self._likelihood_aggregation
-        )
-        self._impact_factors = _weights("impact_factors", impact_factors, self._impact_aggregation)
-
-    @property
-    def matrix(self) -> RiskMatrix:
-        """The risk matrix."""
-        return self._matrix
-
-    def configuration(self) -> Mapping[str, Any]:
-        """The matrix, the factors and their weights, and the aggregations."""
-        return {
-            "matrix": self._matrix.configuration(),
-            "likelihood_factors": {
-                k: _util.canonical_number(v) for k, v in self._likelihood_factors
-            },
-            "impact_factors": {k: _util.canonical_number(v) for k, v in self._impact_factors},
-            "likelihood_aggregation": self._likelihood_aggregation.value,
-            "impact_aggregation": self._impact_aggregation.value,
-        }
+    def __attrs_post_init__(self) -> None:
+        for what, factors, aggregation in (
+            ("likelihood_factors", self.likelihood_factors, self.likelihood_aggregation),
+            ("impact_factors", self.impact_factors, self.impact_aggregation),
+        ):
+            if aggregation is Aggregation.MAX and len({w for _, w in factors}) > 1:
+                given = {k: _util.canonical_number(w) for k, w in factors}
+                raise PolicyError(
+                    f"{what}: aggregation 'max' takes the largest rating, so weights do not "
+                    f"apply; give the factor names as a list, or use aggregation 'mean'; got {given}"
+                )
 
     def likelihood(self, inputs: GradingInput) -> Rating:
         """The likelihood category, from the likelihood factors."""
         return _rate(
             inputs,
             "likelihood",
-            self._likelihood_factors,
-            self._likelihood_aggregation,
-            self._matrix.likelihood,
+            self.likelihood_factors,
+            self.likelihood_aggregation,
+            self.matrix.likelihood,
         )
 
     def impact(self, inputs: GradingInput) -> Rating:
         """The impact category, from the impact factors."""
         return _rate(
-            inputs, "impact", self._impact_factors, self._impact_aggregation, self._matrix.impact
+            inputs, "impact", self.impact_factors, self.impact_aggregation, self.matrix.impact
         )
 
     def level_for(self, likelihood: Rating, impact: Rating, inputs: GradingInput) -> Grade:
         """The matrix's cell for (likelihood, impact); the score is their product."""
-        matrix = self._matrix
+        matrix = self.matrix
         lk = matrix.likelihood.category(likelihood.value)
         ik = matrix.impact.category(impact.value)
         level = matrix.level(lk, ik)
@@ -547,27 +573,22 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy):
         )
 
 
-def _aggregation(value: Aggregation | str) -> Aggregation:
-    if isinstance(value, Aggregation):
-        return value
-    return Aggregation.parse(value)
-
-
-def _weights(
-    what: str, factors: Mapping[str, float] | Sequence[str], aggregation: Aggregation
-) -> tuple[tuple[str, float], ...]:
+def _weights(what: str, factors: _Factors) -> tuple[tuple[str, float], ...]:
+    pairs: list[tuple[Any, float]]
     if isinstance(factors, Mapping):
         pairs = [(k, _util.real(f"{what}[{k!r}]", v)) for k, v in factors.items()]
-        if aggregation is Aggregation.MAX and len({w for _, w in pairs}) > 1:
-            raise PolicyError(
-                f"{what}: aggregation 'max' takes the largest rating, so weights do not apply; "
-                f"give the factor names as a list, or use aggregation 'mean'; got {dict(factors)}"
-            )
     elif isinstance(factors, Sequence) and not isinstance(factors, str):
-        pairs = [(k, 1.0) for k in factors]
+        # (name, weight) pairs are what the policy keeps, so attrs.evolve() can pass them back.
+        pairs = [
+            (item[0], _util.real(f"{what}[{item[0]!r}]", item[1]))
+            if isinstance(item, tuple) and len(item) == 2
+            else (item, 1.0)
+            for item in factors
+        ]
     else:
         raise PolicyError(
-            f"{what} must be factor names or a mapping name -> weight; got {factors!r}"
+            f"{what} must be factor names, a mapping name -> weight or (name, weight) pairs; "
+            f"got {factors!r}"
         )
     if not pairs:
         raise PolicyError(f"{what} must name at least one factor")

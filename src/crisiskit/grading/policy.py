@@ -11,22 +11,34 @@ regulatory floor), and wraps the result in a frozen
   :meth:`~LikelihoodImpactPolicy.level_for` (the mapping to a level);
 * every policy has :meth:`~GradingPolicy.adjust`, which by default changes nothing.
 
-Every policy has a ``name`` and a ``version``; an assessment records both as
-``"name@version"`` plus a fingerprint of the policy's configuration, so a backtest can tell
-exactly which rules graded a crisis. A subclass that overrides a step changes the rules, so
-it must declare its own ``name`` and ``version`` — crisiskit refuses the class otherwise.
+Policies are frozen attrs classes whose fields are their settings. Every policy class has
+a ``name`` and a ``version``, given as class keywords
+(``class Acme(RiskMatrixPolicy, name="acme-risk", version="1")``); an assessment records
+both as ``"name@version"`` plus a fingerprint of the policy's configuration — derived from
+its fields — so a backtest can tell exactly which rules graded a crisis. A subclass that
+overrides a step changes the rules, so it must declare its own ``name`` and ``version`` —
+crisiskit refuses the class otherwise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import inspect
 import json
 import types
+import typing
+import warnings
+import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
 from typing import Any, ClassVar
 
+import attrs
 from attrs import evolve, field, frozen
 
 from crisiskit._internal import checks as _checks
@@ -37,7 +49,7 @@ from crisiskit.grading.explanation import Adjustment, Bilingual, Contribution, E
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.values.levels import Level
 
-__all__ = ["Grade", "GradingPolicy", "LikelihoodImpactPolicy", "Rating"]
+__all__ = ["Grade", "GradingPolicy", "LikelihoodImpactPolicy", "Rating", "configuration_form"]
 
 
 @frozen(kw_only=True)
@@ -147,114 +159,163 @@ class Rating:
     """How it was reached, in words, e.g. *mean of 4, 3, 5 = 4*."""
 
 
-_NOT_STEPS = frozenset({"configuration"})
-_METHODS = (types.FunctionType, staticmethod, classmethod, property)
+_DERIVED = ("configuration", "fingerprint", "id")
+_NOT_STEPS = frozenset({*_DERIVED, "policy_name", "policy_version"})
+_METHODS = (types.FunctionType, staticmethod, classmethod, property, functools.cached_property)
+_CLASS_VAR = ("ClassVar", "typing.ClassVar", "t.ClassVar", "typing_extensions.ClassVar")
+_FORM = "crisiskit.grading.form"
+_GROUP = "crisiskit.grading.group"
 
 
+def configuration_form(
+    form: Callable[[Any], Any] | None = None, *, group: str | None = None
+) -> dict[str, Any]:
+    """Field metadata: how one setting of a policy appears in its configuration.
+
+    Pass it to a field, ``attrs.field(default=..., metadata=configuration_form(form))``, when
+    the setting's value is not plain data: ``form(value)`` must return JSON-ready data, which
+    is used as it is. ``group`` nests the setting under that key of the configuration,
+    beside the other settings of the same group.
+
+    Without it a setting is converted as :meth:`GradingPolicy.configuration` describes.
+    """
+    metadata: dict[str, Any] = {}
+    if form is not None:
+        if not callable(form):
+            raise PolicyError(
+                f"configuration_form(form) takes a function of the setting's value; got {form!r}"
+            )
+        metadata[_FORM] = form
+    if group is not None:
+        metadata[_GROUP] = _util.policy_name("configuration_form(group=...)", group)
+    return metadata
+
+
+@frozen(slots=False)
 class GradingPolicy(ABC):
     """The base of every grading policy: subclass it and override the steps you change.
 
-    Subclasses set the class attributes ``name`` and ``version``; an instance may override
-    them with the ``name=`` and ``version=`` arguments (say, for a configured variant).
-    Policies are immutable once built: configure them in ``__init__`` only.
+    A policy is a frozen attrs class whose **fields are its settings**: its
+    :meth:`configuration` and :attr:`fingerprint` are derived from them, so a setting added
+    by a subclass is covered without further ado. Its **name and version are class
+    keywords**, declared once per class::
 
-    Example — a policy that grades every product-quality crisis at least III::
-
-        class QualityFloor(RiskMatrixPolicy):
-            name = "acme-risk-matrix"
-            version = "1"
+        @attrs.frozen
+        class QualityFloor(RiskMatrixPolicy, name="acme-risk-matrix", version="1"):
+            floor: Level = Level.III
+            \"\"\"No product-quality crisis grades below this.\"\"\"
 
             def adjust(self, grade, inputs):
                 grade = super().adjust(grade, inputs)
                 if inputs.crisis_type is CrisisType.PRODUCT_QUALITY:
                     grade = grade.at_least(
-                        Level.III,
+                        self.floor,
                         rule="quality-floor",
-                        reason=Bilingual("product quality is never below III", "产品质量问题不低于III级"),
+                        reason=Bilingual("product quality has a floor", "产品质量问题设有最低级别"),
                     )
                 return grade
+
+    A subclass that overrides a step (:meth:`grade`, :meth:`adjust`, ...) follows other
+    rules than its parent, so it must declare its own name and version: crisiskit refuses
+    the class otherwise. A subclass that only adds or changes settings may keep its
+    parent's name; its fingerprint tells it apart. A subclass that adds a setting must be
+    an attrs class itself (``@attrs.frozen``) — crisiskit refuses to build one whose
+    annotated settings attrs never saw, since they would be missing from the fingerprint.
     """
 
     name: ClassVar[str] = ""
-    """The policy's name, e.g. ``"risk-matrix"``: letters, digits, ``_``, ``.``, ``-``."""
+    """The policy's name, e.g. ``"risk-matrix"``: letters, digits, ``_``, ``.``, ``-``.
+
+    The one name of the policy: what assessments record (``"name@version"``) and what a
+    registry (:data:`~crisiskit.grading.POLICIES`) files it under.
+    """
     version: ClassVar[str] = ""
     """The policy's version, e.g. ``"1"``; change it whenever the rules change."""
+    _declared: ClassVar[tuple[str, str] | None] = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, *, name: str | None = None, version: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init_subclass__(**kwargs)
-        changed = sorted(
-            attr
-            for attr, value in vars(cls).items()
-            if not attr.startswith("_")
-            and attr not in _NOT_STEPS
-            and isinstance(value, _METHODS)
-            and _overrides(cls, attr)
-        )
-        own = vars(cls)
-        if changed and not ("name" in own and "version" in own):
-            raise TypeError(
-                f"{cls.__qualname__} overrides {', '.join(changed)}() and so changes the "
-                f"grading rules, but keeps the name and version "
-                f"{getattr(cls, 'name', '')!r}@{getattr(cls, 'version', '')!r} of its base "
-                "class; give it its own, e.g.  name = 'acme-risk'  and  version = '1'  in the "
-                "class body, so assessments say which rules made them"
-            )
+        _declare(cls, name, version)
 
-    def __init__(self, *, name: str | None = None, version: str | None = None) -> None:
-        cls = type(self).__name__
-        if not (name or type(self).name) or not (version or type(self).version):
-            raise ValidationError(
-                f"{cls} has no name or version: set  name = '...'  and  version = '...'  in the "
-                "class body (or pass name= and version=), so assessments say which rules made them"
-            )
-        self._name = _util.policy_name(f"{cls} name", type(self).name if name is None else name)
-        self._version = _util.policy_version(
-            f"{cls} version", type(self).version if version is None else version
-        )
-        self._fingerprint: str | None = None
+    def __attrs_pre_init__(self) -> None:
+        _check_buildable(type(self))
 
     @property
     def id(self) -> str:
         """``"name@version"``, as recorded in assessments."""
-        return f"{self._name}@{self._version}"
+        return f"{self.name}@{self.version}"
 
     @property
     def policy_name(self) -> str:
-        """This instance's name (the class's ``name`` unless overridden at construction)."""
-        return self._name
+        """Deprecated: the same as :attr:`name`."""
+        warnings.warn(
+            "GradingPolicy.policy_name is deprecated: use policy.name (they are the same)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.name
 
     @property
     def policy_version(self) -> str:
-        """This instance's version (the class's ``version`` unless overridden)."""
-        return self._version
+        """Deprecated: the same as :attr:`version`."""
+        warnings.warn(
+            "GradingPolicy.policy_version is deprecated: use policy.version (they are the same)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.version
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """16 hex digits of SHA-256 over the id and :meth:`configuration`.
 
         Two policies with the same fingerprint grade alike; a changed threshold, weight or
         matrix cell changes it, even when the version was not bumped.
         """
-        if self._fingerprint is None:
-            try:
-                canonical = json.dumps(
-                    {"policy": self.id, "configuration": self.configuration()},
-                    sort_keys=True,
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                    allow_nan=False,
-                )
-            except (TypeError, ValueError) as exc:
-                raise PolicyError(
-                    f"{type(self).__name__}.configuration() must return JSON-ready data "
-                    f"(dicts, lists, strings, finite numbers, booleans, None): {exc}"
-                ) from exc
-            self._fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-        return self._fingerprint
+        configuration = self.configuration()
+        try:
+            canonical = json.dumps(
+                {"policy": self.id, "configuration": configuration},
+                sort_keys=True,
+                ensure_ascii=False,
+                separators=(",", ":"),
+                allow_nan=False,
+            )
+        except (TypeError, ValueError) as exc:
+            raise PolicyError(
+                f"the configuration of {type(self).__name__} must be JSON-ready data (dicts, "
+                f"lists, strings, finite numbers, booleans, None); a configuration_form() "
+                f"returned something else: {exc}"
+            ) from exc
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def configuration(self) -> Mapping[str, Any]:
-        """The policy's settings as JSON-ready data (for the fingerprint and for audits)."""
-        return {}
+        """The policy's settings as JSON-ready data, one entry per field (for the fingerprint and audits).
+
+        Derived from the fields, never written by hand. A field's value becomes: itself for
+        None, booleans and strings; a whole number for a whole float (so 2 and 2.0 agree);
+        its value for an enum or a :class:`~crisiskit.values.levels.Level`; a list for a tuple or
+        list, a sorted list for a set; an object for a mapping; ``[id, fingerprint]`` for
+        another policy; ``value.configuration()`` for an object that has one (a
+        :class:`~crisiskit.grading.RiskMatrix`, a fault tree); the fields of an attrs value
+        object. A field with :func:`configuration_form` metadata uses its own form instead.
+
+        Raises:
+            PolicyError: a setting has no JSON form (give its field a
+                :func:`configuration_form`).
+        """
+        result: dict[str, Any] = {}
+        for attribute in attrs.fields(type(self)):
+            value = getattr(self, attribute.name)
+            form = attribute.metadata.get(_FORM)
+            where = f"{type(self).__name__}.{attribute.name}"
+            data = form(value) if form is not None else _canonical(where, value)
+            group = attribute.metadata.get(_GROUP)
+            target = result if group is None else result.setdefault(group, {})
+            target[attribute.name] = data
+        return result
 
     def assess(self, inputs: GradingInput, *, at: dt.datetime) -> Assessment:
         """Grade ``inputs`` as of ``at``: pure and deterministic (the same call, the same result).
@@ -309,6 +370,181 @@ class GradingPolicy(ABC):
         return f"<{type(self).__name__} {self.id} {self.fingerprint}>"
 
 
+def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) -> None:
+    """Take a new policy class's name and version, and refuse a class that breaks the rules."""
+    where = cls.__qualname__
+    own = vars(cls)
+    annotated = sorted({"name", "version"} & set(_own_annotations(cls)))
+    if annotated:
+        raise PolicyError(
+            f"{where} annotates {' and '.join(annotated)}, which would make a setting of it; "
+            f"a policy's name and version are class keywords:  class {cls.__name__}(..., "
+            "name='acme-risk', version='1')"
+        )
+    inherited = {
+        (base.name, base.version)
+        for base in cls.__mro__[1:]
+        if issubclass(base, GradingPolicy) and base.name
+    }
+    if name is not None or version is not None:
+        if name is None or version is None:
+            given = f"name={name!r}" if name is not None else f"version={version!r}"
+            raise PolicyError(
+                f"{where} gives only {given}; give both class keywords, name= and version=, "
+                "or neither"
+            )
+        cls.name = _util.policy_name(f"{where} name", name)
+        cls.version = _util.policy_version(f"{where} version", version)
+        # attrs rebuilds a slotted class from the original's namespace, without the class
+        # keywords: this mark tells the copy's name from one set in a class body.
+        cls._declared = (cls.name, cls.version)
+    elif "name" in own or "version" in own:
+        if own.get("_declared") != (own.get("name"), own.get("version")):
+            warnings.warn(
+                f"{where} sets name and version in the class body, which is deprecated; "
+                f"give them as class keywords:  class {cls.__name__}(..., "
+                f"name={own.get('name', '...')!r}, version={own.get('version', '...')!r})",
+                DeprecationWarning,
+                stacklevel=4,  # past __init_subclass__ and ABCMeta.__new__
+            )
+        cls.name = _util.policy_name(f"{where} name", cls.name)
+        cls.version = _util.policy_version(f"{where} version", cls.version)
+    declared = "name" in own and "version" in own
+
+    hand_written = [attr for attr in _DERIVED if attr in own]
+    if hand_written:
+        raise PolicyError(
+            f"{where} defines {', '.join(hand_written)}, which every policy derives from its "
+            "fields; declare each setting as an attrs field instead (a value that is not plain "
+            "data takes  attrs.field(metadata=configuration_form(...)) ), so the fingerprint "
+            "cannot miss one"
+        )
+    changed = sorted(
+        attr
+        for attr, value in own.items()
+        if not attr.startswith("_")
+        and attr not in _NOT_STEPS
+        and isinstance(value, _METHODS)
+        and _overrides(cls, attr)
+    )
+    if not changed:
+        return
+    steps = ", ".join(f"{attr}()" for attr in changed)
+    if not declared:
+        raise PolicyError(
+            f"{where} overrides {steps} and so changes the grading rules, but keeps the name "
+            f"and version {cls.name or '?'}@{cls.version or '?'} of its base class; give it its "
+            f"own as class keywords, e.g.  class {cls.__name__}(..., name='acme-risk', "
+            "version='1'):  so assessments say which rules made them"
+        )
+    if (cls.name, cls.version) in inherited:
+        raise PolicyError(
+            f"{where} overrides {steps} and so changes the grading rules, but declares "
+            f"{cls.name}@{cls.version}, which a base class already is; give it a name or a "
+            "version of its own, so assessments say which rules made them"
+        )
+
+
+_BUILDABLE: weakref.WeakSet[type] = weakref.WeakSet()
+
+
+def _check_buildable(cls: type[GradingPolicy]) -> None:
+    """Refuse to build a policy without a name, or with settings that attrs never saw."""
+    if cls in _BUILDABLE:
+        return
+    if not cls.name or not cls.version:
+        raise PolicyError(
+            f"{cls.__qualname__} has no name or version: declare them as class keywords, "
+            f"class {cls.__name__}(..., name='acme-risk', version='1'), so assessments say "
+            "which rules made them"
+        )
+    for klass in cls.__mro__:
+        if not (isinstance(klass, type) and issubclass(klass, GradingPolicy)):
+            continue
+        if "__attrs_attrs__" in vars(klass):
+            continue
+        unseen = [
+            key
+            for key, annotation in _own_annotations(klass).items()
+            if not _is_class_var(annotation)
+        ]
+        if unseen:
+            raise PolicyError(
+                f"{klass.__qualname__} declares the setting(s) {', '.join(unseen)} but is not "
+                "an attrs class, so they would be missing from its configuration and "
+                f"fingerprint; decorate it:  @attrs.frozen  class {klass.__name__}(...)"
+            )
+    _BUILDABLE.add(cls)
+
+
+def _own_annotations(cls: type) -> dict[str, Any]:
+    return dict(inspect.get_annotations(cls))
+
+
+def _is_class_var(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(_CLASS_VAR)
+    return typing.get_origin(annotation) is ClassVar or annotation is ClassVar
+
+
+def _canonical(where: str, value: object) -> Any:
+    """A setting's value as JSON-ready data (see :meth:`GradingPolicy.configuration`)."""
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | Fraction):
+        return _util.canonical_number(_util.real(where, value))
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, GradingPolicy):
+        return [value.id, value.fingerprint]
+    configuration = getattr(value, "configuration", None)
+    if callable(configuration):
+        return configuration()
+    if isinstance(value, Mapping):
+        return {
+            _canonical_key(f"{where}[{key!r}]", key): _canonical(f"{where}[{key!r}]", item)
+            for key, item in value.items()
+        }
+    if isinstance(value, set | frozenset):
+        items = [_canonical(f"{where} item", item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    if isinstance(value, tuple | list):
+        return [_canonical(f"{where}[{i}]", item) for i, item in enumerate(value)]
+    kind = type(value)
+    if attrs.has(kind):
+        return {
+            kind.__qualname__: {
+                a.name: _canonical(f"{where}.{a.name}", getattr(value, a.name))
+                for a in attrs.fields(kind)
+                if a.eq
+            }
+        }
+    raise PolicyError(
+        f"{where} is a {type(value).__name__} ({value!r}), which has no place in a policy's "
+        "configuration; a setting may be None, a boolean, a number, a string, an enum, a "
+        "sequence, set or mapping of these, an attrs value object, an object with a "
+        "configuration() method or another policy — or give its field a form:  "
+        "attrs.field(metadata=configuration_form(...))"
+    )
+
+
+def _canonical_key(where: str, key: object) -> str:
+    if isinstance(key, Enum):
+        key = key.value
+    if isinstance(key, str):
+        return key
+    if isinstance(key, int | float) and not isinstance(key, bool):
+        return str(_util.canonical_number(_util.real(where, key)))
+    raise PolicyError(f"{where}: a mapping in a setting needs text or number keys; got {key!r}")
+
+
+def _pairs_form(pairs: Iterable[tuple[object, float]]) -> dict[str, Any]:
+    """Settings kept as (key, number) pairs — weights, bands — as an object (private use)."""
+    return {_canonical_key("a setting", key): _util.canonical_number(v) for key, v in pairs}
+
+
 def _overrides(cls: type, attr: str) -> bool:
     """True when ``cls`` redefines a concrete (non-abstract) method of a base class."""
     for base in cls.__mro__[1:]:
@@ -327,6 +563,7 @@ def _expect_grade(policy: GradingPolicy, step: str, value: object) -> Grade:
     return value
 
 
+@frozen(slots=False, repr=False)
 class LikelihoodImpactPolicy(GradingPolicy):
     """A policy that rates likelihood and impact, then maps the pair to a level (D13).
 

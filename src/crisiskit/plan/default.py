@@ -24,7 +24,7 @@ from crisiskit.plan.level_plan import (
 )
 from crisiskit.plan.resources import Resources, StandingMember
 from crisiskit.plan.vocabulary import BudgetCategory, Phase
-from crisiskit.values.levels import Level
+from crisiskit.values.levels import DEFAULT_TIME_TARGETS, Level
 from crisiskit.values.money import Money
 from crisiskit.values.vocabulary import Audience, CrisisType, Role
 
@@ -51,7 +51,6 @@ DEFAULT_TYPES: tuple[CrisisType, ...] = (CrisisType.PRODUCT_QUALITY, CrisisType.
 """The crisis types the default plan has entries of its own for."""
 
 _H = dt.timedelta(hours=1)
-_MIN = dt.timedelta(minutes=1)
 _DAY = dt.timedelta(days=1)
 _I, _II, _III, _IV = Level.I, Level.II, Level.III, Level.IV
 _PQ, _NP = CrisisType.PRODUCT_QUALITY, CrisisType.NEGATIVE_PUBLICITY
@@ -61,12 +60,24 @@ _PQ, _NP = CrisisType.PRODUCT_QUALITY, CrisisType.NEGATIVE_PUBLICITY
 _CALENDAR = {_I: ROUND_THE_CLOCK, _II: ROUND_THE_CLOCK, _III: WORKING, _IV: WORKING}
 _WORKING_DAY = 8 * _H
 
-# The time targets of the domain summary ("Time targets"), per level.
-_ACKNOWLEDGE = {_I: 15 * _MIN, _II: 30 * _MIN, _III: 2 * _H, _IV: _WORKING_DAY}
-_FIRST_CONTACT = {_I: 1 * _H, _II: 2 * _H, _III: _WORKING_DAY, _IV: 2 * _WORKING_DAY}
-_FIRST_STATEMENT = {_I: 4 * _H, _II: 12 * _H}
-_UPDATES = {_I: 4 * _H, _II: 12 * _H, _III: _WORKING_DAY}
-_RESOLUTION = {_I: 72 * _H, _II: 5 * _DAY, _III: 7 * _WORKING_DAY, _IV: 15 * _WORKING_DAY}
+_UNITS = {"h": _H, "d": _DAY, "wh": _H, "wd": _WORKING_DAY}
+
+
+def _targets(metric: str) -> dict[Level, dt.timedelta]:
+    """One row of the domain's time-target table, per level that has the target."""
+    row = DEFAULT_TIME_TARGETS[metric]
+    return {
+        level: _UNITS[cell[0]] * cell[1]
+        for level, cell in zip(Level, row, strict=True)
+        if cell is not None
+    }
+
+
+_ACKNOWLEDGE = _targets("acknowledge")
+_FIRST_CONTACT = _targets("first_contact")
+_FIRST_STATEMENT = _targets("public_statement")
+_UPDATES = _targets("progress_update")
+_RESOLUTION = _targets("resolution")
 
 
 def _action(
@@ -386,26 +397,18 @@ def _recovery(level: Level, crisis_type: CrisisType | None) -> list[PlannedActio
 
 def _communications(level: Level, crisis_type: CrisisType | None) -> tuple[CommunicationRule, ...]:
     calendar = _CALENDAR[level]
+    # Levels III and IV set no first statement: the table has no public-statement target
+    # there, and the first contact with customers is a target of its own.
     if level is _IV:
         return (
             CommunicationRule(
-                Audience.CUSTOMERS,
-                True,
-                None,
-                Role.CUSTOMER_SERVICE,
-                _FIRST_CONTACT[level],
-                calendar,
+                Audience.CUSTOMERS, True, None, Role.CUSTOMER_SERVICE, None, calendar
             ),
         )
     if level is _III:
         rules = [
             CommunicationRule(
-                Audience.CUSTOMERS,
-                True,
-                _UPDATES[level],
-                Role.OFFICE,
-                _FIRST_CONTACT[level],
-                calendar,
+                Audience.CUSTOMERS, True, _UPDATES[level], Role.OFFICE, None, calendar
             )
         ]
         if crisis_type is _NP:

@@ -34,6 +34,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar.business import (
+    _WEEKDAY_NAMES,
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
     _calendar_index,
@@ -53,7 +54,7 @@ from crisiskit.sla.timer import (
     _to_fractions,
 )
 from crisiskit.sla.vocabulary import RetargetMode, SlaMetric, TimerAction
-from crisiskit.values.levels import Level
+from crisiskit.values.levels import DEFAULT_TIME_TARGETS, Level
 from crisiskit.values.vocabulary import CrisisState
 
 __all__ = [
@@ -193,18 +194,6 @@ def _unique(what: str, keys: Iterable[tuple[Any, ...]]) -> None:
         seen.add(key)
 
 
-# What the default table says, per metric and level I..IV: (unit, amount) or None.
-# Units: "h" hours around the clock, "d" days around the clock (24 h), "wh" working hours,
-# "wd" working days (the working calendar's normal day).
-_DEFAULT_TABLE: dict[SlaMetric, tuple[tuple[str, float] | None, ...]] = {
-    SlaMetric.ACKNOWLEDGE: (("h", 0.25), ("h", 0.5), ("wh", 2), ("wd", 1)),
-    SlaMetric.FIRST_CONTACT: (("h", 1), ("h", 2), ("wd", 1), ("wd", 2)),
-    SlaMetric.PUBLIC_STATEMENT: (("h", 4), ("h", 12), None, None),
-    SlaMetric.PROGRESS_UPDATE: (("h", 4), ("h", 12), ("wd", 1), None),
-    SlaMetric.RESOLUTION: (("h", 72), ("d", 5), ("wd", 7), ("wd", 15)),
-}
-
-
 @serializable()
 @frozen
 class SlaPolicy:
@@ -287,7 +276,7 @@ class SlaPolicy:
         if day <= dt.timedelta(0):
             raise PolicyError(
                 f"a working day must be longer than zero; got {day} (calendar {working.name!r}'s "
-                f"{('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')[working.makeup_weekday]} "
+                f"{_WEEKDAY_NAMES[working.makeup_weekday]} "
                 "has no hours: pass working_day=...)"
             )
         units: dict[str, tuple[dt.timedelta, BusinessCalendar]] = {
@@ -297,7 +286,8 @@ class SlaPolicy:
             "wd": (day, working),
         }
         targets = []
-        for metric, row in _DEFAULT_TABLE.items():
+        for code, row in DEFAULT_TIME_TARGETS.items():
+            metric = SlaMetric(code)
             for level, cell in zip(Level, row, strict=True):
                 if cell is not None:
                     unit, calendar = units[cell[0]]

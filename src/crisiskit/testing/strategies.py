@@ -849,7 +849,7 @@ _COMMANDS = (
     "dismiss",
     "relapse",
     "reopen",
-    "regrade",
+    "set_level",
     "signal",
     "facts",
 )
@@ -877,8 +877,8 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
     for command in draw(st.lists(st.sampled_from(_COMMANDS), max_size=max_commands)):
         clock.advance(minutes=draw(st.integers(min_value=0, max_value=3000)))
         with contextlib.suppress(CrisisKitError):
-            if command == "regrade":
-                crisis.regrade(draw(levels()), actor="analyst", reason="reassessed")
+            if command == "set_level":
+                crisis.set_level(draw(levels()), actor="analyst", reason="reassessed")
             elif command == "signal":
                 crisis.attach_signal(draw(signals()), actor="monitor")
             elif command == "facts":

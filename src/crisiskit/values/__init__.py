@@ -13,6 +13,7 @@ from crisiskit.values.levels import Colour, Level
 from crisiskit.values.money import CURRENCIES, Money
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import (
+    PUBLIC_AUDIENCES,
     Audience,
     Channel,
     ChannelGroup,
@@ -24,6 +25,7 @@ from crisiskit.values.vocabulary import (
 __all__ = [
     "CURRENCIES",
     "LANGUAGES",
+    "PUBLIC_AUDIENCES",
     "Audience",
     "Channel",
     "ChannelGroup",

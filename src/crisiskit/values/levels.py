@@ -8,7 +8,7 @@ from typing import Self
 from crisiskit.errors import UnknownValueError, ValidationError
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 
-__all__ = ["Colour", "Level"]
+__all__ = ["DEFAULT_TIME_TARGETS", "Colour", "Level"]
 
 
 class Colour(LabelledEnum):
@@ -138,6 +138,23 @@ class Level(LabelledEnum):
 
 
 _ZH_NUMERALS = {Level.I: "一", Level.II: "二", Level.III: "三", Level.IV: "四"}
+
+# Here, below both, because the default SLA policy and the default emergency plan are built
+# from this one table and neither of those packages may import the other.
+DEFAULT_TIME_TARGETS: dict[str, tuple[tuple[str, float] | None, ...]] = {
+    "acknowledge": (("h", 0.25), ("h", 0.5), ("wh", 2), ("wd", 1)),
+    "first_contact": (("h", 1), ("h", 2), ("wd", 1), ("wd", 2)),
+    "public_statement": (("h", 4), ("h", 12), None, None),
+    "progress_update": (("h", 4), ("h", 12), ("wd", 1), None),
+    "resolution": (("h", 72), ("d", 5), ("wd", 7), ("wd", 15)),
+}
+"""The domain's default time targets, by SLA metric code and level I–IV: ``(unit, amount)``,
+or None where the level has no such target.
+
+Units: ``"h"`` hours and ``"d"`` days (24 h) around the clock, ``"wh"`` working hours and
+``"wd"`` working days (a working calendar's normal day). Used by
+:meth:`crisiskit.sla.SlaPolicy.default` and :meth:`crisiskit.plan.EmergencyPlan.default`.
+"""
 _SEVERITY = {Level.I: 4, Level.II: 3, Level.III: 2, Level.IV: 1}
 _COLOURS = {
     Level.I: Colour.RED,

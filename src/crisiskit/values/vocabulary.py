@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 
-__all__ = ["Audience", "Channel", "ChannelGroup", "CrisisState", "CrisisType", "Role"]
+__all__ = [
+    "PUBLIC_AUDIENCES",
+    "Audience",
+    "Channel",
+    "ChannelGroup",
+    "CrisisState",
+    "CrisisType",
+    "Role",
+]
 
 
 class CrisisType(LabelledEnum):
@@ -201,3 +209,7 @@ Audience._register_labels(
         Audience.INTERNAL: ("internal", "内部"),
     }
 )
+
+PUBLIC_AUDIENCES: frozenset[Audience] = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
+"""The audiences a public statement goes to: a statement to either fulfils the first public
+statement target, and the plan's rules for them set that target and the update cadence."""
