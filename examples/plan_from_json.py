@@ -51,7 +51,7 @@ def customised() -> EmergencyPlan:
 
 
 def after_the_drill(plan: EmergencyPlan) -> EmergencyPlan:
-    """Revise the plan with what the June product-recall drill taught (D30)."""
+    """Revise the plan with what the June product-recall drill taught."""
     entry = plan.for_crisis(CrisisType.PRODUCT_QUALITY, Level.I)
     legal = entry.action("legal-review")
     entry = entry.with_action(attrs.evolve(legal, target=dt.timedelta(hours=2)))

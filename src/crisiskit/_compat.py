@@ -3,7 +3,7 @@
 Until 0.2 the modules sat flat in ``crisiskit/``; they now live in layered packages. Importing
 an old path (``crisiskit.money``) still works: it returns the module at its new place
 (``crisiskit.values.money``) and warns with a :class:`DeprecationWarning` naming it. The
-table below is the whole list; it goes in the release after next.
+table below is the whole list; the old paths go in 0.3.
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ MOVED: dict[str, str] = {
     "crisiskit.metrics": "crisiskit.app.metrics",
     "crisiskit.describe": "crisiskit.app.describe",
     "crisiskit.cli": "crisiskit.app.cli",
+    "crisiskit.grading.ahp": "crisiskit.grading.models.ahp",
+    "crisiskit.grading.fuzzy": "crisiskit.grading.models.fuzzy",
+    "crisiskit.grading.fta": "crisiskit.grading.models.fta",
 }
 """Old module path → new module path."""
 

@@ -1,4 +1,4 @@
-"""Backtesting: what past crises would have looked like under another policy (D29, D30).
+"""Backtesting: what past crises would have looked like under another policy.
 
 Hand it the event logs of past crises and a different grading or SLA policy; it replays
 each log and reports where the outcome would have differed:

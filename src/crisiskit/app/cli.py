@@ -146,7 +146,7 @@ _TEXT = {
     ),
     "header": ("time         state        level event", "时间         状态         级别 事件"),
     "sla": ("SLA", "时限"),
-    "figures": ("Figures (D29)", "考核指标（D29）"),
+    "figures": ("Figures", "考核指标"),
     "ack": ("time to acknowledge", "受理用时"),
     "contact": ("time to first customer contact", "首次联系客户用时"),
     "statement": ("time to first public statement", "首次公开声明用时"),

@@ -1,8 +1,16 @@
 """One-line, bilingual descriptions of events, for timelines, audit views and notifications.
 
 >>> from crisiskit.app.describe import describe
->>> describe(event, "zh")  # doctest: +SKIP
-'级别调整：二级 → 一级（依据 risk-matrix@1）'
+>>> from crisiskit.app.scenario import simulate
+>>> from crisiskit.app.scenarios import load
+>>> from crisiskit.events import LevelChanged
+>>> from crisiskit.plan import EmergencyPlan
+>>> events = simulate(load("food_safety"), plan=EmergencyPlan.default()).events
+>>> event = next(e for e in reversed(events) if isinstance(e, LevelChanged))  # to level I
+>>> describe(event, "zh")
+'级别调整：二级 → 一级（risk-matrix@1）'
+>>> describe(event)
+'level changed: II → I (risk-matrix@1)'
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Drills (演练, D28, D30): run an emergency plan against a scripted scenario and see how it held.
+"""Drills (演练): run an emergency plan against a scripted scenario and see how it held.
 
 A drill plays a :class:`~crisiskit.app.scenario.Scenario` on the manual clock under a plan (and
 an SLA policy), like :func:`~crisiskit.app.scenario.simulate`, but a refusal is a finding, not

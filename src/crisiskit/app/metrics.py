@@ -1,4 +1,4 @@
-"""Supervision and assessment (D29): the figures of one crisis and of a set of crises.
+"""Supervision and assessment: the figures of one crisis and of a set of crises.
 
 Figures are computed from the event log — the record — so they mean the same thing in a
 live system, in a replay and in a backtest. They are plain typed records a host renders as

@@ -1,4 +1,4 @@
-"""Business calendars: when the clock of a working-hours SLA target runs (D2).
+"""Business calendars: when the clock of a working-hours SLA target runs.
 
 A :class:`BusinessCalendar` has an IANA time zone, weekly working intervals per weekday
 (several a day, e.g. around a lunch break; a shift may run past midnight and then belongs

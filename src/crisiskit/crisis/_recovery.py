@@ -21,7 +21,7 @@ __all__ = ["RecoveryWork"]
 
 
 class RecoveryWork:
-    """The crisis commands of the recovery and the review (D23, D25–D27)."""
+    """The crisis commands of the recovery and the review."""
 
     __slots__ = ()
 
@@ -36,7 +36,7 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CallbackRecorded:
-        """Record a callback to an affected customer with their satisfaction, 1 to 5 (D23)."""
+        """Record a callback to an affected customer with their satisfaction, 1 to 5."""
         if customer_id not in {c.customer_id for c in self.customers}:
             raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
         callback = Callback(customer_id, self._now(self._require_context()), satisfaction, comments)
@@ -51,7 +51,7 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> RecoveryPlanSet:
-        """Set (or revise) the recovery plan: goals, measures, dated milestones (D25)."""
+        """Set (or revise) the recovery plan: goals, measures, dated milestones."""
         if not isinstance(plan, RecoveryPlan):
             raise ValidationError(
                 f"set_recovery_plan() takes a RecoveryPlan; got {type(plan).__name__}"
@@ -88,7 +88,7 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> ImpactAssessed:
-        """Record the business impact: sales, market share, satisfaction before and after (D26)."""
+        """Record the business impact: sales, market share, satisfaction before and after."""
         if not isinstance(assessment, ImpactAssessment):
             raise ValidationError(
                 f"assess_impact() takes an ImpactAssessment; got {type(assessment).__name__}"
@@ -104,7 +104,7 @@ class RecoveryWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> ReviewRecorded:
-        """Record the review: root cause, lessons, improvements (D27). Required to close."""
+        """Record the review: root cause, lessons, improvements. Required to close."""
         if not isinstance(review, Review):
             raise ValidationError(f"record_review() takes a Review; got {type(review).__name__}")
         if review.reviewed_at is None:

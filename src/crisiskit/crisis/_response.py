@@ -33,7 +33,7 @@ _NEEDS_NOTE = frozenset({CaseStep.DEMAND_RECORDED, CaseStep.PROMISED, CaseStep.S
 
 
 class ResponseWork:
-    """The crisis commands of the response (D15–D22)."""
+    """The crisis commands of the response."""
 
     __slots__ = ()
 
@@ -160,7 +160,7 @@ class ResponseWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> StatementReleased:
-        """Release the agreed wording (统一口径) to an audience; it supersedes the previous one (D19).
+        """Release the agreed wording (统一口径) to an audience; it supersedes the previous one.
 
         ``approved_by`` must be on the crisis team in ``approver_role``. With an emergency
         plan, the audience must be one the plan communicates with at this type and level,
@@ -305,7 +305,7 @@ class ResponseWork:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> QualityRemedyRecorded:
-        """Record (or revise) the quality remedy: root cause, responsible party, remedy, process fix (D21)."""
+        """Record (or revise) the quality remedy: root cause, responsible party, remedy, process fix."""
         if not isinstance(remedy, QualityRemedy):
             raise ValidationError(
                 f"record_quality_remedy() takes a QualityRemedy; got {type(remedy).__name__}"

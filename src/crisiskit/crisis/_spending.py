@@ -20,7 +20,7 @@ __all__ = ["Spending"]
 
 
 class Spending:
-    """The crisis commands and queries of compensation and spending (D24, D28)."""
+    """The crisis commands and queries of compensation and spending."""
 
     __slots__ = ()
 
@@ -36,7 +36,7 @@ class Spending:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CompensationGranted:
-        """Grant compensation or a value-added remedy (D24), in the currency of the others.
+        """Grant compensation or a value-added remedy, in the currency of the others.
 
         With an emergency plan in the context, the amount must be in the plan's currency
         and spending is tracked against its compensation budget: the grant that takes the
@@ -61,7 +61,7 @@ class Spending:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> ExpenseRecorded:
-        """Record spending in a budget category — PR, emergency supplies — (D28).
+        """Record spending in a budget category: PR, emergency supplies.
 
         With an emergency plan, the amount must be in the plan's currency, and the record
         that takes the category over its budget also records a

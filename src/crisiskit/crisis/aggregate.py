@@ -105,7 +105,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
     level: Level | None
     """Its level, I–IV; None until graded."""
     facts: Facts
-    """What is known about what happened (D17)."""
+    """What is known about what happened."""
     signals: tuple[Signal, ...]
     """Every signal attached, in order."""
     customers: tuple[CustomerRef, ...]
@@ -131,31 +131,31 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
     assessment: Assessment | None = None
     """The latest assessment by a grading policy, with its explanation."""
     timers: tuple[SlaTimer, ...] = ()
-    """The SLA timers, when the context has an SLA policy (D2)."""
+    """The SLA timers, when the context has an SLA policy."""
     acknowledged_at: pendulum.DateTime | None = None
     """When the crisis office took it on (受理)."""
     notice: WarningNotice | None = None
     """The warning notice issued with the last warning."""
     team: tuple[Assignment, ...] = ()
-    """Who fills which role (D16)."""
+    """Who fills which role."""
     statements: tuple[Statement, ...] = ()
-    """Every statement released, oldest first; the last per audience is current (D19)."""
+    """Every statement released, oldest first; the last per audience is current."""
     cases: tuple[CustomerCase, ...] = ()
-    """Each affected customer's case, once someone has acted on it (D20)."""
+    """Each affected customer's case, once someone has acted on it."""
     quality_remedy: QualityRemedy | None = None
-    """The quality remedy, for a product-quality problem (D21)."""
+    """The quality remedy, for a product-quality problem."""
     compensations: tuple[Compensation, ...] = ()
-    """Everything given to customers, at its cost (D24)."""
+    """Everything given to customers, at its cost."""
     expenses: tuple[Expense, ...] = ()
-    """Other spending: PR, emergency supplies (D28)."""
+    """Other spending: PR, emergency supplies."""
     callbacks: tuple[Callback, ...] = ()
-    """Callbacks to affected customers, with satisfaction scores (D23)."""
+    """Callbacks to affected customers, with satisfaction scores."""
     recovery_plan: RecoveryPlan | None = None
-    """Goals, measures and milestones of the recovery (D25)."""
+    """Goals, measures and milestones of the recovery."""
     impact: ImpactAssessment | None = None
-    """The business impact, before and after (D26)."""
+    """The business impact, before and after."""
     review: Review | None = None
-    """The review: root cause, lessons, improvements (D27). Required to close."""
+    """The review: root cause, lessons, improvements. Required to close."""
     version: int = 0
     """How many events it has: the sequence number of its last event."""
     last_hash: str = GENESIS
@@ -415,7 +415,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
     def warn(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
     ) -> WarningIssued:
-        """Issue a warning (预警): detected → warned, with a warning notice (D15).
+        """Issue a warning (预警): detected → warned, with a warning notice.
 
         The notice states the level, the crisis type, the affected scope and — from the
         context's emergency plan — the measures of the warning phase and the recipients by
@@ -592,7 +592,7 @@ class Crisis(ResponseWork, Spending, RecoveryWork, SlaTiming, Merging):
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> LevelChanged | AssessmentRecorded:
-        """Grade the crisis with ``policy`` (D13): the level follows the assessment.
+        """Grade the crisis with ``policy``: the level follows the assessment.
 
         The policy reads the crisis's type, signals, customers and facts, the analyst's
         ``factors`` and the current level (for hysteresis). When the level changes this

@@ -93,7 +93,7 @@ class CustomersAdded(Event):
 @serializable()
 @frozen(kw_only=True)
 class FactsUpdated(Event):
-    """The facts of the crisis (D17) changed."""
+    """The facts of the crisis changed."""
 
     old: Facts
     """The facts before."""
@@ -126,7 +126,7 @@ class WarningIssued(StateChanged):
     """A warning was issued (预警发布): detected → warned."""
 
     notice: WarningNotice | None = None
-    """The warning notice sent with it (D15), when the crisis had a level."""
+    """The warning notice sent with it, when the crisis had a level."""
 
     label_en: ClassVar[str] = "warning issued"
     label_zh: ClassVar[str] = "发布预警"

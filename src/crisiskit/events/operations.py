@@ -1,4 +1,4 @@
-"""Events of the response and recovery work (D15–D27): team, statements, customers, money, review."""
+"""Events of the response and recovery work: team, statements, customers, money, review."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class TeamMemberReleased(Event):
 @serializable()
 @frozen(kw_only=True)
 class ProgressReported(Event):
-    """An internal progress report went round (进展通报, D18)."""
+    """An internal progress report went round (进展通报)."""
 
     summary: str = field(validator=_checks.is_text)
     """What was reported."""
@@ -92,7 +92,7 @@ class ProgressReported(Event):
 @serializable()
 @frozen(kw_only=True)
 class MeetingHeld(Event):
-    """A coordination meeting was held (协调会议, D18)."""
+    """A coordination meeting was held (协调会议)."""
 
     topic: str = field(validator=_checks.is_text)
     """What it was about."""
@@ -124,7 +124,7 @@ class StatementReleased(Event):
 @serializable()
 @frozen(kw_only=True)
 class CustomerCaseUpdated(Event):
-    """A step in handling one affected customer's case (D20)."""
+    """A step in handling one affected customer's case."""
 
     customer_id: str = field(validator=_checks.is_text)
     """The customer."""
@@ -144,7 +144,7 @@ class CustomerCaseUpdated(Event):
 @serializable()
 @frozen(kw_only=True)
 class QualityRemedyRecorded(Event):
-    """The quality remedy (D21) was recorded or revised."""
+    """The quality remedy was recorded or revised."""
 
     old: QualityRemedy | None = None
     """The remedy before, if one was recorded."""
@@ -158,7 +158,7 @@ class QualityRemedyRecorded(Event):
 @serializable()
 @frozen(kw_only=True)
 class CompensationGranted(Event):
-    """A customer (or all customers) received compensation or a value-added remedy (D24)."""
+    """A customer (or all customers) received compensation or a value-added remedy."""
 
     compensation: Compensation
     """What was given, at what cost."""
@@ -170,7 +170,7 @@ class CompensationGranted(Event):
 @serializable()
 @frozen(kw_only=True)
 class ExpenseRecorded(Event):
-    """Money was spent on the crisis in a budget category (PR, supplies) (D28)."""
+    """Money was spent on the crisis in a budget category (PR, supplies)."""
 
     expense: Expense
     """What was spent, on what."""
@@ -182,7 +182,7 @@ class ExpenseRecorded(Event):
 @serializable()
 @frozen(kw_only=True)
 class BudgetExceeded(Event):
-    """Spending in a budget category went over the plan's budget (D28): a warning, recorded by the system."""
+    """Spending in a budget category went over the plan's budget: a warning, recorded by the system."""
 
     category: BudgetCategory = field(validator=_checks.is_member(BudgetCategory))
     """The budget category."""
@@ -198,7 +198,7 @@ class BudgetExceeded(Event):
 @serializable()
 @frozen(kw_only=True)
 class CallbackRecorded(Event):
-    """An affected customer was called back (回访, D23)."""
+    """An affected customer was called back (回访)."""
 
     callback: Callback
     """The call and its satisfaction score."""
@@ -210,7 +210,7 @@ class CallbackRecorded(Event):
 @serializable()
 @frozen(kw_only=True)
 class RecoveryPlanSet(Event):
-    """The recovery plan (D25) was set or revised."""
+    """The recovery plan was set or revised."""
 
     old: RecoveryPlan | None = None
     """The plan before, if there was one."""
@@ -236,7 +236,7 @@ class MilestoneReached(Event):
 @serializable()
 @frozen(kw_only=True)
 class ImpactAssessed(Event):
-    """The business impact (D26) was assessed: figures before and after."""
+    """The business impact was assessed: figures before and after."""
 
     assessment: ImpactAssessment
     """The figures."""
@@ -248,7 +248,7 @@ class ImpactAssessed(Event):
 @serializable()
 @frozen(kw_only=True)
 class ReviewRecorded(Event):
-    """The review (D27) was recorded: root cause, lessons, improvements."""
+    """The review was recorded: root cause, lessons, improvements."""
 
     review: Review
     """The review."""

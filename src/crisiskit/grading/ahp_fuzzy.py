@@ -1,4 +1,4 @@
-"""AHP weights plus fuzzy comprehensive evaluation → a level: the method 002 recommends (D14).
+"""AHP weights plus fuzzy comprehensive evaluation → a level: the method the source documents recommend.
 
 :class:`AhpFuzzyPolicy` weighs the analysts' factors with the analytic hierarchy process
 (:mod:`crisiskit.grading.models.ahp`), turns each factor into memberships of the four
@@ -172,7 +172,7 @@ def _rating_scale(value: tuple[float, float]) -> tuple[float, float]:
 
 @frozen(slots=False, repr=False)
 class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
-    """AHP-weighted fuzzy comprehensive evaluation of the analysts' factors (D14).
+    """AHP-weighted fuzzy comprehensive evaluation of the analysts' factors.
 
     Args:
         hierarchy: the AHP hierarchy whose leaves are factor names (default

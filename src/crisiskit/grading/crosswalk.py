@@ -1,6 +1,6 @@
 """Crosswalks: the company's four levels mapped to other scales, as pure, configurable mappings.
 
-| level | 001 wording | national grade (by rank) | warning colour | ITIL priority |
+| level | company wording | national grade (by rank) | warning colour | ITIL priority |
 |---|---|---|---|---|
 | I | 重大 major | 特别重大 (Ⅰ级) | red 红色 | P1 critical |
 | II | 较大 significant | 重大 (Ⅱ级) | orange 橙色 | P2 high |
@@ -8,7 +8,7 @@
 | IV | 轻微 minor | 一般 (Ⅳ级) | blue 蓝色 | P4 low |
 
 **Mind the words.** China's national emergency grades (《国家突发公共事件总体应急预案》, 2006:
-特别重大 Ⅰ、重大 Ⅱ、较大 Ⅲ、一般 Ⅳ) and the company levels of 001 (重大、较大、一般、轻微) use the
+特别重大 Ⅰ、重大 Ⅱ、较大 Ⅲ、一般 Ⅳ) and the company's own levels (重大、较大、一般、轻微) use the
 same words for different ranks: the company's level I is called 重大, which is the *national*
 level II. :data:`TO_NATIONAL_GRADE` maps by rank (I → Ⅰ, as the warning colours do);
 :data:`TO_NATIONAL_GRADE_BY_WORDING` maps by wording (I 重大 → 重大, …, IV 轻微 → 一般) for

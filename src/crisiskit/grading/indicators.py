@@ -1,4 +1,4 @@
-"""Warning indicators with thresholds per level (D12, 001 §2.3, 003 §4.1), with optional hysteresis.
+"""Warning indicators with thresholds per level (from the company's warning rules and the warning-indicator scheme), with optional hysteresis.
 
 :class:`IndicatorPolicy` reads the latest value of each indicator from the signals' metrics
 and gives the most severe level any indicator reaches. No national standard sets these
@@ -237,7 +237,7 @@ def _hysteresis(value: float) -> float:
 
 @frozen(slots=False, repr=False)
 class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
-    """The most severe level any warning indicator reaches (D12), with optional hysteresis.
+    """The most severe level any warning indicator reaches, with optional hysteresis.
 
     The score is the severity (4 for I … 1 for IV) of the level the indicators give, or 0
     when no indicator reaches even its lowest threshold (the level is then IV).

@@ -1,6 +1,6 @@
 """What a grading policy reads: the crisis's type, signals, customers, facts and analyst ratings.
 
-The factor names below are the ones the shipped policies read (D13, 001 §3.2). Each is an
+The factor names below are the ones the shipped policies read (the company's grading rules). Each is an
 analyst's rating on the scale **1 (lowest) to 5 (highest)**; fractional ratings such as
 3.5 (the mean of several analysts) are fine.
 
@@ -68,10 +68,10 @@ def _spec(name: str, group: str, label: tuple[str, str], high: tuple[str, str]) 
 
 
 LIKELIHOOD_FACTORS: tuple[str, ...] = ("severity", "scope", "trend")
-"""The likelihood factors (001 §3.2: 严重程度、影响范围、发展趋势)."""
+"""The likelihood factors (严重程度、影响范围、发展趋势)."""
 
 IMPACT_FACTORS: tuple[str, ...] = ("brand_damage", "customer_loss", "economic_loss", "legal_risk")
-"""The impact factors (001 §3.2: 品牌形象受损、客户流失、经济损失、法律风险)."""
+"""The impact factors (品牌形象受损、客户流失、经济损失、法律风险)."""
 
 FACTORS: Mapping[str, FactorSpec] = {
     spec.name: spec
@@ -178,7 +178,7 @@ class GradingInput:
     )
     """The customers the crisis touches."""
     facts: Facts = field(factory=Facts)
-    """What is known about what happened (D17)."""
+    """What is known about what happened."""
     factors: Mapping[str, float] = field(
         factory=dict, converter=_checks.to_metrics, validator=_checks.is_metrics
     )

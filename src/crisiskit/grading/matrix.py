@@ -1,4 +1,4 @@
-"""The everyday default (D14): a likelihood × impact risk matrix, checked before it is used.
+"""The everyday default: a likelihood × impact risk matrix, checked before it is used.
 
 :class:`RiskMatrix` holds the cells; :class:`RiskMatrixPolicy` rates likelihood and impact
 from the analysts' factors and reads the level from the matrix.
@@ -453,7 +453,7 @@ def _impact_factors(value: _Factors) -> tuple[tuple[str, float], ...]:
 
 @frozen(slots=False, repr=False)
 class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
-    """Likelihood × impact on a :class:`RiskMatrix` (D13, D14), from the analysts' factor ratings.
+    """Likelihood × impact on a :class:`RiskMatrix`, from the analysts' factor ratings.
 
     By default the likelihood is the mean of ``severity``, ``scope`` and ``trend`` (rounded
     half up), and the impact is the largest of ``brand_damage``, ``customer_loss``,

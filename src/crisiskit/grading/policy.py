@@ -565,7 +565,7 @@ def _expect_grade(policy: GradingPolicy, step: str, value: object) -> Grade:
 
 @frozen(slots=False, repr=False)
 class LikelihoodImpactPolicy(GradingPolicy):
-    """A policy that rates likelihood and impact, then maps the pair to a level (D13).
+    """A policy that rates likelihood and impact, then maps the pair to a level.
 
     Override :meth:`likelihood` or :meth:`impact` to change where a rating comes from (say,
     a fault tree's probability), :meth:`level_for` to change the mapping.

@@ -1,4 +1,4 @@
-"""Compensation and value-added remedies (D24), in money with a currency."""
+"""Compensation and value-added remedies, in money with a currency."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ __all__ = ["Compensation", "CompensationKind"]
 
 
 class CompensationKind(LabelledEnum):
-    """What a customer is given (001 §4.4, §5.1)."""
+    """What a customer is given."""
 
     REFUND = "refund"
     REPLACEMENT = "replacement"

@@ -1,4 +1,4 @@
-"""Handling each affected customer (D20), in the shape of ISO 10002 complaint handling.
+"""Handling each affected customer, in the shape of ISO 10002 complaint handling.
 
 A case moves through steps — received, acknowledged, demand recorded, apologised, promised,
 solution agreed, progress reported, resolved — each recorded with its time. Promises carry

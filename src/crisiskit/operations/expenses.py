@@ -1,4 +1,4 @@
-"""Spending on a crisis other than compensation (D28): PR, emergency supplies."""
+"""Spending on a crisis other than compensation: PR, emergency supplies."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Warning notices (预警通知, D15): what a warning tells the departments concerned."""
+"""Warning notices (预警通知): what a warning tells the departments concerned."""
 
 from __future__ import annotations
 

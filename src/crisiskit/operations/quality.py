@@ -1,4 +1,4 @@
-"""Quality remedies (D21): root cause, responsible party, remedy, process fix."""
+"""Quality remedies: root cause, responsible party, remedy, process fix."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["QualityRemedy", "RemedyKind"]
 
 
 class RemedyKind(LabelledEnum):
-    """What is done to the product (001 §4.4)."""
+    """What is done to the product."""
 
     RECALL = "recall"
     REWORK = "rework"
@@ -34,7 +34,7 @@ RemedyKind._register_labels(
 @serializable()
 @frozen
 class QualityRemedy:
-    """How a product-quality problem is fixed and explained (D21)."""
+    """How a product-quality problem is fixed and explained."""
 
     root_cause: str = field(validator=_checks.is_text)
     """Why it happened (问题原因)."""

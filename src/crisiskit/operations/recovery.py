@@ -1,4 +1,4 @@
-"""Recovery (D23, D25, D26): callbacks, the recovery plan, and the impact assessment."""
+"""Recovery: callbacks, the recovery plan, and the impact assessment."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: ob
 @serializable()
 @frozen
 class Callback:
-    """A call back to an affected customer after the fix (回访, D23)."""
+    """A call back to an affected customer after the fix (回访)."""
 
     customer_id: str = field(validator=_checks.is_text)
     """Who was called."""
@@ -79,7 +79,7 @@ class Callback:
 
 
 class Term(LabelledEnum):
-    """Whether a recovery milestone is short or long term (D25)."""
+    """Whether a recovery milestone is short or long term."""
 
     SHORT = "short"
     LONG = "long"
@@ -108,7 +108,7 @@ class Milestone:
 @serializable()
 @frozen
 class RecoveryPlan:
-    """The plan to recover the business and the relationship (D25): goals, measures, timetable."""
+    """The plan to recover the business and the relationship: goals, measures, timetable."""
 
     goals: tuple[str, ...] = field(
         converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "text")
@@ -149,7 +149,7 @@ class RecoveryPlan:
 @serializable()
 @frozen
 class ImpactFigures:
-    """Business figures at one moment: sales, market share, satisfaction (D26)."""
+    """Business figures at one moment: sales, market share, satisfaction."""
 
     sales: Money | None = field(default=None, validator=_optional_money)
     """Sales over the comparison period."""
@@ -162,7 +162,7 @@ class ImpactFigures:
 @serializable()
 @frozen
 class ImpactAssessment:
-    """The crisis's effect on the business: figures before and after (D26)."""
+    """The crisis's effect on the business: figures before and after."""
 
     before: ImpactFigures
     """Before the crisis (the baseline)."""

@@ -1,4 +1,4 @@
-"""The review (总结, D27): root cause, lessons, improvements — required to close a crisis."""
+"""The review (总结): root cause, lessons, improvements — required to close a crisis."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Outward communication (D19, D22): one agreed wording (统一口径) per audience, every release recorded."""
+"""Outward communication: one agreed wording (统一口径) per audience, every release recorded."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The crisis team: people assigned to the roles of the crisis organisation (D16)."""
+"""The crisis team: people assigned to the roles of the crisis organisation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The emergency plan (应急预案) as versioned data (D30).
+"""The emergency plan (应急预案) as versioned data.
 
 An :class:`EmergencyPlan` says, per crisis type and level, which roles are required and
 what they do (:class:`RoleDuty`), which actions are due in each :class:`Phase` with an owner

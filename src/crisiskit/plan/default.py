@@ -1,9 +1,9 @@
-"""The default emergency plan, built from the source documents (001 §3–§6, 000 §3).
+"""The default emergency plan, built from a company's crisis-management regulation.
 
-Who does what comes from the regulation (001 §4.1): the general manager decides and
+Who does what comes from the regulation: the general manager decides and
 commands, the crisis office runs the day-to-day, marketing handles external communication
 and public opinion, customer service placates customers and handles complaints,
-production/quality fixes quality problems, legal gives legal support. The sources give no
+production/quality fixes quality problems, legal gives legal support. The regulation gives no
 numbers, so the time targets follow the starting defaults of the domain summary (levels I and
 II around the clock, III and IV in working time) and the budgets are examples: tune both.
 """

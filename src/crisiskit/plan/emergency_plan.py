@@ -1,4 +1,4 @@
-"""The emergency plan (应急预案) as versioned data (D30, 000 §3, 001 §4–§6)."""
+"""The emergency plan (应急预案) as versioned data."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Revision:
     """One version of a plan in its revision history: when it took effect, and why.
 
     After a drill (演练) or a real crisis the review's lessons are linked in ``lessons``
-    (their ids or texts), so the history shows what each change was learnt from (D5, D30).
+    (their ids or texts), so the history shows what each change was learnt from.
     """
 
     version: str = field(validator=_is_plan_name("1.1"))
@@ -339,7 +339,7 @@ class EmergencyPlan:
         lessons: Iterable[str] = (),
         **changes: Any,
     ) -> EmergencyPlan:
-        """The next version of the plan, with a revision recording why (D30).
+        """The next version of the plan, with a revision recording why.
 
         Args:
             version: the new version; not one the plan had before (and, when both are dotted

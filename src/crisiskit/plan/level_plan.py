@@ -31,7 +31,7 @@ def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -
 @serializable()
 @frozen
 class RoleDuty:
-    """A role the level requires, and what it does there (D16, 001 §4.1).
+    """A role the level requires, and what it does there.
 
     >>> RoleDuty.standard(Role.MARKETING).label("zh")
     '负责对外沟通和舆情管理'
@@ -57,7 +57,7 @@ class RoleDuty:
 @serializable()
 @frozen
 class PlannedAction:
-    """An action the plan requires in one phase, with its owner and time target (D2).
+    """An action the plan requires in one phase, with its owner and time target.
 
     The target is the time allowed from the start of the phase, counted on the business
     calendar named by ``calendar`` (``"24x7"``: elapsed time; ``"working"``: the company's
@@ -106,7 +106,7 @@ class PlannedAction:
 @serializable()
 @frozen
 class CommunicationRule:
-    """Who must be told, how soon, how often, and who approves the wording (D3, D19).
+    """Who must be told, how soon, how often, and who approves the wording.
 
     ``first_within`` and ``cadence`` run on the business calendar named by ``calendar``,
     from the start of the response.

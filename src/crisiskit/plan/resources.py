@@ -1,4 +1,4 @@
-"""Resources a plan sets aside (D28, 001 §6): people, emergency stock, money."""
+"""Resources a plan sets aside: people, emergency stock, money."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def _is_unique_supplies(instance: object, attribute: attrs.Attribute[Any], value
 @serializable()
 @frozen
 class Resources:
-    """People, emergency stock and money set aside for crises (001 §6).
+    """People, emergency stock and money set aside for crises.
 
     Budgets cover every :class:`BudgetCategory`, in one currency, none negative.
 
@@ -119,11 +119,11 @@ class Resources:
     standing_team: tuple[StandingMember, ...] = field(
         default=(), converter=_checks.to_tuple, validator=_is_unique_members
     )
-    """The standing crisis team: who fills each role (001 §6.1)."""
+    """The standing crisis team: who fills each role."""
     supplies: tuple[str, ...] = field(
         default=(), converter=_checks.to_tuple, validator=_is_unique_supplies
     )
-    """The emergency stock kept ready (001 §6.2), e.g. ``"communication equipment"``."""
+    """The emergency stock kept ready, e.g. ``"communication equipment"``."""
 
     @property
     def currency(self) -> str:

@@ -9,7 +9,7 @@ __all__ = ["BudgetCategory", "Phase"]
 
 
 class Phase(LabelledEnum):
-    """A phase of the response that a plan sets actions for (000 §2, 001 §3–§5).
+    """A phase of the response that a plan sets actions for.
 
     Each phase is the time a crisis spends in one lifecycle state: :attr:`state` and
     :meth:`of_state` map between the two. A planned action's target runs from the start of
@@ -48,7 +48,7 @@ Phase._register_labels(
 
 
 class BudgetCategory(LabelledEnum):
-    """What crisis money is set aside for (001 §6.3 资金资源保障)."""
+    """What crisis money is set aside for (资金资源保障)."""
 
     COMPENSATION = "compensation"
     PR = "pr"

@@ -1,4 +1,4 @@
-"""SLA timers over business calendars (D2): policies, timers, and the sweep.
+"""SLA timers over business calendars: policies, timers, and the sweep.
 
 * :class:`SlaPolicy` — targets per level and metric, each on a named calendar; lifecycle
   rules; alert fractions. Its operations (:meth:`~SlaPolicy.start`,

@@ -8,7 +8,7 @@ __all__ = ["AlertKind", "RetargetMode", "SlaMetric", "SlaStatus", "TimerAction",
 
 
 class SlaMetric(LabelledEnum):
-    """What a time target measures (D2, D29): the five targets of the domain's table."""
+    """What a time target measures: the five targets of the domain's table."""
 
     ACKNOWLEDGE = "acknowledge"
     FIRST_CONTACT = "first_contact"

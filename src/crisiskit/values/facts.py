@@ -1,4 +1,4 @@
-"""Facts (D17): what is known about what happened. Gathered piece by piece while a crisis runs."""
+"""Facts: what is known about what happened. Gathered piece by piece while a crisis runs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ __all__ = ["Facts"]
 @serializable()
 @frozen
 class Facts:
-    """The facts of a crisis: time, place, cause, course, scope, customers affected (001 §4.2).
+    """The facts of a crisis: time, place, cause, course, scope, customers affected.
 
     Every field starts unknown (``None``); :meth:`updated` returns a copy with some filled in.
 

@@ -76,7 +76,7 @@ class Level(LabelledEnum):
         raise UnknownValueError(f"a rank is 1 (I) to 4 (IV); got {rank!r}")
 
     def warning_label(self, lang: str = "en") -> str:
-        """The warning's full name, as 001 §3.2 writes it: ``一级预警（重大危机）`` / ``level I warning (major crisis)``."""
+        """The warning's full name, as a crisis plan writes it: ``一级预警（重大危机）`` / ``level I warning (major crisis)``."""
         if normalize_lang(lang) == "zh":
             return f"{_ZH_NUMERALS[self]}级预警（{self.label('zh')}危机）"
         return f"level {self.value} warning ({self.label('en')} crisis)"

@@ -18,7 +18,7 @@ __all__ = ["Signal"]
 @serializable()
 @frozen
 class Signal:
-    """One observation that may indicate a crisis (D11, D12).
+    """One observation that may indicate a crisis.
 
     Metrics are indicator readings such as ``{"heat": 8200, "negative_ratio": 0.41}``;
     names are identifiers, values finite numbers (NaN and infinities are refused).

@@ -20,7 +20,7 @@ __all__ = [
 
 
 class CrisisType(LabelledEnum):
-    """What kind of crisis this is (001 §1.2, 002, 003)."""
+    """What kind of crisis this is."""
 
     COMPLAINT = "complaint"
     PRODUCT_QUALITY = "product_quality"
@@ -75,7 +75,7 @@ CrisisState._register_labels(
 
 
 class ChannelGroup(LabelledEnum):
-    """Where signals come from (D11): customers, internal monitoring, or public opinion."""
+    """Where signals come from: customers, internal monitoring, or public opinion."""
 
     CUSTOMER = "customer"
     INTERNAL = "internal"
@@ -92,7 +92,7 @@ ChannelGroup._register_labels(
 
 
 class Channel(LabelledEnum):
-    """The source of a signal (D11, 001 §3.1)."""
+    """The source of a signal."""
 
     HOTLINE = "hotline"
     ONLINE_SERVICE = "online_service"
@@ -144,7 +144,7 @@ Channel._register_labels(
 
 
 class Role(LabelledEnum):
-    """A role in the crisis organisation (D16, 001 §4.1)."""
+    """A role in the crisis organisation."""
 
     LEADERSHIP_GROUP = "leadership_group"
     GENERAL_MANAGER = "general_manager"
@@ -191,7 +191,7 @@ Role._register_labels(
 
 
 class Audience(LabelledEnum):
-    """Who an outward communication is for (D19)."""
+    """Who an outward communication is for."""
 
     CUSTOMERS = "customers"
     MEDIA = "media"
