@@ -18,7 +18,8 @@ from crisiskit._internal import registry as _registry
 from crisiskit.serialization import to_json
 from crisiskit.testing import strategies as cks
 
-# What the core must not load: the application layer, the test helpers, the decision models.
+# What the core must not load: the application layer, the test helpers, the decision models,
+# and python-statemachine's diagram drawing (which loads urllib, http and email).
 NOT_LOADED = (
     "crisiskit.app",
     "crisiskit.testing",
@@ -27,6 +28,7 @@ NOT_LOADED = (
     "crisiskit.grading.fuzzy",
     "crisiskit.grading.fta",
     "crisiskit.grading.ahp_fuzzy",
+    "statemachine.contrib",
 )
 
 
@@ -42,7 +44,7 @@ def run(code: str) -> str:
     return done.stdout
 
 
-def test_import_crisiskit_leaves_the_app_layer_testing_and_the_models_unloaded() -> None:
+def test_import_crisiskit_leaves_the_app_layer_testing_models_and_diagrams_unloaded() -> None:
     out = run(
         """
         import json, sys
