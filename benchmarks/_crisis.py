@@ -4,6 +4,7 @@ and the memory an open crisis holds."""
 from __future__ import annotations
 
 import gc
+import time
 import tracemalloc
 
 import pendulum
@@ -15,6 +16,7 @@ from crisiskit import (
     Crisis,
     CrisisType,
     CustomerRef,
+    Event,
     Level,
     Role,
     Signal,
@@ -97,6 +99,80 @@ def lifecycle_rows(settings: Settings) -> list[Row]:
             raw_us / event_us >= 10,
         ),
     ]
+
+
+def size_rows(settings: Settings) -> list[Row]:
+    """A command's cost as the crisis grows: the 40 000th signal beside the 100th, and replay.
+
+    A viral crisis collects tens of thousands of complaints; attaching one more, and replaying
+    the whole log, must not slow down as the log grows.
+    """
+    size = 40_000
+    sample = 200
+    context = Context(ManualClock(T0))
+    crisis = Crisis.detect(
+        context,
+        crisis_id="CR-VIRAL",
+        crisis_type=CrisisType.NEGATIVE_PUBLICITY,
+        title="A viral video of a rude courier",
+        actor="monitor",
+    )
+    signals = [
+        Signal(Channel.HOTLINE, T0, f"complaint {i}", customers=[CustomerRef(f"C-{i}")])
+        for i in range(size + sample)
+    ]
+    early = _attach(crisis, signals[:sample])
+    crisis.pull_events()
+    for start in range(sample, size, 5_000):
+        _attach(crisis, signals[start : min(start + 5_000, size)])
+        crisis.pull_events()
+    late = _attach(crisis, signals[size : size + sample])
+    log = _log_of(context, signals[:size])
+    started = time.perf_counter()
+    replayed = Crisis.replay(log)
+    rate = len(log) / (time.perf_counter() - started)
+    if replayed.version != len(log):
+        raise AssertionError("the replay did not apply every event")
+    return [
+        Row(
+            f"attach the {grouped(size)}th signal (beside the 100th)",
+            "µs",
+            late,
+            "the 100th signal",
+            early,
+            late / early,
+            "≤ 1.5× the 100th",
+            late / early <= 1.5,
+        ),
+        Row(
+            f"replay a {grouped(len(log))}-event crisis",
+            "events/s",
+            rate,
+            target="≥ 50 000 events/s",
+            met=rate >= 50_000,
+        ),
+    ]
+
+
+def _attach(crisis: Crisis, signals: list[Signal]) -> float:
+    """µs per attach_signal over ``signals``."""
+    started = time.perf_counter()
+    for signal in signals:
+        crisis.attach_signal(signal, actor="hotline")
+    return (time.perf_counter() - started) / len(signals) * 1e6
+
+
+def _log_of(context: Context, signals: list[Signal]) -> list[Event]:
+    crisis = Crisis.detect(
+        context,
+        crisis_id="CR-LOG",
+        crisis_type=CrisisType.NEGATIVE_PUBLICITY,
+        title="A viral video of a rude courier",
+        actor="monitor",
+    )
+    for signal in signals:
+        crisis.attach_signal(signal, actor="hotline")
+    return crisis.pull_events()
 
 
 def _open_crisis(context: Context, number: int) -> Crisis:

@@ -177,6 +177,7 @@ def main() -> int:
         ("deadlines across DST changes", lambda _: _calendar.dst_rows(dst)),
         ("SLA sweeps", _calendar.sweep_rows),
         ("lifecycle", _crisis.lifecycle_rows),
+        ("size", _crisis.size_rows),
         ("grading", lambda s: _grading.assessment_rows(s) + _grading.ahp_rows(s)),
         ("memory", _crisis.memory_rows),
         ("import time", _imports.import_rows),

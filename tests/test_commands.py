@@ -118,3 +118,17 @@ def test_check_sla_takes_an_expected_version():
     crisis.set_level(Level.I, actor="li", reason="national media")
     with pytest.raises(ConcurrencyError, match="not 1"):
         crisis.check_sla(expected_version=1)
+
+
+def test_commands_take_enum_arguments_as_codes_and_labels():
+    context = Context(ManualClock(T0), sla=SlaPolicy.default(TWENTY_FOUR_SEVEN))
+    crisis = new_crisis(context=context)
+    crisis.set_level("二级", actor="li", reason="risk matrix")
+    assert crisis.level is Level.II
+    crisis.assign("customer_service", "zhao", actor="office")
+    assert crisis.members("客服部门") == ("zhao",)
+    crisis.pause_sla(metrics=["acknowledge"], actor="cs", reason="waiting on the customer")
+    paused = [t for t in crisis.timers if t.state.value == "paused"]
+    assert [t.metric.value for t in paused] == ["acknowledge"]
+    crisis.unassign("客服部门", "zhao", actor="office", reason="shift ended")
+    assert crisis.team == ()

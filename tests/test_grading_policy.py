@@ -461,13 +461,13 @@ def test_vip_customers_are_collected_once_from_customers_and_signals():
 
 def test_grading_input_refuses_bad_values():
     with pytest.raises(ValidationError, match="must be a CrisisType"):
-        GradingInput(crisis_type="complaint")
+        GradingInput(crisis_type="complain")
     with pytest.raises(ValidationError, match="metric 'severity'"):
         GradingInput(crisis_type=CrisisType.COMPLAINT, factors={"severity": float("nan")})
     with pytest.raises(ValidationError, match="must be a Facts"):
         GradingInput(crisis_type=CrisisType.COMPLAINT, facts={"place": "Shanghai"})
     with pytest.raises(ValidationError, match="must be a Level"):
-        GradingInput(crisis_type=CrisisType.COMPLAINT, previous_level="II")
+        GradingInput(crisis_type=CrisisType.COMPLAINT, previous_level="V")
 
 
 # --- registry ------------------------------------------------------------------------------------

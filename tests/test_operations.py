@@ -166,7 +166,7 @@ def test_customer_case_follows_the_complaint_handling_steps(crisis, clock):
         ),
         ("C-1", CaseStep.DEMAND_RECORDED, {}, "needs a note"),
         ("C-1", CaseStep.PROMISE_KEPT, {}, "no open promise"),
-        ("C-1", "apologised", {}, "CaseStep"),
+        ("C-1", "sorry", {}, "CaseStep"),
     ],
 )
 def test_customer_case_refusals(crisis, customer, step, kwargs, match):

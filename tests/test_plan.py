@@ -107,11 +107,26 @@ def test_types_without_entries_of_their_own_use_the_default():
 
 
 @pytest.mark.parametrize(
-    ("crisis_type", "level"),
-    [("product_quality", Level.I), (CrisisType.COMPLAINT, "I"), (None, Level.I)],
+    ("crisis_type", "level", "expected"),
+    [
+        ("product_quality", Level.I, (CrisisType.PRODUCT_QUALITY, Level.I)),
+        (CrisisType.COMPLAINT, "II", (CrisisType.COMPLAINT, Level.II)),
+        ("产品质量问题", "一级预警", (CrisisType.PRODUCT_QUALITY, Level.I)),
+    ],
 )
-def test_lookups_take_members_only(crisis_type, level):
-    with pytest.raises(UnknownValueError):
+def test_lookups_take_codes_and_labels_as_well_as_members(crisis_type, level, expected):
+    assert PLAN.for_crisis(crisis_type, level) is PLAN.for_crisis(*expected)
+
+
+@pytest.mark.parametrize(
+    ("crisis_type", "level", "match"),
+    [
+        (None, Level.I, r"crisis_type must be a CrisisType; got None\. Allowed: 'complaint'"),
+        ("product_quality", "V", r"level must be a Level; got 'V'\. Allowed: 'I', 'II'"),
+    ],
+)
+def test_lookups_refuse_what_names_no_member(crisis_type, level, match):
+    with pytest.raises(UnknownValueError, match=match):
         PLAN.for_crisis(crisis_type, level)
 
 
@@ -274,7 +289,7 @@ def test_a_level_plan_must_be_consistent(changes, error, match):
     [
         (lambda: PlannedAction("", Phase.WARNING, "x", Role.OFFICE), "action_id must be 1-64"),
         (lambda: PlannedAction("a b", Phase.WARNING, "x", Role.OFFICE), "action_id must be 1-64"),
-        (lambda: PlannedAction("a", "warning", "x", Role.OFFICE), "phase must be a Phase"),
+        (lambda: PlannedAction("a", "warnings", "x", Role.OFFICE), "phase must be a Phase"),
         (lambda: PlannedAction("a", Phase.WARNING, " ", Role.OFFICE), "description must not be"),
         (lambda: PlannedAction("a", Phase.WARNING, "x", None), "owner must be a Role"),
         (lambda: PlannedAction("a", Phase.WARNING, "x", Role.OFFICE, 0 * H), "positive"),

@@ -235,3 +235,14 @@ def test_fuzzed_objects_of_known_types_raise_nothing_but_crisiskit_errors(name, 
         from_dict({"type": name, "schema_version": 1, **body})
     except CrisisKitError:
         pass
+
+
+@given(cks.crises())
+@settings(max_examples=40, deadline=None)
+def test_a_crisis_loaded_from_its_snapshot_equals_the_live_one(crisis):
+    from crisiskit import Crisis
+
+    loaded = from_json(to_json(crisis), Crisis)
+    assert loaded == crisis
+    assert to_json(loaded) == to_json(crisis)
+    assert Crisis.replay(crisis.pull_events()) == loaded

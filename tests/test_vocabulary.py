@@ -53,7 +53,7 @@ def test_level_parse_accepts_codes_digits_and_labels():
     assert Level.parse(" 3 ") is Level.III
     assert Level.parse("major") is Level.I
     assert Level.parse("轻微") is Level.IV
-    with pytest.raises(UnknownValueError, match="allowed: I, II, III, IV"):
+    with pytest.raises(UnknownValueError, match="Allowed: 'I', 'II', 'III', 'IV'"):
         Level.parse("V")
 
 

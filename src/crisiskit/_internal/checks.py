@@ -64,6 +64,8 @@ def instant(what: str, value: object) -> pendulum.DateTime:
 
 def is_instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: an aware datetime (stored in UTC)."""
+    if type(value) is pendulum.DateTime and value.tzinfo is _UTC:
+        return  # what the converter made of any aware datetime
     instant(_where(instance, attribute), value)
 
 
@@ -88,13 +90,15 @@ def text(what: str, value: object, *, max_length: int = 10_000) -> str:
 
 def is_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: a non-blank string."""
+    if type(value) is str and len(value) <= 10_000 and value.strip():
+        return  # the field's name is spelled out only for a message
     text(_where(instance, attribute), value)
 
 
 def is_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: None or a non-blank string."""
     if value is not None:
-        text(_where(instance, attribute), value)
+        is_text(instance, attribute, value)
 
 
 def is_str(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -142,18 +146,44 @@ def number(what: str, value: object) -> float:
 
 
 def member(what: str, value: object, enum: type[E]) -> E:
-    """Check that ``value`` is a member of ``enum``."""
+    """The member of ``enum`` that ``value`` names; refuse anything else.
+
+    A labelled enum reads the member itself, its code, its name, or its English or Chinese
+    label (its ``parse``); any other enum only the member or its code. Use the result: it
+    is the member even when ``value`` was text.
+    """
     if isinstance(value, enum):
         return value
+    parse = getattr(enum, "parse", None)
+    if parse is not None:
+        return cast(E, parse(value, what=what))
+    if not isinstance(value, Enum):
+        for item in enum:
+            if item.value == value:
+                return item
     allowed = ", ".join(repr(m.value) for m in enum)
     raise UnknownValueError(f"{what} must be a {enum.__name__}; got {value!r}. Allowed: {allowed}")
 
 
+def _exact_member(what: str, value: object, enum: type[E]) -> None:
+    if not isinstance(value, enum):
+        member(what, value, enum)  # refuses what names no member, with the allowed values
+        raise UnknownValueError(  # names one, but the field has no converter to store it
+            f"{what} must be a {enum.__name__} member here; got {value!r}"
+        )
+
+
 def is_member(enum: type[E]) -> Validator:
-    """Attrs validator factory: a member of ``enum``."""
+    """Attrs validator factory: a member of ``enum``.
+
+    Pair it with a converter (the enum module's ``to_...``) so that a field given text holds
+    the member; the validator refuses what the converter could not read.
+    """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        member(_where(instance, attribute), value, enum)
+        if type(value) is enum:
+            return
+        _exact_member(_where(instance, attribute), value, enum)
 
     return check
 
@@ -163,7 +193,20 @@ def is_optional_member(enum: type[E]) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is not None:
-            member(_where(instance, attribute), value, enum)
+            _exact_member(_where(instance, attribute), value, enum)
+
+    return check
+
+
+def is_members(enum: type[E]) -> Validator:
+    """Attrs validator factory: a tuple of members of ``enum``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        where = _where(instance, attribute)
+        if not isinstance(value, tuple):
+            raise ValidationError(f"{where} must be a sequence of {enum.__name__}; got {value!r}")
+        for i, item in enumerate(value):
+            _exact_member(f"{where}[{i}]", item, enum)
 
     return check
 

@@ -217,7 +217,7 @@ def _replay_sla(
         if shadow.timers:
             swept = sweep(shadow.timers, original.occurred_at, policy)
             note(swept.alerts)
-            object.__setattr__(shadow, "timers", tuple(swept.timers))
+            shadow._set_timers(swept.timers)
         if grading is not None and isinstance(original, LevelChanged | AssessmentRecorded):
             event, alternative_level = _regraded(original, shadow, grading, alternative_level)
         if event is None:
@@ -226,11 +226,11 @@ def _replay_sla(
         shadow._apply(event)
         if update is not None:
             note(update.alerts)
-            object.__setattr__(shadow, "timers", tuple(update.timers))
+            shadow._set_timers(update.timers)
     if shadow.timers:
         swept = sweep(shadow.timers, end, policy)
         note(swept.alerts)
-        object.__setattr__(shadow, "timers", tuple(swept.timers))
+        shadow._set_timers(swept.timers)
     return {t.metric: _outcome(t, breached, end) for t in shadow.timers}
 
 

@@ -65,9 +65,10 @@ from crisiskit.serialization import _converter, _describe, format_datetime, pars
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.clock import ManualClock
 from crisiskit.values.facts import Facts
+from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import CrisisState, CrisisType
+from crisiskit.values.vocabulary import CrisisState, CrisisType, to_crisis_type
 
 __all__ = [
     "STEP_COMMANDS",
@@ -159,7 +160,9 @@ class Scenario:
     """The zone the timeline is shown in."""
     crisis_id: str = field(validator=_checks.is_text)
     """The crisis's id."""
-    crisis_type: CrisisType = field(validator=_checks.is_member(CrisisType))
+    crisis_type: CrisisType = field(
+        converter=to_crisis_type, validator=_checks.is_member(CrisisType)
+    )
     """Its type."""
     title: str = field(validator=_checks.is_text)
     """Its title."""
@@ -466,7 +469,13 @@ def _concrete(hint: Any) -> Any:
     if origin in (Iterable, Sequence, typing.get_origin(Iterable[int])):
         return tuple[typing.get_args(hint)[0], ...]  # type: ignore[misc]
     if origin in (typing.Union, type(int | None)):
-        return typing.Union[tuple(_concrete(arg) for arg in typing.get_args(hint))]  # noqa: UP007
+        args = typing.get_args(hint)
+        if any(isinstance(arg, type) and issubclass(arg, LabelledEnum) for arg in args):
+            # ``Level | str``: a command reads a label too; the file holds the code.
+            args = tuple(arg for arg in args if arg is not str)
+        if len(args) == 1:
+            return _concrete(args[0])
+        return typing.Union[tuple(_concrete(arg) for arg in args)]  # noqa: UP007
     return hint
 
 

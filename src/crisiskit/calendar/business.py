@@ -50,7 +50,7 @@ from crisiskit._internal.instants import us_of_duration, us_of_instant
 from crisiskit._internal.registry import serializable
 from crisiskit._internal.timeline import DayHours, Timeline
 from crisiskit.errors import CalendarError, HorizonError, ValidationError
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from holidays import HolidayBase
@@ -250,6 +250,14 @@ DayKind._register_labels(
 )
 
 
+def to_day_kind(value: DayKind | str) -> DayKind:
+    """Attrs converter: the DayKind that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, DayKind)
+
+
 def _to_date(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value
@@ -293,7 +301,7 @@ class DateOverride:
 
     day: dt.date = field(converter=_to_date, validator=_is_date)
     """The date, in the calendar's zone."""
-    kind: DayKind = field(validator=_checks.is_member(DayKind))
+    kind: DayKind = field(converter=to_day_kind, validator=_checks.is_member(DayKind))
     """Closed (a holiday) or working."""
     name: str = field(default="", validator=_checks.is_str)
     """What the date is, e.g. ``"National Day"`` or ``"调休上班"``; may be empty."""

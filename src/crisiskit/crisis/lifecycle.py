@@ -322,9 +322,9 @@ _MOVES_FROM: dict[CrisisState, tuple[str, ...]] = {
 }
 
 
-def moves_from(state: CrisisState) -> tuple[str, ...]:
-    """The lifecycle commands that may start from ``state``."""
-    return _MOVES_FROM[state]
+def moves_from(state: CrisisState | str) -> tuple[str, ...]:
+    """The lifecycle moves that may start from ``state`` (the member, its code or a label)."""
+    return _MOVES_FROM[_checks.member("moves_from(state)", state, CrisisState)]
 
 
 def to_mermaid() -> str:

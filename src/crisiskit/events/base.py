@@ -15,7 +15,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.serialization import to_dict
 from crisiskit.values.labels import normalize_lang
-from crisiskit.values.vocabulary import CrisisState
+from crisiskit.values.vocabulary import CrisisState, to_crisis_state
 
 E = TypeVar("E", bound="Event")
 
@@ -67,9 +67,13 @@ class Event:
 class StateChanged(Event):
     """An event that moved the crisis from one lifecycle state to another."""
 
-    from_state: CrisisState = field(validator=_checks.is_member(CrisisState))
+    from_state: CrisisState = field(
+        converter=to_crisis_state, validator=_checks.is_member(CrisisState)
+    )
     """The state before."""
-    to_state: CrisisState = field(validator=_checks.is_member(CrisisState))
+    to_state: CrisisState = field(
+        converter=to_crisis_state, validator=_checks.is_member(CrisisState)
+    )
     """The state after."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 from attrs import field, frozen
@@ -14,9 +14,9 @@ from crisiskit.grading.assessment import Assessment
 from crisiskit.operations.notices import WarningNotice
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
-from crisiskit.values.levels import Level
+from crisiskit.values.levels import Level, to_level
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import CrisisType
+from crisiskit.values.vocabulary import CrisisType, to_crisis_type
 
 __all__ = [
     "CrisisClosed",
@@ -39,17 +39,14 @@ __all__ = [
 ]
 
 
-def _optional_level(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _checks.member(f"{type(instance).__name__}.{attribute.name}", value, Level)
-
-
 @serializable()
 @frozen(kw_only=True)
 class CrisisDetected(Event):
     """A crisis was detected (监测发现): the first event of every crisis."""
 
-    crisis_type: CrisisType = field(validator=_checks.is_member(CrisisType))
+    crisis_type: CrisisType = field(
+        converter=to_crisis_type, validator=_checks.is_member(CrisisType)
+    )
     """What kind of crisis it is."""
     title: str = field(validator=_checks.is_text)
     """A short title."""
@@ -109,9 +106,11 @@ class FactsUpdated(Event):
 class LevelChanged(Event):
     """The crisis's level changed (or was set for the first time)."""
 
-    old_level: Level | None = field(validator=_optional_level)
+    old_level: Level | None = field(
+        converter=attrs.converters.optional(to_level), validator=_checks.is_optional_member(Level)
+    )
     """The level before (None when the crisis was not graded yet)."""
-    new_level: Level = field(validator=_checks.is_member(Level))
+    new_level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level after."""
     assessment: Assessment | None = None
     """The assessment that decided it, when a grading policy did (None for a manual regrade)."""

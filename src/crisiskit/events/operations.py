@@ -11,7 +11,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.events.base import Event
 from crisiskit.operations.compensation import Compensation
-from crisiskit.operations.customer_cases import CaseStep
+from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.expenses import Expense
 from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
@@ -19,10 +19,13 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory
+from crisiskit.plan.vocabulary import to_budget_category
+from crisiskit.values.attributes import AttributeValues, to_values
 from crisiskit.values.money import Money
-from crisiskit.values.vocabulary import Role
+from crisiskit.values.vocabulary import Role, to_role
 
 __all__ = [
+    "AttributesSet",
     "BudgetExceeded",
     "CallbackRecorded",
     "CompensationGranted",
@@ -68,7 +71,7 @@ class TeamMemberAssigned(Event):
 class TeamMemberReleased(Event):
     """Someone left a role on the crisis team."""
 
-    role: Role = field(validator=_checks.is_member(Role))
+    role: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role they left."""
     person: str = field(validator=_checks.is_text)
     """Who."""
@@ -128,7 +131,7 @@ class CustomerCaseUpdated(Event):
 
     customer_id: str = field(validator=_checks.is_text)
     """The customer."""
-    step: CaseStep = field(validator=_checks.is_member(CaseStep))
+    step: CaseStep = field(converter=to_case_step, validator=_checks.is_member(CaseStep))
     """What was done."""
     note: str | None = field(default=None, validator=_checks.is_optional_text)
     """The demand, the promise, the solution, the update — in words."""
@@ -184,7 +187,9 @@ class ExpenseRecorded(Event):
 class BudgetExceeded(Event):
     """Spending in a budget category went over the plan's budget: a warning, recorded by the system."""
 
-    category: BudgetCategory = field(validator=_checks.is_member(BudgetCategory))
+    category: BudgetCategory = field(
+        converter=to_budget_category, validator=_checks.is_member(BudgetCategory)
+    )
     """The budget category."""
     budget: Money
     """The plan's budget for it."""
@@ -255,3 +260,19 @@ class ReviewRecorded(Event):
 
     label_en: ClassVar[str] = "review recorded"
     label_zh: ClassVar[str] = "总结复盘"
+
+
+@serializable()
+@frozen(kw_only=True)
+class AttributesSet(Event):
+    """The host's own attributes on the crisis changed (a ticket link, a region, tags)."""
+
+    new: AttributeValues = field(converter=to_values)
+    """The attributes set, with their new values."""
+    old: AttributeValues = field(factory=lambda: AttributeValues({}), converter=to_values)
+    """The values they had before, for those that had one."""
+    removed: tuple[str, ...] = field(default=(), converter=_checks.to_tuple)
+    """The attributes taken off."""
+
+    label_en: ClassVar[str] = "attributes set"
+    label_zh: ClassVar[str] = "属性更新"

@@ -15,7 +15,7 @@ from crisiskit.grading import _util
 from crisiskit.grading.explanation import Explanation, level_text
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.values.labels import normalize_lang
-from crisiskit.values.levels import Level
+from crisiskit.values.levels import Level, to_level
 
 __all__ = ["Assessment"]
 
@@ -40,7 +40,7 @@ class Assessment:
     the same policy, inputs and instant always give an equal assessment.
     """
 
-    level: Level = field(validator=_checks.is_member(Level))
+    level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level, after every adjustment the policy made."""
     likelihood: float | None = field(
         default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite

@@ -123,10 +123,11 @@ class Crosswalk(Generic[T]):
                 )
         return cls(name, pairs)
 
-    def __call__(self, level: Level) -> T:
-        """The target of ``level``."""
+    def __call__(self, level: Level | str) -> T:
+        """The target of ``level`` (a member, or text such as ``"II"`` or ``"二级"``)."""
+        found = Level.lookup(level)
         for key, target in self.pairs:
-            if key is level:
+            if key is found:
                 return target
         raise PolicyError(f"{level!r} is not a Level")
 

@@ -9,6 +9,7 @@ assessment read back years later says exactly what was shown when it was made.
 
 from __future__ import annotations
 
+import attrs
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
@@ -16,7 +17,7 @@ from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
 from crisiskit.values.labels import normalize_lang
-from crisiskit.values.levels import Level
+from crisiskit.values.levels import Level, to_level
 
 __all__ = ["Adjustment", "Bilingual", "Contribution", "Explanation", "Part"]
 
@@ -66,7 +67,11 @@ class Contribution:
         default=None, converter=_util.to_optional_float, validator=_util.is_optional_finite
     )
     """What the factor added to the score (or to its group's value), if it adds up."""
-    level: Level | None = field(default=None, validator=_checks.is_optional_member(Level))
+    level: Level | None = field(
+        default=None,
+        converter=attrs.converters.optional(to_level),
+        validator=_checks.is_optional_member(Level),
+    )
     """The level this factor alone reached, if the policy grades factor by factor."""
     note: Bilingual | None = field(default=None)
     """Anything else worth saying, e.g. the threshold the reading crossed."""
@@ -95,9 +100,9 @@ class Adjustment:
 
     rule: str = field(validator=_checks.is_text)
     """A stable id of the rule, e.g. ``"vip-bump"`` or ``"regulated-floor"``."""
-    before: Level = field(validator=_checks.is_member(Level))
+    before: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level before the adjustment."""
-    after: Level = field(validator=_checks.is_member(Level))
+    after: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level after it."""
     reason: Bilingual = field()
     """Why, in words, e.g. *a VIP customer is affected* / 涉及VIP客户."""
@@ -130,7 +135,7 @@ class Explanation:
     """A stable id of the rule that decided, e.g. ``"risk-matrix.band"``."""
     decision: Bilingual = field()
     """The rule, cell or threshold that decided, in words, with the numbers."""
-    decided_level: Level = field(validator=_checks.is_member(Level))
+    decided_level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level the rule gave, before any adjustment."""
     contributions: tuple[Contribution, ...] = field(
         default=(),
@@ -197,7 +202,7 @@ class Part:
 
     policy: str = field(validator=_util.is_policy_id)
     """The part's policy, as ``"name@version"``."""
-    level: Level = field(validator=_checks.is_member(Level))
+    level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level the part gave."""
     score: float = field(converter=_util.to_float, validator=_util.is_finite)
     """The part's score, on the part's own scale."""

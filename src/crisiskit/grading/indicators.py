@@ -35,7 +35,7 @@ from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.policy import Grade, GradingPolicy, configuration_form
-from crisiskit.values.labels import LabelledEnum, normalize_lang
+from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
 from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_RULES", "Direction", "IndicatorPolicy", "IndicatorRule"]
@@ -56,6 +56,14 @@ Direction._register_labels(
         Direction.FALLING: ("lower is worse", "越低越严重"),
     }
 )
+
+
+def to_direction(value: Direction | str) -> Direction:
+    """Attrs converter: the Direction that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Direction)
 
 
 def _to_thresholds(value: Mapping[Level | str, float]) -> tuple[tuple[Level, float], ...]:
@@ -86,7 +94,9 @@ class IndicatorRule:
     """The indicator's name for people."""
     meaning: Bilingual | None = field(default=None)
     """What the reading measures, and in which unit."""
-    direction: Direction = field(default=Direction.RISING, validator=_checks.is_member(Direction))
+    direction: Direction = field(
+        default=Direction.RISING, converter=to_direction, validator=_checks.is_member(Direction)
+    )
     """Which way the indicator gets worse."""
     deadband: float | None = field(default=None, converter=_util.to_optional_float)
     """An absolute hysteresis band for this indicator, overriding the policy's relative one."""
@@ -112,9 +122,9 @@ class IndicatorRule:
             if band < 0:
                 raise PolicyError(f"{where}: deadband must be >= 0; got {_util.fmt(band)}")
 
-    def threshold(self, level: Level) -> float | None:
+    def threshold(self, level: Level | str) -> float | None:
         """The reading that reaches ``level``, or None if the rule has no threshold for it."""
-        return dict(self.thresholds).get(level)
+        return dict(self.thresholds).get(_checks.member("threshold(level)", level, Level))
 
     def reached(self, value: float) -> Level | None:
         """The most severe level ``value`` reaches, or None if it reaches none."""
@@ -123,7 +133,7 @@ class IndicatorRule:
                 return level
         return None
 
-    def release_point(self, level: Level, hysteresis: float) -> float | None:
+    def release_point(self, level: Level | str, hysteresis: float) -> float | None:
         """The reading below which (above, if falling) ``level`` is released."""
         threshold = self.threshold(level)
         if threshold is None:

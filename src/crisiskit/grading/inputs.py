@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import attrs
 import pendulum
 from attrs import field, frozen
 
@@ -35,9 +36,9 @@ from crisiskit.errors import ValidationError
 from crisiskit.grading.explanation import Bilingual
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
-from crisiskit.values.levels import Level
+from crisiskit.values.levels import Level, to_level
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import Channel, CrisisType
+from crisiskit.values.vocabulary import Channel, CrisisType, to_crisis_type
 
 __all__ = [
     "FACTORS",
@@ -165,7 +166,9 @@ class GradingInput:
     finite numbers.
     """
 
-    crisis_type: CrisisType = field(validator=_checks.is_member(CrisisType))
+    crisis_type: CrisisType = field(
+        converter=to_crisis_type, validator=_checks.is_member(CrisisType)
+    )
     """What kind of crisis this is."""
     signals: tuple[Signal, ...] = field(
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Signal, "Signal")
@@ -183,7 +186,11 @@ class GradingInput:
         factory=dict, converter=_checks.to_metrics, validator=_checks.is_metrics
     )
     """Analysts' ratings by factor name (see :data:`FACTORS`)."""
-    previous_level: Level | None = field(default=None, validator=_checks.is_optional_member(Level))
+    previous_level: Level | None = field(
+        default=None,
+        converter=attrs.converters.optional(to_level),
+        validator=_checks.is_optional_member(Level),
+    )
     """The crisis's level before this grading, if it has one (used by hysteresis)."""
 
     def __attrs_post_init__(self) -> None:

@@ -86,7 +86,7 @@ class Grade:
         impact: float | None = None,
     ) -> Grade:
         """The grade a policy's rule gives, with the rule's id and the decision in words."""
-        _checks.member("Grade level", level, Level)
+        level = _checks.member("Grade level", level, Level)
         explanation = Explanation(
             rule=rule,
             decision=decision,
@@ -102,9 +102,9 @@ class Grade:
             impact=None if impact is None else _util.real("Grade impact", impact),
         )
 
-    def adjusted(self, level: Level, *, rule: str, reason: Bilingual) -> Grade:
+    def adjusted(self, level: Level | str, *, rule: str, reason: Bilingual) -> Grade:
         """This grade moved to ``level``, recording ``rule`` and ``reason`` (nothing if unchanged)."""
-        _checks.member("the adjusted level", level, Level)
+        level = _checks.member("the adjusted level", level, Level)
         if level is self.level:
             return self
         adjustment = Adjustment(rule=rule, before=self.level, after=level, reason=reason)
@@ -121,13 +121,15 @@ class Grade:
         """This grade made ``steps`` levels less severe (stopping at IV)."""
         return self.adjusted(self.level.lowered(steps), rule=rule, reason=reason)
 
-    def at_least(self, level: Level, *, rule: str, reason: Bilingual) -> Grade:
+    def at_least(self, level: Level | str, *, rule: str, reason: Bilingual) -> Grade:
         """This grade, but never less severe than ``level`` (a floor)."""
-        return self.adjusted(max(self.level, level), rule=rule, reason=reason)
+        floor = _checks.member("at_least(level)", level, Level)
+        return self.adjusted(max(self.level, floor), rule=rule, reason=reason)
 
-    def at_most(self, level: Level, *, rule: str, reason: Bilingual) -> Grade:
+    def at_most(self, level: Level | str, *, rule: str, reason: Bilingual) -> Grade:
         """This grade, but never more severe than ``level`` (a cap)."""
-        return self.adjusted(min(self.level, level), rule=rule, reason=reason)
+        cap = _checks.member("at_most(level)", level, Level)
+        return self.adjusted(min(self.level, cap), rule=rule, reason=reason)
 
     @property
     def adjustments(self) -> tuple[Adjustment, ...]:

@@ -11,7 +11,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted
 from crisiskit.values.money import Money
 
 __all__ = ["Compensation", "CompensationKind"]
@@ -40,6 +40,14 @@ CompensationKind._register_labels(
 )
 
 
+def to_compensation_kind(value: CompensationKind | str) -> CompensationKind:
+    """Attrs converter: the CompensationKind that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, CompensationKind)
+
+
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
         raise ValidationError(
@@ -56,7 +64,9 @@ class Compensation:
 
     customer_id: str | None = field(validator=_checks.is_optional_text)
     """Who received it (None for a blanket measure, e.g. coupons for every buyer)."""
-    kind: CompensationKind = field(validator=_checks.is_member(CompensationKind))
+    kind: CompensationKind = field(
+        converter=to_compensation_kind, validator=_checks.is_member(CompensationKind)
+    )
     """What was given."""
     amount: Money = field(validator=_positive)
     """What it costs the company."""

@@ -12,7 +12,7 @@ from attrs import evolve, field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted
 
 __all__ = ["CaseStep", "CustomerCase", "Promise"]
 
@@ -49,6 +49,14 @@ CaseStep._register_labels(
         CaseStep.RESOLVED: ("resolved", "处理完毕"),
     }
 )
+
+
+def to_case_step(value: CaseStep | str) -> CaseStep:
+    """Attrs converter: the CaseStep that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, CaseStep)
 
 
 @serializable()
@@ -120,9 +128,14 @@ class CustomerCase:
         return tuple(p for p in self.promises if p.is_overdue(at))
 
     def with_step(
-        self, step: CaseStep, at: pendulum.DateTime, note: str | None, due: pendulum.DateTime | None
+        self,
+        step: CaseStep | str,
+        at: pendulum.DateTime,
+        note: str | None,
+        due: pendulum.DateTime | None,
     ) -> CustomerCase:
         """The case after ``step`` (crisiskit-internal: the crisis validates before calling)."""
+        step = _checks.member("step", step, CaseStep)
         case = self
         if step.is_contact and case.first_contact_at is None:
             case = evolve(case, first_contact_at=at)

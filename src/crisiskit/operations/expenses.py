@@ -12,6 +12,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.plan import BudgetCategory
+from crisiskit.plan.vocabulary import to_budget_category
 from crisiskit.values.money import Money
 
 __all__ = ["Expense"]
@@ -29,7 +30,9 @@ def _positive(instance: object, attribute: attrs.Attribute[Any], value: object) 
 class Expense:
     """Money spent on the crisis in a budget category: a press conference, emergency stock."""
 
-    category: BudgetCategory = field(validator=_checks.is_member(BudgetCategory))
+    category: BudgetCategory = field(
+        converter=to_budget_category, validator=_checks.is_member(BudgetCategory)
+    )
     """The budget it comes out of."""
     amount: Money = field(validator=_positive)
     """How much."""

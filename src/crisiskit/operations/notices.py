@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.values.labels import normalize_lang
-from crisiskit.values.levels import Level
-from crisiskit.values.vocabulary import CrisisType, Role
+from crisiskit.values.labels import converted_all, normalize_lang
+from crisiskit.values.levels import Level, to_level
+from crisiskit.values.vocabulary import CrisisType, Role, to_crisis_type
 
 __all__ = ["WarningNotice"]
+
+
+def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    return converted_all(value, Role)
 
 
 @serializable()
@@ -22,9 +28,11 @@ class WarningNotice:
     context has one.
     """
 
-    level: Level = field(validator=_checks.is_member(Level))
+    level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The warning level."""
-    crisis_type: CrisisType = field(validator=_checks.is_member(CrisisType))
+    crisis_type: CrisisType = field(
+        converter=to_crisis_type, validator=_checks.is_member(CrisisType)
+    )
     """The kind of crisis."""
     scope: str | None = field(default=None, validator=_checks.is_optional_text)
     """The affected scope, from the facts."""
@@ -39,7 +47,7 @@ class WarningNotice:
     plan: str | None = field(default=None, validator=_checks.is_optional_text)
     """The emergency plan the notice was built from, ``id@version`` (None without a plan)."""
     recipients: tuple[Role, ...] = field(
-        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Role, "Role")
+        default=(), converter=_to_roles, validator=_checks.is_members(Role)
     )
     """Who receives the notice, by role."""
 

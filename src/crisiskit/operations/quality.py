@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pendulum
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted, converted_all
 
 __all__ = ["QualityRemedy", "RemedyKind"]
 
@@ -31,6 +33,18 @@ RemedyKind._register_labels(
 )
 
 
+def to_remedy_kind(value: RemedyKind | str) -> RemedyKind:
+    """Attrs converter: the RemedyKind that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, RemedyKind)
+
+
+def _to_remedies(value: Iterable[RemedyKind | str]) -> tuple[RemedyKind, ...]:
+    return converted_all(value, RemedyKind)
+
+
 @serializable()
 @frozen
 class QualityRemedy:
@@ -41,7 +55,7 @@ class QualityRemedy:
     responsible_party: str = field(validator=_checks.is_text)
     """Who is responsible: a department, a supplier, a line (责任主体)."""
     remedies: tuple[RemedyKind, ...] = field(
-        converter=_checks.to_tuple, validator=_checks.is_tuple_of(RemedyKind, "RemedyKind")
+        converter=_to_remedies, validator=_checks.is_members(RemedyKind)
     )
     """What is done to the product: recall, rework, repair, replace."""
     process_fix: str | None = field(default=None, validator=_checks.is_optional_text)

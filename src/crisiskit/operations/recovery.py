@@ -12,7 +12,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted
 from crisiskit.values.money import Money
 
 __all__ = [
@@ -88,6 +88,14 @@ class Term(LabelledEnum):
 Term._register_labels({Term.SHORT: ("short term", "短期"), Term.LONG: ("long term", "长期")})
 
 
+def to_term(value: Term | str) -> Term:
+    """Attrs converter: the Term that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Term)
+
+
 @serializable()
 @frozen
 class Milestone:
@@ -97,7 +105,7 @@ class Milestone:
     """What is to be achieved."""
     due_at: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
     """By when."""
-    term: Term = field(default=Term.SHORT, validator=_checks.is_member(Term))
+    term: Term = field(default=Term.SHORT, converter=to_term, validator=_checks.is_member(Term))
     """Short or long term."""
     done_at: pendulum.DateTime | None = field(
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant

@@ -7,8 +7,8 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.values.labels import LabelledEnum
-from crisiskit.values.vocabulary import Audience, Role
+from crisiskit.values.labels import LabelledEnum, converted
+from crisiskit.values.vocabulary import Audience, Role, to_audience, to_role
 
 __all__ = ["Medium", "Statement"]
 
@@ -44,6 +44,14 @@ Medium._register_labels(
 )
 
 
+def to_medium(value: Medium | str) -> Medium:
+    """Attrs converter: the Medium that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Medium)
+
+
 @serializable()
 @frozen
 class Statement:
@@ -53,15 +61,15 @@ class Statement:
     the record.
     """
 
-    audience: Audience = field(validator=_checks.is_member(Audience))
+    audience: Audience = field(converter=to_audience, validator=_checks.is_member(Audience))
     """Who it is for."""
-    medium: Medium = field(validator=_checks.is_member(Medium))
+    medium: Medium = field(converter=to_medium, validator=_checks.is_member(Medium))
     """How it went out."""
     wording: str = field(validator=_checks.is_text)
     """The approved wording, as released."""
     approved_by: str = field(validator=_checks.is_text)
     """Who approved it."""
-    approver_role: Role = field(validator=_checks.is_member(Role))
+    approver_role: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role under which it was approved."""
     version: int = field(validator=_checks.is_count)
     """1 for the first statement to this audience, then 2, 3, …"""

@@ -7,7 +7,7 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.values.vocabulary import Role
+from crisiskit.values.vocabulary import Role, to_role
 
 __all__ = ["Assignment"]
 
@@ -17,7 +17,7 @@ __all__ = ["Assignment"]
 class Assignment:
     """One person (or team) assigned to a role on a crisis."""
 
-    role: Role = field(validator=_checks.is_member(Role))
+    role: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role they fill."""
     person: str = field(validator=_checks.is_text)
     """Who: a user id, a name, or a team."""

@@ -288,28 +288,30 @@ class EmergencyPlan:
         """The crisis types with entries of their own (the others use the default)."""
         return tuple(dict.fromkeys(t for t, _ in self._index if t is not None))
 
-    def for_crisis(self, crisis_type: CrisisType, level: Level) -> LevelPlan:
+    def for_crisis(self, crisis_type: CrisisType | str, level: Level | str) -> LevelPlan:
         """What the plan requires for ``crisis_type`` at ``level`` (the default entry if it has none)."""
-        _checks.member("crisis_type", crisis_type, CrisisType)
-        _checks.member("level", level, Level)
+        crisis_type = _checks.member("crisis_type", crisis_type, CrisisType)
+        level = _checks.member("level", level, Level)
         found = self._index.get((crisis_type, level))
         return found if found is not None else self._index[(None, level)]
 
-    def required_roles(self, crisis_type: CrisisType, level: Level) -> frozenset[Role]:
+    def required_roles(self, crisis_type: CrisisType | str, level: Level) -> frozenset[Role]:
         """The roles the plan requires for ``crisis_type`` at ``level``."""
         return self.for_crisis(crisis_type, level).roles
 
-    def allowed_audiences(self, crisis_type: CrisisType, level: Level) -> frozenset[Audience]:
+    def allowed_audiences(self, crisis_type: CrisisType | str, level: Level) -> frozenset[Audience]:
         """The audiences the plan has communication rules for, required or not."""
         return self.for_crisis(crisis_type, level).audiences
 
-    def required_audiences(self, crisis_type: CrisisType, level: Level) -> frozenset[Audience]:
+    def required_audiences(
+        self, crisis_type: CrisisType | str, level: Level
+    ) -> frozenset[Audience]:
         """The audiences that must be told."""
         entry = self.for_crisis(crisis_type, level)
         return frozenset(r.audience for r in entry.communications if r.required)
 
     def actions_for(
-        self, crisis_type: CrisisType, level: Level, phase: Phase
+        self, crisis_type: CrisisType | str, level: Level | str, phase: Phase | str
     ) -> tuple[PlannedAction, ...]:
         """The actions of ``phase`` for ``crisis_type`` at ``level``, in plan order."""
         return self.for_crisis(crisis_type, level).actions_in(phase)
@@ -319,7 +321,7 @@ class EmergencyPlan:
         """The currency of the plan's budgets."""
         return self.resources.currency
 
-    def budget(self, category: BudgetCategory) -> Money:
+    def budget(self, category: BudgetCategory | str) -> Money:
         """The budget of ``category``."""
         return self.resources.budget(category)
 

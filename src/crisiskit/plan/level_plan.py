@@ -13,10 +13,17 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
 from crisiskit.plan import _fields
-from crisiskit.plan.vocabulary import Phase
-from crisiskit.values.labels import normalize_lang
-from crisiskit.values.levels import Level
-from crisiskit.values.vocabulary import Audience, CrisisType, Role
+from crisiskit.plan.vocabulary import Phase, to_phase
+from crisiskit.values.labels import converted_all, normalize_lang
+from crisiskit.values.levels import Level, to_level
+from crisiskit.values.vocabulary import (
+    Audience,
+    CrisisType,
+    Role,
+    to_audience,
+    to_crisis_type,
+    to_role,
+)
 
 __all__ = ["CommunicationRule", "Escalation", "LevelPlan", "PlannedAction", "RoleDuty"]
 
@@ -37,7 +44,7 @@ class RoleDuty:
     '负责对外沟通和舆情管理'
     """
 
-    role: Role = field(validator=_checks.is_member(Role))
+    role: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role."""
     duty: str = field(validator=_checks.is_text)
     """What it does at this level, in English."""
@@ -45,8 +52,9 @@ class RoleDuty:
     """The same in Chinese, if given."""
 
     @classmethod
-    def standard(cls, role: Role) -> RoleDuty:
+    def standard(cls, role: Role | str) -> RoleDuty:
         """The role with its duty as the source regulation states it (:attr:`Role.duty`)."""
+        role = _checks.member("role", role, Role)
         return cls(role, role.duty, role.duty_label("zh"))
 
     def label(self, lang: str = "en") -> str:
@@ -74,11 +82,11 @@ class PlannedAction:
 
     action_id: str = field(validator=_fields.is_action_id)
     """A stable id, e.g. ``"contact-customers"``; unique within a level plan."""
-    phase: Phase = field(validator=_checks.is_member(Phase))
+    phase: Phase = field(converter=to_phase, validator=_checks.is_member(Phase))
     """The phase it belongs to."""
     description: str = field(validator=_checks.is_text)
     """What to do, in English."""
-    owner: Role = field(validator=_checks.is_member(Role))
+    owner: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role that must do it; it must be one of the level's required roles."""
     target: dt.timedelta | None = field(default=None, validator=_fields.is_optional_duration)
     """The time allowed from the start of the phase; None when the action has no deadline."""
@@ -118,13 +126,13 @@ class CommunicationRule:
     '媒体（必须）：首次发布4小时内，此后每4小时更新；口径由总经理审批'
     """
 
-    audience: Audience = field(validator=_checks.is_member(Audience))
+    audience: Audience = field(converter=to_audience, validator=_checks.is_member(Audience))
     """Who is told."""
     required: bool = field(validator=_is_bool)
     """True when the audience must be told; False when the plan allows it but does not demand it."""
     cadence: dt.timedelta | None = field(validator=_fields.is_optional_duration)
     """How often updates go out; None when no regular updates are due."""
-    approver: Role = field(validator=_checks.is_member(Role))
+    approver: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """Whose approval a statement needs (one agreed wording, 统一口径); a required role of the level."""
     first_within: dt.timedelta | None = field(validator=_fields.is_optional_duration)
     """How soon the first statement is due; None when there is no deadline."""
@@ -151,8 +159,8 @@ class CommunicationRule:
         return f"{self.audience.label('en')} ({need}): {timing}wording approved by {approver}"
 
 
-def _to_roles(value: Iterable[Role]) -> tuple[Role, ...]:
-    return _checks.to_tuple(value)
+def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    return converted_all(value, Role)
 
 
 @serializable()
@@ -160,9 +168,7 @@ def _to_roles(value: Iterable[Role]) -> tuple[Role, ...]:
 class Escalation:
     """Who else must be informed at this level, e.g. level I informs the leadership group."""
 
-    inform: tuple[Role, ...] = field(
-        converter=_to_roles, validator=_checks.is_tuple_of(Role, "Role")
-    )
+    inform: tuple[Role, ...] = field(converter=_to_roles, validator=_checks.is_members(Role))
     """The roles to inform (at least one, each once)."""
     note: str = field(default="", validator=_checks.is_str)
     """How and when, in English."""
@@ -220,10 +226,12 @@ class LevelPlan:
     one of the level's required roles, so a staffed team can always carry the plan out.
     """
 
-    level: Level = field(validator=_checks.is_member(Level))
+    level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The level this entry is for."""
     crisis_type: CrisisType | None = field(
-        default=None, validator=_checks.is_optional_member(CrisisType)
+        default=None,
+        converter=attrs.converters.optional(to_crisis_type),
+        validator=_checks.is_optional_member(CrisisType),
     )
     """The crisis type, or None for the default entry."""
     required_roles: tuple[RoleDuty, ...] = field(
@@ -309,17 +317,19 @@ class LevelPlan:
         """The audiences the level has communication rules for."""
         return frozenset(r.audience for r in self.communications)
 
-    def duty_of(self, role: Role) -> RoleDuty | None:
+    def duty_of(self, role: Role | str) -> RoleDuty | None:
         """The duty of ``role`` at this level; None when the level does not require it."""
+        role = _checks.member("role", role, Role)
         return next((d for d in self.required_roles if d.role is role), None)
 
-    def rule_for(self, audience: Audience) -> CommunicationRule | None:
+    def rule_for(self, audience: Audience | str) -> CommunicationRule | None:
         """The communication rule for ``audience``; None when the plan has none."""
+        audience = _checks.member("audience", audience, Audience)
         return next((r for r in self.communications if r.audience is audience), None)
 
-    def actions_in(self, phase: Phase) -> tuple[PlannedAction, ...]:
+    def actions_in(self, phase: Phase | str) -> tuple[PlannedAction, ...]:
         """The actions of ``phase``, in plan order."""
-        _checks.member("phase", phase, Phase)
+        phase = _checks.member("phase", phase, Phase)
         return tuple(a for a in self.actions if a.phase is phase)
 
     def action(self, action_id: str) -> PlannedAction:

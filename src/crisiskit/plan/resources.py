@@ -13,9 +13,9 @@ from crisiskit._internal.registry import serializable
 from crisiskit.errors import CurrencyMismatchError, ValidationError
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import BudgetCategory
-from crisiskit.values.labels import normalize_lang
+from crisiskit.values.labels import converted, normalize_lang
 from crisiskit.values.money import Money
-from crisiskit.values.vocabulary import Role
+from crisiskit.values.vocabulary import Role, to_role
 
 __all__ = ["Budgets", "Resources", "StandingMember"]
 
@@ -25,7 +25,7 @@ __all__ = ["Budgets", "Resources", "StandingMember"]
 class StandingMember:
     """A member of the standing crisis team (专门的客户危机管理团队): a role and who fills it."""
 
-    role: Role = field(validator=_checks.is_member(Role))
+    role: Role = field(converter=to_role, validator=_checks.is_member(Role))
     """The role they fill."""
     name: str = field(validator=_checks.is_text)
     """A person or a team, as the host names them (e.g. ``"Customer-service hotline team"``)."""
@@ -36,16 +36,26 @@ class Budgets(_checks.FrozenMap[BudgetCategory, Money]):
 
     __slots__ = ()
 
-    def __init__(self, values: Mapping[BudgetCategory, Money]) -> None:
+    def __init__(self, values: Mapping[BudgetCategory | str, Money]) -> None:
+        items: dict[BudgetCategory, Money] = {}
+        for key, amount in values.items():
+            category = converted(key, BudgetCategory)  # a key that names none stays, to be refused
+            if category in items:
+                raise ValidationError(
+                    f"budgets name the category {category.value!r} twice; got {list(values)!r}"
+                )
+            items[category] = amount
         order = list(BudgetCategory)
-        keys = sorted(values, key=lambda k: order.index(k) if k in order else len(order))
-        super().__init__({key: values[key] for key in keys})
+        keys = sorted(items, key=lambda k: order.index(k) if k in order else len(order))
+        super().__init__({key: items[key] for key in keys})
 
     def __repr__(self) -> str:
         return f"Budgets({self._items!r})"
 
 
-def _to_budgets(value: Mapping[BudgetCategory, Money]) -> Mapping[BudgetCategory, Money]:
+def _to_budgets(
+    value: Mapping[BudgetCategory | str, Money],
+) -> Mapping[BudgetCategory, Money]:
     if isinstance(value, Mapping) and not isinstance(value, Budgets):
         return Budgets(value)
     return value
@@ -135,12 +145,13 @@ class Resources:
         """All the budgets together."""
         return Money.total(self.budgets.values(), self.currency)
 
-    def budget(self, category: BudgetCategory) -> Money:
-        """The budget of ``category``."""
+    def budget(self, category: BudgetCategory | str) -> Money:
+        """The budget of ``category`` (a member, its code, name or label)."""
         return self.budgets[_checks.member("category", category, BudgetCategory)]
 
-    def members(self, role: Role) -> tuple[str, ...]:
+    def members(self, role: Role | str) -> tuple[str, ...]:
         """Who fills ``role`` in the standing team (may be empty)."""
+        role = _checks.member("role", role, Role)
         return tuple(m.name for m in self.standing_team if m.role is role)
 
     def describe(self, lang: str = "en") -> str:

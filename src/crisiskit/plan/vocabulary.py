@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted
 from crisiskit.values.vocabulary import CrisisState
 
 __all__ = ["BudgetCategory", "Phase"]
@@ -26,9 +26,9 @@ class Phase(LabelledEnum):
         return _STATES[self]
 
     @classmethod
-    def of_state(cls, state: CrisisState) -> Phase | None:
+    def of_state(cls, state: CrisisState | str) -> Phase | None:
         """The phase a crisis in ``state`` is in; None for ``detected`` and ``closed``."""
-        return _PHASES.get(state)
+        return _PHASES.get(CrisisState.parse(state, what="Phase.of_state(state)"))
 
 
 _STATES = {
@@ -47,6 +47,14 @@ Phase._register_labels(
 )
 
 
+def to_phase(value: Phase | str) -> Phase:
+    """Attrs converter: the Phase that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Phase)
+
+
 class BudgetCategory(LabelledEnum):
     """What crisis money is set aside for (资金资源保障)."""
 
@@ -62,3 +70,11 @@ BudgetCategory._register_labels(
         BudgetCategory.SUPPLIES: ("emergency supplies", "应急物资"),
     }
 )
+
+
+def to_budget_category(value: BudgetCategory | str) -> BudgetCategory:
+    """Attrs converter: the BudgetCategory that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, BudgetCategory)

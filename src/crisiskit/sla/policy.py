@@ -42,7 +42,7 @@ from crisiskit.calendar.business import (
     _is_calendars,
     _to_calendars,
 )
-from crisiskit.errors import PolicyError
+from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.sla.sweep import sweep
 from crisiskit.sla.timer import (
     DEFAULT_MILESTONES,
@@ -53,9 +53,16 @@ from crisiskit.sla.timer import (
     _is_fractions,
     _to_fractions,
 )
-from crisiskit.sla.vocabulary import RetargetMode, SlaMetric, TimerAction
-from crisiskit.values.levels import DEFAULT_TIME_TARGETS, Level
-from crisiskit.values.vocabulary import CrisisState
+from crisiskit.sla.vocabulary import (
+    RetargetMode,
+    SlaMetric,
+    TimerAction,
+    to_retarget_mode,
+    to_sla_metric,
+    to_timer_action,
+)
+from crisiskit.values.levels import DEFAULT_TIME_TARGETS, Level, to_level
+from crisiskit.values.vocabulary import CrisisState, to_crisis_state
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
@@ -72,9 +79,9 @@ __all__ = [
 class SlaTarget:
     """The business time allowed for one metric at one level, and the calendar it runs on."""
 
-    level: Level = field(validator=_checks.is_member(Level))
+    level: Level = field(converter=to_level, validator=_checks.is_member(Level))
     """The crisis level."""
-    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """What is measured."""
     duration: dt.timedelta = field(validator=_is_duration(positive=True))
     """The business time allowed."""
@@ -112,11 +119,11 @@ class LifecycleRule:
     The others act on an open timer and leave an ended one alone.
     """
 
-    state: CrisisState = field(validator=_checks.is_member(CrisisState))
+    state: CrisisState = field(converter=to_crisis_state, validator=_checks.is_member(CrisisState))
     """The state entered."""
-    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """The timer acted on."""
-    action: TimerAction = field(validator=_is_rule_action)
+    action: TimerAction = field(converter=to_timer_action, validator=_is_rule_action)
     """What is done to it."""
 
 
@@ -147,9 +154,9 @@ class TimerChange:
 
     timer_id: str = field(validator=_checks.is_text)
     """The timer changed."""
-    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """What it measures."""
-    action: TimerAction = field(validator=_checks.is_member(TimerAction))
+    action: TimerAction = field(converter=to_timer_action, validator=_checks.is_member(TimerAction))
     """What was done."""
     at: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
     """When."""
@@ -224,7 +231,9 @@ class SlaPolicy:
     at_risk: float = field(default=0.75, converter=_checks.to_float, validator=_is_at_risk)
     """The fraction after which a timer reads at risk."""
     retarget_mode: RetargetMode = field(
-        default=RetargetMode.KEEP_ELAPSED, validator=_checks.is_member(RetargetMode)
+        default=RetargetMode.KEEP_ELAPSED,
+        converter=to_retarget_mode,
+        validator=_checks.is_member(RetargetMode),
     )
     """What a level change does to running timers."""
     _calendar_by_name: dict[str, BusinessCalendar] = field(
@@ -310,23 +319,25 @@ class SlaPolicy:
         """The policy's calendar called ``name`` (so the policy is a CalendarLookup)."""
         return _find_calendar(self._calendar_by_name, name, "the SLA policy")
 
-    def target(self, level: Level, metric: SlaMetric) -> SlaTarget | None:
+    def target(self, level: Level | str, metric: SlaMetric | str) -> SlaTarget | None:
         """The target of ``metric`` at ``level``, or None if the level has none."""
-        return self._target_by_key.get((level, metric))
+        key = (_checks.member("level", level, Level), _checks.member("metric", metric, SlaMetric))
+        return self._target_by_key.get(key)
 
-    def targets_for(self, level: Level) -> tuple[SlaTarget, ...]:
+    def targets_for(self, level: Level | str) -> tuple[SlaTarget, ...]:
         """The targets of ``level``: the timers grading at that level starts."""
-        _checks.member("level", level, Level)
+        level = _checks.member("level", level, Level)
         return tuple(t for t in self.targets if t.level is level)
 
-    def rules_for(self, state: CrisisState) -> tuple[LifecycleRule, ...]:
+    def rules_for(self, state: CrisisState | str) -> tuple[LifecycleRule, ...]:
         """The lifecycle rules that apply when a crisis enters ``state``."""
-        _checks.member("state", state, CrisisState)
+        state = _checks.member("state", state, CrisisState)
         return tuple(rule for rule in self.lifecycle if rule.state is state)
 
     @staticmethod
-    def timer_id(owner: str, metric: SlaMetric) -> str:
+    def timer_id(owner: str, metric: SlaMetric | str) -> str:
         """The id of ``owner``'s timer for ``metric``: ``"<owner>/<metric>"``."""
+        metric = _checks.member("metric", metric, SlaMetric)
         return f"{owner}/{metric.value}" if owner else metric.value
 
     # ------------------------------------------------------------------ operations
@@ -345,32 +356,34 @@ class SlaPolicy:
 
     def start(
         self,
-        level: Level,
+        level: Level | str,
         at: dt.datetime,
         *,
         owner: str = "",
-        metrics: Collection[SlaMetric] | None = None,
+        metrics: Collection[SlaMetric | str] | None = None,
     ) -> SlaUpdate:
         """Start the timers of ``level`` at ``at`` (grading a crisis).
 
         ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT`` for a crisis that is not
         public. ``owner`` (a crisis id) prefixes the timer ids.
         """
+        chosen = _checks.member("level", level, Level)
+        only = _metric_set(metrics)
         return self._run(
             (),
             at,
-            lambda timers, moment: self._start_missing(timers, level, moment, owner, metrics),
+            lambda timers, moment: self._start_missing(timers, chosen, moment, owner, only),
         )
 
     def regrade(
         self,
         timers: Iterable[SlaTimer],
-        level: Level,
+        level: Level | str,
         at: dt.datetime,
         *,
         owner: str = "",
-        metrics: Collection[SlaMetric] | None = None,
-        mode: RetargetMode | None = None,
+        metrics: Collection[SlaMetric | str] | None = None,
+        mode: RetargetMode | str | None = None,
     ) -> SlaUpdate:
         """Apply the targets of a new ``level`` at ``at`` (a level change).
 
@@ -380,6 +393,8 @@ class SlaPolicy:
         already exceeded is breached retroactively, and that breach is among the alerts.
         """
         chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
+        level = _checks.member("level", level, Level)
+        only = _metric_set(metrics)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
@@ -400,7 +415,7 @@ class SlaPolicy:
                         restart=chosen is RetargetMode.RESTART,
                     )
                     changes.append(_record(timers[index], TimerAction.RETARGET, moment))
-            changes += self._start_missing(timers, level, moment, owner, metrics)
+            changes += self._start_missing(timers, level, moment, owner, only)
             return changes
 
         return self._run(timers, at, change)
@@ -408,14 +423,17 @@ class SlaPolicy:
     def enter(
         self,
         timers: Iterable[SlaTimer],
-        state: CrisisState,
-        level: Level,
+        state: CrisisState | str,
+        level: Level | str,
         at: dt.datetime,
         *,
         owner: str = "",
-        metrics: Collection[SlaMetric] | None = None,
+        metrics: Collection[SlaMetric | str] | None = None,
     ) -> SlaUpdate:
         """Apply the lifecycle rules for a crisis (at ``level``) entering ``state`` at ``at``."""
+        state = _checks.member("state", state, CrisisState)
+        level = _checks.member("level", level, Level)
+        only = _metric_set(metrics)
         rules = self.rules_for(state)
         reason = f"crisis entered {state.value}"
 
@@ -426,7 +444,7 @@ class SlaPolicy:
                 timer = None if index is None else timers[index]
                 target = self.target(level, rule.metric)
                 if rule.action in {TimerAction.START, TimerAction.RESTART}:
-                    if target is None or (metrics is not None and rule.metric not in metrics):
+                    if target is None or (only is not None and rule.metric not in only):
                         continue
                     if timer is not None and timer.is_open and rule.action is TimerAction.START:
                         continue
@@ -447,13 +465,15 @@ class SlaPolicy:
 
         return self._run(timers, at, change)
 
-    def record(self, timers: Iterable[SlaTimer], metric: SlaMetric, at: dt.datetime) -> SlaUpdate:
+    def record(
+        self, timers: Iterable[SlaTimer], metric: SlaMetric | str, at: dt.datetime
+    ) -> SlaUpdate:
         """Record that ``metric`` was fulfilled at ``at``.
 
         A cadence (progress updates) restarts; any other timer stops (met, or met late).
         Nothing happens if there is no open timer for ``metric``.
         """
-        _checks.member("metric", metric, SlaMetric)
+        metric = _checks.member("metric", metric, SlaMetric)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             index = _find(timers, metric)
@@ -474,15 +494,16 @@ class SlaPolicy:
         at: dt.datetime,
         reason: str,
         *,
-        metrics: Collection[SlaMetric] | None = None,
+        metrics: Collection[SlaMetric | str] | None = None,
     ) -> SlaUpdate:
         """Pause the running timers (of ``metrics``, or all), e.g. while waiting on the customer."""
         _checks.text("pause(reason)", reason, max_length=500)
+        only = _metric_set(metrics)
         return self._run(
             timers,
             at,
             lambda ts, moment: _each(
-                ts, TimerAction.PAUSE, moment, reason=reason, policy=self, metrics=metrics
+                ts, TimerAction.PAUSE, moment, reason=reason, policy=self, metrics=only
             ),
         )
 
@@ -491,14 +512,15 @@ class SlaPolicy:
         timers: Iterable[SlaTimer],
         at: dt.datetime,
         *,
-        metrics: Collection[SlaMetric] | None = None,
+        metrics: Collection[SlaMetric | str] | None = None,
     ) -> SlaUpdate:
         """Resume the paused timers (of ``metrics``, or all)."""
+        only = _metric_set(metrics)
         return self._run(
             timers,
             at,
             lambda ts, moment: _each(
-                ts, TimerAction.RESUME, moment, reason=None, policy=self, metrics=metrics
+                ts, TimerAction.RESUME, moment, reason=None, policy=self, metrics=only
             ),
         )
 
@@ -593,6 +615,18 @@ def _act(
     if action is TimerAction.CANCEL:
         return timer.cancelled(moment, reason or "cancelled", policy)
     raise PolicyError(f"no timer operation for the action {action.value!r}")  # pragma: no cover
+
+
+def _metric_set(metrics: Collection[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
+    """``metrics`` as members (each a member, code, name or label); None stays None (all)."""
+    if metrics is None:
+        return None
+    if isinstance(metrics, str):
+        raise ValidationError(
+            f"metrics must be a collection of SlaMetric, such as [{metrics!r}]; got the single "
+            f"value {metrics!r}"
+        )
+    return frozenset(_checks.member("metrics", metric, SlaMetric) for metric in metrics)
 
 
 def _each(

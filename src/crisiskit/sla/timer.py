@@ -32,7 +32,15 @@ from crisiskit._internal.instants import duration_us, from_us, to_us, us_of_dura
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import InvalidTransition, ValidationError
-from crisiskit.sla.vocabulary import AlertKind, SlaMetric, SlaStatus, TimerState
+from crisiskit.sla.vocabulary import (
+    AlertKind,
+    SlaMetric,
+    SlaStatus,
+    TimerState,
+    to_alert_kind,
+    to_sla_metric,
+    to_timer_state,
+)
 
 __all__ = ["DEFAULT_MILESTONES", "RunSegment", "SlaAlert", "SlaTimer"]
 
@@ -144,9 +152,9 @@ class SlaAlert:
 
     timer_id: str = field(validator=_checks.is_text)
     """The timer it belongs to."""
-    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """What the timer measures."""
-    kind: AlertKind = field(validator=_checks.is_member(AlertKind))
+    kind: AlertKind = field(converter=to_alert_kind, validator=_checks.is_member(AlertKind))
     """A milestone, or the breach (the fraction 1.0)."""
     fraction: float = field(validator=_is_emitted)
     """The fraction of the target used up: 0.5, 0.75, 1.0 ..."""
@@ -168,13 +176,13 @@ class SlaTimer:
 
     timer_id: str = field(validator=_checks.is_text)
     """A stable id chosen by the host, e.g. ``"CR-2025-0042/acknowledge"``."""
-    metric: SlaMetric = field(validator=_checks.is_member(SlaMetric))
+    metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """What the timer measures."""
     target: dt.timedelta = field(validator=_is_duration(positive=True))
     """The business time allowed."""
     calendar: str = field(validator=_checks.is_text)
     """The name of the calendar the timer runs on now."""
-    state: TimerState = field(validator=_checks.is_member(TimerState))
+    state: TimerState = field(converter=to_timer_state, validator=_checks.is_member(TimerState))
     """Running, paused, stopped or cancelled."""
     started_at: pendulum.DateTime = field(
         converter=_checks.as_instant, validator=_checks.is_instant
@@ -248,7 +256,7 @@ class SlaTimer:
     def start(
         cls,
         timer_id: str,
-        metric: SlaMetric,
+        metric: SlaMetric | str,
         target: dt.timedelta,
         calendar: BusinessCalendar,
         at: dt.datetime,
@@ -268,7 +276,7 @@ class SlaTimer:
         moment = _checks.instant("SlaTimer.start(at)", at)
         timer = cls(
             timer_id=timer_id,
-            metric=metric,
+            metric=_checks.member("SlaTimer.start(metric)", metric, SlaMetric),
             target=target,
             calendar=calendar.name,
             state=TimerState.RUNNING,

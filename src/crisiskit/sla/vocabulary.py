@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.labels import LabelledEnum, converted
 
 __all__ = ["AlertKind", "RetargetMode", "SlaMetric", "SlaStatus", "TimerAction", "TimerState"]
 
@@ -33,6 +33,14 @@ SlaMetric._register_labels(
 )
 
 
+def to_sla_metric(value: SlaMetric | str) -> SlaMetric:
+    """Attrs converter: the SlaMetric that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, SlaMetric)
+
+
 class TimerState(LabelledEnum):
     """Where a timer is: running, paused, stopped (the target was fulfilled) or cancelled."""
 
@@ -55,6 +63,14 @@ TimerState._register_labels(
         TimerState.CANCELLED: ("cancelled", "已取消"),
     }
 )
+
+
+def to_timer_state(value: TimerState | str) -> TimerState:
+    """Attrs converter: the TimerState that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, TimerState)
 
 
 class SlaStatus(LabelledEnum):
@@ -95,6 +111,14 @@ AlertKind._register_labels(
 )
 
 
+def to_alert_kind(value: AlertKind | str) -> AlertKind:
+    """Attrs converter: the AlertKind that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, AlertKind)
+
+
 class RetargetMode(LabelledEnum):
     """What a level change does to a running timer."""
 
@@ -110,6 +134,14 @@ RetargetMode._register_labels(
         RetargetMode.RESTART: ("restart", "重新计时"),
     }
 )
+
+
+def to_retarget_mode(value: RetargetMode | str) -> RetargetMode:
+    """Attrs converter: the RetargetMode that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, RetargetMode)
 
 
 class TimerAction(LabelledEnum):
@@ -135,3 +167,11 @@ TimerAction._register_labels(
         TimerAction.RETARGET: ("retarget", "调整时限"),
     }
 )
+
+
+def to_timer_action(value: TimerAction | str) -> TimerAction:
+    """Attrs converter: the TimerAction that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, TimerAction)

@@ -95,6 +95,7 @@ from crisiskit.sla import (
     TimerChange,
 )
 from crisiskit.testing import ManualClock
+from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
@@ -106,6 +107,7 @@ __all__ = [
     "action_ids",
     "adjustments",
     "assessments",
+    "attribute_values",
     "attrs_builds",
     "audiences",
     "bilinguals",
@@ -285,6 +287,18 @@ def customer_refs() -> st.SearchStrategy[CustomerRef]:
         tier=st.one_of(st.none(), st.sampled_from(["VIP", "gold", "standard"])),
         value=st.one_of(st.none(), money("CNY", min_value=0)),
     )
+
+
+def attribute_values() -> st.SearchStrategy[AttributeValues]:
+    """A host's attribute values: text, whole numbers, flags and tags."""
+    value = st.one_of(
+        texts(max_size=40),
+        st.integers(-(10**18), 10**18),
+        st.booleans(),
+        st.lists(texts(max_size=20), max_size=4).map(lambda tags: tuple(sorted(set(tags)))),
+    )
+    names = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
+    return st.dictionaries(names, value, max_size=4).map(AttributeValues)
 
 
 def metrics() -> st.SearchStrategy[dict[str, float]]:
@@ -794,6 +808,7 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     BudgetCategory: _enum(BudgetCategory),
     dt.timedelta: durations,
     SlaMetric: sla_metrics,
+    AttributeValues: attribute_values,
 }
 
 
@@ -852,6 +867,11 @@ _COMMANDS = (
     "set_level",
     "signal",
     "facts",
+    "assign",
+    "acknowledge",
+    "case",
+    "callback",
+    "progress",
 )
 
 
@@ -883,6 +903,20 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
                 crisis.attach_signal(draw(signals()), actor="monitor")
             elif command == "facts":
                 crisis.update_facts(actor="office", customers_affected=draw(st.integers(0, 10**5)))
+            elif command == "assign":
+                crisis.assign(draw(st.sampled_from(list(Role))), draw(texts()), actor="office")
+            elif command == "acknowledge":
+                crisis.acknowledge(actor="office")
+            elif command in {"case", "callback"}:
+                if not crisis.customers:
+                    continue
+                customer = draw(st.sampled_from(crisis.customers)).customer_id
+                if command == "case":
+                    crisis.handle_customer(customer, CaseStep.RECEIVED, actor="cs")
+                else:
+                    crisis.record_callback(customer, draw(st.integers(1, 5)), actor="cs")
+            elif command == "progress":
+                crisis.report_progress(draw(texts()), actor="office")
             elif command == "close":
                 crisis.record_review(
                     Review("root cause found", lessons=["lesson learnt"]), actor="office"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Self
 
 from crisiskit.errors import UnknownValueError, ValidationError
-from crisiskit.values.labels import LabelledEnum, normalize_lang
+from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
 
 __all__ = ["DEFAULT_TIME_TARGETS", "Colour", "Level"]
 
@@ -32,6 +31,10 @@ Colour._register_labels(
 
 class Level(LabelledEnum):
     """A crisis level, I (major, 重大) to IV (minor, 轻微).
+
+    :meth:`parse` reads every way crisiskit writes a level: ``"II"``, ``"2"``, ``"level II"``,
+    ``"二级"``, ``"II级"``, ``"二级预警（较大危机）"``, ``"level II warning (significant crisis)"``,
+    the labels (``"significant"``, ``"较大"``) and the colour (``"orange"``, ``"橙色"``).
 
     Comparison reads as severity: ``Level.I > Level.II`` is true (I is more severe), so
     ``max(levels)`` is the most severe level and ``sorted(levels)`` runs from IV up to I.
@@ -129,13 +132,6 @@ class Level(LabelledEnum):
     def __hash__(self) -> int:
         return hash(self.value)
 
-    @classmethod
-    def parse(cls, text: str) -> Self:
-        """A level from its code (``"II"``), a digit (``"2"``), or a label (``"major"``, ``"重大"``)."""
-        if isinstance(text, str) and text.strip() in {"1", "2", "3", "4"}:
-            return cls.from_rank(int(text.strip()))
-        return super().parse(text)
-
 
 _ZH_NUMERALS = {Level.I: "一", Level.II: "二", Level.III: "三", Level.IV: "四"}
 
@@ -163,11 +159,52 @@ _COLOURS = {
     Level.IV: Colour.BLUE,
 }
 
-Level._register_labels(
-    {
-        Level.I: ("major", "重大"),
-        Level.II: ("significant", "较大"),
-        Level.III: ("general", "一般"),
-        Level.IV: ("minor", "轻微"),
-    }
-)
+_LABELS = {
+    Level.I: ("major", "重大"),
+    Level.II: ("significant", "较大"),
+    Level.III: ("general", "一般"),
+    Level.IV: ("minor", "轻微"),
+}
+
+
+def _spellings(level: Level) -> list[str]:
+    """Every way crisiskit writes ``level`` (and the usual variants), for :meth:`Level.parse`.
+
+    ``II``, ``2``, ``level II``, ``II级``, ``二级``, ``二级预警``, ``level II warning``, the
+    labels with or without "crisis"/"危机", the colour (``orange``, ``橙色``, ``橙色预警``),
+    and any of the numbered forms followed by its description in brackets:
+    ``II (significant)``, ``II级（较大）``, ``二级预警（较大危机）``,
+    ``level II warning (significant crisis)``.
+    """
+    en, zh = _LABELS[level]
+    colour_en, colour_zh = level.colour.label("en"), level.colour.label("zh")
+    latin = (level.value, str(level.rank))
+    numbered = [
+        *latin,
+        *(f"level {c}" for c in latin),
+        *(f"level {c} warning" for c in latin),
+        *(f"{c}级" for c in (*latin, _ZH_NUMERALS[level])),
+        *(f"{c}级预警" for c in (*latin, _ZH_NUMERALS[level])),
+    ]
+    descriptions = (en, f"{en} crisis", zh, f"{zh}危机")
+    return [
+        *numbered,
+        *(f"{n} ({d})" for n in numbered for d in descriptions),
+        f"{en} crisis",
+        f"{zh}危机",
+        colour_en,
+        f"{colour_en} warning",
+        colour_zh,
+        f"{colour_zh}预警",
+    ]
+
+
+Level._register_labels(_LABELS, aliases={level: _spellings(level) for level in Level})
+
+
+def to_level(value: Level | str) -> Level:
+    """Attrs converter: the Level that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Level)

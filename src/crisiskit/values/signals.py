@@ -10,7 +10,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.values.customers import CustomerRef
-from crisiskit.values.vocabulary import Channel
+from crisiskit.values.vocabulary import Channel, to_channel
 
 __all__ = ["Signal"]
 
@@ -30,7 +30,7 @@ class Signal:
     ('2025-09-27T12:00:00Z', 8200.0)
     """
 
-    channel: Channel = field(validator=_checks.is_member(Channel))
+    channel: Channel = field(converter=to_channel, validator=_checks.is_member(Channel))
     """Where the signal came from."""
     observed_at: pendulum.DateTime = field(
         converter=_checks.as_instant, validator=_checks.is_instant

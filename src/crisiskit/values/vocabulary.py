@@ -6,13 +6,14 @@ Simplified Chinese label (:meth:`~crisiskit.values.labels.LabelledEnum.label`).
 
 from __future__ import annotations
 
-from crisiskit.values.labels import LabelledEnum, normalize_lang
+from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
 
 __all__ = [
     "PUBLIC_AUDIENCES",
     "Audience",
     "Channel",
     "ChannelGroup",
+    "ClosedAs",
     "CrisisState",
     "CrisisType",
     "Role",
@@ -48,6 +49,14 @@ CrisisType._register_labels(
 )
 
 
+def to_crisis_type(value: CrisisType | str) -> CrisisType:
+    """Attrs converter: the CrisisType that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, CrisisType)
+
+
 class CrisisState(LabelledEnum):
     """Where a crisis is in its lifecycle: detected → warned → responding → recovering → closed."""
 
@@ -74,6 +83,14 @@ CrisisState._register_labels(
 )
 
 
+def to_crisis_state(value: CrisisState | str) -> CrisisState:
+    """Attrs converter: the CrisisState that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, CrisisState)
+
+
 class ChannelGroup(LabelledEnum):
     """Where signals come from: customers, internal monitoring, or public opinion."""
 
@@ -89,6 +106,14 @@ ChannelGroup._register_labels(
         ChannelGroup.PUBLIC_OPINION: ("public-opinion monitoring", "舆情监测"),
     }
 )
+
+
+def to_channel_group(value: ChannelGroup | str) -> ChannelGroup:
+    """Attrs converter: the ChannelGroup that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, ChannelGroup)
 
 
 class Channel(LabelledEnum):
@@ -143,6 +168,14 @@ Channel._register_labels(
 )
 
 
+def to_channel(value: Channel | str) -> Channel:
+    """Attrs converter: the Channel that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Channel)
+
+
 class Role(LabelledEnum):
     """A role in the crisis organisation."""
 
@@ -190,6 +223,14 @@ Role._register_labels(
 )
 
 
+def to_role(value: Role | str) -> Role:
+    """Attrs converter: the Role that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Role)
+
+
 class Audience(LabelledEnum):
     """Who an outward communication is for."""
 
@@ -210,6 +251,34 @@ Audience._register_labels(
     }
 )
 
+
+def to_audience(value: Audience | str) -> Audience:
+    """Attrs converter: the Audience that ``value`` names (see :meth:`LabelledEnum.parse`).
+
+    Anything else is left as it is, for the field's validator to refuse.
+    """
+    return converted(value, Audience)
+
+
 PUBLIC_AUDIENCES: frozenset[Audience] = frozenset({Audience.CUSTOMERS, Audience.MEDIA})
 """The audiences a public statement goes to: a statement to either fulfils the first public
 statement target, and the plan's rules for them set that target and the update cadence."""
+
+
+class ClosedAs(LabelledEnum):
+    """How a crisis was closed: resolved after recovery, dismissed, a duplicate, or merged."""
+
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+    DUPLICATE = "duplicate"
+    MERGED = "merged"
+
+
+ClosedAs._register_labels(
+    {
+        ClosedAs.RESOLVED: ("resolved", "已解决"),
+        ClosedAs.DISMISSED: ("dismissed as a false alarm", "误报撤销"),
+        ClosedAs.DUPLICATE: ("closed as a duplicate", "重复关闭"),
+        ClosedAs.MERGED: ("merged into another crisis", "已并入其他危机"),
+    }
+)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Self
 
 from attrs import frozen
 
@@ -64,26 +63,8 @@ class Operator(LabelledEnum):
     WEIGHTED_AVERAGE = "M(·,⊕)"
     """b_k = min(1, Σ_j a_j·r_jk): every factor counts in proportion to its weight."""
 
-    @classmethod
-    def parse(cls, text: str) -> Self:
-        """An operator by symbol (``"M(·,⊕)"``), name, label, or ASCII form (``"M(*,+)"``)."""
-        if isinstance(text, str):
-            ascii_form = text.replace(" ", "").lower()
-            for member, spellings in _ASCII.items():
-                if ascii_form in spellings:
-                    return member
-        return super().parse(text)
 
-
-Operator._register_labels(
-    {
-        Operator.MIN_MAX: ("main factor decides", "主因素决定型"),
-        Operator.PRODUCT_MAX: ("main factor stands out", "主因素突出型"),
-        Operator.MIN_BOUNDED_SUM: ("min and bounded sum", "取小上界和型"),
-        Operator.WEIGHTED_AVERAGE: ("weighted average", "加权平均型"),
-    }
-)
-
+# ASCII spellings, for hosts that cannot type the symbols.
 _ASCII = {
     Operator.MIN_MAX: {"m(min,max)", "m(^,v)", "min-max", "min_max"},
     Operator.PRODUCT_MAX: {"m(*,max)", "m(.,v)", "m(·,v)", "product-max", "product_max"},
@@ -96,6 +77,16 @@ _ASCII = {
         "weighted_average",
     },
 }
+
+Operator._register_labels(
+    {
+        Operator.MIN_MAX: ("main factor decides", "主因素决定型"),
+        Operator.PRODUCT_MAX: ("main factor stands out", "主因素突出型"),
+        Operator.MIN_BOUNDED_SUM: ("min and bounded sum", "取小上界和型"),
+        Operator.WEIGHTED_AVERAGE: ("weighted average", "加权平均型"),
+    },
+    aliases=_ASCII,
+)
 
 
 class TieBreak(LabelledEnum):

@@ -1,4 +1,4 @@
-"""SLA timers on a crisis (private): pausing, sweeping, and what each event does to the timers."""
+"""SLA timers on a crisis: pausing, sweeping, and what each event does to the timers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import pendulum
 
 from crisiskit._internal import checks as _checks
-from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
@@ -23,7 +24,6 @@ from crisiskit.events import (
     StatementReleased,
 )
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate, TimerState
-from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
 if TYPE_CHECKING:
@@ -34,33 +34,30 @@ __all__ = ["SlaTiming"]
 _PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
 
 
-def _metric_set(metrics: Iterable[SlaMetric] | None) -> frozenset[SlaMetric] | None:
+def _metric_set(metrics: Iterable[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
     if metrics is None:
         return None
-    found = frozenset(metrics)
-    for metric in found:
-        _checks.member("metrics", metric, SlaMetric)
-    return found
+    return frozenset(_checks.member("metrics", metric, SlaMetric) for metric in metrics)
 
 
-def _has_running_timers(crisis: Aggregate) -> bool:
+def _has_running_timers(crisis: CrisisBase) -> bool:
     return any(t.state is TimerState.RUNNING for t in crisis.timers)
 
 
-def _has_paused_timers(crisis: Aggregate) -> bool:
+def _has_paused_timers(crisis: CrisisBase) -> bool:
     return any(t.state is TimerState.PAUSED for t in crisis.timers)
 
 
-class SlaTiming:
+class SlaTiming(CrisisBase):
     """The crisis's SLA commands and queries, and the timer changes its events entail."""
 
     __slots__ = ()
 
     @command(reason="required", offered=_has_running_timers)
     def pause_sla(
-        self: Aggregate,
+        self,
         *,
-        metrics: Iterable[SlaMetric] | None = None,
+        metrics: Iterable[SlaMetric | str] | None = None,
         actor: str,
         reason: str,
         expected_version: int | None = None,
@@ -80,9 +77,9 @@ class SlaTiming:
 
     @command(offered=_has_paused_timers)
     def resume_sla(
-        self: Aggregate,
+        self,
         *,
-        metrics: Iterable[SlaMetric] | None = None,
+        metrics: Iterable[SlaMetric | str] | None = None,
         actor: str,
         reason: str | None = None,
         expected_version: int | None = None,
@@ -96,7 +93,7 @@ class SlaTiming:
 
     @command(anywhere=True, offered=lambda crisis: bool(crisis.timers))
     def check_sla(
-        self: Aggregate,
+        self,
         *,
         actor: str = "system",
         reason: str | None = None,
@@ -119,20 +116,20 @@ class SlaTiming:
         )
 
     @property
-    def sla_next_due(self: Aggregate) -> pendulum.DateTime | None:
+    def sla_next_due(self) -> pendulum.DateTime | None:
         """The next instant a timer has a milestone or a breach due (None when nothing is)."""
         dues = [t.next_due for t in self.timers if t.next_due is not None]
         return min(dues) if dues else None
 
     def sla_status(
-        self: Aggregate, at: pendulum.DateTime
+        self, at: pendulum.DateTime
     ) -> tuple[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None], ...]:
         """(metric, status, deadline) of each timer at ``at``, for dashboards and timelines."""
         policy = self._require_sla()
         moment = _checks.instant("sla_status(at)", at)
         return tuple((t.metric, t.status(moment, policy), t.deadline) for t in self.timers)
 
-    def _require_sla(self: Aggregate) -> SlaPolicy:
+    def _require_sla(self) -> SlaPolicy:
         policy = self._require_context().sla_for(self.crisis_type)
         if policy is None:
             raise ValidationError(
@@ -141,7 +138,7 @@ class SlaTiming:
         return policy
 
     def _record_sla(
-        self: Aggregate, update: SlaUpdate, actor: str, reason: str | None, what: str
+        self, update: SlaUpdate, actor: str, reason: str | None, what: str
     ) -> SlaTimersChanged:
         if not update.changes:
             raise ValidationError(
@@ -156,21 +153,21 @@ class SlaTiming:
             timers=update.timers,
         )
 
-    def _sla_update(self: Aggregate, event: Event, context: Context) -> SlaUpdate | None:
+    def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
         """What ``event`` does to the SLA timers under the context's policy (None: nothing)."""
         policy = context.sla_for(self.crisis_type)
         if policy is None:
             return None
         at = event.occurred_at
         if isinstance(event, LevelChanged):
-            metrics = self._sla_metrics(self.signals)
+            metrics = self._sla_metrics(self.is_public)
             if not self.timers:
                 return policy.start(event.new_level, at, owner=self.id, metrics=metrics)
             return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
         if not self.timers or self.level is None:
             return None
         if isinstance(event, StateChanged):
-            metrics = self._sla_metrics(self.signals)
+            metrics = self._sla_metrics(self.is_public)
             return policy.enter(
                 self.timers, event.to_state, self.level, at, owner=self.id, metrics=metrics
             )
@@ -187,15 +184,27 @@ class SlaTiming:
                 first.alerts + then.alerts,
                 then.next_wakeup,
             )
-        if isinstance(event, SignalAttached) and self._sla_metrics(self.signals) is not None:
-            now_public = self._sla_metrics((*self.signals, event.signal))
-            if now_public is None:
-                return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
+        if (
+            isinstance(event, SignalAttached)
+            and not self.is_public
+            and event.signal.channel.group is ChannelGroup.PUBLIC_OPINION
+        ):
+            # The crisis goes public: the public statement is timed from now on.
+            return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
         return None
 
     @staticmethod
-    def _sla_metrics(signals: tuple[Signal, ...]) -> frozenset[SlaMetric] | None:
+    def _sla_metrics(public: bool) -> frozenset[SlaMetric] | None:
         """The metrics to time: all of them once the crisis is public, else all but the public statement."""
-        if any(s.channel.group is ChannelGroup.PUBLIC_OPINION for s in signals):
-            return None
-        return _PRIVATE_METRICS
+        return None if public else _PRIVATE_METRICS
+
+
+def _timers(r: Record, event: SlaTimersChanged | SlaAlertsRaised) -> None:
+    r.timers = event.timers
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    SlaTimersChanged: _timers,
+    SlaAlertsRaised: _timers,
+}
+"""How each event of this slice changes the crisis's state record."""

@@ -1,0 +1,252 @@
+"""The crisis's state record (private): what its events have made of it, evolved in place.
+
+:class:`~crisiskit.crisis.Crisis` keeps one :class:`Record` and reads its public attributes
+from it. The record is plainly mutable: each event's handler changes it in place, so a
+command or a replayed event costs the same on the first signal and the forty-thousandth.
+Collections that grow with the crisis are lists and dicts (customers and cases by id), with
+the indexes commands need kept beside them.
+
+:class:`CrisisSnapshot` is the stored form of a record: the public attributes as
+immutable values plus the ids of the events applied. It is what ``to_dict(crisis)``
+writes, field for field in the order it always has.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from attrs import Factory, define, field, frozen
+
+from crisiskit._internal.registry import serializable
+from crisiskit.events import GENESIS
+from crisiskit.grading import Assessment
+from crisiskit.operations.compensation import Compensation
+from crisiskit.operations.customer_cases import CustomerCase
+from crisiskit.operations.expenses import Expense
+from crisiskit.operations.notices import WarningNotice
+from crisiskit.operations.quality import QualityRemedy
+from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Statement
+from crisiskit.operations.team import Assignment
+from crisiskit.sla import SlaTimer
+from crisiskit.values.attributes import AttributeValues, to_values
+from crisiskit.values.customers import CustomerRef
+from crisiskit.values.facts import Facts
+from crisiskit.values.levels import Level
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import ChannelGroup, ClosedAs, CrisisState, CrisisType
+
+__all__ = ["CrisisSnapshot", "MergeRecord", "Record"]
+
+
+@serializable()
+@frozen
+class MergeRecord:
+    """One merge, as either side remembers it, so that it can be undone."""
+
+    crisis_id: str
+    """The other crisis: the source merged in, or the canonical one merged into."""
+    signals: tuple[Signal, ...] = ()
+    """The signals that moved."""
+    customers: tuple[CustomerRef, ...] = ()
+    """The customers that moved."""
+    from_state: CrisisState | None = None
+    """On the merged-away side: the state it was in before the merge."""
+
+
+@define(slots=True)
+class Record:
+    """A crisis's state, evolved in place by its events."""
+
+    id: str
+    crisis_type: CrisisType
+    title: str
+    state: CrisisState
+    level: Level | None
+    facts: Facts
+    detected_at: pendulum.DateTime
+    updated_at: pendulum.DateTime
+    signals: list[Signal] = Factory(list)
+    customers: dict[str, CustomerRef] = Factory(dict)
+    closed_at: pendulum.DateTime | None = None
+    closed_as: ClosedAs | None = None
+    summary: str | None = None
+    reopen_count: int = 0
+    duplicate_of: str | None = None
+    merged_into: MergeRecord | None = None
+    merges: list[MergeRecord] | tuple[MergeRecord, ...] = field(default=(), eq=tuple)
+    assessment: Assessment | None = None
+    timers: tuple[SlaTimer, ...] = ()
+    acknowledged_at: pendulum.DateTime | None = None
+    notice: WarningNotice | None = None
+    team: list[Assignment] | tuple[Assignment, ...] = field(default=(), eq=tuple)
+    statements: list[Statement] | tuple[Statement, ...] = field(default=(), eq=tuple)
+    cases: dict[str, CustomerCase] = Factory(dict)
+    quality_remedy: QualityRemedy | None = None
+    compensations: list[Compensation] | tuple[Compensation, ...] = field(default=(), eq=tuple)
+    expenses: list[Expense] | tuple[Expense, ...] = field(default=(), eq=tuple)
+    callbacks: list[Callback] | tuple[Callback, ...] = field(default=(), eq=tuple)
+    recovery_plan: RecoveryPlan | None = None
+    impact: ImpactAssessment | None = None
+    review: Review | None = None
+    attributes: AttributeValues = field(factory=lambda: AttributeValues({}))
+    version: int = 0
+    last_hash: str = GENESIS
+    # Indexes, derived from the fields above: not compared, rebuilt when a snapshot loads.
+    signal_keys: dict[Signal, None] = field(factory=dict, eq=False)
+    public: bool = field(default=False, eq=False)
+
+    def add_signals(self, signals: list[Signal] | tuple[Signal, ...]) -> None:
+        """Append ``signals``; their customers join the affected customers (the first seen wins)."""
+        for signal in signals:
+            self.signals.append(signal)
+            self.signal_keys[signal] = None
+            if signal.channel.group is ChannelGroup.PUBLIC_OPINION:
+                self.public = True
+            self.add_customers(signal.customers)
+
+    def add_customers(self, customers: list[CustomerRef] | tuple[CustomerRef, ...]) -> None:
+        """Add the customers whose ids are new, in order."""
+        for customer in customers:
+            self.customers.setdefault(customer.customer_id, customer)
+
+    def set_signals(self, signals: tuple[Signal, ...], customers: tuple[CustomerRef, ...]) -> None:
+        """Replace the signals and customers (a merge undone or moved away)."""
+        self.signals = list(signals)
+        self.signal_keys = dict.fromkeys(signals)
+        self.public = any(s.channel.group is ChannelGroup.PUBLIC_OPINION for s in signals)
+        self.customers = {c.customer_id: c for c in customers}
+
+    def append(self, name: str, item: object) -> None:
+        """Append ``item`` to the collection ``name`` (an empty one is a shared tuple until then)."""
+        items = getattr(self, name)
+        if isinstance(items, tuple):
+            setattr(self, name, [*items, item])
+        else:
+            items.append(item)
+
+    def snapshot(self, event_ids: str) -> CrisisSnapshot:
+        """The record as its stored form."""
+        return CrisisSnapshot(
+            id=self.id,
+            crisis_type=self.crisis_type,
+            title=self.title,
+            state=self.state,
+            level=self.level,
+            facts=self.facts,
+            signals=tuple(self.signals),
+            customers=tuple(self.customers.values()),
+            detected_at=self.detected_at,
+            updated_at=self.updated_at,
+            closed_at=self.closed_at,
+            closed_as=self.closed_as,
+            summary=self.summary,
+            reopen_count=self.reopen_count,
+            duplicate_of=self.duplicate_of,
+            merged_into=self.merged_into,
+            merges=tuple(self.merges),
+            assessment=self.assessment,
+            timers=self.timers,
+            acknowledged_at=self.acknowledged_at,
+            notice=self.notice,
+            team=tuple(self.team),
+            statements=tuple(self.statements),
+            cases=tuple(self.cases.values()),
+            quality_remedy=self.quality_remedy,
+            compensations=tuple(self.compensations),
+            expenses=tuple(self.expenses),
+            callbacks=tuple(self.callbacks),
+            recovery_plan=self.recovery_plan,
+            impact=self.impact,
+            review=self.review,
+            attributes=self.attributes,
+            version=self.version,
+            last_hash=self.last_hash,
+            event_ids=event_ids,
+        )
+
+    @classmethod
+    def from_snapshot(cls, snapshot: CrisisSnapshot) -> Record:
+        """A record from its stored form, indexes rebuilt."""
+        record = cls(
+            id=snapshot.id,
+            crisis_type=snapshot.crisis_type,
+            title=snapshot.title,
+            state=snapshot.state,
+            level=snapshot.level,
+            facts=snapshot.facts,
+            detected_at=snapshot.detected_at,
+            updated_at=snapshot.updated_at,
+            closed_at=snapshot.closed_at,
+            closed_as=snapshot.closed_as,
+            summary=snapshot.summary,
+            reopen_count=snapshot.reopen_count,
+            duplicate_of=snapshot.duplicate_of,
+            merged_into=snapshot.merged_into,
+            merges=snapshot.merges,
+            assessment=snapshot.assessment,
+            timers=snapshot.timers,
+            acknowledged_at=snapshot.acknowledged_at,
+            notice=snapshot.notice,
+            team=snapshot.team,
+            statements=snapshot.statements,
+            cases={c.customer_id: c for c in snapshot.cases},
+            quality_remedy=snapshot.quality_remedy,
+            compensations=snapshot.compensations,
+            expenses=snapshot.expenses,
+            callbacks=snapshot.callbacks,
+            recovery_plan=snapshot.recovery_plan,
+            impact=snapshot.impact,
+            review=snapshot.review,
+            attributes=snapshot.attributes,
+            version=snapshot.version,
+            last_hash=snapshot.last_hash,
+        )
+        record.set_signals(snapshot.signals, snapshot.customers)
+        return record
+
+
+@frozen(kw_only=True)
+class CrisisSnapshot:
+    """The stored form of a crisis: its public attributes and the ids of its events."""
+
+    id: str
+    crisis_type: CrisisType
+    title: str
+    state: CrisisState
+    level: Level | None
+    facts: Facts
+    signals: tuple[Signal, ...]
+    customers: tuple[CustomerRef, ...]
+    detected_at: pendulum.DateTime
+    updated_at: pendulum.DateTime
+    closed_at: pendulum.DateTime | None = None
+    closed_as: ClosedAs | None = None
+    summary: str | None = None
+    reopen_count: int = 0
+    duplicate_of: str | None = None
+    merged_into: MergeRecord | None = None
+    merges: tuple[MergeRecord, ...] = ()
+    assessment: Assessment | None = None
+    timers: tuple[SlaTimer, ...] = ()
+    acknowledged_at: pendulum.DateTime | None = None
+    notice: WarningNotice | None = None
+    team: tuple[Assignment, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    cases: tuple[CustomerCase, ...] = ()
+    quality_remedy: QualityRemedy | None = None
+    compensations: tuple[Compensation, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+    recovery_plan: RecoveryPlan | None = None
+    impact: ImpactAssessment | None = None
+    review: Review | None = None
+    attributes: AttributeValues = field(factory=lambda: AttributeValues({}), converter=to_values)
+    version: int = 0
+    last_hash: str = GENESIS
+    event_ids: str = ""
+
+
+def public_names() -> tuple[str, ...]:
+    """The crisis's public attributes, in the stored form's order."""
+    return tuple(a.name for a in CrisisSnapshot.__attrs_attrs__ if a.name != "event_ids")
