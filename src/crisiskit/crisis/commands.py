@@ -84,7 +84,7 @@ from crisiskit.events import (
     TeamMemberReleased,
     WarningIssued,
 )
-from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
+from crisiskit.grading import GradingPolicy, policy_by_name
 from crisiskit.operations.compensation import CompensationKind, to_compensation_kind
 from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.quality import QualityRemedy
@@ -286,12 +286,12 @@ class Command(Generic[Result]):
         expected_version: int | None
 
     def arguments(
-        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies = POLICIES
+        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies | None = None
     ) -> dict[str, Any]:
         """The keyword arguments the method is called with.
 
         The fields by name; a command that names another crisis or a policy looks it up in
-        ``crises`` or ``policies``.
+        ``crises`` or ``policies`` (by default the shipped policies).
         """
         return {a.name: getattr(self, a.name) for a in attrs.fields(cast(Any, type(self)))}
 
@@ -475,7 +475,7 @@ class MarkDuplicateOf(Command[MarkedDuplicate]):
     expected_version: int | None = field(default=None, kw_only=True)
 
     def arguments(
-        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies = POLICIES
+        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies | None = None
     ) -> dict[str, Any]:
         """The fields, with the canonical crisis found in ``crises`` by its id."""
         found = _crisis(crises, self.canonical_id, self)
@@ -541,7 +541,7 @@ class UpdateFacts(Command[FactsUpdated]):
         return {name: value for name in _FACTS if (value := getattr(self, name)) is not UNSET}
 
     def arguments(
-        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies = POLICIES
+        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies | None = None
     ) -> dict[str, Any]:
         """The facts given, and the actor, reason and expected version."""
         return {**_shape(self), **self.changes}
@@ -616,7 +616,7 @@ class Grade(Command[LevelChanged | AssessmentRecorded]):
     expected_version: int | None = field(default=None, kw_only=True)
 
     def arguments(
-        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies = POLICIES
+        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies | None = None
     ) -> dict[str, Any]:
         """The fields, with the policy built from ``policies`` by its name."""
         policy = policy_by_name(self.policy, registry=policies)
@@ -919,7 +919,7 @@ class Merge(Command[CrisisMerged]):
     other_expected_version: int | None = field(default=None, kw_only=True)
 
     def arguments(
-        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies = POLICIES
+        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies | None = None
     ) -> dict[str, Any]:
         """The fields, with the other crisis found in ``crises`` by its id."""
         other = _crisis(crises, self.other_id, self)
@@ -948,7 +948,7 @@ class Unmerge(Command[CrisisUnmerged]):
     other_expected_version: int | None = field(default=None, kw_only=True)
 
     def arguments(
-        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies = POLICIES
+        self, *, crises: Mapping[str, Crisis] | None = None, policies: Policies | None = None
     ) -> dict[str, Any]:
         """The fields, with the other crisis found in ``crises`` by its id."""
         other = _crisis(crises, self.other_id, self)
@@ -1029,7 +1029,5 @@ def execute(
             f"execute() takes a crisis command object; got {cls.__name__}{hint}. "
             f"Command objects: {', '.join(sorted(c.__name__ for c in COMMAND_TYPES.values()))}"
         )
-    arguments = command.arguments(
-        crises=crises, policies=POLICIES if policies is None else policies
-    )
+    arguments = command.arguments(crises=crises, policies=policies)
     return cast("Result", getattr(crisis, name)(**arguments))
