@@ -42,6 +42,7 @@ from crisiskit.errors import (
     SerializationError,
     UnknownValueError,
 )
+from crisiskit.values.attributes import AttributeValue, AttributeValues
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.open_enum import OpenLabelledEnum
 
@@ -241,6 +242,37 @@ def _structure_float(value: object, _: object) -> float:
     return float(value)
 
 
+def _structure_attribute_values(value: object, _: object) -> AttributeValues:
+    if not isinstance(value, dict):
+        raise SerializationError(f"expected an object of attribute values; got {value!r}")
+    items: dict[str, AttributeValue] = {}
+    for name, given in value.items():
+        if isinstance(given, list) and all(isinstance(tag, str) for tag in given):
+            items[name] = tuple(given)
+        elif isinstance(given, str | int):  # a bool is an int
+            items[name] = given
+        else:
+            raise SerializationError(
+                f"attribute {name!r} holds text, a whole number, true/false or a list of tags; "
+                f"got {given!r}"
+            )
+    return AttributeValues(items)
+
+
+def _structure_attribute_value(value: object, _: object) -> AttributeValue | None:
+    if value is None or isinstance(value, str | int):  # a bool is an int
+        return value
+    if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
+        return tuple(value)
+    raise SerializationError(
+        f"an attribute holds text, a whole number, true/false or a list of tags; got {value!r}"
+    )
+
+
+def _unstructure_attribute_values(values: AttributeValues) -> dict[str, object]:
+    return {name: list(v) if isinstance(v, tuple) else v for name, v in values.items()}
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_unstructure_hook(pendulum.DateTime, format_datetime)
@@ -255,6 +287,11 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(AttributeValues, _structure_attribute_values)
+    conv.register_unstructure_hook(AttributeValues, _unstructure_attribute_values)
+    conv.register_structure_hook_func(
+        lambda t: t in (AttributeValue, AttributeValue | None), _structure_attribute_value
+    )
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )

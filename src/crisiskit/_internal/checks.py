@@ -64,6 +64,8 @@ def instant(what: str, value: object) -> pendulum.DateTime:
 
 def is_instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: an aware datetime (stored in UTC)."""
+    if type(value) is pendulum.DateTime and value.tzinfo is _UTC:
+        return  # what the converter made of any aware datetime
     instant(_where(instance, attribute), value)
 
 
@@ -88,13 +90,15 @@ def text(what: str, value: object, *, max_length: int = 10_000) -> str:
 
 def is_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: a non-blank string."""
+    if type(value) is str and len(value) <= 10_000 and value.strip():
+        return  # the field's name is spelled out only for a message
     text(_where(instance, attribute), value)
 
 
 def is_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: None or a non-blank string."""
     if value is not None:
-        text(_where(instance, attribute), value)
+        is_text(instance, attribute, value)
 
 
 def is_str(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -177,6 +181,8 @@ def is_member(enum: type[E]) -> Validator:
     """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is enum:
+            return
         _exact_member(_where(instance, attribute), value, enum)
 
     return check

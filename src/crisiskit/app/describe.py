@@ -19,6 +19,7 @@ import datetime as dt
 
 from crisiskit.events import (
     AssessmentRecorded,
+    AttributesSet,
     BudgetExceeded,
     CallbackRecorded,
     CompensationGranted,
@@ -163,6 +164,14 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
         return f"满意度 {change:+.1f}" if zh else f"satisfaction {change:+.1f}"
     if isinstance(event, ReviewRecorded):
         return event.review.root_cause
+    if isinstance(event, AttributesSet):
+        parts = [
+            f"{name}={', '.join(value) if isinstance(value, tuple) else value}"
+            for name, value in event.new.items()
+        ]
+        if event.removed:
+            parts.append(("删除 " if zh else "removed ") + ", ".join(event.removed))
+        return ("；" if zh else "; ").join(parts)
     if isinstance(event, SlaTimersChanged):
         parts = [_change(change, zh, zone) for change in event.changes]
         parts += [_alert(alert, zh, zone) for alert in event.alerts]

@@ -2,6 +2,15 @@
 
 Create a crisis with :meth:`Crisis.detect`, change it with its commands, collect its events
 with :meth:`Crisis.pull_events` and rebuild it with :meth:`Crisis.replay`.
+
+Where things are: :mod:`~crisiskit.crisis.lifecycle` declares every move;
+:mod:`~crisiskit.crisis.commands` the one shape of a command; :mod:`~crisiskit.crisis.aggregate`
+holds :class:`Crisis` with its lifecycle, signal, fact and level commands; each feature
+slice — :mod:`~crisiskit.crisis.team`, :mod:`~crisiskit.crisis.statements`,
+:mod:`~crisiskit.crisis.cases`, :mod:`~crisiskit.crisis.quality`,
+:mod:`~crisiskit.crisis.spending`, :mod:`~crisiskit.crisis.recovery`,
+:mod:`~crisiskit.crisis.sla`, :mod:`~crisiskit.crisis.merging` — holds its commands, their
+rules and how each of its events changes the crisis.
 """
 
 from crisiskit.crisis.aggregate import OPEN_COMMANDS, Crisis

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pendulum
 from attrs import Factory, define, field, frozen
 
-from crisiskit.crisis.merging import MergeRecord
+from crisiskit._internal.registry import serializable
 from crisiskit.events import GENESIS
 from crisiskit.grading import Assessment
 from crisiskit.operations.compensation import Compensation
@@ -29,13 +29,29 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.sla import SlaTimer
+from crisiskit.values.attributes import AttributeValues, to_values
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import ChannelGroup, ClosedAs, CrisisState, CrisisType
 
-__all__ = ["CrisisSnapshot", "Record"]
+__all__ = ["CrisisSnapshot", "MergeRecord", "Record"]
+
+
+@serializable()
+@frozen
+class MergeRecord:
+    """One merge, as either side remembers it, so that it can be undone."""
+
+    crisis_id: str
+    """The other crisis: the source merged in, or the canonical one merged into."""
+    signals: tuple[Signal, ...] = ()
+    """The signals that moved."""
+    customers: tuple[CustomerRef, ...] = ()
+    """The customers that moved."""
+    from_state: CrisisState | None = None
+    """On the merged-away side: the state it was in before the merge."""
 
 
 @define(slots=True)
@@ -73,6 +89,7 @@ class Record:
     recovery_plan: RecoveryPlan | None = None
     impact: ImpactAssessment | None = None
     review: Review | None = None
+    attributes: AttributeValues = field(factory=lambda: AttributeValues({}))
     version: int = 0
     last_hash: str = GENESIS
     # Indexes, derived from the fields above: not compared, rebuilt when a snapshot loads.
@@ -142,6 +159,7 @@ class Record:
             recovery_plan=self.recovery_plan,
             impact=self.impact,
             review=self.review,
+            attributes=self.attributes,
             version=self.version,
             last_hash=self.last_hash,
             event_ids=event_ids,
@@ -180,6 +198,7 @@ class Record:
             recovery_plan=snapshot.recovery_plan,
             impact=snapshot.impact,
             review=snapshot.review,
+            attributes=snapshot.attributes,
             version=snapshot.version,
             last_hash=snapshot.last_hash,
         )
@@ -222,6 +241,7 @@ class CrisisSnapshot:
     recovery_plan: RecoveryPlan | None = None
     impact: ImpactAssessment | None = None
     review: Review | None = None
+    attributes: AttributeValues = field(factory=lambda: AttributeValues({}), converter=to_values)
     version: int = 0
     last_hash: str = GENESIS
     event_ids: str = ""

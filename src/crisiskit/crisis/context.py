@@ -13,6 +13,7 @@ from crisiskit.crisis.lifecycle import CrisisLifecycle, Guard, ReopenPolicy
 from crisiskit.errors import ValidationError
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
+from crisiskit.values.attributes import AttributeSchema
 from crisiskit.values.clock import Clock
 from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisType
@@ -47,6 +48,13 @@ def _is_key(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError("Context.hash_key must be None or at least 16 bytes")
 
 
+def _is_schema(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, AttributeSchema):
+        raise ValidationError(
+            f"Context.attributes must be an AttributeSchema or None; got {type(value).__name__}"
+        )
+
+
 @frozen
 class Context:
     """What a crisis needs from outside: the clock, lifecycle guards, the reopen policy.
@@ -67,6 +75,8 @@ class Context:
             acknowledgements, first contacts and public statements fulfil them. With a plan
             too, the plan's communication rules set the first-statement and update-cadence
             targets (see :meth:`sla_for`).
+        attributes: the host's own attributes on its crises (a ticket link, a region, tags),
+            declared once; ``set_attributes`` checks values against it.
         hash_key: if given, event hashes are HMAC-SHA-256 with this key, so a log cannot be
             rewritten consistently without it; :func:`~crisiskit.events.verify` needs the same key.
     """
@@ -78,6 +88,7 @@ class Context:
     reopen: ReopenPolicy = field(factory=ReopenPolicy)
     plan: EmergencyPlan | None = field(default=None, validator=_is_plan)
     sla: SlaPolicy | None = field(default=None, validator=_is_sla)
+    attributes: AttributeSchema | None = field(default=None, validator=_is_schema)
     hash_key: bytes | None = field(default=None, repr=False, validator=_is_key)
     _local: threading.local = field(factory=threading.local, init=False, eq=False, repr=False)
     _sla_by_type: dict[CrisisType, SlaPolicy] = field(
@@ -97,9 +108,9 @@ class Context:
         shortest ``cadence`` among them), each on the rule's calendar; a level whose rules
         set neither has no such target. The other targets are the SLA policy's own.
         """
-        crisis_type = _checks.member("sla_for(crisis_type)", crisis_type, CrisisType)
         if self.sla is None or self.plan is None:
             return self.sla
+        crisis_type = _checks.member("sla_for(crisis_type)", crisis_type, CrisisType)
         found = self._sla_by_type.get(crisis_type)
         if found is None:
             found = self._sla_by_type[crisis_type] = _with_plan_cadence(

@@ -1,41 +1,27 @@
-"""Duplicates and merges (private): the crisis commands that join and separate crises."""
+"""Duplicates and merges: the crisis commands that join and separate crises."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Self
 
-from attrs import frozen
-
-from crisiskit._internal.registry import serializable
-from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._record import MergeRecord, Record
 from crisiskit.crisis.commands import command
 from crisiskit.crisis.lifecycle import TRANSITIONS
 from crisiskit.errors import ValidationError
-from crisiskit.events import CrisisMerged, CrisisUnmerged, MarkedDuplicate, MergedInto, MergeUndone
-from crisiskit.values.customers import CustomerRef, customers_of
-from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import CrisisState
-
-if TYPE_CHECKING:
-    from crisiskit.crisis.aggregate import Crisis
+from crisiskit.events import (
+    CrisisMerged,
+    CrisisUnmerged,
+    Event,
+    MarkedDuplicate,
+    MergedInto,
+    MergeUndone,
+)
+from crisiskit.values.customers import customers_of
+from crisiskit.values.vocabulary import ClosedAs, CrisisState
 
 __all__ = ["MergeRecord", "Merging", "canonical_id"]
-
-
-@serializable()
-@frozen
-class MergeRecord:
-    """One merge, as either side remembers it, so that it can be undone."""
-
-    crisis_id: str
-    """The other crisis: the source merged in, or the canonical one merged into."""
-    signals: tuple[Signal, ...] = ()
-    """The signals that moved."""
-    customers: tuple[CustomerRef, ...] = ()
-    """The customers that moved."""
-    from_state: CrisisState | None = None
-    """On the merged-away side: the state it was in before the merge."""
 
 
 def canonical_id(crisis_id: str, duplicate_of: Callable[[str], str | None]) -> str:
@@ -54,15 +40,15 @@ def canonical_id(crisis_id: str, duplicate_of: Callable[[str], str | None]) -> s
     return current
 
 
-class Merging:
+class Merging(CrisisBase):
     """The crisis commands that mark duplicates, merge crises and undo merges."""
 
     __slots__ = ()
 
     @command()
     def mark_duplicate_of(
-        self: Aggregate,
-        canonical: Crisis,
+        self,
+        canonical: Self,
         *,
         actor: str,
         reason: str | None = None,
@@ -74,8 +60,8 @@ class Merging:
 
     @command()
     def merge(
-        self: Aggregate,
-        other: Crisis,
+        self,
+        other: Self,
         *,
         actor: str,
         reason: str | None = None,
@@ -123,8 +109,8 @@ class Merging:
 
     @command(reason="required", offered=lambda crisis: bool(crisis.merges))
     def unmerge(
-        self: Aggregate,
-        other: Crisis,
+        self,
+        other: Self,
         *,
         actor: str,
         reason: str,
@@ -173,7 +159,7 @@ class Merging:
         other._commit_all(back, back_follow_ups)
         return undone
 
-    def _canonical_target(self: Aggregate, canonical: Crisis, direction: str = "duplicate") -> str:
+    def _canonical_target(self, canonical: Self, direction: str = "duplicate") -> str:
         if not isinstance(canonical, type(self)):
             raise ValidationError(f"expected a Crisis; got {type(canonical).__name__}")
         if canonical.id == self.id:
@@ -197,3 +183,48 @@ class Merging:
                 f"{canonical.id!r} is a duplicate of {self.id!r}"
             )
         return target
+
+
+def _marked_duplicate(r: Record, event: MarkedDuplicate) -> None:
+    r.closed_at, r.closed_as = event.occurred_at, ClosedAs.DUPLICATE
+    r.duplicate_of = event.canonical_id
+
+
+def _merged_into(r: Record, event: MergedInto) -> None:
+    r.closed_at, r.closed_as = event.occurred_at, ClosedAs.MERGED
+    r.duplicate_of = event.canonical_id
+    r.merged_into = MergeRecord(
+        event.canonical_id, event.signals, event.customers, event.from_state
+    )
+    r.set_signals((), ())
+
+
+def _crisis_merged(r: Record, event: CrisisMerged) -> None:
+    r.add_signals(event.signals)
+    r.add_customers(event.customers)
+    r.append("merges", MergeRecord(event.source_id, event.signals, event.customers))
+
+
+def _crisis_unmerged(r: Record, event: CrisisUnmerged) -> None:
+    gone = set(event.signals)
+    gone_customers = {c.customer_id for c in event.customers}
+    r.set_signals(
+        tuple(s for s in r.signals if s not in gone),
+        tuple(c for c in r.customers.values() if c.customer_id not in gone_customers),
+    )
+    r.merges = [m for m in r.merges if m.crisis_id != event.source_id]
+
+
+def _merge_undone(r: Record, event: MergeUndone) -> None:
+    r.closed_at = r.closed_as = r.duplicate_of = r.merged_into = None
+    r.set_signals(event.signals, event.customers)
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    MarkedDuplicate: _marked_duplicate,
+    MergedInto: _merged_into,
+    CrisisMerged: _crisis_merged,
+    CrisisUnmerged: _crisis_unmerged,
+    MergeUndone: _merge_undone,
+}
+"""How each event of this slice changes the crisis's state record."""

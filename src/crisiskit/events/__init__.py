@@ -42,6 +42,7 @@ from crisiskit.events.lifecycle import (
     WarningIssued,
 )
 from crisiskit.events.operations import (
+    AttributesSet,
     BudgetExceeded,
     CallbackRecorded,
     CompensationGranted,
@@ -64,6 +65,7 @@ from crisiskit.events.service import AssessmentRecorded, SlaAlertsRaised, SlaTim
 __all__ = [
     "GENESIS",
     "AssessmentRecorded",
+    "AttributesSet",
     "BudgetExceeded",
     "CallbackRecorded",
     "ChainCheck",

@@ -20,10 +20,12 @@ from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory
 from crisiskit.plan.vocabulary import to_budget_category
+from crisiskit.values.attributes import AttributeValues, to_values
 from crisiskit.values.money import Money
 from crisiskit.values.vocabulary import Role, to_role
 
 __all__ = [
+    "AttributesSet",
     "BudgetExceeded",
     "CallbackRecorded",
     "CompensationGranted",
@@ -258,3 +260,19 @@ class ReviewRecorded(Event):
 
     label_en: ClassVar[str] = "review recorded"
     label_zh: ClassVar[str] = "总结复盘"
+
+
+@serializable()
+@frozen(kw_only=True)
+class AttributesSet(Event):
+    """The host's own attributes on the crisis changed (a ticket link, a region, tags)."""
+
+    new: AttributeValues = field(converter=to_values)
+    """The attributes set, with their new values."""
+    old: AttributeValues = field(factory=lambda: AttributeValues({}), converter=to_values)
+    """The values they had before, for those that had one."""
+    removed: tuple[str, ...] = field(default=(), converter=_checks.to_tuple)
+    """The attributes taken off."""
+
+    label_en: ClassVar[str] = "attributes set"
+    label_zh: ClassVar[str] = "属性更新"

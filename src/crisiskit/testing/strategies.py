@@ -95,6 +95,7 @@ from crisiskit.sla import (
     TimerChange,
 )
 from crisiskit.testing import ManualClock
+from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
@@ -107,6 +108,7 @@ __all__ = [
     "action_ids",
     "adjustments",
     "assessments",
+    "attribute_values",
     "attrs_builds",
     "audiences",
     "bilinguals",
@@ -294,6 +296,18 @@ def customer_refs() -> st.SearchStrategy[CustomerRef]:
         tier=st.one_of(st.none(), st.sampled_from(["VIP", "gold", "standard"])),
         value=st.one_of(st.none(), money("CNY", min_value=0)),
     )
+
+
+def attribute_values() -> st.SearchStrategy[AttributeValues]:
+    """A host's attribute values: text, whole numbers, flags and tags."""
+    value = st.one_of(
+        texts(max_size=40),
+        st.integers(-(10**18), 10**18),
+        st.booleans(),
+        st.lists(texts(max_size=20), max_size=4).map(lambda tags: tuple(sorted(set(tags)))),
+    )
+    names = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
+    return st.dictionaries(names, value, max_size=4).map(AttributeValues)
 
 
 def metrics() -> st.SearchStrategy[dict[str, float]]:
@@ -803,6 +817,7 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     BudgetCategory: _enum(BudgetCategory),
     dt.timedelta: durations,
     SlaMetric: sla_metrics,
+    AttributeValues: attribute_values,
 }
 
 

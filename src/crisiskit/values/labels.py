@@ -130,6 +130,8 @@ def converted(value: L | str, enum: type[L]) -> L:
     The body of an attrs converter: the field's validator, which knows the field's name,
     then refuses what is left.
     """
+    if type(value) is enum:
+        return value
     found = enum.lookup(value)
     return cast(L, value) if found is None else found
 

@@ -1,14 +1,20 @@
-"""Money spent on a crisis (private): compensation and expenses, tracked against the plan's budgets."""
+"""Money spent on a crisis: compensation and expenses, tracked against the plan's budgets."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from crisiskit._internal import checks as _checks
-from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis._base import CrisisBase, Evolver, recorded_only
+from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import CurrencyMismatchError, ValidationError
-from crisiskit.events import CompensationGranted, Event, ExpenseRecorded
+from crisiskit.events import (
+    BudgetExceeded,
+    CompensationGranted,
+    Event,
+    ExpenseRecorded,
+)
 from crisiskit.operations.compensation import Compensation, CompensationKind
 from crisiskit.operations.expenses import Expense
 from crisiskit.plan import BudgetCategory
@@ -20,14 +26,14 @@ if TYPE_CHECKING:
 __all__ = ["Spending"]
 
 
-class Spending:
-    """The crisis commands and queries of compensation and spending."""
+class Spending(CrisisBase):
+    """The commands and queries of compensation and spending."""
 
     __slots__ = ()
 
     @command()
     def compensate(
-        self: Aggregate,
+        self,
         kind: CompensationKind | str,
         amount: Money,
         *,
@@ -53,7 +59,7 @@ class Spending:
 
     @command()
     def record_expense(
-        self: Aggregate,
+        self,
         category: BudgetCategory | str,
         amount: Money,
         *,
@@ -73,7 +79,7 @@ class Spending:
         self._check_currency(expense.amount, context)
         return self._record(ExpenseRecorded, actor, reason, expense=expense)
 
-    def spent(self: Aggregate, category: BudgetCategory | str) -> Money | None:
+    def spent(self, category: BudgetCategory | str) -> Money | None:
         """What has been spent in ``category`` (compensation counts as its own category)."""
         category = _checks.member("spent(category)", category, BudgetCategory)
         amounts = [e.amount for e in self.expenses if e.category is category]
@@ -83,7 +89,7 @@ class Spending:
             return None
         return Money.total(amounts, amounts[0].currency)
 
-    def _check_currency(self: Aggregate, amount: Money, context: Context) -> None:
+    def _check_currency(self, amount: Money, context: Context) -> None:
         if context.plan is not None:
             expected = context.plan.currency
         else:
@@ -99,7 +105,7 @@ class Spending:
             )
 
     def _budget_warning(
-        self: Aggregate, event: Event, context: Context
+        self, event: Event, context: Context
     ) -> tuple[BudgetCategory, Money, Money] | None:
         """(category, budget, spent) when ``event`` takes spending over the plan's budget."""
         if context.plan is None:
@@ -115,10 +121,26 @@ class Spending:
         after = before + amount
         return (category, budget, after) if before <= budget < after else None
 
-    def compensation_total(self: Aggregate) -> Money | None:
+    def compensation_total(self) -> Money | None:
         """What all compensation so far has cost (None before the first)."""
         if not self.compensations:
             return None
         return Money.total(
             (c.amount for c in self.compensations), self.compensations[0].amount.currency
         )
+
+
+def _compensation(r: Record, event: CompensationGranted) -> None:
+    r.append("compensations", event.compensation)
+
+
+def _expense(r: Record, event: ExpenseRecorded) -> None:
+    r.append("expenses", event.expense)
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    CompensationGranted: _compensation,
+    ExpenseRecorded: _expense,
+    BudgetExceeded: recorded_only,
+}
+"""How each event of this slice changes the crisis's state record."""

@@ -1,14 +1,16 @@
-"""The recovery work on a crisis (private): callbacks, the recovery plan, the impact, the review."""
+"""The recovery and the review: callbacks, the recovery plan and its milestones, the impact, the review."""
 
 from __future__ import annotations
 
 import attrs
 
-from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
     CallbackRecorded,
+    Event,
     ImpactAssessed,
     MilestoneReached,
     RecoveryPlanSet,
@@ -17,17 +19,17 @@ from crisiskit.events import (
 from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
 from crisiskit.operations.review import Review
 
-__all__ = ["RecoveryWork"]
+__all__ = ["Recovery"]
 
 
-class RecoveryWork:
-    """The crisis commands of the recovery and the review."""
+class Recovery(CrisisBase):
+    """The commands of the recovery and the review."""
 
     __slots__ = ()
 
     @command()
     def record_callback(
-        self: Aggregate,
+        self,
         customer_id: str,
         satisfaction: int,
         *,
@@ -44,7 +46,7 @@ class RecoveryWork:
 
     @command()
     def set_recovery_plan(
-        self: Aggregate,
+        self,
         plan: RecoveryPlan,
         *,
         actor: str,
@@ -65,7 +67,7 @@ class RecoveryWork:
         )
     )
     def reach_milestone(
-        self: Aggregate,
+        self,
         name: str,
         *,
         actor: str,
@@ -81,7 +83,7 @@ class RecoveryWork:
 
     @command()
     def assess_impact(
-        self: Aggregate,
+        self,
         assessment: ImpactAssessment,
         *,
         actor: str,
@@ -97,7 +99,7 @@ class RecoveryWork:
 
     @command()
     def record_review(
-        self: Aggregate,
+        self,
         review: Review,
         *,
         actor: str,
@@ -110,3 +112,39 @@ class RecoveryWork:
         if review.reviewed_at is None:
             review = attrs.evolve(review, reviewed_at=self._now(self._require_context()))
         return self._record(ReviewRecorded, actor, reason, review=review)
+
+
+def _callback(r: Record, event: CallbackRecorded) -> None:
+    r.append("callbacks", event.callback)
+
+
+def _recovery_plan(r: Record, event: RecoveryPlanSet) -> None:
+    r.recovery_plan = event.new
+
+
+def _milestone(r: Record, event: MilestoneReached) -> None:
+    plan = r.recovery_plan
+    assert plan is not None
+    milestones = tuple(
+        attrs.evolve(m, done_at=event.occurred_at) if m.name == event.milestone else m
+        for m in plan.milestones
+    )
+    r.recovery_plan = attrs.evolve(plan, milestones=milestones)
+
+
+def _impact(r: Record, event: ImpactAssessed) -> None:
+    r.impact = event.assessment
+
+
+def _review(r: Record, event: ReviewRecorded) -> None:
+    r.review = event.review
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    CallbackRecorded: _callback,
+    RecoveryPlanSet: _recovery_plan,
+    MilestoneReached: _milestone,
+    ImpactAssessed: _impact,
+    ReviewRecorded: _review,
+}
+"""How each event of this slice changes the crisis's state record."""

@@ -1,4 +1,4 @@
-"""SLA timers on a crisis (private): pausing, sweeping, and what each event does to the timers."""
+"""SLA timers on a crisis: pausing, sweeping, and what each event does to the timers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import pendulum
 
 from crisiskit._internal import checks as _checks
-from crisiskit.crisis._protocol import Aggregate
+from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
@@ -39,22 +40,22 @@ def _metric_set(metrics: Iterable[SlaMetric | str] | None) -> frozenset[SlaMetri
     return frozenset(_checks.member("metrics", metric, SlaMetric) for metric in metrics)
 
 
-def _has_running_timers(crisis: Aggregate) -> bool:
+def _has_running_timers(crisis: CrisisBase) -> bool:
     return any(t.state is TimerState.RUNNING for t in crisis.timers)
 
 
-def _has_paused_timers(crisis: Aggregate) -> bool:
+def _has_paused_timers(crisis: CrisisBase) -> bool:
     return any(t.state is TimerState.PAUSED for t in crisis.timers)
 
 
-class SlaTiming:
+class SlaTiming(CrisisBase):
     """The crisis's SLA commands and queries, and the timer changes its events entail."""
 
     __slots__ = ()
 
     @command(reason="required", offered=_has_running_timers)
     def pause_sla(
-        self: Aggregate,
+        self,
         *,
         metrics: Iterable[SlaMetric | str] | None = None,
         actor: str,
@@ -76,7 +77,7 @@ class SlaTiming:
 
     @command(offered=_has_paused_timers)
     def resume_sla(
-        self: Aggregate,
+        self,
         *,
         metrics: Iterable[SlaMetric | str] | None = None,
         actor: str,
@@ -92,7 +93,7 @@ class SlaTiming:
 
     @command(anywhere=True, offered=lambda crisis: bool(crisis.timers))
     def check_sla(
-        self: Aggregate,
+        self,
         *,
         actor: str = "system",
         reason: str | None = None,
@@ -115,20 +116,20 @@ class SlaTiming:
         )
 
     @property
-    def sla_next_due(self: Aggregate) -> pendulum.DateTime | None:
+    def sla_next_due(self) -> pendulum.DateTime | None:
         """The next instant a timer has a milestone or a breach due (None when nothing is)."""
         dues = [t.next_due for t in self.timers if t.next_due is not None]
         return min(dues) if dues else None
 
     def sla_status(
-        self: Aggregate, at: pendulum.DateTime
+        self, at: pendulum.DateTime
     ) -> tuple[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None], ...]:
         """(metric, status, deadline) of each timer at ``at``, for dashboards and timelines."""
         policy = self._require_sla()
         moment = _checks.instant("sla_status(at)", at)
         return tuple((t.metric, t.status(moment, policy), t.deadline) for t in self.timers)
 
-    def _require_sla(self: Aggregate) -> SlaPolicy:
+    def _require_sla(self) -> SlaPolicy:
         policy = self._require_context().sla_for(self.crisis_type)
         if policy is None:
             raise ValidationError(
@@ -137,7 +138,7 @@ class SlaTiming:
         return policy
 
     def _record_sla(
-        self: Aggregate, update: SlaUpdate, actor: str, reason: str | None, what: str
+        self, update: SlaUpdate, actor: str, reason: str | None, what: str
     ) -> SlaTimersChanged:
         if not update.changes:
             raise ValidationError(
@@ -152,7 +153,7 @@ class SlaTiming:
             timers=update.timers,
         )
 
-    def _sla_update(self: Aggregate, event: Event, context: Context) -> SlaUpdate | None:
+    def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
         """What ``event`` does to the SLA timers under the context's policy (None: nothing)."""
         policy = context.sla_for(self.crisis_type)
         if policy is None:
@@ -196,3 +197,14 @@ class SlaTiming:
     def _sla_metrics(public: bool) -> frozenset[SlaMetric] | None:
         """The metrics to time: all of them once the crisis is public, else all but the public statement."""
         return None if public else _PRIVATE_METRICS
+
+
+def _timers(r: Record, event: SlaTimersChanged | SlaAlertsRaised) -> None:
+    r.timers = event.timers
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    SlaTimersChanged: _timers,
+    SlaAlertsRaised: _timers,
+}
+"""How each event of this slice changes the crisis's state record."""

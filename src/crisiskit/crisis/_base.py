@@ -1,0 +1,512 @@
+"""The crisis's base (private): its state, its read-only attributes and the machinery of commands.
+
+Every feature slice of the aggregate (:mod:`~crisiskit.crisis.team`,
+:mod:`~crisiskit.crisis.statements`, …) is a subclass of :class:`CrisisBase` and uses only
+what is here: the state record, the queries every slice may ask, and the one way to record
+an event (:meth:`CrisisBase._record`, :meth:`CrisisBase._move`). :class:`~crisiskit.crisis.Crisis`
+joins the slices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
+
+import pendulum
+
+from crisiskit._internal import checks as _checks
+from crisiskit.crisis._record import MergeRecord, Record
+from crisiskit.crisis.commands import REGISTRY, CommandSpec
+from crisiskit.crisis.context import Context
+from crisiskit.crisis.lifecycle import CONDITIONS, MOVES, TRANSITIONS, check_guards
+from crisiskit.errors import (
+    ConcurrencyError,
+    EventSequenceError,
+    InvalidTransition,
+    ValidationError,
+)
+from crisiskit.events import (
+    BudgetExceeded,
+    Event,
+    SlaTimersChanged,
+    StateChanged,
+    seal,
+)
+from crisiskit.grading import Assessment
+from crisiskit.operations.compensation import Compensation
+from crisiskit.operations.customer_cases import CustomerCase
+from crisiskit.operations.expenses import Expense
+from crisiskit.operations.notices import WarningNotice
+from crisiskit.operations.quality import QualityRemedy
+from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
+from crisiskit.operations.review import Review
+from crisiskit.operations.statements import Statement
+from crisiskit.operations.team import Assignment
+from crisiskit.plan import BudgetCategory, LevelPlan
+from crisiskit.sla import SlaTimer, SlaUpdate
+from crisiskit.values.attributes import AttributeValues
+from crisiskit.values.customers import CustomerRef
+from crisiskit.values.facts import Facts
+from crisiskit.values.levels import Level
+from crisiskit.values.money import Money
+from crisiskit.values.signals import Signal
+from crisiskit.values.vocabulary import ClosedAs, CrisisState, CrisisType, Role
+
+if TYPE_CHECKING:
+    from crisiskit.crisis.aggregate import Crisis
+
+__all__ = ["CrisisBase", "Evolver", "recorded_only"]
+
+E = TypeVar("E", bound=Event)
+T = TypeVar("T")
+
+Evolver = Callable[[Record, Any], None]
+"""How one kind of event changes a crisis's state record, in place."""
+
+
+def recorded_only(record: Record, event: Event) -> None:
+    """The event is kept in the log and changes nothing else (a move's new state is applied for it)."""
+
+
+class _Read(Generic[T]):
+    """A read-only attribute of a crisis, read from its state record."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, crisis: None, owner: type[Any]) -> _Read[T]: ...
+    @overload
+    def __get__(self, crisis: CrisisBase, owner: type[Any]) -> T: ...
+    def __get__(self, crisis: CrisisBase | None, owner: type[Any]) -> T | _Read[T]:
+        if crisis is None:
+            return self
+        return cast("T", getattr(crisis._r, self.name))
+
+
+class _Items(Generic[T]):
+    """A read-only collection of a crisis, as a tuple (made once per version, when read)."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, crisis: None, owner: type[Any]) -> _Items[T]: ...
+    @overload
+    def __get__(self, crisis: CrisisBase, owner: type[Any]) -> tuple[T, ...]: ...
+    def __get__(self, crisis: CrisisBase | None, owner: type[Any]) -> tuple[T, ...] | _Items[T]:
+        if crisis is None:
+            return self
+        views = crisis._views
+        found = views.get(self.name)
+        if found is None:
+            items = getattr(crisis._r, self.name)
+            found = views[self.name] = tuple(items.values() if isinstance(items, dict) else items)
+        return cast("tuple[T, ...]", found)
+
+
+class CrisisBase:
+    """A crisis as its slices see it: state, read-only attributes, queries, and the machinery."""
+
+    __slots__ = ("_context", "_event_ids", "_pending", "_r", "_views")
+
+    _EVOLVE: ClassVar[Mapping[type[Event], Evolver]] = {}
+    """How each event changes the state record: the union of the slices' ``EVOLVE`` tables."""
+
+    id: _Read[str] = _Read()
+    """The crisis's id, chosen by the host (e.g. its ticket number)."""
+    crisis_type: _Read[CrisisType] = _Read()
+    """What kind of crisis it is."""
+    title: _Read[str] = _Read()
+    """A short title."""
+    state: _Read[CrisisState] = _Read()
+    """Where it is in the lifecycle."""
+    level: _Read[Level | None] = _Read()
+    """Its level, I–IV; None until graded."""
+    facts: _Read[Facts] = _Read()
+    """What is known about what happened."""
+    signals: _Items[Signal] = _Items()
+    """Every signal attached, in order."""
+    customers: _Items[CustomerRef] = _Items()
+    """The affected customers: those named by signals and those added, each once."""
+    detected_at: _Read[pendulum.DateTime] = _Read()
+    """When it was detected (its first event)."""
+    updated_at: _Read[pendulum.DateTime] = _Read()
+    """When its last event occurred."""
+    closed_at: _Read[pendulum.DateTime | None] = _Read()
+    """When it was last closed; None while open."""
+    closed_as: _Read[ClosedAs | None] = _Read()
+    """How it was closed (resolved, dismissed, duplicate or merged); None while open."""
+    summary: _Read[str | None] = _Read()
+    """The closing summary, once closed after recovery."""
+    reopen_count: _Read[int] = _Read()
+    """How many times it has been reopened."""
+    duplicate_of: _Read[str | None] = _Read()
+    """The canonical crisis this one duplicates, if any."""
+    merged_into: _Read[MergeRecord | None] = _Read()
+    """What moved out when this crisis was merged into another, so it can be undone."""
+    merges: _Items[MergeRecord] = _Items()
+    """The crises merged into this one, with what each brought."""
+    assessment: _Read[Assessment | None] = _Read()
+    """The latest assessment by a grading policy, with its explanation."""
+    timers: _Read[tuple[SlaTimer, ...]] = _Read()
+    """The SLA timers, when the context has an SLA policy."""
+    acknowledged_at: _Read[pendulum.DateTime | None] = _Read()
+    """When the crisis office took it on (受理)."""
+    notice: _Read[WarningNotice | None] = _Read()
+    """The warning notice issued with the last warning."""
+    team: _Items[Assignment] = _Items()
+    """Who fills which role."""
+    statements: _Items[Statement] = _Items()
+    """Every statement released, oldest first; the last per audience is current."""
+    cases: _Items[CustomerCase] = _Items()
+    """Each affected customer's case, once someone has acted on it."""
+    quality_remedy: _Read[QualityRemedy | None] = _Read()
+    """The quality remedy, for a product-quality problem."""
+    compensations: _Items[Compensation] = _Items()
+    """Everything given to customers, at its cost."""
+    expenses: _Items[Expense] = _Items()
+    """Other spending: PR, emergency supplies."""
+    callbacks: _Items[Callback] = _Items()
+    """Callbacks to affected customers, with satisfaction scores."""
+    recovery_plan: _Read[RecoveryPlan | None] = _Read()
+    """Goals, measures and milestones of the recovery."""
+    impact: _Read[ImpactAssessment | None] = _Read()
+    """The business impact, before and after."""
+    review: _Read[Review | None] = _Read()
+    """The review: root cause, lessons, improvements. Required to close."""
+    attributes: _Read[AttributeValues] = _Read()
+    """The host's own attributes (a ticket link, a region, tags), by name."""
+    version: _Read[int] = _Read()
+    """How many events it has: the sequence number of its last event."""
+    last_hash: _Read[str] = _Read()
+    """The hash of its last event; the next event links to it."""
+
+    def __init__(self, record: Record, context: Context | None, event_ids: bytearray) -> None:
+        self._r = record
+        self._context = context
+        self._pending: list[Event] = []
+        self._event_ids = event_ids
+        self._views: dict[str, tuple[Any, ...]] = {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CrisisBase):
+            return NotImplemented
+        return self._r == other._r
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
+    @property
+    def is_public(self) -> bool:
+        """True once a public-opinion signal is attached (the public statement is then timed)."""
+        return self._r.public
+
+    def has_signal(self, signal: Signal) -> bool:
+        """True when this very signal is attached."""
+        return signal in self._r.signal_keys
+
+    def has_customer(self, customer_id: str) -> bool:
+        """True when ``customer_id`` is an affected customer."""
+        return customer_id in self._r.customers
+
+    def case(self, customer_id: str) -> CustomerCase | None:
+        """The case of ``customer_id``, once someone has acted on it."""
+        return self._r.cases.get(customer_id)
+
+    def members(self, role: Role | str) -> tuple[str, ...]:
+        """Who fills ``role`` now (the member, its code or a label)."""
+        role = _checks.member("members(role)", role, Role)
+        return tuple(a.person for a in self.team if a.role is role)
+
+    def _set_timers(self, timers: Iterable[SlaTimer]) -> None:
+        # For backtests only: a shadow crisis re-timed under another SLA policy.
+        self._r.timers = tuple(timers)
+
+    @property
+    def is_open(self) -> bool:
+        """True until the crisis is closed."""
+        return self.state.is_open
+
+    @property
+    def context(self) -> Context | None:
+        """The context commands use; None for a crisis replayed without one."""
+        return self._context
+
+    @property
+    def pending_events(self) -> tuple[Event, ...]:
+        """Events recorded since the last :meth:`pull_events`, oldest first."""
+        return tuple(self._pending)
+
+    def pull_events(self) -> list[Event]:
+        """Hand over the events recorded since the last call, oldest first, and forget them.
+
+        Persist them (in order, with the crisis's version for optimistic concurrency) and
+        they can rebuild the crisis with :meth:`replay`.
+        """
+        events, self._pending[:] = list(self._pending), []
+        return events
+
+    def attach(self, context: Context) -> Self:
+        """Give a replayed crisis the context its commands need; returns the crisis."""
+        if not isinstance(context, Context):
+            raise ValidationError(f"attach() needs a Context; got {type(context).__name__}")
+        self._context = context
+        return self
+
+    def allowed_commands(self) -> tuple[str, ...]:
+        """The commands that make sense now, for a host's buttons: lifecycle moves first.
+
+        Read off the command registry: a move when the state allows it, another command in
+        every open state, each only where it applies (``acknowledge`` until acknowledged,
+        ``pause_sla`` while a timer runs, …). Guards and policies may still refuse one.
+        """
+        return tuple(
+            spec.name
+            for spec in _ordered_commands()
+            if self._permits(spec) and (spec.offered is None or spec.offered(self))
+        )
+
+    def _permits(self, spec: CommandSpec) -> bool:
+        if spec.move:
+            return (self.state, spec.name) in TRANSITIONS
+        return spec.anywhere or self.is_open
+
+    def __repr__(self) -> str:
+        level = self.level.value if self.level else "ungraded"
+        return f"<Crisis {self.id!r} {self.crisis_type.value} {self.state.value} level={level} v{self.version}>"
+
+    def _level_plan(self, context: Context) -> LevelPlan | None:
+        """What the plan asks at this crisis's type and level; None without a plan or a level."""
+        if context.plan is None or self.level is None:
+            return None
+        return context.plan.for_crisis(self.crisis_type, self.level)
+
+    def _require_context(self) -> Context:
+        if self._context is None:
+            raise ValidationError(
+                f"crisis {self.id!r} has no Context, so it cannot take commands: pass one to "
+                "Crisis.replay(events, context) or call crisis.attach(context)"
+            )
+        return self._context
+
+    def _check_version(self, expected_version: int | None) -> None:
+        if expected_version is not None and expected_version != self.version:
+            raise ConcurrencyError(
+                f"crisis {self.id!r} is at version {self.version}, not {expected_version}: "
+                "it changed since you read it; reload it and try again"
+            )
+
+    def _admit(
+        self, spec: CommandSpec, actor: str, reason: str | None, expected_version: int | None
+    ) -> None:
+        """The checks every command makes before its own (run by the :func:`command` decorator)."""
+        self._require_context()
+        self._check_version(expected_version)
+        if not (type(actor) is str and len(actor) <= 200 and actor.strip()):
+            _checks.text("actor", actor, max_length=200)
+        if spec.reason_required and not (
+            type(reason) is str and len(reason) <= 10_000 and reason.strip()
+        ):
+            _checks.text(f"{spec.name}(reason)", reason)
+        if not self._permits(spec):
+            raise self._refusal(spec.name)
+
+    def _refusal(self, command: str) -> InvalidTransition:
+        allowed = self.allowed_commands()
+        return InvalidTransition(
+            f"cannot {command} crisis {self.id!r}: it is {self.state.value}; "
+            f"allowed now: {', '.join(allowed) or 'nothing'}",
+            state=self.state.value,
+            command=command,
+            allowed=allowed,
+        )
+
+    def _admit_move(self, move: str, expected_version: int | None) -> None:
+        """Check a move this crisis makes because another crisis's command takes it over."""
+        self._require_context()
+        self._check_version(expected_version)
+        if (self.state, move) not in TRANSITIONS:
+            raise self._refusal(move)
+
+    def _move(
+        self,
+        command: str,
+        event_type: type[E],
+        actor: str,
+        reason: str | None,
+        *,
+        to_state: CrisisState | None = None,
+        **fields: object,
+    ) -> E:
+        """Record a lifecycle move whose state the command's decorator has admitted.
+
+        The move's own conditions (:data:`~crisiskit.crisis.lifecycle.CONDITIONS`) and then
+        the host's guards must hold; the target comes from the compiled transition table.
+        """
+        targets = TRANSITIONS[self.state, command]
+        target = targets[0] if to_state is None else to_state
+        if target not in targets:  # pragma: no cover - the callers pass a recorded state
+            raise self._refusal(command)
+        self._check_conditions(command)
+        return self._record(
+            event_type, actor, reason, from_state=self.state, to_state=target, **fields
+        )
+
+    def _check_conditions(self, command: str) -> None:
+        context = self._require_context()
+        crisis = cast("Crisis", self)  # every crisis is a Crisis: the slices only make it up
+        conditions = CONDITIONS.get(command)
+        if conditions:
+            now = self._now(context)
+            for condition in conditions:
+                detail = condition.check(crisis, context, now)
+                if detail is not None:
+                    raise self._guard_refusal(command, condition.name, detail)
+        if context.guards:
+            check_guards(command, crisis, context.guards)
+
+    def _guard_refusal(self, command: str, condition: str, detail: str) -> InvalidTransition:
+        return InvalidTransition(
+            f"cannot {command} crisis {self.id!r}: the condition {condition!r} is not met ({detail})",
+            state=self.state.value,
+            command=command,
+            allowed=self.allowed_commands(),
+            condition=condition,
+        )
+
+    def _now(self, context: Context) -> pendulum.DateTime:
+        # The log is kept in time order even if the host's clock steps back (NTP): an event
+        # never predates the one before it.
+        now = context.clock.now()
+        if not isinstance(now, pendulum.DateTime) or now.tzinfo is not pendulum.UTC:
+            now = _checks.instant("Context.clock.now()", now)
+        return max(now, self._r.updated_at)
+
+    def _build(self, event_type: type[E], actor: str, reason: str | None, **fields: Any) -> E:
+        context = self._require_context()
+        record = self._r
+        event = event_type(
+            crisis_id=record.id,
+            sequence=record.version + 1,
+            occurred_at=self._now(context),
+            actor=actor,
+            reason=reason,
+            prev_hash=record.last_hash,
+            **fields,
+        )
+        seal(event, context.hash_key)
+        return event
+
+    def _commit(self, event: Event) -> None:
+        self._apply(event)
+        self._pending.append(event)
+
+    def _record(self, event_type: type[E], actor: str, reason: str | None, **fields: object) -> E:
+        event = self._build(event_type, actor, reason, **fields)
+        # Consequences are worked out before anything changes: if one cannot be (a calendar
+        # past its horizon, say), the whole command is refused.
+        self._commit_all(event, self._follow_ups(event))
+        return event
+
+    def _commit_all(self, event: Event, follow_ups: list[Event]) -> None:
+        self._commit(event)
+        for follow_up in follow_ups:
+            self._commit(follow_up)
+
+    def _follow_ups(self, event: Event) -> list[Event]:
+        """The system events that ``event`` entails: SLA timer changes, budget warnings."""
+        context = self._require_context()
+        found: list[Event] = []
+        update = self._sla_update(event, context)
+        if update is not None and (update.changes or update.alerts):
+            found.append(
+                self._follow_up(
+                    context,
+                    found[-1] if found else event,
+                    SlaTimersChanged,
+                    changes=update.changes,
+                    alerts=update.alerts,
+                    timers=update.timers,
+                )
+            )
+        warning = self._budget_warning(event, context)
+        if warning is not None:
+            category, budget, spent = warning
+            found.append(
+                self._follow_up(
+                    context,
+                    found[-1] if found else event,
+                    BudgetExceeded,
+                    reason=f"{category.value} spending {spent} is over the plan's budget of {budget}",
+                    category=category,
+                    budget=budget,
+                    spent=spent,
+                )
+            )
+        return found
+
+    def _follow_up(
+        self,
+        context: Context,
+        after: Event,
+        event_type: type[E],
+        reason: str | None = None,
+        **fields: Any,
+    ) -> E:
+        event = event_type(
+            crisis_id=self.id,
+            sequence=after.sequence + 1,
+            occurred_at=after.occurred_at,
+            actor="system",
+            reason=reason,
+            prev_hash=after.hash,
+            **fields,
+        )
+        return seal(event, context.hash_key)
+
+    def _apply(self, event: Event) -> None:
+        evolve = self._EVOLVE.get(type(event))
+        if evolve is None:
+            raise EventSequenceError(f"crisiskit does not know how to apply {event.name}")
+        record = self._r
+        evolve(record, event)
+        if isinstance(event, StateChanged):
+            record.state = event.to_state
+        record.version = event.sequence
+        record.updated_at = event.occurred_at
+        record.last_hash = event.hash
+        self._views.clear()
+        self._event_ids += bytes.fromhex(event.hash[:32])
+
+    # Hooks a slice overrides: the consequences of an event, worked out before it is applied.
+
+    def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
+        """What ``event`` does to the SLA timers (the SLA slice decides)."""
+        return None
+
+    def _budget_warning(
+        self, event: Event, context: Context
+    ) -> tuple[BudgetCategory, Money, Money] | None:
+        """The budget ``event`` takes over, if any (the spending slice decides)."""
+        return None
+
+
+_ORDER: list[tuple[CommandSpec, ...]] = []
+
+
+def _ordered_commands() -> tuple[CommandSpec, ...]:
+    """Every command: lifecycle moves in the machine's order, then the others as declared."""
+    if not _ORDER:
+        moves = [m.command for m in MOVES]
+        _ORDER.append(
+            tuple(
+                sorted(
+                    REGISTRY.values(), key=lambda s: moves.index(s.name) if s.move else len(moves)
+                )
+            )
+        )
+    return _ORDER[0]

@@ -1,0 +1,115 @@
+"""Each affected customer's case, in the shape of ISO 10002 complaint handling."""
+
+from __future__ import annotations
+
+import warnings
+
+import pendulum
+
+from crisiskit._internal import checks as _checks
+from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._record import Record
+from crisiskit.crisis.commands import command
+from crisiskit.errors import ValidationError
+from crisiskit.events import (
+    CustomerCaseUpdated,
+    Event,
+)
+from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
+
+__all__ = ["CustomerCases"]
+
+_NEEDS_NOTE = frozenset({CaseStep.DEMAND_RECORDED, CaseStep.PROMISED, CaseStep.SOLUTION_AGREED})
+
+
+class CustomerCases(CrisisBase):
+    """The commands of handling each affected customer."""
+
+    __slots__ = ()
+
+    @command(offered=lambda crisis: bool(crisis.customers))
+    def handle_customer(
+        self,
+        customer_id: str,
+        step: CaseStep | str,
+        *,
+        note: str | None = None,
+        due_at: pendulum.DateTime | None = None,
+        due: pendulum.DateTime | None = None,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CustomerCaseUpdated:
+        """Record a step in handling one affected customer.
+
+        ``note`` holds the demand (``DEMAND_RECORDED``), the promise (``PROMISED``, with
+        ``due_at``), the solution (``SOLUTION_AGREED``) or the update sent. ``due`` is the
+        deprecated name of ``due_at``.
+        """
+        if due is not None:
+            warnings.warn(
+                "handle_customer(due=) is now handle_customer(due_at=); due goes in crisiskit 0.3",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            if due_at is not None:
+                raise ValidationError("handle_customer() takes due_at or due, not both")
+            due_at = due
+        step = _checks.member("handle_customer(step)", step, CaseStep)
+        if not self.has_customer(customer_id):
+            raise ValidationError(
+                f"customer {customer_id!r} is not affected by crisis {self.id!r}; add them with "
+                "add_customers() first"
+            )
+        case = self.case(customer_id)
+        now = self._now(self._require_context())
+        if case is not None and case.is_resolved:
+            raise ValidationError(f"the case of customer {customer_id!r} is resolved already")
+        if step is CaseStep.RECEIVED and case is not None:
+            raise ValidationError(f"the case of customer {customer_id!r} was received already")
+        if step in _NEEDS_NOTE and note is None:
+            raise ValidationError(f"handle_customer(step={step.value!r}) needs a note saying what")
+        if step is CaseStep.PROMISED:
+            if due_at is None:
+                raise ValidationError(
+                    "a promise needs a due time: handle_customer(..., due_at=...)"
+                )
+            due_at = _checks.instant("handle_customer(due_at)", due_at)
+            if due_at <= now:
+                raise ValidationError(
+                    f"a promise must be due in the future; got {due_at.isoformat()}"
+                )
+        elif due_at is not None:
+            raise ValidationError(
+                f"only a promise has a due time; handle_customer(step={step.value!r}) takes no due_at"
+            )
+        if step is CaseStep.PROMISE_KEPT and not any(
+            p.kept_at is None for p in (case.promises if case else ())
+        ):
+            raise ValidationError(f"customer {customer_id!r} has no open promise to keep")
+        return self._record(
+            CustomerCaseUpdated,
+            actor,
+            reason,
+            customer_id=customer_id,
+            step=step,
+            note=note,
+            due_at=due_at,
+        )
+
+    def overdue_promises(self, at: pendulum.DateTime) -> tuple[tuple[str, Promise], ...]:
+        """(customer id, promise) for every open promise past its due time at ``at``."""
+        return tuple((c.customer_id, p) for c in self.cases for p in c.overdue_promises(at))
+
+
+def _case(r: Record, event: CustomerCaseUpdated) -> None:
+    case = r.cases.get(event.customer_id) or CustomerCase(event.customer_id, event.occurred_at)
+    r.cases[event.customer_id] = case.with_step(
+        event.step, event.occurred_at, event.note, event.due_at
+    )
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    CustomerCaseUpdated: _case,
+}
+"""How each event of this slice changes the crisis's state record."""

@@ -1,0 +1,49 @@
+"""The quality remedy of a product-quality problem: root cause, responsible party, remedy, process fix."""
+
+from __future__ import annotations
+
+from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._record import Record
+from crisiskit.crisis.commands import command
+from crisiskit.errors import ValidationError
+from crisiskit.events import (
+    Event,
+    QualityRemedyRecorded,
+)
+from crisiskit.operations.quality import QualityRemedy
+
+__all__ = ["Quality"]
+
+
+class Quality(CrisisBase):
+    """The command of the quality remedy."""
+
+    __slots__ = ()
+
+    @command()
+    def record_quality_remedy(
+        self,
+        remedy: QualityRemedy,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> QualityRemedyRecorded:
+        """Record (or revise) the quality remedy: root cause, responsible party, remedy, process fix."""
+        if not isinstance(remedy, QualityRemedy):
+            raise ValidationError(
+                f"record_quality_remedy() takes a QualityRemedy; got {type(remedy).__name__}"
+            )
+        return self._record(
+            QualityRemedyRecorded, actor, reason, old=self.quality_remedy, new=remedy
+        )
+
+
+def _remedy(r: Record, event: QualityRemedyRecorded) -> None:
+    r.quality_remedy = event.new
+
+
+EVOLVE: dict[type[Event], Evolver] = {
+    QualityRemedyRecorded: _remedy,
+}
+"""How each event of this slice changes the crisis's state record."""
