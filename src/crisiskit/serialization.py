@@ -12,8 +12,9 @@ The round trip is exact:
   channel or audience the host registered is read back once it is registered again (see
   :class:`~crisiskit.values.open_enum.OpenLabelledEnum`).
 
-Reading is strict and safe for untrusted input: nothing is executed or imported, unknown
-keys and unknown types are refused, and every failure is a
+Reading is strict and safe for untrusted input: nothing is executed, nothing is imported but
+the crisiskit module that defines a known type not loaded yet, unknown keys and unknown
+types are refused, and every failure is a
 :class:`~crisiskit.errors.SerializationError` (or another
 :class:`~crisiskit.errors.CrisisKitError`) whose message names the path of the bad field.
 """
@@ -21,6 +22,7 @@ keys and unknown types are refused, and every failure is a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import typing
@@ -334,9 +336,10 @@ def _structure_tuple(data: object, cls: Any) -> tuple[Any, ...]:
         raise SerializationError(f"expected a list; got {_kind(data)}")
     item = typing.get_args(cls)[0]
     result, errors = [], []
+    structure = _converter().structure
     for index, value in enumerate(data):
         try:
-            result.append(_CONVERTER.structure(value, item))
+            result.append(structure(value, item))
         except Exception as exc:
             note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, item)
             exc.__notes__ = [*getattr(exc, "__notes__", []), note]
@@ -397,7 +400,7 @@ def _plain_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     """The field-by-field unstructure function of one concrete class, ignoring subclasses."""
     fn = _UNSTRUCTURE.get(cls)
     if fn is None:
-        fn = _UNSTRUCTURE[cls] = make_dict_unstructure_fn(cls, _CONVERTER)
+        fn = _UNSTRUCTURE[cls] = make_dict_unstructure_fn(cls, _converter())
     return fn
 
 
@@ -405,19 +408,16 @@ def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
     """The field-by-field structure function of one concrete class, ignoring subclasses."""
     fn = _STRUCTURE.get(cls)
     if fn is None:
-        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _CONVERTER)
+        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _converter())
     return fn
 
 
 def _lookup(name: object) -> type[Any]:
-    cls = _registry.TYPES.get(name) if isinstance(name, str) else None
+    cls = _registry.lookup(name) if isinstance(name, str) else None
     if cls is None:
-        known = ", ".join(sorted(_registry.TYPES))
+        known = ", ".join(_registry.known())
         raise SerializationError(f"unknown type {name!r}; known types: {known}")
     return cls
-
-
-_CONVERTER = _make_converter()
 
 
 def to_dict(obj: object) -> dict[str, Any]:
@@ -430,10 +430,10 @@ def to_dict(obj: object) -> dict[str, Any]:
     if name is None:
         raise SerializationError(
             f"{type(obj).__qualname__} is not a serialisable crisiskit type; "
-            f"known types: {', '.join(sorted(_registry.TYPES))}"
+            f"known types: {', '.join(_registry.known())}"
         )
     custom = getattr(obj, "__crisiskit_unstructure__", None)
-    data = custom(_CONVERTER) if custom is not None else _plain_unstructure(type(obj))(obj)
+    data = custom(_converter()) if custom is not None else _plain_unstructure(type(obj))(obj)
     return {"type": name, "schema_version": SCHEMA_VERSION, **data}
 
 
@@ -524,7 +524,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
         version += 1
     custom = getattr(target, "__crisiskit_structure__", None)
     if custom is not None:
-        return custom(payload, _CONVERTER)
+        return custom(payload, _converter())
     return _plain_structure(target)(payload, target)
 
 
@@ -554,6 +554,7 @@ def _refuse_constant(name: str) -> object:
     raise SerializationError(f"JSON may not contain {name}: write finite numbers only")
 
 
+@functools.cache
 def _converter() -> cattrs.Converter:
-    """The cattrs converter crisiskit uses (for crisiskit's own modules)."""
-    return _CONVERTER
+    """The cattrs converter crisiskit uses (for crisiskit's own modules), built on first use."""
+    return _make_converter()
