@@ -623,3 +623,17 @@ def test_the_strategies_draw_built_in_members_unless_asked(host):
     assert find(cks.crisis_types(registered=True), lambda t: t is financial_risk)
     assert find(cks.channels(registered=True), lambda c: c is hotline_12315)
     assert find(cks.audiences(registered=True), lambda a: a is shareholders)
+
+
+def test_a_scope_also_undoes_what_an_open_enum_defined_inside_it_registered():
+    with vocabulary_scope():
+
+        class Desk(OpenLabelledEnum):
+            FRONT = "front"
+
+        Desk._declare({Desk.FRONT: ("front desk", "前台")})
+        Desk._register("back", "back office", "后台")
+        assert [d.value for d in Desk] == ["front", "back"]
+    assert list(Desk) == [Desk.FRONT]
+    assert Desk.parse("前台") is Desk.FRONT
+    assert Desk.lookup("后台") is None

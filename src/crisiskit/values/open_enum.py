@@ -173,6 +173,7 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
             registered={},
         )
         _set_registry(cls, registry)
+        type.__setattr__(cls, "_open_declared", registry)  # what restore() goes back to
 
     # ---- reading
 
@@ -310,15 +311,26 @@ def snapshot() -> dict[type[OpenLabelledEnum], object]:
 
 
 def restore(saved: Mapping[type[OpenLabelledEnum], object]) -> None:
-    """Put every open enum back as :func:`snapshot` saw it (tests only)."""
+    """Put every open enum back as :func:`snapshot` saw it (tests only).
+
+    An open enum defined since has its built-in members only again.
+    """
     with _LOCK:
-        for cls, registry in saved.items():
-            _set_registry(cls, cast(_Registry, registry))
+        for cls in open_enums():
+            registry = saved.get(cls, vars(cls).get("_open_declared"))
+            if registry is not None:
+                _set_registry(cls, cast(_Registry, registry))
 
 
 def changed_since(saved: Mapping[type[OpenLabelledEnum], object]) -> list[str]:
     """The open enums whose registrations differ from ``saved`` (tests only)."""
-    return [cls.__name__ for cls in open_enums() if saved.get(cls) is not _registry(cls)]
+    changed = []
+    for cls in open_enums():
+        now = _registry(cls)
+        before = saved.get(cls)
+        if now.registered if before is None else now is not before:
+            changed.append(cls.__name__)
+    return changed
 
 
 def _code(where: str, code: object) -> str:
