@@ -560,3 +560,24 @@ def test_resume_sla_and_pause_sla_as_data():
     crisis.execute(SetLevel(Level.III, actor="li", reason="first look"))
     crisis.execute(PauseSla(metrics=["acknowledge"], actor="cs", reason="waiting"))
     assert crisis.execute(ResumeSla(actor="cs")).changes
+
+
+def test_command_objects_take_a_hosts_own_vocabulary():
+    from crisiskit import CrisisType
+    from crisiskit.testing import vocabulary_scope
+
+    with vocabulary_scope():
+        finance = Role.register(
+            "finance", en="finance", zh="财务部门", duties_en="funds", duties_zh="资金"
+        )
+        CrisisType.register("financial_risk", en="financial risk", zh="金融风险")
+        detect = Detect(
+            crisis_id="CR-8", crisis_type="金融风险", title="A bank run rumour", actor="monitor"
+        )
+        assign = Assign("财务部门", "qian", actor="office")
+        assert assign.role is finance
+        assert from_json(to_json(assign)) == assign
+        assert from_json(to_json(detect)) == detect
+        crisis = detect.run(Context(ManualClock(T0)))
+        assert crisis.crisis_type.value == "financial_risk"
+        assert crisis.execute(assign).assignment.role is finance
