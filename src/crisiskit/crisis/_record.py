@@ -13,6 +13,9 @@ writes, field for field in the order it always has.
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import pendulum
 from attrs import Factory, define, field, frozen
 
@@ -126,82 +129,24 @@ class Record:
             items.append(item)
 
     def snapshot(self, event_ids: str) -> CrisisSnapshot:
-        """The record as its stored form."""
-        return CrisisSnapshot(
-            id=self.id,
-            crisis_type=self.crisis_type,
-            title=self.title,
-            state=self.state,
-            level=self.level,
-            facts=self.facts,
-            signals=tuple(self.signals),
-            customers=tuple(self.customers.values()),
-            detected_at=self.detected_at,
-            updated_at=self.updated_at,
-            closed_at=self.closed_at,
-            closed_as=self.closed_as,
-            summary=self.summary,
-            reopen_count=self.reopen_count,
-            duplicate_of=self.duplicate_of,
-            merged_into=self.merged_into,
-            merges=tuple(self.merges),
-            assessment=self.assessment,
-            timers=self.timers,
-            acknowledged_at=self.acknowledged_at,
-            notice=self.notice,
-            team=tuple(self.team),
-            statements=tuple(self.statements),
-            cases=tuple(self.cases.values()),
-            quality_remedy=self.quality_remedy,
-            compensations=tuple(self.compensations),
-            expenses=tuple(self.expenses),
-            callbacks=tuple(self.callbacks),
-            recovery_plan=self.recovery_plan,
-            impact=self.impact,
-            review=self.review,
-            attributes=self.attributes,
-            version=self.version,
-            last_hash=self.last_hash,
-            event_ids=event_ids,
-        )
+        """The record as its stored form: its collections as tuples, in order."""
+        fields: dict[str, Any] = {}
+        for name in _STORED:
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                value = tuple(value.values())
+            elif isinstance(value, list):
+                value = tuple(value)
+            fields[name] = value
+        return CrisisSnapshot(**fields, event_ids=event_ids)
 
     @classmethod
     def from_snapshot(cls, snapshot: CrisisSnapshot) -> Record:
-        """A record from its stored form, indexes rebuilt."""
-        record = cls(
-            id=snapshot.id,
-            crisis_type=snapshot.crisis_type,
-            title=snapshot.title,
-            state=snapshot.state,
-            level=snapshot.level,
-            facts=snapshot.facts,
-            detected_at=snapshot.detected_at,
-            updated_at=snapshot.updated_at,
-            closed_at=snapshot.closed_at,
-            closed_as=snapshot.closed_as,
-            summary=snapshot.summary,
-            reopen_count=snapshot.reopen_count,
-            duplicate_of=snapshot.duplicate_of,
-            merged_into=snapshot.merged_into,
-            merges=snapshot.merges,
-            assessment=snapshot.assessment,
-            timers=snapshot.timers,
-            acknowledged_at=snapshot.acknowledged_at,
-            notice=snapshot.notice,
-            team=snapshot.team,
-            statements=snapshot.statements,
-            cases={c.customer_id: c for c in snapshot.cases},
-            quality_remedy=snapshot.quality_remedy,
-            compensations=snapshot.compensations,
-            expenses=snapshot.expenses,
-            callbacks=snapshot.callbacks,
-            recovery_plan=snapshot.recovery_plan,
-            impact=snapshot.impact,
-            review=snapshot.review,
-            attributes=snapshot.attributes,
-            version=snapshot.version,
-            last_hash=snapshot.last_hash,
-        )
+        """A record from its stored form, its indexes rebuilt."""
+        fields = {name: getattr(snapshot, name) for name in _STORED}
+        del fields["signals"], fields["customers"]  # with their indexes, below
+        fields["cases"] = {c.customer_id: c for c in snapshot.cases}
+        record = cls(**fields)
         record.set_signals(snapshot.signals, snapshot.customers)
         return record
 
@@ -247,6 +192,7 @@ class CrisisSnapshot:
     event_ids: str = ""
 
 
-def public_names() -> tuple[str, ...]:
-    """The crisis's public attributes, in the stored form's order."""
-    return tuple(a.name for a in CrisisSnapshot.__attrs_attrs__ if a.name != "event_ids")
+_STORED: tuple[str, ...] = tuple(
+    a.name for a in attrs.fields(CrisisSnapshot) if a.name != "event_ids"
+)
+"""The fields a record and its stored form share, in the stored form's order."""
