@@ -246,3 +246,17 @@ def test_a_crisis_loaded_from_its_snapshot_equals_the_live_one(crisis):
     assert loaded == crisis
     assert to_json(loaded) == to_json(crisis)
     assert Crisis.replay(crisis.pull_events()) == loaded
+
+
+def test_a_missing_or_unknown_type_names_only_what_is_expected_here():
+    from crisiskit import Money
+    from crisiskit.events import Event
+
+    with pytest.raises(SerializationError) as info:
+        from_json('{"amount": "1", "currency": "CNY", "schema_version": 1}', Money)
+    assert str(info.value) == "a \"type\" key is missing; expected here: 'Money'"
+    with pytest.raises(SerializationError, match=r"unknown type 'Nope'.*\(\d+ in all\)") as info:
+        from_json('{"type": "Nope", "schema_version": 1}', Event)
+    assert len(str(info.value)) < 300
+    with pytest.raises(SerializationError, match=r"unknown type 'xxxxx.*…;"):
+        from_json(json.dumps({"type": "x" * 1000, "schema_version": 1}))

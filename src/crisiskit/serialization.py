@@ -372,7 +372,7 @@ def _unstructure_tagged(obj: Any) -> dict[str, Any]:
 def _structure_tagged(data: object, base: type[T]) -> T:
     if not isinstance(data, Mapping):
         raise SerializationError(f'expected an object with a "type" key; got {data!r}')
-    cls = _lookup(data.get("type"))
+    cls = _lookup(data.get("type"), base)
     if not (cls is base or issubclass(cls, base)):
         raise SerializationError(f"expected a {_registry.NAMES[base]}; got a {data.get('type')!r}")
     body = {k: v for k, v in data.items() if k != "type"}
@@ -399,12 +399,29 @@ def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
     return fn
 
 
-def _lookup(name: object) -> type[Any]:
+def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
     cls = _registry.TYPES.get(name) if isinstance(name, str) else None
     if cls is None:
-        known = ", ".join(sorted(_registry.TYPES))
-        raise SerializationError(f"unknown type {name!r}; known types: {known}")
+        # Name only the types that fit here (all of them when anything does), a few at most.
+        known = sorted(
+            type_name
+            for type_name, candidate in _registry.TYPES.items()
+            if base is None or candidate is base or issubclass(candidate, base)
+        ) or sorted(_registry.TYPES)
+        shown = ", ".join(repr(item) for item in known[:_SHOWN_TYPES])
+        if len(known) > _SHOWN_TYPES:
+            shown += f", … ({len(known)} in all)"
+        what = 'a "type" key is missing' if name is None else f"unknown type {_short(name)}"
+        raise SerializationError(f"{what}; expected here: {shown}")
     return cls
+
+
+_SHOWN_TYPES = 8
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _CONVERTER = _make_converter()
@@ -494,7 +511,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     payload = dict(data)
     name = payload.pop("type", None)
     version = payload.pop("schema_version", None)
-    target = _lookup(name)
+    target = _lookup(name, cls)
     # A subclass is what was asked for (a LevelChanged is an Event), as in nested fields.
     if cls is not None and not issubclass(target, cls):
         raise SerializationError(
