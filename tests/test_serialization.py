@@ -260,3 +260,24 @@ def test_a_missing_or_unknown_type_names_only_what_is_expected_here():
     assert len(str(info.value)) < 300
     with pytest.raises(SerializationError, match=r"unknown type 'xxxxx.*…;"):
         from_json(json.dumps({"type": "x" * 1000, "schema_version": 1}))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("P900Y", "'P900Y' is too large (at most 36525 days, PT876600H)"),
+        ("PT99999999999H", "too large (at most 36525 days"),
+        ("P36526D", "too large (at most 36525 days"),
+        ("P1Y", "years, months or weeks, whose length is not fixed"),
+        ("P2W", "years, months or weeks, whose length is not fixed"),
+        ("forever", "must be ISO 8601"),
+    ],
+)
+def test_durations_are_bounded_and_say_why_they_are_refused(text, message):
+    from crisiskit.serialization import MAX_DURATION, parse_duration
+
+    with pytest.raises(SerializationError) as info:
+        parse_duration(text)
+    assert message in str(info.value)
+    assert parse_duration("P36525D") == MAX_DURATION
+    assert parse_duration("-PT5H") == -parse_duration("PT5H")
