@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))  # this 
 import _calendar
 import _crisis
 import _grading
+import _imports
 from _common import Row, Settings
 
 import crisiskit
@@ -179,6 +180,7 @@ def main() -> int:
         ("size", _crisis.size_rows),
         ("grading", lambda s: _grading.assessment_rows(s) + _grading.ahp_rows(s)),
         ("memory", _crisis.memory_rows),
+        ("import time", _imports.import_rows),
     )
     rows: list[Row] = []
     for name, group in groups:

@@ -2,12 +2,14 @@
 
 import enum
 import importlib
+import pkgutil
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lifecycle_support import T0, new_crisis
 
+import crisiskit
 from crisiskit import Channel, CrisisType, Level, Role, Signal
 from crisiskit._internal import checks as _checks
 from crisiskit.app.describe import describe
@@ -23,8 +25,10 @@ from crisiskit.sla.vocabulary import SlaMetric
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Colour
 
-for _layer in ("values", "calendar", "sla", "grading", "plan", "operations", "events", "app"):
-    importlib.import_module(f"crisiskit.{_layer}")
+# Every module, since ``import crisiskit`` and the layers' packages load some only on first use.
+for _module in pkgutil.walk_packages(crisiskit.__path__, "crisiskit."):
+    if not _module.name.endswith("__main__"):
+        importlib.import_module(_module.name)
 
 
 def _subclasses(cls):

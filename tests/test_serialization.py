@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import crisiskit  # noqa: F401 - registers every public type
+import crisiskit  # noqa: F401 - registers the core types; the strategies below load the rest
 from crisiskit._internal import registry as _registry
 from crisiskit.errors import CrisisKitError, NaiveDatetimeError, SerializationError
 from crisiskit.events import Event

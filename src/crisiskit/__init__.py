@@ -6,11 +6,20 @@ no network, no global state, no wall-clock reads: time comes from a :class:`Cloc
 
 Everything listed in ``__all__`` is public API; modules whose names start with ``_`` are
 private.
+
+``import crisiskit`` loads the domain core only. The application layer — scenarios and
+:func:`simulate`, drills, backtests, the command line (:mod:`crisiskit.app`) — and
+:mod:`crisiskit.testing` load on first use: ``from crisiskit import simulate`` and
+``crisiskit.app.drills`` work as before, and pay the import then.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from crisiskit import _compat
 from crisiskit._version import __version__
-from crisiskit.app.scenario import Scenario, simulate
 from crisiskit.calendar import BusinessCalendar
 from crisiskit.crisis import Context, Crisis
 from crisiskit.crisis.lifecycle import Guard, ReopenPolicy
@@ -48,7 +57,20 @@ from crisiskit.values.vocabulary import (
     Role,
 )
 
+if TYPE_CHECKING:
+    from crisiskit import app as app
+    from crisiskit import testing as testing
+    from crisiskit.app.scenario import Scenario, simulate
+
 _compat.install()
+
+# Loaded on first use (PEP 562): name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    "Scenario": "crisiskit.app.scenario",
+    "simulate": "crisiskit.app.scenario",
+}
+# Subpackages ``import crisiskit`` does not load, reachable as attributes all the same.
+_SUBMODULES = frozenset({"app", "testing"})
 
 __all__ = [
     "Assessment",
@@ -100,3 +122,20 @@ __all__ = [
     "to_json",
     "verify",
 ]
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and flag names that do not exist
+
+    def __getattr__(name: str) -> Any:
+        if name in _SUBMODULES:
+            return importlib.import_module(f"{__name__}.{name}")
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # the next lookup finds it without coming here
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

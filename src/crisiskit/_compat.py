@@ -9,12 +9,17 @@ table below is the whole list; the old paths go in 0.3.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import warnings
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    # Only for the types: importing importlib.abc at run time loads importlib.resources,
+    # tempfile and more, on every ``import crisiskit``. The import system needs no base class.
+    import importlib.abc
 
 MOVED: dict[str, str] = {
     "crisiskit.levels": "crisiskit.values.levels",
@@ -50,15 +55,15 @@ MOVED: dict[str, str] = {
 """Old module path → new module path."""
 
 
-class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds an old path and hands back the module at its new place."""
+class _Alias:
+    """Finds an old path and hands back the module at its new place (a meta path finder and its loader)."""
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname not in MOVED:
             return None
-        return importlib.machinery.ModuleSpec(fullname, self)
+        return importlib.machinery.ModuleSpec(fullname, cast("importlib.abc.Loader", self))
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         new = MOVED[spec.name]

@@ -10,8 +10,9 @@ The round trip is exact:
 * Decimals are written as strings and come back digit for digit;
 * enums are written by value (``"product_quality"``, ``"II"``).
 
-Reading is strict and safe for untrusted input: nothing is executed or imported, unknown
-keys and unknown types are refused, and every failure is a
+Reading is strict and safe for untrusted input: nothing is executed, nothing is imported but
+the crisiskit module that defines a known type not loaded yet, unknown keys and unknown
+types are refused, and every failure is a
 :class:`~crisiskit.errors.SerializationError` (or another
 :class:`~crisiskit.errors.CrisisKitError`) whose message names the path of the bad field.
 """
@@ -19,6 +20,7 @@ keys and unknown types are refused, and every failure is a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -363,9 +365,10 @@ def _structure_tuple(data: object, cls: Any) -> tuple[Any, ...]:
         raise SerializationError(f"expected a list; got {_kind(data)}")
     item = typing.get_args(cls)[0]
     result, errors = [], []
+    structure = _converter().structure
     for index, value in enumerate(data):
         try:
-            result.append(_CONVERTER.structure(value, item))
+            result.append(structure(value, item))
         except Exception as exc:
             note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, item)
             exc.__notes__ = [*getattr(exc, "__notes__", []), note]
@@ -426,7 +429,7 @@ def _plain_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     """The field-by-field unstructure function of one concrete class, ignoring subclasses."""
     fn = _UNSTRUCTURE.get(cls)
     if fn is None:
-        fn = _UNSTRUCTURE[cls] = make_dict_unstructure_fn(cls, _CONVERTER)
+        fn = _UNSTRUCTURE[cls] = make_dict_unstructure_fn(cls, _converter())
     return fn
 
 
@@ -434,19 +437,23 @@ def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
     """The field-by-field structure function of one concrete class, ignoring subclasses."""
     fn = _STRUCTURE.get(cls)
     if fn is None:
-        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _CONVERTER)
+        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _converter())
     return fn
 
 
 def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
-    cls = _registry.TYPES.get(name) if isinstance(name, str) else None
+    cls = _registry.lookup(name) if isinstance(name, str) else None
     if cls is None:
         # Name only the types that fit here (all of them when anything does), a few at most.
-        known = sorted(
-            type_name
-            for type_name, candidate in _registry.TYPES.items()
-            if base is None or candidate is base or issubclass(candidate, base)
-        ) or sorted(_registry.TYPES)
+        known = (
+            sorted(
+                type_name
+                for type_name, candidate in _registry.TYPES.items()
+                if candidate is base or issubclass(candidate, base)
+            )
+            if base is not None
+            else []
+        ) or _registry.known()
         shown = ", ".join(repr(item) for item in known[:_SHOWN_TYPES])
         if len(known) > _SHOWN_TYPES:
             shown += f", … ({len(known)} in all)"
@@ -463,9 +470,6 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_CONVERTER = _make_converter()
-
-
 def to_dict(obj: object) -> dict[str, Any]:
     """Serialise a crisiskit entity, value object or event to JSON-ready data.
 
@@ -476,10 +480,10 @@ def to_dict(obj: object) -> dict[str, Any]:
     if name is None:
         raise SerializationError(
             f"{type(obj).__qualname__} is not a serialisable crisiskit type; "
-            f"known types: {', '.join(sorted(_registry.TYPES))}"
+            f"known types: {', '.join(_registry.known())}"
         )
     custom = getattr(obj, "__crisiskit_unstructure__", None)
-    data = custom(_CONVERTER) if custom is not None else _plain_unstructure(type(obj))(obj)
+    data = custom(_converter()) if custom is not None else _plain_unstructure(type(obj))(obj)
     return {"type": name, "schema_version": SCHEMA_VERSION, **data}
 
 
@@ -572,7 +576,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
         version += 1
     custom = getattr(target, "__crisiskit_structure__", None)
     if custom is not None:
-        return custom(payload, _CONVERTER)
+        return custom(payload, _converter())
     return _plain_structure(target)(payload, target)
 
 
@@ -602,6 +606,7 @@ def _refuse_constant(name: str) -> object:
     raise SerializationError(f"JSON may not contain {name}: write finite numbers only")
 
 
+@functools.cache
 def _converter() -> cattrs.Converter:
-    """The cattrs converter crisiskit uses (for crisiskit's own modules)."""
-    return _CONVERTER
+    """The cattrs converter crisiskit uses (for crisiskit's own modules), built on first use."""
+    return _make_converter()

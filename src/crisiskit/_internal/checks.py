@@ -234,6 +234,16 @@ def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def to_float(value: float) -> float:
+    """``float(value)``, as an attrs converter.
+
+    A function of ours rather than the builtin: attrs reads each converter's signature, and
+    reading a builtin's loads the tokenizer and compiles its patterns, at every
+    ``import crisiskit``.
+    """
+    return float(value)
+
+
 def to_decimal(value: Decimal | int | str) -> Decimal:
     """Convert an int or a numeric string to a Decimal; leave anything else for the validator."""
     if isinstance(value, Decimal):

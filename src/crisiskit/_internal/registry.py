@@ -2,10 +2,15 @@
 
 Each serialisable class is registered once, under a stable name that never changes even if
 the class moves between modules; that name is the ``"type"`` tag in serialised data.
+
+A class registers when its module is imported. ``import crisiskit`` does not import the
+application layer, so the names its modules register are listed in :data:`ELSEWHERE`, and
+:func:`lookup` imports the module the first time one of them is read.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +21,29 @@ RESERVED = frozenset({"type", "schema_version"})
 
 TYPES: dict[str, type[Any]] = {}
 NAMES: dict[type[Any], str] = {}
+
+ELSEWHERE: dict[str, str] = {
+    "Scenario": "crisiskit.app.scenario",
+    "Step": "crisiskit.app.scenario",
+}
+"""The names registered by modules ``import crisiskit`` does not load → that module.
+
+A fixed table of crisiskit's own modules: reading a ``"type"`` tag imports nothing else.
+"""
+
+
+def lookup(name: str) -> type[Any] | None:
+    """The class registered under ``name``, importing its module first if need be."""
+    cls = TYPES.get(name)
+    if cls is None and name in ELSEWHERE:
+        importlib.import_module(ELSEWHERE[name])
+        cls = TYPES.get(name)
+    return cls
+
+
+def known() -> list[str]:
+    """Every registered name, loaded or not, sorted."""
+    return sorted(TYPES.keys() | ELSEWHERE.keys())
 
 
 def serializable(name: str | None = None) -> Callable[[T], T]:

@@ -38,7 +38,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 import attrs
@@ -624,6 +623,9 @@ class BusinessCalendar:
             published = {day.year for day in workdays}
             missing = [year for year in chosen if year not in published]
             if missing:
+                # Here, not at the top: importlib.metadata costs more to import than this module.
+                from importlib.metadata import version as _version  # noqa: PLC0415
+
                 raise CalendarError(
                     f"the holidays package (version {_version('holidays')}) has no "
                     f"official Chinese schedule for {', '.join(map(str, missing))}: no make-up "

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING
 import pendulum
 from attrs import field, frozen
 from statemachine import Event, State, StateMachine
-from statemachine.contrib.diagram import formatter
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import InvalidTransition, ValidationError
@@ -330,6 +329,8 @@ def moves_from(state: CrisisState | str) -> tuple[str, ...]:
 
 def to_mermaid() -> str:
     """The lifecycle as a Mermaid state diagram, drawn by python-statemachine, for docs and the CLI."""
+    from statemachine.contrib.diagram import formatter  # noqa: PLC0415 - loads urllib, http, email
+
     return formatter.render(CrisisLifecycle, "mermaid").rstrip("\n")
 
 
@@ -343,6 +344,8 @@ def to_dot() -> str:
             "the DOT diagram needs pydot: pip install 'crisiskit[diagrams]' "
             "(the Mermaid diagram needs nothing more)"
         )
+    from statemachine.contrib.diagram import formatter  # noqa: PLC0415 - loads urllib, http, email
+
     dot = str(formatter.render(CrisisLifecycle, "dot")).rstrip("\n")
     # python-statemachine names its helper nodes after object ids, which change from run to
     # run; number them instead so the same machine always gives the same text.

@@ -24,25 +24,16 @@ The general decision models (AHP, fuzzy evaluation, fault trees) live in
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from crisiskit.errors import PolicyError, UnknownValueError
 from crisiskit.grading import _util
-from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy, Defuzzification
 from crisiskit.grading.assessment import Assessment
-from crisiskit.grading.composite import StandardPolicy, WeightedPolicy, WorstOfPolicy
-from crisiskit.grading.crosswalk import (
-    TO_ITIL_PRIORITY,
-    TO_NATIONAL_GRADE,
-    TO_NATIONAL_GRADE_BY_WORDING,
-    TO_WARNING_COLOUR,
-    Crosswalk,
-    ItilPriority,
-    NationalGrade,
-)
 from crisiskit.grading.explanation import Adjustment, Bilingual, Contribution, Explanation, Part
-from crisiskit.grading.indicators import DEFAULT_RULES, Direction, IndicatorPolicy, IndicatorRule
 from crisiskit.grading.inputs import (
     FACTORS,
     IMPACT_FACTORS,
@@ -51,15 +42,6 @@ from crisiskit.grading.inputs import (
     GradingInput,
     Reading,
 )
-from crisiskit.grading.matrix import (
-    DEFAULT_MATRIX,
-    IMPACT_SCALE,
-    LIKELIHOOD_SCALE,
-    Aggregation,
-    RiskMatrix,
-    RiskMatrixPolicy,
-    Scale,
-)
 from crisiskit.grading.policy import (
     Grade,
     GradingPolicy,
@@ -67,6 +49,70 @@ from crisiskit.grading.policy import (
     Rating,
     configuration_form,
 )
+
+if TYPE_CHECKING:
+    from crisiskit.grading import models as models
+    from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy, Defuzzification
+    from crisiskit.grading.composite import StandardPolicy, WeightedPolicy, WorstOfPolicy
+    from crisiskit.grading.crosswalk import (
+        TO_ITIL_PRIORITY,
+        TO_NATIONAL_GRADE,
+        TO_NATIONAL_GRADE_BY_WORDING,
+        TO_WARNING_COLOUR,
+        Crosswalk,
+        ItilPriority,
+        NationalGrade,
+    )
+    from crisiskit.grading.indicators import (
+        DEFAULT_RULES,
+        Direction,
+        IndicatorPolicy,
+        IndicatorRule,
+    )
+    from crisiskit.grading.matrix import (
+        DEFAULT_MATRIX,
+        IMPACT_SCALE,
+        LIKELIHOOD_SCALE,
+        Aggregation,
+        RiskMatrix,
+        RiskMatrixPolicy,
+        Scale,
+    )
+
+# What a crisis needs — the policy interface, inputs, assessments — loads with the package;
+# the shipped policies, the crosswalks and the decision models load on first use (PEP 562).
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(("AhpFuzzyPolicy", "Defuzzification"), "ahp_fuzzy"),
+    **dict.fromkeys(("StandardPolicy", "WeightedPolicy", "WorstOfPolicy"), "composite"),
+    **dict.fromkeys(
+        (
+            "TO_ITIL_PRIORITY",
+            "TO_NATIONAL_GRADE",
+            "TO_NATIONAL_GRADE_BY_WORDING",
+            "TO_WARNING_COLOUR",
+            "Crosswalk",
+            "ItilPriority",
+            "NationalGrade",
+        ),
+        "crosswalk",
+    ),
+    **dict.fromkeys(
+        ("DEFAULT_RULES", "Direction", "IndicatorPolicy", "IndicatorRule"), "indicators"
+    ),
+    **dict.fromkeys(
+        (
+            "DEFAULT_MATRIX",
+            "IMPACT_SCALE",
+            "LIKELIHOOD_SCALE",
+            "Aggregation",
+            "RiskMatrix",
+            "RiskMatrixPolicy",
+            "Scale",
+        ),
+        "matrix",
+    ),
+}
+_SUBMODULES = frozenset({"ahp_fuzzy", "composite", "crosswalk", "indicators", "matrix", "models"})
 
 __all__ = [
     "DEFAULT_MATRIX",
@@ -114,24 +160,55 @@ __all__ = [
 ]
 
 
-POLICIES: Mapping[str, Callable[[], GradingPolicy]] = MappingProxyType(
-    {
-        "risk-matrix": RiskMatrixPolicy,
-        "indicators": IndicatorPolicy,
-        "ahp-fuzzy": AhpFuzzyPolicy,
-        "standard": StandardPolicy,
-    }
-)
-"""The shipped policies by name: each value builds the policy with its defaults.
+# The shipped policies import on first use, so the imports below are local.
 
-Each key is the :attr:`~GradingPolicy.name` of the policy it builds. A read-only mapping;
-to add your own, make a new one — ``{**POLICIES, AcmePolicy.name: AcmePolicy}`` — and pass
-it to :func:`policy_by_name` as ``registry``.
-"""
+
+@functools.cache
+def _shipped() -> Mapping[str, Callable[[], GradingPolicy]]:
+    from crisiskit.grading.ahp_fuzzy import AhpFuzzyPolicy  # noqa: PLC0415
+    from crisiskit.grading.composite import StandardPolicy  # noqa: PLC0415
+    from crisiskit.grading.indicators import IndicatorPolicy  # noqa: PLC0415
+    from crisiskit.grading.matrix import RiskMatrixPolicy  # noqa: PLC0415
+
+    return MappingProxyType(
+        {
+            "risk-matrix": RiskMatrixPolicy,
+            "indicators": IndicatorPolicy,
+            "ahp-fuzzy": AhpFuzzyPolicy,
+            "standard": StandardPolicy,
+        }
+    )
+
+
+if TYPE_CHECKING:
+    POLICIES: Mapping[str, Callable[[], GradingPolicy]]
+    """The shipped policies by name: each value builds the policy with its defaults.
+
+    Each key is the :attr:`~GradingPolicy.name` of the policy it builds. A read-only mapping;
+    to add your own, make a new one — ``{**POLICIES, AcmePolicy.name: AcmePolicy}`` — and pass
+    it to :func:`policy_by_name` as ``registry``.
+    """
+else:  # type checkers see the imports above, and flag names that do not exist
+
+    def __getattr__(name: str) -> Any:
+        if name == "POLICIES":
+            value: Any = _shipped()
+        elif name in _LAZY:
+            value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        elif name in _SUBMODULES:
+            return importlib.import_module(f"{__name__}.{name}")
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value  # the next lookup finds it without coming here
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "POLICIES", *_LAZY, *_SUBMODULES})
 
 
 def policy_by_name(
-    name: str, *, registry: Mapping[str, Callable[[], GradingPolicy]] = POLICIES
+    name: str, *, registry: Mapping[str, Callable[[], GradingPolicy]] | None = None
 ) -> GradingPolicy:
     """The policy called ``name`` (``"risk-matrix"``) or ``"name@version"`` (``"risk-matrix@1"``).
 
@@ -150,6 +227,8 @@ def policy_by_name(
     """
     if not isinstance(name, str):
         raise UnknownValueError(f"a policy name must be a string; got {name!r}")
+    if registry is None:
+        registry = _shipped()
     wanted_version = None
     if "@" in name:
         base, wanted_version = _util.split_policy_id("policy_by_name(name)", name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -114,6 +113,8 @@ def round_half_up(value: float) -> int:
 
 def closest(name: str, known: Iterable[str]) -> str:
     """A "did you mean" hint for a misspelt name, or an empty string."""
+    import difflib  # noqa: PLC0415 - only for an error message; not on every import crisiskit
+
     found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
     return f" (did you mean {found[0]!r}?)" if found else ""
 

@@ -16,7 +16,6 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
 from crisiskit.plan import _fields
-from crisiskit.plan import default as _default
 from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
 from crisiskit.plan.resources import Resources
 from crisiskit.plan.vocabulary import BudgetCategory, Phase
@@ -263,6 +262,9 @@ class EmergencyPlan:
         50 000 supplies, in ``currency``) and the time targets are example defaults to tune.
         ``effective_from`` defaults to 2025-01-01 00:00 UTC.
         """
+        # Imported here, on first use: a host that loads its own plan never needs the default.
+        from crisiskit.plan import default as _default  # noqa: PLC0415
+
         start = _default.DEFAULT_EFFECTIVE_FROM if effective_from is None else effective_from
         return cls(
             plan_id=plan_id,

@@ -228,7 +228,7 @@ class SlaPolicy:
         default=DEFAULT_MILESTONES, converter=_to_fractions, validator=_is_fractions
     )
     """Alert fractions of every timer (the breach, 1.0, alerts in any case)."""
-    at_risk: float = field(default=0.75, converter=float, validator=_is_at_risk)
+    at_risk: float = field(default=0.75, converter=_checks.to_float, validator=_is_at_risk)
     """The fraction after which a timer reads at risk."""
     retarget_mode: RetargetMode = field(
         default=RetargetMode.KEEP_ELAPSED,

@@ -208,13 +208,13 @@ class SlaTimer:
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
     )
     """When the next alert not yet emitted becomes due; None if none can become due."""
-    emitted: float = field(default=0.0, converter=float, validator=_is_emitted)
+    emitted: float = field(default=0.0, converter=_checks.to_float, validator=_is_emitted)
     """The highest fraction already alerted (0.0: none). Alerts are emitted once each."""
     milestones: tuple[float, ...] = field(
         default=DEFAULT_MILESTONES, converter=_to_fractions, validator=_is_fractions
     )
     """Fractions of the target that raise an alert; the breach (1.0) always does."""
-    at_risk: float = field(default=0.75, converter=float, validator=_is_at_risk)
+    at_risk: float = field(default=0.75, converter=_checks.to_float, validator=_is_at_risk)
     """The fraction of the target after which :meth:`status` reads at risk."""
     reason: str | None = field(default=None, validator=_checks.is_optional_text)
     """Why the timer is paused or was cancelled."""
