@@ -444,7 +444,8 @@ def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
 def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
     cls = _registry.lookup(name) if isinstance(name, str) else None
     if cls is None:
-        # Name only the types that fit here (all of them when anything does), a few at most.
+        # Name the types that fit here: a few of them when a class was asked for; every
+        # known type when anything would do.
         known = (
             sorted(
                 type_name
@@ -454,8 +455,9 @@ def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
             if base is not None
             else []
         ) or _registry.known()
-        shown = ", ".join(repr(item) for item in known[:_SHOWN_TYPES])
-        if len(known) > _SHOWN_TYPES:
+        limit = _SHOWN_TYPES if base is not None else len(known)
+        shown = ", ".join(repr(item) for item in known[:limit])
+        if len(known) > limit:
             shown += f", … ({len(known)} in all)"
         what = 'a "type" key is missing' if name is None else f"unknown type {_short(name)}"
         raise SerializationError(f"{what}; expected here: {shown}")
