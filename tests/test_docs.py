@@ -3,7 +3,8 @@
 Every ```python block of the README and of every page under docs/ is executed, and every
 ```console block's ``crisiskit`` commands are run. The blocks of one page run in order in
 one namespace, as a reader would type them into one session, in a temporary directory
-where ``examples/`` is the repository's (as in a checkout).
+where ``examples/`` is the repository's (as in a checkout). What a page registers (a host's
+roles, crisis types, channels, audiences) is unregistered when the page is done.
 
 A ```console block holds commands (``$ crisiskit ...``), each followed by what it prints
 (standard output, then standard error); ``$ echo $?`` prints the exit code of the command
@@ -33,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from crisiskit.app.cli import main
+from crisiskit.testing import vocabulary_scope
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -148,6 +150,12 @@ def test_the_code_of_a_page_runs(page, tmp_path, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     namespace: dict[str, object] = {"__name__": f"docs:{page.name}"}
+    # A page may register a host's roles, crisis types...: they go when the page is done.
+    with vocabulary_scope():
+        run_page(page, tmp_path, namespace)
+
+
+def run_page(page: Path, tmp_path: Path, namespace: dict[str, object]) -> None:
     printed: str | None = None
     for block in blocks(page):
         where = f"{page.relative_to(ROOT)}:{block.line}"

@@ -2,7 +2,8 @@
 
 A pure-domain SDK: typed entities, a crisis lifecycle, grading, SLA timers over business
 calendars, and domain events a host application persists, audits and replays. No database,
-no network, no global state, no wall-clock reads: time comes from a :class:`Clock`.
+no network, no wall-clock reads (time comes from a :class:`Clock`), and no global state but
+the roles, crisis types, channels and audiences a host registers once at start-up.
 
 Everything listed in ``__all__`` is public API; modules whose names start with ``_`` are
 private.
@@ -47,6 +48,7 @@ from crisiskit.values.facts import Facts
 from crisiskit.values.labels import LabelledEnum, Lang
 from crisiskit.values.levels import Colour, Level
 from crisiskit.values.money import Money
+from crisiskit.values.open_enum import OpenLabelledEnum
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import (
     Audience,
@@ -102,6 +104,7 @@ __all__ = [
     "Level",
     "Medium",
     "Money",
+    "OpenLabelledEnum",
     "PolicyError",
     "ReopenPolicy",
     "Review",

@@ -26,6 +26,7 @@ __all__ = [
     "SerializationError",
     "UnknownValueError",
     "ValidationError",
+    "VocabularyError",
 ]
 
 
@@ -66,6 +67,14 @@ class NaiveDatetimeError(ValidationError):
 
 class UnknownValueError(ValidationError):
     """A value is not one of the allowed choices (an enum value, a language, a name)."""
+
+
+class VocabularyError(ValidationError):
+    """A host's registration of a role, crisis type, channel or audience was refused.
+
+    The code is not lower_snake_case ASCII, a label is blank, a code or label already names
+    another member, or the code is registered already with a different definition.
+    """
 
 
 class CurrencyMismatchError(ValidationError):

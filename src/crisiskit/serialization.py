@@ -8,7 +8,9 @@ The round trip is exact:
   (``2025-09-27T20:00:00+08:00[Asia/Shanghai]``; UTC as ``...Z``) and read back as pendulum
   DateTimes;
 * Decimals are written as strings and come back digit for digit;
-* enums are written by value (``"product_quality"``, ``"II"``).
+* enums are written by value (``"product_quality"``, ``"II"``); a role, crisis type,
+  channel or audience the host registered is read back once it is registered again (see
+  :class:`~crisiskit.values.open_enum.OpenLabelledEnum`).
 
 Reading is strict and safe for untrusted input: nothing is executed, nothing is imported but
 the crisiskit module that defines a known type not loaded yet, unknown keys and unknown
@@ -45,6 +47,7 @@ from crisiskit.errors import (
 )
 from crisiskit.values.attributes import AttributeValue, AttributeValues
 from crisiskit.values.labels import LabelledEnum
+from crisiskit.values.open_enum import OpenLabelledEnum
 
 __all__ = [
     "MAX_DURATION",
@@ -243,11 +246,18 @@ def _structure_decimal(value: object, _: object) -> Decimal:
 
 
 def _structure_enum(value: object, cls: type[Enum]) -> Enum:
-    for item in cls:
+    try:
+        found = cls._value2member_map_.get(value)  # the declared members, by code
+    except TypeError:  # unhashable: no member's code
+        found = None
+    if found is not None:
+        return found
+    for item in cls:  # the members a host registered too
         if item.value == value:
             return item
     allowed = ", ".join(repr(m.value) for m in cls)
-    raise UnknownValueError(f"{value!r} is not a {cls.__name__}; allowed: {allowed}")
+    hint = f". {cls._register_hint()}" if issubclass(cls, OpenLabelledEnum) else ""
+    raise UnknownValueError(f"{value!r} is not a {cls.__name__}; allowed: {allowed}{hint}")
 
 
 def _structure_bool(value: object, _: object) -> bool:

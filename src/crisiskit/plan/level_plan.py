@@ -350,6 +350,21 @@ class LevelPlan:
             actions = (*self.actions, action)
         return attrs.evolve(self, actions=actions)
 
+    def with_role(self, duty: RoleDuty | Role | str) -> LevelPlan:
+        """A copy that requires the role, replacing its duty if it was required already.
+
+        A :class:`RoleDuty` gives the duty at this level; a role (the member, its code or a
+        label, built in or registered by the host) is required with its standard duty
+        (:meth:`RoleDuty.standard`). A new role is added at the end of ``required_roles``.
+        """
+        if not isinstance(duty, RoleDuty):
+            duty = RoleDuty.standard(duty)
+        if any(d.role is duty.role for d in self.required_roles):
+            roles = tuple(duty if d.role is duty.role else d for d in self.required_roles)
+        else:
+            roles = (*self.required_roles, duty)
+        return attrs.evolve(self, required_roles=roles)
+
     def with_communication(self, rule: CommunicationRule) -> LevelPlan:
         """A copy with ``rule`` replacing the rule for the same audience, or added at the end."""
         if any(r.audience is rule.audience for r in self.communications):

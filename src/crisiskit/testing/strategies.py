@@ -100,6 +100,7 @@ from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
 from crisiskit.values.money import CURRENCIES, Money
+from crisiskit.values.open_enum import OpenLabelledEnum
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import Audience, Channel, CrisisState, CrisisType, Role
 
@@ -171,6 +172,7 @@ __all__ = [
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Event)
+OE = TypeVar("OE", bound=OpenLabelledEnum)
 
 ZONES = (
     "UTC",
@@ -232,9 +234,16 @@ def levels() -> st.SearchStrategy[Level]:
     return st.sampled_from(list(Level))
 
 
-def crisis_types() -> st.SearchStrategy[CrisisType]:
-    """Crisis types."""
-    return st.sampled_from(list(CrisisType))
+def _open(cls: type[OE], registered: bool) -> st.SearchStrategy[OE]:
+    return st.sampled_from(list(cls) if registered else cls.builtin_members())
+
+
+def crisis_types(*, registered: bool = False) -> st.SearchStrategy[CrisisType]:
+    """Crisis types: the built-in ones, and with ``registered=True`` the host's too.
+
+    The host's are those registered when the strategy is made (register first).
+    """
+    return _open(CrisisType, registered)
 
 
 def crisis_states() -> st.SearchStrategy[CrisisState]:
@@ -242,19 +251,19 @@ def crisis_states() -> st.SearchStrategy[CrisisState]:
     return st.sampled_from(list(CrisisState))
 
 
-def channels() -> st.SearchStrategy[Channel]:
-    """Signal channels."""
-    return st.sampled_from(list(Channel))
+def channels(*, registered: bool = False) -> st.SearchStrategy[Channel]:
+    """Signal channels: the built-in ones, and with ``registered=True`` the host's too."""
+    return _open(Channel, registered)
 
 
-def roles() -> st.SearchStrategy[Role]:
-    """Roles of the crisis organisation."""
-    return st.sampled_from(list(Role))
+def roles(*, registered: bool = False) -> st.SearchStrategy[Role]:
+    """Roles of the crisis organisation: the built-in ones, and with ``registered=True`` the host's too."""
+    return _open(Role, registered)
 
 
-def audiences() -> st.SearchStrategy[Audience]:
-    """Audiences of outward communication."""
-    return st.sampled_from(list(Audience))
+def audiences(*, registered: bool = False) -> st.SearchStrategy[Audience]:
+    """Audiences of outward communication: the built-in ones, and with ``registered=True`` the host's too."""
+    return _open(Audience, registered)
 
 
 def currencies() -> st.SearchStrategy[str]:
@@ -904,7 +913,7 @@ def crises(draw: st.DrawFn, max_commands: int = 12) -> Crisis:
             elif command == "facts":
                 crisis.update_facts(actor="office", customers_affected=draw(st.integers(0, 10**5)))
             elif command == "assign":
-                crisis.assign(draw(st.sampled_from(list(Role))), draw(texts()), actor="office")
+                crisis.assign(draw(roles()), draw(texts()), actor="office")
             elif command == "acknowledge":
                 crisis.acknowledge(actor="office")
             elif command in {"case", "callback"}:

@@ -11,6 +11,7 @@ from crisiskit.values.facts import Facts
 from crisiskit.values.labels import LANGUAGES, LabelledEnum, Lang, normalize_lang
 from crisiskit.values.levels import Colour, Level
 from crisiskit.values.money import CURRENCIES, Money
+from crisiskit.values.open_enum import OpenLabelledEnum
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import (
     PUBLIC_AUDIENCES,
@@ -42,6 +43,7 @@ __all__ = [
     "Level",
     "ManualClock",
     "Money",
+    "OpenLabelledEnum",
     "Role",
     "Signal",
     "SystemClock",

@@ -2,11 +2,19 @@
 
 Every member has a stable code (its value, used in JSON and events) and an English and a
 Simplified Chinese label (:meth:`~crisiskit.values.labels.LabelledEnum.label`).
+
+:class:`CrisisType`, :class:`Channel`, :class:`Role` and :class:`Audience` are open: a host
+adds its own members at start-up with their ``register`` classmethods (see
+:class:`~crisiskit.values.open_enum.OpenLabelledEnum`). :class:`CrisisState`,
+:class:`ChannelGroup` and :class:`ClosedAs` are closed: they are crisiskit's own rules.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
+from crisiskit.values.open_enum import OpenLabelledEnum, label_text
 
 __all__ = [
     "PUBLIC_AUDIENCES",
@@ -20,8 +28,8 @@ __all__ = [
 ]
 
 
-class CrisisType(LabelledEnum):
-    """What kind of crisis this is."""
+class CrisisType(OpenLabelledEnum):
+    """What kind of crisis this is; a host adds its own with :meth:`register`."""
 
     COMPLAINT = "complaint"
     PRODUCT_QUALITY = "product_quality"
@@ -33,8 +41,21 @@ class CrisisType(LabelledEnum):
     INFORMATION_SECURITY = "information_security"
     OTHER = "other"
 
+    @classmethod
+    def register(cls, code: str, *, en: str, zh: str) -> CrisisType:
+        """Add a crisis type of the host's, e.g. ``register("financial_risk", en="financial risk", zh="金融风险")``.
 
-CrisisType._register_labels(
+        Returns the new member; registering the same definition again returns it again.
+
+        Raises:
+            VocabularyError: ``code`` is not lower_snake_case ASCII of at most 40
+                characters, a label is blank, a code or label already names another crisis
+                type, or ``code`` is registered with other labels.
+        """
+        return cls._register(code, en, zh)
+
+
+CrisisType._declare(
     {
         CrisisType.COMPLAINT: ("customer complaint", "客户投诉"),
         CrisisType.PRODUCT_QUALITY: ("product quality problem", "产品质量问题"),
@@ -116,8 +137,8 @@ def to_channel_group(value: ChannelGroup | str) -> ChannelGroup:
     return converted(value, ChannelGroup)
 
 
-class Channel(LabelledEnum):
-    """The source of a signal."""
+class Channel(OpenLabelledEnum):
+    """The source of a signal; a host adds its own with :meth:`register`."""
 
     HOTLINE = "hotline"
     ONLINE_SERVICE = "online_service"
@@ -134,7 +155,25 @@ class Channel(LabelledEnum):
     @property
     def group(self) -> ChannelGroup:
         """Customer feedback, internal monitoring, or public-opinion monitoring."""
-        return _CHANNEL_GROUPS[self]
+        return cast(ChannelGroup, self._details()[0])
+
+    @classmethod
+    def register(cls, code: str, *, en: str, zh: str, group: ChannelGroup | str) -> Channel:
+        """Add a channel of the host's, in one of the channel groups.
+
+        ``Channel.register("regulator_12315", en="12315 regulator hotline",
+        zh="12315 监管热线", group=ChannelGroup.CUSTOMER)``. The group decides how crisiskit
+        reads the channel's signals (a public-opinion signal makes a crisis public). Returns
+        the new member; registering the same definition again returns it again.
+
+        Raises:
+            VocabularyError: ``code`` is not lower_snake_case ASCII of at most 40
+                characters, a label is blank, a code or label already names another
+                channel, or ``code`` is registered with another definition.
+            UnknownValueError: ``group`` names no channel group.
+        """
+        found = ChannelGroup.parse(group, what=f"Channel.register({code!r}).group")
+        return cls._register(code, en, zh, found)
 
 
 _CHANNEL_GROUPS = {
@@ -151,7 +190,7 @@ _CHANNEL_GROUPS = {
     Channel.OTHER: ChannelGroup.CUSTOMER,
 }
 
-Channel._register_labels(
+Channel._declare(
     {
         Channel.HOTLINE: ("customer hotline", "客服热线"),
         Channel.ONLINE_SERVICE: ("online customer service", "在线客服"),
@@ -164,7 +203,8 @@ Channel._register_labels(
         Channel.SOCIAL_MEDIA: ("social media (Weibo, WeChat)", "社交媒体（微博、微信）"),
         Channel.NEWS_MEDIA: ("news media", "新闻媒体"),
         Channel.OTHER: ("other", "其他"),
-    }
+    },
+    {channel: (group,) for channel, group in _CHANNEL_GROUPS.items()},
 )
 
 
@@ -176,8 +216,8 @@ def to_channel(value: Channel | str) -> Channel:
     return converted(value, Channel)
 
 
-class Role(LabelledEnum):
-    """A role in the crisis organisation."""
+class Role(OpenLabelledEnum):
+    """A role in the crisis organisation; a host adds its own with :meth:`register`."""
 
     LEADERSHIP_GROUP = "leadership_group"
     GENERAL_MANAGER = "general_manager"
@@ -189,12 +229,33 @@ class Role(LabelledEnum):
 
     @property
     def duty(self) -> str:
-        """The role's duty as the source regulation states it (English)."""
-        return _DUTIES[self][0]
+        """The role's duty as the source regulation (or the host's registration) states it, in English."""
+        return cast(str, self._details()[0])
 
     def duty_label(self, lang: str = "en") -> str:
         """The role's duty in ``lang``."""
-        return _DUTIES[self][0 if normalize_lang(lang) == "en" else 1]
+        return cast(str, self._details()[0 if normalize_lang(lang) == "en" else 1])
+
+    @classmethod
+    def register(cls, code: str, *, en: str, zh: str, duties_en: str, duties_zh: str) -> Role:
+        """Add a role of the host's, with its duties, e.g. a finance or a supervision role.
+
+        ``Role.register("finance", en="finance department", zh="财务部门",
+        duties_en="funds the response and accounts for its costs",
+        duties_zh="负责应急资金保障和费用核算")``. The duties are the role's standard duty
+        (:attr:`duty`, :meth:`~crisiskit.plan.RoleDuty.standard`). Returns the new member;
+        registering the same definition again returns it again.
+
+        Raises:
+            VocabularyError: ``code`` is not lower_snake_case ASCII of at most 40
+                characters, a label or duty is blank, a code or label already names another
+                role, or ``code`` is registered with another definition.
+        """
+        duties = (
+            label_text("Role.register(duties_en)", duties_en),
+            label_text("Role.register(duties_zh)", duties_zh),
+        )
+        return cls._register(code, en, zh, *duties)
 
 
 _DUTIES = {
@@ -210,7 +271,7 @@ _DUTIES = {
     Role.LEGAL: ("legal support and risk control", "负责提供法律支持和风险防控"),
 }
 
-Role._register_labels(
+Role._declare(
     {
         Role.LEADERSHIP_GROUP: ("crisis leadership group", "危机管理领导小组"),
         Role.GENERAL_MANAGER: ("general manager", "总经理"),
@@ -219,7 +280,8 @@ Role._register_labels(
         Role.CUSTOMER_SERVICE: ("customer service", "客服部门"),
         Role.PRODUCTION_QUALITY: ("production and quality", "生产/质量部门"),
         Role.LEGAL: ("legal", "法务部门"),
-    }
+    },
+    _DUTIES,
 )
 
 
@@ -231,8 +293,8 @@ def to_role(value: Role | str) -> Role:
     return converted(value, Role)
 
 
-class Audience(LabelledEnum):
-    """Who an outward communication is for."""
+class Audience(OpenLabelledEnum):
+    """Who an outward communication is for; a host adds its own with :meth:`register`."""
 
     CUSTOMERS = "customers"
     MEDIA = "media"
@@ -240,8 +302,24 @@ class Audience(LabelledEnum):
     REGULATORS = "regulators"
     INTERNAL = "internal"
 
+    @classmethod
+    def register(cls, code: str, *, en: str, zh: str) -> Audience:
+        """Add an audience of the host's, e.g. ``register("shareholders", en="shareholders", zh="股东")``.
 
-Audience._register_labels(
+        A statement to it needs a communication rule for it in the emergency plan (when the
+        crisis has one). Only customers and the media are public audiences
+        (:data:`PUBLIC_AUDIENCES`). Returns the new member; registering the same definition
+        again returns it again.
+
+        Raises:
+            VocabularyError: ``code`` is not lower_snake_case ASCII of at most 40
+                characters, a label is blank, a code or label already names another
+                audience, or ``code`` is registered with other labels.
+        """
+        return cls._register(code, en, zh)
+
+
+Audience._declare(
     {
         Audience.CUSTOMERS: ("customers", "客户"),
         Audience.MEDIA: ("media", "媒体"),
