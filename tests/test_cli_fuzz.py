@@ -218,7 +218,7 @@ def mutated(draw, base):
     return data
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(
     kind=st.sampled_from(["scenario", "plan", "grade"]),
     data=st.data(),
