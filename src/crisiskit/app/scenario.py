@@ -9,11 +9,11 @@ due, and returns the crisis, its events, a readable timeline and the figures. Th
 machinery runs drills (:mod:`crisiskit.app.drills`) and the ``crisiskit demo`` and
 ``crisiskit simulate`` commands.
 
-The JSON schema (``"after"`` is an ISO 8601 duration; datetimes are RFC 9557 or ISO 8601
-with an offset)::
+The JSON schema, scenario format 2 (``"after"`` is an ISO 8601 duration; datetimes are
+RFC 9557 or ISO 8601 with an offset)::
 
     {
-      "type": "Scenario", "schema_version": 1,
+      "type": "Scenario", "schema_version": 1, "format": 2,
       "name": "Yoghurt batch 0925",
       "zone": "Asia/Shanghai",
       "start": "2025-09-27T20:00:00+08:00[Asia/Shanghai]",
@@ -31,19 +31,28 @@ with an offset)::
       ]
     }
 
-``args`` are the command's arguments by name, in their JSON form (enums by value, money as
-``{"amount": "39.90", "currency": "CNY"}``). A signal without ``observed_at`` is observed at
-the step's time; a ``due`` given as a duration (``"PT24H"``) is that long after the step. A
-step marked ``"expect": "refused"`` must be refused — a way to show the rules at work.
+A step is a :mod:`command object <crisiskit.crisis.commands>`: ``do`` names the command,
+``args`` holds the fields of its class (:class:`~crisiskit.crisis.commands.Assign`,
+:class:`~crisiskit.crisis.commands.SetLevel`, …) by name in their JSON form — enums by
+value, money as ``{"amount": "39.90", "currency": "CNY"}`` — and the step's ``actor`` is
+its actor; :meth:`Scenario.commands` gives them, and :func:`simulate` executes them. A
+signal without ``observed_at`` is observed at the step's time; a datetime given as a
+duration (``"due_at": "PT24H"``) is that long after the step. A step marked ``"expect":
+"refused"`` must be refused — a way to show the rules at work.
+
+A file without ``"format"`` is of format 1, written before the command classes: it is read
+with the names of before 0.2 (:data:`RENAMED_COMMANDS`, :data:`RENAMED_ARGS`), and a step
+that cannot be read so is refused with a message saying why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import inspect
+import re
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -55,22 +64,37 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.app.metrics import CrisisMetrics, crisis_metrics
 from crisiskit.crisis import Context, Crisis
-from crisiskit.crisis.commands import REGISTRY
+from crisiskit.crisis.commands import (
+    COMMAND_TYPES,
+    Command,
+    Detect,
+    Grade,
+    MarkDuplicateOf,
+    Merge,
+    Unmerge,
+    UpdateFacts,
+)
 from crisiskit.crisis.lifecycle import Guard, ReopenPolicy
-from crisiskit.errors import CrisisKitError, SerializationError, ValidationError
+from crisiskit.errors import (
+    CrisisKitError,
+    SerializationError,
+    UnknownValueError,
+    ValidationError,
+)
 from crisiskit.events import Event
 from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
 from crisiskit.plan import EmergencyPlan
-from crisiskit.serialization import _converter, _describe, format_datetime, parse_duration
+from crisiskit.serialization import SCHEMA_VERSION, format_datetime, from_dict, parse_duration
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.clock import ManualClock
-from crisiskit.values.facts import Facts
-from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
 from crisiskit.values.vocabulary import CrisisState, CrisisType, to_crisis_type
 
 __all__ = [
+    "RENAMED_ARGS",
+    "RENAMED_COMMANDS",
+    "SCENARIO_FORMAT",
     "STEP_COMMANDS",
     "Outcome",
     "Scenario",
@@ -79,31 +103,57 @@ __all__ = [
     "Step",
     "TimelineEntry",
     "simulate",
+    "step_arguments",
 ]
 
-STEP_COMMANDS: frozenset[str] = frozenset({"detect", *REGISTRY}) - {
-    "mark_duplicate_of",
-    "merge",
-    "unmerge",
-}
-"""The commands a scenario step may run (merges need a second crisis, so they are left out)."""
+SCENARIO_FORMAT = 2
+"""The scenario format this crisiskit writes: steps are the command classes.
+
+Format 1, a file without ``"format"``, is read with the names of before 0.2.
+"""
+
+_TWO_CRISES: tuple[type[Command[Any]], ...] = (MarkDuplicateOf, Merge, Unmerge)
+
+STEP_COMMANDS: frozenset[str] = frozenset(
+    {Detect.command, *COMMAND_TYPES} - {cls.command for cls in _TWO_CRISES}
+)
+"""The commands a scenario step may run: ``detect`` and every command object's but the
+merges', which need a second crisis."""
 
 RENAMED_COMMANDS: Mapping[str, str] = {"regrade": "set_level", "release": "unassign"}
-"""Command names of scenario files written before 0.2, read as their new names."""
+"""Command names of scenario format 1 (before 0.2), read as their new names."""
 
 RENAMED_ARGS: Mapping[str, Mapping[str, str]] = {"handle_customer": {"due": "due_at"}}
-"""Argument names of scenario files written before 0.2, per command, read as their new names."""
+"""Argument names of scenario format 1 (before 0.2), per command, read as their new names."""
+
+_FROM_SCENARIO = ("crisis_id", "crisis_type", "title")
+_SHAPE = ("actor", "reason", "expected_version")
 
 
 def _current_name(value: object) -> object:
-    return RENAMED_COMMANDS.get(value, value) if isinstance(value, str) else value
+    if isinstance(value, str) and value in RENAMED_COMMANDS:
+        warnings.warn(
+            f"Step(do={value!r}) is now Step(do={RENAMED_COMMANDS[value]!r}); the old name "
+            "goes in crisiskit 0.3",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return RENAMED_COMMANDS[value]
+    return value
 
 
 def _is_command(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value not in STEP_COMMANDS:
-        raise ValidationError(
-            f"Step.do must be a crisis command; got {value!r}. Allowed: {', '.join(sorted(STEP_COMMANDS))}"
-        )
+    _check_command(value)
+
+
+def _check_command(value: object) -> None:
+    if value in STEP_COMMANDS:
+        return
+    why = " (it needs a second crisis, and a scenario plays one)" if value in COMMAND_TYPES else ""
+    raise UnknownValueError(
+        f"Step.do must be a crisis command a scenario can run; got {value!r}{why}. "
+        f"Allowed: {', '.join(sorted(STEP_COMMANDS))}"
+    )
 
 
 def _is_expect(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -132,7 +182,9 @@ class Step:
     after: dt.timedelta | None = field(default=None, validator=_is_non_negative)
     """How long after the previous step (default: at the same time)."""
     args: Mapping[str, Any] = field(factory=dict)
-    """The command's arguments by name, in their JSON form."""
+    """The command's arguments by name, in their JSON form: the fields of its command class,
+    but the actor (the step's) and, for ``detect``, the crisis's id, type and title (the
+    scenario's)."""
     expect: str = field(default="done", validator=_is_expect)
     """``"done"``, or ``"refused"`` for a step that must be refused."""
     note: str | None = field(default=None, validator=_checks.is_optional_text)
@@ -176,6 +228,212 @@ class Scenario:
             raise ValidationError("a scenario's first step must be 'detect'")
         if any(step.do == "detect" for step in self.steps[1:]):
             raise ValidationError("a scenario detects its crisis once, in the first step")
+
+    def times(self) -> tuple[pendulum.DateTime, ...]:
+        """When each step happens, in UTC.
+
+        Raises:
+            ScenarioError: a step is before the step before it.
+        """
+        moment = self.start
+        found = []
+        for index, step in enumerate(self.steps):
+            target = step.at if step.at is not None else moment + (step.after or dt.timedelta(0))
+            if target < moment:
+                raise ScenarioError(
+                    f"step {index} ({step.do}) is at {target.isoformat()}, before the step before it"
+                )
+            found.append(target)
+            moment = target
+        return tuple(found)
+
+    def commands(self, *, grading: str = "risk-matrix") -> tuple[Detect | Command[Any], ...]:
+        """Each step as the command object it runs: :class:`~crisiskit.crisis.commands.Detect`, then the others.
+
+        A step's ``args`` are read as the fields of its command class, with the step's actor
+        and the step's time for what a scenario may leave out (a signal's ``observed_at``, a
+        datetime given as a duration).
+
+        Args:
+            grading: the policy of ``grade`` steps that name none (``"risk-matrix@1"``).
+
+        Raises:
+            SerializationError: a step's arguments are not its command's; the message gives
+                the path, ``$.steps[7].args.step``.
+            ScenarioError: a step is before the step before it.
+        """
+        return tuple(_command(self, index, at, grading) for index, at in enumerate(self.times()))
+
+    def __crisiskit_unstructure__(self, converter: cattrs.Converter) -> dict[str, Any]:
+        data: dict[str, Any] = converter.unstructure(self, Scenario)
+        return {"format": SCENARIO_FORMAT, **data}
+
+    @classmethod
+    def __crisiskit_structure__(
+        cls, data: Mapping[str, Any], converter: cattrs.Converter
+    ) -> Scenario:
+        payload = dict(data)
+        version = payload.pop("format", 1)
+        if isinstance(version, bool) or version not in (1, SCENARIO_FORMAT):
+            raise SerializationError(
+                f"$.format: this crisiskit reads scenario formats 1 and {SCENARIO_FORMAT}; "
+                f"got {version!r}"
+            )
+        payload = _from_format_1(payload) if version == 1 else _refuse_old_names(payload)
+        scenario: Scenario = converter.structure(payload, Scenario)
+        return scenario
+
+
+def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
+    """A scenario of format 1 (before 0.2) in today's names, or a message saying why not."""
+    steps = data.get("steps")
+    if not isinstance(steps, list):
+        return data
+    migrated = []
+    for index, given in enumerate(steps):
+        if not isinstance(given, Mapping):
+            migrated.append(given)
+            continue
+        step = dict(given)
+        do = step.get("do")
+        if isinstance(do, str) and do in RENAMED_COMMANDS:
+            step["do"] = do = RENAMED_COMMANDS[do]
+        renamed = RENAMED_ARGS.get(do) if isinstance(do, str) else None
+        args = step.get("args")
+        if renamed and isinstance(args, Mapping):
+            for old, new in renamed.items():
+                if old in args and new in args:
+                    raise SerializationError(
+                        f"$.steps[{index}].args: a step of scenario format 1 that gives both "
+                        f"{old!r} (its name before 0.2) and {new!r} cannot be read; keep {new!r}"
+                    )
+            step["args"] = {renamed.get(k, k): v for k, v in args.items()}
+        migrated.append(step)
+    return {**data, "steps": migrated}
+
+
+def _refuse_old_names(data: dict[str, Any]) -> dict[str, Any]:
+    """A scenario of today's format as it is, unless it uses a name of before 0.2."""
+    steps = data.get("steps")
+    for index, step in enumerate(steps if isinstance(steps, list) else ()):
+        do = step.get("do") if isinstance(step, Mapping) else None
+        if not isinstance(do, str):
+            continue
+        if do in RENAMED_COMMANDS:
+            raise SerializationError(
+                f"$.steps[{index}].do: {do!r} is the name before 0.2 of "
+                f"{RENAMED_COMMANDS[do]!r}; a file of scenario format {SCENARIO_FORMAT} takes "
+                'today\'s names (a file without "format" is read with the old ones)'
+            )
+        args = step.get("args")
+        old = RENAMED_ARGS.get(do, {})
+        for name in sorted(set(args) & set(old) if isinstance(args, Mapping) else ()):
+            raise SerializationError(
+                f"$.steps[{index}].args: {name!r} is the name before 0.2 of {do}'s "
+                f"{old[name]!r}; a file of scenario format {SCENARIO_FORMAT} takes today's names"
+            )
+    return data
+
+
+def step_arguments(do: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The arguments a step of command ``do`` gives in ``args``: (required, optional).
+
+    The fields of its command class, but the actor (the step's own) and, for ``detect``, the
+    crisis's id, type and title (the scenario's). A ``grade`` step's ``policy`` is optional:
+    the simulation's grading policy when left out.
+    """
+    cls = _command_type(do)
+    fields = [a for a in attrs.fields(cls) if a.name not in _given_by_step(cls)]
+    required = tuple(
+        a.name
+        for a in fields
+        if a.default is attrs.NOTHING and not (cls is Grade and a.name == "policy")
+    )
+    return required, tuple(a.name for a in fields if a.name not in required)
+
+
+def _command_type(do: str) -> type[Any]:
+    _check_command(do)
+    return Detect if do == Detect.command else COMMAND_TYPES[do]
+
+
+def _given_by_step(cls: type[Any]) -> tuple[str, ...]:
+    return ("actor", *_FROM_SCENARIO) if cls is Detect else ("actor",)
+
+
+def _command(
+    scenario: Scenario, index: int, at: pendulum.DateTime, grading: str
+) -> Detect | Command[Any]:
+    """Step ``index`` as its command object, at ``at``."""
+    step = scenario.steps[index]
+    cls = _command_type(step.do)
+    where = f"$.steps[{index}].args"
+    given = _current_args(step, where)
+    taken = sorted(set(given) & set(_given_by_step(cls)))
+    if taken:
+        raise SerializationError(
+            f"{where}: {step.do} takes {', '.join(map(repr, taken))} from the "
+            f"{'scenario and the step' if cls is Detect else 'step'}, not from its args"
+        )
+    required, optional = step_arguments(step.do)
+    unknown = sorted(set(given) - {*required, *optional})
+    if unknown:
+        takes = f"it takes {', '.join((*required, *optional)) or 'none'}"
+        noun = "argument"
+        if cls is UpdateFacts:
+            noun, facts = "fact", [name for name in optional if name not in _SHAPE]
+            takes = f"facts: {', '.join(facts)}; and {', '.join(_SHAPE[1:])}"
+        raise SerializationError(
+            f"{where}: {step.do} has no {noun} {', '.join(map(repr, unknown))}; {takes}"
+        )
+    missing = [name for name in required if name not in given]
+    if missing:
+        raise SerializationError(f"{where}: {step.do} needs {', '.join(missing)}")
+    if cls is Grade and "policy" not in given:
+        given["policy"] = grading
+    types = typing.get_type_hints(cls)
+    data = {name: _fill(value, types[name], at) for name, value in given.items()}
+    data["actor"] = step.actor
+    if cls is Detect:
+        data.update(
+            crisis_id=scenario.crisis_id,
+            crisis_type=scenario.crisis_type.value,
+            title=scenario.title,
+        )
+    try:
+        command: Detect | Command[Any] = from_dict(
+            {"type": cls.__name__, "schema_version": SCHEMA_VERSION, **data}, cls
+        )
+    except SerializationError as exc:
+        raise SerializationError(_at_step(str(exc), where)) from None
+    return command
+
+
+def _current_args(step: Step, where: str) -> dict[str, Any]:
+    """A step's args, with the argument names of before 0.2 of a step built in Python renamed."""
+    old = RENAMED_ARGS.get(step.do, {})
+    given = dict(step.args)
+    for name in sorted(set(given) & set(old)):
+        if old[name] in given:
+            raise SerializationError(
+                f"{where}: {step.do} takes {old[name]!r} or {name!r} (its name before 0.2), "
+                "not both"
+            )
+        warnings.warn(
+            f"Step args {name!r} of {step.do} is now {old[name]!r}; the old name goes in "
+            "crisiskit 0.3",
+            DeprecationWarning,
+            stacklevel=5,
+        )
+        given[old[name]] = given.pop(name)
+    return given
+
+
+def _at_step(message: str, where: str) -> str:
+    """A message about a command's fields (``@ $.level``), about the step's args instead."""
+    if "@ $" not in message:
+        return f"{where}: {message}"
+    return re.sub(r"@ \$(?=[.\[;]|$)", lambda _: f"@ {where}", message)
 
 
 @frozen
@@ -270,9 +528,13 @@ def simulate(
             fails the simulation; with ``strict=False`` — a drill — it is recorded in
             ``refusals`` and the scenario goes on.
 
+    Each step runs as its command object (:meth:`Scenario.commands`), executed with
+    :meth:`Crisis.execute <crisiskit.crisis.Crisis.execute>`.
+
     Raises:
         ScenarioError: a step was refused that the scenario did not mark ``"expect":
             "refused"``, or a step so marked went through. The message names the step.
+        SerializationError: a step's arguments are not its command's (before anything runs).
     """
     limit = None if until is None else _checks.instant("simulate(until=)", until)
     clock = ManualClock(scenario.start)
@@ -280,7 +542,10 @@ def simulate(
         clock, guards=tuple(guards), reopen=reopen or ReopenPolicy(), plan=plan, sla=sla
     )
     default_policy = grading if grading is not None else policy_by_name("risk-matrix")
-    registry = policies
+    # A grade step that names no policy grades with the default, whatever the registry holds.
+    default_registry = {default_policy.name: lambda: default_policy}
+    times = scenario.times()
+    commands = scenario.commands(grading=default_policy.id)
     crisis: Crisis | None = None
     events: list[Event] = []
     timeline: list[TimelineEntry] = []
@@ -294,27 +559,24 @@ def simulate(
             events.append(event)
             timeline.append(_entry(crisis, event, run_context, note if index == 0 else None, step))
 
-    for index, step in enumerate(scenario.steps):
-        target = step.at if step.at is not None else moment + (step.after or dt.timedelta(0))
-        if target < moment:
-            raise ScenarioError(
-                f"step {index} ({step.do}) is at {target.isoformat()}, before the step before it"
-            )
+    for index, (step, target, command) in enumerate(
+        zip(scenario.steps, times, commands, strict=True)
+    ):
         if limit is not None and target > limit:
             break
         if crisis is not None and sweep:
             _sweep_until(crisis, clock, target, functools.partial(collect, None, index))
         clock.set(target)
         moment = target
-        if step.do == "detect":
-            crisis = _detect(scenario, step, run_context, index)
+        if isinstance(command, Detect):
+            crisis = _detect(command, run_context, index)
             collect(step.note, index)
             continue
         assert crisis is not None
         try:
-            _run(crisis, step, index, clock.now(), default_policy=default_policy, registry=registry)
-        except (ScenarioError, SerializationError):
-            raise  # a mistake in the scenario itself, not a refusal
+            crisis.execute(
+                command, policies=policies if "policy" in step.args else default_registry
+            )
         except CrisisKitError as exc:
             expected = step.expect == "refused"
             if not expected and strict:
@@ -366,121 +628,17 @@ def _entry(
     return TimelineEntry(event.occurred_at, event, crisis.state, crisis.level, sla, note, step)
 
 
-def _detect(scenario: Scenario, step: Step, context: Context, index: int) -> Crisis:
-    args = _structure_args(
-        Crisis.detect,
-        step,
-        index,
-        context.clock.now(),
-        skip={"context", "crisis_id", "crisis_type", "title"},
-    )
+def _detect(command: Detect, context: Context, index: int) -> Crisis:
     try:
-        return Crisis.detect(
-            context,
-            crisis_id=scenario.crisis_id,
-            crisis_type=scenario.crisis_type,
-            title=scenario.title,
-            actor=step.actor,
-            **args,
-        )
+        return command.run(context)
     except CrisisKitError as exc:
         raise ScenarioError(
             f"step {index} (detect) was refused: {type(exc).__name__}: {exc}"
         ) from exc
 
 
-def _run(
-    crisis: Crisis,
-    step: Step,
-    index: int,
-    now: pendulum.DateTime,
-    *,
-    default_policy: GradingPolicy,
-    registry: Mapping[str, Callable[[], GradingPolicy]],
-) -> None:
-    if step.do == "check_sla":
-        crisis.check_sla(actor=step.actor)
-        return
-    renamed = RENAMED_ARGS.get(step.do)
-    if renamed and any(name in step.args for name in renamed):
-        step = attrs.evolve(step, args={renamed.get(k, k): v for k, v in step.args.items()})
-    method = getattr(crisis, step.do)
-    raw = dict(step.args)
-    if step.do == "grade":
-        name = raw.pop("policy", None)
-        policy = default_policy if name is None else policy_by_name(str(name), registry=registry)
-        args = _structure_args(
-            Crisis.grade, Step(do="grade", args=raw), index, now, skip={"policy"}
-        )
-        method(policy, actor=step.actor, **args)
-        return
-    if step.do == "update_facts":
-        args = _structure_facts(raw, index)
-        method(actor=step.actor, **args)
-        return
-    args = _structure_args(getattr(Crisis, step.do), step, index, now)
-    method(actor=step.actor, **args)
-
-
-def _structure_args(
-    function: Any, step: Step, index: int, now: pendulum.DateTime, skip: Iterable[str] = ()
-) -> dict[str, Any]:
-    signature = inspect.signature(function)
-    hints = typing.get_type_hints(function)
-    reserved = {"self", "cls", "actor", "expected_version", "other_expected_version", *skip}
-    known = [name for name in signature.parameters if name not in reserved]
-    unknown = sorted(set(step.args) - set(known))
-    if unknown:
-        raise SerializationError(
-            f"$.steps[{index}].args: {step.do} has no argument {', '.join(map(repr, unknown))}; "
-            f"it takes {', '.join(known) or 'none'}"
-        )
-    missing = [
-        name
-        for name in known
-        if signature.parameters[name].default is inspect.Parameter.empty
-        and signature.parameters[name].kind is not inspect.Parameter.VAR_KEYWORD
-        and name not in step.args
-    ]
-    if missing:
-        raise SerializationError(f"$.steps[{index}].args: {step.do} needs {', '.join(missing)}")
-    result = {}
-    for name, value in step.args.items():
-        hint = _concrete(hints[name])
-        result[name] = _structure(_fill(value, hint, now), hint, f"$.steps[{index}].args.{name}")
-    return result
-
-
-def _structure_facts(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
-    hints = typing.get_type_hints(Facts)
-    result = {}
-    for name, value in raw.items():
-        if name not in hints:
-            raise SerializationError(
-                f"$.steps[{index}].args: update_facts has no fact {name!r}; facts: {', '.join(hints)}"
-            )
-        result[name] = _structure(value, hints[name], f"$.steps[{index}].args.{name}")
-    return result
-
-
-def _concrete(hint: Any) -> Any:
-    """Read ``Iterable[X]`` as ``tuple[X, ...]``: JSON gives lists."""
-    origin = typing.get_origin(hint)
-    if origin in (Iterable, Sequence, typing.get_origin(Iterable[int])):
-        return tuple[typing.get_args(hint)[0], ...]  # type: ignore[misc]
-    if origin in (typing.Union, type(int | None)):
-        args = typing.get_args(hint)
-        if any(isinstance(arg, type) and issubclass(arg, LabelledEnum) for arg in args):
-            # ``Level | str``: a command reads a label too; the file holds the code.
-            args = tuple(arg for arg in args if arg is not str)
-        if len(args) == 1:
-            return _concrete(args[0])
-        return typing.Union[tuple(_concrete(arg) for arg in args)]  # noqa: UP007
-    return hint
-
-
 def _fill(value: Any, hint: Any, now: pendulum.DateTime) -> Any:
-    """Defaults a scenario may leave out: a signal's time, a due time given as a duration."""
+    """Defaults a scenario may leave out: a signal's time, a datetime given as a duration."""
     args = typing.get_args(hint)
     if hint is Signal and isinstance(value, Mapping) and "observed_at" not in value:
         return {**value, "observed_at": format_datetime(now)}
@@ -489,16 +647,3 @@ def _fill(value: Any, hint: Any, now: pendulum.DateTime) -> Any:
     if pendulum.DateTime in args and isinstance(value, str) and value.lstrip("-").startswith("P"):
         return format_datetime(now + parse_duration(value))
     return value
-
-
-def _structure(value: Any, hint: Any, path: str) -> Any:
-    converter = _converter()
-    try:
-        return converter.structure(value, hint)
-    except CrisisKitError as exc:
-        raise SerializationError(f"{exc} @ {path}") from None
-    except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, path=path, format_exception=_describe)
-        raise SerializationError("; ".join(messages)) from None
-    except Exception as exc:
-        raise SerializationError(f"{path}: cannot read {value!r}: {exc}") from None

@@ -4,7 +4,8 @@ Create a crisis with :meth:`Crisis.detect`, change it with its commands, collect
 with :meth:`Crisis.pull_events` and rebuild it with :meth:`Crisis.replay`.
 
 Where things are: :mod:`~crisiskit.crisis.lifecycle` declares every move;
-:mod:`~crisiskit.crisis.commands` the one shape of a command; :mod:`~crisiskit.crisis.aggregate`
+:mod:`~crisiskit.crisis.commands` the one shape of a command, and each command as a
+command object that :meth:`Crisis.execute` runs; :mod:`~crisiskit.crisis.aggregate`
 holds :class:`Crisis` with its lifecycle, signal, fact and level commands; each feature
 slice — :mod:`~crisiskit.crisis.team`, :mod:`~crisiskit.crisis.statements`,
 :mod:`~crisiskit.crisis.cases`, :mod:`~crisiskit.crisis.quality`,

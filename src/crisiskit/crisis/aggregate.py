@@ -38,7 +38,7 @@ from crisiskit.crisis._base import Evolver, recorded_only
 from crisiskit.crisis._record import CrisisSnapshot, Record
 from crisiskit.crisis.attributes import HostAttributes
 from crisiskit.crisis.cases import CustomerCases
-from crisiskit.crisis.commands import REGISTRY, command
+from crisiskit.crisis.commands import REGISTRY, Command, Policies, Result, command, execute
 from crisiskit.crisis.context import Context
 from crisiskit.crisis.merging import Merging
 from crisiskit.crisis.quality import Quality
@@ -276,6 +276,23 @@ class Crisis(
                 f"got {len(ids) if isinstance(ids, str) else ids!r} characters for version {snapshot.version}"
             )
         return cls(Record.from_snapshot(snapshot), None, bytearray.fromhex(ids))
+
+    def execute(
+        self,
+        command: Command[Result],
+        *,
+        crises: Mapping[str, Crisis] | None = None,
+        policies: Policies | None = None,
+    ) -> Result:
+        """Run a :mod:`command object <crisiskit.crisis.commands>` through the method it names.
+
+        The very method runs — the same rules, refusals and events; a refused command changes
+        nothing. ``crises`` holds, by id, the other crisis a merge names; ``policies`` the
+        registry a :class:`~crisiskit.crisis.commands.Grade` finds its policy in (by default
+        :data:`crisiskit.grading.POLICIES`). Anything but a command object raises
+        :class:`~crisiskit.errors.UnknownValueError`.
+        """
+        return execute(self, command, crises=crises, policies=policies)
 
     @command()
     def warn(
