@@ -487,3 +487,12 @@ def test_calendars_compile_safely_from_many_threads(monkeypatch):
         sys.setswitchinterval(interval)
     assert not any(thread.is_alive() for thread in running)
     assert errors == []
+
+
+@pytest.mark.parametrize("years", [[9999, 10000], [1899], [3000]])
+def test_holiday_calendars_refuse_years_outside_the_calendar_range(years):
+    from crisiskit.calendar import china_working_calendar
+    from crisiskit.errors import CalendarError
+
+    with pytest.raises(CalendarError, match=r"calendars cover the years 1900 to 2999; got \d+"):
+        china_working_calendar(years)

@@ -151,3 +151,145 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, args, conten
     assert "Traceback" not in result.stderr
     assert lines[0].startswith("crisiskit")
     assert fragment in lines[0]
+
+
+# --- every failure is one line with a reason; exit codes 1 and 2 ------------------------------
+
+FACTORS = [
+    "severity",
+    "scope",
+    "trend",
+    "brand_damage",
+    "customer_loss",
+    "economic_loss",
+    "legal_risk",
+]
+
+GRADE_HUGE_METRIC = {
+    "crisis_type": "complaint",
+    "signals": [
+        {
+            "channel": "social_media",
+            "description": "posts",
+            "observed_at": "2025-09-27T12:00:00Z",
+            "metrics": {"reach": 10**400},
+        }
+    ],
+}
+
+
+def _run_in_process(capsys, args):
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (
+            ["calendar", "2025-09-27 20:00", "--add", "99999999999h"],
+            None,
+            "crisiskit: the duration '99999999999h' is too large (at most 36525 days, 876600h)",
+        ),
+        (
+            ["calendar", "2025-09-27 20:00", "--zone", "Mars/Olympus"],
+            None,
+            "--zone must be an IANA time-zone name such as 'Asia/Shanghai' or 'Europe/London'; "
+            "got 'Mars/Olympus'",
+        ),
+        (
+            ["calendar", "2025-09-27 20:00", "--add", "-5h"],
+            None,
+            "crisiskit: a duration to add must not be negative; got '-5h'",
+        ),
+        (
+            ["calendar", "2025-09-27 20:00", "--add", "P900Y"],
+            None,
+            "crisiskit: the duration 'P900Y' is too large (at most 36525 days, PT876600H)",
+        ),
+        (
+            ["calendar", "9999-12-31 20:00", "--add", "5h"],
+            None,
+            "must lie in the years 1900 to 2999; got 9999-12-31T20:00:00",
+        ),
+        (
+            ["simulate", "{file}"],
+            "scenario-9999",
+            "crisiskit: the scenario's start must lie in the years 1900 to 2999; got 9999-12-31",
+        ),
+        (
+            ["grade", "{file}", "--at", "2025-09-27 21:00"],
+            json.dumps(GRADE_HUGE_METRIC),
+            "the number is too large: a number here must be finite and at most about 1.8e308 "
+            "@ $.signals[0].metrics['reach']",
+        ),
+        (
+            ["simulate", "{file}"],
+            '{"schema_version": 1, "name": "x"}',
+            "crisiskit: a \"type\" key is missing; expected here: 'Scenario'",
+        ),
+    ],
+)
+def test_each_bad_input_gets_its_message(tmp_path, capsys, args, content, message):
+    path = tmp_path / "input.json"
+    if content == "scenario-9999":
+        content = scenario_text("food_safety").replace(
+            "2025-09-27T20:00:00+08:00", "9999-12-31T20:00:00+08:00"
+        )
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = _run_in_process(capsys, [a.replace("{file}", str(path)) for a in args])
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err) < 400
+
+
+def test_a_refused_step_in_a_scenario_exits_1(tmp_path, capsys):
+    data = json.loads(scenario_text("food_safety"))
+    # take away the expectation of the scenario's planned refusal: the step is refused unexpectedly
+    for step in data["steps"]:
+        step.pop("expect", None)
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = _run_in_process(capsys, ["simulate", str(path)])
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "was refused" in err
+
+
+def test_naive_times_are_read_in_the_zone_option_by_every_subcommand(tmp_path, capsys):
+    path = tmp_path / "input.json"
+    path.write_text(
+        json.dumps({"crisis_type": "complaint", "factors": dict.fromkeys(FACTORS, 2)}),
+        encoding="utf-8",
+    )
+
+    def assessed_at(*args):
+        assert main(["grade", str(path), "--json", "--policy", "risk-matrix", *args]) == 0
+        return json.loads(capsys.readouterr().out)["assessed_at"]
+
+    # the default zone is Asia/Shanghai, as for calendar and simulate
+    assert assessed_at("--at", "2025-09-27T21:00") == assessed_at("--at", "2025-09-27T21:00+08:00")
+    assert assessed_at("--at", "2025-09-27T21:00", "--zone", "UTC") == assessed_at(
+        "--at", "2025-09-27T21:00Z"
+    )
+    assert main(["calendar", "2025-09-27T20:00", "--calendar", "24x7", "--add", "1h"]) == 0
+    assert "ends at 2025-09-27 21:00 Saturday (Asia/Shanghai)" in capsys.readouterr().out
+    assert (
+        main(["calendar", "2025-09-27 20:00", "--zone", "UTC", "--calendar", "24x7", "--add", "1h"])
+        == 0
+    )
+    assert "ends at 2025-09-27 21:00 Saturday (UTC)" in capsys.readouterr().out
+
+
+def test_calendar_without_holiday_data_says_so_on_stderr(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "holidays", None)  # as on a plain install
+    assert main(["calendar", "2025-09-30 17:00", "--add", "2h"]) == 0
+    captured = capsys.readouterr()
+    assert "running without holiday data" in captured.err
+    assert "crisiskit[holidays]" in captured.err
+    assert "2025-10-01 10:00" in captured.out  # National Day is a working day without the data

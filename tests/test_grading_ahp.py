@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.errors import LimitError, PolicyError, UnknownValueError, ValidationError
 from crisiskit.grading.models import ahp
 
 F = Fraction  # judgements read best as fractions: F(1, 3)
@@ -400,3 +400,46 @@ def _connected(n, pairs):
                 reach |= {i, j}
                 changed = True
     return len(reach) == n
+
+
+# --- the matrix size is bounded -------------------------------------------------------------
+
+
+def _identity(n):
+    return [[1] * n for _ in range(n)]
+
+
+def test_the_matrix_size_is_bounded_with_a_named_limit():
+    _ahp = ahp
+    assert _ahp.MAX_ITEMS == 50
+    assert len(_ahp.PairwiseMatrix.from_rows(_identity(50)).names) == 50
+    with pytest.raises(LimitError, match=r"at most 50 items \(max_items=50\); got 51") as info:
+        _ahp.PairwiseMatrix.from_rows(_identity(51))
+    assert (info.value.limit, info.value.found, info.value.option) == (50, 51, "max_items")
+    with pytest.raises(LimitError, match="got 2000"):
+        _ahp.analyze(_identity(2000))
+    chain = {(f"c{i}", f"c{i + 1}"): 2 for i in range(2999)}
+    with pytest.raises(LimitError, match="got 3000"):
+        _ahp.PairwiseMatrix.from_judgements(chain)
+    with pytest.raises(LimitError, match="max_items=3"):
+        _ahp.PairwiseMatrix.from_judgements(
+            {("a", "b"): 2}, names=["a", "b", "c", "d"], max_items=3
+        )
+    big = _ahp.PairwiseMatrix.from_rows(_identity(60), max_items=60)
+    with pytest.raises(LimitError):
+        _ahp.analyze(big)
+    assert (
+        _ahp.analyze(
+            big,
+            max_items=60,
+            ri_table=_ahp.RandomIndexTable("flat", (0.0, 0.0) + (1.0,) * 58, "a test"),
+        ).n
+        == 60
+    )
+
+
+@pytest.mark.parametrize("bad", [0, -3, True, 2.5])
+def test_max_items_must_be_a_positive_int(bad):
+    _ahp = ahp
+    with pytest.raises(ValidationError, match="max_items"):
+        _ahp.PairwiseMatrix.from_rows(_identity(2), max_items=bad)

@@ -5,7 +5,7 @@ from grading_reference import enumerate_probability, minimal_cut_sets_by_enumera
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crisiskit.errors import UnknownValueError, ValidationError
+from crisiskit.errors import LimitError, UnknownValueError, ValidationError
 from crisiskit.grading.models.fta import AndGate, BasicEvent, FaultTree, KOfNGate, OrGate
 
 NAMES = ["a", "b", "c", "d", "e", "f"]
@@ -186,3 +186,88 @@ def test_the_configuration_tells_trees_apart():
     ]
     seen = [json.dumps(tree.configuration(), sort_keys=True) for tree in [both, *others]]
     assert len(set(seen)) == len(seen)
+
+
+# --- bounded work: wide and deep trees, and exponential cut-set work -----------------------
+
+
+def _events(n, p=0.01):
+    return [BasicEvent(f"e{i}", p) for i in range(n)]
+
+
+def test_a_wide_or_gate_of_1000_events_is_evaluated():
+    tree = FaultTree(OrGate("top", _events(1000)))
+    assert tree.probability() == pytest.approx(1 - 0.99**1000)
+    assert len(tree.minimal_cut_sets()) == 1000
+    assert tree.birnbaum("e0") == pytest.approx(0.99**999)
+    assert len(json.dumps(tree.configuration())) > 1000
+
+
+def test_a_wide_and_gate_of_1000_events_is_evaluated():
+    tree = FaultTree(AndGate("top", _events(1000, 0.999)))
+    assert tree.probability() == pytest.approx(0.999**1000)
+    assert tree.minimal_cut_sets() == (frozenset(f"e{i}" for i in range(1000)),)
+
+
+def _nested(depth, gates):
+    node = BasicEvent("e0", 0.001)
+    for i in range(1, depth + 1):
+        gate = gates[i % len(gates)]
+        node = gate(f"g{i}", [node, BasicEvent(f"e{i}", 0.5 if gate is OrGate else 0.999)])
+    return node
+
+
+def test_gates_nested_1000_deep_are_evaluated():
+    tree = FaultTree(_nested(1000, [AndGate, OrGate]))
+    assert 0 < tree.probability() < 1
+    assert 0 < tree.birnbaum("e999") <= 1
+    assert tree.subtree("g500").probability() > 0
+    assert tree.configuration()["name"] == "g1000"
+    assert len(FaultTree(_nested(1000, [OrGate])).minimal_cut_sets()) == 1001
+    assert FaultTree(_nested(1000, [AndGate])).minimal_cut_sets() == (
+        frozenset(f"e{i}" for i in range(1001)),
+    )
+
+
+def test_a_10_of_30_gate_names_the_cut_set_limit():
+    tree = FaultTree(KOfNGate("vote", 10, _events(30)))
+    assert 0 <= tree.probability() <= 1  # the exact probability needs no cut sets
+    with pytest.raises(LimitError, match=r"max_cut_sets=10000") as info:
+        tree.minimal_cut_sets()
+    assert info.value.option == "max_cut_sets"
+    assert info.value.found > info.value.limit == 10_000
+    assert "'vote'" in str(info.value)
+    assert isinstance(info.value, ValidationError)
+
+
+def test_importance_over_32768_cut_sets_names_the_cut_set_limit():
+    pairs = [
+        OrGate(f"g{i}", [BasicEvent(f"a{i}", 0.1), BasicEvent(f"b{i}", 0.2)]) for i in range(15)
+    ]
+    tree = FaultTree(AndGate("top", pairs))
+    with pytest.raises(LimitError, match="max_cut_sets"):
+        tree.importance()
+    with pytest.raises(LimitError, match="max_cut_sets"):
+        tree.rare_event_approximation()
+
+
+def test_the_cut_set_limit_can_be_raised():
+    pairs = [
+        OrGate(f"g{i}", [BasicEvent(f"a{i}", 0.1), BasicEvent(f"b{i}", 0.2)]) for i in range(8)
+    ]
+    top = AndGate("top", pairs)
+    with pytest.raises(LimitError):
+        FaultTree(top, max_cut_sets=100).minimal_cut_sets()
+    assert len(FaultTree(top, max_cut_sets=1000).minimal_cut_sets()) == 256
+    assert len(FaultTree(top, max_cut_sets=1000).subtree("top").minimal_cut_sets()) == 256
+
+
+def test_the_decision_diagram_is_bounded_too():
+    with pytest.raises(LimitError, match=r"max_bdd_nodes=5\b"):
+        FaultTree(KOfNGate("vote", 3, _events(10)), max_bdd_nodes=5)
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "10"])
+def test_limits_must_be_positive_ints(bad):
+    with pytest.raises(ValidationError, match="positive int"):
+        FaultTree(BasicEvent("a", 0.1), max_cut_sets=bad)

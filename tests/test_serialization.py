@@ -246,3 +246,38 @@ def test_a_crisis_loaded_from_its_snapshot_equals_the_live_one(crisis):
     assert loaded == crisis
     assert to_json(loaded) == to_json(crisis)
     assert Crisis.replay(crisis.pull_events()) == loaded
+
+
+def test_a_missing_or_unknown_type_names_only_what_is_expected_here():
+    from crisiskit import Money
+    from crisiskit.events import Event
+
+    with pytest.raises(SerializationError) as info:
+        from_json('{"amount": "1", "currency": "CNY", "schema_version": 1}', Money)
+    assert str(info.value) == "a \"type\" key is missing; expected here: 'Money'"
+    with pytest.raises(SerializationError, match=r"unknown type 'Nope'.*\(\d+ in all\)") as info:
+        from_json('{"type": "Nope", "schema_version": 1}', Event)
+    assert len(str(info.value)) < 300
+    with pytest.raises(SerializationError, match=r"unknown type 'xxxxx.*…;"):
+        from_json(json.dumps({"type": "x" * 1000, "schema_version": 1}))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("P900Y", "'P900Y' is too large (at most 36525 days, PT876600H)"),
+        ("PT99999999999H", "too large (at most 36525 days"),
+        ("P36526D", "too large (at most 36525 days"),
+        ("P1Y", "years, months or weeks, whose length is not fixed"),
+        ("P2W", "years, months or weeks, whose length is not fixed"),
+        ("forever", "must be ISO 8601"),
+    ],
+)
+def test_durations_are_bounded_and_say_why_they_are_refused(text, message):
+    from crisiskit.serialization import MAX_DURATION, parse_duration
+
+    with pytest.raises(SerializationError) as info:
+        parse_duration(text)
+    assert message in str(info.value)
+    assert parse_duration("P36525D") == MAX_DURATION
+    assert parse_duration("-PT5H") == -parse_duration("PT5H")

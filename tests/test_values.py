@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from crisiskit import Channel, CustomerRef, Facts, Money, Signal
 from crisiskit.errors import (
     CurrencyMismatchError,
+    LimitError,
     NaiveDatetimeError,
     UnknownValueError,
     ValidationError,
@@ -57,6 +58,68 @@ def test_mixed_currencies_raise_and_never_equal():
 def test_money_refuses_bad_values(amount, currency, error, match):
     with pytest.raises(error, match=match):
         Money(amount, currency)
+
+
+@pytest.mark.parametrize(
+    ("amount", "match"),
+    [
+        ("1e26", "at most 18 digits before the decimal point.*got 27 digits"),
+        ("1" * 30, "at most 18 digits before the decimal point.*got 30 digits"),
+        (10**18, "at most 18 digits before the decimal point.*got 19 digits"),
+        ("1e400", "at most 18 digits before the decimal point.*got 401 digits"),
+        ("-1e400", "at most 18 digits before the decimal point"),
+        ("1e-400", "at most 10 digits after the decimal point; got 400"),
+        ("0.00000000001", "at most 10 digits after the decimal point; got 11"),
+    ],
+)
+def test_money_refuses_amounts_beyond_the_limits(amount, match):
+    with pytest.raises(LimitError, match=match) as info:
+        Money(amount, "CNY")
+    assert isinstance(info.value, ValidationError)
+
+
+def test_money_at_the_limits_is_accepted_and_round_trips():
+    from crisiskit.serialization import from_json, to_json
+
+    for text in [
+        "999999999999999999.9999999999",
+        "-999999999999999999",
+        "0.0000000001",
+        "1.00000000000000",
+        "0E+400",
+    ]:
+        money = Money(text, "CNY")
+        assert from_json(to_json(money), Money) == money
+        assert str(from_json(to_json(money), Money).amount) == str(money.amount)
+    assert Money("999999999999999999.99", "CNY").amount.as_tuple().exponent == -2
+
+
+def test_money_arithmetic_beyond_the_limits_raises_the_same_clear_error():
+    top = Money("999999999999999999", "CNY")
+    for compute in [
+        lambda: top + Money(1, "CNY"),
+        lambda: -top - Money(1, "CNY"),
+        lambda: top * 2,
+        lambda: top * Decimal("1e999999"),
+        lambda: Money(1, "CNY") / Decimal("1e-30"),
+        lambda: Money.total([top, top], "CNY"),
+        lambda: Money("999999999999999999.9999999999", "CNY").rounded(),
+    ]:
+        with pytest.raises(LimitError, match="at most 18 digits before the decimal point"):
+            compute()
+    assert Money(10, "CNY") / 3 == Money("3.3333333333", "CNY")  # rounded to 10 places
+    assert str(Money(10, "CNY") * 2) == "20 CNY"
+    assert Money(5, "CNY") * Decimal("1e-30") == Money(0, "CNY")
+
+
+def test_json_amounts_beyond_the_limits_are_refused_naming_the_limit():
+    from crisiskit.errors import SerializationError
+    from crisiskit.serialization import from_json
+
+    for amount in ['"1e400"', "1e400", '"' + "1" * 30 + '"']:
+        text = '{"type": "Money", "schema_version": 1, "amount": ' + amount + ', "currency": "CNY"}'
+        with pytest.raises(SerializationError, match="at most 18 digits before the decimal point"):
+            from_json(text, Money)
 
 
 def test_money_refuses_float_factors():

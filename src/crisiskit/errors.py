@@ -20,6 +20,7 @@ __all__ = [
     "EventSequenceError",
     "HorizonError",
     "InvalidTransition",
+    "LimitError",
     "NaiveDatetimeError",
     "PolicyError",
     "SerializationError",
@@ -39,6 +40,25 @@ class ValidationError(CrisisKitError, ValueError):
     Also a :class:`ValueError`, so code that already catches ``ValueError`` around input
     handling keeps working.
     """
+
+
+class LimitError(ValidationError):
+    """An input is larger than crisiskit will work on (too many items, digits or years).
+
+    The message names the limit, the size found and, where the limit can be raised, the
+    keyword argument that raises it.
+
+    Attributes:
+        limit: the largest size allowed.
+        found: the size that was found (or reached before the work stopped).
+        option: the keyword argument that raises the limit, or ``""`` when it is fixed.
+    """
+
+    def __init__(self, message: str, *, limit: int, found: int, option: str = "") -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.found = found
+        self.option = option
 
 
 class NaiveDatetimeError(ValidationError):

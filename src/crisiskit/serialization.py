@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
 import typing
 from collections.abc import Callable, Mapping
@@ -49,6 +50,7 @@ from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.open_enum import OpenLabelledEnum
 
 __all__ = [
+    "MAX_DURATION",
     "SCHEMA_VERSION",
     "format_datetime",
     "format_duration",
@@ -69,10 +71,14 @@ SCHEMA_VERSION = 1
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _DURATION = re.compile(
-    r"^(?P<sign>-)?P(?:(?P<days>\d{1,9})D)?"
-    r"(?:T(?:(?P<hours>\d{1,12})H)?(?:(?P<minutes>\d{1,12})M)?"
-    r"(?:(?P<seconds>\d{1,12})(?:\.(?P<fraction>\d{1,6}))?S)?)?$"
+    r"^(?P<sign>-)?P(?:(?P<years>\d{1,20})Y)?(?:(?P<months>\d{1,20})M)?(?:(?P<weeks>\d{1,20})W)?"
+    r"(?:(?P<days>\d{1,20})D)?"
+    r"(?:T(?:(?P<hours>\d{1,20})H)?(?:(?P<minutes>\d{1,20})M)?"
+    r"(?:(?P<seconds>\d{1,20})(?:\.(?P<fraction>\d{1,6}))?S)?)?$"
 )
+
+MAX_DURATION = dt.timedelta(days=36_525)
+"""The longest duration :func:`parse_duration` reads: 36 525 days (100 years of 365.25 days)."""
 _ZONED = re.compile(r"^(?P<stamp>[^\[\]]+)\[(?P<zone>[A-Za-z0-9_+\-/]{1,64})\]$")
 
 
@@ -162,24 +168,47 @@ def format_duration(value: dt.timedelta) -> str:
 def parse_duration(text: str) -> dt.timedelta:
     """Read an ISO 8601 duration such as ``PT8H30M`` or ``P5D`` (a day is 24 hours here).
 
-    Years, months and weeks are refused: their length is not fixed.
+    Years, months and weeks are refused: their length is not fixed. Durations longer than
+    :data:`MAX_DURATION` (100 years) are refused as too large, with
+    :class:`~crisiskit.errors.SerializationError`.
     """
-    match = _DURATION.match(text) if isinstance(text, str) and len(text) <= 60 else None
+    match = _DURATION.match(text) if isinstance(text, str) and len(text) <= 80 else None
     if match is None or text in {"P", "-P"} or text.endswith("T"):
+        shown = (
+            repr(text) if not isinstance(text, str) or len(text) <= 80 else repr(text[:77] + "…")
+        )
         raise SerializationError(
-            f"a duration must be ISO 8601 such as 'PT8H30M' or 'PT0.5S'; got {text!r}"
+            f"a duration must be ISO 8601 such as 'PT8H30M' or 'PT0.5S'; got {shown}"
         )
-    fraction = (match["fraction"] or "").ljust(6, "0")
-    try:
-        value = dt.timedelta(
-            days=int(match["days"] or 0),
-            hours=int(match["hours"] or 0),
-            minutes=int(match["minutes"] or 0),
-            seconds=int(match["seconds"] or 0),
-            microseconds=int(fraction or 0),
+    # Years, months and weeks at their longest, to tell "too large" from "not fixed".
+    longest = (
+        (
+            int(match["years"] or 0) * 366
+            + int(match["months"] or 0) * 31
+            + int(match["weeks"] or 0) * 7
+            + int(match["days"] or 0)
         )
-    except OverflowError as exc:
-        raise SerializationError(f"the duration {text!r} is too long") from exc
+        * 86_400_000_000
+        + (
+            int(match["hours"] or 0) * 3600
+            + int(match["minutes"] or 0) * 60
+            + int(match["seconds"] or 0)
+        )
+        * 1_000_000
+        + int((match["fraction"] or "").ljust(6, "0") or 0)
+    )
+    limit = MAX_DURATION.days * 86_400_000_000
+    if longest > limit:
+        raise SerializationError(
+            f"the duration {text!r} is too large (at most {MAX_DURATION.days} days, "
+            f"PT{MAX_DURATION.days * 24}H)"
+        )
+    if match["years"] or match["months"] or match["weeks"]:
+        raise SerializationError(
+            f"the duration {text!r} uses years, months or weeks, whose length is not fixed; "
+            "write days and hours instead, e.g. 'P30D' or 'PT720H'"
+        )
+    value = dt.timedelta(microseconds=longest)
     return -value if match["sign"] else value
 
 
@@ -240,8 +269,18 @@ def _structure_bool(value: object, _: object) -> bool:
 
 def _structure_float(value: object, _: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise SerializationError(f"expected a number; got {value!r}")
-    return float(value)
+        raise SerializationError(f"expected a number; got {_short(repr(value))}")
+    try:
+        result = float(value)
+    except OverflowError:
+        result = math.inf
+    if not math.isfinite(result) and math.isfinite(value):
+        digits = len(str(abs(int(value))))
+        raise SerializationError(
+            f"the number is too large: a number here must be finite and at most about "
+            f"1.8e308; got one of {digits} digits"
+        ) from None
+    return result
 
 
 def _structure_attribute_values(value: object, _: object) -> AttributeValues:
@@ -385,7 +424,7 @@ def _unstructure_tagged(obj: Any) -> dict[str, Any]:
 def _structure_tagged(data: object, base: type[T]) -> T:
     if not isinstance(data, Mapping):
         raise SerializationError(f'expected an object with a "type" key; got {data!r}')
-    cls = _lookup(data.get("type"))
+    cls = _lookup(data.get("type"), base)
     if not (cls is base or issubclass(cls, base)):
         raise SerializationError(f"expected a {_registry.NAMES[base]}; got a {data.get('type')!r}")
     body = {k: v for k, v in data.items() if k != "type"}
@@ -412,12 +451,35 @@ def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
     return fn
 
 
-def _lookup(name: object) -> type[Any]:
+def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
     cls = _registry.lookup(name) if isinstance(name, str) else None
     if cls is None:
-        known = ", ".join(_registry.known())
-        raise SerializationError(f"unknown type {name!r}; known types: {known}")
+        # Name the types that fit here: a few of them when a class was asked for; every
+        # known type when anything would do.
+        known = (
+            sorted(
+                type_name
+                for type_name, candidate in _registry.TYPES.items()
+                if candidate is base or issubclass(candidate, base)
+            )
+            if base is not None
+            else []
+        ) or _registry.known()
+        limit = _SHOWN_TYPES if base is not None else len(known)
+        shown = ", ".join(repr(item) for item in known[:limit])
+        if len(known) > limit:
+            shown += f", … ({len(known)} in all)"
+        what = 'a "type" key is missing' if name is None else f"unknown type {_short(name)}"
+        raise SerializationError(f"{what}; expected here: {shown}")
     return cls
+
+
+_SHOWN_TYPES = 8
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def to_dict(obj: object) -> dict[str, Any]:
@@ -495,6 +557,8 @@ def _describe(exc: BaseException, type_: type[Any] | None) -> str:
         return f"required field missing ({exc})"
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(map(repr, exc.extra_fields)))}"
+    if isinstance(exc, OverflowError):
+        return "the number is too large: a number here must be finite and at most about 1.8e308"
     return cattrs.v.format_exception(exc, type_)
 
 
@@ -504,7 +568,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     payload = dict(data)
     name = payload.pop("type", None)
     version = payload.pop("schema_version", None)
-    target = _lookup(name)
+    target = _lookup(name, cls)
     # A subclass is what was asked for (a LevelChanged is an Event), as in nested fields.
     if cls is not None and not issubclass(target, cls):
         raise SerializationError(

@@ -1,7 +1,13 @@
 """The ``crisiskit`` command line: demo, simulate, grade, calendar, diagram.
 
-Exit codes: 0 on success; 2 for bad input, with a one-line reason on stderr and no
-traceback. Anything else is a bug in crisiskit.
+Exit codes: 0 on success; 1 when a scenario cannot be played as written (a step refused
+that the scenario did not mark ``"refused"``, or one so marked that went through); 2 for
+bad usage or input. A failure is one line on stderr saying what was wrong and what is
+allowed, never a traceback.
+
+Times written without an offset (``2025-09-27 20:00``) are read in the zone of the
+``--zone`` option, default Asia/Shanghai, by every subcommand. Times must lie in the years
+1900 to 2999 (the calendars' range); durations are at most 36 525 days.
 """
 
 from __future__ import annotations
@@ -9,7 +15,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -18,9 +26,10 @@ from typing import NoReturn, TextIO
 
 import pendulum
 
+from crisiskit._internal import checks as _checks
 from crisiskit._version import __version__
 from crisiskit.app.describe import describe, duration_text
-from crisiskit.app.scenario import Scenario, SimulationResult, simulate
+from crisiskit.app.scenario import Scenario, ScenarioError, SimulationResult, simulate
 from crisiskit.app.scenarios import load as load_scenario
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.crisis.lifecycle import MOVES, to_dot, to_mermaid
@@ -28,6 +37,7 @@ from crisiskit.errors import CalendarError, CrisisKitError
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
 from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import (
+    MAX_DURATION,
     _converter,
     format_datetime,
     from_json,
@@ -43,7 +53,14 @@ from crisiskit.values.levels import Level
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
+
+DEFAULT_ZONE = "Asia/Shanghai"
+"""The zone of times given without an offset, when ``--zone`` is not given."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a time on the command line may lie in (the calendars' range)."""
 
 
 class UsageError(Exception):
@@ -88,7 +105,12 @@ def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
 
     Returns the calendar and the key of its description in the output texts.
     """
-    wanted = list(years)
+    wanted = [year for year in years if FIRST_YEAR <= year <= LAST_YEAR]
+    if not wanted:
+        raise UsageError(
+            f"crisiskit: times must lie in the years {FIRST_YEAR} to {LAST_YEAR}; got {min(years)}"
+        )
+    years = wanted[:]
     while wanted:
         try:
             return china_working_calendar(wanted), "china"
@@ -98,6 +120,12 @@ def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
             if len(wanted) == 1:
                 raise
             wanted = wanted[:-1]  # next year's schedule is not published yet
+    print(
+        "crisiskit: note: running without holiday data (the 'holidays' package is not "
+        "installed): Mon–Fri 09:00–18:00 Asia/Shanghai with no public holidays or make-up "
+        "days; pip install 'crisiskit[holidays]' for the China working calendar",
+        file=sys.stderr,
+    )
     plain = BusinessCalendar(
         name="working",
         zone="Asia/Shanghai",
@@ -303,9 +331,13 @@ def _result_json(result: SimulationResult) -> str:
 
 
 def _play(args: argparse.Namespace, scenario: Scenario) -> int:
+    _check_year(scenario.start, "the scenario's start")
     plan, sla, about = _rules(scenario, getattr(args, "plan", None))
-    until = _parse_instant(args.until, scenario.zone) if getattr(args, "until", None) else None
-    result = simulate(scenario, plan=plan, sla=sla, until=until)
+    until = _parse_instant(args.until, args.zone) if getattr(args, "until", None) else None
+    try:
+        result = simulate(scenario, plan=plan, sla=sla, until=until)
+    except ScenarioError as exc:
+        raise _RefusedError(str(exc)) from None
     if getattr(args, "json", False):
         print(_result_json(result))
     else:
@@ -337,7 +369,7 @@ def _grade(args: argparse.Namespace) -> int:
         json.dumps({"type": "GradingInput", "schema_version": 1, **data}), GradingInput
     )
     policy = policy_by_name(args.policy)
-    at = _parse_instant(args.at, "UTC") if args.at else SystemClock().now()
+    at = _parse_instant(args.at, args.zone) if args.at else SystemClock().now()
     assessment = policy.assess(inputs, at=at)
     if args.json:
         print(json.dumps(to_dict(assessment), ensure_ascii=False, indent=2, sort_keys=True))
@@ -348,14 +380,13 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _calendar(args: argparse.Namespace) -> int:
     zh = normalize_lang(args.lang) == "zh"
+    zone = args.zone
+    start = _parse_instant(args.start, zone)
     if args.calendar == "24x7":
         calendar: BusinessCalendar = TWENTY_FOUR_SEVEN
-        zone = args.zone or "UTC"
     else:
-        start_year = _parse_instant(args.start, "Asia/Shanghai").year
+        start_year = start.in_timezone(DEFAULT_ZONE).year
         calendar, _ = _working_calendar([start_year, start_year + 1])
-        zone = args.zone or calendar.zone
-    start = _parse_instant(args.start, zone)
     if args.add:
         duration = _parse_span(args.add)
         due = calendar.add(start, duration)
@@ -394,29 +425,97 @@ def _hours(value: dt.timedelta, *, zh: bool = False) -> str:
 # --- argument helpers --------------------------------------------------------------------
 
 
+def _zone(text: str) -> str:
+    """The ``--zone`` option: an IANA zone name known to this machine."""
+    try:
+        return _checks.zone_name("--zone", text)
+    except CrisisKitError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _check_year(instant: dt.datetime, what: str) -> None:
+    if not FIRST_YEAR <= instant.year <= LAST_YEAR:
+        raise UsageError(
+            f"crisiskit: {what} must lie in the years {FIRST_YEAR} to {LAST_YEAR}; "
+            f"got {instant.isoformat()}"
+        )
+
+
 def _parse_instant(text: str, zone: str) -> pendulum.DateTime:
     """An instant: ISO 8601 with an offset, or a local 'YYYY-MM-DD HH:MM' read in ``zone``."""
+    shown = text if len(text) <= 60 else text[:59] + "…"
     try:
-        return parse_datetime(text)
+        instant = parse_datetime(text)
     except CrisisKitError:
         try:
             local = dt.datetime.fromisoformat(text.strip())
         except ValueError:
             raise UsageError(
-                f"not a time: {text!r} (write 2025-09-27T20:00+08:00, or 2025-09-27 20:00 for local time)"
+                f"not a time: {shown!r} (write 2025-09-27T20:00+08:00, or 2025-09-27 20:00 "
+                f"for a time in --zone, default {DEFAULT_ZONE}; years {FIRST_YEAR} to {LAST_YEAR})"
             ) from None
+        _check_year(local, f"the time {shown!r}")
         if local.tzinfo is not None:
-            return pendulum.instance(local)
-        return pendulum.instance(local, tz=zone)
+            instant = pendulum.instance(local)
+        else:
+            instant = pendulum.instance(local, tz=zone)
+    _check_year(instant, f"the time {shown!r}")
+    try:
+        instant.in_timezone("UTC").in_timezone(zone)
+    except (OverflowError, ValueError):
+        raise UsageError(
+            f"crisiskit: the time {shown!r} must lie in the years {FIRST_YEAR} to {LAST_YEAR}"
+        ) from None
+    return instant
+
+
+_UNITS = {"h": 3600, "m": 60, "d": 86400, "s": 1}
 
 
 def _parse_span(text: str) -> dt.timedelta:
     """A duration: ISO 8601 (PT26H) or a number of hours ('26h', '90m', '3d')."""
     cleaned = text.strip().lower()
-    units = {"h": 3600, "m": 60, "d": 86400, "s": 1}
-    if cleaned and cleaned[-1] in units and cleaned[:-1].replace(".", "", 1).isdigit():
-        return dt.timedelta(seconds=float(cleaned[:-1]) * units[cleaned[-1]])
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    if cleaned.startswith("-"):
+        raise UsageError(
+            f"crisiskit: a duration to add must not be negative; got {shown!r} (business time "
+            "only runs forward: to go back, ask --until from an earlier start)"
+        )
+    plain = _SPAN.match(cleaned)
+    if plain is not None:
+        number = plain["number"]
+        seconds = (float(number) if len(number) <= 30 else math.inf) * _UNITS[cleaned[-1]]
+        if not seconds <= MAX_DURATION.total_seconds():
+            raise UsageError(
+                f"crisiskit: the duration {shown!r} is too large (at most "
+                f"{MAX_DURATION.days} days, {MAX_DURATION.days * 24}h)"
+            )
+        return dt.timedelta(seconds=seconds)
     return parse_duration(text.strip().upper())
+
+
+_SPAN = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[hmds]$")
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--add -5h`` as ``--add=-5h``, so a negative duration gets its own clear message."""
+    result: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if (
+            item in {"--add", "--until", "--at"}
+            and i + 1 < len(items)
+            and items[i + 1][:2].startswith("-")
+            and items[i + 1][1:2].isdigit()
+        ):
+            result.append(f"{item}={items[i + 1]}")
+            i += 2
+            continue
+        result.append(item)
+        i += 1
+    return result
 
 
 def _parser() -> _Parser:
@@ -433,6 +532,15 @@ def _parser() -> _Parser:
         )
         sub.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
+    def zone_option(sub: argparse.ArgumentParser, *, output: bool = False) -> None:
+        sub.add_argument(
+            "--zone",
+            type=_zone,
+            default=DEFAULT_ZONE,
+            help=f"the IANA zone of times written without an offset{' and of the output' if output else ''} "
+            f"(default {DEFAULT_ZONE})",
+        )
+
     demo = commands.add_parser(
         "demo", help="play the built-in food-safety crisis from first signal to close"
     )
@@ -442,14 +550,13 @@ def _parser() -> _Parser:
 
     sim = commands.add_parser("simulate", help="play a scenario file (see docs: Scenarios)")
     sim.add_argument("scenario", help="the scenario JSON file")
-    sim.add_argument(
-        "--until", help="stop at this time (ISO 8601, or local time in the scenario's zone)"
-    )
+    sim.add_argument("--until", help="stop at this time (ISO 8601, or local time in --zone)")
     sim.add_argument(
         "--plan", help="an emergency plan JSON file (default: EmergencyPlan.default())"
     )
     sim.add_argument("--json", action="store_true", help="machine-readable output")
     output_options(sim)
+    zone_option(sim)
     sim.set_defaults(handler=_simulate)
 
     grade = commands.add_parser("grade", help="assess a JSON grading input with a named policy")
@@ -459,9 +566,12 @@ def _parser() -> _Parser:
     grade.add_argument(
         "--policy", default="standard", help=f"one of {', '.join(POLICIES)} (name or name@version)"
     )
-    grade.add_argument("--at", help="the assessment time (default: now)")
+    grade.add_argument(
+        "--at", help="the assessment time: ISO 8601, or local time in --zone (default: now)"
+    )
     grade.add_argument("--json", action="store_true", help="the assessment as JSON")
     grade.add_argument("--lang", choices=["en", "zh"], default="en")
+    zone_option(grade)
     grade.set_defaults(handler=_grade)
 
     cal = commands.add_parser(
@@ -472,7 +582,7 @@ def _parser() -> _Parser:
     what.add_argument("--add", help="a duration of business time to add: 26h, 90m, 3d or PT26H")
     what.add_argument("--until", help="the end: how much business time lies between start and it")
     cal.add_argument("--calendar", choices=["china", "24x7"], default="china")
-    cal.add_argument("--zone", help="the zone for local times and output (default: the calendar's)")
+    zone_option(cal, output=True)
     cal.add_argument("--lang", choices=["en", "zh"], default="en")
     cal.set_defaults(handler=_calendar)
 
@@ -482,11 +592,19 @@ def _parser() -> _Parser:
     return parser
 
 
+class _RefusedError(Exception):
+    """A scenario could not be played as written: exit code 1."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    Exit codes: 0 success, 1 a scenario step did not go as written, 2 bad usage or input.
+    Every failure is one line on stderr; none prints a traceback.
+    """
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             parser.print_help(sys.stdout)
@@ -497,9 +615,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter from complaining while it flushes stdout on exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except _RefusedError as exc:
+        _fail(str(exc))
+        return EXIT_REFUSED
     except (UsageError, CrisisKitError, OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        message = " ".join(str(exc).split())
-        print(
-            message if message.startswith("crisiskit") else f"crisiskit: {message}", file=sys.stderr
-        )
+        _fail(str(exc))
         return EXIT_BAD_INPUT
+    except RecursionError:
+        _fail("the input is nested too deeply to read")
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        _fail("the input is too large to read")
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug in crisiskit: still one line, never a traceback
+        _fail(
+            f"internal error, please report it: {type(exc).__name__}: {exc}"
+            " (set CRISISKIT_DEBUG=1 to see where)"
+        )
+        if os.environ.get("CRISISKIT_DEBUG"):
+            raise
+        return EXIT_BAD_INPUT
+
+
+def _fail(text: str) -> None:
+    message = " ".join(text.split())
+    if len(message) > 1000:
+        message = message[:999] + "…"
+    print(message if message.startswith("crisiskit") else f"crisiskit: {message}", file=sys.stderr)

@@ -271,6 +271,16 @@ def _to_date(value: object) -> object:
     return value
 
 
+def _check_years(years: Iterable[object]) -> None:
+    for year in years:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise CalendarError(f"a calendar year must be an int such as 2025; got {year!r}")
+        if not _FIRST_DATE.year <= year <= _LAST_DATE.year:
+            raise CalendarError(
+                f"calendars cover the years {_FIRST_DATE.year} to {_LAST_DATE.year}; got {year}"
+            )
+
+
 def _is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError(
@@ -578,6 +588,8 @@ class BusinessCalendar:
                 raise CalendarError(
                     f"from_holidays({source!r}) needs years=..., e.g. years=[2025, 2026]"
                 )
+            years = list(years)
+            _check_years(years)
             try:
                 source = holidays_package.country_holidays(source, years=list(years))
             except NotImplementedError as exc:
@@ -594,6 +606,7 @@ class BusinessCalendar:
                 f"from_holidays takes a holidays object or a country code; got {source!r}"
             )
         chosen = sorted(source.years)
+        _check_years(chosen)
         if not chosen:
             raise CalendarError(
                 "from_holidays: the holidays object covers no years; build it with years=..."

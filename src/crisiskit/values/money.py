@@ -3,12 +3,19 @@
 Amounts are never floats. Arithmetic and ordering work only within one currency; mixing
 currencies raises :class:`~crisiskit.errors.CurrencyMismatchError` rather than guessing a
 rate. Equality across currencies is simply ``False``.
+
+**Limits.** An amount has at most :data:`MAX_INTEGER_DIGITS` (18) digits before the point
+and at most :data:`MAX_DECIMAL_PLACES` (10) after it (trailing zeros do not count). Within
+those, sums and differences are exact. An amount outside them — given, read from JSON, or
+the result of arithmetic — is refused with :class:`~crisiskit.errors.LimitError` (a
+:class:`~crisiskit.errors.ValidationError`) naming the limit. Products and quotients are
+rounded half-even to 10 decimal places.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException
 from typing import Any
 
 import attrs
@@ -16,9 +23,23 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.errors import CurrencyMismatchError, UnknownValueError, ValidationError
+from crisiskit.errors import (
+    CurrencyMismatchError,
+    LimitError,
+    UnknownValueError,
+    ValidationError,
+)
 
-__all__ = ["CURRENCIES", "Money"]
+__all__ = ["CURRENCIES", "MAX_DECIMAL_PLACES", "MAX_INTEGER_DIGITS", "Money"]
+
+MAX_INTEGER_DIGITS = 18
+"""The most digits an amount may have before the decimal point (below 10¹⁸)."""
+
+MAX_DECIMAL_PLACES = 10
+"""The most digits an amount may have after the decimal point (trailing zeros not counted)."""
+
+_LARGEST = Decimal(10) ** MAX_INTEGER_DIGITS
+_PLACES = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
 
 # Active ISO 4217 codes (plus a few recently withdrawn ones that still appear in old
 # records), with their minor units. Most have 2; the exceptions are listed. None means
@@ -58,6 +79,76 @@ def _is_currency(instance: object, attribute: attrs.Attribute[Any], value: objec
         )
 
 
+def _in_bounds(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    if value.is_zero():
+        return
+    if abs(value) >= _LARGEST:
+        digits = value.adjusted() + 1
+        raise LimitError(
+            f"Money.amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point "
+            f"(less than 10^{MAX_INTEGER_DIGITS} in size); got {digits} digits"
+            + (f" ({value})" if digits <= 40 else ""),
+            limit=MAX_INTEGER_DIGITS,
+            found=digits,
+        )
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: checked by the validator before
+    if exponent < -MAX_DECIMAL_PLACES:
+        places = -exponent - _trailing_zeros(value)
+        if places > MAX_DECIMAL_PLACES:
+            raise LimitError(
+                f"Money.amount has at most {MAX_DECIMAL_PLACES} digits after the decimal point; "
+                f"got {places}" + (f" ({value})" if places <= 40 else ""),
+                limit=MAX_DECIMAL_PLACES,
+                found=places,
+            )
+
+
+def _trailing_zeros(value: Decimal) -> int:
+    digits = value.as_tuple().digits
+    count = 0
+    for digit in reversed(digits):
+        if digit:
+            break
+        count += 1
+    return count
+
+
+def _bounded(amount: Decimal, what: str, currency: str) -> Decimal:
+    """``amount`` checked against the limits, for a result of arithmetic."""
+    if amount.is_finite() and not amount.is_zero() and abs(amount) >= _LARGEST:
+        raise LimitError(
+            f"the {what} is too large: money amounts have at most {MAX_INTEGER_DIGITS} digits "
+            f"before the decimal point; got about {amount:.3E} {currency}",
+            limit=MAX_INTEGER_DIGITS,
+            found=amount.adjusted() + 1,
+        )
+    return amount
+
+
+def _to_places(amount: Decimal) -> Decimal:
+    """``amount`` rounded half-even to :data:`MAX_DECIMAL_PLACES` places, if it has more."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        amount = amount.quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+        if amount.is_zero():
+            return Decimal(0)
+    return amount
+
+
+def _arithmetic(compute: Any, what: str, currency: str) -> Decimal:
+    try:
+        result: Decimal = compute()
+    except DecimalException:
+        raise LimitError(
+            f"the {what} is too large: money amounts have at most {MAX_INTEGER_DIGITS} digits "
+            f"before the decimal point (the result overflowed, in {currency})",
+            limit=MAX_INTEGER_DIGITS,
+            found=MAX_INTEGER_DIGITS + 1,
+        ) from None
+    return _bounded(result, what, currency)
+
+
 Scalar = Decimal | int
 """What money may be multiplied or divided by: an exact number, never a float."""
 
@@ -83,8 +174,13 @@ class Money:
     Money(amount=Decimal('1500.50'), currency='CNY')
     """
 
-    amount: Decimal = field(converter=_checks.to_decimal, validator=_checks.is_finite_decimal)
-    """The amount, exact. Negative amounts are allowed (a refund reversal, a correction)."""
+    amount: Decimal = field(
+        converter=_checks.to_decimal, validator=[_checks.is_finite_decimal, _in_bounds]
+    )
+    """The amount, exact. Negative amounts are allowed (a refund reversal, a correction).
+
+    At most :data:`MAX_INTEGER_DIGITS` digits before the point and
+    :data:`MAX_DECIMAL_PLACES` after it."""
     currency: str = field(converter=_upper, validator=_is_currency)
     """The ISO 4217 code, e.g. ``"CNY"``."""
 
@@ -130,13 +226,18 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money(
+            _arithmetic(lambda: self.amount + other.amount, "sum", self.currency), self.currency
+        )
 
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money(
+            _arithmetic(lambda: self.amount - other.amount, "difference", self.currency),
+            self.currency,
+        )
 
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
@@ -145,7 +246,15 @@ class Money:
         return Money(abs(self.amount), self.currency)
 
     def __mul__(self, factor: Scalar) -> Money:
-        return Money(self.amount * _scalar(factor, "multiplied"), self.currency)
+        value = _scalar(factor, "multiplied")
+        return Money(
+            _arithmetic(
+                lambda: _to_places(self.amount * value),
+                "product",
+                self.currency,
+            ),
+            self.currency,
+        )
 
     __rmul__ = __mul__
 
@@ -153,7 +262,14 @@ class Money:
         value = _scalar(divisor, "divided")
         if value == 0:
             raise ValidationError(f"cannot divide {self} by zero")
-        return Money(self.amount / value, self.currency)
+        return Money(
+            _arithmetic(
+                lambda: _to_places(self.amount / value),
+                "quotient",
+                self.currency,
+            ),
+            self.currency,
+        )
 
     def __lt__(self, other: Money) -> bool:
         self._same(other, "compare")

@@ -34,6 +34,12 @@ Fülöp & Rónyai 2010): weights *w* minimise *Σ_{judged (i,j)} (ln a_ij − ln
 and each missing *a_ij* becomes *w_i / w_j*; judged entries are kept. The minimiser exists
 and is unique exactly when the judged pairs connect every item, so a disconnected set of
 judgements is refused.
+
+**Size.** A matrix compares at most :data:`MAX_ITEMS` (50) items by default — more
+judgements than a person gives consistently, and the completion and eigenvector work grow
+with the cube of the order. ``max_items=`` on :meth:`PairwiseMatrix.from_rows`,
+:meth:`PairwiseMatrix.from_judgements` and :func:`analyze` raises the bound; a larger matrix
+is refused with :class:`~crisiskit.errors.LimitError`.
 """
 
 from __future__ import annotations
@@ -48,11 +54,12 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.errors import LimitError, PolicyError, UnknownValueError, ValidationError
 from crisiskit.grading import _util
 from crisiskit.values.labels import LabelledEnum
 
 __all__ = [
+    "MAX_ITEMS",
     "RANDOM_INDEX_TABLES",
     "AhpResult",
     "Method",
@@ -229,6 +236,23 @@ _PLAIN_NUMBERS = frozenset({int, float, Fraction})
 _TOLERANCE = 5e-3  # lets 0.333 stand for 1/3, refuses 0.33 (1 %) as a typo
 
 
+MAX_ITEMS = 50
+"""The default largest number of items one pairwise matrix compares (``max_items=``)."""
+
+
+def _check_size(n: int, max_items: int) -> None:
+    if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
+        raise ValidationError(f"max_items must be a positive int; got {max_items!r}")
+    if n > max_items:
+        raise LimitError(
+            f"an AHP matrix compares at most {max_items} items (max_items={max_items}); got "
+            f"{n} — split the criteria into a hierarchy, or pass a larger max_items=",
+            limit=max_items,
+            found=n,
+            option="max_items",
+        )
+
+
 @frozen
 class PairwiseMatrix:
     """A positive reciprocal matrix of pairwise judgements, with names for its items.
@@ -263,6 +287,7 @@ class PairwiseMatrix:
         names: Sequence[str] | None = None,
         max_judgement: float | None = 9,
         tolerance: float = _TOLERANCE,
+        max_items: int = MAX_ITEMS,
     ) -> PairwiseMatrix:
         """A matrix from its rows; refused unless square, positive, reciprocal and on the scale.
 
@@ -273,7 +298,13 @@ class PairwiseMatrix:
             max_judgement: the top of the judgement scale (Saaty's 9); entries must lie in
                 ``[1/max, max]``. None accepts any positive entry.
             tolerance: how far ``a_ij × a_ji`` may be from 1 (and a diagonal entry from 1).
+            max_items: the largest order accepted (default :data:`MAX_ITEMS`, 50).
+
+        Raises:
+            LimitError: the matrix has more than ``max_items`` rows.
         """
+        if isinstance(rows, Sequence):
+            _check_size(len(rows), max_items)
         data = _util.check_matrix_rows("the matrix", rows)
         n = len(data)
         if any(len(row) != n for row in data):
@@ -316,6 +347,7 @@ class PairwiseMatrix:
         names: Sequence[str] | None = None,
         max_judgement: float | None = 9,
         tolerance: float = _TOLERANCE,
+        max_items: int = MAX_ITEMS,
     ) -> PairwiseMatrix:
         """A matrix from a dict of judgements ``{("price", "quality"): 3, ...}``.
 
@@ -330,7 +362,14 @@ class PairwiseMatrix:
                 every judged item must be listed.
             max_judgement: the top of the judgement scale; None accepts any positive value.
             tolerance: how far two reciprocal judgements may disagree.
+            max_items: the most items the judgements may compare (default :data:`MAX_ITEMS`).
+
+        Raises:
+            LimitError: the judgements (or ``names``) compare more than ``max_items`` items.
         """
+        _check_size(0, max_items)
+        if names is not None and isinstance(names, Sequence):
+            _check_size(len(names), max_items)
         if not isinstance(judgements, Mapping) or not judgements:
             raise ValidationError(
                 f"judgements must be a non-empty mapping (a, b) -> how much a is preferred to b; "
@@ -363,6 +402,8 @@ class PairwiseMatrix:
                 a, b, value = judged
             i = index.setdefault(a, len(index))
             j = index.setdefault(b, len(index))
+            if j >= max_items:
+                _check_size(len(index | dict.fromkeys(_judged_items(judgements))), max_items)
             other = given.pop((j, i), None)
             if other is not None:
                 if abs(value * other - 1) > tolerance:
@@ -404,6 +445,12 @@ class PairwiseMatrix:
                 values[i][j], values[j][i] = math.exp(y[i] - y[j]), math.exp(y[j] - y[i])
             completed = frozenset(missing)
         return cls(item_names, tuple(map(tuple, values)), completed)
+
+
+def _judged_items(judgements: Mapping[Any, Any]) -> Iterable[str]:
+    for key in judgements:
+        if isinstance(key, tuple) and len(key) == 2:
+            yield from (item for item in key if isinstance(item, str))
 
 
 def _names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
@@ -582,6 +629,7 @@ def analyze(
     threshold: float = 0.1,
     names: Sequence[str] | None = None,
     max_judgement: float | None = 9,
+    max_items: int = MAX_ITEMS,
 ) -> AhpResult:
     """Weights and consistency of a pairwise comparison matrix.
 
@@ -594,8 +642,10 @@ def analyze(
         threshold: the CR below which the judgements are accepted (default 0.1).
         names: names of the items, when ``matrix`` is plain rows.
         max_judgement: the top of the judgement scale, when ``matrix`` is plain rows.
+        max_items: the largest order accepted (default :data:`MAX_ITEMS`, 50).
 
     Raises:
+        LimitError: the matrix compares more than ``max_items`` items.
         ValidationError: the matrix is not square, not positive, not reciprocal or off the
             scale; the message names the entry.
         PolicyError: the table does not cover the matrix's order.
@@ -606,9 +656,13 @@ def analyze(
     ([0.75, 0.25], 0.0)
     """
     if not isinstance(matrix, PairwiseMatrix):
-        matrix = PairwiseMatrix.from_rows(matrix, names=names, max_judgement=max_judgement)
+        matrix = PairwiseMatrix.from_rows(
+            matrix, names=names, max_judgement=max_judgement, max_items=max_items
+        )
     elif names is not None:
         raise ValidationError("names are taken from the PairwiseMatrix; do not pass names too")
+    else:
+        _check_size(matrix.n, max_items)
     how = _method(method)
     table = _ri_table(ri_table)
     limit = _util.real("threshold", threshold)

@@ -19,11 +19,17 @@ Build a tree from :class:`BasicEvent` leaves and :class:`AndGate`, :class:`OrGat
 
 A basic event is identified by its name: the same name must always carry the same
 probability. Gate names must be unique, and a name may not be both a gate and an event.
+
+**Limits.** Every walk over the tree is iterative, so wide gates (thousands of inputs) and
+deep nesting (thousands of levels) are fine. Work that can grow exponentially is bounded:
+a gate that would combine more than ``max_cut_sets`` candidate cut sets (default
+:data:`MAX_CUT_SETS`), or a decision diagram of more than ``max_bdd_nodes`` nodes (default
+:data:`MAX_BDD_NODES`), raises :class:`~crisiskit.errors.LimitError` naming the limit, the
+size reached and the keyword of :class:`FaultTree` that raises it.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Union
@@ -32,10 +38,12 @@ import attrs
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
-from crisiskit.errors import UnknownValueError, ValidationError
+from crisiskit.errors import LimitError, UnknownValueError, ValidationError
 from crisiskit.grading import _util
 
 __all__ = [
+    "MAX_BDD_NODES",
+    "MAX_CUT_SETS",
     "AndGate",
     "BasicEvent",
     "FaultTree",
@@ -43,6 +51,13 @@ __all__ = [
     "KOfNGate",
     "OrGate",
 ]
+
+
+MAX_CUT_SETS = 10_000
+"""The default bound on the candidate cut sets one gate may combine (``max_cut_sets=``)."""
+
+MAX_BDD_NODES = 1_000_000
+"""The default bound on the nodes of a tree's decision diagram (``max_bdd_nodes=``)."""
 
 
 def _probability(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -139,14 +154,19 @@ _FALSE, _TRUE = 0, 1
 
 
 class _Bdd:
-    """A reduced ordered binary decision diagram over the tree's basic events."""
+    """A reduced ordered binary decision diagram over the tree's basic events.
 
-    def __init__(self, order: Sequence[str]) -> None:
+    Nodes are numbered in the order they are made, so a node's children always have
+    smaller numbers than the node: every walk below is a loop, never a recursion.
+    """
+
+    def __init__(self, order: Sequence[str], max_nodes: int = MAX_BDD_NODES) -> None:
         self.order = list(order)
         self.rank = {name: i for i, name in enumerate(order)}
         self.nodes: list[tuple[int, int, int]] = [(len(order), 0, 0), (len(order), 1, 1)]
         self.unique: dict[tuple[int, int, int], int] = {}
         self.memo: dict[tuple[str, int, int], int] = {}
+        self.max_nodes = max_nodes
 
     def var(self, name: str) -> int:
         return self.make(self.rank[name], _FALSE, _TRUE)
@@ -158,11 +178,21 @@ class _Bdd:
         found = self.unique.get(key)
         if found is None:
             found = len(self.nodes)
+            if found >= self.max_nodes:
+                raise LimitError(
+                    f"the fault tree's decision diagram grew past {self.max_nodes} nodes "
+                    f"(at most max_bdd_nodes={self.max_nodes}); pass a larger max_bdd_nodes= "
+                    "to FaultTree to allow it, or simplify the tree",
+                    limit=self.max_nodes,
+                    found=found + 1,
+                    option="max_bdd_nodes",
+                )
             self.nodes.append(key)
             self.unique[key] = found
         return found
 
-    def apply(self, op: str, f: int, g: int) -> int:
+    @staticmethod
+    def _terminal(op: str, f: int, g: int) -> int | None:
         absorbing, neutral = (_FALSE, _TRUE) if op == "and" else (_TRUE, _FALSE)
         if absorbing in {f, g}:
             return absorbing
@@ -170,55 +200,77 @@ class _Bdd:
             return g
         if g in {neutral, f}:
             return f
-        if f > g:
-            f, g = g, f
-        key = (op, f, g)
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        vf, lf, hf = self.nodes[f]
-        vg, lg, hg = self.nodes[g]
-        var = min(vf, vg)
-        f0, f1 = (lf, hf) if vf == var else (f, f)
-        g0, g1 = (lg, hg) if vg == var else (g, g)
-        result = self.make(var, self.apply(op, f0, g0), self.apply(op, f1, g1))
-        self.memo[key] = result
-        return result
+        return None
+
+    def apply(self, op: str, f: int, g: int) -> int:
+        # An explicit stack: ("expand", f, g) splits a pair on its top variable;
+        # ("join", f, g, var) makes the node from the two results computed below it.
+        todo: list[tuple[bool, int, int, int]] = [(False, f, g, 0)]
+        values: list[int] = []
+        memo = self.memo
+        while todo:
+            join, a, b, var = todo.pop()
+            if join:
+                high = values.pop()
+                low = values.pop()
+                made = self.make(var, low, high)
+                memo[(op, a, b)] = made
+                values.append(made)
+                continue
+            terminal = self._terminal(op, a, b)
+            if terminal is not None:
+                values.append(terminal)
+                continue
+            if a > b:
+                a, b = b, a
+            found = memo.get((op, a, b))
+            if found is not None:
+                values.append(found)
+                continue
+            va, la, ha = self.nodes[a]
+            vb, lb, hb = self.nodes[b]
+            top = min(va, vb)
+            a0, a1 = (la, ha) if va == top else (a, a)
+            b0, b1 = (lb, hb) if vb == top else (b, b)
+            todo.append((True, a, b, top))
+            todo.append((False, a1, b1, 0))
+            todo.append((False, a0, b0, 0))
+        return values[0]
 
     def at_least(self, k: int, items: Sequence[int]) -> int:
-        # table[j][m]: at least m of items[j:] occur
+        # row[m]: at least m of items[j:] occur, built from j = n down to 0
         n = len(items)
-        table: dict[tuple[int, int], int] = {}
-
-        def go(j: int, m: int) -> int:
-            if m <= 0:
-                return _TRUE
-            if n - j < m:
-                return _FALSE
-            key = (j, m)
-            if key not in table:
-                item = items[j]
-                both = self.apply("and", item, go(j + 1, m - 1))
-                table[key] = self.apply("or", both, go(j + 1, m))
-            return table[key]
-
-        return go(0, k)
+        row = [_TRUE] + [_FALSE] * k
+        for j in range(n - 1, -1, -1):
+            item = items[j]
+            new = [_TRUE] * (k + 1)
+            for m in range(1, k + 1):
+                if n - j < m:
+                    new[m] = _FALSE
+                    continue
+                both = self.apply("and", item, row[m - 1])
+                new[m] = self.apply("or", both, row[m])
+            row = new
+        return row[k]
 
     def probability(self, root: int, p: Mapping[str, float]) -> float:
-        memo: dict[int, float] = {_FALSE: 0.0, _TRUE: 1.0}
         probs = [p[name] for name in self.order]
-
-        def go(node: int) -> float:
-            found = memo.get(node)
-            if found is not None:
-                return found
+        reachable: set[int] = set()
+        todo = [root]
+        while todo:
+            node = todo.pop()
+            if node <= _TRUE or node in reachable:
+                continue
+            reachable.add(node)
+            _, low, high = self.nodes[node]
+            todo.append(low)
+            todo.append(high)
+        values: dict[int, float] = {_FALSE: 0.0, _TRUE: 1.0}
+        for node in sorted(reachable):  # children before parents
             var, low, high = self.nodes[node]
             q = probs[var]
-            value = q * go(high) + (1 - q) * go(low)
-            memo[node] = value
-            return value
-
-        return go(root)
+            values[node] = q * values[high] + (1 - q) * values[low]
+        return values[root]
 
 
 class FaultTree:
@@ -233,63 +285,85 @@ class FaultTree:
     0.154
     """
 
-    def __init__(self, top: Node) -> None:
+    def __init__(
+        self,
+        top: Node,
+        *,
+        max_cut_sets: int = MAX_CUT_SETS,
+        max_bdd_nodes: int = MAX_BDD_NODES,
+    ) -> None:
         if not isinstance(top, BasicEvent | AndGate | OrGate | KOfNGate):
             raise ValidationError(f"a fault tree's top must be a gate or a BasicEvent; got {top!r}")
+        for option, value in (("max_cut_sets", max_cut_sets), ("max_bdd_nodes", max_bdd_nodes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValidationError(f"{option} must be a positive int; got {value!r}")
         self._top = top
+        self._max_cut_sets = max_cut_sets
+        self._max_bdd_nodes = max_bdd_nodes
         self._events: dict[str, BasicEvent] = {}
         self._gates: dict[str, Gate] = {}
+        self._order: list[Gate] = []
         self._index(top)
-        self._bdd = _Bdd(list(self._events))
-        self._compiled: dict[int, int] = {}
+        self._bdd = _Bdd(list(self._events), max_bdd_nodes)
         self._root = self._compile(top)
         self._cut_sets: tuple[frozenset[str], ...] | None = None
 
-    def _index(self, node: Node) -> None:
-        if isinstance(node, BasicEvent):
-            if node.name in self._gates:
+    def _index(self, top: Node) -> None:
+        """Check names and collect events and gates; gates in ``_order`` children first."""
+        # (node, expanded): a gate is pushed once to expand it and once more to finish it.
+        todo: list[tuple[Node, bool]] = [(top, False)]
+        while todo:
+            node, expanded = todo.pop()
+            if isinstance(node, BasicEvent):
+                if node.name in self._gates:
+                    raise ValidationError(f"{node.name!r} names both a gate and a basic event")
+                known = self._events.get(node.name)
+                if known is not None and known.probability != node.probability:
+                    raise ValidationError(
+                        f"basic event {node.name!r} appears with two probabilities: "
+                        f"{_util.fmt(known.probability, 12)} and {_util.fmt(node.probability, 12)}"
+                    )
+                self._events.setdefault(node.name, node)
+                continue
+            if expanded:
+                self._order.append(node)
+                continue
+            if node.name in self._events:
                 raise ValidationError(f"{node.name!r} names both a gate and a basic event")
-            known = self._events.get(node.name)
-            if known is not None and known.probability != node.probability:
-                raise ValidationError(
-                    f"basic event {node.name!r} appears with two probabilities: "
-                    f"{_util.fmt(known.probability, 12)} and {_util.fmt(node.probability, 12)}"
-                )
-            self._events.setdefault(node.name, node)
-            return
-        if node.name in self._events:
-            raise ValidationError(f"{node.name!r} names both a gate and a basic event")
-        known_gate = self._gates.get(node.name)
-        if known_gate is not None:
-            if known_gate != node:
-                raise ValidationError(f"two different gates are called {node.name!r}")
-            return
-        self._gates[node.name] = node
-        for child in node.inputs:
-            self._index(child)
+            known_gate = self._gates.get(node.name)
+            if known_gate is not None:
+                if known_gate is not node and not _same_gate(known_gate, node):
+                    raise ValidationError(f"two different gates are called {node.name!r}")
+                continue
+            self._gates[node.name] = node
+            todo.append((node, True))
+            todo.extend((child, False) for child in reversed(node.inputs))
 
-    def _compile(self, node: Node) -> int:
-        key = id(node)
-        found = self._compiled.get(key)
-        if found is not None:
-            return found
+    def _compile(self, top: Node) -> int:
         bdd = self._bdd
-        if isinstance(node, BasicEvent):
-            result = bdd.var(node.name)
-        else:
-            children = [self._compile(child) for child in node.inputs]
-            if isinstance(node, AndGate):
+        if isinstance(top, BasicEvent):
+            return bdd.var(top.name)
+        compiled: dict[str, int] = {}
+
+        def value(node: Node) -> int:
+            if isinstance(node, BasicEvent):
+                return bdd.var(node.name)
+            return compiled[node.name]
+
+        for gate in self._order:  # children before parents
+            children = [value(child) for child in gate.inputs]
+            if isinstance(gate, AndGate):
                 result = _TRUE
                 for child in children:
                     result = bdd.apply("and", result, child)
-            elif isinstance(node, OrGate):
+            elif isinstance(gate, OrGate):
                 result = _FALSE
                 for child in children:
                     result = bdd.apply("or", result, child)
             else:
-                result = bdd.at_least(node.k, children)
-        self._compiled[key] = result
-        return result
+                result = bdd.at_least(gate.k, children)
+            compiled[gate.name] = result
+        return compiled[top.name]
 
     @property
     def top(self) -> Node:
@@ -308,7 +382,7 @@ class FaultTree:
             raise UnknownValueError(
                 f"no gate or event {name!r}; gates: {sorted(self._gates)}, events: {sorted(self._events)}"
             )
-        return FaultTree(node)
+        return FaultTree(node, max_cut_sets=self._max_cut_sets, max_bdd_nodes=self._max_bdd_nodes)
 
     def _probabilities(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
         p = {name: event.probability for name, event in self._events.items()}
@@ -332,10 +406,14 @@ class FaultTree:
         return min(1.0, max(0.0, self._bdd.probability(self._root, self._probabilities(overrides))))
 
     def minimal_cut_sets(self) -> tuple[frozenset[str], ...]:
-        """The minimal cut sets, smallest first (then by their sorted names)."""
+        """The minimal cut sets, smallest first (then by their sorted names).
+
+        Raises:
+            LimitError: a gate would combine more than ``max_cut_sets`` candidate cut sets
+                (their number can grow exponentially, e.g. a 10-of-30 gate has 30 045 015).
+        """
         if self._cut_sets is None:
-            memo: dict[str, list[frozenset[str]]] = {}
-            cuts = _cut_sets(self._top, memo)
+            cuts = _cut_sets(self._top, self._order, self._max_cut_sets)
             self._cut_sets = tuple(sorted(cuts, key=lambda c: (len(c), sorted(c))))
         return self._cut_sets
 
@@ -366,13 +444,18 @@ class FaultTree:
         for cut in self.minimal_cut_sets():
             if event in cut:
                 term = _TRUE
-                for name in cut:
+                for name in sorted(cut, key=bdd.rank.__getitem__, reverse=True):
                     term = bdd.apply("and", term, bdd.var(name))
                 union = bdd.apply("or", union, term)
         return bdd.probability(union, self._probabilities()) / top
 
     def importance(self) -> dict[str, Importance]:
-        """Birnbaum and Fussell–Vesely importance of every basic event."""
+        """Birnbaum and Fussell–Vesely importance of every basic event.
+
+        Raises:
+            LimitError: as :meth:`minimal_cut_sets` (Fussell–Vesely needs the cut sets).
+        """
+        self.minimal_cut_sets()  # refuse a tree with too many cut sets before any other work
         return {
             name: Importance(self.birnbaum(name), self.fussell_vesely(name))
             for name in self._events
@@ -396,47 +479,138 @@ class FaultTree:
 _GATES = {AndGate: "and", OrGate: "or", KOfNGate: "k-of-n"}
 
 
-def _node_configuration(node: Node) -> dict[str, Any]:
-    if isinstance(node, BasicEvent):
-        return {"event": node.name, "probability": _util.canonical_number(node.probability)}
-    data: dict[str, Any] = {"gate": _GATES[type(node)], "name": node.name}
-    if isinstance(node, KOfNGate):
-        data["k"] = node.k
-    data["inputs"] = [_node_configuration(child) for child in node.inputs]
-    return data
+def _same_gate(a: Gate, b: Gate) -> bool:
+    """Whether two gates of one name are the same gate, compared without recursion."""
+    todo: list[tuple[Node, Node]] = [(a, b)]
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        x, y = todo.pop()
+        if x is y or (id(x), id(y)) in seen:
+            continue
+        seen.add((id(x), id(y)))
+        if isinstance(x, BasicEvent) or isinstance(y, BasicEvent):
+            if x != y:
+                return False
+            continue
+        if (
+            type(x) is not type(y)
+            or x.name != y.name
+            or len(x.inputs) != len(y.inputs)
+            or getattr(x, "k", None) != getattr(y, "k", None)
+        ):
+            return False
+        todo.extend(zip(x.inputs, y.inputs, strict=True))
+    return True
+
+
+def _node_configuration(top: Node) -> dict[str, Any]:
+    def shell(node: Node) -> dict[str, Any]:
+        if isinstance(node, BasicEvent):
+            return {"event": node.name, "probability": _util.canonical_number(node.probability)}
+        data: dict[str, Any] = {"gate": _GATES[type(node)], "name": node.name}
+        if isinstance(node, KOfNGate):
+            data["k"] = node.k
+        data["inputs"] = []
+        return data
+
+    root = shell(top)
+    todo: list[tuple[Node, dict[str, Any]]] = [(top, root)]
+    while todo:
+        node, data = todo.pop()
+        if isinstance(node, BasicEvent):
+            continue
+        for child in node.inputs:
+            child_data = shell(child)
+            data["inputs"].append(child_data)
+            todo.append((child, child_data))
+    return root
 
 
 def _minimise(cuts: Iterable[frozenset[str]]) -> list[frozenset[str]]:
     kept: list[frozenset[str]] = []
+    # Each kept set is filed under one of its members, so a kept subset of ``cut`` is in
+    # the bucket of a member of ``cut``. Sets are taken smallest first and filed only once
+    # the size grows: a set of the same size can never be a proper subset (nor a repeat,
+    # after ``set``), so a family of equal-sized sets costs one pass.
+    buckets: dict[str, list[frozenset[str]]] = {}
+    pending: list[frozenset[str]] = []
+    size = -1
     for cut in sorted(set(cuts), key=len):
-        if not any(other <= cut for other in kept):
-            kept.append(cut)
+        if len(cut) != size:
+            for item in pending:
+                if item:
+                    buckets.setdefault(min(item), []).append(item)
+            pending = []
+            size = len(cut)
+        keys = (key for key in buckets if key in cut) if len(buckets) < len(cut) else cut
+        if any(other <= cut for key in keys for other in buckets.get(key, ())):
+            continue
+        kept.append(cut)
+        pending.append(cut)
     return kept
 
 
-def _cut_sets(node: Node, memo: dict[str, list[frozenset[str]]]) -> list[frozenset[str]]:
-    if isinstance(node, BasicEvent):
-        return [frozenset({node.name})]
-    found = memo.get(node.name)
-    if found is not None:
-        return found
-    children = [_cut_sets(child, memo) for child in node.inputs]
-    if isinstance(node, OrGate):
-        result = _minimise(cut for family in children for cut in family)
-    elif isinstance(node, AndGate):
-        result = _product(children)
-    else:
-        result = _minimise(
-            cut
-            for chosen in itertools.combinations(children, node.k)
-            for cut in _product(list(chosen))
-        )
-    memo[node.name] = result
-    return result
+class _CutSets:
+    """Cut-set algebra with the bound on how many candidates one gate may combine."""
+
+    def __init__(self, limit: int, gate: str) -> None:
+        self.limit = limit
+        self.gate = gate
+
+    def check(self, count: int) -> None:
+        if count > self.limit:
+            raise LimitError(
+                f"fault tree gate {self.gate!r} would combine {count} candidate cut sets "
+                f"(at most max_cut_sets={self.limit}); the number of cut sets grows "
+                "exponentially with the tree — pass a larger max_cut_sets= to FaultTree to "
+                "allow it, or use probability() and birnbaum(), which do not need them",
+                limit=self.limit,
+                found=count,
+                option="max_cut_sets",
+            )
+
+    def union(self, families: Iterable[list[frozenset[str]]]) -> list[frozenset[str]]:
+        families = list(families)
+        self.check(sum(map(len, families)))
+        return _minimise(cut for family in families for cut in family)
+
+    def product(self, a: list[frozenset[str]], b: list[frozenset[str]]) -> list[frozenset[str]]:
+        self.check(len(a) * len(b))
+        return _minimise(x | y for x in a for y in b)
 
 
-def _product(families: list[list[frozenset[str]]]) -> list[frozenset[str]]:
-    result = [frozenset[str]()]
-    for family in families:
-        result = _minimise(a | b for a in result for b in family)
-    return result
+def _cut_sets(top: Node, order: Sequence[Gate], limit: int) -> list[frozenset[str]]:
+    if isinstance(top, BasicEvent):
+        return [frozenset({top.name})]
+    memo: dict[str, list[frozenset[str]]] = {}
+
+    def value(node: Node) -> list[frozenset[str]]:
+        if isinstance(node, BasicEvent):
+            return [frozenset({node.name})]
+        return memo[node.name]
+
+    for gate in order:  # children before parents
+        algebra = _CutSets(limit, gate.name)
+        children = [value(child) for child in gate.inputs]
+        if isinstance(gate, OrGate):
+            result = algebra.union(children)
+        elif isinstance(gate, AndGate):
+            result = [frozenset[str]()]
+            for family in children:
+                result = algebra.product(result, family)
+        else:
+            # row[m]: the cut sets of "at least m of children[j:]", for j = n down to 0
+            n, k = len(children), gate.k
+            row: list[list[frozenset[str]]] = [[frozenset[str]()]] + [[] for _ in range(k)]
+            for j in range(n - 1, -1, -1):
+                new: list[list[frozenset[str]]] = [[frozenset[str]()]]
+                for m in range(1, k + 1):
+                    if n - j < m:
+                        new.append([])
+                        continue
+                    with_j = algebra.product(children[j], row[m - 1])
+                    new.append(algebra.union([with_j, row[m]]))
+                row = new
+            result = row[k]
+        memo[gate.name] = result
+    return memo[top.name]
