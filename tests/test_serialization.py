@@ -281,3 +281,11 @@ def test_durations_are_bounded_and_say_why_they_are_refused(text, message):
     assert message in str(info.value)
     assert parse_duration("P36525D") == MAX_DURATION
     assert parse_duration("-PT5H") == -parse_duration("PT5H")
+
+
+@given(cks.instants())
+def test_utc_instants_are_written_as_isoformat_writes_them(instant):
+    from crisiskit.serialization import format_datetime
+
+    utc = instant.in_timezone("UTC")
+    assert format_datetime(utc) == utc.isoformat().removesuffix("+00:00") + "Z"
