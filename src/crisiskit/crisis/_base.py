@@ -9,6 +9,7 @@ joins the slices.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
 
@@ -495,18 +496,13 @@ class CrisisBase:
         return None
 
 
-_ORDER: list[tuple[CommandSpec, ...]] = []
-
-
+@functools.cache
 def _ordered_commands() -> tuple[CommandSpec, ...]:
-    """Every command: lifecycle moves in the machine's order, then the others as declared."""
-    if not _ORDER:
-        moves = [m.command for m in MOVES]
-        _ORDER.append(
-            tuple(
-                sorted(
-                    REGISTRY.values(), key=lambda s: moves.index(s.name) if s.move else len(moves)
-                )
-            )
-        )
-    return _ORDER[0]
+    """Every command: lifecycle moves in the machine's order, then the others as declared.
+
+    Cached on first use, when every slice has registered its commands.
+    """
+    moves = [m.command for m in MOVES]
+    return tuple(
+        sorted(REGISTRY.values(), key=lambda s: moves.index(s.name) if s.move else len(moves))
+    )
