@@ -22,13 +22,12 @@ from crisiskit import (
     CrisisType,
     Level,
     Role,
+    SealingKey,
     Signal,
-    from_json,
-    to_json,
     verify,
 )
 from crisiskit.errors import VocabularyError
-from crisiskit.events import Event
+from crisiskit.events import StoredEvent, stored
 from crisiskit.operations.statements import Medium
 from crisiskit.plan import CommunicationRule, EmergencyPlan
 from crisiskit.testing import ManualClock
@@ -51,7 +50,7 @@ REGULATOR_12315 = Channel.register(
 )
 SHAREHOLDERS = Audience.register("shareholders", en="shareholders", zh="股东")
 
-KEY = b"acme-event-log-key-0123456789abcdef"
+KEY = SealingKey("acme-2026", b"acme-event-log-key-0123456789abcdef")
 
 
 def plan_with_financial_risk() -> EmergencyPlan:
@@ -75,7 +74,7 @@ def plan_with_financial_risk() -> EmergencyPlan:
 
 def run(plan: EmergencyPlan, clock: ManualClock) -> Crisis:
     crisis = Crisis.detect(
-        Context(clock, plan=plan, hash_key=KEY),
+        Context(clock, plan=plan, keys=KEY),
         crisis_id="CR-2025-0927-FIN",
         crisis_type="金融风险",  # a label works wherever a code does
         title="Complaints about early-redemption fees",
@@ -115,12 +114,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "events.jsonl"
         log.write_text(
-            "".join(to_json(event) + "\n" for event in crisis.pull_events()), encoding="utf-8"
+            "".join(stored(event).to_json() + "\n" for event in crisis.pull_events()),
+            encoding="utf-8",
         )
-        stored = log.read_text(encoding="utf-8").splitlines()
-        events = [from_json(line, Event) for line in stored]
-    check = verify(events, key=KEY)
-    replayed = Crisis.replay(events)
+        lines = log.read_text(encoding="utf-8").splitlines()
+        events = [StoredEvent.from_json(line) for line in lines]
+    check = verify(events, keys=KEY)
+    replayed = Crisis.replay(events, keys=KEY)
     assert check
     assert replayed == crisis
 

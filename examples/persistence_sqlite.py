@@ -5,7 +5,8 @@ rebuilds the crisis from them for every request. This example is such a host:
 
 * an ``events`` table keyed by ``(crisis_id, sequence)``, so two writers can never both
   append the event after the same version (optimistic concurrency, across processes);
-* a small repository: ``load(crisis_id, context)`` checks the hash chain and replays;
+* a small repository: ``load(crisis_id, context)`` checks the hash chain of the stored
+  events and replays them;
   ``save(crisis, expected_version)`` appends the new events in one transaction, and a
   writer that lost the race gets :class:`crisiskit.errors.ConcurrencyError`;
 * a ``snapshots`` table (``to_json(crisis)``), so a long history need not be replayed;
@@ -40,10 +41,9 @@ from crisiskit import (
     verify,
 )
 from crisiskit.calendar import china_working_calendar
-from crisiskit.events import Event, compute_hash
+from crisiskit.events import Event, SealingKey, StoredEvent, stored
 from crisiskit.grading import RiskMatrixPolicy
 from crisiskit.operations.customer_cases import CaseStep
-from crisiskit.serialization import format_datetime
 from crisiskit.testing import ManualClock
 
 ZONE = "Asia/Shanghai"
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS events (
     event_id    TEXT    NOT NULL UNIQUE,
     type        TEXT    NOT NULL,
     occurred_at TEXT    NOT NULL,  -- RFC 9557, UTC: sorts as text
-    body        TEXT    NOT NULL,  -- to_json(event)
+    body        TEXT    NOT NULL,  -- the stored event: stored(event).to_json()
     PRIMARY KEY (crisis_id, sequence)
 );
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -78,20 +78,20 @@ class CrisisRepository:
 
     # --- reading ---------------------------------------------------------------------
 
-    def events(self, crisis_id: str, after: int = 0) -> list[Event]:
+    def events(self, crisis_id: str, after: int = 0) -> list[StoredEvent]:
         """The stored events of a crisis after sequence ``after``, in order."""
         rows = self._db.execute(
             "SELECT body FROM events WHERE crisis_id = ? AND sequence > ? ORDER BY sequence",
             (crisis_id, after),
         )
-        return [from_json(body, Event) for (body,) in rows]
+        return [StoredEvent.from_json(body) for (body,) in rows]
 
     def load(self, crisis_id: str, context: Context) -> Crisis:
         """The crisis rebuilt from all its events, after checking their hash chain."""
         events = self.events(crisis_id)
         if not events:
             raise LookupError(f"no crisis {crisis_id!r}")
-        check = verify(events, key=context.hash_key)
+        check = verify(events, keys=context.keys)
         if not check:
             raise CorruptLogError(
                 f"crisis {crisis_id!r}: event {check.first_invalid} ({check.event_id}): {check.problem}"
@@ -101,8 +101,9 @@ class CrisisRepository:
     def load_from_snapshot(self, crisis_id: str, context: Context) -> Crisis:
         """The latest snapshot, caught up with the events stored after it.
 
-        ``apply`` checks that each newer event links to the one before; their own hashes
-        are checked here. (The whole chain from the first event is what ``load`` checks.)
+        ``verify(after=...)`` checks that the newer events continue the snapshot's chain
+        (``apply`` checks each seal again). The whole chain from the first event is what
+        ``load`` checks.
         """
         row = self._db.execute(
             "SELECT body FROM snapshots WHERE crisis_id = ?", (crisis_id,)
@@ -111,9 +112,11 @@ class CrisisRepository:
             return self.load(crisis_id, context)
         crisis = from_json(row[0], Crisis).attach(context)
         newer = self.events(crisis_id, after=crisis.version)
-        for event in newer:
-            if compute_hash(event, context.hash_key) != event.hash:
-                raise CorruptLogError(f"crisis {crisis_id!r}: event {event.sequence} was altered")
+        check = verify(newer, keys=context.keys, after=(crisis.version, crisis.last_hash))
+        if not check:
+            raise CorruptLogError(
+                f"crisis {crisis_id!r}: event {check.first_invalid}: {check.problem}"
+            )
         crisis.apply(newer)
         return crisis
 
@@ -135,25 +138,19 @@ class CrisisRepository:
                 f"crisis {crisis.id!r} has new events from sequence {events[0].sequence}; "
                 f"they cannot follow version {expected_version}"
             )
+        records = [stored(e) for e in events]
         rows = [
-            (
-                e.crisis_id,
-                e.sequence,
-                e.event_id,
-                e.name,
-                format_datetime(e.occurred_at),
-                to_json(e),
-            )
-            for e in events
+            (r.crisis_id, r.sequence, r.event_id, r.type, r.occurred_at, r.to_json())
+            for r in records
         ]
         try:
             self._db.execute("BEGIN IMMEDIATE")  # take the write lock before reading
-            (stored,) = self._db.execute(
+            (current,) = self._db.execute(
                 "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE crisis_id = ?", (crisis.id,)
             ).fetchone()
-            if stored != expected_version:
+            if current != expected_version:
                 raise ConcurrencyError(
-                    f"crisis {crisis.id!r} is at version {stored} in the store, not "
+                    f"crisis {crisis.id!r} is at version {current} in the store, not "
                     f"{expected_version}: another writer saved first; reload it and try again"
                 )
             # The primary key refuses a second event at the same sequence even from a
@@ -203,7 +200,7 @@ def main() -> None:
     context = Context(
         clock,
         sla=SlaPolicy.default(china_working_calendar([2025, 2026])),
-        hash_key=b"host-secret-from-the-vault-0123456789",
+        keys=SealingKey("crm-2025", b"host-secret-from-the-vault-0123456789"),
     )
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -294,9 +291,9 @@ def main() -> None:
 
         # A reporting replica gets events at least once; re-delivered ones are skipped.
         history = service.events("CR-2025-0927")
-        replica = Crisis.replay(history[:4])
-        first = replica.apply(history)
-        again = replica.apply(history)
+        replica = Crisis.replay(history[:4], keys=context.keys)
+        first = replica.apply(history, keys=context.keys)
+        again = replica.apply(history, keys=context.keys)
         print(
             f"replica: applied {first} new events, then {again} on re-delivery; in step: {replica == full}"
         )
@@ -307,7 +304,7 @@ def main() -> None:
             "SELECT body FROM events WHERE crisis_id = ? AND sequence = 2", ("CR-2025-0927",)
         ).fetchone()
         edited = json.loads(body)
-        edited["reason"] = "graded by the book"
+        edited["data"]["reason"] = "graded by the book"
         db.execute(
             "UPDATE events SET body = ? WHERE crisis_id = ? AND sequence = 2",
             (json.dumps(edited, ensure_ascii=False), "CR-2025-0927"),

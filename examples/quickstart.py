@@ -15,10 +15,10 @@ from crisiskit import (
     Level,
     Money,
     Signal,
-    from_json,
-    to_json,
+    StoredEvent,
     verify,
 )
+from crisiskit.events import stored
 from crisiskit.operations.review import Review
 from crisiskit.testing import ManualClock
 
@@ -88,9 +88,10 @@ def main() -> None:
     )
     print(f"{len(crisis.customers)} customers affected; state {crisis.state.label('zh')}")
 
-    # The events are the record: store them as JSON, load them, rebuild, verify.
-    stored = [to_json(event) for event in events]
-    loaded = [from_json(text) for text in stored]
+    # The events are the record: store each one's sealed form as a line of JSON, load them,
+    # verify the chain, rebuild.
+    lines = [stored(event).to_json() for event in events]
+    loaded = [StoredEvent.from_json(line) for line in lines]
     assert Crisis.replay(loaded) == crisis
     print(
         f"replayed {len(loaded)} events: equal to the live crisis; hash chain ok = {verify(loaded).ok}"

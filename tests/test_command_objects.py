@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from lifecycle_support import REVIEW, T0, new_crisis, signal, snapshot
 
-from crisiskit import Context, Crisis, CustomerRef, Facts, Level, Money, Role
+from crisiskit import Context, Crisis, CustomerRef, Facts, Level, Money, Role, SealingKey
 from crisiskit.calendar import TWENTY_FOUR_SEVEN
 from crisiskit.crisis import commands
 from crisiskit.crisis.commands import (
@@ -73,7 +73,7 @@ from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.recovery import ImpactAssessment, ImpactFigures, Milestone, RecoveryPlan
 from crisiskit.serialization import from_dict, from_json, to_dict, to_json
 from crisiskit.sla import SlaPolicy
-from crisiskit.testing import ManualClock
+from crisiskit.testing import ManualClock, SeededEntropy
 from crisiskit.testing import strategies as cks
 from crisiskit.values.attributes import AttributeSchema, Tags, Text
 
@@ -439,7 +439,8 @@ def _twin_crises():
         context = Context(
             clock,
             sla=SlaPolicy.default(TWENTY_FOUR_SEVEN),
-            hash_key=b"k" * 32,
+            keys=SealingKey("test", bytes(range(100, 132))),
+            entropy=SeededEntropy(7),
             attributes=AttributeSchema(
                 Text("crm_ticket", "CRM ticket", "CRM 工单"), Tags("tags", "tags", "标签")
             ),

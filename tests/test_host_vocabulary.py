@@ -26,6 +26,7 @@ from crisiskit import (
     Level,
     OpenLabelledEnum,
     Role,
+    SealingKey,
     Signal,
     from_json,
     to_json,
@@ -221,12 +222,12 @@ def host_plan(finance: Role, financial_risk: CrisisType, shareholders: Audience)
     )
 
 
-KEY = b"host-secret-key-of-32-bytes-long"
+KEY = SealingKey("acme-2026", b"host-secret-key-of-32-bytes-long")
 
 
 def run_crisis(plan: EmergencyPlan) -> tuple[Crisis, list[Event]]:
     clock = ManualClock(T0)
-    context = Context(clock, plan=plan, hash_key=KEY)
+    context = Context(clock, plan=plan, keys=KEY)
     crisis = Crisis.detect(
         context,
         crisis_id="CR-FIN-1",
@@ -299,8 +300,8 @@ def test_a_crisis_runs_on_the_hosts_vocabulary_and_replays_from_its_json(host):
     assert any('"audience": "shareholders"' in s for s in stored)
     read = [from_json(s, Event) for s in stored]
     assert read == events
-    assert verify(read, key=KEY)
-    replayed = Crisis.replay(read)
+    assert verify(read, keys=KEY)
+    replayed = Crisis.replay(read, keys=KEY)
     assert replayed == crisis
     assert replayed.current_statement("shareholders").approver_role is finance
     assert from_json(to_json(crisis), Crisis) == crisis
@@ -368,8 +369,8 @@ def test_data_naming_an_unregistered_code_is_refused_and_says_how_to_register():
     with vocabulary_scope():
         finance = register_all()[0]
         read = [from_json(s, Event) for s in stored]
-        assert verify(read, key=KEY)
-        assert Crisis.replay(read).members(finance) == ("finance.lead",)
+        assert verify(read, keys=KEY)
+        assert Crisis.replay(read, keys=KEY).members(finance) == ("finance.lead",)
         assert EmergencyPlan.from_json(plan_json).to_json() == plan_json
         assert pickle.loads(pickled) is finance
 

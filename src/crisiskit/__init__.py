@@ -33,7 +33,7 @@ from crisiskit.errors import (
     SerializationError,
     ValidationError,
 )
-from crisiskit.events import Event, verify
+from crisiskit.events import Event, KeyRing, SealingKey, StoredEvent, verify
 from crisiskit.grading import Assessment, GradingInput, GradingPolicy
 from crisiskit.operations.compensation import CompensationKind
 from crisiskit.operations.customer_cases import CaseStep
@@ -99,6 +99,7 @@ __all__ = [
     "GradingPolicy",
     "Guard",
     "InvalidTransition",
+    "KeyRing",
     "LabelledEnum",
     "Lang",
     "Level",
@@ -110,11 +111,13 @@ __all__ = [
     "Review",
     "Role",
     "Scenario",
+    "SealingKey",
     "SerializationError",
     "Signal",
     "SlaMetric",
     "SlaPolicy",
     "SlaTimer",
+    "StoredEvent",
     "SystemClock",
     "ValidationError",
     "__version__",

@@ -23,6 +23,7 @@ __all__ = [
     "LimitError",
     "NaiveDatetimeError",
     "PolicyError",
+    "SealError",
     "SerializationError",
     "UnknownValueError",
     "ValidationError",
@@ -129,3 +130,16 @@ class ConcurrencyError(CrisisKitError):
 
 class EventSequenceError(CrisisKitError):
     """An event stream has a gap, is out of order, or belongs to another crisis."""
+
+
+class SealError(CrisisKitError):
+    """A stored event's seal does not check out: it was altered, or its key is wrong or missing.
+
+    Attributes:
+        kind: what was found, as a :class:`~crisiskit.events.ChainProblem` code
+            (``"altered"``, ``"wrong_key"``, ``"missing_key"``, ``"unkeyed"``, ``"personal"``, …).
+    """
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind

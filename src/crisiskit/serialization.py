@@ -634,3 +634,32 @@ def _refuse_constant(name: str) -> object:
 def _converter() -> cattrs.Converter:
     """The cattrs converter crisiskit uses (for crisiskit's own modules), built on first use."""
     return _make_converter()
+
+
+def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
+    """JSON text as Python values; fractional numbers as Decimals (or floats)."""
+    if not isinstance(text, str | bytes | bytearray):
+        raise SerializationError(f"expected JSON text; got {type(text).__name__}")
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal if floats == "decimal" else float,
+            parse_constant=_refuse_constant,
+        )
+    except CrisisKitError:
+        raise
+    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+        raise SerializationError(f"not valid JSON: {exc}") from None
+
+
+def _structure(cls: type[T], payload: dict[str, Any]) -> T:
+    """The fields of a known class, as JSON values, structured into an instance."""
+    try:
+        return _plain_structure(cls)(payload, cls)  # type: ignore[no-any-return]
+    except CrisisKitError:
+        raise
+    except cattrs.BaseValidationError as exc:
+        messages = cattrs.transform_error(exc, format_exception=_describe)
+        raise SerializationError("; ".join(map(_complete_path, messages))) from None
+    except (Exception, RecursionError) as exc:
+        raise SerializationError(f"cannot read the data: {type(exc).__name__}: {exc}") from None

@@ -31,7 +31,6 @@ from crisiskit.events import (
     Event,
     SlaTimersChanged,
     StateChanged,
-    seal,
 )
 from crisiskit.grading import Assessment
 from crisiskit.operations.compensation import Compensation
@@ -399,7 +398,7 @@ class CrisisBase:
             prev_hash=record.last_hash,
             **fields,
         )
-        seal(event, context.hash_key)
+        context._seal(event)
         return event
 
     def _commit(self, event: Event) -> None:
@@ -467,7 +466,7 @@ class CrisisBase:
             prev_hash=after.hash,
             **fields,
         )
-        return seal(event, context.hash_key)
+        return context._seal(event)
 
     def _apply(self, event: Event) -> None:
         evolve = self._EVOLVE.get(type(event))

@@ -68,8 +68,9 @@ from crisiskit.events import (
     ResponseStarted,
     SignalAttached,
     WarningIssued,
-    seal,
 )
+from crisiskit.events.keys import KeyRing, SealingKey, as_ring
+from crisiskit.events.stored import StoredEvent, check_event, read
 from crisiskit.grading import GradingInput, GradingPolicy
 from crisiskit.operations.notices import WarningNotice
 from crisiskit.plan import Phase
@@ -138,7 +139,7 @@ class Crisis(
         )
         if not isinstance(event.facts, Facts):
             raise ValidationError(f"facts must be Facts; got {type(event.facts).__name__}")
-        seal(event, context.hash_key)
+        context._seal(event)
         crisis = cls._from_detected(event, context)
         crisis._pending.append(event)
         return crisis
@@ -163,30 +164,38 @@ class Crisis(
     @classmethod
     def replay(
         cls,
-        events: Iterable[Event],
+        events: Iterable[StoredEvent | Event],
         context: Context | None = None,
         *,
+        keys: KeyRing | SealingKey | None = None,
         until: pendulum.DateTime | None = None,
     ) -> Crisis:
         """Rebuild a crisis from its events, as it was after the last one (or at ``until``).
 
-        Events are applied directly — they are facts validated when they happened — so
-        replay costs a few microseconds per event, not a state-machine transition. A
+        Give it the stored events (:class:`~crisiskit.events.StoredEvent`): each one's seal is
+        checked against its bytes as stored, then its data is upcast to the current version
+        and applied. Events this process recorded or read are accepted as they are. Applying
+        an event is not a state-machine transition: replay costs microseconds per event. A
         re-delivered event (same id, same sequence) is skipped; a gap, a reordering, or an
-        event of another crisis raises :class:`~crisiskit.errors.EventSequenceError`.
+        event of another crisis raises :class:`~crisiskit.errors.EventSequenceError`, and a
+        seal that does not check out :class:`~crisiskit.errors.SealError`.
 
         Args:
             events: the crisis's events, in order, starting with its ``CrisisDetected``.
             context: the context for commands issued after the replay; without one the
                 crisis can be read but not changed.
+            keys: the key ring the log was sealed with, when there is no context (a
+                context's own ``keys`` are used otherwise).
             until: stop after the last event that occurred at or before this instant:
                 "what did we know at ``until``?".
         """
         limit = None if until is None else _checks.instant("replay(until=)", until)
+        ring = as_ring(keys) if context is None or keys is not None else context.keys
         iterator = iter(events)
-        first = next(iterator, None)
-        if first is None:
+        item = next(iterator, None)
+        if item is None:
             raise EventSequenceError("replay() needs at least the crisis's CrisisDetected event")
+        first = _checked(item, ring)
         if not isinstance(first, CrisisDetected) or first.sequence != 1:
             raise EventSequenceError(
                 f"a crisis's history starts with CrisisDetected at sequence 1; got "
@@ -198,23 +207,41 @@ class Crisis(
                 f"after {limit.isoformat()}: it did not exist yet"
             )
         crisis = cls._from_detected(first, context)
-        crisis.apply(iterator, until=limit)
+        crisis._apply_checked(iterator, ring, limit)
         return crisis
 
-    def apply(self, events: Iterable[Event], *, until: pendulum.DateTime | None = None) -> int:
+    def apply(
+        self,
+        events: Iterable[StoredEvent | Event],
+        *,
+        keys: KeyRing | SealingKey | None = None,
+        until: pendulum.DateTime | None = None,
+    ) -> int:
         """Apply stored events to this crisis (catching up a copy); return how many were new.
 
+        All of them are checked before any is applied, so a bad one changes nothing: each
+        seal (with ``keys``, or the context's), and that they continue this crisis's chain.
         An event already applied (same sequence and id) is a no-op. A different event at a
         sequence already applied raises :class:`~crisiskit.errors.ConcurrencyError`; a gap,
         an event of another crisis or an unknown event type raises
-        :class:`~crisiskit.errors.EventSequenceError`. Events after ``until`` are ignored.
+        :class:`~crisiskit.errors.EventSequenceError`; a seal that does not check out
+        :class:`~crisiskit.errors.SealError`. Events after ``until`` are ignored.
         """
-        applied = 0
-        for event in events:
+        ring = as_ring(keys) if keys is not None or self._context is None else self._context.keys
+        return self._apply_checked(iter(events), ring, until)
+
+    def _apply_checked(
+        self,
+        items: Iterable[StoredEvent | Event],
+        ring: KeyRing | None,
+        until: pendulum.DateTime | None,
+    ) -> int:
+        new: list[Event] = []
+        version, last_hash = self.version, self.last_hash
+        for item in items:
+            event = _checked(item, ring)
             if until is not None and event.occurred_at > until:
                 break
-            if not isinstance(event, Event):
-                raise EventSequenceError(f"apply() takes events; got {type(event).__name__}")
             if event.crisis_id != self.id:
                 raise EventSequenceError(
                     f"event {event.sequence} ({event.name}) belongs to crisis "
@@ -223,20 +250,31 @@ class Crisis(
             if event.sequence <= self.version:
                 self._check_known(event)
                 continue
-            if event.sequence != self.version + 1:
+            if event.sequence <= version:  # re-delivered within this batch
+                if new[event.sequence - self.version - 1].event_id != event.event_id:
+                    raise ConcurrencyError(
+                        f"crisis {self.id!r} already has a different event at sequence "
+                        f"{event.sequence}; {event.name} {event.event_id} conflicts with it"
+                    )
+                continue
+            if event.sequence != version + 1:
                 raise EventSequenceError(
-                    f"crisis {self.id!r} is at version {self.version}: the next event must have "
-                    f"sequence {self.version + 1}, got {event.sequence} ({event.name}); "
+                    f"crisis {self.id!r} is at version {version}: the next event must have "
+                    f"sequence {version + 1}, got {event.sequence} ({event.name}); "
                     "events are missing or out of order"
                 )
-            if event.prev_hash != self.last_hash:
+            if event.prev_hash != last_hash:
                 raise EventSequenceError(
                     f"event {event.sequence} ({event.name}) does not link to event "
-                    f"{self.version}: its prev_hash differs from that event's hash"
+                    f"{version}: its prev_hash differs from that event's hash"
                 )
+            if type(event) not in self._EVOLVE:
+                raise EventSequenceError(f"crisiskit does not know how to apply {event.name}")
+            new.append(event)
+            version, last_hash = event.sequence, event.hash
+        for event in new:
             self._apply(event)
-            applied += 1
-        return applied
+        return len(new)
 
     def _check_known(self, event: Event) -> None:
         offset = (event.sequence - 1) * 16
@@ -574,3 +612,14 @@ Crisis._EVOLVE = EVOLVE_ALL
 
 OPEN_COMMANDS: tuple[str, ...] = tuple(s.name for s in REGISTRY.values() if not s.move)
 """The commands that do not move the lifecycle state, read off the registry."""
+
+
+def _checked(item: object, ring: KeyRing | None) -> Event:
+    if isinstance(item, StoredEvent):
+        return read(item, ring)
+    if isinstance(item, Event):
+        check_event(item, ring)
+        return item
+    raise EventSequenceError(
+        f"replay() and apply() take stored events (or events); got {type(item).__name__}"
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -11,6 +13,9 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit.crisis.lifecycle import CrisisLifecycle, Guard, ReopenPolicy
 from crisiskit.errors import ValidationError
+from crisiskit.events import Event, KeyRing
+from crisiskit.events.keys import as_ring
+from crisiskit.events.stored import seal
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
 from crisiskit.values.attributes import AttributeSchema
@@ -19,6 +24,8 @@ from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisType
 
 __all__ = ["Context"]
+
+E = TypeVar("E", bound=Event)
 
 
 def _is_clock(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -43,9 +50,26 @@ def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         )
 
 
-def _is_key(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, bytes) or len(value) < 16):
-        raise ValidationError("Context.hash_key must be None or at least 16 bytes")
+def _is_entropy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not callable(value):
+        raise ValidationError(
+            f"Context.entropy must be a function n -> n random bytes (os.urandom); got "
+            f"{type(value).__name__}"
+        )
+
+
+def _to_marked(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, frozenset | set | list | tuple):
+        raise ValidationError(
+            f'Context.personal must be a set of "Event.field" names; got {value!r}'
+        )
+    for name in value:
+        if not isinstance(name, str) or name.count(".") != 1:
+            raise ValidationError(
+                f'Context.personal names fields as "Type.field", e.g. "ProgressReported.summary"; '
+                f"got {name!r}"
+            )
+    return frozenset(value)
 
 
 def _is_schema(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -77,8 +101,16 @@ class Context:
             targets (see :meth:`sla_for`).
         attributes: the host's own attributes on its crises (a ticket link, a region, tags),
             declared once; ``set_attributes`` checks values against it.
-        hash_key: if given, event hashes are HMAC-SHA-256 with this key, so a log cannot be
-            rewritten consistently without it; :func:`~crisiskit.events.verify` needs the same key.
+        keys: if given, events are sealed with HMAC-SHA-256 under the ring's current key, so a
+            log cannot be rewritten consistently without it; older keys in the ring check
+            events sealed before a rotation (a single :class:`~crisiskit.events.SealingKey`
+            is a ring of one). :func:`~crisiskit.events.verify` takes the same ring.
+        entropy: where the salts of personal-data commitments come from: ``n`` → ``n``
+            unpredictable bytes (``os.urandom``; a seeded source in tests).
+        personal: fields the host marks personal, as ``"Type.field"`` (e.g.
+            ``"ProgressReported.summary"``), besides customer names, case notes, callback
+            comments and compensation notes: they are kept out of the hashed data, so they
+            can be erased without breaking the chain.
     """
 
     clock: Clock = field(validator=_is_clock)
@@ -89,7 +121,11 @@ class Context:
     plan: EmergencyPlan | None = field(default=None, validator=_is_plan)
     sla: SlaPolicy | None = field(default=None, validator=_is_sla)
     attributes: AttributeSchema | None = field(default=None, validator=_is_schema)
-    hash_key: bytes | None = field(default=None, repr=False, validator=_is_key)
+    keys: KeyRing | None = field(default=None, converter=as_ring, repr=False)
+    entropy: Callable[[int], bytes] = field(
+        default=os.urandom, repr=False, eq=False, validator=_is_entropy
+    )
+    personal: frozenset[str] = field(default=frozenset(), converter=_to_marked)
     _local: threading.local = field(factory=threading.local, init=False, eq=False, repr=False)
     _sla_by_type: dict[CrisisType, SlaPolicy] = field(
         factory=dict, init=False, eq=False, repr=False
@@ -98,6 +134,14 @@ class Context:
     def with_guards(self, *guards: Guard) -> Context:
         """A copy of this context with ``guards`` added."""
         return attrs.evolve(self, guards=(*self.guards, *guards))
+
+    def _seal(self, event: E) -> E:
+        return seal(
+            event,
+            None if self.keys is None else self.keys.current,
+            entropy=self.entropy,
+            personal=self.personal,
+        )
 
     def sla_for(self, crisis_type: CrisisType | str) -> SlaPolicy | None:
         """The SLA policy a crisis of ``crisis_type`` runs on (None without one).

@@ -13,15 +13,9 @@ so :func:`verify` finds the first event that was altered, dropped, inserted or r
 makes re-delivery idempotent.
 """
 
-from crisiskit.events.base import (
-    GENESIS,
-    ChainCheck,
-    Event,
-    StateChanged,
-    compute_hash,
-    seal,
-    verify,
-)
+from crisiskit.events.base import GENESIS, Event, StateChanged
+from crisiskit.events.chain import ChainCheck, ChainProblem, verify
+from crisiskit.events.keys import KeyRing, SealingKey
 from crisiskit.events.lifecycle import (
     CrisisClosed,
     CrisisDetected,
@@ -61,14 +55,27 @@ from crisiskit.events.operations import (
     TeamMemberReleased,
 )
 from crisiskit.events.service import AssessmentRecorded, SlaAlertsRaised, SlaTimersChanged
+from crisiskit.events.stored import (
+    ENCODING,
+    ERASED,
+    StoredEvent,
+    Upcaster,
+    erase,
+    read,
+    stored,
+    upcaster,
+)
 
 __all__ = [
+    "ENCODING",
+    "ERASED",
     "GENESIS",
     "AssessmentRecorded",
     "AttributesSet",
     "BudgetExceeded",
     "CallbackRecorded",
     "ChainCheck",
+    "ChainProblem",
     "CompensationGranted",
     "CrisisAcknowledged",
     "CrisisClosed",
@@ -84,6 +91,7 @@ __all__ = [
     "ExpenseRecorded",
     "FactsUpdated",
     "ImpactAssessed",
+    "KeyRing",
     "LevelChanged",
     "MarkedDuplicate",
     "MeetingHeld",
@@ -96,15 +104,20 @@ __all__ = [
     "RecoveryStarted",
     "ResponseStarted",
     "ReviewRecorded",
+    "SealingKey",
     "SignalAttached",
     "SlaAlertsRaised",
     "SlaTimersChanged",
     "StateChanged",
     "StatementReleased",
+    "StoredEvent",
     "TeamMemberAssigned",
     "TeamMemberReleased",
+    "Upcaster",
     "WarningIssued",
-    "compute_hash",
-    "seal",
+    "erase",
+    "read",
+    "stored",
+    "upcaster",
     "verify",
 ]

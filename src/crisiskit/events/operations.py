@@ -133,7 +133,9 @@ class CustomerCaseUpdated(Event):
     """The customer."""
     step: CaseStep = field(converter=to_case_step, validator=_checks.is_member(CaseStep))
     """What was done."""
-    note: str | None = field(default=None, validator=_checks.is_optional_text)
+    note: str | None = field(
+        default=None, validator=_checks.is_optional_text, metadata={"personal": True}
+    )
     """The demand, the promise, the solution, the update — in words."""
     due_at: pendulum.DateTime | None = field(
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant

@@ -74,5 +74,7 @@ class Compensation:
         converter=_checks.as_instant, validator=_checks.is_instant
     )
     """When it was granted."""
-    note: str | None = field(default=None, validator=_checks.is_optional_text)
+    note: str | None = field(
+        default=None, validator=_checks.is_optional_text, metadata={"personal": True}
+    )
     """Details: order number, coupon code, legal basis."""

@@ -74,7 +74,9 @@ class Callback:
     """When."""
     satisfaction: int = field(validator=_score)
     """How satisfied they are with the fix, 1 to 5."""
-    comments: str | None = field(default=None, validator=_checks.is_optional_text)
+    comments: str | None = field(
+        default=None, validator=_checks.is_optional_text, metadata={"personal": True}
+    )
     """Their opinions and suggestions."""
 
 

@@ -38,7 +38,7 @@ class CustomerRef:
 
     customer_id: str = field(validator=_checks.is_text)
     """The host CRM's id for the customer; two refs with the same id are the same customer."""
-    name: str = field(default="", validator=_checks.is_str)
+    name: str = field(default="", validator=_checks.is_str, metadata={"personal": True})
     """A display name, for people reading a timeline."""
     segment: str | None = field(default=None, validator=_checks.is_optional_text)
     """The host's market segment, e.g. ``"enterprise"`` or ``"retail"``."""

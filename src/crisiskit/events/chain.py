@@ -1,0 +1,201 @@
+"""Checking a stored event log: :func:`verify`, and the :class:`ChainCheck` it returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from attrs import frozen
+
+from crisiskit.errors import CrisisKitError
+from crisiskit.events.base import GENESIS, Event
+from crisiskit.events.keys import KeyRing, SealingKey, as_ring
+from crisiskit.events.stored import StoredEvent, as_stored, seal_problem
+from crisiskit.values.labels import LabelledEnum
+
+__all__ = ["ChainCheck", "ChainProblem", "verify"]
+
+
+class ChainProblem(LabelledEnum):
+    """What :func:`verify` found wrong with the first bad event of a log."""
+
+    ALTERED = "altered"
+    WRONG_KEY = "wrong_key"
+    MISSING_KEY = "missing_key"
+    UNKEYED = "unkeyed"
+    PERSONAL = "personal"
+    NOT_DETECTION = "not_detection"
+    SEQUENCE = "sequence"
+    LINK = "link"
+    OTHER_CRISIS = "other_crisis"
+    TIME = "time"
+    MALFORMED = "malformed"
+    TRUNCATED = "truncated"
+
+
+ChainProblem._register_labels(
+    {
+        ChainProblem.ALTERED: ("altered", "内容被改动"),
+        ChainProblem.WRONG_KEY: ("wrong key", "密钥不符"),
+        ChainProblem.MISSING_KEY: ("key not supplied", "缺少密钥"),
+        ChainProblem.UNKEYED: ("sealed without a key", "未用密钥封存"),
+        ChainProblem.PERSONAL: ("personal data altered", "个人信息被改动"),
+        ChainProblem.NOT_DETECTION: ("does not start with the detection", "首个事件不是发现危机"),
+        ChainProblem.SEQUENCE: ("out of sequence", "序号不连续"),
+        ChainProblem.LINK: ("broken link", "哈希链断开"),
+        ChainProblem.OTHER_CRISIS: ("belongs to another crisis", "属于其他危机"),
+        ChainProblem.TIME: ("goes back in time", "时间倒退"),
+        ChainProblem.MALFORMED: ("malformed", "格式错误"),
+        ChainProblem.TRUNCATED: ("log cut short", "日志被截断"),
+    }
+)
+
+
+@frozen
+class ChainCheck:
+    """The result of :func:`verify`: whether an event log is intact, and if not, where not."""
+
+    ok: bool
+    """True when every event matches its hash and links to the one before."""
+    checked: int
+    """How many events were checked."""
+    first_invalid: int | None = None
+    """The sequence number the first bad event carries (None when ok)."""
+    position: int | None = None
+    """Where that event stands in the log given, counting from 1."""
+    event_id: str | None = None
+    """That event's id as stored."""
+    problem: str | None = None
+    """What is wrong with it."""
+    kind: ChainProblem | None = None
+    """The kind of problem, for code to act on."""
+    erased: int = 0
+    """How many of the events checked carry personal data that was erased."""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def verify(
+    events: Iterable[StoredEvent | Event],
+    *,
+    keys: KeyRing | SealingKey | None = None,
+    head: tuple[int, str] | None = None,
+    after: tuple[int, str] | None = None,
+) -> ChainCheck:
+    """Check an event log and name its first bad event.
+
+    Each event's hash is recomputed over its bytes as stored, in the encoding it was sealed
+    in, and compared in constant time; each must link to the one before, follow it in
+    sequence and in time, and belong to the same crisis; the first must be the detection.
+
+    What the chain proves without a head: nothing was altered, inserted or reordered *up to
+    the last event given*. That events were dropped from the end shows only against the
+    head — the last ``(version, hash)`` the host (or the store) keeps apart from the events.
+
+    Args:
+        events: the stored events, from the crisis's first — or, with ``after``, from the
+            event after a point already trusted. Events recorded by a crisis (or read with
+            :func:`~crisiskit.events.read`) are checked through the stored form they carry.
+        keys: the key ring (or the one key) the log was sealed with. With keys, an event
+            sealed without one is refused as forged.
+        head: ``(version, last_hash)`` kept apart from the log: the log must end there.
+        after: ``(version, last_hash)`` of a trusted point, e.g. a snapshot's.
+    """
+    ring = as_ring(keys)
+    sequence, prev_hash = after if after is not None else (0, GENESIS)
+    crisis_id: str | None = None
+    last_time: dt.datetime | None = None
+    count = erased = 0
+    for item in events:
+        count += 1
+        try:
+            record = item if isinstance(item, StoredEvent) else _stored(item, ring)
+        except CrisisKitError as exc:
+            return ChainCheck(
+                False, count, getattr(item, "sequence", None), count, None, str(exc),
+                ChainProblem.MALFORMED, erased,
+            )  # fmt: skip
+        found = _problem(
+            record,
+            sequence=sequence + 1,
+            prev_hash=prev_hash,
+            crisis_id=crisis_id,
+            keys=ring,
+            last_time=last_time,
+        )
+        if isinstance(found, tuple):
+            kind, message = found
+            return ChainCheck(
+                False, count, record.sequence, count, record.event_id, message,
+                ChainProblem(kind), erased,
+            )  # fmt: skip
+        last_time = found
+        erased += 1 if record.erased else 0
+        sequence, prev_hash, crisis_id = record.sequence, record.hash, record.crisis_id
+    if head is not None:
+        version, head_hash = head
+        if (sequence, prev_hash) != (version, head_hash):
+            if sequence < version:
+                problem = (
+                    f"the log ends at event {sequence} but the head says {version}: "
+                    f"{version - sequence} event(s) at the end are missing"
+                )
+            else:
+                problem = (
+                    f"the log ends at event {sequence}, which does not match the head "
+                    f"(version {version})"
+                )
+            return ChainCheck(
+                False, count, sequence + 1 if sequence < version else sequence, None, None,
+                problem, ChainProblem.TRUNCATED, erased,
+            )  # fmt: skip
+    return ChainCheck(True, count, erased=erased)
+
+
+def _stored(event: object, ring: KeyRing | None) -> StoredEvent:
+    if not isinstance(event, Event):
+        raise CrisisKitError(f"verify() takes stored events; got {type(event).__name__}")
+    return as_stored(event, ring)
+
+
+def _problem(
+    record: StoredEvent,
+    *,
+    sequence: int,
+    prev_hash: str,
+    crisis_id: str | None,
+    keys: KeyRing | None,
+    last_time: dt.datetime | None,
+) -> tuple[str, str] | dt.datetime:
+    if record.sequence != sequence:
+        return "sequence", f"sequence {record.sequence} where {sequence} was expected"
+    if sequence == 1 and record.type != "CrisisDetected":
+        return (
+            "not_detection",
+            f"a crisis's log starts with CrisisDetected; this one starts with {record.type}",
+        )
+    if crisis_id is not None and record.crisis_id != crisis_id:
+        return "other_crisis", f"belongs to crisis {record.crisis_id!r}, not {crisis_id!r}"
+    if record.prev_hash != prev_hash:
+        return (
+            "link",
+            "prev_hash does not match the previous event's hash (an event before it was "
+            "altered, removed or reordered)",
+        )
+    problem = seal_problem(record, keys)
+    if problem is not None:
+        return problem
+    try:
+        when = dt.datetime.fromisoformat(record.occurred_at)
+    except ValueError:
+        when = None
+    if when is None or when.utcoffset() is None:
+        return "malformed", f"occurred_at {record.occurred_at!r} is not an instant"
+    if last_time is not None and when < last_time:
+        return (
+            "time",
+            f"it occurred at {record.occurred_at}, before the event preceding it "
+            f"({last_time.isoformat()}): a log never goes back in time",
+        )
+    return when
