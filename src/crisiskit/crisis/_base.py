@@ -430,7 +430,7 @@ class CrisisBase:
                     SlaTimersChanged,
                     changes=update.changes,
                     alerts=update.alerts,
-                    timers=update.timers,
+                    timers=update.changed_from(self.timers),
                 )
             )
         warning = self._budget_warning(event, context)

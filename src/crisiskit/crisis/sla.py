@@ -111,9 +111,7 @@ class SlaTiming(CrisisBase):
         found = policy.sweep(self.timers, self._now(context))
         if not found.alerts:
             return None
-        return self._record(
-            SlaAlertsRaised, actor, reason, alerts=found.alerts, timers=found.timers
-        )
+        return self._record(SlaAlertsRaised, actor, reason, alerts=found.alerts)
 
     @property
     def sla_next_due(self) -> pendulum.DateTime | None:
@@ -150,7 +148,7 @@ class SlaTiming(CrisisBase):
             reason,
             changes=update.changes,
             alerts=update.alerts,
-            timers=update.timers,
+            timers=update.changed_from(self.timers),
         )
 
     def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
@@ -199,12 +197,24 @@ class SlaTiming(CrisisBase):
         return None if public else _PRIVATE_METRICS
 
 
-def _timers(r: Record, event: SlaTimersChanged | SlaAlertsRaised) -> None:
-    r.timers = event.timers
+def _timers(r: Record, event: SlaTimersChanged) -> None:
+    # The event holds only the timers it touched: each replaces the one of the same id, and
+    # the others (timers started) follow, in order — as the policy's update lists them.
+    touched = {timer.timer_id: timer for timer in event.timers}
+    kept = tuple(touched.pop(timer.timer_id, timer) for timer in r.timers)
+    r.timers = (*kept, *touched.values())
+
+
+def _alerted(r: Record, event: SlaAlertsRaised) -> None:
+    # Each alerting timer remembers its alerts; no calendar is needed (see SlaTimer.alerted).
+    alerting = {alert.timer_id for alert in event.alerts}
+    r.timers = tuple(
+        timer.alerted(event.alerts) if timer.timer_id in alerting else timer for timer in r.timers
+    )
 
 
 EVOLVE: dict[type[Event], Evolver] = {
     SlaTimersChanged: _timers,
-    SlaAlertsRaised: _timers,
+    SlaAlertsRaised: _alerted,
 }
 """How each event of this slice changes the crisis's state record."""

@@ -34,7 +34,9 @@ class SlaTimersChanged(Event):
 
     Recorded by the system right after the event that caused it (a level change, a
     lifecycle move, an acknowledgement, a first contact, a statement), or by a person
-    pausing or resuming the timers. ``timers`` is the crisis's full set afterwards.
+    pausing or resuming the timers. ``timers`` holds only the timers the change touched
+    (changed, started, or alerted), as they are afterwards; the crisis's other timers stay
+    as they were.
     """
 
     changes: tuple[TimerChange, ...] = field(
@@ -48,7 +50,8 @@ class SlaTimersChanged(Event):
     timers: tuple[SlaTimer, ...] = field(
         converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaTimer, "SlaTimer")
     )
-    """All the crisis's timers afterwards."""
+    """The timers the change touched, afterwards: each replaces the crisis's timer of the same
+    id, and a new one (a timer started) is added after the others."""
 
     label_en: ClassVar[str] = "SLA timers changed"
     label_zh: ClassVar[str] = "时限计时调整"
@@ -57,16 +60,17 @@ class SlaTimersChanged(Event):
 @serializable()
 @frozen(kw_only=True)
 class SlaAlertsRaised(Event):
-    """A sweep found SLA milestones or breaches due: each alert is recorded exactly once."""
+    """A sweep found SLA milestones or breaches due: each alert is recorded exactly once.
+
+    Only the alerts are recorded: applying the event brings each alerting timer of the
+    crisis up to date from them (:meth:`SlaTimer.alerted <crisiskit.sla.SlaTimer.alerted>`);
+    the other timers are as they were.
+    """
 
     alerts: tuple[SlaAlert, ...] = field(
         converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaAlert, "SlaAlert")
     )
     """The milestones and breaches, oldest first."""
-    timers: tuple[SlaTimer, ...] = field(
-        converter=_checks.to_tuple, validator=_checks.is_tuple_of(SlaTimer, "SlaTimer")
-    )
-    """All the crisis's timers afterwards (they remember what they have alerted)."""
 
     label_en: ClassVar[str] = "SLA alert"
     label_zh: ClassVar[str] = "时限预警"

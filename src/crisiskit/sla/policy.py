@@ -185,6 +185,17 @@ class SlaUpdate:
     next_wakeup: pendulum.DateTime | None
     """The next instant any of the timers has something due."""
 
+    def changed_from(self, timers: Iterable[SlaTimer]) -> tuple[SlaTimer, ...]:
+        """The timers of :attr:`timers` that differ from ``timers`` (the ones given), in order.
+
+        A timer is matched by its id; one started by the operation is among them. Replacing
+        each given timer by the one of the same id, and adding the rest after them, gives
+        :attr:`timers` again — that is how :class:`~crisiskit.events.SlaTimersChanged`
+        records a change.
+        """
+        before = {timer.timer_id: timer for timer in timers}
+        return tuple(timer for timer in self.timers if before.get(timer.timer_id) != timer)
+
 
 def _to_targets(value: object) -> object:
     return _checks.to_tuple(cast(Any, value))

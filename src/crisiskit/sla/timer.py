@@ -37,7 +37,6 @@ from crisiskit.sla.vocabulary import (
     SlaMetric,
     SlaStatus,
     TimerState,
-    to_alert_kind,
     to_sla_metric,
     to_timer_state,
 )
@@ -148,20 +147,34 @@ class RunSegment:
 @serializable()
 @frozen
 class SlaAlert:
-    """A milestone or breach that became due: what a sweep returns, each exactly once."""
+    """A milestone or breach that became due: what a sweep returns, each exactly once.
+
+    It is stored as it is in the :class:`~crisiskit.events.SlaAlertsRaised` event, so it
+    holds only what a host notifies from; its :attr:`kind` follows from its fraction.
+    """
 
     timer_id: str = field(validator=_checks.is_text)
     """The timer it belongs to."""
     metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """What the timer measures."""
-    kind: AlertKind = field(converter=to_alert_kind, validator=_checks.is_member(AlertKind))
-    """A milestone, or the breach (the fraction 1.0)."""
     fraction: float = field(validator=_is_emitted)
-    """The fraction of the target used up: 0.5, 0.75, 1.0 ..."""
+    """The fraction of the target used up: 0.5, 0.75, 1.0 (the breach) ..."""
     due_at: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
     """The instant the fraction was used up (in the past for a retroactive breach)."""
     target: dt.timedelta = field(validator=_is_duration(positive=True))
     """The target in force when the alert became due."""
+    next_due: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When the timer's next alert after this one falls due, as the sweep placed it (None: no
+    further alert can be placed yet — the last one was raised, or the timer is paused or ended).
+    It is the timer's :attr:`SlaTimer.next_due` after the alert, so a timer is brought up to
+    date from its alerts alone (:meth:`SlaTimer.alerted`)."""
+
+    @property
+    def kind(self) -> AlertKind:
+        """The breach (the fraction 1.0), or a milestone."""
+        return AlertKind.BREACH if self.fraction == 1.0 else AlertKind.MILESTONE
 
 
 @serializable()
@@ -435,6 +448,32 @@ class SlaTimer:
         """The same timer with its deadline and next alert recomputed (after a calendar update)."""
         return self._derived(calendars)
 
+    def alerted(self, alerts: Iterable[SlaAlert]) -> SlaTimer:
+        """The timer as the sweep that raised ``alerts`` left it: it remembers them.
+
+        Alerts of other timers are ignored. The latest of this timer's alerts (the highest
+        fraction) gives what it has emitted and its :attr:`next_due`, so no calendar is
+        needed: this is how an :class:`~crisiskit.events.SlaAlertsRaised` event is applied.
+
+        Raises:
+            ValidationError: an alert of this timer was already emitted (its fraction is
+                not above :attr:`emitted`).
+        """
+        latest: SlaAlert | None = None
+        for alert in alerts:
+            if alert.timer_id != self.timer_id:
+                continue
+            if alert.fraction <= self.emitted:
+                raise ValidationError(
+                    f"SlaTimer {self.timer_id!r} already emitted the alert at "
+                    f"{alert.fraction:g} of its target (it has emitted up to {self.emitted:g})"
+                )
+            if latest is None or alert.fraction > latest.fraction:
+                latest = alert
+        if latest is None:
+            return self
+        return self._with(emitted=latest.fraction, next_due=latest.next_due)
+
     # ------------------------------------------------------------------ internals
 
     def _refuse_if_ended(self, command: str) -> None:
@@ -596,7 +635,7 @@ class SlaTimer:
                 continue
             if due is None or due > now:
                 break
-            alerts.append(self._alert(point, due))
+            reached = due
             emitted = point
             due = None
             if index + 1 < len(points):
@@ -605,19 +644,22 @@ class SlaTimer:
                     due = self.deadline  # an open timer's deadline is exactly that instant
                 else:
                     due = self._at_or_none(self._reach_us(self._amount(following), calendars))
+            alerts.append(self._alert(point, reached, due))
         if not alerts:
             return self, alerts
         return self._with(emitted=emitted, next_due=due), alerts
 
-    def _alert(self, fraction: float, due: pendulum.DateTime) -> SlaAlert:
+    def _alert(
+        self, fraction: float, due: pendulum.DateTime, next_due: pendulum.DateTime | None
+    ) -> SlaAlert:
         alert = object.__new__(SlaAlert)
         setter = object.__setattr__
         setter(alert, "timer_id", self.timer_id)
         setter(alert, "metric", self.metric)
-        setter(alert, "kind", AlertKind.BREACH if fraction == 1.0 else AlertKind.MILESTONE)
         setter(alert, "fraction", fraction)
         setter(alert, "due_at", due)
         setter(alert, "target", self.target)
+        setter(alert, "next_due", next_due)
         return alert
 
     def _next_point_after(self, fraction: float) -> float | None:

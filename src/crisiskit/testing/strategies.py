@@ -90,7 +90,6 @@ from crisiskit.plan import (
 )
 from crisiskit.sla import (
     DEFAULT_LIFECYCLE,
-    AlertKind,
     LifecycleRule,
     RetargetMode,
     RunSegment,
@@ -778,19 +777,13 @@ def run_segments() -> st.SearchStrategy[RunSegment]:
 def sla_alerts() -> st.SearchStrategy[SlaAlert]:
     """Milestone and breach alerts."""
     return st.builds(
-        lambda timer_id, metric, fraction, due_at, target: SlaAlert(
-            timer_id,
-            metric,
-            AlertKind.BREACH if fraction == 1.0 else AlertKind.MILESTONE,
-            fraction,
-            due_at,
-            target,
-        ),
+        SlaAlert,
         st.from_regex(r"CR-[0-9]{1,4}/[a-z_]{1,12}", fullmatch=True),
         sla_metrics(),
         st.sampled_from([0.5, 0.75, 1.0, 1.5]),
         instants(),
         durations(),
+        st.one_of(st.none(), instants()),
     )
 
 
