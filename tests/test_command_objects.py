@@ -34,6 +34,7 @@ from crisiskit.crisis.commands import (
     Compensate,
     Detect,
     Dismiss,
+    ErasePersonalData,
     Grade,
     HandleCustomer,
     HoldMeeting,
@@ -372,6 +373,10 @@ def _run_of_commands():
         (
             lambda c: c.report_progress("refunds under way", actor="li"),
             ReportProgress("refunds under way", actor="li"),
+        ),
+        (
+            lambda c: c.erase_personal_data("C-3", actor="dpo", reason="the customer asked"),
+            ErasePersonalData("C-3", actor="dpo", reason="the customer asked"),
         ),
         (
             lambda c: c.unassign("customer_service", "zhao", actor="office", reason="shift ended"),

@@ -89,13 +89,15 @@ def test_allowed_commands_offers_pause_and_resume_as_the_timers_allow():
     assert "pause_sla" not in crisis.allowed_commands()
 
 
-def test_a_closed_crisis_offers_only_reopen_and_check_sla():
+def test_a_closed_crisis_offers_only_reopen_erasure_and_check_sla():
     context = Context(ManualClock(T0), sla=SlaPolicy.default(TWENTY_FOUR_SEVEN))
     crisis = new_crisis(context=context)
     crisis.set_level(Level.IV, actor="li", reason="first look")
     crisis.dismiss(actor="office", reason="false alarm")
-    assert crisis.allowed_commands() == ("reopen", "check_sla")
-    with pytest.raises(InvalidTransition, match="allowed now: reopen, check_sla"):
+    assert crisis.allowed_commands() == ("reopen", "erase_personal_data", "check_sla")
+    with pytest.raises(
+        InvalidTransition, match="allowed now: reopen, erase_personal_data, check_sla"
+    ):
         crisis.attach_signal(signal("another post"), actor="monitor")
 
 

@@ -27,6 +27,7 @@ from crisiskit.crisis import (
     attributes,
     cases,
     merging,
+    privacy,
     quality,
     recovery,
     sla,
@@ -41,6 +42,7 @@ from crisiskit.crisis.cases import CustomerCases
 from crisiskit.crisis.commands import REGISTRY, Command, Policies, Result, command, execute
 from crisiskit.crisis.context import Context
 from crisiskit.crisis.merging import Merging
+from crisiskit.crisis.privacy import Privacy
 from crisiskit.crisis.quality import Quality
 from crisiskit.crisis.recovery import Recovery
 from crisiskit.crisis.sla import SlaTiming
@@ -85,7 +87,16 @@ __all__ = ["OPEN_COMMANDS", "Crisis"]
 
 @serializable()
 class Crisis(
-    HostAttributes, Team, Statements, CustomerCases, Quality, Spending, Recovery, SlaTiming, Merging
+    HostAttributes,
+    Team,
+    Statements,
+    CustomerCases,
+    Quality,
+    Spending,
+    Recovery,
+    SlaTiming,
+    Merging,
+    Privacy,
 ):
     """A customer crisis (客户危机): the aggregate every command goes through.
 
@@ -603,6 +614,7 @@ for _table in (
     recovery.EVOLVE,
     sla.EVOLVE,
     merging.EVOLVE,
+    privacy.EVOLVE,
 ):
     for _kind in _table:
         if _kind in EVOLVE_ALL:  # pragma: no cover - a slice claims another's event

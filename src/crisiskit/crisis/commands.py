@@ -70,6 +70,7 @@ from crisiskit.events import (
     MarkedDuplicate,
     MeetingHeld,
     MilestoneReached,
+    PersonalDataErased,
     ProgressReported,
     QualityRemedyRecorded,
     RecoveryPlanSet,
@@ -130,6 +131,7 @@ __all__ = [
     "Compensate",
     "Detect",
     "Dismiss",
+    "ErasePersonalData",
     "Grade",
     "HandleCustomer",
     "HoldMeeting",
@@ -970,6 +972,19 @@ class SetAttributes(Command[AttributesSet]):
     command: ClassVar[str] = "set_attributes"
 
     values: Mapping[str, AttributeValue | None] = field(converter=_attribute_changes)
+    actor: str = field(kw_only=True)
+    reason: str | None = field(default=None, kw_only=True)
+    expected_version: int | None = field(default=None, kw_only=True)
+
+
+@_declare
+@frozen
+class ErasePersonalData(Command[PersonalDataErased]):
+    """Erase a customer's personal data: :meth:`Crisis.erase_personal_data <crisiskit.crisis.Crisis.erase_personal_data>` as data."""
+
+    command: ClassVar[str] = "erase_personal_data"
+
+    customer_id: str
     actor: str = field(kw_only=True)
     reason: str | None = field(default=None, kw_only=True)
     expected_version: int | None = field(default=None, kw_only=True)

@@ -35,6 +35,7 @@ __all__ = [
     "ImpactAssessed",
     "MeetingHeld",
     "MilestoneReached",
+    "PersonalDataErased",
     "ProgressReported",
     "QualityRemedyRecorded",
     "RecoveryPlanSet",
@@ -278,3 +279,23 @@ class AttributesSet(Event):
 
     label_en: ClassVar[str] = "attributes set"
     label_zh: ClassVar[str] = "属性更新"
+
+
+@serializable()
+@frozen(kw_only=True)
+class PersonalDataErased(Event):
+    """A customer's personal data was erased from the crisis, at their request or by law.
+
+    It records who erased it, when and why — never the values. Every stored event's values
+    about the customer are replaced by tombstones that point to this event; hashes hold.
+    """
+
+    customer_id: str = field(validator=_checks.is_text)
+    """The customer whose data was erased (the host's id, which identifies no one once the
+    host's own customer record is gone)."""
+    fields: tuple[str, ...] = field(default=(), converter=_checks.to_tuple)
+    """The fields the host marked personal when it was erased (``"Type.field"``), besides
+    crisiskit's own."""
+
+    label_en: ClassVar[str] = "personal data erased"
+    label_zh: ClassVar[str] = "个人信息已删除"

@@ -28,6 +28,7 @@ import attrs
 from attrs import field, frozen
 
 from crisiskit._internal import registry as _registry
+from crisiskit._internal.personal import ERASED, is_personal, subjects
 from crisiskit.errors import CrisisKitError, SealError, SerializationError
 from crisiskit.events.base import Event, id_for_hash
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
@@ -50,8 +51,6 @@ E = TypeVar("E", bound=Event)
 ENCODING = 1
 """The canonical encoding new events are sealed in. A released encoding is never changed."""
 
-ERASED = "[erased]"
-"""What an erased personal value reads as after an erasure."""
 
 _PERSONAL = "$personal"  # the key of a commitment in place of a personal value
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -353,25 +352,6 @@ def seal(
     return event
 
 
-def _is_personal(cls: type[Any], name: str, marked: frozenset[str]) -> bool:
-    return bool(attrs.fields_dict(cls)[name].metadata.get("personal")) or (
-        f"{_registry.NAMES.get(cls, cls.__name__)}.{name}" in marked
-    )
-
-
-def _subjects(obj: object, inherited: tuple[str, ...]) -> tuple[str, ...]:
-    customer = getattr(obj, "customer_id", None)
-    if isinstance(customer, str):
-        return (customer,)
-    customers = getattr(obj, "customers", None)
-    if isinstance(customers, tuple) and customers:
-        ids = tuple(
-            c.customer_id for c in customers if isinstance(getattr(c, "customer_id", None), str)
-        )
-        return ids or inherited
-    return inherited
-
-
 def _extract(
     obj: object,
     data: dict[str, Any],
@@ -387,7 +367,7 @@ def _extract(
     back the same, and an optional field added later needs no upcaster.
     """
     cls: type[Any] = type(obj)
-    about = _subjects(obj, inherited)
+    about = subjects(obj, inherited)
     for attribute in attrs.fields(cls):
         name = attribute.name
         if name not in data:
@@ -395,7 +375,7 @@ def _extract(
         value = getattr(obj, name)
         if value is None and attribute.default is None:
             del data[name]
-        elif isinstance(value, str) and value and _is_personal(cls, name, marked):
+        elif isinstance(value, str) and value and is_personal(cls, name, marked):
             if value == ERASED:
                 continue  # already erased: nothing personal left to protect
             if entropy is None:

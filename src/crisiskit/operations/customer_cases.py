@@ -64,7 +64,7 @@ def to_case_step(value: CaseStep | str) -> CaseStep:
 class Promise:
     """Something promised to a customer, by when."""
 
-    text: str = field(validator=_checks.is_text)
+    text: str = field(metadata={"personal": True}, validator=_checks.is_text)
     """What was promised."""
     made_at: pendulum.DateTime = field(converter=_checks.as_instant, validator=_checks.is_instant)
     """When it was promised."""
@@ -95,7 +95,9 @@ class CustomerCase:
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
     )
     """When someone first got back to the customer."""
-    demand: str | None = field(default=None, validator=_checks.is_optional_text)
+    demand: str | None = field(
+        default=None, metadata={"personal": True}, validator=_checks.is_optional_text
+    )
     """What the customer asks for (the remedy sought)."""
     apologised_at: pendulum.DateTime | None = field(
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
@@ -105,7 +107,9 @@ class CustomerCase:
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Promise, "Promise")
     )
     """What was promised, with due times."""
-    solution: str | None = field(default=None, validator=_checks.is_optional_text)
+    solution: str | None = field(
+        default=None, metadata={"personal": True}, validator=_checks.is_optional_text
+    )
     """The agreed solution."""
     updates: int = field(default=0, validator=_checks.is_count)
     """How many progress reports went back to the customer."""
