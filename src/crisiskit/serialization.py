@@ -286,13 +286,48 @@ def _structure_float(value: object, _: object) -> float:
         result = float(value)
     except OverflowError:
         result = math.inf
-    if not math.isfinite(result) and math.isfinite(value):
-        digits = len(str(abs(int(value))))
+    # math.isfinite() would read a huge Decimal as inf, a huge int raises OverflowError.
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not math.isfinite(result) and finite:
+        digits = _digits(value)
         raise SerializationError(
             f"the number is too large: a number here must be finite and at most about "
             f"1.8e308; got one of {digits} digits"
         ) from None
     return result
+
+
+_MAX_INT_DIGITS = 30
+"""The most digits a whole number read from untrusted data may have."""
+_INT_LIMIT = 10**_MAX_INT_DIGITS
+
+
+def _digits(value: float | Decimal) -> int:
+    """The digits of the whole part of a finite number, without writing a huge one out."""
+    if isinstance(value, Decimal):
+        return max(value.adjusted() + 1, 1)
+    magnitude = abs(int(value))
+    if magnitude.bit_length() <= 10_000:  # well within what str() writes
+        return len(str(magnitude))
+    return int(math.log10(magnitude)) + 1
+
+
+def _structure_int(value: object, _: object) -> int:
+    # What cattrs does (int(value)), but a huge number is refused before it is built: turning
+    # 1e9999999 into an integer would take minutes, and a 5000-digit one cannot be printed.
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() >= _MAX_INT_DIGITS:
+        raise _too_many_digits(_digits(value))
+    result: int = int(value)  # type: ignore[call-overload]
+    if -_INT_LIMIT < result < _INT_LIMIT:
+        return result
+    raise _too_many_digits(_digits(result))
+
+
+def _too_many_digits(digits: int) -> SerializationError:
+    return SerializationError(
+        f"the number is too large: a whole number here has at most {_MAX_INT_DIGITS} digits; "
+        f"got one of {digits} digits"
+    )
 
 
 def _structure_attribute_values(value: object, _: object) -> AttributeValues:
@@ -340,6 +375,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(AttributeValues, _structure_attribute_values)
     conv.register_unstructure_hook(AttributeValues, _unstructure_attribute_values)
     conv.register_structure_hook_func(
@@ -617,13 +653,98 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
     """Read back what :func:`to_json` wrote. Numbers with a fraction are read as exact Decimals."""
     if not isinstance(text, str | bytes | bytearray):
         raise SerializationError(f"from_json() reads a str or bytes; got {type(text).__name__}")
+    return from_dict(_loads(text), cls)
+
+
+_MAX_NUMBER_DIGITS = 60
+"""The most digits a JSON number with a fraction or an exponent may have before its exponent."""
+_MAX_EXPONENT = 400
+"""The largest exponent (in size) a JSON number may have: 1e400 and 1e-400, not 1e401."""
+
+
+def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
+    """Parse untrusted JSON text, refusing any number too large to convert safely.
+
+    A whole number may have at most 30 digits; any other number at most 60 digits before its
+    exponent, and an exponent of at most 400 in size. Each is refused from its text, before
+    anything is converted: ``1e9999999`` would otherwise become a Decimal whose conversion to
+    an integer takes minutes. NaN and Infinity are refused too.
+
+    Args:
+        text: the JSON text.
+        floats: ``"decimal"`` reads a number with a fraction or an exponent as an exact
+            :class:`~decimal.Decimal`; ``"float"`` as a finite Python float.
+
+    Raises:
+        SerializationError: the text is not JSON, or holds a number out of these bounds; the
+            message says which number and what is allowed.
+    """
+    if floats == "decimal":
+        parse_float: Callable[[str], Any] = _decimal_number
+    elif floats == "float":
+        parse_float = _float_number
+    else:
+        raise ValueError(f'floats must be "decimal" or "float"; got {floats!r}')
+    if not isinstance(text, str | bytes | bytearray):
+        raise SerializationError(f"JSON text is a str or bytes; got {type(text).__name__}")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        return json.loads(
+            text,
+            parse_float=parse_float,
+            parse_int=_whole_number,
+            parse_constant=_refuse_constant,
+        )
     except CrisisKitError:
         raise
     except (ValueError, RecursionError, UnicodeDecodeError) as exc:
         raise SerializationError(f"not valid JSON: {exc}") from None
-    return from_dict(data, cls)
+
+
+def _whole_number(token: str) -> int:
+    digits = len(token) - token.startswith("-")
+    if digits > _MAX_INT_DIGITS:
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} has {digits} digits; a whole number may "
+            f"have at most {_MAX_INT_DIGITS}"
+        )
+    return int(token)
+
+
+def _checked_number(token: str) -> str:
+    """``token``, a JSON number with a fraction or an exponent, if it is within bounds."""
+    mantissa, _, exponent = token.lower().partition("e")
+    digits = len(mantissa) - mantissa.startswith("-") - ("." in mantissa)
+    if digits > _MAX_NUMBER_DIGITS:
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} has {digits} digits; a number may have at "
+            f"most {_MAX_NUMBER_DIGITS} before its exponent"
+        )
+    size = exponent.lstrip("+-").lstrip("0")
+    if len(size) > len(str(_MAX_EXPONENT)) or int(size or 0) > _MAX_EXPONENT:
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} has an exponent of "
+            f"{_number_text(exponent)}; an exponent may be at most {_MAX_EXPONENT} in size "
+            f"(from 1e-{_MAX_EXPONENT} to 1e{_MAX_EXPONENT})"
+        )
+    return token
+
+
+def _decimal_number(token: str) -> Decimal:
+    return Decimal(_checked_number(token))
+
+
+def _float_number(token: str) -> float:
+    value = float(_checked_number(token))
+    if not math.isfinite(value):
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} is too large: a number here must be finite "
+            "and at most about 1.8e308"
+        )
+    return value
+
+
+def _number_text(token: str) -> str:
+    return token if len(token) <= 30 else f"{token[:15]}…{token[-10:]}"
 
 
 def _refuse_constant(name: str) -> object:
