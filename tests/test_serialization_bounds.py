@@ -1,10 +1,11 @@
-"""Reading untrusted numbers is bounded.
+"""Reading untrusted numbers is bounded, and the fast reading path changes no result.
 
 Every case here must finish at once: before the bounds, ``1e9999999`` in an integer field
 took minutes (the JSON number became a Decimal, then a ten-million-digit integer). A hang
 would time the suite out; no wall-clock time is asserted.
 """
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -14,13 +15,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crisiskit  # noqa: F401 - registers the core types
+from crisiskit import serialization
 from crisiskit._internal import registry as _registry
 from crisiskit.errors import CrisisKitError, SerializationError
 from crisiskit.events import Event
 from crisiskit.serialization import (
     _loads,
+    _structure,
+    format_datetime,
     from_dict,
     from_json,
+    parse_datetime,
     to_dict,
     to_json,
 )
@@ -273,3 +278,150 @@ def test_fuzzed_json_numbers_raise_nothing_but_crisiskit_errors(tokens, key):
                     _loads(token, floats=floats)
                 except CrisisKitError:
                     pass
+
+
+# The fast path: the same objects and the same errors as the detailed path alone.
+
+
+def _detailed_only(read, *args):
+    """``read(*args)`` with the fast path failing every time: the detailed path alone."""
+
+    def refuse(*_):
+        raise RuntimeError("fast path disabled")
+
+    original = serialization._plain_structure
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            serialization,
+            "_plain_structure",
+            lambda cls, *, fast=False: refuse if fast else original(cls),
+        )
+        patch.setattr(serialization, "_fast_converter", refuse)
+        return read(*args)
+
+
+def _outcome(read, *args):
+    try:
+        return ("value", read(*args))
+    except CrisisKitError as exc:
+        return (type(exc), str(exc))
+
+
+@settings(max_examples=40)
+@given(st.sampled_from(REGISTERED).flatmap(lambda item: cks.for_type(item[1])))
+def test_the_fast_path_reads_every_type_as_the_detailed_one(value):
+    data = to_dict(value)
+    # The fast path itself reads it: no fallback to the detailed path for valid data.
+    payload = {k: v for k, v in data.items() if k not in ("type", "schema_version")}
+    custom = getattr(type(value), "__crisiskit_structure__", None)
+    direct = (
+        custom(payload, serialization._fast_converter())
+        if custom is not None
+        else serialization._plain_structure(type(value), fast=True)(payload, type(value))
+    )
+    assert direct == value
+    fast = from_dict(data)
+    assert fast == value
+    assert type(fast) is type(value)
+    assert _detailed_only(from_dict, data) == fast
+    assert to_json(fast) == to_json(value)
+
+
+@settings(max_examples=200)
+@given(
+    st.sampled_from(REGISTERED),
+    st.data(),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=20),
+        st.sampled_from(["2025-01-01T00:00:00Z", "PT1H", "CNY", "hotline", "1.5", [], {}]),
+        st.lists(st.integers() | st.text(max_size=5), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3),
+    ),
+)
+def test_a_bad_field_gives_the_same_error_with_and_without_the_fast_path(item, data, bad):
+    _, cls = item
+    written = to_dict(data.draw(cks.for_type(cls)))
+    fields = [key for key in written if key not in ("type", "schema_version")]
+    if fields:
+        written[data.draw(st.sampled_from([*fields, "unknown_field"]))] = bad
+    assert _outcome(from_dict, written) == _outcome(_detailed_only, from_dict, written)
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(EVENT_TYPES).flatmap(cks.for_type))
+def test_structure_reads_the_fields_of_a_known_class(event):
+    data = to_dict(event)
+    payload = {k: v for k, v in data.items() if k not in ("type", "schema_version")}
+    back = _structure(type(event), payload)
+    assert type(back) is type(event)
+    assert back == event == from_json(to_json(event), Event)
+
+
+def test_structure_wraps_errors_as_from_dict_does():
+    signal = {"channel": "tv", "observed_at": "2025-09-27T12:00:00Z", "description": "x"}
+    with pytest.raises(SerializationError) as direct:
+        _structure(Signal, signal)
+    with pytest.raises(SerializationError) as whole:
+        from_dict({"type": "Signal", "schema_version": 1, **signal})
+    assert str(direct.value) == str(whole.value)
+    assert str(direct.value).endswith(" @ $.channel")
+    with pytest.raises(SerializationError, match=r"unknown field\(s\) 'extra'"):
+        _structure(Signal, {**signal, "channel": "hotline", "extra": 1})
+    with pytest.raises(SerializationError, match=r"too large.* @ \$\.customers_affected"):
+        _structure(Facts, {"customers_affected": Decimal("1e9999999")})
+    with pytest.raises(SerializationError, match="expected an object"):
+        _structure(Facts, ["not", "an", "object"])  # type: ignore[arg-type]
+
+
+# The fast path of parse_datetime: the same DateTime as the general path.
+
+
+def _general_path(text: str) -> pendulum.DateTime:
+    return pendulum.instance(dt.datetime.fromisoformat(text)).in_timezone(pendulum.UTC)
+
+
+def _same_datetime(a: pendulum.DateTime, b: pendulum.DateTime) -> None:
+    assert type(a) is type(b) is pendulum.DateTime
+    assert a == b
+    assert a.tzinfo is b.tzinfo is pendulum.UTC
+    assert (a.fold, repr(a), format_datetime(a)) == (b.fold, repr(b), format_datetime(b))
+
+
+@given(cks.instants())
+def test_stored_utc_instants_read_as_the_general_path_reads_them(instant):
+    text = format_datetime(instant.in_timezone("UTC"))
+    assert text.endswith("Z")
+    _same_datetime(parse_datetime(text), _general_path(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999Z",
+        "2025-01-01T00:00Z",
+        "2025-01-01T00:00:00.123Z",
+        "2025-01-01 00:00:00Z",
+        "20250101T000000Z",
+    ],
+)
+def test_other_utc_forms_read_as_before(text):
+    _same_datetime(parse_datetime(text), _general_path(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("2016-12-31T23:59:60Z", "not an ISO 8601"),
+        ("2025-02-30T00:00:00Z", "not an ISO 8601"),
+        ("Z", "not an ISO 8601"),
+        ("2025-01-01T00:00:00+01:00Z", "not an ISO 8601"),
+    ],
+)
+def test_bad_utc_forms_are_refused_as_before(text, match):
+    with pytest.raises(SerializationError, match=match):
+        parse_datetime(text)
