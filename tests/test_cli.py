@@ -221,8 +221,8 @@ def _run_in_process(capsys, args):
         (
             ["grade", "{file}", "--at", "2025-09-27 21:00"],
             json.dumps(GRADE_HUGE_METRIC),
-            "the number is too large: a number here must be finite and at most about 1.8e308 "
-            "@ $.signals[0].metrics['reach']",
+            "crisiskit: the JSON number 100000000000000…0000000000 has 401 digits; "
+            "a whole number may have at most 30",
         ),
         (
             ["simulate", "{file}"],

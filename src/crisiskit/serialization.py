@@ -122,6 +122,25 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     """
     if not isinstance(text, str) or len(text) > 100:
         raise SerializationError(f"a datetime must be an ISO 8601 string; got {text!r}")
+    if text[-1:] == "Z":
+        # Every stored instant: built in UTC from its fields, the DateTime the general path
+        # below gives, without its conversions. Anything unusual takes the general path.
+        try:
+            utc = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if utc.tzinfo is dt.UTC:
+                return pendulum.DateTime(
+                    utc.year,
+                    utc.month,
+                    utc.day,
+                    utc.hour,
+                    utc.minute,
+                    utc.second,
+                    utc.microsecond,
+                    tzinfo=pendulum.UTC,
+                )
     zone = None
     match = _ZONED.match(text)
     stamp = text
@@ -227,7 +246,12 @@ def parse_duration(text: str) -> dt.timedelta:
 def _structure_duration(value: object, _: object) -> dt.timedelta:
     if not isinstance(value, str):
         raise SerializationError(f"a duration must be an ISO 8601 string; got {value!r}")
-    return parse_duration(value)
+    return _read_duration(value)
+
+
+# Stored durations are few and repeat (every timer's target, "PT0S"): each is read once.
+# A refused one raises again each time (functools does not keep exceptions).
+_read_duration = functools.lru_cache(maxsize=1024)(parse_duration)
 
 
 def _structure_date(value: object, _: object) -> dt.date:
@@ -286,13 +310,48 @@ def _structure_float(value: object, _: object) -> float:
         result = float(value)
     except OverflowError:
         result = math.inf
-    if not math.isfinite(result) and math.isfinite(value):
-        digits = len(str(abs(int(value))))
+    # math.isfinite() would read a huge Decimal as inf, a huge int raises OverflowError.
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not math.isfinite(result) and finite:
+        digits = _digits(value)
         raise SerializationError(
             f"the number is too large: a number here must be finite and at most about "
             f"1.8e308; got one of {digits} digits"
         ) from None
     return result
+
+
+_MAX_INT_DIGITS = 30
+"""The most digits a whole number read from untrusted data may have."""
+_INT_LIMIT = 10**_MAX_INT_DIGITS
+
+
+def _digits(value: float | Decimal) -> int:
+    """The digits of the whole part of a finite number, without writing a huge one out."""
+    if isinstance(value, Decimal):
+        return max(value.adjusted() + 1, 1)
+    magnitude = abs(int(value))
+    if magnitude.bit_length() <= 10_000:  # well within what str() writes
+        return len(str(magnitude))
+    return int(math.log10(magnitude)) + 1
+
+
+def _structure_int(value: object, _: object) -> int:
+    # What cattrs does (int(value)), but a huge number is refused before it is built: turning
+    # 1e9999999 into an integer would take minutes, and a 5000-digit one cannot be printed.
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() >= _MAX_INT_DIGITS:
+        raise _too_many_digits(_digits(value))
+    result: int = int(value)  # type: ignore[call-overload]
+    if -_INT_LIMIT < result < _INT_LIMIT:
+        return result
+    raise _too_many_digits(_digits(result))
+
+
+def _too_many_digits(digits: int) -> SerializationError:
+    return SerializationError(
+        f"the number is too large: a whole number here has at most {_MAX_INT_DIGITS} digits; "
+        f"got one of {digits} digits"
+    )
 
 
 def _structure_attribute_values(value: object, _: object) -> AttributeValues:
@@ -326,8 +385,13 @@ def _unstructure_attribute_values(values: AttributeValues) -> dict[str, object]:
     return {name: list(v) if isinstance(v, tuple) else v for name, v in values.items()}
 
 
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
+    """The converter: the detailed one, or with ``detailed=False`` the fast one.
+
+    The fast one reads the same data into the same objects, but stops at the first error
+    without saying where (see :func:`_structure_body`).
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     conv.register_unstructure_hook(pendulum.DateTime, format_datetime)
     conv.register_unstructure_hook(dt.datetime, format_datetime)
     conv.register_structure_hook(pendulum.DateTime, _structure_datetime)
@@ -340,6 +404,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(AttributeValues, _structure_attribute_values)
     conv.register_unstructure_hook(AttributeValues, _unstructure_attribute_values)
     conv.register_structure_hook_func(
@@ -352,11 +417,16 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(LabelledEnum, _structure_enum)
     conv.register_structure_hook(Enum, _structure_enum)
     conv.register_structure_hook_factory(_is_plain_attrs, _strict_attrs_hook)
-    conv.register_structure_hook_func(_is_variadic_tuple, _structure_tuple)
+    if detailed:
+        conv.register_structure_hook_func(_is_variadic_tuple, _structure_tuple)
+    else:
+        conv.register_structure_hook_factory(_is_variadic_tuple, _fast_tuple_hook)
     # A field annotated with a registered base class holds any registered subclass (events,
     # policies): it is written with its "type" tag and read back by it.
     conv.register_unstructure_hook_func(_is_polymorphic, _unstructure_tagged)
-    conv.register_structure_hook_func(_is_polymorphic, _structure_tagged)
+    conv.register_structure_hook_func(
+        _is_polymorphic, _structure_tagged if detailed else _fast_structure_tagged
+    )
     return conv
 
 
@@ -368,7 +438,7 @@ def _strict_attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any,
     generated = make_dict_structure_fn(cls, conv)
 
     def structure(data: object, target: Any) -> Any:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise SerializationError(
                 f"expected an object (a {_registry.NAMES.get(cls, cls.__name__)}); got {_kind(data)}"
             )
@@ -398,6 +468,22 @@ def _structure_tuple(data: object, cls: Any) -> tuple[Any, ...]:
     if errors:
         raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
     return tuple(result)
+
+
+def _fast_tuple_hook(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], tuple[Any, ...]]:
+    """:func:`_structure_tuple` for the fast converter: the first error is enough."""
+    item = typing.get_args(cls)[0]
+    hooks: list[Callable[[Any, Any], Any]] = []  # found on first use: the item may be cls's owner
+
+    def structure(data: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(data, list | tuple):
+            raise SerializationError(f"expected a list; got {_kind(data)}")
+        if not hooks:
+            hooks.append(conv.get_structure_hook(item))
+        hook = hooks[0]
+        return tuple([hook(value, item) for value in data])
+
+    return structure
 
 
 def _kind(data: object) -> str:
@@ -443,8 +529,19 @@ def _structure_tagged(data: object, base: type[T]) -> T:
     return _plain_structure(cls)(body, cls)  # type: ignore[no-any-return]
 
 
+def _fast_structure_tagged(data: object, base: type[T]) -> T:
+    if not isinstance(data, Mapping):
+        raise SerializationError("expected an object")  # the detailed path says it in full
+    cls = _lookup(data.get("type"), base)
+    if not (cls is base or issubclass(cls, base)):
+        raise SerializationError("not the expected type")
+    body = {k: v for k, v in data.items() if k != "type"}
+    return _plain_structure(cls, fast=True)(body, cls)  # type: ignore[no-any-return]
+
+
 _UNSTRUCTURE: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
 _STRUCTURE: dict[type[Any], Callable[[Any, Any], Any]] = {}
+_FAST_STRUCTURE: dict[type[Any], Callable[[Any, Any], Any]] = {}
 
 
 def _plain_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
@@ -455,11 +552,15 @@ def _plain_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     return fn
 
 
-def _plain_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
-    """The field-by-field structure function of one concrete class, ignoring subclasses."""
-    fn = _STRUCTURE.get(cls)
+def _plain_structure(cls: type[Any], *, fast: bool = False) -> Callable[[Any, Any], Any]:
+    """The field-by-field structure function of one concrete class, ignoring subclasses.
+
+    ``fast=True``: the fast converter's, which gives the same object or raises some error.
+    """
+    cache = _FAST_STRUCTURE if fast else _STRUCTURE
+    fn = cache.get(cls)
     if fn is None:
-        fn = _STRUCTURE[cls] = _strict_attrs_hook(cls, _converter())
+        fn = cache[cls] = _strict_attrs_hook(cls, _fast_converter() if fast else _converter())
     return fn
 
 
@@ -527,8 +628,26 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
         SerializationError: the data is not a valid serialised crisiskit object; the message
             names the path of the bad field (e.g. ``$.customers[0].value.currency``).
     """
+    return _reading(_from_dict, data, cls)
+
+
+def _structure(cls: type[T], payload: dict[str, Any]) -> T:
+    """Read the fields of a ``cls`` (``payload`` without "type" and "schema_version").
+
+    What :func:`from_dict` does once it knows the class and has migrated the data: the same
+    object, or the same :class:`~crisiskit.errors.SerializationError` naming the bad field.
+    """
+    return _reading(_structure_body, cls, payload)
+
+
+_A = TypeVar("_A")
+_B = TypeVar("_B")
+
+
+def _reading(read: Callable[[_A, _B], T], first: _A, second: _B) -> T:
+    """``read(first, second)``, any failure raised as a :class:`CrisisKitError` saying where."""
     try:
-        return _from_dict(data, cls)
+        return read(first, second)
     except CrisisKitError:
         raise
     except cattrs.BaseValidationError as exc:
@@ -536,6 +655,25 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
         raise SerializationError("; ".join(map(_complete_path, messages))) from None
     except (Exception, RecursionError) as exc:  # untrusted input must never escape as anything else
         raise SerializationError(f"cannot read the data: {type(exc).__name__}: {exc}") from None
+
+
+def _structure_body(cls: type[T], payload: dict[str, Any]) -> T:
+    """Structure ``payload`` as a ``cls``, by the fast converter first.
+
+    When that fails in any way, ``payload`` is read again by the detailed converter, whose
+    error names the path of the bad field. Both read valid data into equal objects; only the
+    detailed one collects every error with its path, which costs time on every field.
+    """
+    custom = getattr(cls, "__crisiskit_structure__", None)
+    try:
+        if custom is not None:
+            return custom(payload, _fast_converter())  # type: ignore[no-any-return]
+        return _plain_structure(cls, fast=True)(payload, cls)  # type: ignore[no-any-return]
+    except Exception:  # the detailed path below says what is wrong, and where
+        pass
+    if custom is not None:
+        return custom(payload, _converter())  # type: ignore[no-any-return]
+    return _plain_structure(cls)(payload, cls)  # type: ignore[no-any-return]
 
 
 _FIELD_MESSAGE = re.compile(
@@ -598,10 +736,7 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     while version < SCHEMA_VERSION:
         payload = _MIGRATIONS[version](payload)
         version += 1
-    custom = getattr(target, "__crisiskit_structure__", None)
-    if custom is not None:
-        return custom(payload, _converter())
-    return _plain_structure(target)(payload, target)
+    return _structure_body(target, payload)
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:
@@ -617,13 +752,98 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
     """Read back what :func:`to_json` wrote. Numbers with a fraction are read as exact Decimals."""
     if not isinstance(text, str | bytes | bytearray):
         raise SerializationError(f"from_json() reads a str or bytes; got {type(text).__name__}")
+    return from_dict(_loads(text), cls)
+
+
+_MAX_NUMBER_DIGITS = 60
+"""The most digits a JSON number with a fraction or an exponent may have before its exponent."""
+_MAX_EXPONENT = 400
+"""The largest exponent (in size) a JSON number may have: 1e400 and 1e-400, not 1e401."""
+
+
+def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
+    """Parse untrusted JSON text, refusing any number too large to convert safely.
+
+    A whole number may have at most 30 digits; any other number at most 60 digits before its
+    exponent, and an exponent of at most 400 in size. Each is refused from its text, before
+    anything is converted: ``1e9999999`` would otherwise become a Decimal whose conversion to
+    an integer takes minutes. NaN and Infinity are refused too.
+
+    Args:
+        text: the JSON text.
+        floats: ``"decimal"`` reads a number with a fraction or an exponent as an exact
+            :class:`~decimal.Decimal`; ``"float"`` as a finite Python float.
+
+    Raises:
+        SerializationError: the text is not JSON, or holds a number out of these bounds; the
+            message says which number and what is allowed.
+    """
+    if floats == "decimal":
+        parse_float: Callable[[str], Any] = _decimal_number
+    elif floats == "float":
+        parse_float = _float_number
+    else:
+        raise ValueError(f'floats must be "decimal" or "float"; got {floats!r}')
+    if not isinstance(text, str | bytes | bytearray):
+        raise SerializationError(f"JSON text is a str or bytes; got {type(text).__name__}")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        return json.loads(
+            text,
+            parse_float=parse_float,
+            parse_int=_whole_number,
+            parse_constant=_refuse_constant,
+        )
     except CrisisKitError:
         raise
     except (ValueError, RecursionError, UnicodeDecodeError) as exc:
         raise SerializationError(f"not valid JSON: {exc}") from None
-    return from_dict(data, cls)
+
+
+def _whole_number(token: str) -> int:
+    digits = len(token) - token.startswith("-")
+    if digits > _MAX_INT_DIGITS:
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} has {digits} digits; a whole number may "
+            f"have at most {_MAX_INT_DIGITS}"
+        )
+    return int(token)
+
+
+def _checked_number(token: str) -> str:
+    """``token``, a JSON number with a fraction or an exponent, if it is within bounds."""
+    mantissa, _, exponent = token.lower().partition("e")
+    digits = len(mantissa) - mantissa.startswith("-") - ("." in mantissa)
+    if digits > _MAX_NUMBER_DIGITS:
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} has {digits} digits; a number may have at "
+            f"most {_MAX_NUMBER_DIGITS} before its exponent"
+        )
+    size = exponent.lstrip("+-").lstrip("0")
+    if len(size) > len(str(_MAX_EXPONENT)) or int(size or 0) > _MAX_EXPONENT:
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} has an exponent of "
+            f"{_number_text(exponent)}; an exponent may be at most {_MAX_EXPONENT} in size "
+            f"(from 1e-{_MAX_EXPONENT} to 1e{_MAX_EXPONENT})"
+        )
+    return token
+
+
+def _decimal_number(token: str) -> Decimal:
+    return Decimal(_checked_number(token))
+
+
+def _float_number(token: str) -> float:
+    value = float(_checked_number(token))
+    if not math.isfinite(value):
+        raise SerializationError(
+            f"the JSON number {_number_text(token)} is too large: a number here must be finite "
+            "and at most about 1.8e308"
+        )
+    return value
+
+
+def _number_text(token: str) -> str:
+    return token if len(token) <= 30 else f"{token[:15]}…{token[-10:]}"
 
 
 def _refuse_constant(name: str) -> object:
@@ -636,30 +856,7 @@ def _converter() -> cattrs.Converter:
     return _make_converter()
 
 
-def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
-    """JSON text as Python values; fractional numbers as Decimals (or floats)."""
-    if not isinstance(text, str | bytes | bytearray):
-        raise SerializationError(f"expected JSON text; got {type(text).__name__}")
-    try:
-        return json.loads(
-            text,
-            parse_float=Decimal if floats == "decimal" else float,
-            parse_constant=_refuse_constant,
-        )
-    except CrisisKitError:
-        raise
-    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
-        raise SerializationError(f"not valid JSON: {exc}") from None
-
-
-def _structure(cls: type[T], payload: dict[str, Any]) -> T:
-    """The fields of a known class, as JSON values, structured into an instance."""
-    try:
-        return _plain_structure(cls)(payload, cls)  # type: ignore[no-any-return]
-    except CrisisKitError:
-        raise
-    except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, format_exception=_describe)
-        raise SerializationError("; ".join(map(_complete_path, messages))) from None
-    except (Exception, RecursionError) as exc:
-        raise SerializationError(f"cannot read the data: {type(exc).__name__}: {exc}") from None
+@functools.cache
+def _fast_converter() -> cattrs.Converter:
+    """The converter reading takes first; on any failure it reads again with :func:`_converter`."""
+    return _make_converter(detailed=False)
