@@ -197,6 +197,9 @@ class StoredEvent:
     """SHA-256, or HMAC-SHA-256 under the key, of :meth:`sealed_bytes`."""
     personal: Mapping[str, Mapping[str, Any]] = field(factory=dict, validator=_is_personal_map)
     """Personal values by commitment, beside the hashed data; erased ones are tombstones."""
+    _checked_with: object = field(default=None, init=False, eq=False, repr=False)
+    # The key ring (or _NO_KEYS) its seal last checked out under: a stored event cannot
+    # change, so verify-then-replay checks each seal once.
 
     @property
     def event_id(self) -> str:
@@ -289,7 +292,7 @@ class StoredEvent:
         return cls.from_dict(_loads(text, floats="float"))
 
 
-_FIELDS = frozenset(a.name for a in attrs.fields(StoredEvent))
+_FIELDS = frozenset(a.name for a in attrs.fields(StoredEvent) if a.init)
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -428,8 +431,22 @@ def stored(event: Event) -> StoredEvent:
 # --- checking and reading --------------------------------------------------------------
 
 
+_NO_KEYS = object()
+_MARKER = re.compile(rb'\{"\$personal":"([0-9a-f]{64})"\}')
+
+
 def seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] | None:
     """What is wrong with one record's seal, as ``(kind, message)``, or None (crisiskit-internal)."""
+    token = _NO_KEYS if keys is None else keys
+    if record._checked_with is token:
+        return None
+    problem = _seal_problem(record, keys)
+    if problem is None:
+        object.__setattr__(record, "_checked_with", token)
+    return problem
+
+
+def _seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] | None:
     stamp = record.key
     key: SealingKey | None = None
     if stamp is not None:
@@ -460,12 +477,15 @@ def seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] |
     digest = hashlib.sha256(payload).hexdigest() if key is None else key.digest(payload)
     if not hmac.compare_digest(digest, record.hash):
         return "altered", "its content does not match its hash (the event was altered)"
-    return _personal_problem(record)
+    return _personal_problem(record, payload)
 
 
-def _personal_problem(record: StoredEvent) -> tuple[str, str] | None:
-    referenced: set[str] = set()
-    _commitments(record.data, referenced)
+def _personal_problem(record: StoredEvent, payload: bytes) -> tuple[str, str] | None:
+    # In canonical JSON a commitment is written exactly so; a string holding these
+    # characters would have its quotes escaped, so the search finds commitments only.
+    referenced = (
+        {m.decode() for m in _MARKER.findall(payload)} if b"$personal" in payload else set()
+    )
     if referenced != set(record.personal):
         return (
             "personal",
@@ -483,18 +503,6 @@ def _personal_problem(record: StoredEvent) -> tuple[str, str] | None:
                 "its personal data was altered (a value no longer matches its commitment)",
             )
     return None
-
-
-def _commitments(value: object, found: set[str]) -> None:
-    if isinstance(value, Mapping):
-        if len(value) == 1 and _PERSONAL in value and isinstance(value[_PERSONAL], str):
-            found.add(value[_PERSONAL])
-            return
-        for item in value.values():
-            _commitments(item, found)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _commitments(item, found)
 
 
 Upcaster = Callable[[dict[str, Any]], tuple[str, int, dict[str, Any]]]
