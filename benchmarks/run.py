@@ -32,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))  # this tree's crisiskit
 
+import _audit
 import _calendar
 import _crisis
 import _grading
@@ -178,6 +179,7 @@ def main() -> int:
         ("SLA sweeps", _calendar.sweep_rows),
         ("lifecycle", _crisis.lifecycle_rows),
         ("size", _crisis.size_rows),
+        ("audit log", _audit.audit_rows),
         ("grading", lambda s: _grading.assessment_rows(s) + _grading.ahp_rows(s)),
         ("memory", _crisis.memory_rows),
         ("import time", _imports.import_rows),

@@ -398,7 +398,7 @@ class CrisisBase:
             prev_hash=record.last_hash,
             **fields,
         )
-        context._seal(event)
+        context._seal(event, lambda: tuple(record.customers))
         return event
 
     def _commit(self, event: Event) -> None:
@@ -466,7 +466,7 @@ class CrisisBase:
             prev_hash=after.hash,
             **fields,
         )
-        return context._seal(event)
+        return context._seal(event, lambda: tuple(self._r.customers))
 
     def _apply(self, event: Event) -> None:
         evolve = self._EVOLVE.get(type(event))

@@ -72,11 +72,11 @@ from crisiskit.events import (
     WarningIssued,
 )
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
-from crisiskit.events.stored import StoredEvent, check_event, read
+from crisiskit.events.sealing import StoredEvent, check_event, read
 from crisiskit.grading import GradingInput, GradingPolicy
 from crisiskit.operations.notices import WarningNotice
 from crisiskit.plan import Phase
-from crisiskit.values.customers import CustomerRef, merge_customers
+from crisiskit.values.customers import CustomerRef, customers_of, merge_customers
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
@@ -150,7 +150,9 @@ class Crisis(
         )
         if not isinstance(event.facts, Facts):
             raise ValidationError(f"facts must be Facts; got {type(event.facts).__name__}")
-        context._seal(event)
+        context._seal(
+            event, tuple(dict.fromkeys(c.customer_id for c in customers_of(event.signals)))
+        )
         crisis = cls._from_detected(event, context)
         crisis._pending.append(event)
         return crisis
@@ -248,7 +250,7 @@ class Crisis(
         until: pendulum.DateTime | None,
     ) -> int:
         new: list[Event] = []
-        version, last_hash = self.version, self.last_hash
+        version, last_hash, last_time = self.version, self.last_hash, self.updated_at
         for item in items:
             event = _checked(item, ring)
             if until is not None and event.occurred_at > until:
@@ -279,10 +281,16 @@ class Crisis(
                     f"event {event.sequence} ({event.name}) does not link to event "
                     f"{version}: its prev_hash differs from that event's hash"
                 )
+            if event.occurred_at < last_time:
+                raise EventSequenceError(
+                    f"event {event.sequence} ({event.name}) occurred at "
+                    f"{event.occurred_at.isoformat()}, before event {version} "
+                    f"({last_time.isoformat()}): a crisis's history never goes back in time"
+                )
             if type(event) not in self._EVOLVE:
                 raise EventSequenceError(f"crisiskit does not know how to apply {event.name}")
             new.append(event)
-            version, last_hash = event.sequence, event.hash
+            version, last_hash, last_time = event.sequence, event.hash, event.occurred_at
         for event in new:
             self._apply(event)
         return len(new)

@@ -15,7 +15,7 @@ from crisiskit.crisis.lifecycle import CrisisLifecycle, Guard, ReopenPolicy
 from crisiskit.errors import ValidationError
 from crisiskit.events import Event, KeyRing
 from crisiskit.events.keys import as_ring
-from crisiskit.events.stored import seal
+from crisiskit.events.sealing import seal
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
 from crisiskit.values.attributes import AttributeSchema
@@ -135,12 +135,13 @@ class Context:
         """A copy of this context with ``guards`` added."""
         return attrs.evolve(self, guards=(*self.guards, *guards))
 
-    def _seal(self, event: E) -> E:
+    def _seal(self, event: E, about: Callable[[], tuple[str, ...]]) -> E:
         return seal(
             event,
             None if self.keys is None else self.keys.current,
             entropy=self.entropy,
             personal=self.personal,
+            about=about,
         )
 
     def sla_for(self, crisis_type: CrisisType | str) -> SlaPolicy | None:

@@ -2,7 +2,7 @@
 
 China's PIPL (art. 47) and the GDPR (art. 17) give a customer the right to have their
 personal data deleted. The audit log is hash-chained, so crisiskit keeps personal data out
-of the hashed bytes (see :mod:`crisiskit.events.stored`): erasing it leaves every hash as it
+of the hashed bytes (see :mod:`crisiskit.events.sealing`): erasing it leaves every hash as it
 was. ``erase_personal_data`` records the erasure — who, when, why, about whom; never the
 values — and erases the values from the crisis's state; the host then replaces the values
 in its stored events with tombstones (:func:`crisiskit.events.erase`).
@@ -69,9 +69,10 @@ class Privacy(CrisisBase):
 
 def _erased(r: Record, event: PersonalDataErased) -> None:
     marked = frozenset(event.fields)
+    everyone = tuple(r.customers)  # whom a note naming no customer is about
     for name in _STORED:
         value = getattr(r, name)
-        new = scrub(value, event.customer_id, marked)
+        new = scrub(value, event.customer_id, marked, everyone)
         if new is not value:
             if name == "signals":
                 r.set_signals(tuple(new), tuple(r.customers.values()))

@@ -55,8 +55,7 @@ from crisiskit.events.operations import (
     TeamMemberAssigned,
     TeamMemberReleased,
 )
-from crisiskit.events.service import AssessmentRecorded, SlaAlertsRaised, SlaTimersChanged
-from crisiskit.events.stored import (
+from crisiskit.events.sealing import (
     ENCODING,
     ERASED,
     StoredEvent,
@@ -66,6 +65,7 @@ from crisiskit.events.stored import (
     stored,
     upcaster,
 )
+from crisiskit.events.service import AssessmentRecorded, SlaAlertsRaised, SlaTimersChanged
 
 __all__ = [
     "ENCODING",

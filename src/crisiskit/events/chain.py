@@ -10,7 +10,7 @@ from attrs import frozen
 from crisiskit.errors import CrisisKitError
 from crisiskit.events.base import GENESIS, Event
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
-from crisiskit.events.stored import StoredEvent, as_stored, seal_problem
+from crisiskit.events.sealing import StoredEvent, as_stored, seal_problem
 from crisiskit.values.labels import LabelledEnum
 
 __all__ = ["ChainCheck", "ChainProblem", "verify"]

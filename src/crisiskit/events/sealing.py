@@ -17,11 +17,15 @@ See the Audit log page of the docs for encoding 1, byte by byte.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 
 import attrs
@@ -309,12 +313,17 @@ Entropy = Callable[[int], bytes]
 """Where salts come from: ``n`` → ``n`` unpredictable bytes (``os.urandom`` in production)."""
 
 
+Subjects = Callable[[], tuple[str, ...]]
+"""Whom a value is about, worked out only when a personal value needs it."""
+
+
 def seal(
     event: E,
     key: SealingKey | None = None,
     *,
     entropy: Entropy | None = None,
     personal: frozenset[str] = frozenset(),
+    about: Subjects = tuple,
 ) -> E:
     """Seal a freshly built event: fill in ``hash``, ``event_id`` and ``key_id`` (crisiskit-internal).
 
@@ -324,28 +333,33 @@ def seal(
         entropy: the source of salts for personal values; without one, an event holding
             personal data is refused.
         personal: fields the host marks personal, as ``"Class.field"``, besides crisiskit's own.
+        about: the customers a personal value is about when the object holding it names
+            none (a host-marked note): the crisis's affected customers when it is recorded,
+            so that any one of them asking for erasure erases it.
     """
     data = to_dict(event)
     del data["type"], data["schema_version"]
     for name in _CHAIN:
         data.pop(name, None)
     people: dict[str, dict[str, Any]] = {}
-    _extract(event, data, inherited=(), people=people, entropy=entropy, marked=personal)
-    record = StoredEvent(
-        crisis_id=event.crisis_id,
-        sequence=event.sequence,
-        type=_registry.NAMES[type(event)],
-        version=type(event).event_version,
-        encoding=ENCODING,
-        key=None if key is None else {"id": key.key_id, "check": key.check},
-        prev_hash=event.prev_hash,
-        data=data,
-        hash="0" * 64,
-        personal=people,
-    )
-    payload = record.sealed_bytes()
+    _extract(event, data, inherited=about, people=people, entropy=entropy, marked=personal)
+    stamp = None if key is None else {"id": key.key_id, "check": key.check}
+    hashed = {
+        "crisis_id": event.crisis_id,
+        "data": data,
+        "encoding": ENCODING,
+        "key": stamp,
+        "prev_hash": event.prev_hash,
+        "sequence": event.sequence,
+        "type": _registry.NAMES[type(event)],
+        "version": type(event).event_version,
+    }
+    try:
+        payload = _encoder(ENCODING)(hashed)
+    except (UnicodeEncodeError, ValueError) as exc:
+        raise SerializationError(f"{event.name} cannot be sealed: {exc}") from None
     digest = hashlib.sha256(payload).hexdigest() if key is None else key.digest(payload)
-    record = attrs.evolve(record, hash=digest)
+    record = _built(hashed, digest, people)
     # The event has not left the factory yet: set the derived fields in place rather than
     # building it a second time.
     object.__setattr__(event, "hash", digest)
@@ -355,11 +369,34 @@ def seal(
     return event
 
 
+def _built(hashed: dict[str, Any], digest: str, people: dict[str, Any]) -> StoredEvent:
+    # Built from a live event just checked by its own class: the field checks StoredEvent
+    # makes on what a host hands it would only repeat them (a third of a command's cost).
+    record: StoredEvent = object.__new__(StoredEvent)
+    for name, value in hashed.items():
+        object.__setattr__(record, name, value)
+    object.__setattr__(record, "hash", digest)
+    object.__setattr__(record, "personal", people)
+    object.__setattr__(record, "_checked_with", None)
+    return record
+
+
+_LEAVES = (int, float, bool, Decimal, dt.datetime, dt.date, dt.timedelta, Enum)
+
+
+@functools.cache
+def _fields(cls: type[Any], marked: frozenset[str]) -> tuple[tuple[str, bool, bool], ...]:
+    """Per field of ``cls``: its name, whether it is personal, whether its default is None."""
+    return tuple(
+        (a.name, is_personal(cls, a.name, marked), a.default is None) for a in attrs.fields(cls)
+    )
+
+
 def _extract(
     obj: object,
     data: dict[str, Any],
     *,
-    inherited: tuple[str, ...],
+    inherited: Subjects,
     people: dict[str, dict[str, Any]],
     entropy: Entropy | None,
     marked: frozenset[str],
@@ -369,34 +406,25 @@ def _extract(
     Fields whose value is None and whose default is None are left out on the way: they read
     back the same, and an optional field added later needs no upcaster.
     """
-    cls: type[Any] = type(obj)
-    about = subjects(obj, inherited)
-    for attribute in attrs.fields(cls):
-        name = attribute.name
+    own = subjects(obj, ())
+    about: Subjects = (lambda: own) if own else inherited
+    for name, personal, none_default in _fields(type(obj), marked):
         if name not in data:
             continue
         value = getattr(obj, name)
-        if value is None and attribute.default is None:
-            del data[name]
-        elif isinstance(value, str) and value and is_personal(cls, name, marked):
-            if value == ERASED:
-                continue  # already erased: nothing personal left to protect
-            if entropy is None:
-                raise CrisisKitError(
-                    "an event holding personal data needs a source of salts to be sealed"
-                )
-            salt = entropy(16)
-            if not isinstance(salt, bytes) or len(salt) != 16:
-                raise CrisisKitError("the entropy source must return the number of bytes asked for")
-            commitment = _commit(salt, value)
-            people[commitment] = {"about": list(about), "salt": salt.hex(), "value": value}
-            data[name] = {_PERSONAL: commitment}
-        elif attrs.has(type(value)) and isinstance(data[name], dict):
-            _extract(
-                value, data[name], inherited=about, people=people, entropy=entropy, marked=marked
-            )
-        elif isinstance(value, tuple) and isinstance(data[name], list | tuple):
-            items = data[name] = list(data[name])
+        if value is None:
+            if none_default:
+                del data[name]
+        elif isinstance(value, str):
+            if personal and value and value != ERASED:  # an erased value protects no one
+                data[name] = {_PERSONAL: _commitment(value, about(), people, entropy)}
+        elif isinstance(value, _LEAVES):
+            continue
+        elif isinstance(value, tuple):
+            items = data[name]
+            if not value or not isinstance(items, list | tuple):
+                continue
+            items = data[name] = list(items)
             for index, item in enumerate(value):
                 if attrs.has(type(item)) and isinstance(items[index], dict):
                     _extract(
@@ -407,6 +435,23 @@ def _extract(
                         entropy=entropy,
                         marked=marked,
                     )
+        elif attrs.has(type(value)) and isinstance(data[name], dict):
+            _extract(
+                value, data[name], inherited=about, people=people, entropy=entropy, marked=marked
+            )
+
+
+def _commitment(
+    value: str, about: tuple[str, ...], people: dict[str, dict[str, Any]], entropy: Entropy | None
+) -> str:
+    if entropy is None:
+        raise CrisisKitError("an event holding personal data needs a source of salts to be sealed")
+    salt = entropy(16)
+    if not isinstance(salt, bytes) or len(salt) != 16:
+        raise CrisisKitError("the entropy source must return the number of bytes asked for")
+    commitment = _commit(salt, value)
+    people[commitment] = {"about": list(about), "salt": salt.hex(), "value": value}
+    return commitment
 
 
 def _commit(salt: bytes, value: str) -> str:
