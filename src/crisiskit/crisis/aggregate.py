@@ -151,7 +151,7 @@ class Crisis(
         if not isinstance(event.facts, Facts):
             raise ValidationError(f"facts must be Facts; got {type(event.facts).__name__}")
         context._seal(
-            event, tuple(dict.fromkeys(c.customer_id for c in customers_of(event.signals)))
+            event, lambda: tuple(dict.fromkeys(c.customer_id for c in customers_of(event.signals)))
         )
         crisis = cls._from_detected(event, context)
         crisis._pending.append(event)

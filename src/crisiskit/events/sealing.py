@@ -408,7 +408,8 @@ def _extract(
     """
     own = subjects(obj, ())
     about: Subjects = (lambda: own) if own else inherited
-    for name, personal, none_default in _fields(type(obj), marked):
+    cls: type[Any] = type(obj)
+    for name, personal, none_default in _fields(cls, marked):
         if name not in data:
             continue
         value = getattr(obj, name)
