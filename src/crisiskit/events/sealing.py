@@ -18,7 +18,6 @@ See the Audit log page of the docs for encoding 1, byte by byte.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -384,12 +383,17 @@ def _built(hashed: dict[str, Any], digest: str, people: dict[str, Any]) -> Store
 _LEAVES = (int, float, bool, Decimal, dt.datetime, dt.date, dt.timedelta, Enum)
 
 
-@functools.cache
+_FIELD_PLANS: dict[tuple[type[Any], frozenset[str]], tuple[tuple[str, bool, bool], ...]] = {}
+
+
 def _fields(cls: type[Any], marked: frozenset[str]) -> tuple[tuple[str, bool, bool], ...]:
     """Per field of ``cls``: its name, whether it is personal, whether its default is None."""
-    return tuple(
-        (a.name, is_personal(cls, a.name, marked), a.default is None) for a in attrs.fields(cls)
-    )
+    plan = _FIELD_PLANS.get((cls, marked))
+    if plan is None:
+        plan = _FIELD_PLANS[cls, marked] = tuple(
+            (a.name, is_personal(cls, a.name, marked), a.default is None) for a in attrs.fields(cls)
+        )
+    return plan
 
 
 def _extract(
