@@ -2,15 +2,19 @@
 
 Every successful command on a :class:`~crisiskit.crisis.Crisis` appends one event, named in
 the past tense, followed — when the command has consequences — by events the ``system``
-actor records (SLA timers started, re-targeted or stopped; a budget gone over). Events are facts: a host persists them (``crisis.pull_events()``),
-audits them, and rebuilds the crisis from them (``Crisis.replay(events)``).
+actor records (SLA timers started, re-targeted or stopped; a budget gone over). Events are
+facts: a host persists their stored form (``stored(event)`` for each of
+``crisis.pull_events()``), audits it (:func:`verify`), and rebuilds the crisis from it
+(``Crisis.replay(records)``).
 
 Each event carries the crisis id, a sequence number (1, 2, 3, … per crisis), the instant it
 occurred, the actor, an optional reason, and — where something changed — the old and the
-new value. Each event's ``hash`` covers its whole content and the previous event's hash,
-so :func:`verify` finds the first event that was altered, dropped, inserted or reordered.
-``event_id`` is derived from the hash: the same fact always has the same id, which is what
-makes re-delivery idempotent.
+new value. It is sealed once, into a :class:`StoredEvent`: its hash covers those bytes as
+stored (personal data excepted, which sits beside them behind salted commitments) and the
+previous event's hash, so :func:`verify` finds the first event that was altered, inserted or
+reordered — and, given the head the host keeps, events dropped from the end. ``event_id``
+is derived from the hash: the same fact always has the same id, which is what makes
+re-delivery idempotent. The Audit log page of the docs says how, and why.
 """
 
 from crisiskit.events.base import GENESIS, Event, StateChanged

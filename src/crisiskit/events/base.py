@@ -38,7 +38,8 @@ class Event:
     prev_hash: str = field(default=GENESIS, validator=_checks.is_str)
     """The hash of the previous event (empty for the first)."""
     hash: str = field(default="", validator=_checks.is_str)
-    """SHA-256 (or HMAC-SHA-256 with a key) of this event's content and ``prev_hash``."""
+    """SHA-256 (or HMAC-SHA-256 with a key) of its stored form (``prev_hash`` included,
+    personal data beside it excepted)."""
     event_id: str = field(default="", validator=_checks.is_str)
     """A UUID derived from ``hash``: the same fact always has the same id."""
     key_id: str | None = field(default=None, validator=_checks.is_optional_text)

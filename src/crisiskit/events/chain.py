@@ -10,7 +10,7 @@ from attrs import frozen
 from crisiskit.errors import CrisisKitError
 from crisiskit.events.base import GENESIS, Event
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
-from crisiskit.events.sealing import StoredEvent, as_stored, seal_problem
+from crisiskit.events.sealing import StoredEvent, as_stored, seal_problem, subjects_of
 from crisiskit.values.labels import LabelledEnum
 
 __all__ = ["ChainCheck", "ChainProblem", "verify"]
@@ -107,6 +107,8 @@ def verify(
     crisis_id: str | None = None
     last_time: dt.datetime | None = None
     count = erased = 0
+    erasures: dict[int, object] = {}  # sequence of a PersonalDataErased -> its customer
+    tombstones: list[tuple[int, StoredEvent, str, int]] = []  # position, record, value, erasure
     for item in events:
         count += 1
         try:
@@ -131,8 +133,23 @@ def verify(
                 ChainProblem(kind), erased,
             )  # fmt: skip
         last_time = found
-        erased += 1 if record.erased else 0
+        if record.type == "PersonalDataErased":
+            erasures[record.sequence] = record.data.get("customer_id")
+        if record.erased:
+            erased += 1
+            tombstones += [
+                (count, record, commitment, entry["erased"])
+                for commitment, entry in record.personal.items()
+                if "erased" in entry
+            ]
         sequence, prev_hash, crisis_id = record.sequence, record.hash, record.crisis_id
+    for position, record, commitment, erasure in tombstones:
+        problem = _tombstone_problem(record, commitment, erasure, erasures, last=sequence)
+        if problem is not None:
+            return ChainCheck(
+                False, count, record.sequence, position, record.event_id, problem,
+                ChainProblem.PERSONAL, erased,
+            )  # fmt: skip
     if head is not None:
         version, head_hash = head
         if (sequence, prev_hash) != (version, head_hash):
@@ -151,6 +168,28 @@ def verify(
                 problem, ChainProblem.TRUNCATED, erased,
             )  # fmt: skip
     return ChainCheck(True, count, erased=erased)
+
+
+def _tombstone_problem(
+    record: StoredEvent, commitment: str, erasure: int, erasures: dict[int, object], *, last: int
+) -> str | None:
+    # Personal values are beside the hash, so a tombstone must answer for itself: it points
+    # to the erasure event, which is hashed, and that event must be about a customer the
+    # value is about (read from the hashed data too).
+    where = f"a personal value was erased by event {erasure}"
+    if erasure <= record.sequence:
+        return f"{where}, which is not after it"
+    if erasure not in erasures:
+        if erasure > last:
+            return f"{where}, which is not in the log given"
+        return f"{where}, which is not a PersonalDataErased event"
+    about = subjects_of(record).get(commitment, ())
+    if erasures[erasure] not in about:
+        return (
+            f"{where}, which erased customer {erasures[erasure]!r}'s data; the value is "
+            f"about {', '.join(map(repr, about)) or 'no one'}"
+        )
+    return None
 
 
 def _stored(event: object, ring: KeyRing | None) -> StoredEvent:

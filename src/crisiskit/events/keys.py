@@ -41,7 +41,7 @@ class SealingKey:
 
     # Not an attrs class on purpose: attrs.asdict() and cattrs would recurse into it and
     # copy the secret out; as an opaque value it shows only its repr.
-    __slots__ = ("_check", "_id", "_secret")
+    __slots__ = ("_check", "_id", "_ring", "_secret")
 
     def __init__(self, key_id: str, secret: bytes) -> None:
         if not isinstance(key_id, str) or not _KEY_ID.match(key_id):
@@ -64,6 +64,7 @@ class SealingKey:
         self._id = key_id
         self._secret = secret
         self._check = hmac.new(secret, _CHECK_INPUT, hashlib.sha256).hexdigest()[:8]
+        self._ring: KeyRing | None = None  # the ring of this key alone, made once
 
     @property
     def key_id(self) -> str:
@@ -158,7 +159,11 @@ def as_ring(keys: KeyRing | SealingKey | None) -> KeyRing | None:
     if keys is None or isinstance(keys, KeyRing):
         return keys
     if isinstance(keys, SealingKey):
-        return KeyRing(keys)
+        # The same ring each time: a stored event remembers the ring its seal checked out
+        # under, so verify() then replay() with one key checks each seal once.
+        if keys._ring is None:
+            keys._ring = KeyRing(keys)
+        return keys._ring
     raise ValidationError(
         f"keys must be a KeyRing, a SealingKey or None; got {type(keys).__name__}"
     )

@@ -44,7 +44,6 @@ __all__ = [
     "Upcaster",
     "erase",
     "read",
-    "seal",
     "stored",
     "upcaster",
 ]
@@ -98,15 +97,12 @@ def _is_personal_map(instance: object, attribute: attrs.Attribute[Any], value: o
             raise SerializationError(f"{where}: a commitment is 64 lower-case hex digits")
         if not isinstance(entry, Mapping):
             raise SerializationError(f"{where} must be an object")
-        about = entry.get("about")
-        if not isinstance(about, list) or not all(isinstance(i, str) for i in about):
-            raise SerializationError(f"{where}.about must be a list of customer ids")
-        if set(entry) == {"about", "salt", "value"}:
+        if set(entry) == {"salt", "value"}:
             if not isinstance(entry["salt"], str) or not _HEX32.match(entry["salt"]):
                 raise SerializationError(f"{where}.salt must be 32 lower-case hex digits")
             if not isinstance(entry["value"], str):
                 raise SerializationError(f"{where}.value must be text")
-        elif set(entry) == {"about", "erased"}:
+        elif set(entry) == {"erased"}:
             erased = entry["erased"]
             if isinstance(erased, bool) or not isinstance(erased, int) or erased < 1:
                 raise SerializationError(
@@ -114,7 +110,7 @@ def _is_personal_map(instance: object, attribute: attrs.Attribute[Any], value: o
                 )
         else:
             raise SerializationError(
-                f"{where} holds either 'about', 'salt' and 'value', or 'about' and 'erased'; "
+                f"{where} holds either 'salt' and 'value', or 'erased'; "
                 f"got {', '.join(sorted(map(repr, entry)))}"
             )
 
@@ -422,7 +418,10 @@ def _extract(
                 del data[name]
         elif isinstance(value, str):
             if personal and value and value != ERASED:  # an erased value protects no one
-                data[name] = {_PERSONAL: _commitment(value, about(), people, entropy)}
+                data[name] = {
+                    _PERSONAL: _commitment(value, people, entropy),
+                    "about": list(about()),
+                }
         elif isinstance(value, _LEAVES):
             continue
         elif isinstance(value, tuple):
@@ -446,16 +445,14 @@ def _extract(
             )
 
 
-def _commitment(
-    value: str, about: tuple[str, ...], people: dict[str, dict[str, Any]], entropy: Entropy | None
-) -> str:
+def _commitment(value: str, people: dict[str, dict[str, Any]], entropy: Entropy | None) -> str:
     if entropy is None:
         raise CrisisKitError("an event holding personal data needs a source of salts to be sealed")
     salt = entropy(16)
     if not isinstance(salt, bytes) or len(salt) != 16:
         raise CrisisKitError("the entropy source must return the number of bytes asked for")
     commitment = _commit(salt, value)
-    people[commitment] = {"about": list(about), "salt": salt.hex(), "value": value}
+    people[commitment] = {"salt": salt.hex(), "value": value}
     return commitment
 
 
@@ -482,7 +479,7 @@ def stored(event: Event) -> StoredEvent:
 
 
 _NO_KEYS = object()
-_MARKER = re.compile(rb'\{"\$personal":"([0-9a-f]{64})"\}')
+_MARKER = re.compile(rb'\{"\$personal":"([0-9a-f]{64})","about":\[')
 
 
 def seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] | None:
@@ -672,9 +669,39 @@ def check_event(event: Event, keys: KeyRing | None) -> None:
         raise SealError(f"event {event.sequence} ({event.name}): {problem[1]}", kind=problem[0])
 
 
+def _is_marker(value: Mapping[str, Any]) -> bool:
+    return len(value) == 2 and _PERSONAL in value and "about" in value
+
+
+def subjects_of(record: StoredEvent) -> dict[str, tuple[str, ...]]:
+    """Whom each personal value of a stored event is about, by commitment (crisiskit-internal).
+
+    Read from the hashed data: a tombstone cannot be moved onto another customer's value.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            if _is_marker(value):
+                about = value["about"]
+                found[str(value[_PERSONAL])] = (
+                    tuple(str(i) for i in about) if isinstance(about, list) else ()
+                )
+                return
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    if record.personal:
+        walk(record.data)
+    return found
+
+
 def _restore(value: Any, personal: Mapping[str, Mapping[str, Any]]) -> Any:
     if isinstance(value, Mapping):
-        if len(value) == 1 and _PERSONAL in value:
+        if _is_marker(value):
             entry = personal.get(value[_PERSONAL])
             return ERASED if entry is None or "erased" in entry else entry["value"]
         return {k: _restore(v, personal) for k, v in value.items()}
@@ -692,10 +719,11 @@ def erase(records: Iterable[StoredEvent], customer_id: str, *, erasure: int) -> 
     """
     result = []
     for record in records:
+        about = subjects_of(record)
         touched = {
-            commitment: {"about": entry["about"], "erased": erasure}
+            commitment: {"erased": erasure}
             for commitment, entry in record.personal.items()
-            if customer_id in entry["about"] and "erased" not in entry
+            if customer_id in about.get(commitment, ()) and "erased" not in entry
         }
         result.append(
             attrs.evolve(record, personal={**record.personal, **touched}) if touched else record
