@@ -212,9 +212,13 @@ def test_an_int_field_says_how_many_digits_it_allows():
             "the number is too large: a whole number here has at most 30 digits; "
             f"got one of {digits} digits @ $.customers_affected"
         )
-    # Whole numbers within the bound read as before, from an int, a float or a Decimal.
-    for value in (10**30 - 1, 12, 12.7, Decimal("12.7"), Decimal("1e29")):
+    # Whole numbers within the bound read as before, from an int, a float or a Decimal; a
+    # fraction, true or text is refused, not cut to a whole number.
+    for value in (10**30 - 1, 12, 12.0, Decimal("12"), Decimal("1e29")):
         assert from_dict({**facts, "customers_affected": value}).customers_affected == int(value)
+    for value in (12.7, Decimal("12.7"), True, "12"):
+        with pytest.raises(SerializationError, match="expected a whole number"):
+            from_dict({**facts, "customers_affected": value})
 
 
 @pytest.mark.parametrize(

@@ -339,9 +339,14 @@ def _digits(value: float | Decimal) -> int:
 def _structure_int(value: object, _: object) -> int:
     # What cattrs does (int(value)), but a huge number is refused before it is built: turning
     # 1e9999999 into an integer would take minutes, and a 5000-digit one cannot be printed.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise SerializationError(f"expected a whole number; got {_short(repr(value))}")
     if isinstance(value, Decimal) and value.is_finite() and value.adjusted() >= _MAX_INT_DIGITS:
         raise _too_many_digits(_digits(value))
-    result: int = int(value)  # type: ignore[call-overload]
+    if not isinstance(value, int) and (not math.isfinite(value) or value != int(value)):
+        # int() would cut 7.5 to 7: a count or a sequence is a whole number, or wrong.
+        raise SerializationError(f"expected a whole number; got {_short(repr(value))}")
+    result = int(value)
     if -_INT_LIMIT < result < _INT_LIMIT:
         return result
     raise _too_many_digits(_digits(result))

@@ -12,11 +12,28 @@ ERASED = "[erased]"
 """What an erased personal value reads as."""
 
 
-def is_personal(cls: type[Any], name: str, marked: frozenset[str]) -> bool:
-    """True when field ``name`` of ``cls`` holds personal data (crisiskit's mark or the host's)."""
-    return bool(attrs.fields_dict(cls)[name].metadata.get("personal")) or (
-        f"{_registry.NAMES.get(cls, cls.__name__)}.{name}" in marked
-    )
+NOT_PERSONAL, OURS, HOSTS = 0, 1, 2
+"""How a field is marked personal: not at all, by crisiskit, or by the host."""
+
+
+def marking(cls: type[Any], name: str, marked: frozenset[str]) -> int:
+    """How field ``name`` of ``cls`` is marked personal (the host's mark counts first)."""
+    if f"{_registry.NAMES.get(cls, cls.__name__)}.{name}" in marked:
+        return HOSTS
+    return OURS if attrs.fields_dict(cls)[name].metadata.get("personal") else NOT_PERSONAL
+
+
+def whom(mark: int, owners: tuple[str, ...], everyone: tuple[str, ...]) -> tuple[str, ...]:
+    """Whom a personal text is about; ``()`` when it is not personal data at all.
+
+    A text is about the customers of the value holding it (or of the values around it). One
+    naming no customer is personal data only where the host marked it — a progress report,
+    a signal's description — and then about every customer affected, any of whom it may
+    name; crisiskit's own marks (a compensation's note) name no one when no customer is named.
+    """
+    if owners:
+        return owners
+    return everyone if mark == HOSTS else ()
 
 
 def subjects(obj: object, inherited: tuple[str, ...]) -> tuple[str, ...]:
@@ -34,41 +51,42 @@ def subjects(obj: object, inherited: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def scrub(
-    value: Any, customer_id: str, marked: frozenset[str], inherited: tuple[str, ...] = ()
+    value: Any,
+    customer_id: str,
+    marked: frozenset[str],
+    everyone: tuple[str, ...] = (),
+    owners: tuple[str, ...] = (),
 ) -> Any:
     """``value`` with every personal text about ``customer_id`` replaced by :data:`ERASED`.
 
     Walks attrs values, tuples, lists and dict values; returns ``value`` itself when nothing
-    in it changes.
+    in it changes. ``everyone`` is whom a host-marked text naming no customer is about.
     """
     cls = type(value)
     if attrs.has(cls):
-        about = subjects(value, inherited)
+        about = subjects(value, owners)
         changes: dict[str, Any] = {}
         for attribute in attrs.fields(cls):
             if not attribute.init:
                 continue
             item = getattr(value, attribute.name)
             if isinstance(item, str):
-                if (
-                    item
-                    and item != ERASED
-                    and customer_id in about
-                    and is_personal(cls, attribute.name, marked)
-                ):
-                    changes[attribute.name.lstrip("_")] = ERASED
+                if item and item != ERASED:
+                    mark = marking(cls, attribute.name, marked)
+                    if mark and customer_id in whom(mark, about, everyone):
+                        changes[attribute.name.lstrip("_")] = ERASED
                 continue
-            new = scrub(item, customer_id, marked, about)
+            new = scrub(item, customer_id, marked, everyone, about)
             if new is not item:
                 changes[attribute.name.lstrip("_")] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, tuple | list):
-        items = [scrub(item, customer_id, marked, inherited) for item in value]
+        items = [scrub(item, customer_id, marked, everyone, owners) for item in value]
         if all(new is old for new, old in zip(items, value, strict=True)):
             return value
         return tuple(items) if isinstance(value, tuple) else items
     if isinstance(value, dict):
-        scrubbed = {k: scrub(v, customer_id, marked, inherited) for k, v in value.items()}
+        scrubbed = {k: scrub(v, customer_id, marked, everyone, owners) for k, v in value.items()}
         if all(scrubbed[k] is v for k, v in value.items()):
             return value
         return scrubbed

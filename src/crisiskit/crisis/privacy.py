@@ -69,7 +69,7 @@ class Privacy(CrisisBase):
 
 def _erased(r: Record, event: PersonalDataErased) -> None:
     marked = frozenset(event.fields)
-    everyone = tuple(r.customers)  # whom a note naming no customer is about
+    everyone = tuple(r.customers)  # whom a host-marked note naming no customer is about
     for name in _STORED:
         value = getattr(r, name)
         new = scrub(value, event.customer_id, marked, everyone)

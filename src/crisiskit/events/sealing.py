@@ -31,7 +31,7 @@ import attrs
 from attrs import field, frozen
 
 from crisiskit._internal import registry as _registry
-from crisiskit._internal.personal import ERASED, is_personal, subjects
+from crisiskit._internal.personal import ERASED, marking, subjects, whom
 from crisiskit.errors import CrisisKitError, SealError, SerializationError
 from crisiskit.events.base import Event, id_for_hash
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
@@ -102,6 +102,10 @@ def _is_personal_map(instance: object, attribute: attrs.Attribute[Any], value: o
                 raise SerializationError(f"{where}.salt must be 32 lower-case hex digits")
             if not isinstance(entry["value"], str):
                 raise SerializationError(f"{where}.value must be text")
+            if not _encodable(entry["value"]):
+                raise SerializationError(
+                    f"{where}.value holds text that cannot be encoded (a lone surrogate)"
+                )
         elif set(entry) == {"erased"}:
             erased = entry["erased"]
             if isinstance(erased, bool) or not isinstance(erased, int) or erased < 1:
@@ -113,6 +117,14 @@ def _is_personal_map(instance: object, attribute: attrs.Attribute[Any], value: o
                 f"{where} holds either 'salt' and 'value', or 'erased'; "
                 f"got {', '.join(sorted(map(repr, entry)))}"
             )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_key_stamp(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -258,7 +270,12 @@ class StoredEvent:
 
     def to_json(self) -> str:
         """One line of canonical JSON: what a host writes to its event table or file."""
-        return _encoder(ENCODING)(self.to_dict()).decode("utf-8")
+        try:
+            return _encoder(ENCODING)(self.to_dict()).decode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise SerializationError(
+                f"event {self.sequence} holds text that cannot be encoded: {exc}"
+            ) from None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StoredEvent:
@@ -337,7 +354,9 @@ def seal(
     for name in _CHAIN:
         data.pop(name, None)
     people: dict[str, dict[str, Any]] = {}
-    _extract(event, data, inherited=about, people=people, entropy=entropy, marked=personal)
+    _extract(
+        event, data, owners=(), everyone=about, people=people, entropy=entropy, marked=personal
+    )
     stamp = None if key is None else {"id": key.key_id, "check": key.check}
     hashed = {
         "crisis_id": event.crisis_id,
@@ -379,15 +398,15 @@ def _built(hashed: dict[str, Any], digest: str, people: dict[str, Any]) -> Store
 _LEAVES = (int, float, bool, Decimal, dt.datetime, dt.date, dt.timedelta, Enum)
 
 
-_FIELD_PLANS: dict[tuple[type[Any], frozenset[str]], tuple[tuple[str, bool, bool], ...]] = {}
+_FIELD_PLANS: dict[tuple[type[Any], frozenset[str]], tuple[tuple[str, int, bool], ...]] = {}
 
 
-def _fields(cls: type[Any], marked: frozenset[str]) -> tuple[tuple[str, bool, bool], ...]:
-    """Per field of ``cls``: its name, whether it is personal, whether its default is None."""
+def _fields(cls: type[Any], marked: frozenset[str]) -> tuple[tuple[str, int, bool], ...]:
+    """Per field of ``cls``: its name, how it is marked personal, whether its default is None."""
     plan = _FIELD_PLANS.get((cls, marked))
     if plan is None:
         plan = _FIELD_PLANS[cls, marked] = tuple(
-            (a.name, is_personal(cls, a.name, marked), a.default is None) for a in attrs.fields(cls)
+            (a.name, marking(cls, a.name, marked), a.default is None) for a in attrs.fields(cls)
         )
     return plan
 
@@ -396,20 +415,22 @@ def _extract(
     obj: object,
     data: dict[str, Any],
     *,
-    inherited: Subjects,
+    owners: tuple[str, ...],
+    everyone: Subjects,
     people: dict[str, dict[str, Any]],
     entropy: Entropy | None,
     marked: frozenset[str],
 ) -> None:
     """Replace personal values in ``data`` (the unstructured ``obj``) with commitments.
 
-    Fields whose value is None and whose default is None are left out on the way: they read
-    back the same, and an optional field added later needs no upcaster.
+    ``owners`` are the customers the values around ``obj`` name; ``everyone``, worked out
+    only if needed, the customers a host-marked text naming none is about. Fields whose
+    value is None and whose default is None are left out on the way: they read back the
+    same, and an optional field added later needs no upcaster.
     """
-    own = subjects(obj, ())
-    about: Subjects = (lambda: own) if own else inherited
+    about = subjects(obj, owners)
     cls: type[Any] = type(obj)
-    for name, personal, none_default in _fields(cls, marked):
+    for name, mark, none_default in _fields(cls, marked):
         if name not in data:
             continue
         value = getattr(obj, name)
@@ -417,11 +438,13 @@ def _extract(
             if none_default:
                 del data[name]
         elif isinstance(value, str):
-            if personal and value and value != ERASED:  # an erased value protects no one
-                data[name] = {
-                    _PERSONAL: _commitment(value, people, entropy),
-                    "about": list(about()),
-                }
+            if mark and value and value != ERASED:  # an erased value protects no one
+                ids = whom(mark, about, everyone() if not about else ())
+                if ids:
+                    data[name] = {
+                        _PERSONAL: _commitment(value, people, entropy),
+                        "about": list(ids),
+                    }
         elif isinstance(value, _LEAVES):
             continue
         elif isinstance(value, tuple):
@@ -434,14 +457,21 @@ def _extract(
                     _extract(
                         item,
                         items[index],
-                        inherited=about,
+                        owners=about,
+                        everyone=everyone,
                         people=people,
                         entropy=entropy,
                         marked=marked,
                     )
         elif attrs.has(type(value)) and isinstance(data[name], dict):
             _extract(
-                value, data[name], inherited=about, people=people, entropy=entropy, marked=marked
+                value,
+                data[name],
+                owners=about,
+                everyone=everyone,
+                people=people,
+                entropy=entropy,
+                marked=marked,
             )
 
 
@@ -457,7 +487,13 @@ def _commitment(value: str, people: dict[str, dict[str, Any]], entropy: Entropy 
 
 
 def _commit(salt: bytes, value: str) -> str:
-    return hashlib.sha256(salt + value.encode("utf-8")).hexdigest()
+    try:
+        encoded = value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SerializationError(
+            f"a personal value holds text that cannot be encoded: {exc}"
+        ) from None
+    return hashlib.sha256(salt + encoded).hexdigest()
 
 
 def stored(event: Event) -> StoredEvent:
