@@ -744,13 +744,34 @@ def subjects_of(record: StoredEvent) -> dict[str, tuple[str, ...]]:
 
 
 def _restore(value: Any, personal: Mapping[str, Mapping[str, Any]]) -> Any:
-    if isinstance(value, Mapping):
+    """``value`` with each commitment replaced by its value, or by :data:`ERASED`.
+
+    Only the containers on the way to a commitment are copied: ``value`` itself comes back
+    where it holds none.
+    """
+    if isinstance(value, dict):
         if _is_marker(value):
             entry = personal.get(value[_PERSONAL])
             return ERASED if entry is None or "erased" in entry else entry["value"]
-        return {k: _restore(v, personal) for k, v in value.items()}
+        changed = None
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                new = _restore(item, personal)
+                if new is not item:
+                    if changed is None:
+                        changed = dict(value)
+                    changed[key] = new
+        return value if changed is None else changed
     if isinstance(value, list):
-        return [_restore(v, personal) for v in value]
+        items = None
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                new = _restore(item, personal)
+                if new is not item:
+                    if items is None:
+                        items = list(value)
+                    items[index] = new
+        return value if items is None else items
     return value
 
 
