@@ -28,6 +28,7 @@ from crisiskit.calendar import (
     DayKind,
     WorkingInterval,
     china_working_calendar,
+    schedule_overrides,
 )
 from crisiskit.errors import (
     CalendarError,
@@ -296,7 +297,8 @@ def test_the_first_hours_of_the_horizon_are_not_answered_when_a_night_shift_coul
 # --------------------------------------------------------------------------- horizon
 
 
-def test_past_the_horizon_every_query_raises(china):
+def test_past_the_horizon_every_query_raises():
+    china = china_working_calendar([2025, 2026], provisional_years=0)
     late = cst(2027, 1, 4, 10)
     for call in (
         lambda: china.is_working(late),
@@ -528,3 +530,33 @@ def test_a_tuesday_to_saturday_calendar_takes_holidays_and_counts_across_a_holid
         calendar, overrides=[DateOverride.workday("2025-10-12")], makeup_weekday=5
     )
     assert with_saturday.hours_on(dt.date(2025, 10, 12)) == calendar.week[5]
+
+
+def test_past_its_data_a_china_calendar_answers_provisionally_until_extended():
+    # Built from the official data of 2025-2026, the calendar answers for 2027 by its weekly
+    # hours alone, and says so; past 2027 it refuses.
+    china = china_working_calendar([2025, 2026])
+    assert (china.horizon_end, china.provisional_until) == (
+        dt.date(2026, 12, 31),
+        dt.date(2027, 12, 31),
+    )
+    new_year = cst(2027, 1, 1, 10)  # a Friday: working by the weekly hours
+    assert china.is_working(new_year)
+    assert china.is_provisional(new_year)
+    assert not china.is_provisional(cst(2026, 12, 31, 17))
+    with pytest.raises(HorizonError):
+        china.add(cst(2027, 12, 31, 17), 2 * H)
+    # The host adds the 2027 schedule from the State Council's notice: official from then.
+    schedule = schedule_overrides(
+        {"holidays": {"2027-01-01": "元旦"}, "workdays": {"2027-02-20": "春节调休上班"}}
+    )
+    extended = china.extended(schedule, until="2027-12-31")
+    assert extended.horizon_end == dt.date(2027, 12, 31)
+    assert extended.provisional_until == dt.date(2028, 12, 31)
+    assert not extended.is_working(new_year)
+    assert not extended.is_provisional(new_year)
+    assert extended.is_working(cst(2027, 2, 20, 10))  # a Saturday that works
+    with pytest.raises(CalendarError, match="after the horizon"):
+        china.extended(schedule, until="2026-06-30")
+    with pytest.raises(CalendarError, match="holidays"):
+        schedule_overrides({"holiday": {}})

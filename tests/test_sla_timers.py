@@ -265,8 +265,12 @@ def test_bad_timers_are_refused(options, error, match):
 
 
 def test_a_deadline_past_the_calendar_horizon_is_refused(china):
+    strict = attrs.evolve(china, provisional_until=None)  # no provisional year: it refuses
     with pytest.raises(HorizonError):
-        start(china, cst(2026, 12, 31, 17), target=2 * H)
+        start(strict, cst(2026, 12, 31, 17), target=2 * H)
+    # With one (the default), the deadline is computed from the weekly hours and marked.
+    timer = start(china, cst(2026, 12, 31, 17), target=2 * H)
+    assert (timer.deadline, timer.data_ends) == (cst(2027, 1, 1, 10), dt.date(2026, 12, 31))
 
 
 def test_inconsistent_timers_are_refused():
@@ -365,3 +369,56 @@ def test_an_internal_progress_report_keeps_a_private_cadence_but_not_a_public_on
     public, cadence = crisis_from(Channel.SOCIAL_MEDIA)
     assert cadence.started_at == pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai")
     assert public.pending_events[-1].name == "ProgressReported"
+
+
+def test_a_deadline_past_the_holiday_data_is_provisional_then_moves_when_the_year_is_added():
+    # Graded level IV on Monday 2026-12-21 10:00 with no 2027 holiday data yet: 15 working days
+    # (120 h) run 7 h that Monday, 32 h that week, 32 h to Thursday 31st (71 h), then by the
+    # weekly hours alone: Friday 1 January (79 h), 4-8 January (119 h), 1 h on Monday 11th:
+    # due 2027-01-11 10:00, provisional. With the 2027 notice closing 1 January, the 8 hours
+    # of that day come a day later: due Tuesday 12 January 10:00.
+    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+    from crisiskit.calendar import schedule_overrides
+    from crisiskit.events import SlaTimersChanged
+    from crisiskit.sla import SlaMetric, SlaPolicy, TimerAction
+    from crisiskit.testing import ManualClock
+
+    shanghai = "Asia/Shanghai"
+    china = china_working_calendar([2026])
+    clock = ManualClock(pendulum.datetime(2026, 12, 21, 10, tz=shanghai))
+    crisis = Crisis.detect(
+        Context(clock, sla=SlaPolicy.default(china)),
+        crisis_id="CR-2026-1221",
+        crisis_type=CrisisType.COMPLAINT,
+        title="Heater recall questions",
+        actor="hotline",
+        signals=[Signal(Channel.HOTLINE, clock.now(), "caller asks about the heater recall")],
+    )
+    crisis.set_level("IV", actor="li", reason="one caller")  # goes ahead: nothing refused
+
+    def resolution():
+        return next(t for t in crisis.timers if t.metric is SlaMetric.RESOLUTION)
+
+    assert resolution().deadline == pendulum.datetime(2027, 1, 11, 10, tz=shanghai)
+    assert resolution().data_ends == dt.date(2026, 12, 31)
+    assert next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE).data_ends is None
+
+    extended = china.extended(
+        schedule_overrides({"holidays": {"2027-01-01": "元旦"}}), until="2027-12-31"
+    )
+    crisis.attach(Context(clock, sla=SlaPolicy.default(extended)))
+    clock.advance(hours=1)
+    crisis.check_sla()
+    (changed,) = [e for e in crisis.pending_events if isinstance(e, SlaTimersChanged)][-1:]
+    assert [(c.metric, c.action, c.deadline) for c in changed.changes] == [
+        (
+            SlaMetric.RESOLUTION,
+            TimerAction.RETARGET,
+            pendulum.datetime(2027, 1, 12, 10, tz=shanghai),
+        )
+    ]
+    assert "official data to 2027-12-31" in changed.changes[0].reason
+    assert resolution().data_ends is None
+    assert Crisis.replay(crisis.pull_events()) == crisis
+    crisis.check_sla()  # recomputed once
+    assert not [e for e in crisis.pending_events if isinstance(e, SlaTimersChanged)]

@@ -109,7 +109,19 @@ class SlaTiming(CrisisBase):
         policy = self._require_sla()
         if not self.timers:
             return None
-        found = policy.sweep(self.timers, self._now(context))
+        now = self._now(context)
+        refreshed = policy.refresh(self.timers, now)
+        if refreshed.changes:
+            # Provisional deadlines, now on official calendar data: on record before their
+            # alerts, so a replay brings the timers to the same place.
+            self._record(
+                SlaTimersChanged,
+                actor,
+                "the calendar now has official data for a provisional deadline",
+                changes=refreshed.changes,
+                timers=refreshed.changed_from(self.timers),
+            )
+        found = policy.sweep(self.timers, now)
         if not found.alerts:
             return None
         return self._record(SlaAlertsRaised, actor, reason, alerts=found.alerts)
