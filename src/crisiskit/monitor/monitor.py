@@ -14,6 +14,7 @@ import pendulum
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
+from crisiskit._internal.checks import FrozenMetrics
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
@@ -116,6 +117,60 @@ class Window:
         return self._of(previous)[index] / _MICRO
 
 
+class _Compiled:
+    """Rules as plain tuples, for the per-signal path: (rule, rising, ((severity, level, threshold), ...))."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, rules: Iterable[IndicatorRule]) -> None:
+        self.rules = tuple(
+            (
+                rule,
+                rule.comparison == "≥",
+                tuple((level.severity, level, threshold) for level, threshold in rule.thresholds),
+            )
+            for rule in rules
+        )
+
+    def reached(
+        self, readings: Mapping[str, float]
+    ) -> tuple[int, tuple[IndicatorRule, float, float, Level] | None]:
+        best, decider = 0, None
+        for rule, rising, thresholds in self.rules:
+            value = readings.get(rule.indicator)
+            if value is None:
+                continue
+            for severity, level, threshold in thresholds:
+                if (value >= threshold) if rising else (value <= threshold):
+                    if severity > best:
+                        best, decider = severity, (rule, value, threshold, level)
+                    break
+        return best, decider
+
+    def approaching(
+        self, readings: Mapping[str, float], watch_at: float
+    ) -> tuple[IndicatorRule, float, float] | None:
+        for rule, rising, thresholds in self.rules:
+            value = readings.get(rule.indicator)
+            if value is None:
+                continue
+            lowest = thresholds[-1][2]
+            band = abs(lowest) * (1 - watch_at)
+            if (value >= lowest - band) if rising else (value <= lowest + band):
+                return rule, value, lowest
+        return None
+
+    def released(self, readings: Mapping[str, float], open_at: Level, hysteresis: float) -> bool:
+        for rule, _, _ in self.rules:
+            value = readings.get(rule.indicator)
+            if value is None:
+                continue
+            held = rule.held(value, hysteresis)
+            if held is not None and held >= open_at:
+                return False
+        return True
+
+
 def decide(
     rules: Iterable[IndicatorRule],
     readings: Mapping[str, float],
@@ -139,29 +194,41 @@ def decide(
     >>> kind.value, level.value, why.en
     ('open', 'II', 'public-opinion heat 12000 ≥ 10000, the II threshold')
     """
-    rules = tuple(rules)
-    raw, decider = _reached(rules, readings)
+    return _decide(
+        _Compiled(rules),
+        readings,
+        open_at=open_at,
+        watch_at=watch_at,
+        hysteresis=hysteresis,
+        crisis_level=crisis_level,
+        armed=armed,
+    )
+
+
+def _decide(
+    rules: _Compiled,
+    readings: Mapping[str, float],
+    *,
+    open_at: Level,
+    watch_at: float,
+    hysteresis: float,
+    crisis_level: Level | None,
+    armed: bool,
+) -> tuple[DecisionKind, Level | None, Bilingual]:
+    best, decider = rules.reached(readings)
     if crisis_level is not None:
-        if raw is not None and raw > crisis_level and decider is not None:
-            return DecisionKind.RAISE, raw, _threshold_text(*decider, raw)
-        return (
-            DecisionKind.ATTACH,
-            crisis_level,
-            Bilingual(
-                f"the key's crisis is open at {level_text(crisis_level, 'en')}; the readings "
-                "call for no higher level",
-                f"该对象的危机已按{level_text(crisis_level, 'zh')}立案，读数未要求升级",
-            ),
-        )
-    if raw is not None and raw >= open_at and decider is not None:
+        if decider is not None and best > crisis_level.severity:
+            return DecisionKind.RAISE, decider[3], _threshold_text(*decider)
+        return DecisionKind.ATTACH, crisis_level, _attach_text(crisis_level)
+    if decider is not None and best >= open_at.severity:
         if armed:
-            return DecisionKind.OPEN, raw, _threshold_text(*decider, raw)
-        rule, value, _ = decider
+            return DecisionKind.OPEN, decider[3], _threshold_text(*decider)
+        rule, value, _, level = decider
         point = rule.release_point(open_at, hysteresis)
         shown = "" if point is None else f" {_util.fmt(point)}"
         return (
             DecisionKind.WATCH,
-            raw,
+            level,
             Bilingual(
                 f"{rule.label.en} {_util.fmt(value)} is still high, but a crisis of this key "
                 f"closed and the readings have not fallen back below the release point{shown} "
@@ -171,73 +238,43 @@ def decide(
             ),
         )
     rising = readings.get("count_growth", 0.0) > 0
-    near = _approaching(rules, readings, watch_at)
-    if raw is not None and decider is not None:  # reached a level below open_at
-        near = (decider[0], decider[1], decider[2])
-    if near is not None and rising:
-        rule, value, threshold = near
-        return (
-            DecisionKind.WATCH,
-            None,
-            Bilingual(
-                f"{rule.label.en} {_util.fmt(value)} is approaching the threshold "
-                f"{_util.fmt(threshold)} and signals are rising",
-                f"{rule.label.zh} {_util.fmt(value)} 接近阈值 {_util.fmt(threshold)}，且信息量在上升",
-            ),
-        )
+    if not rising:
+        return DecisionKind.NONE, None, _NONE_FLAT
+    near = decider[:3] if decider is not None else rules.approaching(readings, watch_at)
+    if near is None:
+        return DecisionKind.NONE, None, _NONE_RISING
+    rule, value, threshold = near
     return (
-        DecisionKind.NONE,
+        DecisionKind.WATCH,
         None,
         Bilingual(
-            "no indicator reaches its threshold" + ("" if rising else " or is rising toward it"),
-            "没有指标达到阈值" + ("" if rising else "或正在逼近阈值"),
+            f"{rule.label.en} {_util.fmt(value)} is approaching the threshold "
+            f"{_util.fmt(threshold)} and signals are rising",
+            f"{rule.label.zh} {_util.fmt(value)} 接近阈值 {_util.fmt(threshold)}，且信息量在上升",
         ),
     )
 
 
-def _reached(
-    rules: tuple[IndicatorRule, ...], readings: Mapping[str, float]
-) -> tuple[Level | None, tuple[IndicatorRule, float, float] | None]:
-    best: Level | None = None
-    decider: tuple[IndicatorRule, float, float] | None = None
-    for rule in rules:
-        value = readings.get(rule.indicator)
-        if value is None:
-            continue
-        level = rule.reached(value)
-        if level is not None and (best is None or level > best):
-            threshold = rule.threshold(level)
-            assert threshold is not None
-            best, decider = level, (rule, value, threshold)
-    return best, decider
+_NONE_FLAT = Bilingual(
+    "no indicator reaches its threshold, and signals are not rising",
+    "没有指标达到阈值，信息量也未上升",
+)
+_NONE_RISING = Bilingual(
+    "signals are rising, but no indicator is near its threshold",
+    "信息量在上升，但没有指标接近阈值",
+)
+_ATTACH_TEXT: dict[Level, Bilingual] = {}
 
 
-def _approaching(
-    rules: tuple[IndicatorRule, ...], readings: Mapping[str, float], watch_at: float
-) -> tuple[IndicatorRule, float, float] | None:
-    for rule in rules:
-        value = readings.get(rule.indicator)
-        if value is None:
-            continue
-        _, lowest = rule.thresholds[-1]
-        band = abs(lowest) * (1 - watch_at)
-        point = lowest - band if rule.comparison == "≥" else lowest + band
-        if (value >= point) if rule.comparison == "≥" else (value <= point):
-            return rule, value, lowest
-    return None
-
-
-def _released(
-    rules: tuple[IndicatorRule, ...], readings: Mapping[str, float], open_at: Level, h: float
-) -> bool:
-    for rule in rules:
-        value = readings.get(rule.indicator)
-        if value is None:
-            continue
-        held = rule.held(value, h)
-        if held is not None and held >= open_at:
-            return False
-    return True
+def _attach_text(level: Level) -> Bilingual:
+    text = _ATTACH_TEXT.get(level)
+    if text is None:
+        text = _ATTACH_TEXT[level] = Bilingual(
+            f"the key's crisis is open at {level_text(level, 'en')}; the readings call for no "
+            "higher level",
+            f"该对象的危机已按{level_text(level, 'zh')}立案，读数未要求升级",
+        )
+    return text
 
 
 def _threshold_text(rule: IndicatorRule, value: float, threshold: float, level: Level) -> Bilingual:
@@ -348,7 +385,7 @@ class Monitor:
             raise ValidationError(f"Monitor key must be a function of a signal; got {key!r}")
         self.clock = clock
         self._key_of = key
-        self._rules = self.config.indicator_rules
+        self._compiled = _Compiled(self.config.indicator_rules)
         self._buckets = self.config.buckets
         self._bucket_s = self.config.bucket.total_seconds()
         self._merge_s = self.config.merge_window.total_seconds()
@@ -609,6 +646,8 @@ class Monitor:
         vector = [0] * self._width
         vector[_N] = 1
         metrics = signal.metrics
+        if type(metrics) is FrozenMetrics:
+            metrics = metrics._items  # the plain dict inside: the same values, faster
         channel = signal.channel
         group = self._groups.get(channel)
         if group is None:
@@ -683,10 +722,10 @@ class Monitor:
         ):
             state.crisis_id = state.crisis_level = state.crisis_last = None
             state.armed = False
-        if not state.armed and _released(self._rules, readings, config.open_at, config.hysteresis):
+        if not state.armed and self._compiled.released(readings, config.open_at, config.hysteresis):
             state.armed = True
-        kind, level, reason = decide(
-            self._rules,
+        kind, level, reason = _decide(
+            self._compiled,
             readings,
             open_at=config.open_at,
             watch_at=config.watch_at,
