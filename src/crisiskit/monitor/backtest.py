@@ -128,12 +128,13 @@ def backtest_monitor(
         raise ValidationError(
             f"backtest_monitor(horizon) must be a positive timedelta; got {horizon!r}"
         )
-    real = sorted(crises, key=lambda c: (c.detected_at, c.key))
-    for item in real:
+    given = list(crises)
+    for item in given:
         if not isinstance(item, RealCrisis):
             raise ValidationError(
                 f"backtest_monitor(crises) takes RealCrisis values; got {type(item).__name__}"
             )
+    real = sorted(given, key=lambda c: (c.detected_at, c.key))
     stream = list(signals)
     if not stream:
         return MonitorBacktest(
