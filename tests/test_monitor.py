@@ -247,8 +247,8 @@ def test_growth_and_decline_over_business_time_windows_on_the_china_calendar() -
     window = wall.window("yoghurt")
     assert window is not None
     readings = wall.readings(window)
-    assert readings["negative_report_growth"] == pytest.approx(2.0)  # (30 - 10) / at least 10
-    assert "satisfaction_decline" not in readings  # nothing to compare with
+    assert "negative_report_growth" not in readings  # nothing to compare with
+    assert "satisfaction_decline" not in readings
 
 
 def test_a_host_indicator_by_subclassing() -> None:
@@ -292,12 +292,12 @@ def test_default_rules_per_crisis_type_are_data() -> None:
 
 def test_the_complaint_rate_needs_orders() -> None:
     m = monitor(crisis_type="complaint")
-    m.feed(Signal(Channel.SALES_DATA, T0, "yoghurt: orders", metrics={"orders": 2000}))
+    m.feed(Signal(Channel.SALES_DATA, T0, "yoghurt: orders", metrics={"orders": 6000}))
     decisions = m.feed_many(
         Signal(Channel.HOTLINE, T0.add(minutes=i + 1), "yoghurt: complaint") for i in range(6)
     )
-    assert decisions[1].reading["complaint_rate"] == 1  # 2 per 2 000 orders
-    assert kinds(decisions)[:2] == ["watch", "open"]
+    assert decisions[5].reading["complaint_rate"] == 1  # 6 per 6 000 orders
+    assert kinds(decisions) == ["none", "none", "watch", "watch", "watch", "open"]
 
 
 def test_state_round_trips_through_json_and_continues() -> None:

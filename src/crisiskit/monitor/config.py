@@ -117,10 +117,12 @@ class MonitorConfig:
     """After a crisis of a key closes, it opens another only once the readings fell this far below the thresholds."""
     merge_window: dt.timedelta = field(default=dt.timedelta(hours=72))
     """Signals this soon after the last one of an open crisis of the same key attach to it."""
-    min_sample: int = field(default=20)
+    min_sample: int = field(default=50)
     """The fewest rated public-opinion signals a negative-review ratio is computed from."""
     min_count: int = field(default=10)
-    """The fewest negative reports a growth rate is computed from (and its smallest base)."""
+    """The fewest negative reports in the previous window a growth rate is computed against."""
+    min_orders: int = field(default=5000)
+    """The fewest orders in the window a complaint rate is computed from."""
     satisfaction_baseline: float | None = field(default=None)
     """The satisfaction score (0–100) a decline is measured from (None: the previous window's mean)."""
     evidence: int = field(default=20)
@@ -138,6 +140,7 @@ class MonitorConfig:
         _count("buckets", self.buckets, 1, 1440)
         _count("min_sample", self.min_sample, 1, 10**9)
         _count("min_count", self.min_count, 1, 10**9)
+        _count("min_orders", self.min_orders, 1, 10**12)
         _count("evidence", self.evidence, 0, 10_000)
         _count("max_seen", self.max_seen, 0, 10**6)
         _fraction("watch_at", self.watch_at, closed=True)

@@ -48,7 +48,7 @@ class Window:
     are numbers of signals; ``heat`` is the sum over public-opinion signals of their
     ``heat`` metric (1 for a post without one); a *negative report* is a public-opinion
     signal whose ``sentiment`` metric is below 0; a *complaint* is a signal from a
-    customer-feedback channel; ``orders`` sums the ``orders`` metric; ``satisfaction`` is
+    customer-feedback channel, unless its ``complaint`` metric is 0 (an inquiry); ``orders`` sums the ``orders`` metric; ``satisfaction`` is
     the mean of the ``satisfaction`` metric (a score 0–100).
     """
 
@@ -450,9 +450,10 @@ class Monitor:
         ``count_growth`` (against the previous window; 1.0 = doubled), ``heat``,
         ``media_attention`` (news reports), ``negative_ratio`` (negative share of the rated
         public-opinion signals, from ``min_sample`` of them), ``negative_report_growth``
-        (from ``min_count`` negative reports, against at least ``min_count``),
-        ``satisfaction_decline`` (percentage points below the baseline, or below the
-        previous window's mean) and ``complaint_rate`` (complaints per 1 000 orders).
+        (against a previous window of at least ``min_count`` negative reports; 1.0 =
+        doubled), ``satisfaction_decline`` (percentage points below the baseline, or below
+        the previous window's mean) and ``complaint_rate`` (complaints per 1 000 orders,
+        from ``min_orders`` orders).
         """
         config = self.config
         count, before = window.count(), window.count(previous=True)
@@ -467,10 +468,11 @@ class Monitor:
         rated = window.rated_opinion()
         if rated >= config.min_sample:
             readings["negative_ratio"] = window.negative_reports() / rated
-        negative = window.negative_reports()
-        if negative >= config.min_count:
-            base = max(window.negative_reports(previous=True), config.min_count)
-            readings["negative_report_growth"] = (negative - base) / base
+        before_negative = window.negative_reports(previous=True)
+        if before_negative >= config.min_count:
+            readings["negative_report_growth"] = (
+                window.negative_reports() - before_negative
+            ) / before_negative
         mean = window.satisfaction()
         baseline = config.satisfaction_baseline
         if baseline is None:
@@ -478,7 +480,7 @@ class Monitor:
         if mean is not None and baseline is not None:
             readings["satisfaction_decline"] = baseline - mean
         orders = window.orders()
-        if orders > 0:
+        if orders >= config.min_orders:
             readings["complaint_rate"] = window.complaints() * 1000 / orders
         return readings
 
@@ -661,7 +663,7 @@ class Monitor:
             if channel is Channel.NEWS_MEDIA:
                 vector[_NEWS] = 1
         elif group is ChannelGroup.CUSTOMER:
-            vector[_COMPLAINTS] = 1
+            vector[_COMPLAINTS] = 0 if metrics.get("complaint", 1.0) <= 0 else 1
         satisfaction = metrics.get("satisfaction")
         if satisfaction is not None:
             vector[_SAT] = _micro(min(max(satisfaction, 0.0), 100.0))
