@@ -54,7 +54,8 @@ class WarningMatch:
         """How long before the real detection the monitor warned (None: missed)."""
         if self.warning is None:
             return None
-        return self.crisis.detected_at - self.warning.at
+        gap = self.crisis.detected_at - self.warning.at
+        return dt.timedelta(days=gap.days, seconds=gap.seconds, microseconds=gap.microseconds)
 
 
 @frozen(kw_only=True)
