@@ -237,10 +237,22 @@ def _decide(
                 f"解除点{shown}以下（滞后规则）：不重复立案",
             ),
         )
+    if decider is not None:  # a level below the one that opens a crisis
+        rule, value, threshold, level = decider
+        return (
+            DecisionKind.WATCH,
+            level,
+            Bilingual(
+                f"{rule.label.en} {_util.fmt(value)} {rule.comparison} {_util.fmt(threshold)}, the "
+                f"{level.value} threshold; a crisis opens from {level_text(open_at, 'en')}",
+                f"{rule.label.zh} {_util.fmt(value)} {rule.comparison} {level.value}级阈值 "
+                f"{_util.fmt(threshold)}；{level_text(open_at, 'zh')}起立案",
+            ),
+        )
     rising = readings.get("count_growth", 0.0) > 0
     if not rising:
         return DecisionKind.NONE, None, _NONE_FLAT
-    near = decider[:3] if decider is not None else rules.approaching(readings, watch_at)
+    near = rules.approaching(readings, watch_at)
     if near is None:
         return DecisionKind.NONE, None, _NONE_RISING
     rule, value, threshold = near
