@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 
+import attrs
 import pendulum
 import pytest
 
@@ -496,3 +497,34 @@ def test_holiday_calendars_refuse_years_outside_the_calendar_range(years):
 
     with pytest.raises(CalendarError, match=r"calendars cover the years 1900 to 2999; got \d+"):
         china_working_calendar(years)
+
+
+def test_a_tuesday_to_saturday_calendar_takes_holidays_and_counts_across_a_holiday_week():
+    # A shop open Tue–Sat, closed for National Day (Wed 1 – Sat 4 October 2025). From Tuesday
+    # 30 September 17:00, 8 working hours: 1 h that evening, none until Tuesday 7 October, then
+    # 09:00–12:00 and 13:00–17:00 — 17:00 in Shanghai, 09:00 UTC.
+    hours = ["09:00-12:00", "13:00-18:00"]
+    calendar = BusinessCalendar(
+        name="tue-sat",
+        zone="Asia/Shanghai",
+        week=[(), hours, hours, hours, hours, hours, ()],
+        overrides=[DateOverride.holiday(f"2025-10-0{day}", "国庆节") for day in range(1, 5)],
+        horizon_start=dt.date(2025, 1, 1),
+        horizon_end=dt.date(2025, 12, 31),
+    )
+    start = pendulum.datetime(2025, 9, 30, 17, tz="Asia/Shanghai")
+    assert calendar.add(start, dt.timedelta(hours=8)) == pendulum.datetime(2025, 10, 7, 9, tz="UTC")
+    assert calendar.add(start, dt.timedelta(hours=1)) == pendulum.datetime(
+        2025, 9, 30, 10, tz="UTC"
+    )
+    assert calendar.working_time(start, pendulum.datetime(2025, 10, 8, 9, tz="Asia/Shanghai")) == (
+        dt.timedelta(hours=9)
+    )
+    assert calendar.standard_day == dt.timedelta(hours=8)  # Monday is closed: Tuesday's hours
+    # A make-up working day without hours of its own still needs a make-up weekday with hours.
+    with pytest.raises(CalendarError, match="makeup_weekday"):
+        attrs.evolve(calendar, overrides=[DateOverride.workday("2025-10-12")])
+    with_saturday = attrs.evolve(
+        calendar, overrides=[DateOverride.workday("2025-10-12")], makeup_weekday=5
+    )
+    assert with_saturday.hours_on(dt.date(2025, 10, 12)) == calendar.week[5]

@@ -1,4 +1,4 @@
-"""The ``crisiskit`` command line: demo, simulate, grade, calendar, monitor, diagram.
+"""The ``crisiskit`` command line: demo, simulate, grade, calendar, monitor, verify, diagram.
 
 Exit codes: 0 on success; 1 when a scenario cannot be played as written (a step refused
 that the scenario did not mark ``"refused"``, or one so marked that went through); 2 for
@@ -35,6 +35,7 @@ from crisiskit.app.scenarios import load as load_scenario
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.crisis.lifecycle import MOVES, to_dot, to_mermaid
 from crisiskit.errors import CalendarError, CrisisKitError
+from crisiskit.events import KeyRing, SealingKey, StoredEvent, verify
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
 from crisiskit.monitor import DecisionKind, MonitorConfig, backtest_monitor
 from crisiskit.plan import EmergencyPlan
@@ -414,6 +415,90 @@ def _calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _verify(args: argparse.Namespace) -> int:
+    zh = normalize_lang(args.lang) == "zh"
+    keys = _key_ring(args.keys) if args.keys else None
+    head = _head(args.head) if args.head else None
+    path = Path(args.log)
+    records = []
+    with path.open(encoding="utf-8") as log:
+        for number, line in enumerate(log, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(StoredEvent.from_json(line))
+            except CrisisKitError as exc:
+                raise UsageError(f"crisiskit: {path}, line {number}: {exc}") from None
+    if not records:
+        raise UsageError(f"crisiskit: {path} holds no stored events")
+    check = verify(records, keys=keys, head=head)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": check.ok,
+                    "checked": check.checked,
+                    "erased": check.erased,
+                    "first_invalid": check.first_invalid,
+                    "event_id": check.event_id,
+                    "kind": None if check.kind is None else check.kind.value,
+                    "problem": check.problem,
+                },
+                ensure_ascii=False,
+            )
+        )
+    elif check.ok:
+        tail = (
+            ""
+            if head is not None
+            else (
+                "；未给出链头，无法发现末尾被删的事件"
+                if zh
+                else "; without --head a dropped tail would not show"
+            )
+        )
+        print(
+            f"完好：{check.checked} 个事件，其中 {check.erased} 个含已删除的个人信息{tail}"
+            if zh
+            else f"intact: {check.checked} events, {check.erased} with erased personal data{tail}"
+        )
+    else:
+        assert check.kind is not None
+        print(
+            f"第 {check.first_invalid} 个事件：{check.kind.label('zh')}（{check.problem}）"
+            if zh
+            else f"event {check.first_invalid}: {check.kind.label('en')} ({check.problem})"
+        )
+    return EXIT_OK if check.ok else EXIT_REFUSED
+
+
+def _key_ring(file: str) -> KeyRing:
+    data = json.loads(Path(file).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not data:
+        raise UsageError(
+            'crisiskit: --keys is a JSON object of key ids and hex secrets, {"k2026": "9f2c…"}'
+        )
+    keys = []
+    for key_id, secret in data.items():
+        try:
+            keys.append(SealingKey(key_id, bytes.fromhex(secret)))
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, CrisisKitError):
+                raise
+            raise UsageError(f"crisiskit: --keys: the secret of {key_id!r} is not hex") from None
+    return KeyRing(*keys)
+
+
+def _head(text: str) -> tuple[int, str]:
+    version, _, digest = text.partition(":")
+    if not version.isdigit() or len(version) > 12 or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise UsageError(
+            "crisiskit: --head is VERSION:HASH, the last event's sequence and its 64-hex-digit "
+            f"hash, e.g. 61:{'9f2c' * 16}"
+        )
+    return int(version), digest
+
+
 def _diagram(args: argparse.Namespace) -> int:
     print(to_mermaid() if args.format == "mermaid" else to_dot())
     return EXIT_OK
@@ -788,6 +873,24 @@ def _parser() -> _Parser:
     output_options(mon)
     zone_option(mon, output=True)
     mon.set_defaults(handler=_monitor)
+    check = commands.add_parser(
+        "verify",
+        help="check a stored event log (JSON Lines of stored events) for tampering",
+        description="Check the hash chain of one crisis's stored events, one per line, as "
+        "stored(event).to_json() wrote them. Exit 0 when intact, 1 when not, 2 on bad input. "
+        "Example: crisiskit verify CR-2025-0927.jsonl --keys keys.json --head 61:9f2c…",
+    )
+    check.add_argument("log", help="the JSON Lines file of one crisis's stored events")
+    check.add_argument(
+        "--keys",
+        help='a JSON file of the sealing keys by id, secrets in hex: {"k2026": "9f2c…", …}',
+    )
+    check.add_argument(
+        "--head", help="VERSION:HASH the host kept apart from the log, to detect a dropped tail"
+    )
+    check.add_argument("--json", action="store_true", help="the result as JSON")
+    check.add_argument("--lang", choices=["en", "zh"], default="en")
+    check.set_defaults(handler=_verify)
 
     diagram = commands.add_parser("diagram", help="print the lifecycle as a Mermaid or DOT diagram")
     diagram.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")

@@ -517,7 +517,11 @@ class BusinessCalendar:
                     f"calendar {self.name!r}: the override for {override.day} lies outside "
                     f"the horizon {self.horizon_start}..{self.horizon_end}"
                 )
-            if override.hours is None and not self.week[self.makeup_weekday]:
+            if (
+                override.kind is DayKind.WORKDAY
+                and override.hours is None
+                and not self.week[self.makeup_weekday]
+            ):
                 raise CalendarError(
                     f"calendar {self.name!r}: the working day {override.day} has no hours of "
                     f"its own and {_WEEKDAY_NAMES[self.makeup_weekday]} (makeup_weekday) has "
@@ -681,11 +685,11 @@ class BusinessCalendar:
         """The wall-clock length of a normal working day (the :attr:`makeup_weekday`'s hours).
 
         It turns targets given in working days into business time: with
-        09:00–12:00 and 13:00–18:00 a working day is 8 hours.
+        09:00–12:00 and 13:00–18:00 a working day is 8 hours. When the make-up weekday is
+        closed (a Tue–Sat shop left at Monday), the first weekday with hours is the normal day.
         """
-        return sum(
-            (interval.duration for interval in self.week[self.makeup_weekday]), dt.timedelta()
-        )
+        day = self.week[self.makeup_weekday] or next((d for d in self.week if d), ())
+        return sum((interval.duration for interval in day), dt.timedelta())
 
     @property
     def fingerprint(self) -> str:
