@@ -290,3 +290,47 @@ def test_a_timer_after_a_calendar_update_is_recomputed(china):
     )
     assert timer.recomputed(amended).deadline == cst(2025, 10, 8, 11)
     assert timer.recomputed(china) is timer
+
+
+def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_missed():
+    # Detected 20:00, graded level I at 23:00: the 15-minute acknowledgement was due at 20:15,
+    # and the grading records that breach; the KPI (acknowledged 3 h 10 min after detection)
+    # and the SLA outcome agree.
+    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+    from crisiskit.app.metrics import crisis_metrics
+    from crisiskit.calendar import TWENTY_FOUR_SEVEN
+    from crisiskit.events import SlaTimersChanged
+    from crisiskit.sla import AlertKind, SlaMetric, SlaPolicy, SlaStatus
+    from crisiskit.testing import ManualClock
+
+    clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
+    crisis = Crisis.detect(
+        Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN)),
+        crisis_id="CR-LATE",
+        crisis_type=CrisisType.COMPLAINT,
+        title="Refund refused",
+        actor="hotline",
+        signals=[Signal(Channel.HOTLINE, clock.now(), "caller threatens to go to the press")],
+    )
+    clock.advance(hours=3)
+    crisis.set_level("I", actor="li", reason="a journalist called")
+    started = crisis.pending_events[-1]
+    assert isinstance(started, SlaTimersChanged)
+    breaches = [a for a in started.alerts if a.kind is AlertKind.BREACH]
+    shanghai = "Asia/Shanghai"
+    assert [(a.metric, a.due_at) for a in breaches] == [
+        (SlaMetric.ACKNOWLEDGE, pendulum.datetime(2025, 9, 27, 20, 15, tz=shanghai)),
+        (SlaMetric.FIRST_CONTACT, pendulum.datetime(2025, 9, 27, 21, tz=shanghai)),
+    ]
+    clock.advance(minutes=10)
+    crisis.acknowledge(actor="li")
+    statuses = {metric: (status, due) for metric, status, due in crisis.sla_status(clock.now())}
+    assert statuses[SlaMetric.ACKNOWLEDGE] == (
+        SlaStatus.BREACHED,
+        pendulum.datetime(2025, 9, 27, 20, 15, tz="Asia/Shanghai"),
+    )
+    ack = next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE)
+    assert ack.started_at == pendulum.datetime(2025, 9, 27, 12, tz="UTC")
+    assert crisis_metrics(crisis.pull_events()).time_to_acknowledge == dt.timedelta(
+        hours=3, minutes=10
+    )

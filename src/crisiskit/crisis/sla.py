@@ -160,7 +160,11 @@ class SlaTiming(CrisisBase):
         if isinstance(event, LevelChanged):
             metrics = self._sla_metrics(self.is_public)
             if not self.timers:
-                return policy.start(event.new_level, at, owner=self.id, metrics=metrics)
+                # The obligations arose when the crisis was detected, not when someone
+                # graded it: the most dangerous window is the one before triage.
+                return policy.start(
+                    event.new_level, at, owner=self.id, metrics=metrics, since=self.detected_at
+                )
             return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
         if not self.timers or self.level is None:
             return None

@@ -372,18 +372,25 @@ class SlaPolicy:
         *,
         owner: str = "",
         metrics: Collection[SlaMetric | str] | None = None,
+        since: dt.datetime | None = None,
     ) -> SlaUpdate:
-        """Start the timers of ``level`` at ``at`` (grading a crisis).
+        """Start the timers of ``level`` (grading a crisis), as of ``at``.
 
-        ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT`` for a crisis that is not
-        public. ``owner`` (a crisis id) prefixes the timer ids.
+        ``since`` is when the obligations arose — the crisis's detection, before anyone
+        graded it: the timers run from then, and what fell due between ``since`` and ``at``
+        (a milestone, a breach) is among the alerts, at the instant it fell due. Without it
+        the timers start at ``at``. ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT``
+        for a crisis that is not public. ``owner`` (a crisis id) prefixes the timer ids.
         """
         chosen = _checks.member("level", level, Level)
         only = _metric_set(metrics)
+        arose = None if since is None else _checks.instant("since", since)
         return self._run(
             (),
             at,
-            lambda timers, moment: self._start_missing(timers, chosen, moment, owner, only),
+            lambda timers, moment: self._start_missing(
+                timers, chosen, min(arose or moment, moment), owner, only
+            ),
         )
 
     def regrade(
