@@ -34,7 +34,6 @@ __all__ = ["KeyState", "Monitor", "MonitorState", "Window", "decide"]
 _N, _OPINION, _NEGATIVE, _HEAT, _NEWS, _SAT, _SAT_N, _COMPLAINTS, _ORDERS = range(9)
 _FIXED = 9
 _MICRO = 1_000_000
-_CAP = 10**18  # a counter saturates here instead of growing without bound
 
 
 def _micro(value: float) -> int:
@@ -217,10 +216,10 @@ def _decide(
 ) -> tuple[DecisionKind, Level | None, Bilingual]:
     best, decider = rules.reached(readings)
     if crisis_level is not None:
-        if decider is not None and best > crisis_level.severity:
+        if decider is not None and best > _SEVERITY[crisis_level._value_]:
             return DecisionKind.RAISE, decider[3], _threshold_text(*decider)
         return DecisionKind.ATTACH, crisis_level, _attach_text(crisis_level)
-    if decider is not None and best >= open_at.severity:
+    if decider is not None and best >= _SEVERITY[open_at._value_]:
         if armed:
             return DecisionKind.OPEN, decider[3], _threshold_text(*decider)
         rule, value, _, level = decider
@@ -275,13 +274,14 @@ _NONE_RISING = Bilingual(
     "signals are rising, but no indicator is near its threshold",
     "信息量在上升，但没有指标接近阈值",
 )
-_ATTACH_TEXT: dict[Level, Bilingual] = {}
+_ATTACH_TEXT: dict[str, Bilingual] = {}
+_SEVERITY = {level.value: level.severity for level in Level}  # by value: no enum hashing
 
 
 def _attach_text(level: Level) -> Bilingual:
-    text = _ATTACH_TEXT.get(level)
+    text = _ATTACH_TEXT.get(level._value_)
     if text is None:
-        text = _ATTACH_TEXT[level] = Bilingual(
+        text = _ATTACH_TEXT[level._value_] = Bilingual(
             f"the key's crisis is open at {level_text(level, 'en')}; the readings call for no "
             "higher level",
             f"该对象的危机已按{level_text(level, 'zh')}立案，读数未要求升级",
@@ -442,8 +442,8 @@ class Monitor:
         window = state.current if bucket > state.latest - self._buckets else state.previous
         for i, amount in enumerate(vector):
             if amount:
-                counters[i] = min(counters[i] + amount, _CAP)
-                window[i] = min(window[i] + amount, _CAP)
+                counters[i] += amount
+                window[i] += amount
         if ref is not None and self.config.max_seen:
             state.seen[ref] = bucket
             if len(state.seen) > self.config.max_seen:
@@ -638,7 +638,7 @@ class Monitor:
                 state.buckets[index] = list(counters)
                 target = state.current if index > item.latest - self._buckets else state.previous
                 for i, amount in enumerate(counters):
-                    target[i] = min(target[i] + amount, _CAP)
+                    target[i] += amount
             state.seen = dict(item.seen)
             state.evidence.extend(item.evidence)
             state.crisis_id, state.crisis_level = item.crisis_id, item.crisis_level
@@ -704,6 +704,7 @@ class Monitor:
             state.seen.clear()
             return
         current, previous = state.current, state.previous
+        expired = False
         for index in list(state.buckets):
             counters = state.buckets[index]
             if index <= bucket - 2 * n:  # leaves both windows
@@ -712,10 +713,11 @@ class Monitor:
                 else:
                     _subtract(previous, counters)
                 del state.buckets[index]
+                expired = True
             elif index <= bucket - n and index > latest - n:  # current -> previous
                 _subtract(current, counters)
                 _add(previous, counters)
-        if state.seen:
+        if expired and state.seen:
             oldest = bucket - 2 * n
             state.seen = {ref: at for ref, at in state.seen.items() if at > oldest}
 
@@ -820,7 +822,7 @@ def _subtract(window: list[int], counters: list[int]) -> None:
 def _add(window: list[int], counters: list[int]) -> None:
     for i, amount in enumerate(counters):
         if amount:
-            window[i] = min(window[i] + amount, _CAP)
+            window[i] += amount
 
 
 _DUPLICATE = Bilingual(
