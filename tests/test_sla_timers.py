@@ -334,3 +334,34 @@ def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_m
     assert crisis_metrics(crisis.pull_events()).time_to_acknowledge == dt.timedelta(
         hours=3, minutes=10
     )
+
+
+def test_an_internal_progress_report_keeps_a_private_cadence_but_not_a_public_one():
+    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+    from crisiskit.sla import SlaMetric, SlaPolicy
+    from crisiskit.testing import ManualClock
+
+    def crisis_from(channel):
+        clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
+        crisis = Crisis.detect(
+            Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN)),
+            crisis_id="CR-P",
+            crisis_type=CrisisType.COMPLAINT,
+            title="Parcels late",
+            actor="hotline",
+            signals=[Signal(channel, clock.now(), "parcels three days late")],
+        )
+        crisis.set_level("II", actor="li", reason="a dozen callers")
+        crisis.respond(actor="gm")
+        clock.advance(hours=6)
+        crisis.report_progress("carrier found the lost pallet", actor="li")
+        return crisis, next(t for t in crisis.timers if t.metric is SlaMetric.PROGRESS_UPDATE)
+
+    # Private: the 12-hour cadence restarts with the report, due 12 h after it (14:00 UTC + 12).
+    private, cadence = crisis_from(Channel.HOTLINE)
+    assert cadence.started_at == pendulum.datetime(2025, 9, 28, 2, tz="Asia/Shanghai")
+    assert private.pending_events[-1].name == "SlaTimersChanged"  # the report's consequence
+    # Public: the report is not a public update; the cadence still runs from its start.
+    public, cadence = crisis_from(Channel.SOCIAL_MEDIA)
+    assert cadence.started_at == pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai")
+    assert public.pending_events[-1].name == "ProgressReported"

@@ -17,6 +17,7 @@ from crisiskit.events import (
     CustomerCaseUpdated,
     Event,
     LevelChanged,
+    ProgressReported,
     SignalAttached,
     SlaAlertsRaised,
     SlaTimersChanged,
@@ -177,6 +178,10 @@ class SlaTiming(CrisisBase):
             return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
         if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
             return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
+        if isinstance(event, ProgressReported) and not self.is_public:
+            # A crisis nobody outside knows of owes its progress updates inside: an internal
+            # report keeps the cadence. Once it is public, only a public statement does.
+            return policy.record(self.timers, SlaMetric.PROGRESS_UPDATE, at)
         if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
             first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
             then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)
