@@ -474,44 +474,37 @@ class CrisisBase:
         """The system events that ``event`` entails: SLA timer changes, budget warnings."""
         context = self._require_context()
         found: list[Event] = []
+
+        def entail(event_type: type[Event], reason: str | None = None, **fields: Any) -> None:
+            after = found[-1] if found else event
+            found.append(self._follow_up(context, after, event_type, reason, **fields))
+
         update = self._sla_update(event, context)
         if update is not None and (update.changes or update.alerts):
-            found.append(
-                self._follow_up(
-                    context,
-                    found[-1] if found else event,
-                    SlaTimersChanged,
-                    changes=update.changes,
-                    alerts=update.alerts,
-                    timers=update.changed_from(self.timers),
-                )
+            entail(
+                SlaTimersChanged,
+                changes=update.changes,
+                alerts=update.alerts,
+                timers=update.changed_from(self.timers),
             )
         upgraded = self._upgraded_warning(event, context)
         if upgraded is not None:
             notice, missing = upgraded
-            found.append(
-                self._follow_up(
-                    context,
-                    found[-1] if found else event,
-                    WarningUpgraded,
-                    reason=f"level raised to {notice.level.value}",
-                    notice=notice,
-                    missing_roles=missing,
-                )
+            entail(
+                WarningUpgraded,
+                f"level raised to {notice.level.value}",
+                notice=notice,
+                missing_roles=missing,
             )
         warning = self._budget_warning(event, context)
         if warning is not None:
             category, budget, spent = warning
-            found.append(
-                self._follow_up(
-                    context,
-                    found[-1] if found else event,
-                    BudgetExceeded,
-                    reason=f"{category.value} spending {spent} is over the plan's budget of {budget}",
-                    category=category,
-                    budget=budget,
-                    spent=spent,
-                )
+            entail(
+                BudgetExceeded,
+                f"{category.value} spending {spent} is over the plan's budget of {budget}",
+                category=category,
+                budget=budget,
+                spent=spent,
             )
         return found
 

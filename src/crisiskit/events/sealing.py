@@ -438,6 +438,7 @@ def _extract(
     """
     about = subjects(obj, owners)
     cls: type[Any] = type(obj)
+    children: list[tuple[object, dict[str, Any]]] = []
     for name, mark, none_default in _fields(cls, marked):
         if name not in data:
             continue
@@ -460,27 +461,23 @@ def _extract(
             if not value or not isinstance(items, list | tuple):
                 continue
             items = data[name] = list(items)
-            for index, item in enumerate(value):
-                if attrs.has(type(item)) and isinstance(items[index], dict):
-                    _extract(
-                        item,
-                        items[index],
-                        owners=about,
-                        everyone=everyone,
-                        people=people,
-                        entropy=entropy,
-                        marked=marked,
-                    )
+            children += [
+                (item, items[index])
+                for index, item in enumerate(value)
+                if attrs.has(type(item)) and isinstance(items[index], dict)
+            ]
         elif attrs.has(type(value)) and isinstance(data[name], dict):
-            _extract(
-                value,
-                data[name],
-                owners=about,
-                everyone=everyone,
-                people=people,
-                entropy=entropy,
-                marked=marked,
-            )
+            children.append((value, data[name]))
+    for child, part in children:
+        _extract(
+            child,
+            part,
+            owners=about,
+            everyone=everyone,
+            people=people,
+            entropy=entropy,
+            marked=marked,
+        )
 
 
 def _commitment(value: str, people: dict[str, dict[str, Any]], entropy: Entropy | None) -> str:
