@@ -309,7 +309,7 @@ def test_past_the_horizon_every_query_raises():
     ):
         with pytest.raises(HorizonError, match="does not guess"):
             call()
-    with pytest.raises(HorizonError, match="runs past the end of the horizon"):
+    with pytest.raises(HorizonError, match=r"2 working hours from .* run past the last date"):
         china.add(cst(2026, 12, 31, 17), 2 * H)
     assert china.add(cst(2026, 12, 31, 17), H) == cst(2026, 12, 31, 18)
 
@@ -560,3 +560,13 @@ def test_past_its_data_a_china_calendar_answers_provisionally_until_extended():
         china.extended(schedule, until="2026-06-30")
     with pytest.raises(CalendarError, match="holidays"):
         schedule_overrides({"holiday": {}})
+
+
+def test_durations_are_told_in_the_calendar_s_own_units(china):
+    assert china.duration_text(15 * 8 * H) == "15 working days"
+    assert china.duration_text(15 * 8 * H, "zh") == "15个工作日"
+    assert china.duration_text(56 * H) == "7 working days"
+    assert china.duration_text(58 * H) == "58 working hours"
+    assert china.duration_text(H / 2, "zh") == "0.5个工作小时"
+    assert TWENTY_FOUR_SEVEN.duration_text(120 * H) == "5 days"
+    assert TWENTY_FOUR_SEVEN.duration_text(26 * H, "zh") == "26小时"

@@ -744,6 +744,29 @@ class BusinessCalendar:
         )
         return hashlib.sha256(content.encode()).hexdigest()
 
+    def duration_text(self, duration: dt.timedelta, lang: str = "en") -> str:
+        """A duration of this calendar's time in its own units, for people.
+
+        On a working calendar, whole working days when it is some (``15 working days`` /
+        ``15个工作日``), else working hours (``56 working hours`` / ``56个工作小时``); on an
+        always-open one, days or hours.
+
+        >>> TWENTY_FOUR_SEVEN.duration_text(dt.timedelta(hours=48))
+        '2 days'
+        """
+        zh = lang == "zh"
+        always = self.is_always_open
+        day = dt.timedelta(days=1) if always else self.standard_day
+        if day > dt.timedelta(0) and duration % day == dt.timedelta(0) and duration >= day:
+            count = duration // day
+            if always:
+                return f"{count}天" if zh else f"{count} day{'s' if count != 1 else ''}"
+            return f"{count}个工作日" if zh else f"{count} working day{'s' if count != 1 else ''}"
+        hours = f"{duration.total_seconds() / 3600:g}"
+        if always:
+            return f"{hours}小时" if zh else f"{hours} hours"
+        return f"{hours}个工作小时" if zh else f"{hours} working hours"
+
     @property
     def _last_day(self) -> dt.date:
         return self.horizon_end if self.provisional_until is None else self.provisional_until
@@ -863,10 +886,10 @@ class BusinessCalendar:
         found = timeline.add(start, amount)
         if found is None:
             raise HorizonError(
-                f"calendar {self.name!r}: {dt.timedelta(microseconds=amount)} of business time "
-                f"from {_instant(start).isoformat()} runs past the end of the horizon "
-                f"({self.horizon_end} in {self.zone}); extend the horizon (e.g. add next "
-                "year's holidays)"
+                f"calendar {self.name!r}: {self.duration_text(dt.timedelta(microseconds=amount))} "
+                f"from {_instant(start).in_timezone(self.zone).isoformat()} run past the last "
+                f"date it answers for ({self._last_day} in {self.zone}); extend it (e.g. add "
+                "next year's holidays)"
             )
         return found
 
