@@ -240,8 +240,8 @@ class Session(Protocol):
     def snapshot(self, crisis_id: str) -> tuple[int, int, str] | None:
         """``(version, schema_version, body)`` of the crisis's snapshot, or None."""
 
-    def records(self, crisis_id: str, first: int) -> list[StoredEvent]:
-        """The crisis's stored events from sequence ``first`` on, in order."""
+    def records(self, crisis_id: str, first: int, last: int | None = None) -> list[StoredEvent]:
+        """The crisis's stored events from sequence ``first`` to ``last`` (or the end), in order."""
 
     def existing_ids(self, event_ids: Sequence[str]) -> set[str]:
         """Those of ``event_ids`` the store holds already."""
@@ -709,7 +709,7 @@ class StoreBase:
             crisis.erase_personal_data(customer_id, actor=actor, reason=reason)
             records = [stored(e) for e in crisis.pending_events]
             erasure = records[0]
-            old = session.records(crisis_id, 1)
+            old = session.records(crisis_id, 1, expected)
             rewritten = erase([*old, *records], customer_id, erasure=erasure.sequence)
             session.rewrite([new for new, was in zip(rewritten, old, strict=False) if new != was])
             session.drop_snapshot(crisis_id)
@@ -737,14 +737,15 @@ def _rebuild(
     if snapshot is not None and snapshot[0] <= head.version:
         crisis = _from_snapshot(snapshot[2], crisis_id)
         if crisis is not None:
-            tail = session.records(crisis_id, crisis.version)
+            # Up to the head read above: a writer may commit between the two reads.
+            tail = session.records(crisis_id, crisis.version, head.version)
             if tail and tail[0].sequence == crisis.version and tail[0].hash == crisis.last_hash:
                 if context is not None:
                     crisis.attach(context)
                 crisis.apply(tail[1:], keys=keys)
                 _check_head(crisis, head)
                 return crisis
-    records = session.records(crisis_id, 1)
+    records = session.records(crisis_id, 1, head.version)
     if not records:
         raise StoreError(
             f"crisis {crisis_id!r}: the head says version {head.version} but the store holds "

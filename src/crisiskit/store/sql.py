@@ -239,12 +239,13 @@ class _SqlSession:
         ).first()
         return None if row is None else (row[0], row[1], row[2])
 
-    def records(self, crisis_id: str, first: int) -> list[StoredEvent]:
-        rows = self.conn.execute(
-            sa.select(events.c.body)
-            .where(events.c.crisis_id == crisis_id, events.c.sequence >= first)
-            .order_by(events.c.sequence)
+    def records(self, crisis_id: str, first: int, last: int | None = None) -> list[StoredEvent]:
+        query = sa.select(events.c.body).where(
+            events.c.crisis_id == crisis_id, events.c.sequence >= first
         )
+        if last is not None:
+            query = query.where(events.c.sequence <= last)
+        rows = self.conn.execute(query.order_by(events.c.sequence))
         return [StoredEvent.from_json(body) for (body,) in rows]
 
     def existing_ids(self, event_ids: Sequence[str]) -> set[str]:

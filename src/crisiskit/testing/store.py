@@ -71,8 +71,12 @@ class _MemorySession:
     def snapshot(self, crisis_id: str) -> tuple[int, int, str] | None:
         return self.t.snapshots.get(crisis_id)
 
-    def records(self, crisis_id: str, first: int) -> list[StoredEvent]:
-        return [r for r in self.t.events.get(crisis_id, []) if r.sequence >= first]
+    def records(self, crisis_id: str, first: int, last: int | None = None) -> list[StoredEvent]:
+        return [
+            r
+            for r in self.t.events.get(crisis_id, [])
+            if r.sequence >= first and (last is None or r.sequence <= last)
+        ]
 
     def existing_ids(self, event_ids: Sequence[str]) -> set[str]:
         wanted = set(event_ids)
