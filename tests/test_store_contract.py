@@ -567,3 +567,13 @@ def test_the_tables_are_plain_for_a_dba(sql):
         (3, "CR-1", 3, "SlaTimersChanged"),
     ]
     assert [r[4] for r in rows] == [r.to_json() for r in sql.events("CR-1")]
+
+
+def test_the_persistence_page_shows_the_tables_as_created():
+    from pathlib import Path
+
+    from crisiskit.store.sql import DDL
+
+    page = (Path(__file__).parent.parent / "docs" / "persistence.md").read_text()
+    shown = page.split("```sql\n", 1)[1].split("```", 1)[0]
+    assert shown.strip() == DDL.strip()
