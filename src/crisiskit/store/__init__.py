@@ -240,6 +240,9 @@ class Session(Protocol):
     def snapshot(self, crisis_id: str) -> tuple[int, int, str] | None:
         """``(version, schema_version, body)`` of the crisis's snapshot, or None."""
 
+    def head_and_snapshot(self, crisis_id: str) -> tuple[Head | None, tuple[int, int, str] | None]:
+        """:meth:`head` and :meth:`snapshot` at once (one query where the database allows)."""
+
     def records(self, crisis_id: str, first: int, last: int | None = None) -> list[StoredEvent]:
         """The crisis's stored events from sequence ``first`` to ``last`` (or the end), in order."""
 
@@ -252,11 +255,14 @@ class Session(Protocol):
         records: Sequence[StoredEvent],
         row: CrisisRow,
         snapshot: tuple[int, str] | None,
+        *,
+        tags_changed: bool = True,
     ) -> None:
         """Append ``records`` after version ``expected``; raise ConcurrencyError if moved on.
 
-        Also writes the head, the read-model row and (when given) the snapshot
-        ``(version, body)``. The events get their feed positions when the session ends.
+        Also writes the head, the read-model row (its tags only when ``tags_changed``) and
+        (when given) the snapshot ``(version, body)``. The events get their feed positions
+        when the session ends.
         """
 
     def set_row(self, row: CrisisRow) -> None:
@@ -389,6 +395,7 @@ class StoreBase:
 
     def __init__(self, *, snapshot_every: int = 50) -> None:
         self.snapshot_every = _limit("snapshot_every", snapshot_every)
+        self._stale: set[str] = set()  # crises whose snapshot did not read: rewrite it
 
     # --- the database ------------------------------------------------------------------
 
@@ -409,7 +416,7 @@ class StoreBase:
         _checks.text("crisis_id", crisis_id, max_length=200)
         context = _context(context)
         with self._session() as session:
-            return _rebuild(session, crisis_id, context)
+            return self._rebuild(session, crisis_id, context)
 
     def events(self, crisis_id: str, after: int = 0) -> list[StoredEvent]:
         """The crisis's stored events after sequence ``after``, in order."""
@@ -540,24 +547,55 @@ class StoreBase:
             if head is None:  # a new crisis: checked by replaying its events
                 crisis = Crisis.replay(batch, keys=keys)
             else:
-                crisis = _rebuild(session, crisis_id, None, keys)
+                crisis = self._rebuild(session, crisis_id, None, keys)
                 crisis.apply(batch, keys=keys)
-            snapshot = self._snapshot_for(session, crisis)
-            session.put(expected, batch, row_of(crisis), snapshot)
+            self._put(session, crisis, expected, batch)
         return expected + len(batch)
 
     def _put(
         self, session: Session, crisis: Crisis, expected: int, records: Sequence[StoredEvent]
     ) -> None:
-        session.put(expected, records, row_of(crisis), self._snapshot_for(session, crisis))
+        # A snapshot each time the version crosses a multiple of snapshot_every, and at the
+        # first write after one that did not read.
+        every = self.snapshot_every
+        stale = crisis.id in self._stale
+        due = stale or crisis.version // every > expected // every
+        session.put(
+            expected,
+            records,
+            row_of(crisis),
+            (crisis.version, to_json(crisis)) if due else None,
+            tags_changed=expected == 0 or any(r.type in _TAGGING for r in records),
+        )
+        if stale:
+            self._stale.discard(crisis.id)
 
-    def _snapshot_for(self, session: Session, crisis: Crisis) -> tuple[int, str] | None:
-        current = session.snapshot(crisis.id)
-        if current is None:
-            due = crisis.version >= self.snapshot_every
-        else:
-            due = current[1] != SCHEMA_VERSION or crisis.version - current[0] >= self.snapshot_every
-        return (crisis.version, to_json(crisis)) if due else None
+    def _rebuild(
+        self,
+        session: Session,
+        crisis_id: str,
+        context: Context | None,
+        keys: KeyRing | SealingKey | None = None,
+    ) -> Crisis:
+        head, snapshot = session.head_and_snapshot(crisis_id)
+        if head is None:
+            raise CrisisNotFoundError(f"the store holds no crisis {crisis_id!r}")
+        if snapshot is not None:
+            crisis = _from_snapshot(snapshot, crisis_id, head)
+            # Up to the head read above: a writer may commit between two reads.
+            tail = (
+                [] if crisis is None else session.records(crisis_id, crisis.version, head.version)
+            )
+            if crisis is not None and tail and tail[0].hash == crisis.last_hash:
+                if context is not None:
+                    crisis.attach(context)
+                crisis.apply(tail[1:], keys=keys)
+                _check_head(crisis, head)
+                return crisis
+            if len(self._stale) > 10_000:
+                self._stale.clear()
+            self._stale.add(crisis_id)
+        return _replay(session, crisis_id, head, context, keys)
 
     # --- the feed ----------------------------------------------------------------------
 
@@ -677,7 +715,7 @@ class StoreBase:
         done: list[Crisis] = []
         with self._session(claim=True) as session:
             for crisis_id in session.claim_due(instant_text(cutoff), limit):
-                crisis = _rebuild(session, crisis_id, context)
+                crisis = self._rebuild(session, crisis_id, context)
                 event = crisis.check_sla(actor=actor)
                 if event is None:
                     session.set_row(row_of(crisis))
@@ -704,7 +742,7 @@ class StoreBase:
         """
         context = _context(context)
         with self._session() as session:
-            crisis = _rebuild(session, crisis_id, context)
+            crisis = self._rebuild(session, crisis_id, context)
             expected = crisis.version
             crisis.erase_personal_data(customer_id, actor=actor, reason=reason)
             records = [stored(e) for e in crisis.pending_events]
@@ -713,7 +751,7 @@ class StoreBase:
             rewritten = erase([*old, *records], customer_id, erasure=erasure.sequence)
             session.rewrite([new for new, was in zip(rewritten, old, strict=False) if new != was])
             session.drop_snapshot(crisis_id)
-            session.put(expected, rewritten[len(old) :], row_of(crisis), None)
+            session.put(expected, rewritten[len(old) :], row_of(crisis), None, tags_changed=False)
         crisis.pull_events()
         return rewritten[len(old)]
 
@@ -724,27 +762,17 @@ def _flag(what: str, value: object) -> bool:
     return value
 
 
-def _rebuild(
+_TAGGING = frozenset({"AttributesSet"})
+"""The events that can change a crisis's tags."""
+
+
+def _replay(
     session: Session,
     crisis_id: str,
+    head: Head,
     context: Context | None,
-    keys: KeyRing | SealingKey | None = None,
+    keys: KeyRing | SealingKey | None,
 ) -> Crisis:
-    head = session.head(crisis_id)
-    if head is None:
-        raise CrisisNotFoundError(f"the store holds no crisis {crisis_id!r}")
-    snapshot = session.snapshot(crisis_id)
-    if snapshot is not None and snapshot[0] <= head.version:
-        crisis = _from_snapshot(snapshot[2], crisis_id)
-        if crisis is not None:
-            # Up to the head read above: a writer may commit between the two reads.
-            tail = session.records(crisis_id, crisis.version, head.version)
-            if tail and tail[0].sequence == crisis.version and tail[0].hash == crisis.last_hash:
-                if context is not None:
-                    crisis.attach(context)
-                crisis.apply(tail[1:], keys=keys)
-                _check_head(crisis, head)
-                return crisis
     records = session.records(crisis_id, 1, head.version)
     if not records:
         raise StoreError(
@@ -756,12 +784,17 @@ def _rebuild(
     return crisis
 
 
-def _from_snapshot(body: str, crisis_id: str) -> Crisis | None:
+def _from_snapshot(snapshot: tuple[int, int, str], crisis_id: str, head: Head) -> Crisis | None:
+    version, schema, body = snapshot
+    if version > head.version or schema != SCHEMA_VERSION:
+        return None  # ahead of the head, or another release's: rebuilt from the events
     try:
         crisis = from_json(body, Crisis)
     except CrisisKitError:
-        return None  # written by another release, or damaged: rebuilt from the events
-    return crisis if isinstance(crisis, Crisis) and crisis.id == crisis_id else None
+        return None  # damaged: rebuilt from the events
+    if not isinstance(crisis, Crisis) or crisis.id != crisis_id or crisis.version != version:
+        return None
+    return crisis
 
 
 def _check_head(crisis: Crisis, head: Head) -> None:

@@ -111,6 +111,40 @@ consumers = sa.Table(
 )
 
 
+_by_id: sa.BindParameter[str] = sa.bindparam("b_id")
+_expected: sa.BindParameter[int] = sa.bindparam("b_expected")
+_HEAD_AND_SNAPSHOT = (
+    sa.select(
+        heads.c.version,
+        heads.c.last_hash,
+        snapshots.c.version,
+        snapshots.c.schema_version,
+        snapshots.c.body,
+    )
+    .select_from(heads.outerjoin(snapshots, snapshots.c.crisis_id == heads.c.crisis_id))
+    .where(heads.c.crisis_id == _by_id)
+)
+_RECORDS = (
+    sa.select(events.c.body)
+    .where(
+        events.c.crisis_id == _by_id,
+        events.c.sequence >= sa.bindparam("b_first"),
+        events.c.sequence <= sa.bindparam("b_last"),
+    )
+    .order_by(events.c.sequence)
+)
+_UPDATE_ROW = sa.update(crises).where(crises.c.crisis_id == _by_id, crises.c.version == _expected)
+_UPDATE_HEAD = sa.update(heads).where(heads.c.crisis_id == _by_id, heads.c.version == _expected)
+_NEXT_POSITIONS = (
+    sa.update(store_info)
+    .values(last_position=store_info.c.last_position + sa.bindparam("b_count"))
+    .returning(store_info.c.last_position)
+)
+_INSERT_EVENTS = sa.insert(events)
+_INSERT_ROW = sa.insert(crises)
+_INSERT_HEAD = sa.insert(heads)
+
+
 def _ddl(dialect: sa.engine.Dialect) -> str:
     parts = [
         str(sa.schema.CreateTable(t).compile(dialect=dialect)).strip() + ";"
@@ -148,7 +182,13 @@ class SqlStore(StoreBase):
 
     def __init__(self, url: str | sa.engine.Engine, *, snapshot_every: int = 50) -> None:
         super().__init__(snapshot_every=snapshot_every)
-        self.engine = url if isinstance(url, sa.engine.Engine) else sa.create_engine(url)
+        # Every use of a connection ends its own transaction (commit or rollback), so the pool
+        # need not roll back again when a connection comes back: one round trip less.
+        self.engine = (
+            url
+            if isinstance(url, sa.engine.Engine)
+            else sa.create_engine(url, pool_reset_on_return=None)
+        )
         self._postgres = self.engine.dialect.name == "postgresql"
         if self.engine.dialect.name == "sqlite":
             _serialise_sqlite(self.engine)
@@ -187,7 +227,7 @@ class SqlStore(StoreBase):
     @contextlib.contextmanager
     def _session(self, *, claim: bool = False) -> Iterator[_SqlSession]:
         if not self._checked:
-            with self.engine.connect() as conn:
+            with self.engine.begin() as conn:
                 self._check_schema(conn)
         with self.engine.connect() as conn:
             session = _SqlSession(conn, self._postgres)
@@ -239,13 +279,17 @@ class _SqlSession:
         ).first()
         return None if row is None else (row[0], row[1], row[2])
 
+    def head_and_snapshot(self, crisis_id: str) -> tuple[Head | None, tuple[int, int, str] | None]:
+        row = self.conn.execute(_HEAD_AND_SNAPSHOT, {"b_id": crisis_id}).first()
+        if row is None:
+            return None, None
+        snapshot = None if row[2] is None else (row[2], row[3], row[4])
+        return Head(row[0], row[1]), snapshot
+
     def records(self, crisis_id: str, first: int, last: int | None = None) -> list[StoredEvent]:
-        query = sa.select(events.c.body).where(
-            events.c.crisis_id == crisis_id, events.c.sequence >= first
+        rows = self.conn.execute(
+            _RECORDS, {"b_id": crisis_id, "b_first": first, "b_last": last or 2**31 - 1}
         )
-        if last is not None:
-            query = query.where(events.c.sequence <= last)
-        rows = self.conn.execute(query.order_by(events.c.sequence))
         return [StoredEvent.from_json(body) for (body,) in rows]
 
     def existing_ids(self, event_ids: Sequence[str]) -> set[str]:
@@ -260,35 +304,31 @@ class _SqlSession:
         records: Sequence[StoredEvent],
         row: CrisisRow,
         snapshot: tuple[int, str] | None,
+        *,
+        tags_changed: bool = True,
     ) -> None:
         crisis_id = row.crisis_id
         last = records[-1]
+        head = {"crisis_id": crisis_id, "version": last.sequence, "last_hash": last.hash}
         # The row first, then the head: every writer and sweeper locks them in this order.
         if expected == 0:
-            self.conn.execute(sa.insert(crises).values(**_row_values(row)))
-            self.conn.execute(
-                sa.insert(heads).values(
-                    crisis_id=crisis_id, version=last.sequence, last_hash=last.hash
-                )
-            )
+            self.conn.execute(_INSERT_ROW, _row_values(row))
+            self.conn.execute(_INSERT_HEAD, head)
         else:
-            done = self.conn.execute(
-                sa.update(crises)
-                .where(crises.c.crisis_id == crisis_id, crises.c.version == expected)
-                .values(**_row_values(row))
-            )
-            moved = self.conn.execute(
-                sa.update(heads)
-                .where(heads.c.crisis_id == crisis_id, heads.c.version == expected)
-                .values(version=last.sequence, last_hash=last.hash)
-            )
-            if done.rowcount != 1 or moved.rowcount != 1:
+            where = {"b_id": crisis_id, "b_expected": expected}
+            done = self.conn.execute(_UPDATE_ROW, {**_row_values(row), **where})
+            if done.rowcount == 1:
+                done = self.conn.execute(_UPDATE_HEAD, {**head, **where})
+            if done.rowcount != 1:
                 raise ConcurrencyError(
                     f"crisis {crisis_id!r} is no longer at version {expected} in the store: "
                     "another writer saved first; reload it and try again"
                 )
-            self.conn.execute(sa.delete(crisis_tags).where(crisis_tags.c.crisis_id == crisis_id))
-        if row.tags:
+            if tags_changed:
+                self.conn.execute(
+                    sa.delete(crisis_tags).where(crisis_tags.c.crisis_id == crisis_id)
+                )
+        if row.tags and tags_changed:
             self.conn.execute(
                 sa.insert(crisis_tags), [{"crisis_id": crisis_id, "tag": t} for t in row.tags]
             )
@@ -309,14 +349,10 @@ class _SqlSession:
         if not self.pending:
             return
         # The counter row's lock is held until commit, so positions follow commit order.
-        end = self.conn.execute(
-            sa.update(store_info)
-            .values(last_position=store_info.c.last_position + len(self.pending))
-            .returning(store_info.c.last_position)
-        ).scalar_one()
+        end = self.conn.execute(_NEXT_POSITIONS, {"b_count": len(self.pending)}).scalar_one()
         start = end - len(self.pending) + 1
         self.conn.execute(
-            sa.insert(events),
+            _INSERT_EVENTS,
             [
                 {
                     "position": start + n,

@@ -71,6 +71,9 @@ class _MemorySession:
     def snapshot(self, crisis_id: str) -> tuple[int, int, str] | None:
         return self.t.snapshots.get(crisis_id)
 
+    def head_and_snapshot(self, crisis_id: str) -> tuple[Head | None, tuple[int, int, str] | None]:
+        return self.t.heads.get(crisis_id), self.t.snapshots.get(crisis_id)
+
     def records(self, crisis_id: str, first: int, last: int | None = None) -> list[StoredEvent]:
         return [
             r
@@ -88,6 +91,8 @@ class _MemorySession:
         records: Sequence[StoredEvent],
         row: CrisisRow,
         snapshot: tuple[int, str] | None,
+        *,
+        tags_changed: bool = True,
     ) -> None:
         crisis_id = row.crisis_id
         head = self.t.heads.get(crisis_id)
