@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -173,7 +174,8 @@ def eventsourcing_writer(url: str, worker: int, count: int, barrier: object) -> 
     host, port = hostport.split(":")
     datastore = PostgresDatastore(dbname, host, port, user, "")
     recorder = PostgresApplicationRecorder(datastore)
-    recorder.create_table()
+    if count == 0:  # made once, before the writers start
+        recorder.create_table()
     body = sample_body()
     originator = uuid.uuid4()
     events = [StoredEvent(originator, n + 1, "bench:ProgressReported", body) for n in range(count)]
@@ -204,6 +206,7 @@ def _run(target, args, barrier, queue):  # type: ignore[no-untyped-def]
         queue.put(target(*args, barrier))
     except BaseException as problem:
         queue.put(problem)
+        barrier.abort()  # the others, and the parent, stop waiting
         raise
 
 
@@ -219,7 +222,10 @@ def parallel(target, arguments, timeout=7200):  # type: ignore[no-untyped-def]
     processes = [spawn.Process(target=_run, args=(target, a, barrier, queue)) for a in arguments]
     for process in processes:
         process.start()
-    barrier.wait(timeout=600)
+    try:
+        barrier.wait(timeout=600)
+    except threading.BrokenBarrierError:
+        raise RuntimeError(f"a benchmark process failed: {queue.get(timeout=10)!r}") from None
     began = time.perf_counter()
     results = [queue.get(timeout=timeout) for _ in processes]
     elapsed = time.perf_counter() - began

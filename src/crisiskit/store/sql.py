@@ -411,10 +411,13 @@ class _SqlSession:
         return 0 if value is None else int(value)
 
     def set_consumer(self, name: str, position: int) -> None:
+        # Never backwards, even when two processes acknowledge for one consumer at once.
         done = self.conn.execute(
-            sa.update(consumers).where(consumers.c.name == name).values(position=position)
+            sa.update(consumers)
+            .where(consumers.c.name == name, consumers.c.position <= position)
+            .values(position=position)
         )
-        if done.rowcount == 0:
+        if done.rowcount == 0 and self.consumer(name) == 0:
             self.conn.execute(sa.insert(consumers).values(name=name, position=position))
 
     def last_position(self) -> int:
