@@ -37,6 +37,7 @@ import _calendar
 import _crisis
 import _grading
 import _imports
+import _monitor
 from _common import Row, Settings
 
 import crisiskit
@@ -182,6 +183,7 @@ def main() -> int:
         ("audit log", _audit.audit_rows),
         ("grading", lambda s: _grading.assessment_rows(s) + _grading.ahp_rows(s)),
         ("memory", _crisis.memory_rows),
+        ("monitor", _monitor.monitor_rows),
         ("import time", _imports.import_rows),
     )
     rows: list[Row] = []

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 
+import attrs
 import pendulum
 import pytest
 
@@ -27,6 +28,7 @@ from crisiskit.calendar import (
     DayKind,
     WorkingInterval,
     china_working_calendar,
+    schedule_overrides,
 )
 from crisiskit.errors import (
     CalendarError,
@@ -295,7 +297,8 @@ def test_the_first_hours_of_the_horizon_are_not_answered_when_a_night_shift_coul
 # --------------------------------------------------------------------------- horizon
 
 
-def test_past_the_horizon_every_query_raises(china):
+def test_past_the_horizon_every_query_raises():
+    china = china_working_calendar([2025, 2026], provisional_years=0)
     late = cst(2027, 1, 4, 10)
     for call in (
         lambda: china.is_working(late),
@@ -496,3 +499,64 @@ def test_holiday_calendars_refuse_years_outside_the_calendar_range(years):
 
     with pytest.raises(CalendarError, match=r"calendars cover the years 1900 to 2999; got \d+"):
         china_working_calendar(years)
+
+
+def test_a_tuesday_to_saturday_calendar_takes_holidays_and_counts_across_a_holiday_week():
+    # A shop open Tue–Sat, closed for National Day (Wed 1 – Sat 4 October 2025). From Tuesday
+    # 30 September 17:00, 8 working hours: 1 h that evening, none until Tuesday 7 October, then
+    # 09:00–12:00 and 13:00–17:00 — 17:00 in Shanghai, 09:00 UTC.
+    hours = ["09:00-12:00", "13:00-18:00"]
+    calendar = BusinessCalendar(
+        name="tue-sat",
+        zone="Asia/Shanghai",
+        week=[(), hours, hours, hours, hours, hours, ()],
+        overrides=[DateOverride.holiday(f"2025-10-0{day}", "国庆节") for day in range(1, 5)],
+        horizon_start=dt.date(2025, 1, 1),
+        horizon_end=dt.date(2025, 12, 31),
+    )
+    start = pendulum.datetime(2025, 9, 30, 17, tz="Asia/Shanghai")
+    assert calendar.add(start, dt.timedelta(hours=8)) == pendulum.datetime(2025, 10, 7, 9, tz="UTC")
+    assert calendar.add(start, dt.timedelta(hours=1)) == pendulum.datetime(
+        2025, 9, 30, 10, tz="UTC"
+    )
+    assert calendar.working_time(start, pendulum.datetime(2025, 10, 8, 9, tz="Asia/Shanghai")) == (
+        dt.timedelta(hours=9)
+    )
+    assert calendar.standard_day == dt.timedelta(hours=8)  # Monday is closed: Tuesday's hours
+    # A make-up working day without hours of its own still needs a make-up weekday with hours.
+    with pytest.raises(CalendarError, match="makeup_weekday"):
+        attrs.evolve(calendar, overrides=[DateOverride.workday("2025-10-12")])
+    with_saturday = attrs.evolve(
+        calendar, overrides=[DateOverride.workday("2025-10-12")], makeup_weekday=5
+    )
+    assert with_saturday.hours_on(dt.date(2025, 10, 12)) == calendar.week[5]
+
+
+def test_past_its_data_a_china_calendar_answers_provisionally_until_extended():
+    # Built from the official data of 2025-2026, the calendar answers for 2027 by its weekly
+    # hours alone, and says so; past 2027 it refuses.
+    china = china_working_calendar([2025, 2026])
+    assert (china.horizon_end, china.provisional_until) == (
+        dt.date(2026, 12, 31),
+        dt.date(2027, 12, 31),
+    )
+    new_year = cst(2027, 1, 1, 10)  # a Friday: working by the weekly hours
+    assert china.is_working(new_year)
+    assert china.is_provisional(new_year)
+    assert not china.is_provisional(cst(2026, 12, 31, 17))
+    with pytest.raises(HorizonError):
+        china.add(cst(2027, 12, 31, 17), 2 * H)
+    # The host adds the 2027 schedule from the State Council's notice: official from then.
+    schedule = schedule_overrides(
+        {"holidays": {"2027-01-01": "元旦"}, "workdays": {"2027-02-20": "春节调休上班"}}
+    )
+    extended = china.extended(schedule, until="2027-12-31")
+    assert extended.horizon_end == dt.date(2027, 12, 31)
+    assert extended.provisional_until == dt.date(2028, 12, 31)
+    assert not extended.is_working(new_year)
+    assert not extended.is_provisional(new_year)
+    assert extended.is_working(cst(2027, 2, 20, 10))  # a Saturday that works
+    with pytest.raises(CalendarError, match="after the horizon"):
+        china.extended(schedule, until="2026-06-30")
+    with pytest.raises(CalendarError, match="holidays"):
+        schedule_overrides({"holiday": {}})

@@ -293,3 +293,57 @@ def test_calendar_without_holiday_data_says_so_on_stderr(monkeypatch, capsys):
     assert "running without holiday data" in captured.err
     assert "crisiskit[holidays]" in captured.err
     assert "2025-10-01 10:00" in captured.out  # National Day is a working day without the data
+
+
+# --- verify: an auditor's check of a stored log -------------------------------------------
+
+GOLDEN = __import__("pathlib").Path(__file__).parent / "golden" / "0.1"
+
+
+def test_verify_checks_a_stored_log_with_its_keys_and_head(capsys, tmp_path):
+    log = GOLDEN / "hmac" / "CR-A.jsonl"
+    keys = str(GOLDEN / "keys.json")
+    last = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    head = f"{last['sequence']}:{last['hash']}"
+    assert main(["verify", str(log), "--keys", keys, "--head", head]) == 0
+    assert capsys.readouterr().out == "intact: 60 events, 8 with erased personal data\n"
+    assert main(["verify", str(log), "--lang", "zh", "--keys", keys, "--head", head]) == 0
+    assert capsys.readouterr().out == "完好：60 个事件，其中 8 个含已删除的个人信息\n"
+    # Without its keys the log cannot be checked; without the head a dropped tail passes.
+    assert main(["verify", str(log)]) == 1
+    assert "event 1: key not supplied" in capsys.readouterr().out
+    other = (GOLDEN / "hmac" / "CR-B.jsonl").read_text(encoding="utf-8").splitlines(True)
+    other_head = f"{len(other)}:{json.loads(other[-1])['hash']}"
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join(other[:-2]), "utf-8")
+    assert main(["verify", str(cut), "--keys", keys]) == 0
+    assert "without --head a dropped tail would not show" in capsys.readouterr().out
+    assert main(["verify", str(cut), "--keys", keys, "--head", other_head, "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert (found["ok"], found["kind"], found["first_invalid"]) == (False, "truncated", 3)
+
+
+def test_verify_names_an_altered_line_and_refuses_bad_input_in_one_line(capsys, tmp_path):
+    lines = (GOLDEN / "sha256" / "CR-B.jsonl").read_text(encoding="utf-8").splitlines(True)
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text(lines[0] + lines[1].replace('"li.office"', '"mallory"', 1), "utf-8")
+    assert main(["verify", str(edited)]) == 1
+    assert capsys.readouterr().out.startswith("event 2: altered (its content does not match")
+    for args, message in [
+        (["verify", str(tmp_path / "missing.jsonl")], "No such file"),
+        (["verify", str(edited), "--head", "x"], "--head is VERSION:HASH"),
+        (["verify", str(edited), "--keys", str(edited)], "Extra data"),
+    ]:
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert message in err
+        assert "Traceback" not in err
+        assert err.count("\n") == 1
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_text('{"type": "CrisisDetected"}\n', "utf-8")
+    assert main(["verify", str(garbage)]) == 2
+    assert "line 1: a stored event has the keys" in capsys.readouterr().err
+    keys = tmp_path / "keys.json"
+    keys.write_text('{"k1": "00"}', "utf-8")
+    assert main(["verify", str(edited), "--keys", str(keys)]) == 2
+    assert "at least 16 bytes" in capsys.readouterr().err

@@ -192,3 +192,39 @@ def test_the_plans_cadence_drives_the_update_timers(clock):
     assert context.sla_for(CrisisType.COMPLAINT).target(
         Level.II, SlaMetric.PROGRESS_UPDATE
     ).duration == dt.timedelta(hours=12)
+
+
+def test_raising_the_level_of_a_warned_crisis_upgrades_the_warning_and_names_missing_roles(
+    crisis,
+):
+    from crisiskit import Crisis
+    from crisiskit.events import WarningUpgraded
+
+    crisis.set_level(Level.III, actor="analyst", reason="a few callers")
+    crisis.warn(actor="office")
+    staff(crisis, Level.III)
+    assert crisis.missing_roles() == ()
+    crisis.set_level(Level.I, actor="gm", reason="national media picked it up")
+    upgraded = crisis.pending_events[-1]
+    assert isinstance(upgraded, WarningUpgraded)
+    assert (upgraded.actor, upgraded.notice.level) == ("system", Level.I)
+    assert upgraded.notice == crisis.notice
+    level_one = PLAN.required_roles(CrisisType.PRODUCT_QUALITY, Level.I)
+    assert set(upgraded.notice.recipients) == level_one | {Role.LEADERSHIP_GROUP}
+    missing = level_one - PLAN.required_roles(CrisisType.PRODUCT_QUALITY, Level.III)
+    assert missing  # level I needs more people than level III
+    assert set(upgraded.missing_roles) == missing
+    assert set(crisis.missing_roles()) == missing
+    assert Crisis.replay(crisis.pull_events()) == crisis
+    # A lowering, or a raise before any warning, re-applies nothing.
+    crisis.set_level(Level.II, actor="gm", reason="contained")
+    assert not any(isinstance(e, WarningUpgraded) for e in crisis.pull_events())
+
+
+def test_raising_the_level_before_a_warning_issues_no_upgrade(crisis):
+    from crisiskit.events import WarningUpgraded
+
+    crisis.set_level(Level.III, actor="analyst", reason="a few callers")
+    crisis.set_level(Level.I, actor="gm", reason="national media")
+    assert not any(isinstance(e, WarningUpgraded) for e in crisis.pull_events())
+    assert set(crisis.missing_roles()) == PLAN.required_roles(CrisisType.PRODUCT_QUALITY, Level.I)

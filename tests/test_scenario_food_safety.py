@@ -295,13 +295,16 @@ def test_sla_timers_started_with_the_level_and_deadlines_are_hand_worked(run):
     _, events, _, _ = run
     started = next(e for e in events if isinstance(e, SlaTimersChanged))
     deadlines = {c.metric: c.deadline for c in started.changes}
+    # Graded II at 20:10, but timed from the detection at 20:00, when the obligations arose:
+    # 30 minutes, 2 hours, 12 hours and 5 days around the clock.
     assert deadlines == {
-        SlaMetric.ACKNOWLEDGE: cst(9, 27, 20, 40),
-        SlaMetric.FIRST_CONTACT: cst(9, 27, 22, 10),
-        SlaMetric.PUBLIC_STATEMENT: cst(9, 28, 8, 10),
-        SlaMetric.PROGRESS_UPDATE: cst(9, 28, 8, 10),
-        SlaMetric.RESOLUTION: cst(10, 2, 20, 10),
+        SlaMetric.ACKNOWLEDGE: cst(9, 27, 20, 30),
+        SlaMetric.FIRST_CONTACT: cst(9, 27, 22, 0),
+        SlaMetric.PUBLIC_STATEMENT: cst(9, 28, 8, 0),
+        SlaMetric.PROGRESS_UPDATE: cst(9, 28, 8, 0),
+        SlaMetric.RESOLUTION: cst(10, 2, 20, 0),
     }
+    assert all(timer.started_at == cst(9, 27, 20) for timer in started.timers)
 
 
 def test_sweeps_recorded_milestones_and_the_cadence_breach(run):

@@ -242,19 +242,6 @@ def test_policies_and_lookups(policy):
             ),
             "different names",
         ),
-        (
-            lambda: SlaPolicy.default(
-                BusinessCalendar(
-                    name="working",
-                    zone="Asia/Shanghai",
-                    week={"mon-fri": ["09:00-18:00"]},
-                    horizon_start=dt.date(2025, 1, 1),
-                    horizon_end=dt.date(2025, 12, 31),
-                    makeup_weekday=5,
-                )
-            ),
-            "calendar 'working''s Saturday has no hours",
-        ),
     ],
 )
 def test_bad_policies_are_refused(build, match):
@@ -268,3 +255,17 @@ def test_operations_refuse_two_timers_for_one_metric(policy):
         policy.pause([*timers, attrs.evolve(timers[0], timer_id="x")], cst(2025, 6, 16, 11), "x")
     with pytest.raises(ValidationError):
         policy.pause(timers, cst(2025, 6, 16, 11), "")
+
+
+def test_a_working_day_is_the_first_open_weekday_when_the_make_up_weekday_is_closed():
+    working = BusinessCalendar(
+        name="working",
+        zone="Asia/Shanghai",
+        week={"mon-fri": ["09:00-18:00"]},
+        horizon_start=dt.date(2025, 1, 1),
+        horizon_end=dt.date(2025, 12, 31),
+        makeup_weekday=5,  # Saturday, closed: Monday's nine hours are the normal day
+    )
+    policy = SlaPolicy.default(working)
+    assert working.standard_day == 9 * H
+    assert policy.target(Level.IV, SlaMetric.RESOLUTION).duration == 15 * 9 * H

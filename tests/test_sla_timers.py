@@ -265,8 +265,12 @@ def test_bad_timers_are_refused(options, error, match):
 
 
 def test_a_deadline_past_the_calendar_horizon_is_refused(china):
+    strict = attrs.evolve(china, provisional_until=None)  # no provisional year: it refuses
     with pytest.raises(HorizonError):
-        start(china, cst(2026, 12, 31, 17), target=2 * H)
+        start(strict, cst(2026, 12, 31, 17), target=2 * H)
+    # With one (the default), the deadline is computed from the weekly hours and marked.
+    timer = start(china, cst(2026, 12, 31, 17), target=2 * H)
+    assert (timer.deadline, timer.data_ends) == (cst(2027, 1, 1, 10), dt.date(2026, 12, 31))
 
 
 def test_inconsistent_timers_are_refused():
@@ -290,3 +294,131 @@ def test_a_timer_after_a_calendar_update_is_recomputed(china):
     )
     assert timer.recomputed(amended).deadline == cst(2025, 10, 8, 11)
     assert timer.recomputed(china) is timer
+
+
+def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_missed():
+    # Detected 20:00, graded level I at 23:00: the 15-minute acknowledgement was due at 20:15,
+    # and the grading records that breach; the KPI (acknowledged 3 h 10 min after detection)
+    # and the SLA outcome agree.
+    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+    from crisiskit.app.metrics import crisis_metrics
+    from crisiskit.calendar import TWENTY_FOUR_SEVEN
+    from crisiskit.events import SlaTimersChanged
+    from crisiskit.sla import AlertKind, SlaMetric, SlaPolicy, SlaStatus
+    from crisiskit.testing import ManualClock
+
+    clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
+    crisis = Crisis.detect(
+        Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN)),
+        crisis_id="CR-LATE",
+        crisis_type=CrisisType.COMPLAINT,
+        title="Refund refused",
+        actor="hotline",
+        signals=[Signal(Channel.HOTLINE, clock.now(), "caller threatens to go to the press")],
+    )
+    clock.advance(hours=3)
+    crisis.set_level("I", actor="li", reason="a journalist called")
+    started = crisis.pending_events[-1]
+    assert isinstance(started, SlaTimersChanged)
+    breaches = [a for a in started.alerts if a.kind is AlertKind.BREACH]
+    shanghai = "Asia/Shanghai"
+    assert [(a.metric, a.due_at) for a in breaches] == [
+        (SlaMetric.ACKNOWLEDGE, pendulum.datetime(2025, 9, 27, 20, 15, tz=shanghai)),
+        (SlaMetric.FIRST_CONTACT, pendulum.datetime(2025, 9, 27, 21, tz=shanghai)),
+    ]
+    clock.advance(minutes=10)
+    crisis.acknowledge(actor="li")
+    statuses = {metric: (status, due) for metric, status, due in crisis.sla_status(clock.now())}
+    assert statuses[SlaMetric.ACKNOWLEDGE] == (
+        SlaStatus.BREACHED,
+        pendulum.datetime(2025, 9, 27, 20, 15, tz="Asia/Shanghai"),
+    )
+    ack = next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE)
+    assert ack.started_at == pendulum.datetime(2025, 9, 27, 12, tz="UTC")
+    assert crisis_metrics(crisis.pull_events()).time_to_acknowledge == dt.timedelta(
+        hours=3, minutes=10
+    )
+
+
+def test_an_internal_progress_report_keeps_a_private_cadence_but_not_a_public_one():
+    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+    from crisiskit.sla import SlaMetric, SlaPolicy
+    from crisiskit.testing import ManualClock
+
+    def crisis_from(channel):
+        clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
+        crisis = Crisis.detect(
+            Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN)),
+            crisis_id="CR-P",
+            crisis_type=CrisisType.COMPLAINT,
+            title="Parcels late",
+            actor="hotline",
+            signals=[Signal(channel, clock.now(), "parcels three days late")],
+        )
+        crisis.set_level("II", actor="li", reason="a dozen callers")
+        crisis.respond(actor="gm")
+        clock.advance(hours=6)
+        crisis.report_progress("carrier found the lost pallet", actor="li")
+        return crisis, next(t for t in crisis.timers if t.metric is SlaMetric.PROGRESS_UPDATE)
+
+    # Private: the 12-hour cadence restarts with the report, due 12 h after it (14:00 UTC + 12).
+    private, cadence = crisis_from(Channel.HOTLINE)
+    assert cadence.started_at == pendulum.datetime(2025, 9, 28, 2, tz="Asia/Shanghai")
+    assert private.pending_events[-1].name == "SlaTimersChanged"  # the report's consequence
+    # Public: the report is not a public update; the cadence still runs from its start.
+    public, cadence = crisis_from(Channel.SOCIAL_MEDIA)
+    assert cadence.started_at == pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai")
+    assert public.pending_events[-1].name == "ProgressReported"
+
+
+def test_a_deadline_past_the_holiday_data_is_provisional_then_moves_when_the_year_is_added():
+    # Graded level IV on Monday 2026-12-21 10:00 with no 2027 holiday data yet: 15 working days
+    # (120 h) run 7 h that Monday, 32 h that week, 32 h to Thursday 31st (71 h), then by the
+    # weekly hours alone: Friday 1 January (79 h), 4-8 January (119 h), 1 h on Monday 11th:
+    # due 2027-01-11 10:00, provisional. With the 2027 notice closing 1 January, the 8 hours
+    # of that day come a day later: due Tuesday 12 January 10:00.
+    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+    from crisiskit.calendar import schedule_overrides
+    from crisiskit.events import SlaTimersChanged
+    from crisiskit.sla import SlaMetric, SlaPolicy, TimerAction
+    from crisiskit.testing import ManualClock
+
+    shanghai = "Asia/Shanghai"
+    china = china_working_calendar([2026])
+    clock = ManualClock(pendulum.datetime(2026, 12, 21, 10, tz=shanghai))
+    crisis = Crisis.detect(
+        Context(clock, sla=SlaPolicy.default(china)),
+        crisis_id="CR-2026-1221",
+        crisis_type=CrisisType.COMPLAINT,
+        title="Heater recall questions",
+        actor="hotline",
+        signals=[Signal(Channel.HOTLINE, clock.now(), "caller asks about the heater recall")],
+    )
+    crisis.set_level("IV", actor="li", reason="one caller")  # goes ahead: nothing refused
+
+    def resolution():
+        return next(t for t in crisis.timers if t.metric is SlaMetric.RESOLUTION)
+
+    assert resolution().deadline == pendulum.datetime(2027, 1, 11, 10, tz=shanghai)
+    assert resolution().data_ends == dt.date(2026, 12, 31)
+    assert next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE).data_ends is None
+
+    extended = china.extended(
+        schedule_overrides({"holidays": {"2027-01-01": "元旦"}}), until="2027-12-31"
+    )
+    crisis.attach(Context(clock, sla=SlaPolicy.default(extended)))
+    clock.advance(hours=1)
+    crisis.check_sla()
+    (changed,) = [e for e in crisis.pending_events if isinstance(e, SlaTimersChanged)][-1:]
+    assert [(c.metric, c.action, c.deadline) for c in changed.changes] == [
+        (
+            SlaMetric.RESOLUTION,
+            TimerAction.RETARGET,
+            pendulum.datetime(2027, 1, 12, 10, tz=shanghai),
+        )
+    ]
+    assert "official data to 2027-12-31" in changed.changes[0].reason
+    assert resolution().data_ends is None
+    assert Crisis.replay(crisis.pull_events()) == crisis
+    crisis.check_sla()  # recomputed once
+    assert not [e for e in crisis.pending_events if isinstance(e, SlaTimersChanged)]

@@ -600,6 +600,11 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _fields_of(obj: object) -> dict[str, Any]:
+    """The fields of a registered attrs object as JSON-ready data, without the envelope."""
+    return _plain_unstructure(type(obj))(obj)
+
+
 def to_dict(obj: object) -> dict[str, Any]:
     """Serialise a crisiskit entity, value object or event to JSON-ready data.
 

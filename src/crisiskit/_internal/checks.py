@@ -36,6 +36,8 @@ def _where(instance: object, attribute: attrs.Attribute[Any]) -> str:
 
 def as_instant(value: dt.datetime) -> pendulum.DateTime:
     """Convert an aware datetime to a UTC pendulum DateTime; leave anything else as it is."""
+    if type(value) is pendulum.DateTime and value.tzinfo is _UTC:
+        return value  # already what is kept (every stored instant read back)
     if isinstance(value, dt.datetime) and value.utcoffset() is not None:
         if isinstance(value, pendulum.DateTime) and value.tzinfo is _UTC:
             return value
@@ -71,7 +73,7 @@ def is_instant(instance: object, attribute: attrs.Attribute[Any], value: object)
 
 def is_optional_instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: None or an aware datetime."""
-    if value is not None:
+    if value is not None and not (type(value) is pendulum.DateTime and value.tzinfo is _UTC):
         instant(_where(instance, attribute), value)
 
 

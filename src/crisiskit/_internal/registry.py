@@ -25,6 +25,9 @@ NAMES: dict[type[Any], str] = {}
 ELSEWHERE: dict[str, str] = {
     "Scenario": "crisiskit.app.scenario",
     "Step": "crisiskit.app.scenario",
+    "MonitorDecision": "crisiskit.monitor.decisions",
+    "MonitorKeyState": "crisiskit.monitor.monitor",
+    "MonitorState": "crisiskit.monitor.monitor",
 }
 """The names registered by modules ``import crisiskit`` does not load → that module.
 

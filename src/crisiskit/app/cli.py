@@ -1,4 +1,4 @@
-"""The ``crisiskit`` command line: demo, simulate, grade, calendar, diagram.
+"""The ``crisiskit`` command line: demo, simulate, grade, calendar, monitor, verify, diagram.
 
 Exit codes: 0 on success; 1 when a scenario cannot be played as written (a step refused
 that the scenario did not mark ``"refused"``, or one so marked that went through); 2 for
@@ -29,12 +29,15 @@ import pendulum
 from crisiskit._internal import checks as _checks
 from crisiskit._version import __version__
 from crisiskit.app.describe import describe, duration_text
+from crisiskit.app.monitoring import read_real_crises, read_signal_stream
 from crisiskit.app.scenario import Scenario, ScenarioError, SimulationResult, simulate
 from crisiskit.app.scenarios import load as load_scenario
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.crisis.lifecycle import MOVES, to_dot, to_mermaid
 from crisiskit.errors import CalendarError, CrisisKitError
+from crisiskit.events import KeyRing, SealingKey, StoredEvent, verify
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
+from crisiskit.monitor import DecisionKind, MonitorConfig, backtest_monitor
 from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import (
     MAX_DURATION,
@@ -412,6 +415,90 @@ def _calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _verify(args: argparse.Namespace) -> int:
+    zh = normalize_lang(args.lang) == "zh"
+    keys = _key_ring(args.keys) if args.keys else None
+    head = _head(args.head) if args.head else None
+    path = Path(args.log)
+    records = []
+    with path.open(encoding="utf-8") as log:
+        for number, line in enumerate(log, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(StoredEvent.from_json(line))
+            except CrisisKitError as exc:
+                raise UsageError(f"crisiskit: {path}, line {number}: {exc}") from None
+    if not records:
+        raise UsageError(f"crisiskit: {path} holds no stored events")
+    check = verify(records, keys=keys, head=head)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": check.ok,
+                    "checked": check.checked,
+                    "erased": check.erased,
+                    "first_invalid": check.first_invalid,
+                    "event_id": check.event_id,
+                    "kind": None if check.kind is None else check.kind.value,
+                    "problem": check.problem,
+                },
+                ensure_ascii=False,
+            )
+        )
+    elif check.ok:
+        tail = (
+            ""
+            if head is not None
+            else (
+                "；未给出链头，无法发现末尾被删的事件"
+                if zh
+                else "; without --head a dropped tail would not show"
+            )
+        )
+        print(
+            f"完好：{check.checked} 个事件，其中 {check.erased} 个含已删除的个人信息{tail}"
+            if zh
+            else f"intact: {check.checked} events, {check.erased} with erased personal data{tail}"
+        )
+    else:
+        assert check.kind is not None
+        print(
+            f"第 {check.first_invalid} 个事件：{check.kind.label('zh')}（{check.problem}）"
+            if zh
+            else f"event {check.first_invalid}: {check.kind.label('en')} ({check.problem})"
+        )
+    return EXIT_OK if check.ok else EXIT_REFUSED
+
+
+def _key_ring(file: str) -> KeyRing:
+    data = json.loads(Path(file).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not data:
+        raise UsageError(
+            'crisiskit: --keys is a JSON object of key ids and hex secrets, {"k2026": "9f2c…"}'
+        )
+    keys = []
+    for key_id, secret in data.items():
+        try:
+            keys.append(SealingKey(key_id, bytes.fromhex(secret)))
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, CrisisKitError):
+                raise
+            raise UsageError(f"crisiskit: --keys: the secret of {key_id!r} is not hex") from None
+    return KeyRing(*keys)
+
+
+def _head(text: str) -> tuple[int, str]:
+    version, _, digest = text.partition(":")
+    if not version.isdigit() or len(version) > 12 or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise UsageError(
+            "crisiskit: --head is VERSION:HASH, the last event's sequence and its 64-hex-digit "
+            f"hash, e.g. 61:{'9f2c' * 16}"
+        )
+    return int(version), digest
+
+
 def _diagram(args: argparse.Namespace) -> int:
     print(to_mermaid() if args.format == "mermaid" else to_dot())
     return EXIT_OK
@@ -420,6 +507,183 @@ def _diagram(args: argparse.Namespace) -> int:
 def _hours(value: dt.timedelta, *, zh: bool = False) -> str:
     hours = value.total_seconds() / 3600
     return f"{hours:g}小时" if zh else f"{hours:g} h"
+
+
+# --- monitor ------------------------------------------------------------------------------
+
+_MONITOR_TEXT = {
+    "title": ("crisiskit monitor", "crisiskit 监测"),
+    "about": (
+        "{signals} signals, {keys} keys; watching for {type}; window {window} in {buckets} buckets ({time})",
+        "{signals} 条信息，{keys} 个对象；监测类型：{type}；窗口 {window}，分 {buckets} 段（{time}）",
+    ),
+    "wall": ("wall time", "自然时间"),
+    "business": ("business time on the China working calendar", "按中国工作日历计的工作时间"),
+    "header": (
+        "time         key                  decision",
+        "时间         对象                 决定",
+    ),
+    "none": ("no warnings", "无预警"),
+    "summary": (
+        "attached {attached} signal(s) to open crises; {duplicates} duplicate(s), {snoozed} snoozed, {late} too late",
+        "并入已立案危机 {attached} 条；重复 {duplicates} 条，暂停提醒 {snoozed} 条，过期 {late} 条",
+    ),
+    "backtest": ("Backtest against {n} real crisis(es)", "回测：对照 {n} 起真实危机"),
+    "warnings": ("crises the monitor would have opened", "监测将立案的危机"),
+    "foretold": ("real crises foretold", "提前预警的真实危机"),
+    "lead": ("lead time before the real detection", "早于实际发现的时间"),
+    "false": ("false alarms", "误报"),
+    "misses": ("misses", "漏报"),
+    "late": ("late warnings (after the real detection)", "迟到的预警（晚于实际发现）"),
+}
+
+
+def _m(key: str, zh: bool) -> str:
+    return _MONITOR_TEXT[key][1 if zh else 0]
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    zh = normalize_lang(args.lang) == "zh"
+    language = "zh" if zh else "en"
+    zone = args.zone
+    stream = read_signal_stream(Path(args.stream).read_text(encoding="utf-8"), where=args.stream)
+    crises = (
+        read_real_crises(Path(args.crises).read_text(encoding="utf-8"), where=args.crises)
+        if args.crises
+        else []
+    )
+    window = _parse_span(args.window)
+    horizon = _parse_span(args.horizon)
+    calendar = None
+    if args.calendar == "china" and stream.signals:
+        years = sorted({s.observed_at.in_timezone(DEFAULT_ZONE).year for s in stream.signals})
+        calendar, _ = _working_calendar([*years, years[-1] + 1])
+    try:
+        config = MonitorConfig(
+            crisis_type=args.type,
+            window=window,
+            buckets=args.buckets,
+            calendar=calendar,
+            open_at=args.open_at,
+        )
+    except CrisisKitError as exc:
+        raise UsageError(f"crisiskit monitor: {exc}") from None
+    result = backtest_monitor(
+        stream.signals, crises, key=stream.key_function(), config=config, horizon=horizon
+    )
+    counts = dict.fromkeys(DecisionKind, 0)
+    for decision in result.decisions:
+        counts[decision.kind] += 1
+    shown = []
+    watching: set[str] = set()
+    for d in result.decisions:
+        if d.kind is DecisionKind.WATCH and d.key in watching and not args.all:
+            continue  # a key on watch is shown once until something else happens to it
+        if d.kind is DecisionKind.WATCH:
+            watching.add(d.key)
+        else:
+            watching.discard(d.key)
+        if args.all or d.kind in (DecisionKind.WATCH, DecisionKind.OPEN, DecisionKind.RAISE):
+            shown.append(d)
+    if args.json:
+        data: dict[str, object] = {
+            "signals": result.signals,
+            "keys": len(set(stream.keys)),
+            "settings": config.settings(),
+            "decisions": [
+                {
+                    "kind": d.kind.value,
+                    "key": d.key,
+                    "at": format_datetime(d.at),
+                    "level": None if d.level is None else d.level.value,
+                    "crisis_id": d.crisis_id,
+                    "reason": {"en": d.reason.en, "zh": d.reason.zh},
+                    "readings": dict(d.readings),
+                    "signals": len(d.signals),
+                }
+                for d in shown
+            ],
+            "counts": {kind.value: n for kind, n in counts.items() if n},
+        }
+        if args.crises:
+            data["backtest"] = {
+                "crises": len(result.matches),
+                "warnings": len(result.warnings),
+                "matches": [
+                    {
+                        "crisis_id": m.crisis.crisis_id,
+                        "key": m.crisis.key,
+                        "detected_at": format_datetime(m.crisis.detected_at),
+                        "warned_at": None if m.warning is None else format_datetime(m.warning.at),
+                        "lead_time_seconds": None
+                        if m.lead_time is None
+                        else m.lead_time.total_seconds(),
+                    }
+                    for m in result.matches
+                ],
+                "false_alarms": [
+                    {"key": w.key, "at": format_datetime(w.at), "crisis_id": w.crisis_id}
+                    for w in result.false_alarms
+                ],
+                "misses": [c.crisis_id or c.key for c in result.misses],
+                "late": [
+                    {"key": w.key, "at": format_datetime(w.at), "crisis_id": w.crisis_id}
+                    for w in result.late
+                ],
+            }
+        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        return EXIT_OK
+    colour = _use_colour(args.color, sys.stdout)
+    out = [
+        _paint(f"{_m('title', zh)} — {Path(args.stream).name}", "1", colour),
+        _m("about", zh).format(
+            signals=result.signals,
+            keys=len(set(stream.keys)),
+            type=config.crisis_type.label(language),
+            window=duration_text(window, language),
+            buckets=config.buckets,
+            time=_m("wall" if calendar is None else "business", zh),
+        ),
+        "",
+    ]
+    if shown:
+        out.append(_paint(_m("header", zh), "2", colour))
+    else:
+        out.append(_m("none", zh))
+    for d in shown:
+        when = d.at.in_timezone(zone).format("MM-DD HH:mm")
+        out.append(
+            f"{when}  {_pad(d.key[:20], 20)} {_paint(d.explain(language), _KIND_COLOURS.get(d.kind.value, '0'), colour)}"
+        )
+    out += [
+        "",
+        _m("summary", zh).format(
+            attached=counts[DecisionKind.ATTACH],
+            duplicates=counts[DecisionKind.DUPLICATE],
+            snoozed=counts[DecisionKind.SNOOZED],
+            late=counts[DecisionKind.LATE],
+        ),
+    ]
+    if args.crises:
+        out += ["", _paint(_m("backtest", zh).format(n=len(result.matches)), "1", colour)]
+
+        def row(key: str, value: str) -> None:
+            out.append(f"  {_pad(_m(key, zh), 40)} {value}")
+
+        row("warnings", str(len(result.warnings)))
+        row("foretold", f"{len(result.lead_times)} / {len(result.matches)}")
+        for match in result.matches:
+            if match.lead_time is not None:
+                name = match.crisis.crisis_id or match.crisis.key
+                row("lead", f"{name}: {duration_text(match.lead_time, language)}")
+        row("false", ", ".join(f"{w.crisis_id} ({w.key})" for w in result.false_alarms) or "0")
+        row("misses", ", ".join(c.crisis_id or c.key for c in result.misses) or "0")
+        row("late", ", ".join(f"{w.crisis_id} ({w.key})" for w in result.late) or "0")
+    print("\n".join(out))
+    return EXIT_OK
+
+
+_KIND_COLOURS = {"open": "1;31", "raise": "1;31", "watch": "33", "attach": "2"}
 
 
 # --- argument helpers --------------------------------------------------------------------
@@ -585,6 +849,48 @@ def _parser() -> _Parser:
     zone_option(cal, output=True)
     cal.add_argument("--lang", choices=["en", "zh"], default="en")
     cal.set_defaults(handler=_calendar)
+
+    mon = commands.add_parser(
+        "monitor",
+        help="run a recorded signal stream (JSON Lines) through a monitor; backtest it with --crises",
+    )
+    mon.add_argument("stream", help='the signals, one JSON object per line, each with a "key"')
+    mon.add_argument(
+        "--crises", help="the real crises, JSON Lines of key, detected_at, crisis_id: backtest"
+    )
+    mon.add_argument(
+        "--type", default="negative_publicity", help="the crisis type watched for (default rules)"
+    )
+    mon.add_argument("--window", default="24h", help="the window: 24h, 90m, 3d or PT24H")
+    mon.add_argument("--buckets", type=int, default=24, help="buckets per window (default 24)")
+    mon.add_argument("--open-at", default="IV", help="the least severe level that opens a crisis")
+    mon.add_argument("--calendar", choices=["wall", "china"], default="wall")
+    mon.add_argument(
+        "--horizon", default="7d", help="how long before a real detection a warning counts"
+    )
+    mon.add_argument("--all", action="store_true", help="show every decision, attaches too")
+    mon.add_argument("--json", action="store_true", help="machine-readable output")
+    output_options(mon)
+    zone_option(mon, output=True)
+    mon.set_defaults(handler=_monitor)
+    check = commands.add_parser(
+        "verify",
+        help="check a stored event log (JSON Lines of stored events) for tampering",
+        description="Check the hash chain of one crisis's stored events, one per line, as "
+        "stored(event).to_json() wrote them. Exit 0 when intact, 1 when not, 2 on bad input. "
+        "Example: crisiskit verify CR-2025-0927.jsonl --keys keys.json --head 61:9f2c…",
+    )
+    check.add_argument("log", help="the JSON Lines file of one crisis's stored events")
+    check.add_argument(
+        "--keys",
+        help='a JSON file of the sealing keys by id, secrets in hex: {"k2026": "9f2c…", …}',
+    )
+    check.add_argument(
+        "--head", help="VERSION:HASH the host kept apart from the log, to detect a dropped tail"
+    )
+    check.add_argument("--json", action="store_true", help="the result as JSON")
+    check.add_argument("--lang", choices=["en", "zh"], default="en")
+    check.set_defaults(handler=_verify)
 
     diagram = commands.add_parser("diagram", help="print the lifecycle as a Mermaid or DOT diagram")
     diagram.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")

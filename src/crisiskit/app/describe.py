@@ -45,6 +45,7 @@ from crisiskit.events import (
     TeamMemberAssigned,
     TeamMemberReleased,
     WarningIssued,
+    WarningUpgraded,
 )
 from crisiskit.sla import AlertKind, SlaAlert, TimerAction, TimerChange
 from crisiskit.values.labels import normalize_lang
@@ -113,6 +114,14 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
         return f"{event.assessment.policy}"
     if isinstance(event, WarningIssued) and event.notice is not None:
         return event.notice.level.warning_label("zh" if zh else "en")
+    if isinstance(event, WarningUpgraded):
+        level = event.notice.level.warning_label("zh" if zh else "en")
+        if not event.missing_roles:
+            return level
+        roles = ("、" if zh else ", ").join(
+            r.label("zh" if zh else "en") for r in event.missing_roles
+        )
+        return f"{level}；尚缺：{roles}" if zh else f"{level}; not yet on the team: {roles}"
     if isinstance(event, CrisisClosed):
         return event.summary
     if isinstance(event, TeamMemberAssigned):

@@ -12,6 +12,7 @@ from crisiskit.calendar.business import (
     DayKind,
     WorkingInterval,
     china_working_calendar,
+    schedule_overrides,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "DayKind",
     "WorkingInterval",
     "china_working_calendar",
+    "schedule_overrides",
 ]

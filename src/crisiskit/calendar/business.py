@@ -64,6 +64,7 @@ __all__ = [
     "DayKind",
     "WorkingInterval",
     "china_working_calendar",
+    "schedule_overrides",
 ]
 
 _DAY_SECONDS = 86_400
@@ -71,6 +72,7 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _FIRST_DATE = dt.date(1900, 1, 1)
+_MAX_PROVISIONAL_DAYS = 400  # past the horizon: a year and its stragglers, no more
 _LAST_DATE = dt.date(2999, 12, 31)
 
 
@@ -269,6 +271,10 @@ def _to_date(value: object) -> object:
         except ValueError:
             return value
     return value
+
+
+def _to_optional_date(value: object) -> object:
+    return None if value is None else _to_date(value)
 
 
 def _check_years(years: Iterable[object]) -> None:
@@ -471,6 +477,11 @@ class BusinessCalendar:
         horizon_end: the last date (inclusive).
         overrides: holidays and working days (:class:`DateOverride`) inside the horizon.
         makeup_weekday: whose hours a working-day override without hours works (0 = Monday).
+        provisional_until: the last date (inclusive) to answer for *provisionally* after
+            ``horizon_end``, from the weekly pattern alone (no holidays are known there yet):
+            a deadline past the horizon is then computed and marked provisional
+            (:meth:`is_provisional`) instead of refused, and is worked out again once the
+            calendar is :meth:`extended` with that year's official schedule. None: refuse.
 
     Raises:
         CalendarError: overlapping intervals, overrides outside the horizon or on the same
@@ -495,11 +506,24 @@ class BusinessCalendar:
     """Holidays and working days, sorted by date."""
     makeup_weekday: int = field(default=0, validator=_is_weekday)
     """The weekday whose hours a working-day override without its own hours works."""
+    provisional_until: dt.date | None = field(default=None, converter=_to_optional_date)
+    """The last date answered for provisionally, by the weekly pattern, past the horizon."""
     _timeline: Timeline | None = field(
         default=None, init=False, eq=False, repr=False, hash=False, alias="_timeline"
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.provisional_until is not None and not (
+            isinstance(self.provisional_until, dt.date)
+            and self.horizon_end
+            < self.provisional_until
+            <= self.horizon_end + dt.timedelta(days=_MAX_PROVISIONAL_DAYS)
+        ):
+            raise CalendarError(
+                f"calendar {self.name!r}: provisional_until must be a date after horizon_end "
+                f"{self.horizon_end} and at most {_MAX_PROVISIONAL_DAYS} days after it; got "
+                f"{self.provisional_until!r}"
+            )
         if self.horizon_end < self.horizon_start:
             raise CalendarError(
                 f"calendar {self.name!r}: horizon_end {self.horizon_end} is before "
@@ -517,7 +541,11 @@ class BusinessCalendar:
                     f"calendar {self.name!r}: the override for {override.day} lies outside "
                     f"the horizon {self.horizon_start}..{self.horizon_end}"
                 )
-            if override.hours is None and not self.week[self.makeup_weekday]:
+            if (
+                override.kind is DayKind.WORKDAY
+                and override.hours is None
+                and not self.week[self.makeup_weekday]
+            ):
                 raise CalendarError(
                     f"calendar {self.name!r}: the working day {override.day} has no hours of "
                     f"its own and {_WEEKDAY_NAMES[self.makeup_weekday]} (makeup_weekday) has "
@@ -669,9 +697,9 @@ class BusinessCalendar:
         """The working intervals that start on ``day`` (holidays and working days applied)."""
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             raise ValidationError(f"hours_on(day) takes a date; got {type(day).__name__} {day!r}")
-        if not self.horizon_start <= day <= self.horizon_end:
+        if not self.horizon_start <= day <= self._last_day:
             raise HorizonError(
-                f"calendar {self.name!r} knows the dates {self.horizon_start}..{self.horizon_end}; "
+                f"calendar {self.name!r} knows the dates {self.horizon_start}..{self._last_day}; "
                 f"got {day}"
             )
         return self._hours_on(day, self._overrides_by_day())
@@ -681,11 +709,11 @@ class BusinessCalendar:
         """The wall-clock length of a normal working day (the :attr:`makeup_weekday`'s hours).
 
         It turns targets given in working days into business time: with
-        09:00–12:00 and 13:00–18:00 a working day is 8 hours.
+        09:00–12:00 and 13:00–18:00 a working day is 8 hours. When the make-up weekday is
+        closed (a Tue–Sat shop left at Monday), the first weekday with hours is the normal day.
         """
-        return sum(
-            (interval.duration for interval in self.week[self.makeup_weekday]), dt.timedelta()
-        )
+        day = self.week[self.makeup_weekday] or next((d for d in self.week if d), ())
+        return sum((interval.duration for interval in day), dt.timedelta())
 
     @property
     def fingerprint(self) -> str:
@@ -710,9 +738,56 @@ class BusinessCalendar:
                     for o in self.overrides
                 ),
                 self.makeup_weekday,
+                # Only when set: calendars without it keep the fingerprints they had.
+                *(() if self.provisional_until is None else (self.provisional_until.isoformat(),)),
             )
         )
         return hashlib.sha256(content.encode()).hexdigest()
+
+    @property
+    def _last_day(self) -> dt.date:
+        return self.horizon_end if self.provisional_until is None else self.provisional_until
+
+    def is_provisional(self, at: dt.datetime) -> bool:
+        """Whether ``at`` lies past the horizon, where only the weekly pattern is known.
+
+        A deadline there was computed without the holidays of its year: it may move when the
+        calendar is :meth:`extended` with that year's official schedule.
+        """
+        local = _checks.instant("is_provisional(at)", at).in_timezone(self.zone)
+        return local.date() > self.horizon_end
+
+    def extended(
+        self, overrides: Iterable[DateOverride], *, until: dt.date | str
+    ) -> BusinessCalendar:
+        """This calendar with official data up to ``until``: the days after the horizon.
+
+        ``overrides`` are that period's holidays and make-up working days (e.g. read with
+        :func:`schedule_overrides` from the State Council's notice). The provisional stretch, if
+        any, moves on by as much. Timers whose deadlines were provisional are worked out again
+        on the next sweep (:meth:`crisiskit.sla.SlaPolicy.sweep` does it).
+        """
+        end = _to_date(until)
+        if not isinstance(end, dt.date) or end <= self.horizon_end:
+            raise CalendarError(
+                f"extended(until=...) must be after the horizon's end {self.horizon_end}; got {until!r}"
+            )
+        added: tuple[DateOverride, ...] = tuple(overrides)
+        provisional = None
+        if self.provisional_until is not None:  # the same stretch, after the new end
+            ahead = self.provisional_until - self.horizon_end
+            provisional = end + ahead
+            if (end.month, end.day) == (12, 31) and (self.provisional_until.month, ahead.days) in {
+                (12, 365),
+                (12, 366),
+            }:
+                provisional = dt.date(end.year + 1, 12, 31)  # a year is a year, leap or not
+        return attrs.evolve(
+            self,
+            horizon_end=end,
+            overrides=(*self.overrides, *added),
+            provisional_until=provisional,
+        )
 
     @property
     def is_always_open(self) -> bool:
@@ -867,7 +942,7 @@ class BusinessCalendar:
         return Timeline(
             zone=self.zone,
             first_day=self.horizon_start,
-            last_day=self.horizon_end,
+            last_day=self._last_day,
             hours_of=hours_of,
             spill=max(spill, 0),
             always_open=self.is_always_open,
@@ -959,12 +1034,44 @@ TWENTY_FOUR_SEVEN = BusinessCalendar.always_open()
 """The built-in 24×7 calendar (name ``"24x7"``): business time is plain elapsed time."""
 
 
+def schedule_overrides(schedule: Mapping[str, object]) -> tuple[DateOverride, ...]:
+    """A year's official holidays and make-up working days, from a small JSON-ready mapping.
+
+    The format, one entry per date, written from the State Council's notice (国务院办公厅关于
+    …年部分节假日安排的通知)::
+
+        {"holidays": {"2027-01-01": "元旦", "2027-02-06": "春节", ...},
+         "workdays": {"2027-02-14": "春节调休上班", ...}}
+
+    >>> [o.kind.value for o in schedule_overrides({"holidays": {"2027-01-01": "元旦"}})]
+    ['holiday']
+    """
+    if not isinstance(schedule, Mapping) or not set(schedule) <= {"holidays", "workdays"}:
+        raise CalendarError(
+            'a schedule is {"holidays": {"YYYY-MM-DD": name, ...}, "workdays": {...}}; got '
+            f"{schedule!r:.80}"
+        )
+    found: list[DateOverride] = []
+    for key, make in (("holidays", DateOverride.holiday), ("workdays", DateOverride.workday)):
+        days = schedule.get(key, {})
+        if not isinstance(days, Mapping):
+            raise CalendarError(f'a schedule\'s "{key}" maps dates to names; got {days!r:.80}')
+        for day, label in days.items():
+            if not isinstance(day, str) or not isinstance(label, str):
+                raise CalendarError(
+                    f'a schedule\'s "{key}" maps "YYYY-MM-DD" to a name; got {day!r}: {label!r}'
+                )
+            found.append(make(day, label))
+    return tuple(sorted(found, key=lambda o: o.day))
+
+
 def china_working_calendar(
     years: Iterable[int],
     *,
     name: str = "working",
     hours: Iterable[WorkingInterval | str] = ("09:00-12:00", "13:00-18:00"),
     zone: str = "Asia/Shanghai",
+    provisional_years: int = 1,
 ) -> BusinessCalendar:
     """A Chinese office calendar: Monday–Friday ``hours``, public holidays and 调休 from ``holidays``.
 
@@ -973,8 +1080,18 @@ def china_working_calendar(
 
     Needs the ``crisiskit[holidays]`` extra. ``years`` must be consecutive; the State Council
     publishes each next year's holidays around November, so build next year's calendar after
-    that (the ``holidays`` package then needs an update too).
+    that (the ``holidays`` package then needs an update too). Until then, the calendar answers
+    for ``provisional_years`` more years by its weekly hours alone: a deadline there is marked
+    provisional (:meth:`BusinessCalendar.is_provisional`) rather than refused, and moves to
+    its true instant once the calendar is :meth:`~BusinessCalendar.extended` with the new
+    year's schedule (:func:`schedule_overrides`). ``provisional_years=0`` refuses instead.
     """
-    return BusinessCalendar.from_holidays(
+    calendar = BusinessCalendar.from_holidays(
         "CN", name=name, zone=zone, week={"mon-fri": list(hours)}, years=years
     )
+    if not isinstance(provisional_years, int) or not 0 <= provisional_years <= 1:
+        raise CalendarError(f"provisional_years is 0 or 1; got {provisional_years!r}")
+    if not provisional_years:
+        return calendar
+    end = calendar.horizon_end
+    return attrs.evolve(calendar, provisional_until=dt.date(end.year + 1, 12, 31))

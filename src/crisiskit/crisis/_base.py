@@ -29,8 +29,10 @@ from crisiskit.errors import (
 from crisiskit.events import (
     BudgetExceeded,
     Event,
+    LevelChanged,
     SlaTimersChanged,
     StateChanged,
+    WarningUpgraded,
 )
 from crisiskit.grading import Assessment
 from crisiskit.operations.compensation import Compensation
@@ -42,7 +44,7 @@ from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPl
 from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
-from crisiskit.plan import BudgetCategory, LevelPlan
+from crisiskit.plan import BudgetCategory, LevelPlan, Phase
 from crisiskit.sla import SlaTimer, SlaUpdate
 from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
@@ -279,6 +281,57 @@ class CrisisBase:
         level = self.level.value if self.level else "ungraded"
         return f"<Crisis {self.id!r} {self.crisis_type.value} {self.state.value} level={level} v{self.version}>"
 
+    def missing_roles(self) -> tuple[Role, ...]:
+        """The roles the plan requires at this crisis's type and level that nobody fills."""
+        context = self._context
+        level_plan = None if context is None else self._level_plan(context)
+        if level_plan is None:
+            return ()
+        return _missing(level_plan, self)
+
+    def _warning_notice(self, context: Context, level: Level | None = None) -> WarningNotice | None:
+        """The warning notice at ``level`` (default: the crisis's).
+
+        It states the level, the type and the scope, and — from the plan — the warning-phase
+        measures and the recipients by role.
+        """
+        level = self.level if level is None else level
+        if level is None:
+            return None
+        level_plan = (
+            None if context.plan is None else context.plan.for_crisis(self.crisis_type, level)
+        )
+        if level_plan is None:
+            return WarningNotice(level, self.crisis_type, self.facts.scope)
+        recipients = list(dict.fromkeys(r.role for r in level_plan.required_roles))
+        if level_plan.escalation is not None:
+            recipients += [r for r in level_plan.escalation.inform if r not in recipients]
+        return WarningNotice(
+            level,
+            self.crisis_type,
+            self.facts.scope,
+            measures=tuple(a.label("en") for a in level_plan.actions_in(Phase.WARNING)),
+            measures_zh=tuple(a.label("zh") for a in level_plan.actions_in(Phase.WARNING)),
+            plan=f"{context.plan.plan_id}@{context.plan.version}" if context.plan else None,
+            recipients=tuple(recipients),
+        )
+
+    def _upgraded_warning(
+        self, event: Event, context: Context
+    ) -> tuple[WarningNotice, tuple[Role, ...]] | None:
+        """A level change that makes a warned crisis more severe re-applies the plan."""
+        if (
+            context.plan is None
+            or not isinstance(event, LevelChanged)
+            or event.old_level is None
+            or not event.new_level.is_more_severe_than(event.old_level)
+            or self._r.notice is None
+        ):
+            return None
+        notice = self._warning_notice(context, event.new_level)
+        assert notice is not None  # a level is given
+        return notice, _missing(context.plan.for_crisis(self.crisis_type, event.new_level), self)
+
     def _level_plan(self, context: Context) -> LevelPlan | None:
         """What the plan asks at this crisis's type and level; None without a plan or a level."""
         if context.plan is None or self.level is None:
@@ -421,31 +474,37 @@ class CrisisBase:
         """The system events that ``event`` entails: SLA timer changes, budget warnings."""
         context = self._require_context()
         found: list[Event] = []
+
+        def entail(event_type: type[Event], reason: str | None = None, **fields: Any) -> None:
+            after = found[-1] if found else event
+            found.append(self._follow_up(context, after, event_type, reason, **fields))
+
         update = self._sla_update(event, context)
         if update is not None and (update.changes or update.alerts):
-            found.append(
-                self._follow_up(
-                    context,
-                    found[-1] if found else event,
-                    SlaTimersChanged,
-                    changes=update.changes,
-                    alerts=update.alerts,
-                    timers=update.changed_from(self.timers),
-                )
+            entail(
+                SlaTimersChanged,
+                changes=update.changes,
+                alerts=update.alerts,
+                timers=update.changed_from(self.timers),
+            )
+        upgraded = self._upgraded_warning(event, context)
+        if upgraded is not None:
+            notice, missing = upgraded
+            entail(
+                WarningUpgraded,
+                f"level raised to {notice.level.value}",
+                notice=notice,
+                missing_roles=missing,
             )
         warning = self._budget_warning(event, context)
         if warning is not None:
             category, budget, spent = warning
-            found.append(
-                self._follow_up(
-                    context,
-                    found[-1] if found else event,
-                    BudgetExceeded,
-                    reason=f"{category.value} spending {spent} is over the plan's budget of {budget}",
-                    category=category,
-                    budget=budget,
-                    spent=spent,
-                )
+            entail(
+                BudgetExceeded,
+                f"{category.value} spending {spent} is over the plan's budget of {budget}",
+                category=category,
+                budget=budget,
+                spent=spent,
             )
         return found
 
@@ -505,3 +564,8 @@ def _ordered_commands() -> tuple[CommandSpec, ...]:
     return tuple(
         sorted(REGISTRY.values(), key=lambda s: moves.index(s.name) if s.move else len(moves))
     )
+
+
+def _missing(level_plan: LevelPlan, crisis: CrisisBase) -> tuple[Role, ...]:
+    # By code: the plan's roles are a set, whose order would change from run to run.
+    return tuple(sorted((r for r in level_plan.roles if not crisis.members(r)), key=str))

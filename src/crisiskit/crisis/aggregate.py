@@ -70,12 +70,11 @@ from crisiskit.events import (
     ResponseStarted,
     SignalAttached,
     WarningIssued,
+    WarningUpgraded,
 )
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
 from crisiskit.events.sealing import StoredEvent, check_event, read
 from crisiskit.grading import GradingInput, GradingPolicy
-from crisiskit.operations.notices import WarningNotice
-from crisiskit.plan import Phase
 from crisiskit.values.customers import CustomerRef, customers_of, merge_customers
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
@@ -364,25 +363,6 @@ class Crisis(
         notice = self._warning_notice(self._require_context())
         return self._move("warn", WarningIssued, actor, reason, notice=notice)
 
-    def _warning_notice(self, context: Context) -> WarningNotice | None:
-        if self.level is None:
-            return None
-        level_plan = self._level_plan(context)
-        if level_plan is None:
-            return WarningNotice(self.level, self.crisis_type, self.facts.scope)
-        recipients = list(dict.fromkeys(r.role for r in level_plan.required_roles))
-        if level_plan.escalation is not None:
-            recipients += [r for r in level_plan.escalation.inform if r not in recipients]
-        return WarningNotice(
-            self.level,
-            self.crisis_type,
-            self.facts.scope,
-            measures=tuple(a.label("en") for a in level_plan.actions_in(Phase.WARNING)),
-            measures_zh=tuple(a.label("zh") for a in level_plan.actions_in(Phase.WARNING)),
-            plan=f"{context.plan.plan_id}@{context.plan.version}" if context.plan else None,
-            recipients=tuple(recipients),
-        )
-
     @command()
     def respond(
         self, *, actor: str, reason: str | None = None, expected_version: int | None = None
@@ -587,13 +567,14 @@ def _reopened(r: Record, event: CrisisReopened) -> None:
     r.reopen_count = event.reopen_count
 
 
-def _warned(r: Record, event: WarningIssued) -> None:
+def _warned(r: Record, event: WarningIssued | WarningUpgraded) -> None:
     if event.notice is not None:
         r.notice = event.notice
 
 
 EVOLVE: dict[type[Event], Evolver] = {
     CrisisDetected: recorded_only,
+    WarningUpgraded: _warned,
     SignalAttached: _signal_attached,
     CustomersAdded: _customers_added,
     FactsUpdated: _facts_updated,

@@ -17,6 +17,7 @@ from crisiskit.events import (
     CustomerCaseUpdated,
     Event,
     LevelChanged,
+    ProgressReported,
     SignalAttached,
     SlaAlertsRaised,
     SlaTimersChanged,
@@ -108,7 +109,19 @@ class SlaTiming(CrisisBase):
         policy = self._require_sla()
         if not self.timers:
             return None
-        found = policy.sweep(self.timers, self._now(context))
+        now = self._now(context)
+        refreshed = policy.refresh(self.timers, now)
+        if refreshed.changes:
+            # Provisional deadlines, now on official calendar data: on record before their
+            # alerts, so a replay brings the timers to the same place.
+            self._record(
+                SlaTimersChanged,
+                actor,
+                "the calendar now has official data for a provisional deadline",
+                changes=refreshed.changes,
+                timers=refreshed.changed_from(self.timers),
+            )
+        found = policy.sweep(self.timers, now)
         if not found.alerts:
             return None
         return self._record(SlaAlertsRaised, actor, reason, alerts=found.alerts)
@@ -160,7 +173,11 @@ class SlaTiming(CrisisBase):
         if isinstance(event, LevelChanged):
             metrics = self._sla_metrics(self.is_public)
             if not self.timers:
-                return policy.start(event.new_level, at, owner=self.id, metrics=metrics)
+                # The obligations arose when the crisis was detected, not when someone
+                # graded it: the most dangerous window is the one before triage.
+                return policy.start(
+                    event.new_level, at, owner=self.id, metrics=metrics, since=self.detected_at
+                )
             return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
         if not self.timers or self.level is None:
             return None
@@ -173,6 +190,10 @@ class SlaTiming(CrisisBase):
             return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
         if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
             return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
+        if isinstance(event, ProgressReported) and not self.is_public:
+            # A crisis nobody outside knows of owes its progress updates inside: an internal
+            # report keeps the cadence. Once it is public, only a public statement does.
+            return policy.record(self.timers, SlaMetric.PROGRESS_UPDATE, at)
         if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
             first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
             then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)

@@ -38,6 +38,7 @@ from crisiskit.events.lifecycle import (
     ResponseStarted,
     SignalAttached,
     WarningIssued,
+    WarningUpgraded,
 )
 from crisiskit.events.operations import (
     AttributesSet,
@@ -121,6 +122,7 @@ __all__ = [
     "TeamMemberReleased",
     "Upcaster",
     "WarningIssued",
+    "WarningUpgraded",
     "erase",
     "read",
     "stored",

@@ -16,7 +16,7 @@ from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level, to_level
 from crisiskit.values.signals import Signal
-from crisiskit.values.vocabulary import CrisisType, to_crisis_type
+from crisiskit.values.vocabulary import CrisisType, Role, to_crisis_type
 
 __all__ = [
     "CrisisClosed",
@@ -36,6 +36,7 @@ __all__ = [
     "ResponseStarted",
     "SignalAttached",
     "WarningIssued",
+    "WarningUpgraded",
 ]
 
 
@@ -117,6 +118,27 @@ class LevelChanged(Event):
 
     label_en: ClassVar[str] = "level changed"
     label_zh: ClassVar[str] = "级别调整"
+
+
+@serializable()
+@frozen(kw_only=True)
+class WarningUpgraded(Event):
+    """The warning was raised with the level (预警升级): a new notice for the new level.
+
+    Recorded by the system right after a level change that makes a warned crisis more
+    severe: the notice names the new level's recipients and warning-phase measures, and
+    the roles that level requires that nobody on the team fills yet.
+    """
+
+    notice: WarningNotice
+    """The upgraded notice."""
+    missing_roles: tuple[Role, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(Role, "Role")
+    )
+    """The roles the new level requires that nobody fills yet."""
+
+    label_en: ClassVar[str] = "warning upgraded"
+    label_zh: ClassVar[str] = "预警升级"
 
 
 @serializable()

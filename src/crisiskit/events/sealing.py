@@ -35,7 +35,7 @@ from crisiskit._internal.personal import ERASED, marking, subjects, whom
 from crisiskit.errors import CrisisKitError, SealError, SerializationError
 from crisiskit.events.base import Event, id_for_hash
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
-from crisiskit.serialization import _loads, _structure, to_dict
+from crisiskit.serialization import _fields_of, _loads, _structure
 
 __all__ = [
     "ENCODING",
@@ -349,8 +349,7 @@ def seal(
             none (a host-marked note): the crisis's affected customers when it is recorded,
             so that any one of them asking for erasure erases it.
     """
-    data = to_dict(event)
-    del data["type"], data["schema_version"]
+    data = _fields_of(event)
     for name in _CHAIN:
         data.pop(name, None)
     people: dict[str, dict[str, Any]] = {}
@@ -373,14 +372,23 @@ def seal(
     except (UnicodeEncodeError, ValueError) as exc:
         raise SerializationError(f"{event.name} cannot be sealed: {exc}") from None
     digest = hashlib.sha256(payload).hexdigest() if key is None else key.digest(payload)
-    record = _built(hashed, digest, people)
     # The event has not left the factory yet: set the derived fields in place rather than
     # building it a second time.
     object.__setattr__(event, "hash", digest)
     object.__setattr__(event, "event_id", id_for_hash(digest))
     object.__setattr__(event, "key_id", None if key is None else key.key_id)
-    object.__setattr__(event, "_stored", record)
+    # The stored form is built when first asked for (most events of a command are stored
+    # once, by the host, and some never: a simulation's).
+    object.__setattr__(event, "_stored", (hashed, digest, people))
     return event
+
+
+def _record_of(event: Event) -> StoredEvent | None:
+    found = event._stored
+    if isinstance(found, tuple):
+        found = _built(*found)
+        object.__setattr__(event, "_stored", found)
+    return found if isinstance(found, StoredEvent) else None
 
 
 def _built(hashed: dict[str, Any], digest: str, people: dict[str, Any]) -> StoredEvent:
@@ -430,6 +438,7 @@ def _extract(
     """
     about = subjects(obj, owners)
     cls: type[Any] = type(obj)
+    children: list[tuple[object, dict[str, Any]]] = []
     for name, mark, none_default in _fields(cls, marked):
         if name not in data:
             continue
@@ -452,27 +461,23 @@ def _extract(
             if not value or not isinstance(items, list | tuple):
                 continue
             items = data[name] = list(items)
-            for index, item in enumerate(value):
-                if attrs.has(type(item)) and isinstance(items[index], dict):
-                    _extract(
-                        item,
-                        items[index],
-                        owners=about,
-                        everyone=everyone,
-                        people=people,
-                        entropy=entropy,
-                        marked=marked,
-                    )
+            children += [
+                (item, items[index])
+                for index, item in enumerate(value)
+                if attrs.has(type(item)) and isinstance(items[index], dict)
+            ]
         elif attrs.has(type(value)) and isinstance(data[name], dict):
-            _extract(
-                value,
-                data[name],
-                owners=about,
-                everyone=everyone,
-                people=people,
-                entropy=entropy,
-                marked=marked,
-            )
+            children.append((value, data[name]))
+    for child, part in children:
+        _extract(
+            child,
+            part,
+            owners=about,
+            everyone=everyone,
+            people=people,
+            entropy=entropy,
+            marked=marked,
+        )
 
 
 def _commitment(value: str, people: dict[str, dict[str, Any]], entropy: Entropy | None) -> str:
@@ -502,8 +507,8 @@ def stored(event: Event) -> StoredEvent:
     Raises :class:`~crisiskit.errors.SerializationError` for an event built some other way
     (e.g. with ``attrs.evolve``): only a sealed or read event has a stored form.
     """
-    record = event._stored
-    if not isinstance(record, StoredEvent):
+    record = _record_of(event)
+    if record is None:
         raise SerializationError(
             f"event {event.sequence} ({event.name}) was neither sealed by crisiskit nor read "
             "from its stored form, so it has none; store the events a crisis records"
@@ -675,8 +680,8 @@ def as_stored(event: Event, keys: KeyRing | None) -> StoredEvent:
     checks the event. That is possible only for an event without personal data: the salts
     of its commitments are not in it.
     """
-    record = event._stored
-    if isinstance(record, StoredEvent):
+    record = _record_of(event)
+    if record is not None:
         return record
     key = None if event.key_id is None or keys is None else keys.get(event.key_id)
     copy = attrs.evolve(event)
@@ -698,7 +703,7 @@ def as_stored(event: Event, keys: KeyRing | None) -> StoredEvent:
 
 def check_event(event: Event, keys: KeyRing | None) -> None:
     """Check the seal of a live event (crisiskit-internal); raise SealError if it fails."""
-    if isinstance(event._stored, StoredEvent):
+    if event._stored is not None:
         return  # sealed here, or checked when it was read
     problem = seal_problem(as_stored(event, keys), keys)
     if problem is not None:
@@ -736,13 +741,34 @@ def subjects_of(record: StoredEvent) -> dict[str, tuple[str, ...]]:
 
 
 def _restore(value: Any, personal: Mapping[str, Mapping[str, Any]]) -> Any:
-    if isinstance(value, Mapping):
+    """``value`` with each commitment replaced by its value, or by :data:`ERASED`.
+
+    Only the containers on the way to a commitment are copied: ``value`` itself comes back
+    where it holds none.
+    """
+    if isinstance(value, dict):
         if _is_marker(value):
             entry = personal.get(value[_PERSONAL])
             return ERASED if entry is None or "erased" in entry else entry["value"]
-        return {k: _restore(v, personal) for k, v in value.items()}
+        changed = None
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                new = _restore(item, personal)
+                if new is not item:
+                    if changed is None:
+                        changed = dict(value)
+                    changed[key] = new
+        return value if changed is None else changed
     if isinstance(value, list):
-        return [_restore(v, personal) for v in value]
+        items = None
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                new = _restore(item, personal)
+                if new is not item:
+                    if items is None:
+                        items = list(value)
+                    items[index] = new
+        return value if items is None else items
     return value
 
 

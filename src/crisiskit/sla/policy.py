@@ -372,18 +372,25 @@ class SlaPolicy:
         *,
         owner: str = "",
         metrics: Collection[SlaMetric | str] | None = None,
+        since: dt.datetime | None = None,
     ) -> SlaUpdate:
-        """Start the timers of ``level`` at ``at`` (grading a crisis).
+        """Start the timers of ``level`` (grading a crisis), as of ``at``.
 
-        ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT`` for a crisis that is not
-        public. ``owner`` (a crisis id) prefixes the timer ids.
+        ``since`` is when the obligations arose — the crisis's detection, before anyone
+        graded it: the timers run from then, and what fell due between ``since`` and ``at``
+        (a milestone, a breach) is among the alerts, at the instant it fell due. Without it
+        the timers start at ``at``. ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT``
+        for a crisis that is not public. ``owner`` (a crisis id) prefixes the timer ids.
         """
         chosen = _checks.member("level", level, Level)
         only = _metric_set(metrics)
+        arose = None if since is None else _checks.instant("since", since)
         return self._run(
             (),
             at,
-            lambda timers, moment: self._start_missing(timers, chosen, moment, owner, only),
+            lambda timers, moment: self._start_missing(
+                timers, chosen, min(arose or moment, moment), owner, only
+            ),
         )
 
     def regrade(
@@ -534,6 +541,41 @@ class SlaPolicy:
                 ts, TimerAction.RESUME, moment, reason=None, policy=self, metrics=only
             ),
         )
+
+    def refresh(self, timers: Iterable[SlaTimer], at: dt.datetime) -> SlaUpdate:
+        """Recompute the provisional deadlines the calendars now have official data for.
+
+        A timer whose deadline or next alert lay past its calendar's data (its
+        :attr:`~SlaTimer.data_ends` is set) is worked out again once the calendar has been
+        :meth:`~crisiskit.calendar.BusinessCalendar.extended` past that date; the others are
+        left as they are. A crisis does this at the start of each ``check_sla()``; a host
+        sweeping bare timers calls it before :meth:`sweep`.
+        """
+        moment = _checks.instant("at", at)
+        result: list[SlaTimer] = []
+        changes: list[TimerChange] = []
+        for timer in timers:
+            ends = timer.data_ends
+            calendar = None if ends is None else self.calendar(timer.calendar)
+            if (
+                calendar is None
+                or ends is None
+                or not timer.is_open
+                or calendar.horizon_end <= ends
+            ):
+                result.append(timer)
+                continue
+            fresh = timer.recomputed(self)
+            changes.append(
+                attrs.evolve(
+                    _record(fresh, TimerAction.RETARGET, moment),
+                    reason=f"calendar {calendar.name!r} now has official data to "
+                    f"{calendar.horizon_end}; the deadline past {timer.data_ends} is recomputed",
+                )
+            )
+            result.append(fresh)
+        wakeups = [t.next_due for t in result if t.next_due is not None]
+        return SlaUpdate(tuple(result), tuple(changes), (), min(wakeups, default=None))
 
     def sweep(self, timers: Iterable[SlaTimer], now: dt.datetime) -> SlaUpdate:
         """:func:`~crisiskit.sla.sweep` with this policy's calendars, as an :class:`SlaUpdate`."""

@@ -69,6 +69,11 @@ def _to_fractions(value: Iterable[float]) -> tuple[float, ...]:
     return items
 
 
+def _is_optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise ValidationError(f"SlaTimer.data_ends must be a date or None; got {value!r}")
+
+
 def _is_fractions(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, tuple) or not value:
@@ -235,6 +240,11 @@ class SlaTimer:
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
     )
     """When it was stopped or cancelled."""
+    data_ends: dt.date | None = field(default=None, validator=_is_optional_date)
+    """When the deadline or the next alert lies past the calendar's official data: the last
+    date that data covered. The instant is then *provisional*, worked out from the weekly
+    hours alone, and is recomputed once the calendar is extended (see
+    :meth:`SlaPolicy.refresh <crisiskit.sla.SlaPolicy.refresh>`). None: on official data."""
 
     def __attrs_post_init__(self) -> None:
         running = self.state is TimerState.RUNNING
@@ -605,9 +615,15 @@ class SlaTimer:
             next_due = deadline
         else:
             next_due = self._at_or_none(self._reach_us(self._amount(point), calendars))
-        if deadline == self.deadline and next_due == self.next_due:
+        data_ends = None
+        calendar = calendars.calendar(self.calendar)
+        if calendar.provisional_until is not None:
+            latest = max((t for t in (deadline, next_due) if t is not None), default=None)
+            if latest is not None and calendar.is_provisional(latest):
+                data_ends = calendar.horizon_end
+        if (deadline, next_due, data_ends) == (self.deadline, self.next_due, self.data_ends):
             return self
-        return self._with(deadline=deadline, next_due=next_due)
+        return self._with(deadline=deadline, next_due=next_due, data_ends=data_ends)
 
     def _with(self, **changes: object) -> SlaTimer:
         """A copy with derived fields replaced, without re-running the validators.

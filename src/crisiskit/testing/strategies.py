@@ -58,6 +58,7 @@ from crisiskit.grading import (
     GradingInput,
     Part,
 )
+from crisiskit.monitor import Decision, DecisionKind, KeyState, MonitorState
 from crisiskit.operations.compensation import Compensation, CompensationKind
 from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.operations.expenses import Expense
@@ -151,6 +152,9 @@ __all__ = [
     "lifecycle_rules",
     "metrics",
     "money",
+    "monitor_decisions",
+    "monitor_key_states",
+    "monitor_states",
     "parts",
     "phases",
     "plan_resources",
@@ -401,6 +405,57 @@ def _finite_floats() -> st.SearchStrategy[float]:
 def bilinguals() -> st.SearchStrategy[Bilingual]:
     """Texts in English and Chinese."""
     return st.builds(Bilingual, texts(16), texts(16))
+
+
+def monitor_decisions() -> st.SearchStrategy[Decision]:
+    """Decisions of a monitor, of every kind."""
+    readings = st.lists(
+        st.tuples(
+            st.from_regex(r"[a-z][a-z_]{0,15}", fullmatch=True),
+            st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+        ),
+        max_size=4,
+    ).map(tuple)
+    return st.builds(
+        Decision,
+        kind=st.sampled_from(list(DecisionKind)),
+        key=texts(20),
+        at=instants(),
+        level=st.none() | levels(),
+        crisis_id=st.none() | texts(20),
+        crisis_type=crisis_types(),
+        readings=readings,
+        signals=st.lists(signals(), max_size=2).map(tuple),
+        reason=bilinguals(),
+    )
+
+
+def monitor_key_states() -> st.SearchStrategy[KeyState]:
+    """The saved state of one monitored key."""
+    counters = st.lists(st.integers(0, 10**9), min_size=9, max_size=9).map(tuple)
+    return st.builds(
+        KeyState,
+        key=texts(20),
+        latest=st.none() | st.integers(0, 10**7),
+        buckets=st.lists(st.tuples(st.integers(0, 10**7), counters), max_size=3).map(tuple),
+        seen=st.lists(st.tuples(texts(10), st.integers(0, 10**7)), max_size=3).map(tuple),
+        evidence=st.lists(signals(), max_size=2).map(tuple),
+        crisis_id=st.none() | texts(20),
+        crisis_level=st.none() | levels(),
+        crisis_last=st.none() | st.floats(0, 1e10),
+        armed=st.booleans(),
+        snoozed_until=st.none() | instants(),
+    )
+
+
+def monitor_states() -> st.SearchStrategy[MonitorState]:
+    """What a monitor remembers."""
+    return st.builds(
+        MonitorState,
+        settings=texts(40),
+        next_id=st.integers(1, 10**6),
+        keys=st.lists(monitor_key_states(), max_size=2).map(tuple),
+    )
 
 
 _LEVEL_CHOICES = st.sampled_from(list(Level))
@@ -1347,6 +1402,9 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     GradingInput: grading_inputs,
     Assessment: assessments,
     Detect: lambda: attrs_builds(Detect),
+    Decision: monitor_decisions,
+    KeyState: monitor_key_states,
+    MonitorState: monitor_states,
     **{cls: functools.partial(command_objects, cls) for cls in COMMAND_TYPES.values()},
     **{
         cls: functools.partial(events, cls)
