@@ -93,7 +93,7 @@ crises = sa.Table(
     sa.Column("breached", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("crises_listing", "detected_at", "crisis_id"),
-    sa.Index("crises_due", "sla_next_due"),
+    sa.Index("crises_due", "sla_next_due", "crisis_id"),
     comment="the read model: one row per crisis, written with its events",
 )
 crisis_tags = sa.Table(
