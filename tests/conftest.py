@@ -34,3 +34,11 @@ def _no_registration_leaks():
             f"the test left registrations in {', '.join(leaked)}: register inside "
             "crisiskit.testing.vocabulary_scope()"
         )
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A PostgreSQL server's URL (see tests/postgres_support.py); skipped, or failed under CI."""
+    from postgres_support import server_url
+
+    yield from server_url()

@@ -23,6 +23,8 @@ from crisiskit.testing import strategies as cks
 NOT_LOADED = (
     "crisiskit.app",
     "crisiskit.testing",
+    "crisiskit.store",
+    "sqlalchemy",
     "crisiskit.grading.models",
     "crisiskit.grading.ahp",
     "crisiskit.grading.fuzzy",

@@ -16,6 +16,7 @@ __all__ = [
     "CalendarError",
     "ConcurrencyError",
     "CrisisKitError",
+    "CrisisNotFoundError",
     "CurrencyMismatchError",
     "EventSequenceError",
     "HorizonError",
@@ -25,6 +26,7 @@ __all__ = [
     "PolicyError",
     "SealError",
     "SerializationError",
+    "StoreError",
     "UnknownValueError",
     "ValidationError",
     "VocabularyError",
@@ -143,3 +145,19 @@ class SealError(CrisisKitError):
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class StoreError(CrisisKitError):
+    """A crisis store refused a read or a write, or found its tables inconsistent.
+
+    Raised by the stores of :mod:`crisiskit.store`: a log that no longer reaches the head the
+    store keeps (events deleted from its end), a store schema written by a newer release, a
+    duplicate event id. Nothing was written.
+    """
+
+
+class CrisisNotFoundError(StoreError, LookupError):
+    """The store holds no crisis with the id given.
+
+    Also a :class:`LookupError`, so a host can map it to "404 Not Found" with the rest.
+    """

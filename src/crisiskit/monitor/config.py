@@ -89,8 +89,8 @@ class MonitorConfig:
     """How a :class:`~crisiskit.monitor.Monitor` watches: its windows, thresholds and limits.
 
     >>> config = MonitorConfig(crisis_type="negative_publicity")
-    >>> [rule.indicator for rule in config.indicator_rules]
-    ['heat', 'negative_ratio', 'media_attention', 'negative_report_growth']
+    >>> ", ".join(rule.indicator for rule in config.indicator_rules)
+    'heat, negative_ratio, media_attention, negative_report_growth'
     >>> config.window, config.bucket
     (datetime.timedelta(days=1), datetime.timedelta(seconds=3600))
     """
