@@ -6,7 +6,14 @@ import attrs
 import pendulum
 import pytest
 
-from crisiskit.calendar import TWENTY_FOUR_SEVEN, CalendarSet, china_working_calendar
+from crisiskit import Channel, Context, Crisis, CrisisType, Signal
+from crisiskit.app.metrics import crisis_metrics
+from crisiskit.calendar import (
+    TWENTY_FOUR_SEVEN,
+    CalendarSet,
+    china_working_calendar,
+    schedule_overrides,
+)
 from crisiskit.errors import (
     CalendarError,
     HorizonError,
@@ -14,14 +21,18 @@ from crisiskit.errors import (
     NaiveDatetimeError,
     ValidationError,
 )
+from crisiskit.events import SlaTimersChanged
 from crisiskit.sla import (
     AlertKind,
     SlaMetric,
+    SlaPolicy,
     SlaStatus,
     SlaTimer,
+    TimerAction,
     TimerState,
     sweep,
 )
+from crisiskit.testing import ManualClock
 
 H = dt.timedelta(hours=1)
 MIN = dt.timedelta(minutes=1)
@@ -296,26 +307,24 @@ def test_a_timer_after_a_calendar_update_is_recomputed(china):
     assert timer.recomputed(china) is timer
 
 
+def complaint(clock, calendar, description, channel=Channel.HOTLINE):
+    """A complaint detected now on ``clock``, timed by the default SLA policy on ``calendar``."""
+    return Crisis.detect(
+        Context(clock, sla=SlaPolicy.default(calendar)),
+        crisis_id="CR-SLA",
+        crisis_type=CrisisType.COMPLAINT,
+        title="A customer complaint",
+        actor="hotline",
+        signals=[Signal(channel, clock.now(), description)],
+    )
+
+
 def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_missed():
     # Detected 20:00, graded level I at 23:00: the 15-minute acknowledgement was due at 20:15,
     # and the grading records that breach; the KPI (acknowledged 3 h 10 min after detection)
     # and the SLA outcome agree.
-    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
-    from crisiskit.app.metrics import crisis_metrics
-    from crisiskit.calendar import TWENTY_FOUR_SEVEN
-    from crisiskit.events import SlaTimersChanged
-    from crisiskit.sla import AlertKind, SlaMetric, SlaPolicy, SlaStatus
-    from crisiskit.testing import ManualClock
-
     clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
-    crisis = Crisis.detect(
-        Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN)),
-        crisis_id="CR-LATE",
-        crisis_type=CrisisType.COMPLAINT,
-        title="Refund refused",
-        actor="hotline",
-        signals=[Signal(Channel.HOTLINE, clock.now(), "caller threatens to go to the press")],
-    )
+    crisis = complaint(clock, TWENTY_FOUR_SEVEN, "caller threatens to go to the press")
     clock.advance(hours=3)
     crisis.set_level("I", actor="li", reason="a journalist called")
     started = crisis.pending_events[-1]
@@ -341,20 +350,9 @@ def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_m
 
 
 def test_an_internal_progress_report_keeps_a_private_cadence_but_not_a_public_one():
-    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
-    from crisiskit.sla import SlaMetric, SlaPolicy
-    from crisiskit.testing import ManualClock
-
     def crisis_from(channel):
         clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
-        crisis = Crisis.detect(
-            Context(clock, sla=SlaPolicy.default(TWENTY_FOUR_SEVEN)),
-            crisis_id="CR-P",
-            crisis_type=CrisisType.COMPLAINT,
-            title="Parcels late",
-            actor="hotline",
-            signals=[Signal(channel, clock.now(), "parcels three days late")],
-        )
+        crisis = complaint(clock, TWENTY_FOUR_SEVEN, "parcels three days late", channel)
         crisis.set_level("II", actor="li", reason="a dozen callers")
         crisis.respond(actor="gm")
         clock.advance(hours=6)
@@ -377,23 +375,10 @@ def test_a_deadline_past_the_holiday_data_is_provisional_then_moves_when_the_yea
     # weekly hours alone: Friday 1 January (79 h), 4-8 January (119 h), 1 h on Monday 11th:
     # due 2027-01-11 10:00, provisional. With the 2027 notice closing 1 January, the 8 hours
     # of that day come a day later: due Tuesday 12 January 10:00.
-    from crisiskit import Channel, Context, Crisis, CrisisType, Signal
-    from crisiskit.calendar import schedule_overrides
-    from crisiskit.events import SlaTimersChanged
-    from crisiskit.sla import SlaMetric, SlaPolicy, TimerAction
-    from crisiskit.testing import ManualClock
-
     shanghai = "Asia/Shanghai"
     china = china_working_calendar([2026])
     clock = ManualClock(pendulum.datetime(2026, 12, 21, 10, tz=shanghai))
-    crisis = Crisis.detect(
-        Context(clock, sla=SlaPolicy.default(china)),
-        crisis_id="CR-2026-1221",
-        crisis_type=CrisisType.COMPLAINT,
-        title="Heater recall questions",
-        actor="hotline",
-        signals=[Signal(Channel.HOTLINE, clock.now(), "caller asks about the heater recall")],
-    )
+    crisis = complaint(clock, china, "caller asks about the heater recall")
     crisis.set_level("IV", actor="li", reason="one caller")  # goes ahead: nothing refused
 
     def resolution():
@@ -409,7 +394,7 @@ def test_a_deadline_past_the_holiday_data_is_provisional_then_moves_when_the_yea
     crisis.attach(Context(clock, sla=SlaPolicy.default(extended)))
     clock.advance(hours=1)
     crisis.check_sla()
-    (changed,) = [e for e in crisis.pending_events if isinstance(e, SlaTimersChanged)][-1:]
+    changed = [e for e in crisis.pending_events if isinstance(e, SlaTimersChanged)][-1]
     assert [(c.metric, c.action, c.deadline) for c in changed.changes] == [
         (
             SlaMetric.RESOLUTION,
