@@ -17,6 +17,7 @@ and a seeded salt source, so the output is the same every time; a host uses
 import hashlib
 import json
 import random
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -42,7 +43,8 @@ from crisiskit.testing import ManualClock
 SHANGHAI = "Asia/Shanghai"
 CUSTOMER = "C-30017"
 NAME = "陈静"
-LOG = Path("audit-CR-2025-1228.jsonl")
+# The file a host would keep; here in the temporary directory, so running the example leaves nothing behind.
+LOG = Path(tempfile.gettempdir()) / "audit-CR-2025-1228.jsonl"
 
 
 def secret(key_id: str) -> bytes:
@@ -126,7 +128,7 @@ def main() -> None:
     records += [stored(e) for e in crisis.pull_events()]
     write(records)
     head = (records[-1].sequence, records[-1].hash)  # kept apart from the file
-    print(f"rotated to k2026 / 密钥轮换为 k2026; {LOG}:")
+    print(f"rotated to k2026 / 密钥轮换为 k2026; {LOG.name}:")
     for r in records:
         print(f"  {r.sequence:>2}  {r.key_id}  {r.type:<20} {r.hash[:12]}…")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from crisiskit.messages import say
+
 __all__ = [
     "CalendarError",
     "ConcurrencyError",
@@ -34,7 +36,14 @@ __all__ = [
 
 
 class CrisisKitError(Exception):
-    """The base class of every error crisiskit raises."""
+    """The base class of every error crisiskit raises.
+
+    ``str(error)`` is the message in English; :meth:`text` says it in another language.
+    """
+
+    def text(self, lang: str = "en") -> str:
+        """This error's message in ``lang`` (``"en"`` or ``"zh"``), from the message catalogs."""
+        return say(self, lang)
 
 
 class ValidationError(CrisisKitError, ValueError):

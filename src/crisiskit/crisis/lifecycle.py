@@ -39,6 +39,7 @@ from statemachine import Event, State, StateMachine
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import InvalidTransition, ValidationError
+from crisiskit.messages import _
 from crisiskit.values.vocabulary import CrisisState
 
 if TYPE_CHECKING:
@@ -309,7 +310,12 @@ def check_guards(command: str, crisis: Crisis, guards: tuple[Guard, ...]) -> Non
     for guard in guards:
         if command in guard.commands and not guard.check(crisis):
             raise InvalidTransition(
-                f"cannot {command} crisis {crisis.id!r}: the condition {guard.name!r} is not met",
+                _(
+                    "cannot {command} crisis {crisis_id!r}: the condition {condition!r} is not met",
+                    command=command,
+                    crisis_id=crisis.id,
+                    condition=guard.name,
+                ),
                 state=crisis.state.value,
                 command=command,
                 allowed=crisis.allowed_commands(),

@@ -1,0 +1,183 @@
+"""Messages people read, in English and Simplified Chinese, from gettext-style catalogs.
+
+Every error, refusal, alert, notice and command-line message crisiskit shows is written in
+the code as an English template marked with :func:`_`, the gettext convention::
+
+    raise ValidationError(_("an amount needs a currency; got {amount!r}", amount=amount))
+
+:func:`_` returns a :class:`Message`: a ``str`` that reads in English (so ``str(error)``,
+logs and existing ``except`` code are unchanged) and remembers its template and values, so
+the same message can be said in Chinese with :meth:`Message.text`::
+
+    >>> from crisiskit.messages import _
+    >>> m = _(
+    ...     "cannot {command} crisis {crisis_id!r}: the condition {condition!r} is not met",
+    ...     command="warn", crisis_id="CR-1", condition="plan chosen",
+    ... )
+    >>> m
+    "cannot warn crisis 'CR-1': the condition 'plan chosen' is not met"
+    >>> m.text("zh")
+    '无法对危机“CR-1”执行 warn：条件“plan chosen”未满足'
+
+Catalogs ship with the package, one per language, as gettext ``.po`` files
+(``crisiskit/locale/zh.po``): each ``msgid`` is an English template, each ``msgstr`` its
+Chinese translation, with the same ``{placeholders}``. English is the source language and
+needs no catalog; a language with no catalog, or a template the catalog lacks, reads in
+English, as with gettext. A test fails when any template in the code lacks a translation.
+
+Values are said in the language too: a value with a ``label(lang)`` method (every crisiskit
+enum) shows its label, a nested :class:`Message` its text, and a tuple, list or set its
+items joined with ``", "`` in English and ``"、"`` in Chinese.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any, Final, Literal
+
+__all__ = ["LANGUAGES", "Lang", "Message", "_", "language_of", "say"]
+
+Lang = Literal["en", "zh"]
+"""A language crisiskit speaks: English or Simplified Chinese."""
+
+LANGUAGES: Final[tuple[Lang, ...]] = ("en", "zh")
+"""Every language crisiskit speaks."""
+
+
+def language_of(lang: str) -> Lang | None:
+    """``"en"`` or ``"zh"`` for a language tag (``"zh-CN"``, ``"zh_Hans"``, ``"en-GB"``), else None."""
+    if not isinstance(lang, str):
+        return None
+    base = lang.replace("_", "-").split("-", 1)[0].lower()
+    return "en" if base == "en" else "zh" if base == "zh" else None
+
+
+class Message(str):
+    """An English text that can also be said in another language (see the module doc).
+
+    Made by :func:`_`; compares, hashes and prints as its English text.
+    """
+
+    __slots__ = ("template", "values")
+    template: str
+    values: Mapping[str, object]
+
+    def __new__(cls, template: str, values: Mapping[str, object]) -> Message:  # noqa: D102
+        self = super().__new__(cls, _render(template, values, "en"))
+        self.template = template
+        self.values = values
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        """This message in ``lang`` (``"en"`` or ``"zh"``, regional tags accepted)."""
+        language = language_of(lang) or "en"
+        if language == "en":
+            return str.__str__(self)
+        return _render(_catalog(language).get(self.template, self.template), self.values, language)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message, (self.template, dict(self.values)))
+
+
+def _(template: str, /, **values: object) -> Message:
+    """Mark ``template`` as a message to translate, with the values its placeholders name."""
+    return Message(template, values)
+
+
+def say(text: object, lang: str = "en") -> str:
+    """``text`` in ``lang``: a :class:`Message`, or an error whose message is one, translated.
+
+    Anything else is ``str(text)``: ``say(error, "zh")`` reads a crisiskit error in Chinese.
+    """
+    if isinstance(text, BaseException) and len(text.args) == 1:
+        text = text.args[0]
+    return text.text(lang) if isinstance(text, Message) else str(text)
+
+
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(![rs])?(:[^{}]*)?\}")
+
+
+def _render(template: str, values: Mapping[str, object], lang: Lang) -> str:
+    def field(match: re.Match[str]) -> str:
+        name, conversion, spec = match.group(1), match.group(2), match.group(3)
+        if name not in values:  # a translation naming a value the code does not give
+            return match.group(0)
+        value = values[name]
+        if conversion == "!r":
+            return repr(value) if lang == "en" else f"“{value}”"
+        shown = _localised(value, lang)
+        return format(shown, spec[1:]) if spec else shown
+
+    parts = re.split(r"(\{\{|\}\})", template)
+    return "".join("{" if p == "{{" else "}" if p == "}}" else _FIELD.sub(field, p) for p in parts)
+
+
+def _localised(value: object, lang: Lang) -> str:
+    if isinstance(value, Message):
+        return value.text(lang)
+    label = getattr(value, "label", None)
+    if callable(label) and not isinstance(value, str | type):
+        try:
+            return str(label(lang))
+        except TypeError:
+            pass
+    if isinstance(value, tuple | list | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return ("、" if lang == "zh" else ", ").join(_localised(v, lang) for v in items)
+    return str(value)
+
+
+@functools.cache
+def _catalog(lang: Lang) -> Mapping[str, str]:
+    """The catalog of ``lang``, read once from ``crisiskit/locale/<lang>.po``."""
+    try:
+        text = resources.files("crisiskit").joinpath(f"locale/{lang}.po").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    return {k: v for k, v in _parse_po(text).items() if k and v}
+
+
+_PO_LINE = re.compile(r'^(msgid|msgstr)?\s*"(.*)"\s*$')
+
+
+def _parse_po(text: str) -> dict[str, str]:
+    r"""The ``msgid → msgstr`` pairs of a gettext ``.po`` file (no plurals or contexts).
+
+    >>> _parse_po('msgid "a {x}"\nmsgstr ""\n"甲 {x}"\n')
+    {'a {x}': '甲 {x}'}
+    """
+    entries: dict[str, str] = {}
+    key: str | None = None
+    current: list[str] | None = None
+    msgid: list[str] = []
+    msgstr: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _PO_LINE.match(line)
+        if match is None:
+            raise ValueError(f"not a line of a .po file: {raw!r}")
+        keyword, body = match.groups()
+        if keyword == "msgid":
+            if key is not None:
+                entries["".join(msgid)] = "".join(msgstr)
+            msgid, msgstr, key = [], [], "msgid"
+            current = msgid
+        elif keyword == "msgstr":
+            key, current = "msgstr", msgstr
+        if current is None:
+            raise ValueError(f"a continued string before any msgid: {raw!r}")
+        current.append(_unescape(body))
+    if key is not None:
+        entries["".join(msgid)] = "".join(msgstr)
+    return entries
+
+
+def _unescape(body: str) -> str:
+    return re.sub(
+        r'\\(["\\nt])', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body
+    )
