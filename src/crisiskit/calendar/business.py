@@ -128,6 +128,11 @@ def _weekday(index: int) -> Message:
     )[index]
 
 
+def _quoted(names: Iterable[str]) -> list[Message]:
+    """Names to list in a message, each quoted as the language quotes ('x', “x”)."""
+    return [_("{name!r}", name=name) for name in names]
+
+
 def _is_clock(*, allow_24: bool) -> _checks.Validator:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         seconds = _seconds_of(value) if isinstance(value, str) else None
@@ -1230,7 +1235,7 @@ def _is_calendars(instance: object, attribute: attrs.Attribute[Any], value: obje
             _(
                 "{where}: calendar names must be unique; {names} appear more than once",
                 where=f"{type(instance).__name__}.{attribute.name}",
-                names=repeated,
+                names=_quoted(repeated),
             )
         )
 
@@ -1251,7 +1256,7 @@ def _find_calendar(
                 "{owner} has no calendar {name!r}; it has {known}",
                 owner=owner,
                 name=name,
-                known=sorted(index) or _("none"),
+                known=_quoted(sorted(index)) or _("none"),
             )
         )
     return found
@@ -1275,7 +1280,7 @@ class CalendarSet:
 
     def calendar(self, name: str) -> BusinessCalendar:
         """The calendar called ``name``."""
-        return _find_calendar(self._index, name, "this CalendarSet")
+        return _find_calendar(self._index, name, _("this CalendarSet"))
 
 
 TWENTY_FOUR_SEVEN = BusinessCalendar.always_open()
