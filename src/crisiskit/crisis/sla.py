@@ -24,6 +24,7 @@ from crisiskit.events import (
     StateChanged,
     StatementReleased,
 )
+from crisiskit.messages import _
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate, TimerState
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
@@ -144,7 +145,10 @@ class SlaTiming(CrisisBase):
         policy = self._require_context().sla_for(self.crisis_type)
         if policy is None:
             raise ValidationError(
-                f"crisis {self.id!r} has no SLA policy: give its Context one (sla=...)"
+                _(
+                    "crisis {crisis_id!r} has no SLA policy: give its Context one (sla=...)",
+                    crisis_id=self.id,
+                )
             )
         return policy
 
@@ -153,7 +157,16 @@ class SlaTiming(CrisisBase):
     ) -> SlaTimersChanged:
         if not update.changes:
             raise ValidationError(
-                f"nothing to {what}: no SLA timer of crisis {self.id!r} is in a state to {what}"
+                _(
+                    "nothing to pause: no SLA timer of crisis {crisis_id!r} is in a state to pause",
+                    crisis_id=self.id,
+                )
+                if what == "pause"
+                else _(
+                    "nothing to resume: no SLA timer of crisis {crisis_id!r} is in a state to "
+                    "resume",
+                    crisis_id=self.id,
+                )
             )
         return self._record(
             SlaTimersChanged,
