@@ -26,8 +26,9 @@ needs no catalog; a language with no catalog, or a template the catalog lacks, r
 English, as with gettext. A test fails when any template in the code lacks a translation.
 
 Values are said in the language too: a value with a ``label(lang)`` method (every crisiskit
-enum) shows its label, a nested :class:`Message` its text, and a tuple, list or set its
-items joined with ``", "`` in English and ``"、"`` in Chinese.
+enum) shows its label, a nested :class:`Message` (or an error whose message is one) its text,
+and a tuple, list or set its items joined with ``", "`` in English and ``"、"`` in Chinese.
+:func:`coded` keeps a member's code in English and shows its label in Chinese.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ def _render(template: str, values: Mapping[str, object], lang: Lang) -> str:
         if conversion == "!r":
             return repr(value) if lang == "en" else f"“{_localised(value, lang)}”"
         shown = _localised(value, lang)
+        if spec and shown == str(value):  # a number keeps its own format spec ({x:g}, {n:,})
+            return format(value, spec[1:])
         return format(shown, spec[1:]) if spec else shown
 
     parts = re.split(r"(\{\{|\}\})", template)
@@ -151,6 +154,8 @@ def _render(template: str, values: Mapping[str, object], lang: Lang) -> str:
 def _localised(value: object, lang: Lang) -> str:
     if isinstance(value, Message):
         return value.text(lang)
+    if isinstance(value, BaseException):  # an error given as a value says its own message
+        return say(value, lang)
     label = getattr(value, "label", None)
     if callable(label) and not isinstance(value, str | type):
         try:

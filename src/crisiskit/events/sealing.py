@@ -445,7 +445,9 @@ def seal(
     try:
         payload = _encoder(ENCODING)(hashed)
     except (UnicodeEncodeError, ValueError) as exc:
-        raise SerializationError(f"{event.name} cannot be sealed: {exc}") from None
+        raise SerializationError(
+            _("{event} cannot be sealed: {detail}", event=event.name, detail=exc)
+        ) from None
     digest = hashlib.sha256(payload).hexdigest() if key is None else key.digest(payload)
     # The event has not left the factory yet: set the derived fields in place rather than
     # building it a second time.
