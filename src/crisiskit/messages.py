@@ -157,7 +157,8 @@ def _localised(value: object, lang: Lang) -> str:
     if isinstance(value, BaseException):  # an error given as a value says its own message
         return say(value, lang)
     label = getattr(value, "label", None)
-    if callable(label) and not isinstance(value, str | type):
+    # crisiskit's enums are str enums: they show their label, as the module doc says
+    if callable(label) and not isinstance(value, type):
         try:
             return str(label(lang))
         except TypeError:

@@ -112,7 +112,7 @@ class SealingKey:
         return hash((SealingKey, self._id))
 
     def __reduce__(self) -> tuple[object, ...]:
-        raise TypeError("a SealingKey is not pickled: keep secrets in the host's secret store")
+        raise TypeError(_("a SealingKey is not pickled: keep secrets in the host's secret store"))
 
 
 class KeyRing(Mapping[str, SealingKey]):
@@ -173,7 +173,7 @@ class KeyRing(Mapping[str, SealingKey]):
         return hash(tuple(self._keys))
 
     def __reduce__(self) -> tuple[object, ...]:
-        raise TypeError("a KeyRing is not pickled: keep secrets in the host's secret store")
+        raise TypeError(_("a KeyRing is not pickled: keep secrets in the host's secret store"))
 
 
 def as_ring(keys: KeyRing | SealingKey | None) -> KeyRing | None:

@@ -37,4 +37,4 @@ class Review:
         if not self.lessons:
             raise ValidationError(_("Review.lessons needs at least one lesson"))
         for i, text in enumerate((*self.lessons, *self.improvements)):
-            _checks.text(f"Review lesson/improvement {i}", text)
+            _checks.text(_("Review lesson/improvement {index}", index=i), text)

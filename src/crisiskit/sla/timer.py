@@ -92,7 +92,7 @@ def _is_fractions(instance: object, attribute: attrs.Attribute[Any], value: obje
             )
         )
     for item in value:
-        number = _checks.number(f"{where} item", item)
+        number = _checks.number(_("{where} item", where=where), item)
         if not 0 < number <= 100:
             raise ValidationError(
                 _(
