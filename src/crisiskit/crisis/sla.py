@@ -283,13 +283,16 @@ class SlaTiming(CrisisBase):
                     since=self.detected_at,
                     customers=customers,
                 )
+            # Only customers never owed a contact here: a contact that closing cancelled is
+            # not owed again because the level changed.
+            owed = {t.subject for t in self.timers if t.metric is SlaMetric.FIRST_CONTACT}
             return policy.regrade(
                 self.timers,
                 event.new_level,
                 at,
                 owner=self.id,
                 metrics=metrics,
-                customers=customers,
+                customers=tuple(c for c in customers if c not in owed),
             )
         if not self.timers or self.level is None:
             return None
