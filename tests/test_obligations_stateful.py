@@ -217,9 +217,7 @@ class ObligationsMachine(RuleBasedStateMachine):
     @rule(only_contacts=st.booleans())
     def pause(self, only_contacts):
         metrics = [SlaMetric.FIRST_CONTACT] if only_contacts else None
-        self.run(
-            lambda: self.main.pause_sla(metrics=metrics, actor="cs", reason="waiting on them")
-        )
+        self.run(lambda: self.main.pause_sla(metrics=metrics, actor="cs", reason="waiting on them"))
 
     @rule()
     def resume(self):
@@ -236,9 +234,11 @@ class ObligationsMachine(RuleBasedStateMachine):
     @rule(audience=st.sampled_from([Audience.CUSTOMERS, Audience.MEDIA, Audience.INTERNAL]))
     def statement(self, audience):
         # Approved by whom the plan names for the audience at the level, when someone is.
-        rules = [] if self.main.level is None else PLAN.for_crisis(
-            self.main.crisis_type, self.main.level
-        ).communications
+        rules = (
+            []
+            if self.main.level is None
+            else PLAN.for_crisis(self.main.crisis_type, self.main.level).communications
+        )
         role = next((r.approver for r in rules if r.audience is audience), Role.OFFICE)
         approver = next(iter(self.main.members(role)), "li")
         self.run(
@@ -316,9 +316,7 @@ class ObligationsMachine(RuleBasedStateMachine):
         for crisis_id, crisis, log in self.grown_logs():
             if crisis.level is None:
                 continue
-            owed = [
-                t for t in crisis.timers if t.metric is SlaMetric.FIRST_CONTACT and t.subject
-            ]
+            owed = [t for t in crisis.timers if t.metric is SlaMetric.FIRST_CONTACT and t.subject]
             count = Counter(t.subject for t in owed)
             affected = {c.customer_id for c in crisis.customers}
             for customer in affected:
@@ -381,7 +379,9 @@ class ObligationsMachine(RuleBasedStateMachine):
                     if alert.fraction == 1.0:
                         breached[alert.timer_id] = alert.due_at
                     elif alert.fraction < 1.0:
-                        assert alert.timer_id not in breached, f"a milestone after its breach: {alert}"
+                        assert alert.timer_id not in breached, (
+                            f"a milestone after its breach: {alert}"
+                        )
 
     @invariant()
     def alerts_name_whom_the_plan_says(self):
@@ -400,9 +400,7 @@ class ObligationsMachine(RuleBasedStateMachine):
                     roles = PLAN.for_crisis(crisis_type, level).alert_roles(
                         alert.metric.value, alert.fraction
                     )
-                    people = tuple(
-                        dict.fromkeys(p for role in roles for r, p in team if r is role)
-                    )
+                    people = tuple(dict.fromkeys(p for role in roles for r, p in team if r is role))
                     expected = Recipients(roles, people) if roles else None
                     assert alert.recipients == expected, (level, alert)
 
