@@ -419,7 +419,7 @@ class OnTheChinaCalendar(ObligationsMachine):
     POLICY = CHINA
 
 
-STEPS_SETTINGS = settings(max_examples=40, stateful_step_count=40, deadline=None)
+STEPS_SETTINGS = settings(max_examples=120, stateful_step_count=50, deadline=None)
 TestObligationsAroundTheClock = AroundTheClock.TestCase
 TestObligationsAroundTheClock.settings = STEPS_SETTINGS
 TestObligationsOnTheChinaCalendar = OnTheChinaCalendar.TestCase
