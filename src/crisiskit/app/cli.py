@@ -1133,6 +1133,16 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         return _fill("", _pieces(" ".join(text.split())), 0, width=width)
 
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        # descriptions wrap; indented lines (the examples of an epilog) stay as written
+        lines = []
+        for line in text.splitlines():
+            if line.startswith(" ") or not line:
+                lines.append(indent + line)
+            else:
+                lines += [indent + part for part in _fill("", _pieces(line), 0, width=width)]
+        return "\n".join(lines)
+
     def add_usage(
         self,
         usage: str | None,
