@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -1437,7 +1438,9 @@ SUBCOMMANDS: tuple[Callable[[Any, str], None], ...] = (
 handler. A new subcommand is one more ``_add_*`` function here."""
 
 
+@functools.cache
 def _parser(lang: str = "en") -> _Parser:
+    """The parser in ``lang``, built once (parsing leaves it unchanged)."""
     parser = _Parser(
         prog="crisiskit",
         lang=lang,
