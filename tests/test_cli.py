@@ -344,7 +344,10 @@ def test_verify_names_an_altered_line_and_refuses_bad_input_in_one_line(capsys, 
     for args, message in [
         (["verify", str(tmp_path / "missing.jsonl")], "missing.jsonl: no such file"),
         (["verify", str(edited), "--head", "x"], "--head is VERSION:HASH"),
-        (["verify", str(edited), "--keys", str(edited)], "is not valid JSON: the error is at line 2"),
+        (
+            ["verify", str(edited), "--keys", str(edited)],
+            "is not valid JSON: the error is at line 2",
+        ),
     ]:
         assert main(args) == 2
         err = capsys.readouterr().err

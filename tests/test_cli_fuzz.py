@@ -16,11 +16,10 @@ import contextlib
 import copy
 import io
 import json
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from pathlib import Path
 
 from crisiskit.app.cli import main
 from crisiskit.app.scenarios import text as scenario_text

@@ -301,7 +301,9 @@ def test_every_screen_fits_80_columns(tmp_path, capsys, lang, args):
 def test_help_shows_an_example_for_each_subcommand_in_either_language(capsys):
     for command in ("demo", "simulate", "grade", "calendar", "monitor", "verify", "diagram"):
         _code, out, _err = run(capsys, [command, "--help"])
-        assert f"example:\n  crisiskit {command}" in out or f"examples:\n  crisiskit {command}" in out
+        assert (
+            f"example:\n  crisiskit {command}" in out or f"examples:\n  crisiskit {command}" in out
+        )
         _code, out, _err = run(capsys, [command, "--help", "--lang", "zh"])
         assert f"示例：\n  crisiskit {command}" in out
         assert out.startswith("用法：crisiskit")

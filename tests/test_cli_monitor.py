@@ -31,6 +31,7 @@ def test_in_chinese(capsys) -> None:
     assert main([*args, "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert max(map(len, out.splitlines())) <= 80
+
     def squeezed(text):  # wrapped lines joined again, and spaces dropped where lines broke
         return "".join(text.split())
 
