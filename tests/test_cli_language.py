@@ -59,6 +59,10 @@ def _no_type(data):
     del data["type"]
 
 
+def _bogus_argument(data):
+    data["steps"][2]["args"]["bogus"] = 1  # a grade step
+
+
 HUGE_METRIC = json.dumps(
     {
         "crisis_type": "complaint",
@@ -139,6 +143,15 @@ CASES = [
         2,
         "crisiskit: {missing}: no such file",
         "crisiskit：{missing}：文件不存在",
+    ),
+    (
+        ["simulate", "{file}"],
+        scenario_with(_bogus_argument),
+        2,
+        "crisiskit: $.steps[2].args: grade has no argument 'bogus'; it takes policy, factors, "
+        "reason, expected_version",
+        "crisiskit：$.steps[2].args：grade 没有参数 'bogus'；可用参数：policy、factors、reason、"
+        "expected_version",
     ),
     (
         ["grade", "{file}", "--at", "2025-09-27 21:00"],

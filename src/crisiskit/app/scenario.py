@@ -261,7 +261,7 @@ class Step:
 
     def __attrs_post_init__(self) -> None:
         if self.at is not None and self.after is not None:
-            raise ValidationError("a step takes 'at' or 'after', not both")
+            raise ValidationError(_("a step takes 'at' or 'after', not both"))
         if not isinstance(self.args, Mapping):
             raise ValidationError(
                 f"Step.args must be an object of named arguments; got {self.args!r}"
@@ -294,9 +294,9 @@ class Scenario:
 
     def __attrs_post_init__(self) -> None:
         if not self.steps or self.steps[0].do != "detect":
-            raise ValidationError("a scenario's first step must be 'detect'")
+            raise ValidationError(_("a scenario's first step must be 'detect'"))
         if any(step.do == "detect" for step in self.steps[1:]):
-            raise ValidationError("a scenario detects its crisis once, in the first step")
+            raise ValidationError(_("a scenario detects its crisis once, in the first step"))
 
     def times(self) -> tuple[pendulum.DateTime, ...]:
         """When each step happens, in UTC.
@@ -445,24 +445,52 @@ def _command(
     given = _current_args(step, where)
     taken = sorted(set(given) & set(_given_by_step(cls)))
     if taken:
+        names = tuple(map(repr, taken))
         raise SerializationError(
-            f"{where}: {step.do} takes {', '.join(map(repr, taken))} from the "
-            f"{'scenario and the step' if cls is Detect else 'step'}, not from its args"
+            _(
+                "{where}: {command} takes {names} from the scenario and the step, not from "
+                "its args",
+                where=where,
+                command=step.do,
+                names=names,
+            )
+            if cls is Detect
+            else _(
+                "{where}: {command} takes {names} from the step, not from its args",
+                where=where,
+                command=step.do,
+                names=names,
+            )
         )
     required, optional = step_arguments(step.do)
     unknown = sorted(set(given) - {*required, *optional})
     if unknown:
-        takes = f"it takes {', '.join((*required, *optional)) or 'none'}"
-        noun = "argument"
+        names = tuple(map(repr, unknown))
         if cls is UpdateFacts:
-            noun, facts = "fact", [name for name in optional if name not in _SHAPE]
-            takes = f"facts: {', '.join(facts)}; and {', '.join(_SHAPE[1:])}"
+            raise SerializationError(
+                _(
+                    "{where}: {command} has no fact {names}; facts: {facts}; and {others}",
+                    where=where,
+                    command=step.do,
+                    names=names,
+                    facts=tuple(name for name in optional if name not in _SHAPE),
+                    others=_SHAPE[1:],
+                )
+            )
         raise SerializationError(
-            f"{where}: {step.do} has no {noun} {', '.join(map(repr, unknown))}; {takes}"
+            _(
+                "{where}: {command} has no argument {names}; it takes {takes}",
+                where=where,
+                command=step.do,
+                names=names,
+                takes=(*required, *optional) or ("none",),
+            )
         )
-    missing = [name for name in required if name not in given]
+    missing = tuple(name for name in required if name not in given)
     if missing:
-        raise SerializationError(f"{where}: {step.do} needs {', '.join(missing)}")
+        raise SerializationError(
+            _("{where}: {command} needs {names}", where=where, command=step.do, names=missing)
+        )
     if cls is Grade and "policy" not in given:
         given["policy"] = grading
     types = typing.get_type_hints(cls)
@@ -490,8 +518,13 @@ def _current_args(step: Step, where: str) -> dict[str, Any]:
     for name in sorted(set(given) & set(old)):
         if old[name] in given:
             raise SerializationError(
-                f"{where}: {step.do} takes {old[name]!r} or {name!r} (its name before 0.2), "
-                "not both"
+                _(
+                    "{where}: {command} takes {new!r} or {old!r} (its name before 0.2), not both",
+                    where=where,
+                    command=step.do,
+                    new=old[name],
+                    old=name,
+                )
             )
         warnings.warn(
             f"Step args {name!r} of {step.do} is now {old[name]!r}; the old name goes in "
@@ -687,7 +720,7 @@ def simulate(
             )
         collect(step.note, index)
     if crisis is None:  # pragma: no cover - the scenario's validator requires a detect step
-        raise ScenarioError("the scenario never detected its crisis")
+        raise ScenarioError(_("the scenario never detected its crisis"))
     end = max(moment, limit) if limit is not None else moment
     if sweep and limit is not None:
         _sweep_until(crisis, clock, limit, functools.partial(collect, None, len(scenario.steps)))
