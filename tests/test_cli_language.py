@@ -15,8 +15,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from crisiskit.app.cli import main
+from crisiskit.app.cli import _wrap, main
 from crisiskit.app.scenarios import text as scenario_text
 
 DATA = Path(__file__).resolve().parents[1] / "examples" / "data"
@@ -384,3 +386,19 @@ def test_the_allow_list_catches_english():
         "met",
     ]
     assert english_runs("人员到位：li.office（危机管理领导小组办公室） 319.70 CNY 二级 II") == []
+
+
+@given(
+    text=st.lists(
+        st.sampled_from([*"abc xyz 12 ，。（）“”：、中文字符测试", "very-long-word" * 9]),
+        max_size=200,
+    ).map("".join),
+    indent=st.integers(0, 40),
+)
+def test_wrapping_keeps_every_character_and_fits_80_columns(text, indent):
+    lines = _wrap(" " * indent, text, indent)
+    assert all(columns(line) <= 80 for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())  # nothing cut or added
+    assert not any(
+        line[indent : indent + 1] in set("，。）”：、") for line in lines[1:] if line.strip()
+    )

@@ -129,7 +129,8 @@ def _pieces(text: str) -> list[Piece]:
             word, sep = "", " "
             continue
         wide = unicodedata.east_asian_width(ch) in "WF"
-        if word and ch not in _CLOSING and word[-1] not in _OPENING and (wide or wide_word):
+        joined = word[-1:] in _OPENING or (wide and word[-1:].isdigit())  # （x, 8千
+        if word and ch not in _CLOSING and not joined and (wide or wide_word):
             found.append((sep, word, word))
             word, sep = "", ""
         word += ch
@@ -166,6 +167,8 @@ def _fill(
         while empty and used + need > width and len(plain) > 1:  # too long for any line
             cut = len(plain)
             while cut > 1 and used + _cols(plain[:cut]) > width:
+                cut -= 1
+            while cut > 1 and plain[cut] in _CLOSING:  # keep "，" off the next line's start
                 cut -= 1
             lines.append((lead, plain[:cut]))
             lead, used = " " * indent, indent
