@@ -345,10 +345,12 @@ def test_wide_text_wraps_under_its_column_and_keeps_every_word(capsys):
 # What may be written in ASCII letters in the Chinese demo, and why: the program's name;
 # ids (a crisis id CR-2025-0927, customer ids C-10086, the CRM's user ids such as
 # li.office); the currency code CNY (ISO 4217, as a Chinese bank statement shows it); level
-# numerals I-IV in the level column; grading policy ids with their version (risk-matrix@1),
-# which a user types back into --policy.
+# numerals I-IV (二级 is also written II级); grading policy ids with their version
+# (risk-matrix@1), which a user types back into --policy; and the name of the library call
+# a refusal points the host's developer to, such as record_review().
 ALLOWED = re.compile(
-    r"crisiskit|CR-\d{4}-\d{4}|C-\d+|[a-z]+\.[a-z]+|CNY|\b(?:I|II|III|IV)\b|[a-z-]+@\d+"
+    r"crisiskit|CR-\d{4}-\d{4}|C-\d+|[a-z]+\.[a-z]+|CNY|[a-z-]+@\d+|[a-z_]+\(\)"
+    r"|(?<![A-Za-z])(?:IV|III|II|I)(?![A-Za-z])"
 )
 
 
@@ -366,11 +368,6 @@ def test_the_chinese_demo_says_nothing_in_english_on_the_command_lines_side(caps
     assert english_runs(own) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the lifecycle's refusals (cannot respond crisis …: the condition 'required roles "
-    "filled' is not met (the plan needs …)) are not translated yet",
-)
 def test_the_chinese_demo_says_nothing_in_english(capsys):
     code, out, _err = run(capsys, ["demo", "--lang", "zh", "--color", "never"])
     assert code == 0
@@ -386,6 +383,8 @@ def test_the_allow_list_catches_english():
         "met",
     ]
     assert english_runs("人员到位：li.office（危机管理领导小组办公室） 319.70 CNY 二级 II") == []
+    assert english_runs("在II级，请先用 record_review() 记录") == []
+    assert english_runs("在II级 the plan") == ["the", "plan"]
 
 
 @given(
