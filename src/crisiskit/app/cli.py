@@ -241,19 +241,6 @@ class _Zone:
         return "北京时间" if self.name == DEFAULT_ZONE else f"{self.name} 时间"
 
 
-class _Labelled:
-    """An enum member inside a message: said by its label (messages show a ``str`` as it is)."""
-
-    def __init__(self, member: Any) -> None:
-        self.member = member
-
-    def __str__(self) -> str:
-        return str(self.member.label("en"))
-
-    def label(self, lang: str = "en") -> str:
-        return str(self.member.label(lang))
-
-
 _NO_HOLIDAYS = _(
     "note: running without holiday data (the 'holidays' package is not installed): "
     "Mon–Fri 09:00–18:00 Asia/Shanghai with no public holidays or make-up days; "
@@ -711,7 +698,7 @@ def _verify(args: argparse.Namespace) -> int:
         message = _(
             "event {number}: {kind} ({problem})",
             number=check.first_invalid,
-            kind=_Labelled(check.kind),
+            kind=check.kind,
             problem=check.problem,
         )
         _print(_wrap("", message.text(lang), 2))
@@ -871,7 +858,7 @@ def _monitor(args: argparse.Namespace) -> int:
         "buckets ({time})",
         signals=result.signals,
         keys=len(set(stream.keys)),
-        type=_Labelled(config.crisis_type),
+        type=config.crisis_type,
         window=duration_text(window, language),
         buckets=config.buckets,
         time=_MONITOR_TEXT["wall" if calendar is None else "business"],
