@@ -32,6 +32,7 @@ from crisiskit.app.describe import describe, duration_text
 from crisiskit.app.monitoring import read_real_crises, read_signal_stream
 from crisiskit.app.scenario import Scenario, ScenarioError, SimulationResult, simulate
 from crisiskit.app.scenarios import load as load_scenario
+from crisiskit.app.timeline_command import add_timeline_command
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.crisis.lifecycle import MOVES, to_dot, to_mermaid
 from crisiskit.errors import CalendarError, CrisisKitError
@@ -895,6 +896,7 @@ def _parser() -> _Parser:
     diagram = commands.add_parser("diagram", help="print the lifecycle as a Mermaid or DOT diagram")
     diagram.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     diagram.set_defaults(handler=_diagram)
+    add_timeline_command(commands, zone=_zone, rules=_rules, keys=_key_ring)
     return parser
 
 

@@ -96,7 +96,11 @@ class LevelSpan:
 
 @frozen
 class SlaRun:
-    """One run of one SLA timer: from its start (or restart) until it stopped or the end."""
+    """One run of one SLA timer: from its start (or restart) until it stopped or the end.
+
+    A run cancelled before its deadline (the crisis closed, dismissed) has no deadline: it
+    never fell due.
+    """
 
     metric: SlaMetric
     """What the timer measures."""
@@ -105,7 +109,7 @@ class SlaRun:
     end: pendulum.DateTime
     """When it stopped (met), or the end of the timeline while it still runs."""
     deadline: pendulum.DateTime | None
-    """The last deadline the run was given (None: it never had one, e.g. paused throughout)."""
+    """The last deadline the run was given (None: none that fell due)."""
 
 
 @frozen
@@ -143,7 +147,7 @@ class CrisisTimeline:
     levels: tuple[LevelSpan, ...]
     """The levels in force, in order (none before the first grading)."""
     runs: tuple[SlaRun, ...]
-    """The SLA timer runs, cancelled ones left out, in the order they started."""
+    """The SLA timer runs, in the order they started."""
     marks: tuple[Mark, ...]
     """Deadlines, alerts, statements, escalations and reopens, in time order."""
 
@@ -263,7 +267,10 @@ class _Reader:
         elif action is TimerAction.STOP:
             self._finish(timer_id, at)
         elif action is TimerAction.CANCEL:
-            self.open_runs.pop(timer_id, None)  # a cancelled target was never due
+            run = self.open_runs.get(timer_id)
+            if run is not None and run["deadline"] is not None and run["deadline"] > at:
+                run["deadline"] = None  # cancelled before it fell due: it never was due
+            self._finish(timer_id, at)
 
     def _finish(self, timer_id: str, at: pendulum.DateTime) -> None:
         run = self.open_runs.pop(timer_id, None)
@@ -437,11 +444,17 @@ def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "
         pad = max((high - low) * 0.02, 1 / (24 * 60))
 
         def bar(
-            key: str, start: pendulum.DateTime, end: pendulum.DateTime, colour: str, name: str
+            key: str,
+            start: pendulum.DateTime,
+            end: pendulum.DateTime,
+            colour: str,
+            name: str,
+            *,
+            current: bool,
         ) -> None:
-            # The state and level the crisis is in at the end run on to the right edge, so
-            # a crisis closed by its last event still shows its closed phase.
-            right = high + pad if end == timeline.end else x(end)
+            # The state and the level the crisis is in at the end run on to the right edge,
+            # so a crisis closed by its last event still shows its closed phase.
+            right = high + pad if current else x(end)
             ax.barh(
                 y[key],
                 max(right - x(start), 0.0),
@@ -453,22 +466,23 @@ def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "
                 gid=name,
             )
 
-        for span in timeline.levels:
+        for i, span in enumerate(timeline.levels):
             bar(
                 "level",
                 span.start,
                 span.end,
                 _LEVEL_COLOURS[span.level],
                 gid("level", span.level.value, local(span.start)),
+                current=i == len(timeline.levels) - 1,
             )
-        for phase in timeline.phases:
-            key = f"phase.{phase.state.value}"
+        for i, phase in enumerate(timeline.phases):
             bar(
-                key,
+                f"phase.{phase.state.value}",
                 phase.start,
                 phase.end,
                 _PHASE_COLOURS[phase.state],
                 gid("phase", phase.state.value, local(phase.start)),
+                current=i == len(timeline.phases) - 1,
             )
         for run in timeline.runs:
             row = y[f"sla.{run.metric.value}"]
