@@ -99,9 +99,11 @@ def open_page(path: Path, screenshot: Path) -> PageCheck:
             "CRISISKIT_CHROMIUM to the browser's executable"
         )
         raise AssertionError("unreachable")  # pytest.fail and pytest.skip raise
-    with tempfile.TemporaryDirectory(prefix="crisiskit-chromium-") as profile:
-        with _Browser(executable, Path(profile)) as browser:
-            return browser.check(Path(path).resolve(), Path(screenshot))
+    with (
+        tempfile.TemporaryDirectory(prefix="crisiskit-chromium-") as profile,
+        _Browser(executable, Path(profile)) as browser,
+    ):
+        return browser.check(Path(path).resolve(), Path(screenshot))
 
 
 class _Browser:
@@ -145,8 +147,12 @@ class _Browser:
         self.events: list[dict[str, Any]] = []
         self.next_id = 0
         self.stderr: list[bytes] = []
-        threading.Thread(target=self._read, args=(answer_read,), daemon=True).start()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self.threads = [
+            threading.Thread(target=self._read, args=(answer_read,), daemon=True),
+            threading.Thread(target=self._drain_stderr, daemon=True),
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def __enter__(self) -> _Browser:
         return self
@@ -161,6 +167,11 @@ class _Browser:
             self.process.wait(timeout=10)
         finally:
             self.commands.close()
+            # The browser is gone, so both pipes reach their end and the readers stop.
+            for thread in self.threads:
+                thread.join(timeout=10)
+            if self.process.stderr is not None:
+                self.process.stderr.close()
 
     def _read(self, fd: int) -> None:
         buffer = b""
