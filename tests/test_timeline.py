@@ -268,6 +268,40 @@ def test_the_demo_in_chinese_reads_beijing_time():
     assert "breach.progress_update.2025-09-28T02:00" in svg
 
 
+def test_timers_owed_to_customers_get_rows_of_their_own():
+    # The demo's three affected customers are each owed a first contact: C-10086 was called
+    # at 21:15, in time; C-20011 and C-20012 were reached only the next day, so their timers
+    # breached at the level-II deadline, 22:00 (two working hours after 20:00).
+    timeline = timeline_of(demo().events, zone="Asia/Shanghai")
+    subjects = {m.subject for m in timeline.marks if m.metric is SlaMetric.FIRST_CONTACT}
+    assert subjects == {None, "C-10086", "C-20011", "C-20012"}
+    svg = draw_timeline(timeline).decode()
+    assert sorted(ids(svg, "breach")) == [
+        "first_contact.C-20011.2025-09-27T22:00",
+        "first_contact.C-20012.2025-09-27T22:00",
+        "progress_update.2025-09-28T02:00",
+    ]
+    for customer in ("C-10086", "C-20011", "C-20012"):
+        assert f"<!-- first customer contact: {customer} -->" in svg
+    rows = {
+        name.rsplit(".", 1)[0]: marker_xy(svg, f"deadline.{name}")[1]
+        for name in ids(svg, "deadline")
+        if name.startswith("first_contact")
+    }
+    assert len(set(rows.values())) == len(rows) == 4
+
+
+def test_many_customers_share_one_row(monkeypatch):
+    from crisiskit.reports import timeline as module
+
+    monkeypatch.setattr(module, "MAX_SUBJECT_ROWS", 2)
+    svg = draw_timeline(timeline_of(demo().events, zone="Asia/Shanghai"), lang="zh").decode()
+    assert "<!-- 首次联系客户（各客户） -->" in svg
+    assert "C-20011 -->" not in svg
+    ys = {marker_xy(svg, f"breach.{name}")[1] for name in ids(svg, "breach")}
+    assert len(ys) == 2  # the customers' breaches on one row, progress update on its own
+
+
 def test_png_is_a_picture(short, tmp_path):
     from PIL import Image
 

@@ -23,6 +23,7 @@ zone — ``deadline.acknowledge.2025-09-27T20:30`` — so a test or a page can f
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -110,6 +111,8 @@ class SlaRun:
     """When it stopped (met), or the end of the timeline while it still runs."""
     deadline: pendulum.DateTime | None
     """The last deadline the run was given (None: none that fell due)."""
+    subject: str | None = None
+    """Whom the timer's obligation is owed to (a customer's id), or None for the crisis."""
 
 
 @frozen
@@ -126,6 +129,8 @@ class Mark:
     """The level raised to, for an escalation."""
     state: CrisisState | None = None
     """The state reopened into, for a reopen."""
+    subject: str | None = None
+    """Whom an SLA mark's timer is owed to (a customer's id), or None for the crisis."""
 
 
 @frozen
@@ -250,7 +255,9 @@ class _Reader:
             self.marks.append(Mark("statement", at))
         elif isinstance(event, SlaTimersChanged):
             for change in event.changes:
-                self._change(change.timer_id, change.metric, change.action, change.at)
+                self._change(
+                    change.timer_id, change.metric, change.action, change.at, change.subject
+                )
                 run = self.open_runs.get(change.timer_id)
                 if run is not None and change.deadline is not None:
                     run["deadline"] = change.deadline
@@ -259,11 +266,21 @@ class _Reader:
             self._alerts(event.alerts)
 
     def _change(
-        self, timer_id: str, metric: SlaMetric, action: TimerAction, at: pendulum.DateTime
+        self,
+        timer_id: str,
+        metric: SlaMetric,
+        action: TimerAction,
+        at: pendulum.DateTime,
+        subject: str | None,
     ) -> None:
         if action in {TimerAction.START, TimerAction.RESTART}:
             self._finish(timer_id, at)
-            self.open_runs[timer_id] = {"metric": metric, "start": at, "deadline": None}
+            self.open_runs[timer_id] = {
+                "metric": metric,
+                "start": at,
+                "deadline": None,
+                "subject": subject,
+            }
         elif action is TimerAction.STOP:
             self._finish(timer_id, at)
         elif action is TimerAction.CANCEL:
@@ -284,7 +301,7 @@ class _Reader:
                 continue
             self.alerts_seen.add(key)
             kind: MarkKind = "breach" if alert.fraction >= 1.0 else "milestone"
-            self.marks.append(Mark(kind, alert.due_at, metric=alert.metric))
+            self.marks.append(Mark(kind, alert.due_at, metric=alert.metric, subject=alert.subject))
 
     def phases(self, end: pendulum.DateTime) -> tuple[Phase, ...]:
         return tuple(
@@ -308,9 +325,12 @@ class _Reader:
         runs.sort(key=lambda run: run["start"])
         for run in runs:
             if run["deadline"] is not None:
-                self.marks.append(Mark("deadline", run["deadline"], metric=run["metric"]))
+                self.marks.append(
+                    Mark("deadline", run["deadline"], metric=run["metric"], subject=run["subject"])
+                )
         return tuple(
-            SlaRun(run["metric"], run["start"], run["end"], run["deadline"]) for run in runs
+            SlaRun(run["metric"], run["start"], run["end"], run["deadline"], run["subject"])
+            for run in runs
         )
 
 
@@ -364,6 +384,52 @@ def _format(fmt: str) -> str:
     return fmt
 
 
+MAX_SUBJECT_ROWS: Final = 8
+"""Rows of one metric's timers owed to single customers; more share one row."""
+
+_ALL_SUBJECTS: Final = "*"
+
+
+def _sla_rows(timeline: CrisisTimeline) -> dict[str, tuple[SlaMetric, str | None]]:
+    """The SLA rows, keyed: the crisis's own timer of each metric, then one row per customer."""
+    found = [(r.metric, r.subject) for r in timeline.runs]
+    found += [(m.metric, m.subject) for m in timeline.marks if m.metric is not None]
+    rows: dict[str, tuple[SlaMetric, str | None]] = {}
+    for metric in SlaMetric:
+        subjects = sorted({s for m, s in found if m is metric and s is not None})
+        if any(m is metric and s is None for m, s in found):
+            rows[f"sla.{metric.value}"] = (metric, None)
+        if len(subjects) > MAX_SUBJECT_ROWS:
+            subjects = [_ALL_SUBJECTS]
+        for subject in subjects:
+            rows[f"sla.{metric.value}.{subject}"] = (metric, subject)
+    return rows
+
+
+def _sla_key(
+    metric: SlaMetric, subject: str | None, rows: dict[str, tuple[SlaMetric, str | None]]
+) -> str:
+    if subject is None:
+        return f"sla.{metric.value}"
+    key = f"sla.{metric.value}.{subject}"
+    return key if key in rows else f"sla.{metric.value}.{_ALL_SUBJECTS}"
+
+
+def _sla_label(metric: SlaMetric, subject: str | None, lang: str) -> str:
+    if subject is None:
+        return metric.label(lang)
+    if subject == _ALL_SUBJECTS:
+        return _("{metric}, each customer", metric=metric).text(lang)
+    return _("{metric}: {customer}", metric=metric, customer=subject).text(lang)
+
+
+def _sla_id(metric: SlaMetric, subject: str | None) -> tuple[str, ...]:
+    """The parts of an element id naming a timer: its metric, and whom it is owed to."""
+    if subject is None:
+        return (metric.value,)
+    return (metric.value, re.sub(r"[^A-Za-z0-9_-]", "_", subject))
+
+
 def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "svg") -> bytes:
     """The picture of ``timeline`` as SVG or PNG bytes, its text in ``lang`` (``en`` or ``zh``).
 
@@ -398,16 +464,13 @@ def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "
         ids.add(name)
         return name
 
-    metrics = [m for m in SlaMetric if any(run.metric is m for run in timeline.runs)]
-    metrics += [
-        m
-        for m in SlaMetric
-        if m not in metrics and any(mark.metric is m for mark in timeline.marks)
-    ]
+    sla_rows = _sla_rows(timeline)
     rows: list[tuple[str, str]] = [("level", _("level").text(language))]
     rows += [(f"phase.{s.value}", s.label(language)) for s in CrisisState]
     rows.append(("statements", _("statements").text(language)))
-    rows += [(f"sla.{m.value}", m.label(language)) for m in metrics]
+    rows += [
+        (key, _sla_label(metric, subject, language)) for key, (metric, subject) in sla_rows.items()
+    ]
     y = {key: len(rows) - 1 - i for i, (key, _label) in enumerate(rows)}
 
     title = _("crisis {crisis_id}: {title}", crisis_id=timeline.crisis_id, title=timeline.title)
@@ -485,7 +548,7 @@ def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "
                 current=i == len(timeline.phases) - 1,
             )
         for run in timeline.runs:
-            row = y[f"sla.{run.metric.value}"]
+            row = y[_sla_key(run.metric, run.subject, sla_rows)]
             ax.add_line(
                 Line2D(
                     [x(run.start), x(run.end)],
@@ -493,13 +556,14 @@ def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "
                     color="#555555",
                     linewidth=2,
                     solid_capstyle="butt",
-                    gid=gid("run", run.metric.value, local(run.start)),
+                    gid=gid("run", *_sla_id(run.metric, run.subject), local(run.start)),
                 )
             )
         for mark in timeline.marks:
             if mark.kind in {"deadline", "milestone", "breach"}:
                 assert mark.metric is not None
-                row, what = y[f"sla.{mark.metric.value}"], mark.metric.value
+                row = y[_sla_key(mark.metric, mark.subject, sla_rows)]
+                what = ".".join(_sla_id(mark.metric, mark.subject))
             elif mark.kind == "statement":
                 row, what = y["statements"], ""
             elif mark.kind == "escalation":
