@@ -42,6 +42,7 @@ from crisiskit.app.scenario import (
     simulate,
 )
 from crisiskit.app.scenarios import load as load_scenario
+from crisiskit.app.timeline_command import draw_timeline_command
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.crisis.lifecycle import to_dot, to_mermaid
 from crisiskit.errors import CalendarError, CrisisKitError
@@ -1400,6 +1401,56 @@ def _add_verify(commands: Any, lang: str) -> None:
     check.set_defaults(handler=_verify)
 
 
+def _add_timeline(commands: Any, lang: str) -> None:
+    timeline = commands.add_parser(
+        "timeline",
+        lang=lang,
+        help=_(
+            "draw one crisis as SVG or PNG: phases, levels, SLA deadlines and alerts, statements"
+        ).text(lang),
+        description=_(
+            "Draw one crisis on a time axis: its phases as bars, its levels as colours, SLA "
+            "deadlines, milestones and breaches as markers, statements and level raises as "
+            "points. The input is a scenario (played as crisiskit simulate plays it) or a JSON "
+            "Lines log of one crisis's stored events. Needs the charts extra (pip install "
+            "'crisiskit[charts]'); Chinese needs a CJK font."
+        ).text(lang),
+        epilog=_example(lang, "crisiskit timeline scenario.json --out crisis.svg --lang zh"),
+    )
+    timeline.add_argument(
+        "input", help=_("a scenario JSON file, or a JSON Lines log of stored events").text(lang)
+    )
+    timeline.add_argument(
+        "--out", required=True, help=_("the picture to write: FILE.svg or FILE.png").text(lang)
+    )
+    timeline.add_argument(
+        "--zone",
+        type=_check_zone,
+        default=None,
+        help=_(
+            "the IANA zone the times are shown in (default: the scenario's zone; {zone} for a log)",
+            zone=DEFAULT_ZONE,
+        ).text(lang),
+    )
+    timeline.add_argument(
+        "--plan", help=_("an emergency plan JSON file, for a scenario").text(lang)
+    )
+    timeline.add_argument(
+        "--keys", help=_("a JSON file of sealing keys, for a log sealed under keys").text(lang)
+    )
+    _output_options(timeline, lang, colour=False)
+    timeline.set_defaults(handler=_timeline)
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    return draw_timeline_command(
+        args,
+        text=_read(args.input),
+        rules=lambda scenario, plan: _rules(scenario, plan, args.lang),
+        keys=_key_ring,
+    )
+
+
 def _add_diagram(commands: Any, lang: str) -> None:
     diagram = commands.add_parser(
         "diagram",
@@ -1424,6 +1475,7 @@ SUBCOMMANDS: tuple[Callable[[Any, str], None], ...] = (
     _add_monitor,
     _add_verify,
     _add_diagram,
+    _add_timeline,
 )
 """The subcommands, in the order ``--help`` lists them: each declares its options and
 handler. A new subcommand is one more ``_add_*`` function here."""
