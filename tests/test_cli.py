@@ -29,13 +29,19 @@ def test_console_entry_point_runs_as_a_module():
     assert result.stdout.strip() == f"crisiskit {crisiskit.__version__}"
 
 
+def flat(text):
+    """Output with its wrapped lines joined again (by one space, like the wrap split them)."""
+    return " ".join(text.split())
+
+
 def test_demo_plays_the_crisis_to_close_with_figures(capsys):
     assert main(["demo", "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert "crisis detected" in out
     assert "level changed: ungraded → II" in out
-    assert "⚠ progress update BREACHED at 09-28 02:00" in out
+    assert "⚠ progress update BREACHED at 09-28 02:00" in flat(out)
     assert "✗ respond refused: cannot respond" in out
+    assert "respond (step 9), close (step 39)" in out  # steps are counted from 1
     assert "crisis closed" in out
     assert "time to acknowledge                    22 min" in out
     assert "progress update breached" in out
@@ -103,11 +109,17 @@ def test_calendar_queries_on_the_china_calendar(capsys):
     # Sat 27 Sep 20:00: Sunday 28th is a make-up working day (8 h), Mon 29th and Tue 30th
     # 8 h each = 24 h; National Day closes 1-8 Oct; the last 2 h fall on Thu 9 Oct 09:00-11:00.
     assert main(["calendar", "2025-09-27 20:00", "--add", "26h"]) == 0
-    assert "ends at 2025-10-09 11:00 Thursday" in capsys.readouterr().out
+    assert "26 working hours from 2025-09-27 20:00 ends at 2025-10-09 11:00 Thursday" in (
+        flat(capsys.readouterr().out)
+    )
     assert main(["calendar", "2025-09-30 17:00", "--until", "2025-10-09 10:00"]) == 0
-    assert capsys.readouterr().out.strip() == "2 h"
+    assert capsys.readouterr().out.startswith("2 working hours from 2025-09-30 17:00 to")
     assert main(["calendar", "2025-10-01 10:00"]) == 0
-    assert "next working instant 2025-10-09 09:00" in capsys.readouterr().out
+    assert "work resumes at 2025-10-09 09:00 Thursday" in flat(capsys.readouterr().out)
+    assert main(["calendar", "2025-09-30 17:00", "--add", "16h", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out == (
+        "自 2025-09-30 17:00 起 2个工作日，截止于 2025-10-10 17:00 星期五（北京时间）\n"
+    )
 
 
 def test_diagram_prints_mermaid_and_dot(capsys):
@@ -122,7 +134,7 @@ def test_diagram_prints_mermaid_and_dot(capsys):
     [
         (["diagram", "--format", "png"], None, "invalid choice"),
         (["frobnicate"], None, "invalid choice"),
-        (["simulate", "missing.json"], None, "No such file"),
+        (["simulate", "missing.json"], None, "missing.json: no such file"),
         (
             ["simulate", "{file}"],
             '{"type": "Scenario", "schema_version": 1, "name": "x"}',
@@ -201,7 +213,7 @@ def _run_in_process(capsys, args):
         (
             ["calendar", "2025-09-27 20:00", "--add", "-5h"],
             None,
-            "crisiskit: a duration to add must not be negative; got '-5h'",
+            "crisiskit: a duration must not be negative; got '-5h'",
         ),
         (
             ["calendar", "2025-09-27 20:00", "--add", "P900Y"],
@@ -317,7 +329,7 @@ def test_verify_checks_a_stored_log_with_its_keys_and_head(capsys, tmp_path):
     cut = tmp_path / "cut.jsonl"
     cut.write_text("".join(other[:-2]), "utf-8")
     assert main(["verify", str(cut), "--keys", keys]) == 0
-    assert "without --head a dropped tail would not show" in capsys.readouterr().out
+    assert "without --head a dropped tail would not show" in flat(capsys.readouterr().out)
     assert main(["verify", str(cut), "--keys", keys, "--head", other_head, "--json"]) == 1
     found = json.loads(capsys.readouterr().out)
     assert (found["ok"], found["kind"], found["first_invalid"]) == (False, "truncated", 3)
@@ -330,9 +342,12 @@ def test_verify_names_an_altered_line_and_refuses_bad_input_in_one_line(capsys, 
     assert main(["verify", str(edited)]) == 1
     assert capsys.readouterr().out.startswith("event 2: altered (its content does not match")
     for args, message in [
-        (["verify", str(tmp_path / "missing.jsonl")], "No such file"),
+        (["verify", str(tmp_path / "missing.jsonl")], "missing.jsonl: no such file"),
         (["verify", str(edited), "--head", "x"], "--head is VERSION:HASH"),
-        (["verify", str(edited), "--keys", str(edited)], "Extra data"),
+        (
+            ["verify", str(edited), "--keys", str(edited)],
+            "is not valid JSON: the error is at line 2",
+        ),
     ]:
         assert main(args) == 2
         err = capsys.readouterr().err

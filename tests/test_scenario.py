@@ -63,7 +63,7 @@ def test_steps_run_at_their_times_and_signals_default_to_the_step_time():
 
 def test_unexpected_refusal_names_the_step():
     with pytest.raises(
-        ScenarioError, match=r"step 1 \(recover by gm\) was refused: InvalidTransition"
+        ScenarioError, match=r"step 2 \(recover by gm\) was refused: cannot recover"
     ):
         simulate(scenario({"do": "recover", "actor": "gm"}))
 

@@ -16,6 +16,7 @@ from crisiskit.messages import say
 
 __all__ = [
     "CalendarError",
+    "ChartError",
     "ConcurrencyError",
     "CrisisKitError",
     "CrisisNotFoundError",
@@ -25,6 +26,7 @@ __all__ = [
     "InvalidTransition",
     "LimitError",
     "NaiveDatetimeError",
+    "OptionalDependencyError",
     "PolicyError",
     "SealError",
     "SerializationError",
@@ -169,4 +171,19 @@ class CrisisNotFoundError(StoreError, LookupError):
     """The store holds no crisis with the id given.
 
     Also a :class:`LookupError`, so a host can map it to "404 Not Found" with the rest.
+    """
+
+
+class OptionalDependencyError(CrisisKitError, ImportError):
+    """A feature needs an optional extra that is not installed.
+
+    The message names the extra to install, e.g. ``pip install 'crisiskit[charts]'``.
+    """
+
+
+class ChartError(CrisisKitError):
+    """A chart could not be drawn as asked: no font for its text, or an unknown format.
+
+    Chinese text needs a CJK font that the plotting library can find; crisiskit refuses
+    rather than draw empty boxes in place of the characters.
     """

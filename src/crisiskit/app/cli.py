@@ -1,28 +1,32 @@
 """The ``crisiskit`` command line: demo, simulate, grade, calendar, monitor, verify, diagram.
 
 Exit codes: 0 on success; 1 when a scenario cannot be played as written (a step refused
-that the scenario did not mark ``"refused"``, or one so marked that went through); 2 for
-bad usage or input. A failure is one line on stderr saying what was wrong and what is
-allowed, never a traceback.
+that the scenario did not mark ``"refused"``, or one so marked that went through) or a
+stored log is not intact; 2 for bad usage or input. A failure is one line on stderr saying
+what was wrong and what is allowed, in the language of ``--lang``, never a traceback.
 
 Times written without an offset (``2025-09-27 20:00``) are read in the zone of the
 ``--zone`` option, default Asia/Shanghai, by every subcommand. Times must lie in the years
 1900 to 2999 (the calendars' range); durations are at most 36 525 days.
+
+Each subcommand is one ``_add_*`` function that declares it and one handler that runs it;
+:func:`_parser` lists the ``_add_*`` functions.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import math
 import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 import pendulum
 
@@ -30,13 +34,21 @@ from crisiskit._internal import checks as _checks
 from crisiskit._version import __version__
 from crisiskit.app.describe import describe, duration_text
 from crisiskit.app.monitoring import read_real_crises, read_signal_stream
-from crisiskit.app.scenario import Scenario, ScenarioError, SimulationResult, simulate
+from crisiskit.app.scenario import (
+    Scenario,
+    ScenarioError,
+    SimulationResult,
+    command_label,
+    simulate,
+)
 from crisiskit.app.scenarios import load as load_scenario
+from crisiskit.app.timeline_command import draw_timeline_command
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
-from crisiskit.crisis.lifecycle import MOVES, to_dot, to_mermaid
+from crisiskit.crisis.lifecycle import to_dot, to_mermaid
 from crisiskit.errors import CalendarError, CrisisKitError
 from crisiskit.events import KeyRing, SealingKey, StoredEvent, verify
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
+from crisiskit.messages import Message, _, language_of, say
 from crisiskit.monitor import DecisionKind, MonitorConfig, backtest_monitor
 from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import (
@@ -50,7 +62,6 @@ from crisiskit.serialization import (
 )
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.clock import SystemClock
-from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
 
 __all__ = ["main"]
@@ -65,17 +76,126 @@ DEFAULT_ZONE = "Asia/Shanghai"
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """The years a time on the command line may lie in (the calendars' range)."""
 
+WIDTH = 80
+"""The columns human-readable output fits in: longer lines are wrapped, never cut."""
+
 
 class UsageError(Exception):
     """Bad input on the command line: the message is shown on one line, exit code 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+class _RefusedError(Exception):
+    """A scenario could not be played as written: exit code 1."""
 
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return "zh" if getattr(args, "lang", "en") == "zh" else "en"
+
+
+# --- text layout ------------------------------------------------------------------------------
+
+_ANSI = re.compile(r"\033\[[0-9;]*m")
+
+
+def _cols(text: str) -> int:
+    """The terminal columns ``text`` takes: CJK characters two, colour codes none."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in _ANSI.sub("", text))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns."""
+    return text + " " * max(0, width - _cols(text))
+
+
+# Characters a line may not start with (they close what came before) or end with.
+_CLOSING = set("，。；：、）》」』”’！？%,.;:)]}!?…·")
+_OPENING = set("（《「『“‘([{")
+
+Piece = tuple[str, str, str]
+"""Part of a line that is never split: the separator before it, its text, and the text as
+shown (coloured, or the same)."""
+
+
+def _pieces(text: str) -> list[Piece]:
+    """``text`` cut where a line may break: at spaces, and beside CJK characters."""
+    found: list[Piece] = []
+    word, sep, wide_word = "", "", False
+    for ch in text:
+        if ch == " ":
+            if word:
+                found.append((sep, word, word))
+            word, sep = "", " "
+            continue
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        joined = word[-1:] in _OPENING or (wide and word[-1:].isdigit())  # （x, 8千
+        if word and ch not in _CLOSING and not joined and (wide or wide_word):
+            found.append((sep, word, word))
+            word, sep = "", ""
+        word += ch
+        if ch not in _CLOSING:
+            wide_word = wide
+    if word:
+        found.append((sep, word, word))
+    return found
+
+
+def _fill(
+    prefix: str,
+    pieces: Iterable[Piece],
+    indent: int,
+    paint: Callable[[str], str] | None = None,
+    *,
+    width: int = WIDTH,
+) -> list[str]:
+    """Lines of at most :data:`WIDTH` columns: ``prefix``, then the pieces.
+
+    Lines after the first start with ``indent`` spaces; ``paint`` colours each line's text
+    (not the prefix). A piece wider than a whole line is cut.
+    """
+    lines: list[tuple[str, str]] = []
+    lead, body, used = prefix, "", _cols(prefix)
+    empty = True
+    for sep, text, painted in pieces:
+        plain, shown = text, painted
+        need = _cols(plain) + (0 if empty else len(sep))
+        if not empty and used + need > width:
+            lines.append((lead, body))
+            lead, body, used, empty = " " * indent, "", indent, True
+            need = _cols(plain)
+        while empty and used + need > width and len(plain) > 1:  # too long for any line
+            cut = len(plain)
+            while cut > 1 and used + _cols(plain[:cut]) > width:
+                cut -= 1
+            while cut > 1 and plain[cut] in _CLOSING:  # keep "，" off the next line's start
+                cut -= 1
+            lines.append((lead, plain[:cut]))
+            lead, used = " " * indent, indent
+            plain = shown = plain[cut:]
+            need = _cols(plain)
+        body += ("" if empty else sep) + shown
+        used += need
+        empty = False
+    lines.append((lead, body))
+    return [(lead + (paint(body) if paint and body else body)).rstrip() for lead, body in lines]
+
+
+def _wrap(
+    prefix: str, text: str, indent: int | None = None, paint: Callable[[str], str] | None = None
+) -> list[str]:
+    """``text`` after ``prefix``, wrapped to :data:`WIDTH` columns.
+
+    Lines after the first start with ``indent`` spaces (default: under the text's start).
+    """
+    return _fill(prefix, _pieces(text), _cols(prefix) if indent is None else indent, paint)
+
+
+def _print(lines: Iterable[str]) -> None:
+    for line in lines:
+        print(line)
+
 
 # --- colour ---------------------------------------------------------------------------------
 
@@ -94,41 +214,67 @@ def _paint(text: str, code: str, on: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if on else text
 
 
-def _level_text(level: Level | None, zh: bool, colour: bool) -> str:
+def _painter(code: str, on: bool) -> Callable[[str], str] | None:
+    return (lambda text: _paint(text, code, True)) if on else None
+
+
+def _level_text(level: Level | None, colour: bool) -> str:
     if level is None:
-        return "—".ljust(4)
-    return _paint(level.value.ljust(4), _LEVEL_COLOURS[level], colour)
+        return "—".ljust(5)
+    return _paint(level.value, _LEVEL_COLOURS[level], colour) + " " * (5 - len(level.value))
 
 
-# --- calendars and policies ----------------------------------------------------------------
+# --- zones and calendars --------------------------------------------------------------------
 
 
-def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
+class _Zone:
+    """A zone's name in a message: 北京时间 in Chinese for Asia/Shanghai."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self, lang: str = "en") -> str:
+        if lang != "zh":
+            return self.name
+        return "北京时间" if self.name == DEFAULT_ZONE else f"{self.name} 时间"
+
+
+_NO_HOLIDAYS = _(
+    "note: running without holiday data (the 'holidays' package is not installed): "
+    "Mon–Fri 09:00–18:00 Asia/Shanghai with no public holidays or make-up days; "
+    "pip install 'crisiskit[holidays]' for the China working calendar"
+)
+
+
+def _working_calendar(years: Sequence[int], lang: str) -> tuple[BusinessCalendar, str]:
     """The China working calendar for ``years`` (as many as are published), else Mon–Fri hours.
 
-    Returns the calendar and the key of its description in the output texts.
+    Returns the calendar and the key of its description in :data:`_CALENDARS`.
     """
     wanted = [year for year in years if FIRST_YEAR <= year <= LAST_YEAR]
     if not wanted:
         raise UsageError(
-            f"crisiskit: times must lie in the years {FIRST_YEAR} to {LAST_YEAR}; got {min(years)}"
+            _(
+                "times must lie in the years {first} to {last}; got {year}",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+                year=min(years),
+            )
         )
     years = wanted[:]
     while wanted:
         try:
             return china_working_calendar(wanted), "china"
         except CalendarError as exc:
-            if "needs the 'holidays' package" in str(exc):
+            if "'holidays' package" in str(exc):
                 break
             if len(wanted) == 1:
                 raise
             wanted = wanted[:-1]  # next year's schedule is not published yet
-    print(
-        "crisiskit: note: running without holiday data (the 'holidays' package is not "
-        "installed): Mon–Fri 09:00–18:00 Asia/Shanghai with no public holidays or make-up "
-        "days; pip install 'crisiskit[holidays]' for the China working calendar",
-        file=sys.stderr,
-    )
+    print(f"crisiskit{'：' if lang == 'zh' else ': '}{_NO_HOLIDAYS.text(lang)}", file=sys.stderr)
     plain = BusinessCalendar(
         name="working",
         zone="Asia/Shanghai",
@@ -139,21 +285,62 @@ def _working_calendar(years: Sequence[int]) -> tuple[BusinessCalendar, str]:
     return plain, "plain"
 
 
-def _rules(scenario: Scenario, plan_path: str | None) -> tuple[EmergencyPlan, SlaPolicy, str]:
+_CALENDARS = {
+    "china": _("the China working calendar (public holidays and make-up days)"),
+    "plain": _("Mon–Fri 09:00–18:00 without public holidays (pip install 'crisiskit[holidays]')"),
+}
+
+
+def _rules(
+    scenario: Scenario, plan_path: str | None, lang: str
+) -> tuple[EmergencyPlan, SlaPolicy, str]:
     year = scenario.start.year
-    working, about = _working_calendar([year, year + 1])
+    working, about = _working_calendar([year, year + 1], lang)
     plan = (
-        EmergencyPlan.default()
-        if plan_path is None
-        else EmergencyPlan.from_json(Path(plan_path).read_text(encoding="utf-8"))
+        EmergencyPlan.default() if plan_path is None else EmergencyPlan.from_json(_read(plan_path))
     )
     return plan, SlaPolicy.default(working), about
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def _read(path: str) -> str:
+    """The text of the file at ``path``, or a :class:`UsageError` saying why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(_("{path}: no such file", path=path)) from None
+    except IsADirectoryError:
+        raise UsageError(_("{path} is a folder; a file is needed", path=path)) from None
+    except PermissionError:
+        raise UsageError(_("{path}: permission denied", path=path)) from None
+    except UnicodeDecodeError:
+        raise UsageError(_("{path} is not UTF-8 text", path=path)) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise UsageError(_("{path} cannot be read: {reason}", path=path, reason=reason)) from None
+
+
+def _read_json(path: str) -> object:
+    try:
+        return json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            _(
+                "{path} is not valid JSON: the error is at line {line}, column {column}",
+                path=path,
+                line=exc.lineno,
+                column=exc.colno,
+            )
+        ) from None
 
 
 # --- rendering a simulation ------------------------------------------------------------------
 
 _SHORT = {
     SlaMetric.ACKNOWLEDGE: ("ack", "受理"),
+    SlaMetric.GRADE: ("grade", "定级"),
     SlaMetric.FIRST_CONTACT: ("contact", "联系"),
     SlaMetric.PUBLIC_STATEMENT: ("statement", "声明"),
     SlaMetric.PROGRESS_UPDATE: ("update", "通报"),
@@ -161,157 +348,172 @@ _SHORT = {
 }
 
 _TEXT = {
-    "demo": ("crisiskit demo", "crisiskit 演示"),
-    "simulate": ("crisiskit simulate", "crisiskit 模拟"),
-    "china": (
-        "the China working calendar (public holidays and make-up days, 调休)",
-        "中国工作日历（含法定节假日与调休）",
-    ),
-    "plain": (
-        "Mon–Fri 09:00–18:00 Asia/Shanghai without public holidays (pip install 'crisiskit[holidays]')",
-        "周一至周五 09:00–18:00，未含节假日（请安装 crisiskit[holidays]）",
-    ),
-    "zone": (
-        "times in {zone}; SLA targets from the domain defaults, {cal}",
-        "时间为 {zone}；时限采用默认目标，{cal}",
-    ),
-    "header": ("time         state        level event", "时间         状态         级别 事件"),
-    "sla": ("SLA", "时限"),
-    "figures": ("Figures", "考核指标"),
-    "ack": ("time to acknowledge", "受理用时"),
-    "contact": ("time to first customer contact", "首次联系客户用时"),
-    "statement": ("time to first public statement", "首次公开声明用时"),
-    "close": ("time to close", "关闭用时"),
-    "open": ("time open", "处置时长"),
-    "compensation": ("compensation", "补偿合计"),
-    "satisfaction": ("satisfaction (callbacks / baseline)", "满意度（回访 / 基线）"),
-    "refused": ("refused, as the scenario expected", "按预期被拒绝的操作"),
-    "none": ("—", "—"),
-    "outcome": ("SLA outcome", "时限达成情况"),
+    "demo": _("crisiskit demo"),
+    "simulate": _("crisiskit simulate"),
+    "time": _("time"),
+    "state": _("state"),
+    "level": _("level"),
+    "event": _("event"),
+    "sla": _("SLA"),
+    "figures": _("Figures"),
+    "ack": _("time to acknowledge"),
+    "contact": _("time to first customer contact"),
+    "statement": _("time to first public statement"),
+    "close": _("time to close"),
+    "open": _("time open"),
+    "outcome": _("SLA outcome"),
+    "compensation": _("compensation"),
+    "satisfaction": _("satisfaction (callbacks / baseline)"),
+    "refused": _("refused, as the scenario expected"),
 }
 
-
-def _pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal columns (Chinese characters take two)."""
-    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - columns)
+_NOTED = {"LevelChanged", "ResponseStarted", "StatementReleased", "CrisisAcknowledged"}
 
 
-_COMMAND_ZH = {move.command: move.label_zh for move in MOVES}
-
-
-def _t(key: str, zh: bool) -> str:
-    return _TEXT[key][1 if zh else 0]
-
-
-def _sla_cell(
+def _sla_pieces(
     entry_sla: Sequence[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None]],
     zone: str,
-    zh: bool,
+    lang: str,
     colour: bool,
-) -> str:
-    cells = []
+) -> list[Piece]:
+    """The open SLA timers as pieces ``ack 09-27 20:30`` joined by `` · ``."""
+    cells: list[Piece] = []
     for metric, status, deadline in entry_sla:
         if status in {SlaStatus.MET, SlaStatus.CANCELLED}:
             continue
-        name = _SHORT[metric][1 if zh else 0]
+        name = _SHORT[metric][1 if lang == "zh" else 0]
         if status is SlaStatus.BREACHED:
-            cells.append(_paint(f"{name} ✗", "1;31", colour))
+            text, code = f"{name} ✗", "1;31"
         elif deadline is not None:
             mark = "!" if status is SlaStatus.AT_RISK else ""
             text = f"{name} {deadline.in_timezone(zone).format('MM-DD HH:mm')}{mark}"
-            cells.append(_paint(text, "33", colour) if mark else text)
+            code = "33" if mark else ""
         else:
-            cells.append(f"{name} {status.label('zh' if zh else 'en')}")
-    return " · ".join(cells)
+            text, code = f"{name} {status.label(lang)}", ""
+        shown = _paint(text, code, colour) if code else text
+        cells.append((" · " if cells else "", text, shown))
+    return cells
 
 
 def render(
     result: SimulationResult, *, lang: str, colour: bool, about: str, title: str = "demo"
 ) -> str:
-    """The human-readable report of a simulation: timeline, then figures."""
-    zh = normalize_lang(lang) == "zh"
+    """The human-readable report of a simulation, in :data:`WIDTH` columns: timeline, figures."""
+    lang = language_of(lang) or "en"
+    zh = lang == "zh"
     scenario = result.scenario
     zone = scenario.zone
-    out = [
-        _paint(f"{_t(title, zh)} — {scenario.name}", "1", colour),
-        _t("zone", zh).format(zone=zone, cal=_t(about, zh)),
-        "",
-        _paint(_t("header", zh), "2", colour),
-    ]
-    refusals = list(result.refusals)
-    width = 12
     colon = "：" if zh else ": "
-    language = "zh" if zh else "en"
+    headline = f"{_TEXT[title].text(lang)} — {scenario.name}"
+    out = _wrap("", headline, 2, _painter("1", colour))
+    setting = _(
+        "times in {zone}; SLA targets from the domain defaults, {calendar}",
+        zone=_Zone(zone),
+        calendar=_CALENDARS[about],
+    )
+    out += _wrap("", setting.text(lang), 2)
+    # when(11) + 2, state(12) + 1, level(5) + 1: the event's text starts in column 32
+    state_width, text_at = 12, 32
+    header = (
+        _pad(_TEXT["time"].text(lang), 13)
+        + _pad(_TEXT["state"].text(lang), state_width + 1)
+        + _pad(_TEXT["level"].text(lang), 6)
+        + _TEXT["event"].text(lang)
+    )
+    out += ["", _paint(header, "2", colour)]
+    refusals = list(result.refusals)
+    sla = _TEXT["sla"].text(lang)
 
     def refusal_rows(step: int | None) -> None:
         while refusals and (step is None or refusals[0].step < step):
             refusal = refusals.pop(0)
             when = refusal.at.in_timezone(zone).format("MM-DD HH:mm")
-            name = _COMMAND_ZH.get(refusal.command, refusal.command) if zh else refusal.command
-            text = f"✗ {name}{'被拒绝：' if zh else ' refused: '}{refusal.error.split(': ', 1)[-1]}"
-            out.append(_paint(f"{when}  {'':<{width}} {'':<4} {text}", "35", colour))
+            name = command_label(refusal.command, lang)
+            reason = say(refusal.message or refusal.error, lang)
+            text = f"✗ {name}{'被拒绝：' if zh else ' refused: '}{reason}"
+            out.extend(_wrap(_pad(when, text_at), text, text_at + 2, _painter("35", colour)))
 
     for entry in result.timeline:
         event = entry.event
         refusal_rows(entry.step)
         when = entry.at.in_timezone(zone).format("MM-DD HH:mm")
         if event.actor == "system" and event.name.startswith("Sla"):
-            text = describe(event, language, zone=zone, label=False)
+            text = describe(event, lang, zone=zone, label=False)
             shown = when if event.name == "SlaAlertsRaised" else ""
-            line = f"{shown:<12} {'':<{width}} {'':<4}  ↳ {_t('sla', zh)}{colon}{text}"
-            out.append(_paint(line, "31" if "⚠" in text else "2", colour))
+            code = "31" if "⚠" in text else "2"
+            out.extend(
+                _wrap(
+                    _pad(shown, text_at) + f"↳ {sla}{colon}",
+                    text,
+                    text_at + 2,
+                    _painter(code, colour),
+                )
+            )
             continue
-        state = entry.state.label(language)
-        text = describe(event, language, zone=zone)
-        out.append(f"{when}  {_pad(state, width)} {_level_text(entry.level, zh, colour)} {text}")
+        state = entry.state.label(lang)
+        prefix = f"{when}  {_pad(state, state_width)} {_level_text(entry.level, colour)} "
+        out.extend(_wrap(prefix, describe(event, lang, zone=zone), text_at))
         if entry.note:
-            out.append(_paint(f"{'':<{width + 19}}“{entry.note}”", "2", colour))
-        cell = _sla_cell(entry.sla, zone, zh, colour)
-        if cell and event.name in {
-            "LevelChanged",
-            "ResponseStarted",
-            "StatementReleased",
-            "CrisisAcknowledged",
-        }:
-            out.append(f"{'':<{width + 19}}{_t('sla', zh)}{colon}{cell}")
+            out.extend(_wrap(" " * text_at, f"“{entry.note}”", text_at + 1, _painter("2", colour)))
+        cells = _sla_pieces(entry.sla, zone, lang, colour)
+        if cells and event.name in _NOTED:
+            lead = " " * text_at + f"{sla}{colon}"
+            out.extend(_fill(lead, cells, _cols(lead)))
     refusal_rows(None)
-    out += ["", _paint(_t("figures", zh), "1", colour)]
+    out += ["", _paint(_TEXT["figures"].text(lang), "1", colour)]
+    out.extend(_figures(result, lang, colour))
+    return "\n".join(out)
+
+
+def _figures(result: SimulationResult, lang: str, colour: bool) -> list[str]:
+    zh = lang == "zh"
     m = result.metrics
+    out: list[str] = []
+    label_width = 38
 
-    def row(key: str, value: dt.timedelta | None) -> None:
-        shown = duration_text(value, language) if value is not None else _t("none", zh)
-        out.append(f"  {_pad(_t(key, zh), 38)} {shown}")
+    def row(key: str, value: str | Sequence[Piece]) -> None:
+        prefix = f"  {_pad(_TEXT[key].text(lang), label_width)} "
+        if isinstance(value, str):
+            out.extend(_wrap(prefix, value))
+        else:
+            out.extend(_fill(prefix, value, _cols(prefix)))
 
-    row("ack", m.time_to_acknowledge)
-    row("contact", m.time_to_first_contact)
-    row("statement", m.time_to_first_statement)
-    row("close", m.time_to_close)
-    row("open", m.open_time)
-    outcomes = " · ".join(
-        _paint(
-            f"{metric.label(language)} {status.label(language)}",
-            "1;31" if status is SlaStatus.BREACHED else "32",
-            colour,
+    none = "—"
+    for key, value in (
+        ("ack", m.time_to_acknowledge),
+        ("contact", m.time_to_first_contact),
+        ("statement", m.time_to_first_statement),
+        ("close", m.time_to_close),
+        ("open", m.open_time),
+    ):
+        row(key, duration_text(value, lang) if value is not None else none)
+    outcomes: list[Piece] = []
+    for metric, status in m.sla:
+        text = f"{metric.label(lang)}{'' if zh else ' '}{status.label(lang)}"
+        code = "1;31" if status is SlaStatus.BREACHED else "32"
+        outcomes.append((" · " if outcomes else "", text, _paint(text, code, colour)))
+    row("outcome", outcomes or none)
+    if m.compensation_total:
+        kinds = ("，" if zh else ", ").join(
+            f"{kind.label(lang)} {money.amount}" for kind, money in m.compensation_by_kind
         )
-        for metric, status in m.sla
-    )
-    out.append(f"  {_pad(_t('outcome', zh), 38)} {outcomes or _t('none', zh)}")
-    total = str(m.compensation_total) if m.compensation_total else _t("none", zh)
-    kinds = ", ".join(
-        f"{kind.label(language)} {money.amount}" for kind, money in m.compensation_by_kind
-    )
-    out.append(f"  {_pad(_t('compensation', zh), 38)} {total}" + (f" ({kinds})" if kinds else ""))
+        total = str(m.compensation_total)
+        row("compensation", f"{total}（{kinds}）" if zh else f"{total} ({kinds})")
+    else:
+        row("compensation", none)
     if m.average_satisfaction is not None:
         baseline = f"{m.baseline_satisfaction:.1f}" if m.baseline_satisfaction else "?"
         ratio = f" = {m.satisfaction_recovery:.0%}" if m.satisfaction_recovery else ""
-        out.append(
-            f"  {_pad(_t('satisfaction', zh), 38)} {m.average_satisfaction:.1f} / {baseline}{ratio}"
-        )
+        row("satisfaction", f"{m.average_satisfaction:.1f} / {baseline}{ratio}")
     if result.refusals:
-        names = ", ".join(f"{r.command} (step {r.step})" for r in result.refusals)
-        out.append(f"  {_pad(_t('refused', zh), 38)} {names}")
-    return "\n".join(out)
+        names = [
+            f"{command_label(r.command, lang)}（第{r.step + 1}步）"
+            if zh
+            else f"{r.command} (step {r.step + 1})"
+            for r in result.refusals
+        ]
+        row("refused", ("、" if zh else ", ").join(names))
+    return out
 
 
 def _result_json(result: SimulationResult) -> str:
@@ -330,41 +532,46 @@ def _result_json(result: SimulationResult) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-# --- commands ---------------------------------------------------------------------------
+# --- demo and simulate ----------------------------------------------------------------------
 
 
 def _play(args: argparse.Namespace, scenario: Scenario) -> int:
-    _check_year(scenario.start, "the scenario's start")
-    plan, sla, about = _rules(scenario, getattr(args, "plan", None))
+    lang = _lang(args)
+    _check_year(scenario.start, _("the scenario's start"))
+    plan, sla, about = _rules(scenario, getattr(args, "plan", None), lang)
     until = _parse_instant(args.until, args.zone) if getattr(args, "until", None) else None
     try:
         result = simulate(scenario, plan=plan, sla=sla, until=until)
     except ScenarioError as exc:
-        raise _RefusedError(str(exc)) from None
+        raise _RefusedError(exc.args[0] if exc.args else str(exc)) from None
     if getattr(args, "json", False):
         print(_result_json(result))
     else:
         title = "demo" if args.command == "demo" else "simulate"
         colour = _use_colour(args.color, sys.stdout)
-        print(render(result, lang=args.lang, colour=colour, about=about, title=title))
+        print(render(result, lang=lang, colour=colour, about=about, title=title))
     return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
-    zh = normalize_lang(args.lang) == "zh"
-    return _play(args, load_scenario("food_safety_zh" if zh else "food_safety"))
+    return _play(args, load_scenario("food_safety_zh" if _lang(args) == "zh" else "food_safety"))
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    text = Path(args.scenario).read_text(encoding="utf-8")
-    return _play(args, from_json(text, Scenario))
+    return _play(args, from_json(_read(args.scenario), Scenario))
+
+
+# --- grade ----------------------------------------------------------------------------------
 
 
 def _grade(args: argparse.Namespace) -> int:
-    data = json.loads(Path(args.input).read_text(encoding="utf-8"))
+    data = _read_json(args.input)
     if not isinstance(data, dict):
         raise UsageError(
-            f"{args.input}: expected a JSON object with crisis_type, signals, factors, ..."
+            _(
+                "{path}: expected a JSON object with crisis_type, signals, factors, …",
+                path=args.input,
+            )
         )
     data.pop("type", None)
     data.pop("schema_version", None)
@@ -377,60 +584,86 @@ def _grade(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_dict(assessment), ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        print(assessment.explain(args.lang))
+        for line in assessment.explain(_lang(args)).splitlines():
+            depth = len(line) - len(line.lstrip(" "))
+            _print(_wrap(" " * depth, line.strip(), depth + 2))
     return EXIT_OK
 
 
+# --- calendar -------------------------------------------------------------------------------
+
+
 def _calendar(args: argparse.Namespace) -> int:
-    zh = normalize_lang(args.lang) == "zh"
-    zone = args.zone
-    start = _parse_instant(args.start, zone)
+    lang = _lang(args)
+    zone = _Zone(args.zone)
+    start = _parse_instant(args.start, args.zone)
     if args.calendar == "24x7":
         calendar: BusinessCalendar = TWENTY_FOUR_SEVEN
     else:
         start_year = start.in_timezone(DEFAULT_ZONE).year
-        calendar, _ = _working_calendar([start_year, start_year + 1])
+        calendar, _about = _working_calendar([start_year, start_year + 1], lang)
+
+    def shown(instant: pendulum.DateTime, *, day: bool = False) -> str:
+        pattern = "YYYY-MM-DD HH:mm" + (" dddd" if day else "")
+        return instant.in_timezone(args.zone).format(pattern, locale=lang)
+
     if args.add:
         duration = _parse_span(args.add)
         due = calendar.add(start, duration)
-        print(
-            f"{_hours(duration)} of {calendar.name} time from "
-            f"{start.in_timezone(zone).format('YYYY-MM-DD HH:mm')} ends at "
-            f"{due.in_timezone(zone).format('YYYY-MM-DD HH:mm dddd')} ({zone})"
-            if not zh
-            else f"自 {start.in_timezone(zone).format('YYYY-MM-DD HH:mm')} 起 {_hours(duration, zh=True)}"
-            f"（{calendar.name}）截止于 {due.in_timezone(zone).format('YYYY-MM-DD HH:mm')}（{zone}）"
+        message = _(
+            "{duration} from {start} ends at {end} ({zone})",
+            duration=calendar.duration_text(duration, lang),
+            start=shown(start),
+            end=shown(due, day=True),
+            zone=zone,
         )
     elif args.until:
-        end = _parse_instant(args.until, zone)
+        end = _parse_instant(args.until, args.zone)
         spent = calendar.working_time(start, end)
-        print(_hours(spent, zh=zh))
-    else:
-        working = calendar.is_working(start)
-        following = calendar.next_working(start)
-        print(
-            f"{'working' if working else 'not working'}; next working instant "
-            f"{following.in_timezone(zone).format('YYYY-MM-DD HH:mm')}"
+        message = _(
+            "{duration} from {start} to {end} ({zone})",
+            duration=calendar.duration_text(spent, lang),
+            start=shown(start),
+            end=shown(end),
+            zone=zone,
         )
+    elif calendar.is_working(start):
+        message = _("{start} is working time ({zone})", start=shown(start, day=True), zone=zone)
+    else:
+        message = _(
+            "{start} is not working time; work resumes at {next} ({zone})",
+            start=shown(start, day=True),
+            next=shown(calendar.next_working(start), day=True),
+            zone=zone,
+        )
+    _print(_wrap("", message.text(lang), 2))
     return EXIT_OK
 
 
+# --- verify ---------------------------------------------------------------------------------
+
+
 def _verify(args: argparse.Namespace) -> int:
-    zh = normalize_lang(args.lang) == "zh"
+    lang = _lang(args)
     keys = _key_ring(args.keys) if args.keys else None
     head = _head(args.head) if args.head else None
-    path = Path(args.log)
     records = []
-    with path.open(encoding="utf-8") as log:
-        for number, line in enumerate(log, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(StoredEvent.from_json(line))
-            except CrisisKitError as exc:
-                raise UsageError(f"crisiskit: {path}, line {number}: {exc}") from None
+    for number, line in enumerate(_read(args.log).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(StoredEvent.from_json(line))
+        except CrisisKitError as exc:
+            raise UsageError(
+                _(
+                    "{path}, line {line}: {error}",
+                    path=args.log,
+                    line=number,
+                    error=exc.args[0] if exc.args else str(exc),
+                )
+            ) from None
     if not records:
-        raise UsageError(f"crisiskit: {path} holds no stored events")
+        raise UsageError(_("{path} holds no stored events", path=args.log))
     check = verify(records, keys=keys, head=head)
     if args.json:
         print(
@@ -448,35 +681,37 @@ def _verify(args: argparse.Namespace) -> int:
             )
         )
     elif check.ok:
-        tail = (
-            ""
-            if head is not None
-            else (
-                "；未给出链头，无法发现末尾被删的事件"
-                if zh
-                else "; without --head a dropped tail would not show"
+        if head is not None:
+            message = _(
+                "intact: {checked} events, {erased} with erased personal data",
+                checked=check.checked,
+                erased=check.erased,
             )
-        )
-        print(
-            f"完好：{check.checked} 个事件，其中 {check.erased} 个含已删除的个人信息{tail}"
-            if zh
-            else f"intact: {check.checked} events, {check.erased} with erased personal data{tail}"
-        )
+        else:
+            message = _(
+                "intact: {checked} events, {erased} with erased personal data; without --head "
+                "a dropped tail would not show",
+                checked=check.checked,
+                erased=check.erased,
+            )
+        _print(_wrap("", message.text(lang), 2))
     else:
         assert check.kind is not None
-        print(
-            f"第 {check.first_invalid} 个事件：{check.kind.label('zh')}（{check.problem}）"
-            if zh
-            else f"event {check.first_invalid}: {check.kind.label('en')} ({check.problem})"
+        message = _(
+            "event {number}: {kind} ({problem})",
+            number=check.first_invalid,
+            kind=check.kind,
+            problem=check.problem,
         )
+        _print(_wrap("", message.text(lang), 2))
     return EXIT_OK if check.ok else EXIT_REFUSED
 
 
 def _key_ring(file: str) -> KeyRing:
-    data = json.loads(Path(file).read_text(encoding="utf-8"))
+    data = _read_json(file)
     if not isinstance(data, dict) or not data:
         raise UsageError(
-            'crisiskit: --keys is a JSON object of key ids and hex secrets, {"k2026": "9f2c…"}'
+            _('--keys is a JSON object of key ids and hex secrets, {{"k2026": "9f2c…"}}')
         )
     keys = []
     for key_id, secret in data.items():
@@ -485,18 +720,24 @@ def _key_ring(file: str) -> KeyRing:
         except (TypeError, ValueError) as exc:
             if isinstance(exc, CrisisKitError):
                 raise
-            raise UsageError(f"crisiskit: --keys: the secret of {key_id!r} is not hex") from None
+            raise UsageError(_("--keys: the secret of {key!r} is not hex", key=key_id)) from None
     return KeyRing(*keys)
 
 
 def _head(text: str) -> tuple[int, str]:
-    version, _, digest = text.partition(":")
+    version, _colon, digest = text.partition(":")
     if not version.isdigit() or len(version) > 12 or not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise UsageError(
-            "crisiskit: --head is VERSION:HASH, the last event's sequence and its 64-hex-digit "
-            f"hash, e.g. 61:{'9f2c' * 16}"
+            _(
+                "--head is VERSION:HASH, the last event's sequence and its 64-hex-digit hash, "
+                "e.g. {example}",
+                example=f"61:{'9f2c' * 16}",
+            )
         )
     return int(version), digest
+
+
+# --- diagram --------------------------------------------------------------------------------
 
 
 def _diagram(args: argparse.Namespace) -> int:
@@ -504,60 +745,40 @@ def _diagram(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _hours(value: dt.timedelta, *, zh: bool = False) -> str:
-    hours = value.total_seconds() / 3600
-    return f"{hours:g}小时" if zh else f"{hours:g} h"
-
-
 # --- monitor ------------------------------------------------------------------------------
 
 _MONITOR_TEXT = {
-    "title": ("crisiskit monitor", "crisiskit 监测"),
-    "about": (
-        "{signals} signals, {keys} keys; watching for {type}; window {window} in {buckets} buckets ({time})",
-        "{signals} 条信息，{keys} 个对象；监测类型：{type}；窗口 {window}，分 {buckets} 段（{time}）",
-    ),
-    "wall": ("wall time", "自然时间"),
-    "business": ("business time on the China working calendar", "按中国工作日历计的工作时间"),
-    "header": (
-        "time         key                  decision",
-        "时间         对象                 决定",
-    ),
-    "none": ("no warnings", "无预警"),
-    "summary": (
-        "attached {attached} signal(s) to open crises; {duplicates} duplicate(s), {snoozed} snoozed, {late} too late",
-        "并入已立案危机 {attached} 条；重复 {duplicates} 条，暂停提醒 {snoozed} 条，过期 {late} 条",
-    ),
-    "backtest": ("Backtest against {n} real crisis(es)", "回测：对照 {n} 起真实危机"),
-    "warnings": ("crises the monitor would have opened", "监测将立案的危机"),
-    "foretold": ("real crises foretold", "提前预警的真实危机"),
-    "lead": ("lead time before the real detection", "早于实际发现的时间"),
-    "false": ("false alarms", "误报"),
-    "misses": ("misses", "漏报"),
-    "late": ("late warnings (after the real detection)", "迟到的预警（晚于实际发现）"),
+    "title": _("crisiskit monitor"),
+    "wall": _("wall time"),
+    "business": _("business time on the China working calendar"),
+    "time": _("time"),
+    "key": _("key"),
+    "decision": _("decision"),
+    "none": _("no warnings"),
+    "warnings": _("crises the monitor would have opened"),
+    "foretold": _("real crises foretold"),
+    "lead": _("lead time before the real detection"),
+    "false": _("false alarms"),
+    "misses": _("misses"),
+    "late": _("late warnings (after the real detection)"),
 }
 
 
-def _m(key: str, zh: bool) -> str:
-    return _MONITOR_TEXT[key][1 if zh else 0]
+def _m(key: str, lang: str) -> str:
+    return _MONITOR_TEXT[key].text(lang)
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    zh = normalize_lang(args.lang) == "zh"
-    language = "zh" if zh else "en"
+    language = _lang(args)
     zone = args.zone
-    stream = read_signal_stream(Path(args.stream).read_text(encoding="utf-8"), where=args.stream)
-    crises = (
-        read_real_crises(Path(args.crises).read_text(encoding="utf-8"), where=args.crises)
-        if args.crises
-        else []
-    )
+    stream = read_signal_stream(_read(args.stream), where=args.stream)
+    crises = read_real_crises(_read(args.crises), where=args.crises) if args.crises else []
     window = _parse_span(args.window)
     horizon = _parse_span(args.horizon)
     calendar = None
     if args.calendar == "china" and stream.signals:
         years = sorted({s.observed_at.in_timezone(DEFAULT_ZONE).year for s in stream.signals})
-        calendar, _ = _working_calendar([*years, years[-1] + 1])
+        calendar, _about = _working_calendar([*years, years[-1] + 1], language)
     try:
         config = MonitorConfig(
             crisis_type=args.type,
@@ -567,7 +788,7 @@ def _monitor(args: argparse.Namespace) -> int:
             open_at=args.open_at,
         )
     except CrisisKitError as exc:
-        raise UsageError(f"crisiskit monitor: {exc}") from None
+        raise UsageError(exc.args[0] if exc.args else str(exc)) from None
     result = backtest_monitor(
         stream.signals, crises, key=stream.key_function(), config=config, horizon=horizon
     )
@@ -634,41 +855,48 @@ def _monitor(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return EXIT_OK
     colour = _use_colour(args.color, sys.stdout)
-    out = [
-        _paint(f"{_m('title', zh)} — {Path(args.stream).name}", "1", colour),
-        _m("about", zh).format(
-            signals=result.signals,
-            keys=len(set(stream.keys)),
-            type=config.crisis_type.label(language),
-            window=duration_text(window, language),
-            buckets=config.buckets,
-            time=_m("wall" if calendar is None else "business", zh),
-        ),
-        "",
-    ]
+    about = _(
+        "{signals} signals, {keys} keys; watching for {type}; window {window} in {buckets} "
+        "buckets ({time})",
+        signals=result.signals,
+        keys=len(set(stream.keys)),
+        type=config.crisis_type,
+        window=duration_text(window, language),
+        buckets=config.buckets,
+        time=_MONITOR_TEXT["wall" if calendar is None else "business"],
+    )
+    out = _wrap("", f"{_m('title', language)} — {Path(args.stream).name}", 2, _painter("1", colour))
+    out += _wrap("", about.text(language), 2)
+    out.append("")
     if shown:
-        out.append(_paint(_m("header", zh), "2", colour))
+        header = (
+            _pad(_m("time", language), 13)
+            + _pad(_m("key", language), 21)
+            + _m("decision", language)
+        )
+        out.append(_paint(header, "2", colour))
     else:
-        out.append(_m("none", zh))
+        out.append(_m("none", language))
     for d in shown:
         when = d.at.in_timezone(zone).format("MM-DD HH:mm")
-        out.append(
-            f"{when}  {_pad(d.key[:20], 20)} {_paint(d.explain(language), _KIND_COLOURS.get(d.kind.value, '0'), colour)}"
-        )
-    out += [
-        "",
-        _m("summary", zh).format(
-            attached=counts[DecisionKind.ATTACH],
-            duplicates=counts[DecisionKind.DUPLICATE],
-            snoozed=counts[DecisionKind.SNOOZED],
-            late=counts[DecisionKind.LATE],
-        ),
-    ]
+        key = d.key if _cols(d.key) <= 20 else d.key[:19] + "…"
+        code = _KIND_COLOURS.get(d.kind.value, "0")
+        out += _wrap(f"{when}  {_pad(key, 20)} ", d.explain(language), 34, _painter(code, colour))
+    summary = _(
+        "attached {attached} signal(s) to open crises; {duplicates} duplicate(s), "
+        "{snoozed} snoozed, {late} too late",
+        attached=counts[DecisionKind.ATTACH],
+        duplicates=counts[DecisionKind.DUPLICATE],
+        snoozed=counts[DecisionKind.SNOOZED],
+        late=counts[DecisionKind.LATE],
+    )
+    out += ["", *_wrap("", summary.text(language), 2)]
     if args.crises:
-        out += ["", _paint(_m("backtest", zh).format(n=len(result.matches)), "1", colour)]
+        title = _("Backtest against {n} real crisis(es)", n=len(result.matches))
+        out += ["", _paint(title.text(language), "1", colour)]
 
         def row(key: str, value: str) -> None:
-            out.append(f"  {_pad(_m(key, zh), 40)} {value}")
+            out.extend(_wrap(f"  {_pad(_m(key, language), 40)} ", value))
 
         row("warnings", str(len(result.warnings)))
         row("foretold", f"{len(result.lead_times)} / {len(result.matches)}")
@@ -676,10 +904,11 @@ def _monitor(args: argparse.Namespace) -> int:
             if match.lead_time is not None:
                 name = match.crisis.crisis_id or match.crisis.key
                 row("lead", f"{name}: {duration_text(match.lead_time, language)}")
-        row("false", ", ".join(f"{w.crisis_id} ({w.key})" for w in result.false_alarms) or "0")
-        row("misses", ", ".join(c.crisis_id or c.key for c in result.misses) or "0")
-        row("late", ", ".join(f"{w.crisis_id} ({w.key})" for w in result.late) or "0")
-    print("\n".join(out))
+        comma = "、" if language == "zh" else ", "
+        row("false", comma.join(f"{w.crisis_id} ({w.key})" for w in result.false_alarms) or "0")
+        row("misses", comma.join(c.crisis_id or c.key for c in result.misses) or "0")
+        row("late", comma.join(f"{w.crisis_id} ({w.key})" for w in result.late) or "0")
+    _print(out)
     return EXIT_OK
 
 
@@ -689,25 +918,41 @@ _KIND_COLOURS = {"open": "1;31", "raise": "1;31", "watch": "33", "attach": "2"}
 # --- argument helpers --------------------------------------------------------------------
 
 
-def _zone(text: str) -> str:
+def _check_zone(name: str) -> str:
     """The ``--zone`` option: an IANA zone name known to this machine."""
     try:
-        return _checks.zone_name("--zone", text)
-    except CrisisKitError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        return _checks.zone_name("--zone", name)
+    except CrisisKitError:
+        raise UsageError(
+            _(
+                "--zone must be an IANA time-zone name such as 'Asia/Shanghai' or "
+                "'Europe/London'; got {zone!r}",
+                zone=_shown(name),
+            )
+        ) from None
 
 
-def _check_year(instant: dt.datetime, what: str) -> None:
+def _shown(text: str) -> str:
+    """``text`` to quote in a message: at most 60 characters."""
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _check_year(instant: dt.datetime, what: Message) -> None:
     if not FIRST_YEAR <= instant.year <= LAST_YEAR:
         raise UsageError(
-            f"crisiskit: {what} must lie in the years {FIRST_YEAR} to {LAST_YEAR}; "
-            f"got {instant.isoformat()}"
+            _(
+                "{what} must lie in the years {first} to {last}; got {instant}",
+                what=what,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+                instant=instant.isoformat(),
+            )
         )
 
 
 def _parse_instant(text: str, zone: str) -> pendulum.DateTime:
     """An instant: ISO 8601 with an offset, or a local 'YYYY-MM-DD HH:MM' read in ``zone``."""
-    shown = text if len(text) <= 60 else text[:59] + "…"
+    what = _("the time {time!r}", time=_shown(text))
     try:
         instant = parse_datetime(text)
     except CrisisKitError:
@@ -715,35 +960,46 @@ def _parse_instant(text: str, zone: str) -> pendulum.DateTime:
             local = dt.datetime.fromisoformat(text.strip())
         except ValueError:
             raise UsageError(
-                f"not a time: {shown!r} (write 2025-09-27T20:00+08:00, or 2025-09-27 20:00 "
-                f"for a time in --zone, default {DEFAULT_ZONE}; years {FIRST_YEAR} to {LAST_YEAR})"
+                _(
+                    "not a time: {time!r} (write 2025-09-27T20:00+08:00, or 2025-09-27 20:00 "
+                    "for a time in --zone, default {zone}; years {first} to {last})",
+                    time=_shown(text),
+                    zone=DEFAULT_ZONE,
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
             ) from None
-        _check_year(local, f"the time {shown!r}")
-        if local.tzinfo is not None:
-            instant = pendulum.instance(local)
-        else:
-            instant = pendulum.instance(local, tz=zone)
-    _check_year(instant, f"the time {shown!r}")
+        _check_year(local, what)
+        instant = pendulum.instance(local) if local.tzinfo else pendulum.instance(local, tz=zone)
+    _check_year(instant, what)
     try:
         instant.in_timezone("UTC").in_timezone(zone)
     except (OverflowError, ValueError):
         raise UsageError(
-            f"crisiskit: the time {shown!r} must lie in the years {FIRST_YEAR} to {LAST_YEAR}"
+            _(
+                "{what} must lie in the years {first} to {last}",
+                what=what,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
         ) from None
     return instant
 
 
 _UNITS = {"h": 3600, "m": 60, "d": 86400, "s": 1}
+_SPAN = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[hmds]$")
 
 
 def _parse_span(text: str) -> dt.timedelta:
     """A duration: ISO 8601 (PT26H) or a number of hours ('26h', '90m', '3d')."""
     cleaned = text.strip().lower()
-    shown = text if len(text) <= 60 else text[:59] + "…"
     if cleaned.startswith("-"):
         raise UsageError(
-            f"crisiskit: a duration to add must not be negative; got {shown!r} (business time "
-            "only runs forward: to go back, ask --until from an earlier start)"
+            _(
+                "a duration must not be negative; got {duration!r} (business time only runs "
+                "forward: to go back, ask --until from an earlier start)",
+                duration=_shown(text),
+            )
         )
     plain = _SPAN.match(cleaned)
     if plain is not None:
@@ -751,30 +1007,33 @@ def _parse_span(text: str) -> dt.timedelta:
         seconds = (float(number) if len(number) <= 30 else math.inf) * _UNITS[cleaned[-1]]
         if not seconds <= MAX_DURATION.total_seconds():
             raise UsageError(
-                f"crisiskit: the duration {shown!r} is too large (at most "
-                f"{MAX_DURATION.days} days, {MAX_DURATION.days * 24}h)"
+                _(
+                    "the duration {duration!r} is too large (at most {days} days, {hours}h)",
+                    duration=_shown(text),
+                    days=MAX_DURATION.days,
+                    hours=MAX_DURATION.days * 24,
+                )
             )
         return dt.timedelta(seconds=seconds)
     return parse_duration(text.strip().upper())
 
 
-_SPAN = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[hmds]$")
+_TAKES_VALUE = {"--add", "--until", "--at", "--window", "--horizon"}
 
 
 def _join_negative_values(argv: Sequence[str]) -> list[str]:
-    """``--add -5h`` as ``--add=-5h``, so a negative duration gets its own clear message."""
+    """``--add -5h`` as ``--add=-5h``, so that a negative duration gets its own message.
+
+    Left apart, argparse takes ``-5h`` for an option and says only "expected one argument".
+    """
     result: list[str] = []
     items = list(argv)
     i = 0
     while i < len(items):
         item = items[i]
-        if (
-            item in {"--add", "--until", "--at"}
-            and i + 1 < len(items)
-            and items[i + 1][:2].startswith("-")
-            and items[i + 1][1:2].isdigit()
-        ):
-            result.append(f"{item}={items[i + 1]}")
+        following = items[i + 1] if i + 1 < len(items) else ""
+        if item in _TAKES_VALUE and re.match(r"-[0-9.pP]", following):
+            result.append(f"{item}={following}")
             i += 2
             continue
         result.append(item)
@@ -782,135 +1041,486 @@ def _join_negative_values(argv: Sequence[str]) -> list[str]:
     return result
 
 
-def _parser() -> _Parser:
-    parser = _Parser(
-        prog="crisiskit",
-        description="Customer-crisis management for CRMs: lifecycle, grading, SLA timers.",
+def _language_in(argv: Sequence[str]) -> str:
+    """The language ``--lang`` asks for, read before parsing so that parse errors use it."""
+    lang = "en"
+    for i, item in enumerate(argv):
+        value = None
+        if item == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif item.startswith("--lang="):
+            value = item.partition("=")[2]
+        if value is not None:
+            lang = language_of(value) or lang
+    return lang
+
+
+# --- argparse, in the user's language -------------------------------------------------------
+
+# argparse's own messages (Python 3.11 to 3.13), each with the message that replaces it.
+_ARGPARSE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Message]], ...] = (
+    (
+        re.compile(r"the following arguments are required: (?P<names>.+)"),
+        lambda m: _("the following arguments are required: {names}", names=m["names"]),
+    ),
+    (
+        re.compile(r"argument (?P<option>\S+?): expected one argument"),
+        lambda m: _("{option} needs a value", option=m["option"]),
+    ),
+    (
+        re.compile(
+            r"argument (?P<option>.+?): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"
+        ),
+        lambda m: _(
+            "{option}: invalid choice {value!r}; choose from {choices}",
+            option=m["option"],
+            value=m["value"].strip("'"),
+            choices=tuple(c.strip().strip("'") for c in m["choices"].split(",")),
+        ),
+    ),
+    (
+        re.compile(r"unrecognized arguments: (?P<arguments>.*)"),
+        lambda m: _("unrecognized arguments: {arguments} (see --help)", arguments=m["arguments"]),
+    ),
+    (
+        re.compile(r"argument (?P<option>.+?): not allowed with argument (?P<other>.+)"),
+        lambda m: _("{option} cannot be given with {other}", option=m["option"], other=m["other"]),
+    ),
+    (
+        re.compile(r"argument (?P<option>.+?): invalid int value: (?P<value>.+)"),
+        lambda m: _(
+            "{option} takes a whole number; got {value}", option=m["option"], value=m["value"]
+        ),
+    ),
+    (
+        re.compile(r"argument (?P<option>.+?): ignored explicit argument (?P<value>.+)"),
+        lambda m: _("{option} takes no value; got {value}", option=m["option"], value=m["value"]),
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)"),
+        lambda m: _(
+            "{option} is ambiguous: it could be {matches}",
+            option=m["option"],
+            matches=m["matches"],
+        ),
+    ),
+)
+
+
+def _argparse_message(text: str) -> Message:
+    for pattern, message in _ARGPARSE:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return message(match)
+    return _("{error} (see --help)", error=text)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help in :data:`WIDTH` columns, CJK-aware, whose "usage:" is said in the parser's language."""
+
+    usage_prefix = "usage: "
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=WIDTH)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _fill("", _pieces(" ".join(text.split())), 0, width=width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        # descriptions wrap; indented lines (the examples of an epilog) stay as written
+        lines = []
+        for line in text.splitlines():
+            if line.startswith(" ") or not line:
+                lines.append(indent + line)
+            else:
+                lines += [indent + part for part in _fill("", _pieces(line), 0, width=width)]
+        return "\n".join(lines)
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser that speaks ``lang`` and raises :class:`UsageError` instead of exiting."""
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False  # the help option is added below, in ``lang``
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+        self._positionals.title = _("positional arguments").text(lang)
+        self._optionals.title = _("options").text(lang)
+        self.add_argument(
+            "-h", "--help", action="help", help=_("show this help and exit").text(lang)
+        )
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter = super()._get_formatter()
+        if isinstance(formatter, _Formatter):
+            prefix = _("usage: ").text(self.lang)
+            formatter.usage_prefix = prefix
+            # argparse counts characters: leave room for the prefix's wide ones
+            formatter._width -= _cols(prefix) - len(prefix)
+        return formatter
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(
+            _("{program}: {error}", program=self.prog, error=_argparse_message(message))
+        )
+
+
+def _example(lang: str, *lines: str) -> str:
+    head = (_("example:") if len(lines) == 1 else _("examples:")).text(lang)
+    return head + "\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _output_options(sub: argparse.ArgumentParser, lang: str, *, colour: bool = True) -> None:
+    sub.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        type=lambda text: language_of(text) or text,
+        default="en",
+        help=_("the language of the output and of the messages: en or zh").text(lang),
     )
-    parser.add_argument("--version", action="version", version=f"crisiskit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    def output_options(sub: argparse.ArgumentParser) -> None:
+    if colour:
         sub.add_argument(
-            "--lang", choices=["en", "zh"], default="en", help="language of the output"
-        )
-        sub.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-
-    def zone_option(sub: argparse.ArgumentParser, *, output: bool = False) -> None:
-        sub.add_argument(
-            "--zone",
-            type=_zone,
-            default=DEFAULT_ZONE,
-            help=f"the IANA zone of times written without an offset{' and of the output' if output else ''} "
-            f"(default {DEFAULT_ZONE})",
+            "--color",
+            choices=["auto", "always", "never"],
+            default="auto",
+            help=_(
+                "colour the output: auto (on a terminal, unless NO_COLOR is set), always, never"
+            ).text(lang),
         )
 
+
+def _zone_option(sub: argparse.ArgumentParser, lang: str, *, output: bool = False) -> None:
+    help_text = (
+        _(
+            "the IANA zone of times written without an offset and of the output (default {zone})",
+            zone=DEFAULT_ZONE,
+        )
+        if output
+        else _(
+            "the IANA zone of times written without an offset (default {zone})", zone=DEFAULT_ZONE
+        )
+    )
+    sub.add_argument("--zone", type=_check_zone, default=DEFAULT_ZONE, help=help_text.text(lang))
+
+
+def _json_option(sub: argparse.ArgumentParser, lang: str) -> None:
+    sub.add_argument("--json", action="store_true", help=_("machine-readable output").text(lang))
+
+
+def _add_demo(commands: Any, lang: str) -> None:
     demo = commands.add_parser(
-        "demo", help="play the built-in food-safety crisis from first signal to close"
+        "demo",
+        lang=lang,
+        help=_("play the built-in food-safety crisis from first signal to close").text(lang),
+        epilog=_example(lang, "crisiskit demo --lang zh"),
     )
-    output_options(demo)
-    demo.add_argument("--json", action="store_true", help="machine-readable output")
+    _output_options(demo, lang)
+    _json_option(demo, lang)
     demo.set_defaults(handler=_demo)
 
-    sim = commands.add_parser("simulate", help="play a scenario file (see docs: Scenarios)")
-    sim.add_argument("scenario", help="the scenario JSON file")
-    sim.add_argument("--until", help="stop at this time (ISO 8601, or local time in --zone)")
-    sim.add_argument(
-        "--plan", help="an emergency plan JSON file (default: EmergencyPlan.default())"
+
+def _add_simulate(commands: Any, lang: str) -> None:
+    sim = commands.add_parser(
+        "simulate",
+        lang=lang,
+        help=_("play a scenario file (see docs: Scenarios)").text(lang),
+        epilog=_example(lang, 'crisiskit simulate my-scenario.json --until "2025-09-28 08:00"'),
     )
-    sim.add_argument("--json", action="store_true", help="machine-readable output")
-    output_options(sim)
-    zone_option(sim)
+    sim.add_argument("scenario", help=_("the scenario JSON file").text(lang))
+    sim.add_argument(
+        "--until", help=_("stop at this time (ISO 8601, or local time in --zone)").text(lang)
+    )
+    sim.add_argument(
+        "--plan",
+        help=_("an emergency plan JSON file (default: EmergencyPlan.default())").text(lang),
+    )
+    _json_option(sim, lang)
+    _output_options(sim, lang)
+    _zone_option(sim, lang)
     sim.set_defaults(handler=_simulate)
 
-    grade = commands.add_parser("grade", help="assess a JSON grading input with a named policy")
-    grade.add_argument(
-        "input", help="JSON: crisis_type, signals, customers, facts, factors, previous_level"
+
+def _add_grade(commands: Any, lang: str) -> None:
+    grade = commands.add_parser(
+        "grade",
+        lang=lang,
+        help=_("assess a JSON grading input with a named policy").text(lang),
+        epilog=_example(
+            lang, "crisiskit grade grading.json --policy risk-matrix --at 2025-09-27T21:00"
+        ),
     )
     grade.add_argument(
-        "--policy", default="standard", help=f"one of {', '.join(POLICIES)} (name or name@version)"
+        "input",
+        help=_("JSON: crisis_type, signals, customers, facts, factors, previous_level").text(lang),
     )
     grade.add_argument(
-        "--at", help="the assessment time: ISO 8601, or local time in --zone (default: now)"
+        "--policy",
+        default="standard",
+        help=_("one of {policies} (name or name@version)", policies=", ".join(POLICIES)).text(lang),
     )
-    grade.add_argument("--json", action="store_true", help="the assessment as JSON")
-    grade.add_argument("--lang", choices=["en", "zh"], default="en")
-    zone_option(grade)
+    grade.add_argument(
+        "--at",
+        help=_("the assessment time: ISO 8601, or local time in --zone (default: now)").text(lang),
+    )
+    _json_option(grade, lang)
+    _output_options(grade, lang, colour=False)
+    _zone_option(grade, lang)
     grade.set_defaults(handler=_grade)
 
+
+def _add_calendar(commands: Any, lang: str) -> None:
     cal = commands.add_parser(
-        "calendar", help="working-time queries on the China or the 24x7 calendar"
+        "calendar",
+        lang=lang,
+        help=_("working-time queries on the China or the 24x7 calendar").text(lang),
+        epilog=_example(
+            lang,
+            'crisiskit calendar "2025-09-30 17:00" --add 26h',
+            'crisiskit calendar "2025-09-30 17:00" --until "2025-10-09 10:00"',
+        ),
     )
-    cal.add_argument("start", help="the start: 2025-09-27T20:00+08:00, or local '2025-09-27 20:00'")
+    cal.add_argument(
+        "start",
+        help=_("the start: 2025-09-27T20:00+08:00, or local '2025-09-27 20:00'").text(lang),
+    )
     what = cal.add_mutually_exclusive_group()
-    what.add_argument("--add", help="a duration of business time to add: 26h, 90m, 3d or PT26H")
-    what.add_argument("--until", help="the end: how much business time lies between start and it")
-    cal.add_argument("--calendar", choices=["china", "24x7"], default="china")
-    zone_option(cal, output=True)
-    cal.add_argument("--lang", choices=["en", "zh"], default="en")
+    what.add_argument(
+        "--add",
+        help=_("a duration of business time to add: 26h, 90m, 3d or PT26H").text(lang),
+    )
+    what.add_argument(
+        "--until",
+        help=_("the end: how much business time lies between start and it").text(lang),
+    )
+    cal.add_argument(
+        "--calendar",
+        choices=["china", "24x7"],
+        default="china",
+        help=_(
+            "china: the China working calendar (needs crisiskit[holidays] for the "
+            "holidays); 24x7: every hour counts"
+        ).text(lang),
+    )
+    _zone_option(cal, lang, output=True)
+    _output_options(cal, lang, colour=False)
     cal.set_defaults(handler=_calendar)
 
+
+def _add_monitor(commands: Any, lang: str) -> None:
     mon = commands.add_parser(
         "monitor",
-        help="run a recorded signal stream (JSON Lines) through a monitor; backtest it with --crises",
+        lang=lang,
+        help=_(
+            "run a recorded signal stream (JSON Lines) through a monitor; backtest it with --crises"
+        ).text(lang),
+        epilog=_example(lang, "crisiskit monitor signals.jsonl --crises crises.jsonl --window 6h"),
     )
-    mon.add_argument("stream", help='the signals, one JSON object per line, each with a "key"')
     mon.add_argument(
-        "--crises", help="the real crises, JSON Lines of key, detected_at, crisis_id: backtest"
+        "stream", help=_('the signals, one JSON object per line, each with a "key"').text(lang)
     )
     mon.add_argument(
-        "--type", default="negative_publicity", help="the crisis type watched for (default rules)"
+        "--crises",
+        help=_("the real crises, JSON Lines of key, detected_at, crisis_id: backtest").text(lang),
     )
-    mon.add_argument("--window", default="24h", help="the window: 24h, 90m, 3d or PT24H")
-    mon.add_argument("--buckets", type=int, default=24, help="buckets per window (default 24)")
-    mon.add_argument("--open-at", default="IV", help="the least severe level that opens a crisis")
-    mon.add_argument("--calendar", choices=["wall", "china"], default="wall")
     mon.add_argument(
-        "--horizon", default="7d", help="how long before a real detection a warning counts"
+        "--type",
+        default="negative_publicity",
+        help=_("the crisis type watched for (default rules)").text(lang),
     )
-    mon.add_argument("--all", action="store_true", help="show every decision, attaches too")
-    mon.add_argument("--json", action="store_true", help="machine-readable output")
-    output_options(mon)
-    zone_option(mon, output=True)
+    mon.add_argument(
+        "--window", default="24h", help=_("the window: 24h, 90m, 3d or PT24H").text(lang)
+    )
+    mon.add_argument(
+        "--buckets", type=int, default=24, help=_("buckets per window (default 24)").text(lang)
+    )
+    mon.add_argument(
+        "--open-at",
+        default="IV",
+        help=_("the least severe level that opens a crisis").text(lang),
+    )
+    mon.add_argument(
+        "--calendar",
+        choices=["wall", "china"],
+        default="wall",
+        help=_("wall: windows in wall time; china: in business time").text(lang),
+    )
+    mon.add_argument(
+        "--horizon",
+        default="7d",
+        help=_("how long before a real detection a warning counts").text(lang),
+    )
+    mon.add_argument(
+        "--all", action="store_true", help=_("show every decision, attaches too").text(lang)
+    )
+    _json_option(mon, lang)
+    _output_options(mon, lang)
+    _zone_option(mon, lang, output=True)
     mon.set_defaults(handler=_monitor)
+
+
+def _add_verify(commands: Any, lang: str) -> None:
     check = commands.add_parser(
         "verify",
-        help="check a stored event log (JSON Lines of stored events) for tampering",
-        description="Check the hash chain of one crisis's stored events, one per line, as "
-        "stored(event).to_json() wrote them. Exit 0 when intact, 1 when not, 2 on bad input. "
-        "Example: crisiskit verify CR-2025-0927.jsonl --keys keys.json --head 61:9f2c…",
+        lang=lang,
+        help=_("check a stored event log (JSON Lines of stored events) for tampering").text(lang),
+        description=_(
+            "Check the hash chain of one crisis's stored events, one per line, as "
+            "stored(event).to_json() wrote them. Exit 0 when intact, 1 when not, 2 on bad input."
+        ).text(lang),
+        epilog=_example(
+            lang, "crisiskit verify CR-2025-0927.jsonl --keys keys.json --head 61:9f2c…"
+        ),
     )
-    check.add_argument("log", help="the JSON Lines file of one crisis's stored events")
+    check.add_argument(
+        "log", help=_("the JSON Lines file of one crisis's stored events").text(lang)
+    )
     check.add_argument(
         "--keys",
-        help='a JSON file of the sealing keys by id, secrets in hex: {"k2026": "9f2c…", …}',
+        help=_('a JSON file of the sealing keys by id, secrets in hex: {{"k2026": "9f2c…"}}').text(
+            lang
+        ),
     )
     check.add_argument(
-        "--head", help="VERSION:HASH the host kept apart from the log, to detect a dropped tail"
+        "--head",
+        help=_("VERSION:HASH the host kept apart from the log, to detect a dropped tail").text(
+            lang
+        ),
     )
-    check.add_argument("--json", action="store_true", help="the result as JSON")
-    check.add_argument("--lang", choices=["en", "zh"], default="en")
+    _json_option(check, lang)
+    _output_options(check, lang, colour=False)
     check.set_defaults(handler=_verify)
 
-    diagram = commands.add_parser("diagram", help="print the lifecycle as a Mermaid or DOT diagram")
-    diagram.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+
+def _add_timeline(commands: Any, lang: str) -> None:
+    timeline = commands.add_parser(
+        "timeline",
+        lang=lang,
+        help=_(
+            "draw one crisis as SVG or PNG: phases, levels, SLA deadlines and alerts, statements"
+        ).text(lang),
+        description=_(
+            "Draw one crisis on a time axis: its phases as bars, its levels as colours, SLA "
+            "deadlines, milestones and breaches as markers, statements and level raises as "
+            "points. The input is a scenario (played as crisiskit simulate plays it) or a JSON "
+            "Lines log of one crisis's stored events. Needs the charts extra (pip install "
+            "'crisiskit[charts]'); Chinese needs a CJK font."
+        ).text(lang),
+        epilog=_example(lang, "crisiskit timeline scenario.json --out crisis.svg --lang zh"),
+    )
+    timeline.add_argument(
+        "input", help=_("a scenario JSON file, or a JSON Lines log of stored events").text(lang)
+    )
+    timeline.add_argument(
+        "--out", required=True, help=_("the picture to write: FILE.svg or FILE.png").text(lang)
+    )
+    timeline.add_argument(
+        "--zone",
+        type=_check_zone,
+        default=None,
+        help=_(
+            "the IANA zone the times are shown in (default: the scenario's zone; {zone} for a log)",
+            zone=DEFAULT_ZONE,
+        ).text(lang),
+    )
+    timeline.add_argument(
+        "--plan", help=_("an emergency plan JSON file, for a scenario").text(lang)
+    )
+    timeline.add_argument(
+        "--keys", help=_("a JSON file of sealing keys, for a log sealed under keys").text(lang)
+    )
+    _output_options(timeline, lang, colour=False)
+    timeline.set_defaults(handler=_timeline)
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    return draw_timeline_command(
+        args,
+        text=_read(args.input),
+        rules=lambda scenario, plan: _rules(scenario, plan, args.lang),
+        keys=_key_ring,
+    )
+
+
+def _add_diagram(commands: Any, lang: str) -> None:
+    diagram = commands.add_parser(
+        "diagram",
+        lang=lang,
+        help=_("print the lifecycle as a Mermaid or DOT diagram").text(lang),
+        epilog=_example(lang, "crisiskit diagram --format dot | dot -Tsvg > lifecycle.svg"),
+    )
+    diagram.add_argument(
+        "--format",
+        choices=["mermaid", "dot"],
+        default="mermaid",
+        help=_("mermaid (default) or dot (Graphviz)").text(lang),
+    )
     diagram.set_defaults(handler=_diagram)
+
+
+SUBCOMMANDS: tuple[Callable[[Any, str], None], ...] = (
+    _add_demo,
+    _add_simulate,
+    _add_grade,
+    _add_calendar,
+    _add_monitor,
+    _add_verify,
+    _add_diagram,
+    _add_timeline,
+)
+"""The subcommands, in the order ``--help`` lists them: each declares its options and
+handler. A new subcommand is one more ``_add_*`` function here."""
+
+
+@functools.cache
+def _parser(lang: str = "en") -> _Parser:
+    """The parser in ``lang``, built once (parsing leaves it unchanged)."""
+    parser = _Parser(
+        prog="crisiskit",
+        lang=lang,
+        description=_("Customer-crisis management for CRMs: lifecycle, grading, SLA timers.").text(
+            lang
+        ),
+        epilog=_example(lang, "crisiskit demo", "crisiskit COMMAND --help"),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"crisiskit {__version__}",
+        help=_("print the version and exit").text(lang),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for add in SUBCOMMANDS:
+        add(commands, lang)
     return parser
 
 
-class _RefusedError(Exception):
-    """A scenario could not be played as written: exit code 1."""
+# --- main -----------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
-    Exit codes: 0 success, 1 a scenario step did not go as written, 2 bad usage or input.
-    Every failure is one line on stderr; none prints a traceback.
+    Exit codes: 0 success, 1 a scenario step did not go as written or a log is not intact,
+    2 bad usage or input. Every failure is one line on stderr, in the language of
+    ``--lang``; none prints a traceback.
     """
-    parser = _parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    lang = "en"
     try:
-        args = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
+        lang = _language_in(given)
+        parser = _parser(lang)
+        args = parser.parse_args(_join_negative_values(given))
+        lang = _lang(args)
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             parser.print_help(sys.stdout)
@@ -922,29 +1532,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except _RefusedError as exc:
-        _fail(str(exc))
+        _fail(exc, lang)
         return EXIT_REFUSED
-    except (UsageError, CrisisKitError, OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        _fail(str(exc))
+    except (UsageError, CrisisKitError) as exc:
+        _fail(exc, lang)
         return EXIT_BAD_INPUT
     except RecursionError:
-        _fail("the input is nested too deeply to read")
+        _fail(_("the input is nested too deeply to read"), lang)
         return EXIT_BAD_INPUT
     except MemoryError:
-        _fail("the input is too large to read")
+        _fail(_("the input is too large to read"), lang)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug in crisiskit: still one line, never a traceback
         _fail(
-            f"internal error, please report it: {type(exc).__name__}: {exc}"
-            " (set CRISISKIT_DEBUG=1 to see where)"
+            _(
+                "internal error, please report it: {error} (set CRISISKIT_DEBUG=1 to see where)",
+                error=f"{type(exc).__name__}: {exc}",
+            ),
+            lang,
         )
         if os.environ.get("CRISISKIT_DEBUG"):
             raise
         return EXIT_BAD_INPUT
 
 
-def _fail(text: str) -> None:
-    message = " ".join(text.split())
+def _fail(problem: object, lang: str) -> None:
+    """Say ``problem`` (an error or a message) on one line of stderr, in ``lang``."""
+    message = " ".join(say(problem, lang).split())
     if len(message) > 1000:
         message = message[:999] + "…"
-    print(message if message.startswith("crisiskit") else f"crisiskit: {message}", file=sys.stderr)
+    if not message.startswith("crisiskit"):
+        message = f"crisiskit{'：' if lang == 'zh' else ': '}{message}"
+    print(message, file=sys.stderr)

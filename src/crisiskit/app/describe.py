@@ -55,14 +55,18 @@ __all__ = ["describe", "duration_text"]
 
 
 def duration_text(value: dt.timedelta, lang: str = "en") -> str:
-    """A duration for people: ``1 h 15 min`` / ``1小时15分``, ``4 d 14 h`` / ``4天14小时``."""
+    """A duration for people: ``1 h 15 min`` / ``1小时15分钟``, ``4 d 14 h`` / ``4天14小时``.
+
+    >>> duration_text(dt.timedelta(minutes=22), "zh")
+    '22分钟'
+    """
     zh = normalize_lang(lang) == "zh"
     total = int(value.total_seconds())
     sign, total = ("-" if total < 0 else ""), abs(total)
     days, rest = divmod(total, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes = rest // 60
-    units = (("天", "d"), ("小时", "h"), ("分", "min"))
+    units = (("天", "d"), ("小时", "h"), ("分钟", "min"))
     parts = [
         f"{amount}{zh_unit}" if zh else f"{amount} {en_unit}"
         for amount, (zh_unit, en_unit) in zip((days, hours, minutes), units, strict=True)
@@ -71,6 +75,17 @@ def duration_text(value: dt.timedelta, lang: str = "en") -> str:
     if not parts:
         parts = [f"{total}秒" if zh else f"{total} s"]
     return sign + ("".join(parts) if zh else " ".join(parts))
+
+
+_FACTS = {
+    "time": ("time", "发生时间"),
+    "place": ("place", "地点"),
+    "cause": ("cause", "原因"),
+    "course": ("course", "经过"),
+    "scope": ("scope", "影响范围"),
+    "customers_affected": ("customers affected", "涉及客户数量"),
+}
+"""The fields of :class:`~crisiskit.values.Facts`, for people."""
 
 
 def _level(level: Level | None, zh: bool) -> str:
@@ -100,7 +115,9 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
     if isinstance(event, CustomersAdded):
         return f"{len(event.customers)}" + ("位客户" if zh else " customer(s)")
     if isinstance(event, FactsUpdated):
-        return ", ".join(sorted(event.new.changes_from(event.old)))
+        changed = sorted(event.new.changes_from(event.old))
+        names = [_FACTS.get(name, (name, name))[1 if zh else 0] for name in changed]
+        return ("、" if zh else ", ").join(names)
     if isinstance(event, LevelChanged):
         arrow = f"{_level(event.old_level, zh)} → {_level(event.new_level, zh)}"
         if event.assessment is not None:
@@ -191,7 +208,7 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
 
 
 _ACTIONS = {
-    TimerAction.START: ("started", "开始"),
+    TimerAction.START: ("started", "计时开始"),
     TimerAction.RESTART: ("restarted", "重新计时"),
     TimerAction.RETARGET: ("re-targeted", "调整目标"),
     TimerAction.STOP: ("met", "达成"),

@@ -83,6 +83,7 @@ from crisiskit.errors import (
 )
 from crisiskit.events import Event
 from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
+from crisiskit.messages import Message, _
 from crisiskit.plan import EmergencyPlan
 from crisiskit.serialization import SCHEMA_VERSION, format_datetime, from_dict, parse_duration
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
@@ -102,6 +103,7 @@ __all__ = [
     "SimulationResult",
     "Step",
     "TimelineEntry",
+    "command_label",
     "simulate",
     "step_arguments",
 ]
@@ -125,6 +127,73 @@ RENAMED_COMMANDS: Mapping[str, str] = {"regrade": "set_level", "release": "unass
 
 RENAMED_ARGS: Mapping[str, Mapping[str, str]] = {"handle_customer": {"due": "due_at"}}
 """Argument names of scenario format 1 (before 0.2), per command, read as their new names."""
+
+_COMMAND_ZH: Mapping[str, str] = {
+    "detect": "发现危机",
+    "acknowledge": "受理",
+    "add_customers": "添加客户",
+    "assess_impact": "影响评估",
+    "assign": "人员到位",
+    "attach_signal": "新增预警信息",
+    "check_sla": "检查时限",
+    "close": "关闭",
+    "compensate": "给予补偿",
+    "dismiss": "误报撤销",
+    "erase_personal_data": "删除个人信息",
+    "grade": "定级",
+    "handle_customer": "客户处理",
+    "hold_meeting": "召开会议",
+    "pause_sla": "暂停计时",
+    "reach_milestone": "达成里程碑",
+    "record_callback": "客户回访",
+    "record_expense": "记录支出",
+    "record_quality_remedy": "质量整改",
+    "record_review": "总结复盘",
+    "recover": "进入恢复",
+    "relapse": "危机反复",
+    "release_statement": "对外发布",
+    "reopen": "重新打开",
+    "report_progress": "进展通报",
+    "respond": "启动应急响应",
+    "resume_sla": "恢复计时",
+    "set_attributes": "设置属性",
+    "set_level": "调整级别",
+    "set_recovery_plan": "制定恢复计划",
+    "unassign": "人员撤离",
+    "update_facts": "事实更新",
+    "warn": "发布预警",
+}
+
+
+def command_label(command: str, lang: str = "en") -> str:
+    """A step command for people: its code in English, its Chinese name in Chinese.
+
+    >>> command_label("respond", "zh")
+    '启动应急响应'
+    >>> command_label("respond")
+    'respond'
+    """
+    return _COMMAND_ZH.get(command, command) if lang == "zh" else command
+
+
+@frozen
+class _Command:
+    """A command's code that says itself in Chinese inside a message."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+    def label(self, lang: str = "en") -> str:
+        return command_label(self.code, lang)
+
+
+def _reason(exc: BaseException) -> str:
+    """An error's message, as a translatable :class:`~crisiskit.messages.Message` when it is one."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    return message if isinstance(message, Message) else str(exc)
+
 
 _FROM_SCENARIO = ("crisis_id", "crisis_type", "title")
 _SHAPE = ("actor", "reason", "expected_version")
@@ -192,7 +261,7 @@ class Step:
 
     def __attrs_post_init__(self) -> None:
         if self.at is not None and self.after is not None:
-            raise ValidationError("a step takes 'at' or 'after', not both")
+            raise ValidationError(_("a step takes 'at' or 'after', not both"))
         if not isinstance(self.args, Mapping):
             raise ValidationError(
                 f"Step.args must be an object of named arguments; got {self.args!r}"
@@ -225,9 +294,9 @@ class Scenario:
 
     def __attrs_post_init__(self) -> None:
         if not self.steps or self.steps[0].do != "detect":
-            raise ValidationError("a scenario's first step must be 'detect'")
+            raise ValidationError(_("a scenario's first step must be 'detect'"))
         if any(step.do == "detect" for step in self.steps[1:]):
-            raise ValidationError("a scenario detects its crisis once, in the first step")
+            raise ValidationError(_("a scenario detects its crisis once, in the first step"))
 
     def times(self) -> tuple[pendulum.DateTime, ...]:
         """When each step happens, in UTC.
@@ -241,7 +310,12 @@ class Scenario:
             target = step.at if step.at is not None else moment + (step.after or dt.timedelta(0))
             if target < moment:
                 raise ScenarioError(
-                    f"step {index} ({step.do}) is at {target.isoformat()}, before the step before it"
+                    _(
+                        "step {step} ({command}) is at {at}, before the step before it",
+                        step=index + 1,
+                        command=_Command(step.do),
+                        at=target.isoformat(),
+                    )
                 )
             found.append(target)
             moment = target
@@ -371,24 +445,52 @@ def _command(
     given = _current_args(step, where)
     taken = sorted(set(given) & set(_given_by_step(cls)))
     if taken:
+        names = tuple(map(repr, taken))
         raise SerializationError(
-            f"{where}: {step.do} takes {', '.join(map(repr, taken))} from the "
-            f"{'scenario and the step' if cls is Detect else 'step'}, not from its args"
+            _(
+                "{where}: {command} takes {names} from the scenario and the step, not from "
+                "its args",
+                where=where,
+                command=step.do,
+                names=names,
+            )
+            if cls is Detect
+            else _(
+                "{where}: {command} takes {names} from the step, not from its args",
+                where=where,
+                command=step.do,
+                names=names,
+            )
         )
     required, optional = step_arguments(step.do)
     unknown = sorted(set(given) - {*required, *optional})
     if unknown:
-        takes = f"it takes {', '.join((*required, *optional)) or 'none'}"
-        noun = "argument"
+        names = tuple(map(repr, unknown))
         if cls is UpdateFacts:
-            noun, facts = "fact", [name for name in optional if name not in _SHAPE]
-            takes = f"facts: {', '.join(facts)}; and {', '.join(_SHAPE[1:])}"
+            raise SerializationError(
+                _(
+                    "{where}: {command} has no fact {names}; facts: {facts}; and {others}",
+                    where=where,
+                    command=step.do,
+                    names=names,
+                    facts=tuple(name for name in optional if name not in _SHAPE),
+                    others=_SHAPE[1:],
+                )
+            )
         raise SerializationError(
-            f"{where}: {step.do} has no {noun} {', '.join(map(repr, unknown))}; {takes}"
+            _(
+                "{where}: {command} has no argument {names}; it takes {takes}",
+                where=where,
+                command=step.do,
+                names=names,
+                takes=(*required, *optional) or ("none",),
+            )
         )
-    missing = [name for name in required if name not in given]
+    missing = tuple(name for name in required if name not in given)
     if missing:
-        raise SerializationError(f"{where}: {step.do} needs {', '.join(missing)}")
+        raise SerializationError(
+            _("{where}: {command} needs {names}", where=where, command=step.do, names=missing)
+        )
     if cls is Grade and "policy" not in given:
         given["policy"] = grading
     types = typing.get_type_hints(cls)
@@ -416,8 +518,13 @@ def _current_args(step: Step, where: str) -> dict[str, Any]:
     for name in sorted(set(given) & set(old)):
         if old[name] in given:
             raise SerializationError(
-                f"{where}: {step.do} takes {old[name]!r} or {name!r} (its name before 0.2), "
-                "not both"
+                _(
+                    "{where}: {command} takes {new!r} or {old!r} (its name before 0.2), not both",
+                    where=where,
+                    command=step.do,
+                    new=old[name],
+                    old=name,
+                )
             )
         warnings.warn(
             f"Step args {name!r} of {step.do} is now {old[name]!r}; the old name goes in "
@@ -461,7 +568,7 @@ class Outcome:
     """A step that was refused, as expected or not."""
 
     step: int
-    """The step's index (0-based)."""
+    """The step's index (0-based: people read step ``step + 1``)."""
     command: str
     """Its command."""
     at: pendulum.DateTime
@@ -470,6 +577,9 @@ class Outcome:
     """The error's type and message."""
     expected: bool
     """Whether the scenario expected the refusal."""
+    message: str = ""
+    """The error's message alone, to show people: ``say(outcome.message, "zh")``
+    (:func:`crisiskit.messages.say`) reads it in Chinese when the error's message can be."""
 
 
 @frozen
@@ -581,19 +691,36 @@ def simulate(
             expected = step.expect == "refused"
             if not expected and strict:
                 raise ScenarioError(
-                    f"step {index} ({step.do} by {step.actor}) was refused: {type(exc).__name__}: {exc}"
+                    _(
+                        "step {step} ({command} by {actor}) was refused: {error}",
+                        step=index + 1,
+                        command=_Command(step.do),
+                        actor=step.actor,
+                        error=_reason(exc),
+                    )
                 ) from exc
             refusals.append(
-                Outcome(index, step.do, clock.now(), f"{type(exc).__name__}: {exc}", expected)
+                Outcome(
+                    index,
+                    step.do,
+                    clock.now(),
+                    f"{type(exc).__name__}: {exc}",
+                    expected,
+                    _reason(exc),
+                )
             )
             continue
         if step.expect == "refused" and strict:
             raise ScenarioError(
-                f"step {index} ({step.do}) was expected to be refused, but it went through"
+                _(
+                    "step {step} ({command}) was expected to be refused, but it went through",
+                    step=index + 1,
+                    command=_Command(step.do),
+                )
             )
         collect(step.note, index)
     if crisis is None:  # pragma: no cover - the scenario's validator requires a detect step
-        raise ScenarioError("the scenario never detected its crisis")
+        raise ScenarioError(_("the scenario never detected its crisis"))
     end = max(moment, limit) if limit is not None else moment
     if sweep and limit is not None:
         _sweep_until(crisis, clock, limit, functools.partial(collect, None, len(scenario.steps)))
@@ -633,7 +760,7 @@ def _detect(command: Detect, context: Context, index: int) -> Crisis:
         return command.run(context)
     except CrisisKitError as exc:
         raise ScenarioError(
-            f"step {index} (detect) was refused: {type(exc).__name__}: {exc}"
+            _("step {step} (detect) was refused: {error}", step=index + 1, error=_reason(exc))
         ) from exc
 
 

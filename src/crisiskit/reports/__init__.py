@@ -1,0 +1,1 @@
+"""Reports on crises: figures over a period, and pictures of them."""
