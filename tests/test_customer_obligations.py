@@ -8,6 +8,7 @@ closing cancels those still open; a merge undone releases the customers it takes
 """
 
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -185,3 +186,25 @@ def test_a_regrade_after_reopening_does_not_owe_again_what_closing_cancelled():
     crisis.reopen(actor="office", reason="it was not")
     crisis.set_level("II", actor="analyst", reason="worse than thought")
     assert owed(crisis)["C-1"].state is TimerState.CANCELLED
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: one customer contacted before grading leaves the others owed nothing",
+)
+def test_customers_not_contacted_before_grading_are_still_owed_a_contact():
+    # C-1 is called back before anyone grades the crisis; C-2 is not. Grading must still
+    # owe C-2 a first contact (from the detection), and no later regrade may start again the
+    # crisis's own first contact, which was made when C-1 was called.
+    clock = ManualClock(T0)
+    crisis = complaint(clock, customers=("C-1", "C-2"))
+    clock.advance(minutes=10)
+    crisis.handle_customer("C-1", CaseStep.ACKNOWLEDGED, note="called back", actor="cs")
+    clock.advance(minutes=10)
+    crisis.set_level("II", actor="analyst", reason="two callers")
+    assert "C-2" in owed(crisis)
+    assert owed(crisis)["C-2"].started_at == T0
+    clock.advance(minutes=10)
+    crisis.set_level("I", actor="analyst", reason="worse")
+    own = [t for t in crisis.timers if t.metric is SlaMetric.FIRST_CONTACT and t.subject is None]
+    assert all(t.state is not TimerState.RUNNING for t in own)
