@@ -24,6 +24,7 @@ __all__ = [
     "HorizonError",
     "InvalidTransition",
     "LimitError",
+    "MissingExtraError",
     "NaiveDatetimeError",
     "PolicyError",
     "SealError",
@@ -169,4 +170,12 @@ class CrisisNotFoundError(StoreError, LookupError):
     """The store holds no crisis with the id given.
 
     Also a :class:`LookupError`, so a host can map it to "404 Not Found" with the rest.
+    """
+
+
+class MissingExtraError(CrisisKitError, ImportError):
+    """A feature needs an optional extra that is not installed.
+
+    The message names the extra to install, e.g. ``pip install 'crisiskit[charts]'``. Also an
+    :class:`ImportError`, as a missing package is.
     """
