@@ -343,26 +343,21 @@ class DurationStats:
     def of(cls, values: Iterable[dt.timedelta | None]) -> DurationStats:
         """Summarise the known values.
 
-        Worked in whole microseconds: the mean and median are exact to the microsecond.
+        The mean, and the median of an even count, are rounded to the microsecond.
         """
         known = sorted(v for v in values if v is not None)
         if not known:
             return cls(0, None, None, None, None)
-        micros = [_micros(v) for v in known]
         rank = max(0, -(-9 * len(known) // 10) - 1)
         middle = len(known) // 2
-        median = micros[middle] if len(known) % 2 else (micros[middle - 1] + micros[middle]) // 2
+        median = known[middle] if len(known) % 2 else (known[middle - 1] + known[middle]) / 2
         return cls(
             count=len(known),
-            mean=dt.timedelta(microseconds=sum(micros) // len(micros)),
-            median=dt.timedelta(microseconds=median),
+            mean=sum(known, dt.timedelta(0)) / len(known),
+            median=median,
             p90=known[rank],
             worst=known[-1],
         )
-
-
-def _micros(value: dt.timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 @serializable()
