@@ -895,6 +895,9 @@ def _parser() -> _Parser:
     diagram = commands.add_parser("diagram", help="print the lifecycle as a Mermaid or DOT diagram")
     diagram.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     diagram.set_defaults(handler=_diagram)
+    from crisiskit.app.report_command import add_report_command  # noqa: PLC0415 - it imports this module
+
+    add_report_command(commands)
     return parser
 
 
