@@ -1,6 +1,6 @@
 """The committed crises of the report tests: twelve scenario runs, played once per session.
 
-tests/data/reports/rpt-NN.json are scenarios of the scenario runner; they are played with
+examples/data/reports/rpt-NN.json are scenarios of the scenario runner; they are played with
 the default SLA targets on the 24x7 calendar (so every target is wall-clock time: I 15 min
 to acknowledge, II 30 min, III 2 h, IV 24 h; see test_reports.py for the arithmetic).
 """
@@ -16,7 +16,7 @@ from crisiskit.events import Event
 from crisiskit.serialization import from_json
 from crisiskit.sla import SlaPolicy
 
-DATA = Path(__file__).parent / "data" / "reports"
+DATA = Path(__file__).parent.parent / "examples" / "data" / "reports"
 FILES = sorted(DATA.glob("rpt-*.json"))
 
 # Mon–Fri 09:00–12:00 and 13:00–18:00 in Shanghai, no holidays: the working units of the tests.

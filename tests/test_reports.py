@@ -1,6 +1,6 @@
 """Period reports over the twelve committed crises, figure by figure, worked out by hand.
 
-The crises (tests/data/reports; times Asia/Shanghai, minutes and hours after detection):
+The crises (examples/data/reports; times Asia/Shanghai, minutes and hours after detection):
 
     id      type                 level detected           ack   contact  statement   recover  close
     RPT-01  product_quality      I     Mon 09-15 10:00    10m   40m      3h cust.    30h      50h

@@ -194,19 +194,19 @@ def _summary(total: PeriodMetrics, lang: str, calendar: BusinessCalendar | None)
         (
             _("time to acknowledge"),
             total.time_to_acknowledge,
-            working and working.time_to_acknowledge,
+            working.time_to_acknowledge if working else None,
         ),
         (
             _("time to first customer contact"),
             total.time_to_first_contact,
-            working and working.time_to_first_contact,
+            working.time_to_first_contact if working else None,
         ),
         (
             _("time to first statement"),
             total.time_to_first_statement,
-            working and working.time_to_first_statement,
+            working.time_to_first_statement if working else None,
         ),
-        (_("time to close"), total.time_to_close, working and working.time_to_close),
+        (_("time to close"), total.time_to_close, working.time_to_close if working else None),
     ]
     for name, stats, at_work in durations:
         cells = " / ".join(

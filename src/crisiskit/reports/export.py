@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from crisiskit.errors import MissingExtraError, SerializationError
 from crisiskit.messages import _
+from crisiskit.plan import BudgetCategory
 from crisiskit.reports.figures import DurationStats
 from crisiskit.reports.grouping import PeriodReport
 from crisiskit.reports.ledger import Ledger
@@ -49,7 +50,7 @@ def rows(report: PeriodReport) -> list[Row]:
     sla = [m for m in SlaMetric if any(f.metric is m for p in metrics for f in p.sla)]
     spent = sorted(
         {(c, money.currency) for p in metrics for c, money in p.spending},
-        key=lambda k: (list(type(k[0])).index(k[0]), k[1]),
+        key=lambda k: (list(BudgetCategory).index(k[0]), k[1]),
     )
     working = any(p.working is not None for p in metrics)
     found = []

@@ -98,6 +98,13 @@ class Ledger:
         return tuple((category, money) for (category, _c), money in found.items())
 
 
+def _budget_in(
+    budgets: Mapping[BudgetCategory, Money], category: BudgetCategory, currency: str
+) -> Money | None:
+    found = budgets.get(category)
+    return found if found is not None and found.currency == currency else None
+
+
 def ledger(
     crises: Iterable[CrisisMetrics],
     budgets: Mapping[BudgetCategory, Money],
@@ -121,14 +128,7 @@ def ledger(
         for category, budget in budgets.items():
             spent.setdefault((period, category, budget.currency), Money.zero(budget.currency))
     lines = tuple(
-        LedgerLine(
-            period,
-            category,
-            amount,
-            budget
-            if (budget := budgets.get(category)) is not None and budget.currency == currency
-            else None,
-        )
+        LedgerLine(period, category, amount, _budget_in(budgets, category, currency))
         for (period, category, currency), amount in sorted(
             spent.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]), kv[0][2])
         )
