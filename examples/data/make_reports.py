@@ -270,7 +270,7 @@ for c in CRISES:
     base = dt.datetime(*c["start"], tzinfo=TZ)
     steps = []  # (minute, order, step)
 
-    def add(minute, do, actor, args=None, order=5, base=base, steps=steps):
+    def add(minute, do, actor, args=None, order=5, *, base=base, steps=steps):
         step = {"at": at(base, minute), "do": do, "actor": actor}
         if args:
             step["args"] = args
