@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
 import os
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from _browser import chromium, open_page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reports_support import FILES, OFFICE, histories
 
 from crisiskit.app.cli import main
@@ -115,8 +118,6 @@ def test_chinese_without_a_cjk_font_says_what_to_install(report, monkeypatch):
 
 def run(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    import contextlib
-
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
@@ -233,3 +234,43 @@ def test_the_browser_check_sees_errors_hidden_charts_and_blank_pages(tmp_path):
 def test_nothing_generated_is_committed():
     root = Path(__file__).parent.parent
     assert not list(root.glob("**/report*.html")), "generated reports are not committed"
+
+
+_ODD = st.sampled_from(
+    [
+        "2025-09-01 00:00",
+        "2025-10-01T00:00+08:00",
+        "9999-12-31 20:00",
+        "yesterday",
+        "",
+        "2025-02-30 10:00",
+        "1899-12-31 23:59",
+    ]
+)
+_GROUPS = st.sampled_from(["level", "type,week", "month,person", "department", "colour", ",", ""])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("--group"), _GROUPS),
+            st.tuples(st.just("--from"), _ODD),
+            st.tuples(st.just("--to"), _ODD),
+            st.tuples(st.just("--zone"), st.sampled_from(["UTC", "Mars/Olympus", ""])),
+            st.tuples(st.just("--ledger"), st.sampled_from(["month", "all", "year"])),
+            st.tuples(st.just("--lang"), st.sampled_from(["en", "zh", "fr"])),
+        ),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_no_report_arguments_give_a_traceback(tmp_path_factory, options, plan):
+    where = tmp_path_factory.mktemp("fuzz")
+    args = [str(FILES[1]), "--out", str(where / "r.html"), *(["--no-plan"] if plan else [])]
+    args += [item for pair in options for item in pair]
+    code, _, err = run("report", *args)
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    assert code == 0 or err.count("\n") == 1
