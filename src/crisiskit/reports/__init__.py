@@ -11,7 +11,8 @@ them from the crises' event logs and nothing else:
   :class:`Ledger` of spending against the plan's budget when budgets are given;
 - :func:`rows`, :func:`write_csv`, :func:`read_csv`, :func:`to_dataframe` — the report as
   a table;
-- :mod:`crisiskit.reports.html` — the report as a self-contained HTML page with charts (the
+- :mod:`crisiskit.reports.charts` — its charts as SVG, and
+  :mod:`crisiskit.app.report_html` — the report as a self-contained HTML page with them (the
   ``charts`` extra).
 
 Every figure is a frozen record that :func:`crisiskit.serialization.to_dict` writes. Money
