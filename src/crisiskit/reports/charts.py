@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crisiskit.errors import MissingExtraError
-from crisiskit.messages import _, language_of
+from crisiskit.messages import Message, _, language_of
 from crisiskit.plan import BudgetCategory
 from crisiskit.reports.figures import summarise
 from crisiskit.reports.grouping import PeriodReport, group_key
@@ -65,8 +65,8 @@ def cjk_font() -> str | None:
 
 
 @contextlib.contextmanager
-def _style(lang: str) -> Iterator[Any]:
-    """Settings of matplotlib for one chart: fonts for ``lang``, text as paths, stable ids."""
+def _chart(title: Message, lang: str) -> Iterator[tuple[Any, Any]]:
+    """A titled figure and its axes: fonts for ``lang``, text as paths, stable ids."""
     matplotlib = _matplotlib()
     families = ["DejaVu Sans"]
     if language_of(lang) == "zh":
@@ -93,7 +93,9 @@ def _style(lang: str) -> Iterator[Any]:
         figure = importlib.import_module("matplotlib.figure").Figure(
             figsize=(7.5, 3.6), layout="constrained"
         )
-        yield figure
+        axes = figure.subplots()
+        axes.set_title(title.text(lang))
+        yield figure, axes
 
 
 def _svg(figure: Any) -> str:
@@ -122,9 +124,7 @@ def sla_by_level(report: PeriodReport, lang: str = "en") -> str:
         for m in SlaMetric
         if any(dict(p.sla_attainment).get(m) is not None for p in by_level.values())
     ]
-    with _style(lang) as figure:
-        axes = figure.subplots()
-        axes.set_title(_("SLA attainment by level").text(lang))
+    with _chart(_("SLA attainment by level"), lang) as (figure, axes):
         if not metrics:
             _empty(axes, lang)
             return _svg(figure)
@@ -154,9 +154,7 @@ def weekly_volume_by_type(report: PeriodReport, lang: str = "en") -> str:
     """How many crises were detected each week, stacked by crisis type, as SVG."""
     weeks = sorted({group_key(m, GroupKey.WEEK, report.zone)[0] for m in report.crises})
     types = [t for t in CrisisType if any(m.crisis_type is t for m in report.crises)]
-    with _style(lang) as figure:
-        axes = figure.subplots()
-        axes.set_title(_("Crises per week by type").text(lang))
+    with _chart(_("Crises per week by type"), lang) as (figure, axes):
         if not weeks:
             _empty(axes, lang)
             return _svg(figure)
@@ -192,9 +190,7 @@ def acknowledge_distribution(report: PeriodReport, lang: str = "en") -> str:
         for m in report.crises
         if m.time_to_acknowledge is not None
     ]
-    with _style(lang) as figure:
-        axes = figure.subplots()
-        axes.set_title(_("Time to acknowledge").text(lang))
+    with _chart(_("Time to acknowledge"), lang) as (figure, axes):
         if not minutes:
             _empty(axes, lang)
             return _svg(figure)
@@ -225,9 +221,7 @@ def spending_against_budget(report: PeriodReport, lang: str = "en") -> str:
     drawn in red, and the budget is a dashed line. Needs a report with a ledger.
     """
     ledger = report.ledger
-    with _style(lang) as figure:
-        axes = figure.subplots()
-        axes.set_title(_("Spending against budget").text(lang))
+    with _chart(_("Spending against budget"), lang) as (figure, axes):
         lines = [line for line in ledger.lines if line.budget is not None] if ledger else []
         if not lines:
             _empty(axes, lang)
