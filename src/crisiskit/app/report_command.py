@@ -43,7 +43,7 @@ def add_report_command(commands: Any) -> None:
         "the budget — grouped as asked, as one self-contained HTML page. " + _EXAMPLE,
     )
     report.add_argument(
-        "files", nargs="+", help="scenario JSON files, or `simulate --json` outputs"
+        "files", nargs="+", help="scenario JSON files, or stored event logs (JSON Lines)"
     )
     report.add_argument("--out", required=True, help="the HTML file to write")
     report.add_argument(
