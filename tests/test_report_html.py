@@ -163,7 +163,7 @@ def test_the_report_command_reads_a_stored_event_log(tmp_path):
     page = tmp_path / "one.html"
     code, out, err = run("report", str(log), "--out", str(page), "--group", "type")
     assert (code, err) == (0, "")
-    assert out == f"wrote {page}: 1 crises, 1 groups, 0 over-budget warnings\n"
+    assert out == f"wrote {page}; crises: 1, groups: 1, over-budget warnings: 0\n"
     tampered = tmp_path / "tampered.jsonl"
     tampered.write_text(
         log.read_text(encoding="utf-8").replace("RPT-09", "RPT-99"), encoding="utf-8"

@@ -112,7 +112,7 @@ def _report(args: argparse.Namespace) -> int:
         write_csv(ledger_rows(report.ledger), ledger_path)
     print(
         _(
-            "wrote {path}: {count} crises, {groups} groups, {warnings} over-budget warnings",
+            "wrote {path}; crises: {count}, groups: {groups}, over-budget warnings: {warnings}",
             path=str(path),
             count=report.total.crises,
             groups=len(report.groups),
