@@ -168,6 +168,17 @@ def test_sla_attainment(total):
     assert figures[SlaMetric.PROGRESS_UPDATE] == (2, 6, 1)
     # Resolution: every recovery in time; RPT-08 and RPT-10 running.
     assert figures[SlaMetric.RESOLUTION] == (10, 0, 2)
+    # Owed to each affected customer: a first contact per customer. In time C-101 (40m, I),
+    # C-201 (90m, II), C-401 (20h, III), C-501 (30h, IV), C-801 (5h, III), C-901 (50m, I);
+    # late C-601 (25h > 24h); RPT-11's C-111 reached after 2h30m > 2h and C-112 never. 6 / 9.
+    (owed,) = total.obligations
+    assert (owed.metric, owed.met, owed.breached, owed.running) == (
+        SlaMetric.FIRST_CONTACT,
+        6,
+        3,
+        0,
+    )
+    assert owed.attainment == 2 / 3
     assert dict(total.sla_attainment) == {
         SlaMetric.ACKNOWLEDGE: 9 / 11,
         SlaMetric.FIRST_CONTACT: 0.6,

@@ -228,6 +228,17 @@ def _summary(total: PeriodMetrics, lang: str, calendar: BusinessCalendar | None)
                 f"{_share(figure.attainment)} ({figure.met}/{figure.met + figure.breached})",
             )
         )
+    for figure in total.obligations:
+        body.append(
+            (
+                _e(
+                    _("owed to each customer: {metric}", metric=figure.metric.label(lang)).text(
+                        lang
+                    )
+                ),
+                f"{_share(figure.attainment)} ({figure.met}/{figure.met + figure.breached})",
+            )
+        )
     promises = total.promises
     body.append(
         (

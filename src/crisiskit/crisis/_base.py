@@ -30,7 +30,6 @@ from crisiskit.events import (
     BudgetExceeded,
     Event,
     LevelChanged,
-    SlaTimersChanged,
     StateChanged,
     WarningUpgraded,
 )
@@ -45,7 +44,7 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory, LevelPlan, Phase
-from crisiskit.sla import SlaTimer, SlaUpdate
+from crisiskit.sla import SlaTimer
 from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
@@ -479,14 +478,8 @@ class CrisisBase:
             after = found[-1] if found else event
             found.append(self._follow_up(context, after, event_type, reason, **fields))
 
-        update = self._sla_update(event, context)
-        if update is not None and (update.changes or update.alerts):
-            entail(
-                SlaTimersChanged,
-                changes=update.changes,
-                alerts=update.alerts,
-                timers=update.changed_from(self.timers),
-            )
+        for event_type, fields in self._sla_events(event, context):
+            entail(event_type, **fields)
         upgraded = self._upgraded_warning(event, context)
         if upgraded is not None:
             notice, missing = upgraded
@@ -543,9 +536,11 @@ class CrisisBase:
 
     # Hooks a slice overrides: the consequences of an event, worked out before it is applied.
 
-    def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
-        """What ``event`` does to the SLA timers (the SLA slice decides)."""
-        return None
+    def _sla_events(
+        self, event: Event, context: Context
+    ) -> list[tuple[type[Event], dict[str, Any]]]:
+        """The SLA events ``event`` entails, as (type, fields) (the SLA slice decides)."""
+        return []
 
     def _budget_warning(
         self, event: Event, context: Context

@@ -48,6 +48,7 @@ def rows(report: PeriodReport) -> list[Row]:
     ]
     metrics = [s[2] for s in scopes]
     sla = [m for m in SlaMetric if any(f.metric is m for p in metrics for f in p.sla)]
+    owed = [m for m in SlaMetric if any(f.metric is m for p in metrics for f in p.obligations)]
     spent = sorted(
         {(c, money.currency) for p in metrics for c, money in p.spending},
         key=lambda k: (list(BudgetCategory).index(k[0]), k[1]),
@@ -80,12 +81,13 @@ def rows(report: PeriodReport) -> list[Row]:
             }
             for name in _DURATIONS:
                 row.update(_stats(f"{name}_working_", at_work[name], count=False))
-        figures = {f.metric: f for f in p.sla}
-        for metric in sla:
-            figure = figures.get(metric)
-            row[f"sla_{metric.value}_met"] = figure.met if figure else 0
-            row[f"sla_{metric.value}_breached"] = figure.breached if figure else 0
-            row[f"sla_{metric.value}_attainment"] = figure.attainment if figure else None
+        for prefix, metrics_of, figures in (("sla", sla, p.sla), ("owed", owed, p.obligations)):
+            by_metric = {f.metric: f for f in figures}
+            for metric in metrics_of:
+                figure = by_metric.get(metric)
+                row[f"{prefix}_{metric.value}_met"] = figure.met if figure else 0
+                row[f"{prefix}_{metric.value}_breached"] = figure.breached if figure else 0
+                row[f"{prefix}_{metric.value}_attainment"] = figure.attainment if figure else None
         row.update(
             promises_on_time=p.promises.on_time,
             promises_late=p.promises.late,

@@ -19,9 +19,10 @@ host renders as it likes.
   timer is past its deadline), ``met`` if its timer stopped in time, ``running`` if it is
   still open in time, ``cancelled`` if it was called off before either. The period figure
   is the attainment: met / (met + breached).
-- *Promises* (the obligations to customers): kept by their due time, kept late, open past
-  their due time (overdue), or still open in time. Attainment: on time / (on time + late +
-  overdue).
+- *Obligations* owed to each customer (each affected customer's first contact): the same
+  outcomes, one per customer, counted over customers.
+- *Promises* made to customers: kept by their due time, kept late, open past their due
+  time (overdue), or still open in time. Attainment: on time / (on time + late + overdue).
 """
 
 from __future__ import annotations
@@ -155,7 +156,11 @@ class CrisisMetrics:
     compensation_by_kind: tuple[tuple[CompensationKind, Money], ...]
     """What each kind of compensation cost."""
     sla: tuple[tuple[SlaMetric, SlaStatus], ...] = ()
-    """The outcome of each SLA metric timed (met, breached, running or cancelled)."""
+    """The outcome of each SLA metric timed for the crisis (met, breached, running or
+    cancelled)."""
+    owed: tuple[tuple[SlaMetric, str, SlaStatus], ...] = ()
+    """The outcome of each obligation owed to one customer: (metric, customer id, outcome),
+    e.g. each affected customer's first contact."""
     spending: tuple[Spend, ...] = ()
     """Every compensation grant and expense, in order."""
     budget_warnings: int = 0
@@ -231,13 +236,18 @@ def crisis_metrics(
             by_kind[grant.kind] + grant.amount if grant.kind in by_kind else grant.amount
         )
     breached = {
-        alert.metric
+        alert.timer_id
         for e in events
         if isinstance(e, SlaTimersChanged | SlaAlertsRaised)
         for alert in e.alerts
         if alert.kind is AlertKind.BREACH
     }
-    sla = tuple((t.metric, _outcome(t, breached, end)) for t in crisis.timers)
+    sla = tuple((t.metric, _outcome(t, breached, end)) for t in crisis.timers if t.subject is None)
+    owed = tuple(
+        (t.metric, t.subject, _outcome(t, breached, end))
+        for t in crisis.timers
+        if t.subject is not None
+    )
     spending = sorted(
         [Spend(c.granted_at, BudgetCategory.COMPENSATION, c.amount) for c in crisis.compensations]
         + [Spend(e.spent_at, e.category, e.amount) for e in crisis.expenses],
@@ -263,6 +273,7 @@ def crisis_metrics(
         compensation_total=crisis.compensation_total(),
         compensation_by_kind=tuple(sorted(by_kind.items(), key=lambda kv: kv[0].value)),
         sla=sla,
+        owed=owed,
         spending=tuple(spending),
         budget_warnings=sum(isinstance(e, BudgetExceeded) for e in events),
         promises=_promises(crisis, end),
@@ -285,8 +296,8 @@ def _promises(crisis: Crisis, end: pendulum.DateTime) -> PromiseFigures:
     return figures
 
 
-def _outcome(timer: SlaTimer, breached: set[SlaMetric], end: pendulum.DateTime) -> SlaStatus:
-    if timer.metric in breached or (
+def _outcome(timer: SlaTimer, breached: set[str], end: pendulum.DateTime) -> SlaStatus:
+    if timer.timer_id in breached or (
         timer.is_open and timer.deadline is not None and timer.deadline <= end
     ):
         return SlaStatus.BREACHED
@@ -430,6 +441,9 @@ class PeriodMetrics:
     """Detection to the first statement to customers or media."""
     sla: tuple[SlaFigure, ...] = ()
     """Per SLA metric timed: how many crises met it, breached it, or were still running."""
+    obligations: tuple[SlaFigure, ...] = ()
+    """Per SLA metric owed to each customer (each affected customer's first contact): how
+    many customers' obligations were met, breached, or still running."""
     promises: PromiseFigures = field(factory=PromiseFigures)
     """What became of the promises made to customers."""
     satisfaction_recovery: float | None = None
@@ -458,10 +472,17 @@ def sla_attainment(
     )
 
 
-def _sla_figures(outcomes: Iterable[Mapping[SlaMetric, SlaStatus]]) -> tuple[SlaFigure, ...]:
+def _owed(metrics: CrisisMetrics) -> list[tuple[SlaMetric, SlaStatus]]:
+    return [(metric, status) for metric, _customer, status in metrics.owed]
+
+
+def _sla_figures(
+    outcomes: Iterable[Mapping[SlaMetric, SlaStatus] | Iterable[tuple[SlaMetric, SlaStatus]]],
+) -> tuple[SlaFigure, ...]:
     counts: dict[SlaMetric, list[int]] = {}
     for outcome in outcomes:
-        for metric, status in outcome.items():
+        pairs = outcome.items() if isinstance(outcome, Mapping) else outcome
+        for metric, status in pairs:
             tally = counts.setdefault(metric, [0, 0, 0])
             tally[0] += int(status is SlaStatus.MET)
             tally[1] += int(status is SlaStatus.BREACHED)
@@ -519,6 +540,7 @@ def summarise(
         sla_attainment=tuple((f.metric, f.attainment) for f in figures if f.attainment is not None),
         time_to_first_statement=DurationStats.of(m.time_to_first_statement for m in crises),
         sla=figures,
+        obligations=_sla_figures(_owed(m) for m in crises),
         promises=sum((m.promises for m in crises), PromiseFigures()),
         satisfaction_recovery=statistics.fmean(recovery) if recovery else None,
         spending=tuple(

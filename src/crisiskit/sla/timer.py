@@ -40,8 +40,10 @@ from crisiskit.sla.vocabulary import (
     to_sla_metric,
     to_timer_state,
 )
+from crisiskit.values.labels import converted_all
+from crisiskit.values.vocabulary import Role
 
-__all__ = ["DEFAULT_MILESTONES", "RunSegment", "SlaAlert", "SlaTimer"]
+__all__ = ["DEFAULT_MILESTONES", "Recipients", "RunSegment", "SlaAlert", "SlaTimer"]
 
 DEFAULT_MILESTONES: tuple[float, ...] = (0.5, 0.75, 1.0)
 """Alert when half, three quarters and all of the target are used up."""
@@ -125,6 +127,10 @@ def _lookup(calendars: object, name: str) -> BusinessCalendar:
     return found
 
 
+def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    return converted_all(value, Role)
+
+
 @serializable()
 @frozen
 class RunSegment:
@@ -147,6 +153,19 @@ class RunSegment:
                 f"RunSegment.business {self.business} is longer than the segment itself "
                 f"({self.end - self.start})"
             )
+
+
+@serializable()
+@frozen
+class Recipients:
+    """Whom an alert is for: the roles the plan names for it, and who holds them."""
+
+    roles: tuple[Role, ...] = field(converter=_to_roles, validator=_checks.is_members(Role))
+    """The roles to notify, by the plan's alert rules."""
+    people: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "str")
+    )
+    """The team members holding those roles when the alert was raised (ids, each once)."""
 
 
 @serializable()
@@ -175,6 +194,13 @@ class SlaAlert:
     further alert can be placed yet — the last one was raised, or the timer is paused or ended).
     It is the timer's :attr:`SlaTimer.next_due` after the alert, so a timer is brought up to
     date from its alerts alone (:meth:`SlaTimer.alerted`)."""
+    subject: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Whom the timer's obligation is owed to (a customer's id), or None for the crisis."""
+    recipients: Recipients | None = field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Recipients)),
+    )
+    """Whom to notify, by the plan's alert rules (None: the plan names no one)."""
 
     @property
     def kind(self) -> AlertKind:
@@ -240,6 +266,15 @@ class SlaTimer:
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
     )
     """When it was stopped or cancelled."""
+    subject: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Whom the obligation is owed to, when not the crisis as a whole: an affected
+    customer's id for that customer's first contact. None: the crisis."""
+    breached_at: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When the last breach reported for this run fell due (None: none was). A downgrade
+    re-arms the breach for a later deadline; this keeps a later upgrade from reporting the
+    same breach again."""
     data_ends: dt.date | None = field(default=None, validator=_is_optional_date)
     """When the deadline or the next alert lies past the calendar's official data: the last
     date that data covered. The instant is then *provisional*, worked out from the weekly
@@ -286,8 +321,11 @@ class SlaTimer:
         *,
         milestones: Iterable[float] = DEFAULT_MILESTONES,
         at_risk: float = 0.75,
+        subject: str | None = None,
     ) -> SlaTimer:
         """A timer running from ``at`` with ``target`` business time on ``calendar``.
+
+        ``subject`` is whom the obligation is owed to, when not the crisis (a customer's id).
 
         Raises:
             HorizonError: the deadline (or a milestone) lies past the calendar's horizon.
@@ -307,6 +345,7 @@ class SlaTimer:
             running_since=moment,
             milestones=tuple(milestones),
             at_risk=at_risk,
+            subject=subject,
         )
         return timer._derived(calendar)
 
@@ -421,8 +460,14 @@ class SlaTimer:
 
         By default the business time already used is kept; if it already exceeds the new
         target, the deadline is the instant it crossed it — in the past — and the next sweep
-        reports the breach at that instant. Alerts already emitted are not repeated. With
-        ``restart=True`` the new target starts from zero at ``at``.
+        reports the breach at that instant. With ``restart=True`` the new target starts from
+        zero at ``at``.
+
+        The new target's milestones still ahead are scheduled; those it had already passed
+        at ``at`` are not raised after the fact (only its breach is). A breach already
+        reported is not repeated while the new target is also breached; when the new
+        deadline lies ahead (a downgrade), the breach is re-armed for it, and the earlier
+        breach stays in the history.
 
         Raises:
             InvalidTransition: the timer was stopped or cancelled.
@@ -442,7 +487,7 @@ class SlaTimer:
                 state=TimerState.RUNNING,
                 running_since=moment,
             )
-        return evolve(timer, target=target, calendar=name)._derived(calendars)
+        return evolve(timer, target=target, calendar=name)._caught_up(moment, calendars)
 
     def restarted(self, at: dt.datetime, calendars: CalendarLookup) -> SlaTimer:
         """Start a new run at ``at`` (a recorded progress update restarts the cadence).
@@ -482,7 +527,11 @@ class SlaTimer:
                 latest = alert
         if latest is None:
             return self
-        return self._with(emitted=latest.fraction, next_due=latest.next_due)
+        breach = next(
+            (a.due_at for a in alerts if a.timer_id == self.timer_id and a.fraction == 1.0),
+            self.breached_at,
+        )
+        return self._with(emitted=latest.fraction, next_due=latest.next_due, breached_at=breach)
 
     # ------------------------------------------------------------------ internals
 
@@ -553,6 +602,7 @@ class SlaTimer:
             segments=(),
             consumed=_ZERO,
             emitted=0.0,
+            breached_at=None,
             reason=self.reason if paused else None,
             ended_at=None,
         )._derived(calendars)
@@ -644,6 +694,7 @@ class SlaTimer:
         """Alerts due by ``now`` that were not emitted yet, and the timer that remembers them."""
         alerts: list[SlaAlert] = []
         emitted = self.emitted
+        breached_at = self.breached_at
         due = self.next_due
         points = self._points()
         for index, point in enumerate(points):
@@ -653,6 +704,8 @@ class SlaTimer:
                 break
             reached = due
             emitted = point
+            if point == 1.0:
+                breached_at = reached
             due = None
             if index + 1 < len(points):
                 following = points[index + 1]
@@ -663,7 +716,7 @@ class SlaTimer:
             alerts.append(self._alert(point, reached, due))
         if not alerts:
             return self, alerts
-        return self._with(emitted=emitted, next_due=due), alerts
+        return self._with(emitted=emitted, next_due=due, breached_at=breached_at), alerts
 
     def _alert(
         self, fraction: float, due: pendulum.DateTime, next_due: pendulum.DateTime | None
@@ -676,7 +729,30 @@ class SlaTimer:
         setter(alert, "due_at", due)
         setter(alert, "target", self.target)
         setter(alert, "next_due", next_due)
+        setter(alert, "subject", self.subject)
+        setter(alert, "recipients", None)
         return alert
+
+    def _caught_up(self, moment: pendulum.DateTime, calendars: CalendarLookup) -> SlaTimer:
+        """The timer with what it had passed by ``moment`` counted (see :meth:`_passed`)."""
+        return self._with(emitted=self._passed(moment, calendars))._derived(calendars)
+
+    def _passed(self, moment: pendulum.DateTime, calendars: CalendarLookup) -> float:
+        """What counts as emitted once the target changed at ``moment``.
+
+        The milestones of the new target already reached are behind us: they are counted
+        as emitted, so only those ahead are raised. Its breach, when reached, counts only
+        if a breach was reported already; otherwise it is due now, at the instant it
+        happened. A breach whose new deadline lies ahead is re-armed.
+        """
+        used = self._elapsed_us(to_us(moment), calendars)
+        reported = max(self.emitted, 1.0 if self.breached_at is not None else 0.0)
+        passed = 0.0
+        for point in self._points():
+            if self._amount(point) > used or (point >= 1.0 and point > reported):
+                break
+            passed = point
+        return passed
 
     def _next_point_after(self, fraction: float) -> float | None:
         for point in self._points():
