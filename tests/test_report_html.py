@@ -72,6 +72,8 @@ def test_the_page_speaks_its_language(pages):
     # The over-budget warning of September's compensation (1050 CNY against 1000).
     assert "customer compensation spending in 2025-09 is 1050 CNY" in en
     assert "2025-09 赔偿支出 1050 CNY，超出预算 1000 CNY" in zh
+    assert "工作时间：" in zh  # Chinese punctuation
+    assert "工作时间:" not in zh
     # The level groups, in the page's language.
     assert "I major" in en
     assert "I 重大" in zh

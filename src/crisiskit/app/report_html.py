@@ -217,7 +217,8 @@ def _summary(total: PeriodMetrics, lang: str, calendar: BusinessCalendar | None)
                 _e(_duration(v, lang, calendar))
                 for v in (at_work.mean, at_work.median, at_work.p90)
             )
-            cells += f"<br><small>{_t(_('working time'), lang)}: {worked}</small>"
+            colon = "：" if lang == "zh" else ": "
+            cells += f"<br><small>{_t(_('working time'), lang)}{colon}{worked}</small>"
         body.append(
             (f"{_t(name, lang)} <small>({_t(_('mean / median / p90'), lang)})</small>", cells)
         )
