@@ -32,6 +32,7 @@ from crisiskit.events import (
     SlaTimersChanged,
 )
 from crisiskit.grading import GradingPolicy
+from crisiskit.messages import _
 from crisiskit.reports.figures import _outcome, crisis_metrics, sla_attainment
 from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, SlaPolicy, SlaStatus, sweep
 from crisiskit.values.clock import ManualClock
@@ -189,7 +190,7 @@ def backtest_sla(
 
 def _first(events: Sequence[Event]) -> CrisisDetected:
     if not events or not isinstance(events[0], CrisisDetected):
-        raise EventSequenceError("a history starts with the crisis's CrisisDetected event")
+        raise EventSequenceError(_("a history starts with the crisis's CrisisDetected event"))
     return events[0]
 
 

@@ -28,6 +28,7 @@ from crisiskit.events import (
     StateChanged,
     StatementReleased,
 )
+from crisiskit.messages import _
 from crisiskit.sla import (
     Recipients,
     SlaAlert,
@@ -175,7 +176,10 @@ class SlaTiming(CrisisBase):
         policy = self._require_context().sla_for(self.crisis_type)
         if policy is None:
             raise ValidationError(
-                f"crisis {self.id!r} has no SLA policy: give its Context one (sla=...)"
+                _(
+                    "crisis {crisis_id!r} has no SLA policy: give its Context one (sla=...)",
+                    crisis_id=self.id,
+                )
             )
         return policy
 
@@ -184,7 +188,16 @@ class SlaTiming(CrisisBase):
     ) -> SlaTimersChanged:
         if not update.changes:
             raise ValidationError(
-                f"nothing to {what}: no SLA timer of crisis {self.id!r} is in a state to {what}"
+                _(
+                    "nothing to pause: no SLA timer of crisis {crisis_id!r} is in a state to pause",
+                    crisis_id=self.id,
+                )
+                if what == "pause"
+                else _(
+                    "nothing to resume: no SLA timer of crisis {crisis_id!r} is in a state to "
+                    "resume",
+                    crisis_id=self.id,
+                )
             )
         events = self._split(update, context, self.level)
         if update.earlier:
@@ -289,7 +302,7 @@ class SlaTiming(CrisisBase):
             )
         if isinstance(event, CrisisUnmerged):
             leaving = tuple(c.customer_id for c in event.customers)
-            return policy.release(self.timers, leaving, at, "the customer left with the unmerge")
+            return policy.release(self.timers, leaving, at, _("the customer left with the unmerge"))
         if isinstance(event, StateChanged):
             metrics = self._sla_metrics(self.is_public)
             return policy.enter(

@@ -46,26 +46,11 @@ class LedgerLine:
             return None
         return _(
             "{category} spending in {period} is {spent}, over the budget of {budget}",
-            category=_Label(self.category),
+            category=self.category,
             period=self.period,
             spent=self.spent,
             budget=self.budget,
         )
-
-
-class _Label:
-    """A member said by its label in the message's language (a message shows a str enum by its code)."""
-
-    __slots__ = ("member",)
-
-    def __init__(self, member: BudgetCategory) -> None:
-        self.member = member
-
-    def label(self, lang: str = "en") -> str:
-        return self.member.label(lang)
-
-    def __str__(self) -> str:
-        return self.member.label("en")
 
 
 @serializable()

@@ -34,7 +34,6 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar.business import (
-    _WEEKDAY_NAMES,
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
     _calendar_index,
@@ -43,6 +42,7 @@ from crisiskit.calendar.business import (
     _to_calendars,
 )
 from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.messages import _, coded
 from crisiskit.sla.sweep import sweep
 from crisiskit.sla.timer import (
     DEFAULT_MILESTONES,
@@ -103,10 +103,13 @@ _RULE_ACTIONS = (
 def _is_rule_action(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _checks.is_member(TimerAction)(instance, attribute, value)
     if value not in _RULE_ACTIONS:
-        allowed = ", ".join(action.value for action in _RULE_ACTIONS)
         raise PolicyError(
-            f"a lifecycle rule's action is one of {allowed}; got {value!r} "
-            "(level changes retarget timers by themselves)"
+            _(
+                "a lifecycle rule's action is one of {allowed}; got {value!r} "
+                "(level changes retarget timers by themselves)",
+                allowed=coded(_RULE_ACTIONS),
+                value=value,
+            )
         )
 
 
@@ -228,8 +231,11 @@ def _unique(what: str, keys: Iterable[tuple[Any, ...]]) -> None:
     for key in keys:
         if key in seen:
             raise PolicyError(
-                f"SlaPolicy.{what}: {' / '.join(str(getattr(k, 'value', k)) for k in key)} "
-                "appears more than once"
+                _(
+                    "SlaPolicy.{what}: {key} appears more than once",
+                    what=what,
+                    key=" / ".join(str(getattr(k, "value", k)) for k in key),
+                )
             )
         seen.add(key)
 
@@ -283,9 +289,14 @@ class SlaPolicy:
         for target in self.targets:
             if target.calendar not in names:
                 raise PolicyError(
-                    f"SlaPolicy: the {target.metric.value} target of level {target.level.value} "
-                    f"runs on calendar {target.calendar!r}, which the policy does not have; it "
-                    f"has {', '.join(map(repr, sorted(names)))}"
+                    _(
+                        "SlaPolicy: the {metric} target of level {level} runs on calendar "
+                        "{calendar!r}, which the policy does not have; it has {calendars}",
+                        metric=coded(target.metric),
+                        level=target.level.value,
+                        calendar=target.calendar,
+                        calendars=tuple(map(repr, sorted(names))),
+                    )
                 )
         object.__setattr__(self, "_calendar_by_name", names)
         object.__setattr__(self, "_target_by_key", {(t.level, t.metric): t for t in self.targets})
@@ -311,15 +322,30 @@ class SlaPolicy:
         """
         if working.name == around_the_clock.name and working != around_the_clock:
             raise PolicyError(
-                f"the working and the around-the-clock calendar are both called {working.name!r}; "
-                "give them different names"
+                _(
+                    "the working and the around-the-clock calendar are both called {name!r}; "
+                    "give them different names",
+                    name=working.name,
+                )
             )
         day = working.standard_day if working_day is None else working_day
         if day <= dt.timedelta(0):
             raise PolicyError(
-                f"a working day must be longer than zero; got {day} (calendar {working.name!r}'s "
-                f"{_WEEKDAY_NAMES[working.makeup_weekday]} "
-                "has no hours: pass working_day=...)"
+                _(
+                    "a working day must be longer than zero; got {day} (calendar {name!r}'s "
+                    "{weekday} has no hours: pass working_day=...)",
+                    day=day,
+                    name=working.name,
+                    weekday=(
+                        _("Monday"),
+                        _("Tuesday"),
+                        _("Wednesday"),
+                        _("Thursday"),
+                        _("Friday"),
+                        _("Saturday"),
+                        _("Sunday"),
+                    )[working.makeup_weekday],
+                )
             )
         units: dict[str, tuple[dt.timedelta, BusinessCalendar]] = {
             "h": (dt.timedelta(hours=1), around_the_clock),
@@ -460,7 +486,11 @@ class SlaPolicy:
                     continue
                 target = self.target(level, timer.metric)
                 if target is None:
-                    reason = f"level {level.value} has no {timer.metric.value} target"
+                    reason = _(
+                        "level {level} has no {metric} target",
+                        level=level.value,
+                        metric=coded(timer.metric),
+                    )
                     timers[index] = timer.cancelled(moment, reason, self)
                     changes.append(_record(timers[index], TimerAction.CANCEL, moment))
                 elif (target.duration, target.calendar) != (timer.target, timer.calendar):
@@ -509,7 +539,7 @@ class SlaPolicy:
         level = _checks.member("level", level, Level)
         only = _metric_set(metrics)
         rules = self.rules_for(state)
-        reason = f"crisis entered {state.value}"
+        reason = _("crisis entered {state}", state=state)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
@@ -642,8 +672,13 @@ class SlaPolicy:
             changes.append(
                 attrs.evolve(
                     _record(fresh, TimerAction.RETARGET, moment),
-                    reason=f"calendar {calendar.name!r} now has official data to "
-                    f"{calendar.horizon_end}; the deadline past {timer.data_ends} is recomputed",
+                    reason=_(
+                        "calendar {name!r} now has official data to {horizon_end}; the deadline "
+                        "past {data_ends} is recomputed",
+                        name=calendar.name,
+                        horizon_end=calendar.horizon_end,
+                        data_ends=timer.data_ends,
+                    ),
                 )
             )
             result.append(fresh)
@@ -758,7 +793,9 @@ def _act(
         return timer.stopped(moment, policy)
     if action is TimerAction.CANCEL:
         return timer.cancelled(moment, reason or "cancelled", policy)
-    raise PolicyError(f"no timer operation for the action {action.value!r}")  # pragma: no cover
+    raise PolicyError(  # pragma: no cover
+        _("no timer operation for the action {action!r}", action=coded(action))
+    )
 
 
 def _metric_set(metrics: Collection[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
@@ -767,8 +804,11 @@ def _metric_set(metrics: Collection[SlaMetric | str] | None) -> frozenset[SlaMet
         return None
     if isinstance(metrics, str):
         raise ValidationError(
-            f"metrics must be a collection of SlaMetric, such as [{metrics!r}]; got the single "
-            f"value {metrics!r}"
+            _(
+                "metrics must be a collection of SlaMetric, such as [{metrics!r}]; got the "
+                "single value {metrics!r}",
+                metrics=metrics,
+            )
         )
     return frozenset(_checks.member("metrics", metric, SlaMetric) for metric in metrics)
 

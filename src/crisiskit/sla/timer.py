@@ -32,10 +32,12 @@ from crisiskit._internal.instants import duration_us, from_us, to_us, us_of_dura
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import InvalidTransition, ValidationError
+from crisiskit.messages import _, coded
 from crisiskit.sla.vocabulary import (
     AlertKind,
     SlaMetric,
     SlaStatus,
+    TimerAction,
     TimerState,
     to_sla_metric,
     to_timer_state,
@@ -57,7 +59,9 @@ def _is_duration(*, positive: bool) -> _checks.Validator:
         where = f"{type(instance).__name__}.{attribute.name}"
         us_of_duration(where, value)
         if positive and value == _ZERO:
-            raise ValidationError(f"{where} must be longer than zero; got {value}")
+            raise ValidationError(
+                _("{where} must be longer than zero; got {value}", where=where, value=value)
+            )
 
     return check
 
@@ -73,32 +77,53 @@ def _to_fractions(value: Iterable[float]) -> tuple[float, ...]:
 
 def _is_optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        raise ValidationError(f"SlaTimer.data_ends must be a date or None; got {value!r}")
+        raise ValidationError(
+            _("SlaTimer.data_ends must be a date or None; got {value!r}", value=value)
+        )
 
 
 def _is_fractions(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, tuple) or not value:
         raise ValidationError(
-            f"{where} must be a non-empty sequence of fractions such as (0.5, 0.75, 1.0); got {value!r}"
+            _(
+                "{where} must be a non-empty sequence of fractions such as (0.5, 0.75, 1.0); "
+                "got {value!r}",
+                where=where,
+                value=value,
+            )
         )
     for item in value:
-        number = _checks.number(f"{where} item", item)
+        number = _checks.number(_("{where} item", where=where), item)
         if not 0 < number <= 100:
             raise ValidationError(
-                f"{where}: a milestone is a fraction of the target > 0 (1.0 is the deadline, "
-                f"1.5 half as much again); got {item!r}"
+                _(
+                    "{where}: a milestone is a fraction of the target > 0 (1.0 is the deadline, "
+                    "1.5 half as much again); got {item!r}",
+                    where=where,
+                    item=item,
+                )
             )
     if list(value) != sorted(set(value)):
-        raise ValidationError(f"{where} must be increasing, without repeats; got {value!r}")
+        raise ValidationError(
+            _(
+                "{where} must be increasing, without repeats; got {value!r}",
+                where=where,
+                value=value,
+            )
+        )
 
 
 def _is_at_risk(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     number = _checks.number(f"{type(instance).__name__}.{attribute.name}", value)
     if not 0 < number <= 1:
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} is the fraction of the target after "
-            f"which a timer is at risk, > 0 and <= 1; got {value!r}"
+            _(
+                "{where} is the fraction of the target after which a timer is at risk, > 0 and "
+                "<= 1; got {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                value=value,
+            )
         )
 
 
@@ -106,7 +131,11 @@ def _is_emitted(instance: object, attribute: attrs.Attribute[Any], value: object
     number = _checks.number(f"{type(instance).__name__}.{attribute.name}", value)
     if number < 0:
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must be >= 0; got {value!r}"
+            _(
+                "{where} must be >= 0; got {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                value=value,
+            )
         )
 
 
@@ -116,13 +145,20 @@ def _lookup(calendars: object, name: str) -> BusinessCalendar:
     finder = getattr(calendars, "calendar", None)
     if not callable(finder):
         raise ValidationError(
-            "calendars must be a CalendarLookup — an SlaPolicy, a BusinessCalendar or a "
-            f"CalendarSet; got {type(calendars).__name__}"
+            _(
+                "calendars must be a CalendarLookup — an SlaPolicy, a BusinessCalendar or a "
+                "CalendarSet; got {type}",
+                type=type(calendars).__name__,
+            )
         )
     found = finder(name)
     if not isinstance(found, BusinessCalendar):
         raise ValidationError(
-            f"calendars.calendar({name!r}) must return a BusinessCalendar; got {type(found).__name__}"
+            _(
+                "calendars.calendar({name!r}) must return a BusinessCalendar; got {type}",
+                name=name,
+                type=type(found).__name__,
+            )
         )
     return found
 
@@ -147,11 +183,20 @@ class RunSegment:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise ValidationError(f"RunSegment.end {self.end} is before its start {self.start}")
+            raise ValidationError(
+                _(
+                    "RunSegment.end {end} is before its start {start}",
+                    end=self.end,
+                    start=self.start,
+                )
+            )
         if self.business > self.end - self.start:
             raise ValidationError(
-                f"RunSegment.business {self.business} is longer than the segment itself "
-                f"({self.end - self.start})"
+                _(
+                    "RunSegment.business {business} is longer than the segment itself ({length})",
+                    business=self.business,
+                    length=self.end - self.start,
+                )
             )
 
 
@@ -286,18 +331,32 @@ class SlaTimer:
         ended = not self.state.is_open
         if running != (self.running_since is not None):
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: running_since must be set exactly when the timer "
-                f"is running; state {self.state.value}, running_since {self.running_since}"
+                _(
+                    "SlaTimer {timer_id!r}: running_since must be set exactly when the timer is "
+                    "running; state {state}, running_since {running_since}",
+                    timer_id=self.timer_id,
+                    state=coded(self.state),
+                    running_since=self.running_since,
+                )
             )
         if ended != (self.ended_at is not None):
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: ended_at must be set exactly when the timer is "
-                f"stopped or cancelled; state {self.state.value}, ended_at {self.ended_at}"
+                _(
+                    "SlaTimer {timer_id!r}: ended_at must be set exactly when the timer is "
+                    "stopped or cancelled; state {state}, ended_at {ended_at}",
+                    timer_id=self.timer_id,
+                    state=coded(self.state),
+                    ended_at=self.ended_at,
+                )
             )
         if sum((s.business for s in self.segments), _ZERO) != self.consumed:
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: consumed {self.consumed} is not the sum of its "
-                "segments' business time"
+                _(
+                    "SlaTimer {timer_id!r}: consumed {consumed} is not the sum of its "
+                    "segments' business time",
+                    timer_id=self.timer_id,
+                    consumed=self.consumed,
+                )
             )
         moments = [self.started_at]
         for segment in self.segments:
@@ -305,7 +364,10 @@ class SlaTimer:
         moments += [m for m in (self.running_since, self.ended_at) if m is not None]
         if moments != sorted(moments):
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: its segments and instants are out of order"
+                _(
+                    "SlaTimer {timer_id!r}: its segments and instants are out of order",
+                    timer_id=self.timer_id,
+                )
             )
 
     # ------------------------------------------------------------------ building
@@ -332,7 +394,10 @@ class SlaTimer:
         """
         if not isinstance(calendar, BusinessCalendar):
             raise ValidationError(
-                f"SlaTimer.start needs a BusinessCalendar; got {type(calendar).__name__}"
+                _(
+                    "SlaTimer.start needs a BusinessCalendar; got {type}",
+                    type=type(calendar).__name__,
+                )
             )
         moment = _checks.instant("SlaTimer.start(at)", at)
         timer = cls(
@@ -520,8 +585,13 @@ class SlaTimer:
                 continue
             if alert.fraction <= self.emitted:
                 raise ValidationError(
-                    f"SlaTimer {self.timer_id!r} already emitted the alert at "
-                    f"{alert.fraction:g} of its target (it has emitted up to {self.emitted:g})"
+                    _(
+                        "SlaTimer {timer_id!r} already emitted the alert at {fraction:g} of its "
+                        "target (it has emitted up to {emitted:g})",
+                        timer_id=self.timer_id,
+                        fraction=alert.fraction,
+                        emitted=self.emitted,
+                    )
                 )
             if latest is None or alert.fraction > latest.fraction:
                 latest = alert
@@ -538,8 +608,14 @@ class SlaTimer:
     def _refuse_if_ended(self, command: str) -> None:
         if not self.state.is_open:
             raise InvalidTransition(
-                f"cannot {command} the timer {self.timer_id!r}: it was {self.state.value} at "
-                f"{self.ended_at}; start a new run with restarted() instead",
+                _(
+                    "cannot {command} the timer {timer_id!r}: it was {state} at {ended_at}; "
+                    "start a new run with restarted() instead",
+                    command=coded(TimerAction(command)),
+                    timer_id=self.timer_id,
+                    state=self.state,
+                    ended_at=self.ended_at,
+                ),
                 state=self.state.value,
                 command=command,
                 allowed=("restart",),
@@ -549,8 +625,13 @@ class SlaTimer:
         moment = _checks.instant(f"SlaTimer.{what}", at)
         if moment < self.last_change:
             raise ValidationError(
-                f"SlaTimer.{what}: {moment} is before the timer's last change at "
-                f"{self.last_change}; a timer only moves forward"
+                _(
+                    "SlaTimer.{what}: {moment} is before the timer's last change at "
+                    "{last_change}; a timer only moves forward",
+                    what=what,
+                    moment=moment,
+                    last_change=self.last_change,
+                )
             )
         return moment
 
