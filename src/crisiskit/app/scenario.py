@@ -62,7 +62,6 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.app.metrics import CrisisMetrics, crisis_metrics
 from crisiskit.crisis import Context, Crisis
 from crisiskit.crisis.commands import (
     COMMAND_TYPES,
@@ -85,6 +84,7 @@ from crisiskit.events import Event
 from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
 from crisiskit.messages import Message, _
 from crisiskit.plan import EmergencyPlan
+from crisiskit.reports.figures import CrisisMetrics, crisis_metrics
 from crisiskit.serialization import SCHEMA_VERSION, format_datetime, from_dict, parse_duration
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.clock import ManualClock
