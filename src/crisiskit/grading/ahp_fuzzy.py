@@ -50,6 +50,7 @@ from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import FACTORS, GradingInput
 from crisiskit.grading.models import ahp, fuzzy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Level
 
@@ -116,7 +117,12 @@ def fuzzify(rating: float, low: float = 1, high: float = 5) -> tuple[float, floa
     x = _util.real("rating", rating)
     if not low <= x <= high:
         raise ValidationError(
-            f"a rating must lie in [{_util.fmt(low)}, {_util.fmt(high)}]; got {_util.fmt(x)}"
+            _(
+                "a rating must lie in [{low}, {high}]; got {x}",
+                low=_util.fmt(low),
+                high=_util.fmt(high),
+                x=_util.fmt(x),
+            )
         )
     step = (high - low) / 3
     centres = {Level.IV: low, Level.III: low + step, Level.II: low + 2 * step, Level.I: high}
@@ -130,7 +136,9 @@ _SCORES = tuple(float(grade.severity) for grade in GRADES)
 
 def _hierarchy(value: ahp.Node) -> ahp.Node:
     if not isinstance(value, ahp.Node):
-        raise ValidationError(f"hierarchy must be an ahp.Node; got {type(value).__name__}")
+        raise ValidationError(
+            _("hierarchy must be an ahp.Node; got {kind}", kind=type(value).__name__)
+        )
     return value
 
 
@@ -163,10 +171,10 @@ def _threshold(value: float) -> float:
 
 def _rating_scale(value: tuple[float, float]) -> tuple[float, float]:
     if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
-        raise PolicyError(f"rating_scale must be (lowest, highest); got {value!r}")
+        raise PolicyError(_("rating_scale must be (lowest, highest); got {value!r}", value=value))
     low, high = (_util.real("rating_scale", v) for v in value)
     if not low < high:
-        raise PolicyError(f"rating_scale must be (lowest, highest); got {value!r}")
+        raise PolicyError(_("rating_scale must be (lowest, highest); got {value!r}", value=value))
     return low, high
 
 
@@ -247,8 +255,11 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
         ]
         if bad:
             raise PolicyError(
-                f"the AHP judgements are not consistent enough (CR must be < "
-                f"{_util.fmt(self.threshold)}): {', '.join(bad)}; revise those judgements"
+                _(
+                    "the AHP judgements are not consistent enough (CR must be < {threshold}): {bad}; revise those judgements",
+                    threshold=_util.fmt(self.threshold),
+                    bad=", ".join(bad),
+                )
             )
 
     @functools.cached_property
@@ -299,20 +310,33 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                 for grade, value in zip(GRADES, row, strict=True):
                     if not 0 <= value <= 1:
                         raise ValidationError(
-                            f"membership {factor}.{grade.value} must lie in [0, 1]; got {_util.fmt(value)}"
+                            _(
+                                "membership {factor}.{grade} must lie in [0, 1]; got {value}",
+                                factor=factor,
+                                grade=grade.value,
+                                value=_util.fmt(value),
+                            )
                         )
                 total = math.fsum(row)
                 if total <= 0:
                     raise ValidationError(
-                        f"the memberships of {factor!r} are all 0; at least one must be > 0"
+                        _(
+                            "the memberships of {factor!r} are all 0; at least one must be > 0",
+                            factor=factor,
+                        )
                     )
                 result[factor] = tuple(v / total for v in row)
             elif factor in inputs.factors:
                 value = inputs.factors[factor]
                 if not low <= value <= high:
                     raise ValidationError(
-                        f"factor {factor!r} must be a rating from {_util.fmt(low)} to "
-                        f"{_util.fmt(high)}; got {_util.fmt(value)}"
+                        _(
+                            "factor {factor!r} must be a rating from {low} to {high}; got {value}",
+                            factor=factor,
+                            low=_util.fmt(low),
+                            high=_util.fmt(high),
+                            value=_util.fmt(value),
+                        )
                     )
                 result[factor] = fuzzify(value, low, high)
             else:
@@ -320,10 +344,14 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
         if missing:
             hints = "".join(_util.closest(m, inputs.factors) for m in missing)
             raise PolicyError(
-                f"cannot evaluate: the factor(s) {', '.join(missing)} are missing from "
-                f"GradingInput.factors{hints}; give each as a rating from {_util.fmt(low)} to "
-                f"{_util.fmt(high)} or as memberships name.I … name.IV; given: "
-                f"{sorted(inputs.factors) or 'none'}"
+                _(
+                    "cannot evaluate: the factor(s) {missing} are missing from GradingInput.factors{hints}; give each as a rating from {low} to {high} or as memberships name.I … name.IV; given: {value1}",
+                    missing=", ".join(missing),
+                    hints=hints,
+                    low=_util.fmt(low),
+                    high=_util.fmt(high),
+                    value1=sorted(inputs.factors) or "none",
+                )
             )
         return result
 

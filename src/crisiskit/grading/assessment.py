@@ -14,6 +14,7 @@ from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Explanation, level_text
 from crisiskit.grading.inputs import GradingInput
+from crisiskit.messages import _
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
 
@@ -25,7 +26,7 @@ def _is_fingerprint(instance: object, attribute: attrs.Attribute[Any], value: ob
         isinstance(value, str) and len(value) == 16 and all(c in "0123456789abcdef" for c in value)
     ):
         raise ValidationError(
-            f"Assessment.fingerprint must be 16 lower-case hex digits; got {value!r}"
+            _("Assessment.fingerprint must be 16 lower-case hex digits; got {value!r}", value=value)
         )
 
 
@@ -68,16 +69,25 @@ class Assessment:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.inputs, GradingInput):
             raise ValidationError(
-                f"Assessment.inputs must be a GradingInput; got {type(self.inputs).__name__}"
+                _(
+                    "Assessment.inputs must be a GradingInput; got {kind}",
+                    kind=type(self.inputs).__name__,
+                )
             )
         if not isinstance(self.explanation, Explanation):
             raise ValidationError(
-                f"Assessment.explanation must be an Explanation; got {type(self.explanation).__name__}"
+                _(
+                    "Assessment.explanation must be an Explanation; got {kind}",
+                    kind=type(self.explanation).__name__,
+                )
             )
         if self.explanation.level is not self.level:
             raise ValidationError(
-                f"Assessment.level is {self.level.value} but its explanation ends at "
-                f"{self.explanation.level.value}"
+                _(
+                    "Assessment.level is {level} but its explanation ends at {level2}",
+                    level=self.level.value,
+                    level2=self.explanation.level.value,
+                )
             )
 
     @property

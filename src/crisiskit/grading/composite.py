@@ -20,6 +20,7 @@ from crisiskit.grading.indicators import IndicatorPolicy
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.matrix import RiskMatrixPolicy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
+from crisiskit.messages import _
 from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_COMBINATION_BANDS", "StandardPolicy", "WeightedPolicy", "WorstOfPolicy"]
@@ -28,10 +29,12 @@ __all__ = ["DEFAULT_COMBINATION_BANDS", "StandardPolicy", "WeightedPolicy", "Wor
 def _parts(policies: Iterable[GradingPolicy]) -> tuple[GradingPolicy, ...]:
     parts = tuple(policies)
     if not parts:
-        raise PolicyError("a composite policy needs at least one part")
+        raise PolicyError(_("a composite policy needs at least one part"))
     for i, part in enumerate(parts):
         if not isinstance(part, GradingPolicy):
-            raise PolicyError(f"part {i} must be a GradingPolicy; got {type(part).__name__}")
+            raise PolicyError(
+                _("part {i} must be a GradingPolicy; got {kind}", i=i, kind=type(part).__name__)
+            )
     return parts
 
 
@@ -55,8 +58,12 @@ class WorstOfPolicy(GradingPolicy, name="worst-of", version="1"):
         # a subclass's default parts apply.
         if policies and parts is not None:
             raise PolicyError(
-                f"{type(self).__name__} takes its parts one by one or as parts=, not both; "
-                f"got {len(policies)} part(s) and parts={parts!r}"
+                _(
+                    "{kind} takes its parts one by one or as parts=, not both; got {policies_count} part(s) and parts={parts!r}",
+                    kind=type(self).__name__,
+                    policies_count=len(policies),
+                    parts=parts,
+                )
             )
         if policies:
             self.__attrs_init__(policies)
@@ -122,7 +129,9 @@ def _weighted_parts(
     weights = tuple(_util.real(f"weight of part {i}", w) for i, (_, w) in enumerate(listed))
     for i, weight in enumerate(weights):
         if weight <= 0:
-            raise PolicyError(f"the weight of part {i} must be > 0; got {_util.fmt(weight)}")
+            raise PolicyError(
+                _("the weight of part {i} must be > 0; got {weight}", i=i, weight=_util.fmt(weight))
+            )
     return tuple(zip(parts, weights, strict=True))
 
 

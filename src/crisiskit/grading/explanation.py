@@ -16,6 +16,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
+from crisiskit.messages import _
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
 
@@ -110,7 +111,10 @@ class Adjustment:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.reason, Bilingual):
             raise ValidationError(
-                f"Adjustment.reason must be a Bilingual text; got {type(self.reason).__name__}"
+                _(
+                    "Adjustment.reason must be a Bilingual text; got {kind}",
+                    kind=type(self.reason).__name__,
+                )
             )
 
     def describe(self, lang: str = "en") -> str:
@@ -155,20 +159,30 @@ class Explanation:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.decision, Bilingual):
             raise ValidationError(
-                f"Explanation.decision must be a Bilingual text; got {type(self.decision).__name__}"
+                _(
+                    "Explanation.decision must be a Bilingual text; got {kind}",
+                    kind=type(self.decision).__name__,
+                )
             )
         for i, part in enumerate(self.parts):
             if not isinstance(part, Part):
                 raise ValidationError(
-                    f"Explanation.parts[{i}] must be a Part; got {type(part).__name__}"
+                    _(
+                        "Explanation.parts[{i}] must be a Part; got {kind}",
+                        i=i,
+                        kind=type(part).__name__,
+                    )
                 )
         level = self.decided_level
         for i, adjustment in enumerate(self.adjustments):
             if adjustment.before is not level:
                 raise ValidationError(
-                    f"Explanation.adjustments[{i}] starts at level {adjustment.before.value}, but "
-                    f"the level was {level.value} at that point; each adjustment must start "
-                    "where the previous one ended"
+                    _(
+                        "Explanation.adjustments[{i}] starts at level {before}, but the level was {level} at that point; each adjustment must start where the previous one ended",
+                        i=i,
+                        before=adjustment.before.value,
+                        level=level.value,
+                    )
                 )
             level = adjustment.after
 
@@ -224,12 +238,18 @@ class Part:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.explanation, Explanation):
             raise ValidationError(
-                f"Part.explanation must be an Explanation; got {type(self.explanation).__name__}"
+                _(
+                    "Part.explanation must be an Explanation; got {kind}",
+                    kind=type(self.explanation).__name__,
+                )
             )
         if self.explanation.level is not self.level:
             raise ValidationError(
-                f"Part.level is {self.level.value} but its explanation ends at "
-                f"{self.explanation.level.value}"
+                _(
+                    "Part.level is {level} but its explanation ends at {level2}",
+                    level=self.level.value,
+                    level2=self.explanation.level.value,
+                )
             )
 
     def headline(self, lang: str = "en") -> str:

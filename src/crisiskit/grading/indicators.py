@@ -35,6 +35,7 @@ from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, Contribution, level_text
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.policy import Grade, GradingPolicy, configuration_form
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
 from crisiskit.values.levels import Level
 
@@ -104,23 +105,43 @@ class IndicatorRule:
     def __attrs_post_init__(self) -> None:
         where = f"IndicatorRule {self.indicator!r}"
         if not isinstance(self.label, Bilingual):
-            raise ValidationError(f"{where}: label must be a Bilingual text; got {self.label!r}")
+            raise ValidationError(
+                _(
+                    "{where}: label must be a Bilingual text; got {label!r}",
+                    where=where,
+                    label=self.label,
+                )
+            )
         if not self.thresholds:
-            raise PolicyError(f"{where}: give a threshold for at least one level")
+            raise PolicyError(_("{where}: give a threshold for at least one level", where=where))
         if len({lvl for lvl, _ in self.thresholds}) != len(self.thresholds):
-            raise PolicyError(f"{where}: a level has two thresholds")
+            raise PolicyError(_("{where}: a level has two thresholds", where=where))
         for (more, high), (less, low) in itertools.pairwise(self.thresholds):
             worse = high > low if self.direction is Direction.RISING else high < low
             if not worse:
                 word = "higher" if self.direction is Direction.RISING else "lower"
                 raise PolicyError(
-                    f"{where}: a more severe level needs a {word} threshold ({self.direction.label()}), "
-                    f"but {more.value} is at {_util.fmt(high)} and {less.value} at {_util.fmt(low)}"
+                    _(
+                        "{where}: a more severe level needs a {word} threshold ({label}), but {more} is at {high} and {less} at {low}",
+                        where=where,
+                        word=word,
+                        label=self.direction.label(),
+                        more=more.value,
+                        high=_util.fmt(high),
+                        less=less.value,
+                        low=_util.fmt(low),
+                    )
                 )
         if self.deadband is not None:
             band = _util.real(f"{where}: deadband", self.deadband)
             if band < 0:
-                raise PolicyError(f"{where}: deadband must be >= 0; got {_util.fmt(band)}")
+                raise PolicyError(
+                    _(
+                        "{where}: deadband must be >= 0; got {band}",
+                        where=where,
+                        band=_util.fmt(band),
+                    )
+                )
 
     def threshold(self, level: Level | str) -> float | None:
         """The reading that reaches ``level``, or None if the rule has no threshold for it."""
@@ -143,7 +164,7 @@ class IndicatorRule:
 
     def held(self, value: float, hysteresis: float) -> Level | None:
         """The most severe level whose release point ``value`` still reaches."""
-        for level, _ in self.thresholds:
+        for level, _threshold in self.thresholds:
             point = self.release_point(level, hysteresis)
             if point is not None and self._beyond(value, point):
                 return level
@@ -222,13 +243,15 @@ DEFAULT_RULES: tuple[IndicatorRule, ...] = (
 def _rules(value: Iterable[IndicatorRule]) -> tuple[IndicatorRule, ...]:
     rules = tuple(value)
     if not rules:
-        raise PolicyError("an IndicatorPolicy needs at least one IndicatorRule")
+        raise PolicyError(_("an IndicatorPolicy needs at least one IndicatorRule"))
     for i, rule in enumerate(rules):
         if not isinstance(rule, IndicatorRule):
-            raise PolicyError(f"rules[{i}] must be an IndicatorRule; got {type(rule).__name__}")
+            raise PolicyError(
+                _("rules[{i}] must be an IndicatorRule; got {kind}", i=i, kind=type(rule).__name__)
+            )
     names = [rule.indicator for rule in rules]
     if len(set(names)) != len(names):
-        raise PolicyError(f"two rules for the same indicator: {names}")
+        raise PolicyError(_("two rules for the same indicator: {names}", names=names))
     return rules
 
 
@@ -240,7 +263,10 @@ def _hysteresis(value: float) -> float:
     hysteresis = _util.real("hysteresis", value)
     if not 0 <= hysteresis < 1:
         raise PolicyError(
-            f"hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {_util.fmt(hysteresis)}"
+            _(
+                "hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {hysteresis}",
+                hysteresis=_util.fmt(hysteresis),
+            )
         )
     return hysteresis
 
@@ -278,8 +304,11 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         readings = self.readings(inputs)
         if not isinstance(readings, Mapping):
             raise PolicyError(
-                f"{type(self).__name__}.readings() must return a mapping name -> number; got "
-                f"{type(readings).__name__}"
+                _(
+                    "{kind}.readings() must return a mapping name -> number; got {kind2}",
+                    kind=type(self).__name__,
+                    kind2=type(readings).__name__,
+                )
             )
         present = [
             (rule, _util.real(f"reading {rule.indicator!r}", readings[rule.indicator]))

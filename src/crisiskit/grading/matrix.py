@@ -47,6 +47,7 @@ from crisiskit.grading.policy import (
     _pairs_form,
     configuration_form,
 )
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 from crisiskit.values.levels import Level
 
@@ -83,26 +84,43 @@ class Scale:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, Bilingual):
-            raise ValidationError(f"Scale.name must be a Bilingual text; got {self.name!r}")
+            raise ValidationError(
+                _("Scale.name must be a Bilingual text; got {name!r}", name=self.name)
+            )
         if len(self.labels) < 2:
             raise ValidationError(
-                f"a scale needs at least 2 categories; got {len(self.labels)} for {self.name.en}"
+                _(
+                    "a scale needs at least 2 categories; got {labels_count} for {name}",
+                    labels_count=len(self.labels),
+                    name=self.name.en,
+                )
             )
         for i, label in enumerate(self.labels):
             if not isinstance(label, Bilingual):
                 raise ValidationError(
-                    f"Scale.labels[{i}] must be a Bilingual text; got {type(label).__name__}"
+                    _(
+                        "Scale.labels[{i}] must be a Bilingual text; got {kind}",
+                        i=i,
+                        kind=type(label).__name__,
+                    )
                 )
         if self.edges is not None:
             edges = [_util.real(f"Scale.edges[{i}]", e) for i, e in enumerate(self.edges)]
             if len(edges) != len(self.labels) + 1:
                 raise ValidationError(
-                    f"a scale of {len(self.labels)} categories needs {len(self.labels) + 1} "
-                    f"edges; got {len(edges)}"
+                    _(
+                        "a scale of {labels_count} categories needs {value1} edges; got {edges_count}",
+                        labels_count=len(self.labels),
+                        value1=len(self.labels) + 1,
+                        edges_count=len(edges),
+                    )
                 )
             if edges[0] < 0 or any(b <= a for a, b in itertools.pairwise(edges)):
                 raise ValidationError(
-                    f"Scale.edges must start at 0 or above and strictly increase; got {edges}"
+                    _(
+                        "Scale.edges must start at 0 or above and strictly increase; got {edges}",
+                        edges=edges,
+                    )
                 )
             object.__setattr__(self, "edges", tuple(edges))
 
@@ -119,10 +137,22 @@ class Scale:
         """Check that ``value`` is a whole category 1..n and return it as an int."""
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
             raise PolicyError(
-                f"a {self.name.en} category must be a whole number 1..{self.size}; got {value!r}"
+                _(
+                    "a {name} category must be a whole number 1..{size}; got {value!r}",
+                    name=self.name.en,
+                    size=self.size,
+                    value=value,
+                )
             )
         if not 1 <= int(value) <= self.size:
-            raise PolicyError(f"a {self.name.en} category must be 1..{self.size}; got {int(value)}")
+            raise PolicyError(
+                _(
+                    "a {name} category must be 1..{size}; got {value}",
+                    name=self.name.en,
+                    size=self.size,
+                    value=int(value),
+                )
+            )
         return int(value)
 
     def bounds(self, value: int) -> tuple[float, float]:
@@ -184,19 +214,24 @@ class RiskMatrix:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.likelihood, Scale) or not isinstance(self.impact, Scale):
-            raise ValidationError("RiskMatrix.likelihood and RiskMatrix.impact must be Scales")
+            raise ValidationError(_("RiskMatrix.likelihood and RiskMatrix.impact must be Scales"))
         if len(self.cells) != self.likelihood.size or any(
             len(row) != self.impact.size for row in self.cells
         ):
             raise PolicyError(
-                f"the matrix must have {self.likelihood.size} rows (one per likelihood) of "
-                f"{self.impact.size} cells (one per impact); got rows of "
-                f"{[len(row) for row in self.cells]}"
+                _(
+                    "the matrix must have {size} rows (one per likelihood) of {size2} cells (one per impact); got rows of {value1}",
+                    size=self.likelihood.size,
+                    size2=self.impact.size,
+                    value1=[len(row) for row in self.cells],
+                )
             )
         for row in self.cells:
             for cell in row:
                 if not isinstance(cell, Level):
-                    raise ValidationError(f"a matrix cell must be a Level; got {cell!r}")
+                    raise ValidationError(
+                        _("a matrix cell must be a Level; got {cell!r}", cell=cell)
+                    )
         self._check_monotone()
         self._check_weakly_consistent()
 
@@ -217,7 +252,10 @@ class RiskMatrix:
         """
         if not isinstance(bands, Mapping) or not bands:
             raise PolicyError(
-                f"bands must map levels to products, e.g. {{'I': 15, ...}}; got {bands!r}"
+                _(
+                    "bands must map levels to products, e.g. {{'I': 15, ...}}; got {bands!r}",
+                    bands=bands,
+                )
             )
         parsed = sorted(
             ((_util.level(k), _util.real(f"band {k!r}", v)) for k, v in bands.items()),
@@ -227,13 +265,21 @@ class RiskMatrix:
         for (more, high), (less, low) in itertools.pairwise(parsed):
             if high <= low:
                 raise PolicyError(
-                    f"a more severe level needs a higher product: {more.value} starts at "
-                    f"{_util.fmt(high)}, {less.value} at {_util.fmt(low)}"
+                    _(
+                        "a more severe level needs a higher product: {more} starts at {high}, {less} at {low}",
+                        more=more.value,
+                        high=_util.fmt(high),
+                        less=less.value,
+                        low=_util.fmt(low),
+                    )
                 )
         if parsed[-1][1] > 1:
             raise PolicyError(
-                f"the least severe band ({parsed[-1][0].value}) must start at 1 or below so that "
-                f"every cell has a level; it starts at {_util.fmt(parsed[-1][1])}"
+                _(
+                    "the least severe band ({value}) must start at 1 or below so that every cell has a level; it starts at {parsed}",
+                    value=parsed[-1][0].value,
+                    parsed=_util.fmt(parsed[-1][1]),
+                )
             )
         cells = tuple(
             tuple(
@@ -268,8 +314,11 @@ class RiskMatrix:
         if not isinstance(rows, Mapping) or set(rows) != expected:
             got = sorted(rows) if isinstance(rows, Mapping) else rows
             raise PolicyError(
-                f"from_cells needs one row per likelihood {sorted(expected)}, keyed by "
-                f"likelihood; got {got!r}"
+                _(
+                    "from_cells needs one row per likelihood {expected}, keyed by likelihood; got {got!r}",
+                    expected=sorted(expected),
+                    got=got,
+                )
             )
         cells = tuple(
             tuple(_util.level(cell) for cell in rows[lk]) for lk in range(1, likelihood.size + 1)
@@ -297,7 +346,7 @@ class RiskMatrix:
     def band_text(self, level: Level, lang: str = "en") -> str:
         """The products that give ``level`` in a banded matrix, e.g. ``10 ≤ L×I < 15``."""
         if self.bands is None:
-            raise PolicyError("this matrix was given cell by cell; it has no bands")
+            raise PolicyError(_("this matrix was given cell by cell; it has no bands"))
         lows = dict(self.bands)
         more = [low for lvl, low in self.bands if lvl > level]
         low = _util.fmt(lows[level])
@@ -429,7 +478,9 @@ def _matrix(value: RiskMatrix | None) -> RiskMatrix:
     if value is None:
         return DEFAULT_MATRIX
     if not isinstance(value, RiskMatrix):
-        raise ValidationError(f"matrix must be a RiskMatrix; got {type(value).__name__}")
+        raise ValidationError(
+            _("matrix must be a RiskMatrix; got {kind}", kind=type(value).__name__)
+        )
     return value
 
 
@@ -507,8 +558,11 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
             if aggregation is Aggregation.MAX and len({w for _, w in factors}) > 1:
                 given = {k: _util.canonical_number(w) for k, w in factors}
                 raise PolicyError(
-                    f"{what}: aggregation 'max' takes the largest rating, so weights do not "
-                    f"apply; give the factor names as a list, or use aggregation 'mean'; got {given}"
+                    _(
+                        "{what}: aggregation 'max' takes the largest rating, so weights do not apply; give the factor names as a list, or use aggregation 'mean'; got {given}",
+                        what=what,
+                        given=given,
+                    )
                 )
 
     def likelihood(self, inputs: GradingInput) -> Rating:
@@ -587,18 +641,36 @@ def _weights(what: str, factors: _Factors) -> tuple[tuple[str, float], ...]:
         ]
     else:
         raise PolicyError(
-            f"{what} must be factor names, a mapping name -> weight or (name, weight) pairs; "
-            f"got {factors!r}"
+            _(
+                "{what} must be factor names, a mapping name -> weight or (name, weight) pairs; got {factors!r}",
+                what=what,
+                factors=factors,
+            )
         )
     if not pairs:
-        raise PolicyError(f"{what} must name at least one factor")
+        raise PolicyError(_("{what} must name at least one factor", what=what))
     for key, weight in pairs:
         if not isinstance(key, str) or not key:
-            raise PolicyError(f"{what}: a factor name must be a non-empty string; got {key!r}")
+            raise PolicyError(
+                _(
+                    "{what}: a factor name must be a non-empty string; got {key!r}",
+                    what=what,
+                    key=key,
+                )
+            )
         if weight <= 0:
-            raise PolicyError(f"{what}: the weight of {key!r} must be > 0; got {_util.fmt(weight)}")
+            raise PolicyError(
+                _(
+                    "{what}: the weight of {key!r} must be > 0; got {weight}",
+                    what=what,
+                    key=key,
+                    weight=_util.fmt(weight),
+                )
+            )
     if len({k for k, _ in pairs}) != len(pairs):
-        raise PolicyError(f"{what} names a factor twice: {[k for k, _ in pairs]}")
+        raise PolicyError(
+            _("{what} names a factor twice: {value1}", what=what, value1=[k for k, _ in pairs])
+        )
     return tuple(pairs)
 
 
@@ -618,17 +690,29 @@ def _read_factors(
             _util.closest(n, [k for k in inputs.factors if k not in names]) for n in missing
         )
         raise PolicyError(
-            f"cannot rate {group}: the factor(s) {', '.join(missing)} are missing from "
-            f"GradingInput.factors{hints}; {group} needs {', '.join(names)}, each a rating "
-            f"from {_util.fmt(low)} to {_util.fmt(high)}; given: {sorted(inputs.factors) or 'none'}"
+            _(
+                "cannot rate {group}: the factor(s) {missing} are missing from GradingInput.factors{hints}; {group} needs {names}, each a rating from {low} to {high}; given: {value1}",
+                group=group,
+                missing=", ".join(missing),
+                hints=hints,
+                names=", ".join(names),
+                low=_util.fmt(low),
+                high=_util.fmt(high),
+                value1=sorted(inputs.factors) or "none",
+            )
         )
     ratings = {}
     for n in names:
         value = inputs.factors[n]
         if not low <= value <= high:
             raise ValidationError(
-                f"factor {n!r} must be a rating from {_util.fmt(low)} to {_util.fmt(high)}; "
-                f"got {_util.fmt(value)}"
+                _(
+                    "factor {n!r} must be a rating from {low} to {high}; got {value}",
+                    n=n,
+                    low=_util.fmt(low),
+                    high=_util.fmt(high),
+                    value=_util.fmt(value),
+                )
             )
         ratings[n] = value
     return ratings

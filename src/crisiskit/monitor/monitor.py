@@ -20,6 +20,7 @@ from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
 from crisiskit.grading.explanation import Bilingual, level_text
 from crisiskit.grading.indicators import IndicatorRule
+from crisiskit.messages import _
 from crisiskit.monitor.config import MonitorConfig
 from crisiskit.monitor.decisions import Decision, DecisionKind
 from crisiskit.values.clock import Clock
@@ -110,8 +111,11 @@ class Window:
         index = self._track.get(metric)
         if index is None:
             raise ValidationError(
-                f"Window.total({metric!r}): only tracked metrics are summed; tracked: "
-                f"{', '.join(self._track) or 'none'} (MonitorConfig(track=...))"
+                _(
+                    "Window.total({metric!r}): only tracked metrics are summed; tracked: {value1} (MonitorConfig(track=...))",
+                    metric=metric,
+                    value1=", ".join(self._track) or "none",
+                )
             )
         return self._of(previous)[index] / _MICRO
 
@@ -160,7 +164,7 @@ class _Compiled:
         return None
 
     def released(self, readings: Mapping[str, float], open_at: Level, hysteresis: float) -> bool:
-        for rule, _, _ in self.rules:
+        for rule, _rising, _thresholds in self.rules:
             value = readings.get(rule.indicator)
             if value is None:
                 continue
@@ -222,7 +226,7 @@ def _decide(
     if decider is not None and best >= _SEVERITY[open_at._value_]:
         if armed:
             return DecisionKind.OPEN, decider[3], _threshold_text(*decider)
-        rule, value, _, level = decider
+        rule, value, _threshold, level = decider
         point = rule.release_point(open_at, hysteresis)
         shown = "" if point is None else f" {_util.fmt(point)}"
         return (
@@ -390,11 +394,17 @@ class Monitor:
     ) -> None:
         self.config = MonitorConfig() if config is None else config
         if not isinstance(self.config, MonitorConfig):
-            raise ValidationError(f"Monitor config must be a MonitorConfig; got {config!r}")
+            raise ValidationError(
+                _("Monitor config must be a MonitorConfig; got {config!r}", config=config)
+            )
         if not isinstance(clock, Clock):
-            raise ValidationError(f"Monitor needs a Clock (with now()); got {clock!r}")
+            raise ValidationError(
+                _("Monitor needs a Clock (with now()); got {clock!r}", clock=clock)
+            )
         if not callable(key):
-            raise ValidationError(f"Monitor key must be a function of a signal; got {key!r}")
+            raise ValidationError(
+                _("Monitor key must be a function of a signal; got {key!r}", key=key)
+            )
         self.clock = clock
         self._key_of = key
         self._compiled = _Compiled(self.config.indicator_rules)
@@ -416,12 +426,17 @@ class Monitor:
     def feed(self, signal: Signal) -> Decision:
         """Count one signal and decide what it calls for; a refused signal changes nothing."""
         if not isinstance(signal, Signal):
-            raise ValidationError(f"Monitor.feed() takes a Signal; got {type(signal).__name__}")
+            raise ValidationError(
+                _("Monitor.feed() takes a Signal; got {kind}", kind=type(signal).__name__)
+            )
         key = self._key_of(signal)
         if not isinstance(key, str) or not key.strip() or len(key) > 200:
             raise ValidationError(
-                f"the monitor's key function must return a non-blank string of at most 200 "
-                f"characters; for {signal.description[:40]!r} it returned {key!r}"
+                _(
+                    "the monitor's key function must return a non-blank string of at most 200 characters; for {description!r} it returned {key!r}",
+                    description=signal.description[:40],
+                    key=key,
+                )
             )
         position = self._position(signal.observed_at)
         bucket = int(position // self._bucket_s)
@@ -531,11 +546,14 @@ class Monitor:
         """
         _checks.text("Monitor.snooze(key)", key, max_length=200)
         if (until is None) == (duration is None):
-            raise ValidationError("Monitor.snooze() takes either until= or duration=, not both")
+            raise ValidationError(_("Monitor.snooze() takes either until= or duration=, not both"))
         if duration is not None:
             if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta():
                 raise ValidationError(
-                    f"Monitor.snooze(duration) must be a positive timedelta; got {duration!r}"
+                    _(
+                        "Monitor.snooze(duration) must be a positive timedelta; got {duration!r}",
+                        duration=duration,
+                    )
                 )
             end = self.clock.now().in_timezone("UTC") + duration
         else:
@@ -602,12 +620,16 @@ class Monitor:
 
     def _restore(self, saved: MonitorState) -> None:
         if not isinstance(saved, MonitorState):
-            raise ValidationError(f"Monitor state must be a MonitorState; got {saved!r}")
+            raise ValidationError(
+                _("Monitor state must be a MonitorState; got {saved!r}", saved=saved)
+            )
         if saved.settings != self.config.settings():
             raise ValidationError(
-                f"the saved monitor state was made with other settings ({saved.settings}); "
-                f"this monitor has {self.config.settings()}: restore it under the same window, "
-                "buckets, calendar and tracked metrics"
+                _(
+                    "the saved monitor state was made with other settings ({settings}); this monitor has {settings2}: restore it under the same window, buckets, calendar and tracked metrics",
+                    settings=saved.settings,
+                    settings2=self.config.settings(),
+                )
             )
         if (
             isinstance(saved.next_id, bool)
@@ -615,13 +637,18 @@ class Monitor:
             or saved.next_id < 1
         ):
             raise ValidationError(
-                f"MonitorState.next_id must be a whole number >= 1; got {saved.next_id!r}"
+                _(
+                    "MonitorState.next_id must be a whole number >= 1; got {next_id!r}",
+                    next_id=saved.next_id,
+                )
             )
         keys: dict[str, _Key] = {}
         span = 2 * self._buckets
         for item in saved.keys:
             if item.key in keys:
-                raise ValidationError(f"MonitorState: the key {item.key!r} appears twice")
+                raise ValidationError(
+                    _("MonitorState: the key {key!r} appears twice", key=item.key)
+                )
             state = _Key(self._width, self.config.evidence)
             state.latest = item.latest
             for index, counters in item.buckets:
@@ -632,8 +659,12 @@ class Monitor:
                     or any(c < 0 for c in counters)
                 ):
                     raise ValidationError(
-                        f"MonitorState: key {item.key!r} has a bucket {index} that is outside "
-                        f"its two windows or does not hold {self._width} counters >= 0"
+                        _(
+                            "MonitorState: key {key!r} has a bucket {index} that is outside its two windows or does not hold {width} counters >= 0",
+                            key=item.key,
+                            index=index,
+                            width=self._width,
+                        )
                     )
                 state.buckets[index] = list(counters)
                 target = state.current if index > item.latest - self._buckets else state.previous
@@ -727,8 +758,11 @@ class Monitor:
         )
         if not isinstance(readings, dict):
             raise ValidationError(
-                f"{type(self).__name__}.readings() must return a dict name -> number; got "
-                f"{type(readings).__name__}"
+                _(
+                    "{kind}.readings() must return a dict name -> number; got {kind2}",
+                    kind=type(self).__name__,
+                    kind2=type(readings).__name__,
+                )
             )
         config = self.config
         if (

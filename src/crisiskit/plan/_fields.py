@@ -10,6 +10,7 @@ import attrs
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.serialization import format_duration
 from crisiskit.values.labels import normalize_lang
 
@@ -34,8 +35,12 @@ def name(what: str, value: object, example: str) -> str:
     """Check that ``value`` is an identifier-like name: letters, digits, ``._:/+-``, 1-64 long."""
     if not isinstance(value, str) or not _NAME.match(value):
         raise ValidationError(
-            f"{what} must be 1-64 letters, digits or '._:/+-', starting with a letter or a "
-            f"digit (e.g. {example!r}); got {value!r}"
+            _(
+                "{what} must be 1-64 letters, digits or '._:/+-', starting with a letter or a digit (e.g. {example!r}); got {value!r}",
+                what=what,
+                example=example,
+                value=value,
+            )
         )
     return value
 
@@ -57,15 +62,29 @@ def is_optional_duration(instance: object, attribute: attrs.Attribute[Any], valu
     what = where(instance, attribute)
     if not isinstance(value, dt.timedelta):
         raise ValidationError(
-            f"{what} must be a datetime.timedelta or None; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a datetime.timedelta or None; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     if value <= dt.timedelta(0):
         raise ValidationError(
-            f"{what} must be a positive duration; got {format_duration(value)} (use None for none)"
+            _(
+                "{what} must be a positive duration; got {format_duration} (use None for none)",
+                what=what,
+                format_duration=format_duration(value),
+            )
         )
     if value > MAX_DURATION:
         raise ValidationError(
-            f"{what} must be at most {MAX_DURATION.days} days; got {format_duration(value)}"
+            _(
+                "{what} must be at most {days} days; got {format_duration}",
+                what=what,
+                days=MAX_DURATION.days,
+                format_duration=format_duration(value),
+            )
         )
 
 
@@ -76,12 +95,20 @@ def is_texts(*, at_least: int = 0) -> _checks.Validator:
         what = where(instance, attribute)
         if not isinstance(value, tuple):
             raise ValidationError(
-                f"{what} must be a sequence of strings (a list or tuple, not a single string); "
-                f"got {value!r}"
+                _(
+                    "{what} must be a sequence of strings (a list or tuple, not a single string); got {value!r}",
+                    what=what,
+                    value=value,
+                )
             )
         if len(value) < at_least:
             raise ValidationError(
-                f"{what} must hold at least {at_least} non-blank string(s); got {len(value)}"
+                _(
+                    "{what} must hold at least {at_least} non-blank string(s); got {value_count}",
+                    what=what,
+                    at_least=at_least,
+                    value_count=len(value),
+                )
             )
         for index, item in enumerate(value):
             _checks.text(f"{what}[{index}]", item)

@@ -15,6 +15,7 @@ from crisiskit import serialization
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.messages import _
 from crisiskit.plan import _fields
 from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
 from crisiskit.plan.resources import Resources
@@ -167,7 +168,12 @@ class EmergencyPlan:
     def _fail(self, message: str) -> PolicyError:
         # "plan 'P-1': $.levels[5] repeats ..." but "plan 'P-1' has no entry for ...".
         return PolicyError(
-            f"plan {self.plan_id!r}{': ' if message.startswith('$') else ' '}{message}"
+            _(
+                "plan {plan_id!r}{value1}{message}",
+                plan_id=self.plan_id,
+                value1=": " if message.startswith("$") else " ",
+                message=message,
+            )
         )
 
     def _check_revisions(self) -> None:
@@ -229,7 +235,7 @@ class EmergencyPlan:
                         f"{action.phase.value} here but in {first[0].value} at {first[1]}; an "
                         "action keeps its phase at every level (give it another id)"
                     )
-        for crisis_type in [None, *dict.fromkeys(t for t, _ in index if t is not None)]:
+        for crisis_type in [None, *dict.fromkeys(t for t, _level in index if t is not None)]:
             for level in Level:
                 if (crisis_type, level) not in index:
                     of = (
@@ -360,31 +366,50 @@ class EmergencyPlan:
         unknown = sorted(set(changes) - set(REVISABLE))
         if unknown:
             raise UnknownValueError(
-                f"revise() cannot change {', '.join(map(repr, unknown))}; it changes "
-                f"{', '.join(REVISABLE)} (the version, date and history come from its arguments)"
+                _(
+                    "revise() cannot change {unknown}; it changes {REVISABLE} (the version, date and history come from its arguments)",
+                    unknown=", ".join(map(repr, unknown)),
+                    REVISABLE=", ".join(REVISABLE),
+                )
             )
         _fields.name("version", version, "1.1")
         used = [r.version for r in self.revisions]
         if version in used:
             raise PolicyError(
-                f"plan {self.plan_id!r} already had version {version!r}; a revision needs a new "
-                f"version (versions so far: {', '.join(used)})"
+                _(
+                    "plan {plan_id!r} already had version {version!r}; a revision needs a new version (versions so far: {used})",
+                    plan_id=self.plan_id,
+                    version=version,
+                    used=", ".join(used),
+                )
             )
         if not _is_later_version(version, self.version):
             raise PolicyError(
-                f"plan {self.plan_id!r}: version {version!r} does not come after the current "
-                f"version {self.version!r}"
+                _(
+                    "plan {plan_id!r}: version {version!r} does not come after the current version {version2!r}",
+                    plan_id=self.plan_id,
+                    version=version,
+                    version2=self.version,
+                )
             )
         start = _checks.instant("effective_from", effective_from)
         if start < self.effective_from:
             raise PolicyError(
-                f"plan {self.plan_id!r}: a revision cannot take effect ({start}) before the "
-                f"current version {self.version} did ({self.effective_from})"
+                _(
+                    "plan {plan_id!r}: a revision cannot take effect ({start}) before the current version {version} did ({effective_from})",
+                    plan_id=self.plan_id,
+                    start=start,
+                    version=self.version,
+                    effective_from=self.effective_from,
+                )
             )
         if isinstance(reasons, str) or isinstance(lessons, str):
             raise ValidationError(
-                "revise() takes reasons and lessons as sequences of strings, not a single "
-                f"string; got reasons={reasons!r}, lessons={lessons!r}"
+                _(
+                    "revise() takes reasons and lessons as sequences of strings, not a single string; got reasons={reasons!r}, lessons={lessons!r}",
+                    reasons=reasons,
+                    lessons=lessons,
+                )
             )
         revision = Revision(version, start, tuple(reasons), tuple(lessons))
         return attrs.evolve(

@@ -12,6 +12,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.messages import _
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import Phase, to_phase
 from crisiskit.values.labels import converted_all, normalize_lang
@@ -31,7 +32,11 @@ __all__ = ["CommunicationRule", "Escalation", "LevelPlan", "PlannedAction", "Rol
 def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise ValidationError(
-            f"{_fields.where(instance, attribute)} must be True or False; got {value!r}"
+            _(
+                "{where} must be True or False; got {value!r}",
+                where=_fields.where(instance, attribute),
+                value=value,
+            )
         )
 
 
@@ -177,10 +182,13 @@ class Escalation:
 
     def __attrs_post_init__(self) -> None:
         if not self.inform:
-            raise ValidationError("Escalation.inform must name at least one role; got none")
+            raise ValidationError(_("Escalation.inform must name at least one role; got none"))
         if len(set(self.inform)) != len(self.inform):
             raise ValidationError(
-                f"Escalation.inform names a role twice; got {[r.value for r in self.inform]}"
+                _(
+                    "Escalation.inform names a role twice; got {value1}",
+                    value1=[r.value for r in self.inform],
+                )
             )
 
     def label(self, lang: str = "en") -> str:
@@ -267,14 +275,22 @@ class LevelPlan:
         here = entry_name(self.level, self.crisis_type)
         if not self.required_roles:
             raise PolicyError(
-                f"LevelPlan.required_roles must name at least one role ({here}); got none"
+                _(
+                    "LevelPlan.required_roles must name at least one role ({here}); got none",
+                    here=here,
+                )
             )
         roles: dict[Role, int] = {}
         for index, duty in enumerate(self.required_roles):
             if duty.role in roles:
                 raise PolicyError(
-                    f"LevelPlan.required_roles[{index}].role repeats {duty.role.value!r} "
-                    f"(first at required_roles[{roles[duty.role]}]) in {here}"
+                    _(
+                        "LevelPlan.required_roles[{index}].role repeats {role!r} (first at required_roles[{roles}]) in {here}",
+                        index=index,
+                        role=duty.role.value,
+                        roles=roles[duty.role],
+                        here=here,
+                    )
                 )
             roles[duty.role] = index
         allowed = ", ".join(r.value for r in roles)
@@ -282,29 +298,47 @@ class LevelPlan:
         for index, action in enumerate(self.actions):
             if action.action_id in ids:
                 raise PolicyError(
-                    f"LevelPlan.actions[{index}].action_id repeats {action.action_id!r} (first at "
-                    f"actions[{ids[action.action_id]}]) in {here}; action ids are unique"
+                    _(
+                        "LevelPlan.actions[{index}].action_id repeats {action_id!r} (first at actions[{ids}]) in {here}; action ids are unique",
+                        index=index,
+                        action_id=action.action_id,
+                        ids=ids[action.action_id],
+                        here=here,
+                    )
                 )
             ids[action.action_id] = index
             if action.owner not in roles:
                 raise PolicyError(
-                    f"LevelPlan.actions[{index}].owner is {action.owner.value!r}, which {here} "
-                    f"does not require (required roles: {allowed}); add the role to "
-                    "required_roles or give the action to a required role"
+                    _(
+                        "LevelPlan.actions[{index}].owner is {owner!r}, which {here} does not require (required roles: {allowed}); add the role to required_roles or give the action to a required role",
+                        index=index,
+                        owner=action.owner.value,
+                        here=here,
+                        allowed=allowed,
+                    )
                 )
         audiences: dict[Audience, int] = {}
         for index, rule in enumerate(self.communications):
             if rule.audience in audiences:
                 raise PolicyError(
-                    f"LevelPlan.communications[{index}].audience repeats {rule.audience.value!r} "
-                    f"(first at communications[{audiences[rule.audience]}]) in {here}; one rule "
-                    "per audience"
+                    _(
+                        "LevelPlan.communications[{index}].audience repeats {audience!r} (first at communications[{audiences}]) in {here}; one rule per audience",
+                        index=index,
+                        audience=rule.audience.value,
+                        audiences=audiences[rule.audience],
+                        here=here,
+                    )
                 )
             audiences[rule.audience] = index
             if rule.approver not in roles:
                 raise PolicyError(
-                    f"LevelPlan.communications[{index}].approver is {rule.approver.value!r}, "
-                    f"which {here} does not require (required roles: {allowed})"
+                    _(
+                        "LevelPlan.communications[{index}].approver is {approver!r}, which {here} does not require (required roles: {allowed})",
+                        index=index,
+                        approver=rule.approver.value,
+                        here=here,
+                        allowed=allowed,
+                    )
                 )
 
     @property
@@ -339,7 +373,12 @@ class LevelPlan:
                 return action
         known = ", ".join(repr(a.action_id) for a in self.actions) or "none"
         raise UnknownValueError(
-            f"{entry_name(self.level, self.crisis_type)} has no action {action_id!r}; actions: {known}"
+            _(
+                "{entry_name} has no action {action_id!r}; actions: {known}",
+                entry_name=entry_name(self.level, self.crisis_type),
+                action_id=action_id,
+                known=known,
+            )
         )
 
     def with_action(self, action: PlannedAction) -> LevelPlan:

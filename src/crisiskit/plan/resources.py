@@ -11,6 +11,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import CurrencyMismatchError, ValidationError
+from crisiskit.messages import _
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import BudgetCategory
 from crisiskit.values.labels import converted, normalize_lang
@@ -42,7 +43,11 @@ class Budgets(_checks.FrozenMap[BudgetCategory, Money]):
             category = converted(key, BudgetCategory)  # a key that names none stays, to be refused
             if category in items:
                 raise ValidationError(
-                    f"budgets name the category {category.value!r} twice; got {list(values)!r}"
+                    _(
+                        "budgets name the category {category!r} twice; got {values!r}",
+                        category=category.value,
+                        values=list(values),
+                    )
                 )
             items[category] = amount
         order = list(BudgetCategory)
@@ -65,28 +70,53 @@ def _is_budgets(instance: object, attribute: attrs.Attribute[Any], value: object
     what = _fields.where(instance, attribute)
     if not isinstance(value, Budgets):
         raise ValidationError(
-            f"{what} must be a mapping of BudgetCategory -> Money; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a mapping of BudgetCategory -> Money; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     for key, amount in value.items():
         category = _checks.member(f"{what} key", key, BudgetCategory)
         if not isinstance(amount, Money):
             raise ValidationError(
-                f"{what}[{category.value!r}] must be Money; got {type(amount).__name__} {amount!r}"
+                _(
+                    "{what}[{category!r}] must be Money; got {kind} {amount!r}",
+                    what=what,
+                    category=category.value,
+                    kind=type(amount).__name__,
+                    amount=amount,
+                )
             )
         if amount.amount < 0:
-            raise ValidationError(f"{what}[{category.value!r}] must not be negative; got {amount}")
+            raise ValidationError(
+                _(
+                    "{what}[{category!r}] must not be negative; got {amount}",
+                    what=what,
+                    category=category.value,
+                    amount=amount,
+                )
+            )
     missing = [c.value for c in BudgetCategory if c not in value]
     if missing:
         raise ValidationError(
-            f"{what} must give a budget for every category "
-            f"({', '.join(c.value for c in BudgetCategory)}); missing: {', '.join(missing)} "
-            "(give Money(0, currency) for a category without money)"
+            _(
+                "{what} must give a budget for every category ({value1}); missing: {missing} (give Money(0, currency) for a category without money)",
+                what=what,
+                value1=", ".join(c.value for c in BudgetCategory),
+                missing=", ".join(missing),
+            )
         )
     currencies = sorted({amount.currency for amount in value.values()})
     if len(currencies) > 1:
         listed = ", ".join(f"{k.value} {m}" for k, m in value.items())
         raise CurrencyMismatchError(
-            f"{what} must all be in one currency; got {listed}. Convert them to one currency first"
+            _(
+                "{what} must all be in one currency; got {listed}. Convert them to one currency first",
+                what=what,
+                listed=listed,
+            )
         )
 
 
@@ -96,8 +126,14 @@ def _is_unique_members(instance: object, attribute: attrs.Attribute[Any], value:
     for index, member in enumerate(cast(tuple[StandingMember, ...], value)):
         if member in seen:
             raise ValidationError(
-                f"{_fields.where(instance, attribute)}[{index}] repeats {member.role.value} "
-                f"{member.name!r} (first at [{seen[member]}])"
+                _(
+                    "{where}[{index}] repeats {role} {member!r} (first at [{seen}])",
+                    where=_fields.where(instance, attribute),
+                    index=index,
+                    role=member.role.value,
+                    member=member.name,
+                    seen=seen[member],
+                )
             )
         seen[member] = index
 
@@ -107,7 +143,14 @@ def _is_unique_supplies(instance: object, attribute: attrs.Attribute[Any], value
     items = cast(tuple[str, ...], value)
     for index, item in enumerate(items):
         if item in items[:index]:
-            raise ValidationError(f"{_fields.where(instance, attribute)}[{index}] repeats {item!r}")
+            raise ValidationError(
+                _(
+                    "{where}[{index}] repeats {item!r}",
+                    where=_fields.where(instance, attribute),
+                    index=index,
+                    item=item,
+                )
+            )
 
 
 @serializable()

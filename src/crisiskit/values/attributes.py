@@ -25,6 +25,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.checks import FrozenMap
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.values.labels import normalize_lang
 
 __all__ = [
@@ -49,8 +50,10 @@ _INT_LIMIT = 10**18  # beyond any ticket number, and safe in every database's BI
 def _is_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not _NAME.match(value):
         raise ValidationError(
-            f"an attribute's name must be lower_snake_case ASCII, 1 to 40 characters, "
-            f"starting with a letter; got {value!r}"
+            _(
+                "an attribute's name must be lower_snake_case ASCII, 1 to 40 characters, starting with a letter; got {value!r}",
+                value=value,
+            )
         )
 
 
@@ -76,7 +79,14 @@ class Attribute:
 
     def _refuse(self, value: object, allowed: str) -> ValidationError:
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
-        return ValidationError(f"attribute {self.name!r} must be {allowed}; got {shown}")
+        return ValidationError(
+            _(
+                "attribute {name!r} must be {allowed}; got {shown}",
+                name=self.name,
+                allowed=allowed,
+                shown=shown,
+            )
+        )
 
 
 @frozen
@@ -147,7 +157,9 @@ class Choice(Attribute):
     @choices.validator
     def _some(self, attribute: object, value: tuple[str, ...]) -> None:
         if not value or not all(isinstance(c, str) and c.strip() for c in value):
-            raise ValidationError(f"Choice {self.name!r} needs one or more text choices")
+            raise ValidationError(
+                _("Choice {name!r} needs one or more text choices", name=self.name)
+            )
 
     def check(self, value: object) -> AttributeValue:
         """One of the choices."""
@@ -195,8 +207,11 @@ class AttributeValues(FrozenMap[str, AttributeValue]):
                 value = tuple(value)
             if not isinstance(name, str) or not isinstance(value, str | int | tuple):
                 raise ValidationError(
-                    f"attribute values map names to text, numbers, flags or tags; "
-                    f"got {name!r}: {value!r}"
+                    _(
+                        "attribute values map names to text, numbers, flags or tags; got {name!r}: {value!r}",
+                        name=name,
+                        value=value,
+                    )
                 )
             items[name] = value
         super().__init__(items)
@@ -222,12 +237,17 @@ class AttributeSchema:
         for item in value:
             if not isinstance(item, Attribute):
                 raise ValidationError(
-                    f"an AttributeSchema holds Text, Integer, Flag, Choice or Tags; got {item!r}"
+                    _(
+                        "an AttributeSchema holds Text, Integer, Flag, Choice or Tags; got {item!r}",
+                        item=item,
+                    )
                 )
         names = [a.name for a in value]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
-            raise ValidationError(f"attributes declared twice: {', '.join(repeated)}")
+            raise ValidationError(
+                _("attributes declared twice: {repeated}", repeated=", ".join(repeated))
+            )
 
     def get(self, name: str) -> Attribute | None:
         """The attribute called ``name``, if declared."""
@@ -237,7 +257,7 @@ class AttributeSchema:
         """Each value as stored (None removes an attribute), or the first error found."""
         if not isinstance(values, Mapping) or not values:
             raise ValidationError(
-                "set_attributes() takes a mapping of one or more attribute names to values"
+                _("set_attributes() takes a mapping of one or more attribute names to values")
             )
         checked: dict[str, AttributeValue | None] = {}
         for name in sorted(values, key=str):
@@ -245,7 +265,11 @@ class AttributeSchema:
             if declared is None:
                 names = ", ".join(a.name for a in self.attributes) or "none"
                 raise ValidationError(
-                    f"no attribute {name!r} is declared; the context's schema has: {names}"
+                    _(
+                        "no attribute {name!r} is declared; the context's schema has: {names}",
+                        name=name,
+                        names=names,
+                    )
                 )
             value = values[name]
             checked[name] = None if value is None else declared.check(value)

@@ -13,6 +13,7 @@ from enum import Enum, StrEnum
 from typing import Literal, Self, TypeVar, cast
 
 from crisiskit.errors import UnknownValueError
+from crisiskit.messages import _
 
 __all__ = ["LANGUAGES", "LabelledEnum", "Lang", "normalize_lang"]
 
@@ -32,8 +33,10 @@ def normalize_lang(lang: str) -> Lang:
         if base == "zh":
             return "zh"
     raise UnknownValueError(
-        f"no labels in language {lang!r}; crisiskit has labels in 'en' and 'zh' "
-        "(regional tags such as 'zh-CN' or 'en-US' are accepted)"
+        _(
+            "no labels in language {lang!r}; crisiskit has labels in 'en' and 'zh' (regional tags such as 'zh-CN' or 'en-US' are accepted)",
+            lang=lang,
+        )
     )
 
 
