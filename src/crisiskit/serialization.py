@@ -39,13 +39,14 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from crisiskit._internal import registry as _registry
+from crisiskit._internal.wording import joined
 from crisiskit.errors import (
     CrisisKitError,
     NaiveDatetimeError,
     SerializationError,
     UnknownValueError,
 )
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.attributes import AttributeValue, AttributeValues
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.open_enum import OpenLabelledEnum
@@ -244,10 +245,10 @@ def parse_duration(text: str) -> dt.timedelta:
     if longest > limit:
         raise SerializationError(
             _(
-                "the duration {text!r} is too large (at most {days} days, PT{value1}H)",
+                "the duration {text!r} is too large (at most {days} days, PT{hours}H)",
                 text=text,
                 days=MAX_DURATION.days,
-                value1=MAX_DURATION.days * 24,
+                hours=MAX_DURATION.days * 24,
             )
         )
     if match["years"] or match["months"] or match["weeks"]:
@@ -261,7 +262,7 @@ def parse_duration(text: str) -> dt.timedelta:
     return -value if match["sign"] else value
 
 
-def _structure_duration(value: object, _: object) -> dt.timedelta:
+def _structure_duration(value: object, _cls: object) -> dt.timedelta:
     if not isinstance(value, str):
         raise SerializationError(
             _("a duration must be an ISO 8601 string; got {value!r}", value=value)
@@ -274,7 +275,7 @@ def _structure_duration(value: object, _: object) -> dt.timedelta:
 _read_duration = functools.lru_cache(maxsize=1024)(parse_duration)
 
 
-def _structure_date(value: object, _: object) -> dt.date:
+def _structure_date(value: object, _cls: object) -> dt.date:
     if not isinstance(value, str) or len(value) != 10:
         raise SerializationError(
             _("a date must be written 'YYYY-MM-DD'; got {value!r}", value=value)
@@ -285,7 +286,7 @@ def _structure_date(value: object, _: object) -> dt.date:
         raise SerializationError(_("not a date 'YYYY-MM-DD': {value!r}", value=value)) from exc
 
 
-def _structure_datetime(value: object, _: object) -> pendulum.DateTime:
+def _structure_datetime(value: object, _cls: object) -> pendulum.DateTime:
     if not isinstance(value, str):
         raise SerializationError(
             _("a datetime must be an ISO 8601 string; got {value!r}", value=value)
@@ -293,7 +294,7 @@ def _structure_datetime(value: object, _: object) -> pendulum.DateTime:
     return parse_datetime(value)
 
 
-def _structure_decimal(value: object, _: object) -> Decimal:
+def _structure_decimal(value: object, _cls: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise SerializationError(
             _(
@@ -319,26 +320,25 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
         if item.value == value:
             return item
     allowed = ", ".join(repr(m.value) for m in cls)
-    hint = f". {cls._register_hint()}" if issubclass(cls, OpenLabelledEnum) else ""
-    raise UnknownValueError(
-        _(
-            "{value!r} is not a {cls_name}; allowed: {allowed}{hint}",
-            value=value,
-            cls_name=cls.__name__,
-            allowed=allowed,
-            hint=hint,
-        )
+    refusal = _(
+        "{value!r} is not a {cls_name}; allowed: {allowed}",
+        value=value,
+        cls_name=cls.__name__,
+        allowed=allowed,
     )
+    if issubclass(cls, OpenLabelledEnum):
+        refusal = _("{refusal}. {hint}", refusal=refusal, hint=cls._register_hint())
+    raise UnknownValueError(refusal)
 
 
-def _structure_bool(value: object, _: object) -> bool:
+def _structure_bool(value: object, _cls: object) -> bool:
     # cattrs would call bool() on anything, reading "no" as True.
     if not isinstance(value, bool):
         raise SerializationError(_("expected true or false; got {kind}", kind=_kind(value)))
     return value
 
 
-def _structure_float(value: object, _: object) -> float:
+def _structure_float(value: object, _cls: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise SerializationError(_("expected a number; got {short}", short=_short(repr(value))))
     try:
@@ -373,7 +373,7 @@ def _digits(value: float | Decimal) -> int:
     return int(math.log10(magnitude)) + 1
 
 
-def _structure_int(value: object, _: object) -> int:
+def _structure_int(value: object, _cls: object) -> int:
     # What cattrs does (int(value)), but a huge number is refused before it is built: turning
     # 1e9999999 into an integer would take minutes, and a 5000-digit one cannot be printed.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -403,7 +403,7 @@ def _too_many_digits(digits: int) -> SerializationError:
     )
 
 
-def _structure_attribute_values(value: object, _: object) -> AttributeValues:
+def _structure_attribute_values(value: object, _cls: object) -> AttributeValues:
     if not isinstance(value, dict):
         raise SerializationError(
             _("expected an object of attribute values; got {value!r}", value=value)
@@ -425,7 +425,7 @@ def _structure_attribute_values(value: object, _: object) -> AttributeValues:
     return AttributeValues(items)
 
 
-def _structure_attribute_value(value: object, _: object) -> AttributeValue | None:
+def _structure_attribute_value(value: object, _cls: object) -> AttributeValue | None:
     if value is None or isinstance(value, str | int):  # a bool is an int
         return value
     if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
@@ -536,7 +536,7 @@ def _fast_tuple_hook(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], t
     item = typing.get_args(cls)[0]
     hooks: list[Callable[[Any, Any], Any]] = []  # found on first use: the item may be cls's owner
 
-    def structure(data: object, _: object) -> tuple[Any, ...]:
+    def structure(data: object, _cls: object) -> tuple[Any, ...]:
         if not isinstance(data, list | tuple):
             raise SerializationError(_("expected a list; got {kind}", kind=_kind(data)))
         if not hooks:
@@ -650,9 +650,12 @@ def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
         limit = _SHOWN_TYPES if base is not None else len(known)
         shown = ", ".join(repr(item) for item in known[:limit])
         if len(known) > limit:
-            shown += f", … ({len(known)} in all)"
-        what = 'a "type" key is missing' if name is None else f"unknown type {_short(name)}"
-        raise SerializationError(_("{what}; expected here: {shown}", what=what, shown=shown))
+            shown = _("{shown}, … ({count} in all)", shown=shown, count=len(known))
+        raise SerializationError(
+            _('a "type" key is missing; expected here: {shown}', shown=shown)
+            if name is None
+            else _("unknown type {name}; expected here: {shown}", name=_short(name), shown=shown)
+        )
     return cls
 
 
@@ -728,8 +731,7 @@ def _reading(read: Callable[[_A, _B], T], first: _A, second: _B) -> T:
     except CrisisKitError:
         raise
     except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, format_exception=_describe)
-        raise SerializationError("; ".join(map(_complete_path, messages))) from None
+        raise SerializationError(joined(_problems(exc, "$"))) from None
     except (Exception, RecursionError) as exc:  # untrusted input must never escape as anything else
         raise SerializationError(
             _("cannot read the data: {kind}: {exc}", kind=type(exc).__name__, exc=exc)
@@ -761,34 +763,74 @@ _FIELD_MESSAGE = re.compile(
 )
 
 
-def _complete_path(message: str) -> str:
+def _problems(exc: BaseException, path: str) -> list[Message]:
+    """Each problem a detailed cattrs error holds, as ``"<problem> @ <path>"``.
+
+    The walk of ``cattrs.transform_error``, keeping each message a :class:`Message` so that
+    the whole can be said in Chinese too.
+    """
+    if not isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        return [_at(exc, None, path)]
+    found: list[Message] = []
+    with_notes, without = exc.group_exceptions()
+    for inner, note in with_notes:
+        where = (
+            f"{path}[{note.index!r}]"
+            if isinstance(note, IterableValidationNote)
+            else f"{path}.{note.name}"
+        )
+        if isinstance(inner, cattrs.ClassValidationError | cattrs.IterableValidationError):
+            found.extend(_problems(inner, where))
+        else:
+            found.append(_at(inner, note.type, where))
+    found.extend(_at(inner, None, path) for inner in without)
+    return found
+
+
+def _at(exc: BaseException, type_: Any, path: str) -> Message:
+    problem = _describe(exc, type_)
+    return _("{problem} @ {path}", problem=problem, path=_complete_path(str(problem), path))
+
+
+def _complete_path(text: str, path: str) -> str:
     """Append the field to the path of a message a class's own validator raised.
 
     cattrs knows the path of the object whose constructor refused, not which field the
     constructor's validator refused; crisiskit's validators start their messages with
-    ``Class.field``, so ``"Signal.description must not be empty @ $.signals[0]"`` becomes
-    ``"... @ $.signals[0].description"``.
+    ``Class.field``, so ``"Signal.description must not be empty"`` at ``$.signals[0]`` is
+    at ``$.signals[0].description``.
     """
-    text, sep, path = message.rpartition(" @ ")
     match = _FIELD_MESSAGE.match(text)
-    if not sep or not path.startswith("$") or match is None:
-        return message
+    if not path.startswith("$") or match is None:
+        return path
     cls = _registry.TYPES.get(match["cls"])
     if cls is None or match["field"] not in {a.name for a in attrs.fields(cls)}:
-        return message
-    return f"{text} @ {path}.{match['field']}{match['rest']}"
+        return path
+    return f"{path}.{match['field']}{match['rest']}"
 
 
-def _describe(exc: BaseException, type_: type[Any] | None) -> str:
+def _describe(exc: BaseException, type_: Any) -> Message | str:
+    """What ``exc`` says went wrong (cattrs's own wording for Python's errors)."""
     if isinstance(exc, CrisisKitError):
-        return str(exc)
+        return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+    expected = getattr(type_, "__name__", repr(type_))
     if isinstance(exc, KeyError):
-        return f"required field missing ({exc})"
+        return _("required field missing ({field})", field=exc)
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return f"unknown field(s) {', '.join(sorted(map(repr, exc.extra_fields)))}"
+        return _("unknown field(s) {fields}", fields=", ".join(sorted(map(repr, exc.extra_fields))))
     if isinstance(exc, OverflowError):
-        return "the number is too large: a number here must be finite and at most about 1.8e308"
-    return cattrs.v.format_exception(exc, type_)
+        return _("the number is too large: a number here must be finite and at most about 1.8e308")
+    if isinstance(exc, ValueError | TypeError) and type_ is not None:
+        return _("invalid value for type, expected {expected}", expected=expected)
+    if isinstance(exc, ValueError):
+        return _("invalid value")
+    if isinstance(exc, TypeError):
+        if str(exc).endswith("object is not iterable"):
+            return _("invalid value for type, expected an iterable")
+        return _("invalid type ({error})", error=exc)
+    if isinstance(exc, AttributeError) and str(exc).endswith("object has no attribute 'items'"):
+        return _("expected a mapping")
+    return _("unknown error ({error})", error=exc)
 
 
 def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:

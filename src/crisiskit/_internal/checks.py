@@ -104,10 +104,10 @@ def text(what: str, value: object, *, max_length: int = 10_000) -> str:
     if len(value) > max_length:
         raise ValidationError(
             _(
-                "{what} must be at most {max_length} characters; got {value_count} characters",
+                "{what} must be at most {max_length} characters; got {length} characters",
                 what=what,
                 max_length=max_length,
-                value_count=len(value),
+                length=len(value),
             )
         )
     return value

@@ -241,7 +241,7 @@ def policy_by_name(
             _(
                 "no grading policy called {base!r}{closest}; known: {registry}",
                 base=base,
-                closest=_util.closest(base, registry),
+                closest=_util.closest([base], registry),
                 registry=", ".join(sorted(registry)),
             )
         )

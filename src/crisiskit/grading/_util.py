@@ -13,7 +13,7 @@ import attrs
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.levels import Level
 
 Real = int | float | Decimal | Fraction
@@ -122,12 +122,21 @@ def round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def closest(name: str, known: Iterable[str]) -> str:
-    """A "did you mean" hint for a misspelt name, or an empty string."""
+def closest(names: Iterable[str], known: Iterable[str]) -> Message | str:
+    """A "did you mean" hint for misspelt names, or an empty string."""
     import difflib  # noqa: PLC0415 - only for an error message; not on every import crisiskit
 
-    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    candidates = list(known)
+    found = [
+        match
+        for name in names
+        for match in difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    ]
+    if not found:
+        return ""
+    if len(found) == 1:
+        return _(" (did you mean {name!r}?)", name=found[0])
+    return _(" (did you mean {names}?)", names=", ".join(map(repr, found)))
 
 
 def check_matrix_rows(what: str, rows: object) -> list[list[float]]:
@@ -196,13 +205,13 @@ def score_bands(what: str, bands: object) -> tuple[tuple[Level, float], ...]:
     if set(parsed) != {Level.I, Level.II, Level.III}:
         raise PolicyError(
             _(
-                "{what} must give the lowest score of levels I, II and III (IV is below III); got {value1}",
+                "{what} must give the lowest score of levels I, II and III (IV is below III); got {given}",
                 what=what,
-                value1=sorted(lvl.value for lvl in parsed),
+                given=sorted(lvl.value for lvl in parsed),
             )
         )
     ordered = tuple(sorted(parsed.items(), key=lambda pair: pair[0], reverse=True))
-    values = [v for _, v in ordered]
+    values = [v for _unused, v in ordered]
     if not 4 >= values[0] > values[1] > values[2] > 1:
         shown = ", ".join(f"{k.value} {fmt(v)}" for k, v in ordered)
         raise PolicyError(

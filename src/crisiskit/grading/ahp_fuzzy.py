@@ -342,15 +342,15 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
             else:
                 missing.append(factor)
         if missing:
-            hints = "".join(_util.closest(m, inputs.factors) for m in missing)
+            hints = _util.closest(missing, inputs.factors)
             raise PolicyError(
                 _(
-                    "cannot evaluate: the factor(s) {missing} are missing from GradingInput.factors{hints}; give each as a rating from {low} to {high} or as memberships name.I … name.IV; given: {value1}",
+                    "cannot evaluate: the factor(s) {missing} are missing from GradingInput.factors{hints}; give each as a rating from {low} to {high} or as memberships name.I … name.IV; given: {given}",
                     missing=", ".join(missing),
                     hints=hints,
                     low=_util.fmt(low),
                     high=_util.fmt(high),
-                    value1=sorted(inputs.factors) or "none",
+                    given=sorted(inputs.factors) or _("none"),
                 )
             )
         return result

@@ -84,9 +84,9 @@ class Assessment:
         if self.explanation.level is not self.level:
             raise ValidationError(
                 _(
-                    "Assessment.level is {level} but its explanation ends at {level2}",
+                    "Assessment.level is {level} but its explanation ends at {end}",
                     level=self.level.value,
-                    level2=self.explanation.level.value,
+                    end=self.explanation.level.value,
                 )
             )
 

@@ -125,8 +125,8 @@ def _weighted_parts(
     pairs: Iterable[tuple[GradingPolicy, float]],
 ) -> tuple[tuple[GradingPolicy, float], ...]:
     listed = list(pairs)
-    parts = _parts(policy for policy, _ in listed)
-    weights = tuple(_util.real(f"weight of part {i}", w) for i, (_, w) in enumerate(listed))
+    parts = _parts(policy for policy, _unused in listed)
+    weights = tuple(_util.real(f"weight of part {i}", w) for i, (_unused, w) in enumerate(listed))
     for i, weight in enumerate(weights):
         if weight <= 0:
             raise PolicyError(
@@ -174,8 +174,8 @@ class WeightedPolicy(GradingPolicy, name="weighted", version="1"):
 
     def grade(self, inputs: GradingInput) -> Grade:
         """Grade with every part, then weigh their severities."""
-        policies = [policy for policy, _ in self.parts]
-        weights = [weight for _, weight in self.parts]
+        policies = [policy for policy, _unused in self.parts]
+        weights = [weight for _unused, weight in self.parts]
         grades = [part.evaluate(inputs) for part in policies]
         total = math.fsum(weights)
         score = (

@@ -16,7 +16,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
 
@@ -40,6 +40,15 @@ class Bilingual:
     def text(self, lang: str = "en") -> str:
         """The text in ``lang`` (``"en"`` or ``"zh"``; regional tags such as ``"zh-CN"`` accepted)."""
         return self.en if normalize_lang(lang) == "en" else self.zh
+
+    def label(self, lang: str = "en") -> str:
+        """The same as :meth:`text`: a Bilingual inside a message reads in the message's language."""
+        return self.text(lang)
+
+    @classmethod
+    def of(cls, message: Message) -> Bilingual:
+        """A message of the catalogs, said in English and in Chinese."""
+        return cls(message.text("en"), message.text("zh"))
 
 
 @serializable()
@@ -79,18 +88,17 @@ class Contribution:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people, e.g. ``severity = 4 × 0.3333 → 1.3333``."""
-        en = normalize_lang(lang) == "en"
+        lang = normalize_lang(lang)
         name = self.label.text(lang) if self.label is not None else self.factor
         text = f"{name} = {_util.fmt(self.value)}"
         if self.weight is not None and self.contribution is not None:
             text += f" × {_util.fmt(self.weight)} → {_util.fmt(self.contribution)}"
         elif self.weight is not None:
-            weight = _util.fmt(self.weight)
-            text += f" (weight {weight})" if en else f"（权重 {weight}）"
+            text += _(" (weight {weight})", weight=_util.fmt(self.weight)).text(lang)
         if self.level is not None:
             text += f" → {_level_text(self.level, lang)}"
         if self.note is not None:
-            text += f"  ({self.note.text(lang)})" if en else f"（{self.note.text(lang)}）"
+            text += _("  ({note})", note=self.note).text(lang)
         return text
 
 
@@ -119,10 +127,13 @@ class Adjustment:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people, e.g. ``II → I: a VIP customer is affected [vip-bump]``."""
-        sep = ": " if normalize_lang(lang) == "en" else "："
-        return (
-            f"{self.before.value} → {self.after.value}{sep}{self.reason.text(lang)} [{self.rule}]"
-        )
+        return _(
+            "{before} → {after}: {reason} [{rule}]",
+            before=self.before.value,
+            after=self.after.value,
+            reason=self.reason,
+            rule=self.rule,
+        ).text(normalize_lang(lang))
 
 
 @serializable()
@@ -193,16 +204,16 @@ class Explanation:
 
     def lines(self, lang: str = "en", *, indent: str = "  ") -> list[str]:
         """The explanation as lines of text for people, in ``lang``."""
-        en = normalize_lang(lang) == "en"
-        out = [(f"{indent}decided: " if en else f"{indent}判定：") + self.decision.text(lang)]
+        lang = normalize_lang(lang)
+        out = [indent + _("decided: {decision}", decision=self.decision).text(lang)]
         if self.contributions:
-            out.append(f"{indent}factors:" if en else f"{indent}因素：")
+            out.append(indent + _("factors:").text(lang))
             out.extend(f"{indent}  - {c.describe(lang)}" for c in self.contributions)
         if self.adjustments:
-            out.append(f"{indent}adjustments:" if en else f"{indent}调整：")
+            out.append(indent + _("adjustments:").text(lang))
             out.extend(f"{indent}  - {a.describe(lang)}" for a in self.adjustments)
         if self.parts:
-            out.append(f"{indent}parts:" if en else f"{indent}组成部分：")
+            out.append(indent + _("parts:").text(lang))
             for part in self.parts:
                 out.append(f"{indent}  - {part.headline(lang)}")
                 out.extend(part.explanation.lines(lang, indent=indent + "    "))
@@ -246,31 +257,35 @@ class Part:
         if self.explanation.level is not self.level:
             raise ValidationError(
                 _(
-                    "Part.level is {level} but its explanation ends at {level2}",
+                    "Part.level is {level} but its explanation ends at {end}",
                     level=self.level.value,
-                    level2=self.explanation.level.value,
+                    end=self.explanation.level.value,
                 )
             )
 
     def headline(self, lang: str = "en") -> str:
         """``risk-matrix@1: II (significant), score 12`` (or in Chinese)."""
-        en = normalize_lang(lang) == "en"
-        text = f"{self.policy}: {_level_text(self.level, lang)}, " + (
-            f"score {_util.fmt(self.score)}" if en else f"得分 {_util.fmt(self.score)}"
-        )
+        lang = normalize_lang(lang)
+        text = _(
+            "{policy}: {level}, score {score}",
+            policy=self.policy,
+            level=level_said(self.level),
+            score=_util.fmt(self.score),
+        ).text(lang)
         if self.weight is not None:
-            text += (
-                f", weight {_util.fmt(self.weight)}" if en else f"，权重 {_util.fmt(self.weight)}"
-            )
+            text += _(", weight {weight}", weight=_util.fmt(self.weight)).text(lang)
         return text
 
 
 def _level_text(level: Level, lang: str) -> str:
-    if normalize_lang(lang) == "en":
-        return f"{level.value} ({level.label('en')})"
-    return f"{level.value}级（{level.label('zh')}）"
+    return level_said(level).text(normalize_lang(lang))
 
 
 def level_text(level: Level, lang: str) -> str:
     """A level for people: ``II (significant)`` or ``II级（较大）``."""
     return _level_text(level, lang)
+
+
+def level_said(level: Level) -> Message:
+    """A level for people, as a message: ``II (significant)`` or ``II级（较大）``."""
+    return _("{level} ({severity})", level=level.value, severity=level)

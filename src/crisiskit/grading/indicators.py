@@ -114,7 +114,7 @@ class IndicatorRule:
             )
         if not self.thresholds:
             raise PolicyError(_("{where}: give a threshold for at least one level", where=where))
-        if len({lvl for lvl, _ in self.thresholds}) != len(self.thresholds):
+        if len({lvl for lvl, _unused in self.thresholds}) != len(self.thresholds):
             raise PolicyError(_("{where}: a level has two thresholds", where=where))
         for (more, high), (less, low) in itertools.pairwise(self.thresholds):
             worse = high > low if self.direction is Direction.RISING else high < low
@@ -305,9 +305,9 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         if not isinstance(readings, Mapping):
             raise PolicyError(
                 _(
-                    "{kind}.readings() must return a mapping name -> number; got {kind2}",
+                    "{kind}.readings() must return a mapping name -> number; got {got}",
                     kind=type(self).__name__,
-                    kind2=type(readings).__name__,
+                    got=type(readings).__name__,
                 )
             )
         present = [

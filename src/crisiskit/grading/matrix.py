@@ -36,9 +36,10 @@ from typing import Any
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
+from crisiskit._internal.wording import joined
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.explanation import Bilingual, Contribution, level_said
 from crisiskit.grading.inputs import FACTORS, IMPACT_FACTORS, LIKELIHOOD_FACTORS, GradingInput
 from crisiskit.grading.policy import (
     Grade,
@@ -47,7 +48,7 @@ from crisiskit.grading.policy import (
     _pairs_form,
     configuration_form,
 )
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 from crisiskit.values.levels import Level
 
@@ -109,9 +110,9 @@ class Scale:
             if len(edges) != len(self.labels) + 1:
                 raise ValidationError(
                     _(
-                        "a scale of {labels_count} categories needs {value1} edges; got {edges_count}",
+                        "a scale of {labels_count} categories needs {needed} edges; got {edges_count}",
                         labels_count=len(self.labels),
-                        value1=len(self.labels) + 1,
+                        needed=len(self.labels) + 1,
                         edges_count=len(edges),
                     )
                 )
@@ -164,9 +165,13 @@ class Scale:
 
     def describe(self, value: int, lang: str = "en") -> str:
         """``4 (likely)`` or ``4（很可能）``."""
-        if normalize_lang(lang) == "en":
-            return f"{value} ({self.label(value, lang)})"
-        return f"{value}（{self.label(value, lang)}）"
+        return self.said(value).text(normalize_lang(lang))
+
+    def said(self, value: int) -> Message:
+        """:meth:`describe` as a message, to be said in either language."""
+        return _(
+            "{category} ({label})", category=value, label=self.labels[self.category(value) - 1]
+        )
 
 
 LIKELIHOOD_SCALE = Scale(
@@ -220,10 +225,10 @@ class RiskMatrix:
         ):
             raise PolicyError(
                 _(
-                    "the matrix must have {size} rows (one per likelihood) of {size2} cells (one per impact); got rows of {value1}",
+                    "the matrix must have {size} rows (one per likelihood) of {cells} cells (one per impact); got rows of {lengths}",
                     size=self.likelihood.size,
-                    size2=self.impact.size,
-                    value1=[len(row) for row in self.cells],
+                    cells=self.impact.size,
+                    lengths=[len(row) for row in self.cells],
                 )
             )
         for row in self.cells:
@@ -333,14 +338,14 @@ class RiskMatrix:
 
     def cell_name(self, likelihood: int, impact: int, lang: str = "en") -> str:
         """``likelihood 4 (likely), impact 3 (moderate)`` (or in Chinese)."""
-        if normalize_lang(lang) == "en":
-            return (
-                f"likelihood {self.likelihood.describe(likelihood, lang)}, "
-                f"impact {self.impact.describe(impact, lang)}"
-            )
-        return (
-            f"可能性 {self.likelihood.describe(likelihood, lang)}，"
-            f"影响程度 {self.impact.describe(impact, lang)}"
+        return self.cell_said(likelihood, impact).text(normalize_lang(lang))
+
+    def cell_said(self, likelihood: int, impact: int) -> Message:
+        """:meth:`cell_name` as a message, to be said in either language."""
+        return _(
+            "likelihood {likelihood}, impact {impact}",
+            likelihood=self.likelihood.said(likelihood),
+            impact=self.impact.said(impact),
         )
 
     def band_text(self, level: Level, lang: str = "en") -> str:
@@ -356,8 +361,7 @@ class RiskMatrix:
 
     def render(self, lang: str = "en") -> str:
         """The matrix as a Markdown table, highest likelihood on top."""
-        en = normalize_lang(lang) == "en"
-        corner = "likelihood \\ impact" if en else "可能性 \\ 影响程度"
+        corner = _("likelihood \\ impact").text(normalize_lang(lang))
         head = [corner] + [self.impact.describe(i, lang) for i in range(1, self.impact.size + 1)]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for lk in range(self.likelihood.size, 0, -1):
@@ -381,18 +385,26 @@ class RiskMatrix:
         for lk in range(1, nl + 1):
             for ik in range(1, ni + 1):
                 here = self.cells[lk - 1][ik - 1]
-                for dl, di, what in ((1, 0, "likelihood"), (0, 1, "impact")):
+                for dl, di, what in ((1, 0, _("likelihood")), (0, 1, _("impact"))):
                     if lk + dl > nl or ik + di > ni:
                         continue
                     there = self.cells[lk + dl - 1][ik + di - 1]
                     if there < here:
                         problems.append(
-                            f"cell ({self.cell_name(lk, ik)}) is {here.value} but cell "
-                            f"({self.cell_name(lk + dl, ik + di)}) is {there.value}: "
-                            f"a higher {what} must not lower the level"
+                            _(
+                                "cell ({cell}) is {level} but cell ({next_cell}) is {next_level}: "
+                                "a higher {what} must not lower the level",
+                                cell=self.cell_said(lk, ik),
+                                level=here.value,
+                                next_cell=self.cell_said(lk + dl, ik + di),
+                                next_level=there.value,
+                                what=what,
+                            )
                         )
         if problems:
-            raise PolicyError(_summarise("the risk matrix is not monotone", problems))
+            raise PolicyError(
+                _("the risk matrix is not monotone: {problems}", problems=_summarise(problems))
+            )
 
     def _check_weakly_consistent(self) -> None:
         levels = [cell for row in self.cells for cell in row]
@@ -408,29 +420,45 @@ class RiskMatrix:
             ]
             above = [(bl, bi, high) for bl, bi, high in above if t_low < high]
             if above:
-                shown = ", ".join(
-                    f"{self._short(bl, bi)} up to {_util.fmt(high)}" for bl, bi, high in above[:3]
+                cells = tuple(
+                    _("{cell} up to {high}", cell=self._short(bl, bi), high=_util.fmt(high))
+                    for bl, bi, high in above[:3]
                 )
-                more = f" and {len(above) - 3} more" if len(above) > 3 else ""
+                facts = {
+                    "top": top.value,
+                    "cell": self._short(tl, ti),
+                    "low": _util.fmt(t_low),
+                    "bottom": bottom.value,
+                    "cells": cells,
+                    "more": len(above) - 3,
+                }
                 problems.append(
-                    f"the {top.value} cell {self._short(tl, ti)} holds risks down to "
-                    f"{_util.fmt(t_low)}, below the {bottom.value} cells {shown}{more}"
+                    _(
+                        "the {top} cell {cell} holds risks down to {low}, below the {bottom} "
+                        "cells {cells} and {more} more",
+                        **facts,
+                    )
+                    if len(above) > 3
+                    else _(
+                        "the {top} cell {cell} holds risks down to {low}, below the {bottom} "
+                        "cells {cells}",
+                        **facts,
+                    )
                 )
         if problems:
             raise PolicyError(
-                _summarise(
-                    f"the risk matrix is not weakly consistent (Cox 2008): every point of a "
-                    f"level-{top.value} cell must carry at least the risk (likelihood × impact) "
-                    f"of every point of a level-{bottom.value} cell, but",
-                    problems,
+                _(
+                    "the risk matrix is not weakly consistent (Cox 2008): every point of a "
+                    "level-{top} cell must carry at least the risk (likelihood × impact) of "
+                    "every point of a level-{bottom} cell, but {problems}",
+                    top=top.value,
+                    bottom=bottom.value,
+                    problems=_summarise(problems),
                 )
             )
 
-    def _short(self, likelihood: int, impact: int) -> str:
-        return (
-            f"(likelihood {self.likelihood.describe(likelihood)}, "
-            f"impact {self.impact.describe(impact)})"
-        )
+    def _short(self, likelihood: int, impact: int) -> Message:
+        return _("({cell})", cell=self.cell_said(likelihood, impact))
 
     def _cells_at(self, level: Level) -> Iterable[tuple[int, int]]:
         for lk, row in enumerate(self.cells, start=1):
@@ -439,11 +467,11 @@ class RiskMatrix:
                     yield lk, ik
 
 
-def _summarise(head: str, problems: list[str], limit: int = 6) -> str:
-    shown = "; ".join(problems[:limit])
-    more = f"; and {len(problems) - limit} more" if len(problems) > limit else ""
-    sep = " " if head.endswith("but") else ": "
-    return f"{head}{sep}{shown}{more}"
+def _summarise(problems: list[Message], limit: int = 6) -> Message:
+    shown = joined(problems[:limit])
+    if len(problems) > limit:
+        return _("{problems}; and {more} more", problems=shown, more=len(problems) - limit)
+    return shown
 
 
 def _scale_config(scale: Scale) -> dict[str, Any]:
@@ -555,7 +583,7 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
             ("likelihood_factors", self.likelihood_factors, self.likelihood_aggregation),
             ("impact_factors", self.impact_factors, self.impact_aggregation),
         ):
-            if aggregation is Aggregation.MAX and len({w for _, w in factors}) > 1:
+            if aggregation is Aggregation.MAX and len({w for _unused, w in factors}) > 1:
                 given = {k: _util.canonical_number(w) for k, w in factors}
                 raise PolicyError(
                     _(
@@ -590,32 +618,30 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
         product = lk * ik
         if matrix.bands is not None:
             rule = "risk-matrix.band"
-            en = (
-                f"likelihood {matrix.likelihood.describe(lk, 'en')} × impact "
-                f"{matrix.impact.describe(ik, 'en')} = {product}; "
-                f"{matrix.band_text(level, 'en')} → {level_text(level, 'en')}"
-            )
-            zh = (
-                f"可能性 {matrix.likelihood.describe(lk, 'zh')} × 影响程度 "
-                f"{matrix.impact.describe(ik, 'zh')} = {product}；"
-                f"{matrix.band_text(level, 'zh')} → {level_text(level, 'zh')}"
+            said = _(
+                "likelihood {likelihood} × impact {impact} = {product}; {band} → {level}",
+                likelihood=matrix.likelihood.said(lk),
+                impact=matrix.impact.said(ik),
+                product=product,
+                band=matrix.band_text(level),
+                level=level_said(level),
             )
         else:
             rule = "risk-matrix.cell"
-            en = f"matrix cell ({matrix.cell_name(lk, ik, 'en')}) → {level_text(level, 'en')}"
-            zh = f"矩阵单元格（{matrix.cell_name(lk, ik, 'zh')}）→ {level_text(level, 'zh')}"
-        how = [
-            (what, rating.summary)
-            for what, rating in (
-                (("likelihood", "可能性"), likelihood),
-                (("impact", "影响程度"), impact),
+            said = _(
+                "matrix cell ({cell}) → {level}",
+                cell=matrix.cell_said(lk, ik),
+                level=level_said(level),
             )
-            if rating.summary is not None
-        ]
-        decision = Bilingual(
-            "".join(f"{names[0]}: {summary.en}; " for names, summary in how) + en,
-            "".join(f"{names[1]}：{summary.zh}；" for names, summary in how) + zh,
-        )
+        for what, rating in ((_("impact"), impact), (_("likelihood"), likelihood)):
+            if rating.summary is not None:
+                said = _(
+                    "{what}: {summary}; {decision}",
+                    what=what,
+                    summary=rating.summary,
+                    decision=said,
+                )
+        decision = Bilingual.of(said)
         return Grade.decided(
             level,
             score=product,
@@ -667,9 +693,9 @@ def _weights(what: str, factors: _Factors) -> tuple[tuple[str, float], ...]:
                     weight=_util.fmt(weight),
                 )
             )
-    if len({k for k, _ in pairs}) != len(pairs):
+    if len({k for k, _unused in pairs}) != len(pairs):
         raise PolicyError(
-            _("{what} names a factor twice: {value1}", what=what, value1=[k for k, _ in pairs])
+            _("{what} names a factor twice: {names}", what=what, names=[k for k, _unused in pairs])
         )
     return tuple(pairs)
 
@@ -686,19 +712,17 @@ def _read_factors(
     names = list(names)
     missing = [n for n in names if n not in inputs.factors]
     if missing:
-        hints = "".join(
-            _util.closest(n, [k for k in inputs.factors if k not in names]) for n in missing
-        )
+        hints = _util.closest(missing, [k for k in inputs.factors if k not in names])
         raise PolicyError(
             _(
-                "cannot rate {group}: the factor(s) {missing} are missing from GradingInput.factors{hints}; {group} needs {names}, each a rating from {low} to {high}; given: {value1}",
+                "cannot rate {group}: the factor(s) {missing} are missing from GradingInput.factors{hints}; {group} needs {names}, each a rating from {low} to {high}; given: {given}",
                 group=group,
                 missing=", ".join(missing),
                 hints=hints,
                 names=", ".join(names),
                 low=_util.fmt(low),
                 high=_util.fmt(high),
-                value1=sorted(inputs.factors) or "none",
+                given=sorted(inputs.factors) or _("none"),
             )
         )
     ratings = {}
@@ -730,8 +754,8 @@ def _rate(
     aggregation: Aggregation,
     scale: Scale,
 ) -> Rating:
-    ratings = _read_factors(inputs, group, (k for k, _ in factors), 1, scale.size)
-    total = sum(w for _, w in factors)
+    ratings = _read_factors(inputs, group, (k for k, _unused in factors), 1, scale.size)
+    total = sum(w for _unused, w in factors)
     if aggregation is Aggregation.MEAN:
         mean = sum(w * ratings[k] for k, w in factors) / total
         category = min(scale.size, max(1, _util.round_half_up(mean)))
@@ -746,28 +770,32 @@ def _rate(
             )
             for k, w in factors
         ]
-        summary = Bilingual(
-            f"weighted mean {_util.fmt(mean)} → {scale.describe(category, 'en')}",
-            f"加权平均 {_util.fmt(mean)} → {scale.describe(category, 'zh')}",
+        summary = Bilingual.of(
+            _(
+                "weighted mean {mean} → {category}",
+                mean=_util.fmt(mean),
+                category=scale.said(category),
+            )
         )
     else:
-        top = max(ratings[k] for k, _ in factors)
+        top = max(ratings[k] for k, _unused in factors)
         category = min(scale.size, max(1, _util.round_half_up(top)))
-        decider = next(k for k, _ in factors if ratings[k] == top)
+        decider = next(k for k, _unused in factors if ratings[k] == top)
         contributions = [
             Contribution(
                 factor=k,
                 value=ratings[k],
                 label=_label(k),
                 group=group,
-                note=Bilingual("the largest: it decides", "最大值，起决定作用")
-                if k == decider
-                else None,
+                note=Bilingual.of(_("the largest: it decides")) if k == decider else None,
             )
-            for k, _ in factors
+            for k, _unused in factors
         ]
-        summary = Bilingual(
-            f"largest rating {_util.fmt(top)} → {scale.describe(category, 'en')}",
-            f"最大评分 {_util.fmt(top)} → {scale.describe(category, 'zh')}",
+        summary = Bilingual.of(
+            _(
+                "largest rating {top} → {category}",
+                top=_util.fmt(top),
+                category=scale.said(category),
+            )
         )
     return Rating(category, tuple(contributions), summary)

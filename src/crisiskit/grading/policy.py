@@ -362,9 +362,9 @@ class GradingPolicy(ABC):
         if not isinstance(inputs, GradingInput):
             raise ValidationError(
                 _(
-                    "{kind} grades a GradingInput; got {kind2} {inputs!r}",
+                    "{kind} grades a GradingInput; got {got} {inputs!r}",
                     kind=type(self).__name__,
-                    kind2=type(inputs).__name__,
+                    got=type(inputs).__name__,
                     inputs=inputs,
                 )
             )
@@ -453,11 +453,11 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
     if not declared:
         raise PolicyError(
             _(
-                "{where} overrides {steps} and so changes the grading rules, but keeps the name and version {value1}@{value2} of its base class; give it its own as class keywords, e.g.  class {cls_name}(..., name='acme-risk', version='1'):  so assessments say which rules made them",
+                "{where} overrides {steps} and so changes the grading rules, but keeps the name and version {name}@{version} of its base class; give it its own as class keywords, e.g.  class {cls_name}(..., name='acme-risk', version='1'):  so assessments say which rules made them",
                 where=where,
                 steps=steps,
-                value1=cls.name or "?",
-                value2=cls.version or "?",
+                name=cls.name or "?",
+                version=cls.version or "?",
                 cls_name=cls.__name__,
             )
         )
@@ -501,10 +501,10 @@ def _check_buildable(cls: type[GradingPolicy]) -> None:
         if unseen:
             raise PolicyError(
                 _(
-                    "{type_name} declares the setting(s) {unseen} but is not an attrs class, so they would be missing from its configuration and fingerprint; decorate it:  @attrs.frozen  class {type_name2}(...)",
+                    "{type_name} declares the setting(s) {unseen} but is not an attrs class, so they would be missing from its configuration and fingerprint; decorate it:  @attrs.frozen  class {cls_name}(...)",
                     type_name=klass.__qualname__,
                     unseen=", ".join(unseen),
-                    type_name2=klass.__name__,
+                    cls_name=klass.__name__,
                 )
             )
     _BUILDABLE.add(cls)
@@ -598,10 +598,10 @@ def _expect_grade(policy: GradingPolicy, step: str, value: object) -> Grade:
     if not isinstance(value, Grade):
         raise PolicyError(
             _(
-                "{kind}.{step}() must return a Grade; got {kind2} {value!r}",
+                "{kind}.{step}() must return a Grade; got {got} {value!r}",
                 kind=type(policy).__name__,
                 step=step,
-                kind2=type(value).__name__,
+                got=type(value).__name__,
                 value=value,
             )
         )
@@ -624,10 +624,10 @@ class LikelihoodImpactPolicy(GradingPolicy):
             if not isinstance(rating, Rating):
                 raise PolicyError(
                     _(
-                        "{kind}.{step}() must return a Rating; got {kind2} {rating!r}",
+                        "{kind}.{step}() must return a Rating; got {got} {rating!r}",
                         kind=type(self).__name__,
                         step=step,
-                        kind2=type(rating).__name__,
+                        got=type(rating).__name__,
                         rating=rating,
                     )
                 )

@@ -15,7 +15,7 @@ from crisiskit import serialization
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
 from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
 from crisiskit.plan.resources import Resources
@@ -165,26 +165,28 @@ class EmergencyPlan:
         self._check_revisions()
         object.__setattr__(self, "_index", self._check_levels())
 
-    def _fail(self, message: str) -> PolicyError:
+    def _fail(self, problem: Message) -> PolicyError:
         # "plan 'P-1': $.levels[5] repeats ..." but "plan 'P-1' has no entry for ...".
-        return PolicyError(
-            _(
-                "plan {plan_id!r}{value1}{message}",
-                plan_id=self.plan_id,
-                value1=": " if message.startswith("$") else " ",
-                message=message,
+        if problem.startswith("$"):
+            return PolicyError(
+                _("plan {plan_id!r}: {problem}", plan_id=self.plan_id, problem=problem)
             )
-        )
+        return PolicyError(_("plan {plan_id!r} {problem}", plan_id=self.plan_id, problem=problem))
 
     def _check_revisions(self) -> None:
         if not self.revisions:
-            raise self._fail("$.revisions must hold at least the current version; got none")
+            raise self._fail(_("$.revisions must hold at least the current version; got none"))
         seen: dict[str, int] = {}
         for index, revision in enumerate(self.revisions):
             if revision.version in seen:
                 raise self._fail(
-                    f"$.revisions[{index}] repeats the version {revision.version!r} "
-                    f"(first at $.revisions[{seen[revision.version]}]); each version is new"
+                    _(
+                        "$.revisions[{index}] repeats the version {version!r} "
+                        "(first at $.revisions[{first}]); each version is new",
+                        index=index,
+                        version=revision.version,
+                        first=seen[revision.version],
+                    )
                 )
             seen[revision.version] = index
             if index == 0:
@@ -192,25 +194,42 @@ class EmergencyPlan:
             before = self.revisions[index - 1]
             if revision.effective_from < before.effective_from:
                 raise self._fail(
-                    f"$.revisions[{index}].effective_from {revision.effective_from} is earlier "
-                    f"than version {before.version}'s {before.effective_from}; revisions are "
-                    "listed oldest first"
+                    _(
+                        "$.revisions[{index}].effective_from {effective_from} is earlier than "
+                        "version {version}'s {before}; revisions are listed oldest first",
+                        index=index,
+                        effective_from=revision.effective_from,
+                        version=before.version,
+                        before=before.effective_from,
+                    )
                 )
             if not _is_later_version(revision.version, before.version):
                 raise self._fail(
-                    f"$.revisions[{index}].version {revision.version!r} does not come after "
-                    f"{before.version!r}"
+                    _(
+                        "$.revisions[{index}].version {version!r} does not come after {before!r}",
+                        index=index,
+                        version=revision.version,
+                        before=before.version,
+                    )
                 )
         last = self.revisions[-1]
         if last.version != self.version:
             raise self._fail(
-                f"$.version is {self.version!r} but the last revision, $.revisions[-1], is "
-                f"{last.version!r}; the last revision is the current version"
+                _(
+                    "$.version is {version!r} but the last revision, $.revisions[-1], is "
+                    "{last!r}; the last revision is the current version",
+                    version=self.version,
+                    last=last.version,
+                )
             )
         if last.effective_from != self.effective_from:
             raise self._fail(
-                f"$.effective_from is {self.effective_from} but the last revision took effect "
-                f"{last.effective_from} ($.revisions[-1].effective_from); they must agree"
+                _(
+                    "$.effective_from is {effective_from} but the last revision took effect "
+                    "{last} ($.revisions[-1].effective_from); they must agree",
+                    effective_from=self.effective_from,
+                    last=last.effective_from,
+                )
             )
 
     def _check_levels(self) -> dict[_Key, LevelPlan]:
@@ -221,8 +240,12 @@ class EmergencyPlan:
             key = (entry.crisis_type, entry.level)
             if key in index:
                 raise self._fail(
-                    f"$.levels[{i}] repeats the entry for {entry_name(entry.level, entry.crisis_type)} "
-                    f"(first at $.levels[{where[key]}])"
+                    _(
+                        "$.levels[{i}] repeats the entry for {entry} (first at $.levels[{first}])",
+                        i=i,
+                        entry=entry_name(entry.level, entry.crisis_type),
+                        first=where[key],
+                    )
                 )
             index[key] = entry
             where[key] = i
@@ -231,23 +254,34 @@ class EmergencyPlan:
                 first = phases.setdefault(action.action_id, (action.phase, path))
                 if first[0] is not action.phase:
                     raise self._fail(
-                        f"{path}: the action {action.action_id!r} is in phase "
-                        f"{action.phase.value} here but in {first[0].value} at {first[1]}; an "
-                        "action keeps its phase at every level (give it another id)"
+                        _(
+                            "{path}: the action {action_id!r} is in phase {phase} here but in "
+                            "{first_phase} at {first_path}; an action keeps its phase at every "
+                            "level (give it another id)",
+                            path=path,
+                            action_id=action.action_id,
+                            phase=action.phase.value,
+                            first_phase=first[0].value,
+                            first_path=first[1],
+                        )
                     )
         for crisis_type in [None, *dict.fromkeys(t for t, _level in index if t is not None)]:
             for level in Level:
                 if (crisis_type, level) not in index:
-                    of = (
-                        "the default (crisis_type null, used for any crisis type without its own "
-                        "entries)"
-                        if crisis_type is None
-                        else crisis_type.value
-                    )
                     raise self._fail(
-                        f"has no entry for level {level.value} of {of}; "
-                        "$.levels must cover levels I, II, III and IV of "
-                        + ("the default" if crisis_type is None else "every crisis type it lists")
+                        _(
+                            "has no entry for level {level} of the default (crisis_type null, "
+                            "used for any crisis type without its own entries); $.levels must "
+                            "cover levels I, II, III and IV of the default",
+                            level=level.value,
+                        )
+                        if crisis_type is None
+                        else _(
+                            "has no entry for level {level} of {crisis_type}; $.levels must "
+                            "cover levels I, II, III and IV of every crisis type it lists",
+                            level=level.value,
+                            crisis_type=crisis_type.value,
+                        )
                     )
         return index
 
@@ -292,7 +326,7 @@ class EmergencyPlan:
     @property
     def crisis_types(self) -> tuple[CrisisType, ...]:
         """The crisis types with entries of their own (the others use the default)."""
-        return tuple(dict.fromkeys(t for t, _ in self._index if t is not None))
+        return tuple(dict.fromkeys(t for t, _unused in self._index if t is not None))
 
     def for_crisis(self, crisis_type: CrisisType | str, level: Level | str) -> LevelPlan:
         """What the plan requires for ``crisis_type`` at ``level`` (the default entry if it has none)."""

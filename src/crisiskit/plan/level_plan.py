@@ -12,7 +12,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import Phase, to_phase
 from crisiskit.values.labels import converted_all, normalize_lang
@@ -197,31 +197,27 @@ class Escalation:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: whom to inform, and the note."""
-        zh = normalize_lang(lang) == "zh"
-        roles = ("、" if zh else ", ").join(r.label(lang) for r in self.inform)
-        head = f"上报{roles}" if zh else f"inform {roles}"
         note = self.label(lang)
-        return f"{head}{'。' if zh else ' — '}{note}" if note else head
+        if note:
+            return _("inform {roles} — {note}", roles=self.inform, note=note).text(lang)
+        return _("inform {roles}", roles=self.inform).text(normalize_lang(lang))
 
 
 def level_title(level: Level, crisis_type: CrisisType | None, lang: str = "en") -> str:
     """``"product quality problem, level I (major)"`` / ``"产品质量问题 · I级（重大）"``."""
-    zh = normalize_lang(lang) == "zh"
-    if crisis_type is None:
-        kind = (
-            "默认（未单列的危机类型）" if zh else "default (any crisis type without its own entry)"
-        )
-    else:
-        kind = crisis_type.label(lang)
-    if zh:
-        return f"{kind} · {level.value}级（{level.label('zh')}）"
-    return f"{kind}, level {level.value} ({level.label('en')})"
+    kind = (
+        _("default (any crisis type without its own entry)") if crisis_type is None else crisis_type
+    )
+    return _(
+        "{kind}, level {level} ({severity})", kind=kind, level=level.value, severity=level
+    ).text(normalize_lang(lang))
 
 
-def entry_name(level: Level, crisis_type: CrisisType | None) -> str:
+def entry_name(level: Level, crisis_type: CrisisType | None) -> Message:
     """How messages name an entry: ``"level III of product_quality"``."""
-    of = "the default entry" if crisis_type is None else crisis_type.value
-    return f"level {level.value} of {of}"
+    if crisis_type is None:
+        return _("level {level} of the default entry", level=level.value)
+    return _("level {level} of {crisis_type}", level=level.value, crisis_type=crisis_type.value)
 
 
 @serializable()

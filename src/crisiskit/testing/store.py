@@ -122,7 +122,7 @@ class _MemorySession:
             for row in self.t.rows.values()
             if row.sla_next_due is not None and row.sla_next_due <= cutoff
         ]
-        return [crisis_id for _, crisis_id in sorted(due)[:limit]]
+        return [crisis_id for _unused, crisis_id in sorted(due)[:limit]]
 
     def rewrite(self, records: Sequence[StoredEvent]) -> None:
         by_id = {r.event_id: r for r in records}

@@ -25,7 +25,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.checks import FrozenMap
 from crisiskit.errors import ValidationError
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import normalize_lang
 
 __all__ = [
@@ -77,7 +77,7 @@ class Attribute:
         """The value as stored, or :class:`~crisiskit.errors.ValidationError` saying what is allowed."""
         raise NotImplementedError
 
-    def _refuse(self, value: object, allowed: str) -> ValidationError:
+    def _refuse(self, value: object, allowed: Message) -> ValidationError:
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         return ValidationError(
             _(
@@ -101,9 +101,15 @@ class Text(Attribute):
 
     def check(self, value: object) -> AttributeValue:
         """Text, stripped of surrounding spaces, not blank, not too long, matching the pattern."""
-        allowed = f"text of 1 to {self.max_length} characters"
-        if self.pattern is not None:
-            allowed += f" matching {self.pattern!r}"
+        allowed = (
+            _("text of 1 to {max_length} characters", max_length=self.max_length)
+            if self.pattern is None
+            else _(
+                "text of 1 to {max_length} characters matching {pattern!r}",
+                max_length=self.max_length,
+                pattern=self.pattern,
+            )
+        )
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > self.max_length:
             raise self._refuse(value, allowed)
         text = value.strip()
@@ -129,7 +135,14 @@ class Integer(Attribute):
             or not isinstance(value, int)
             or not self.minimum <= value <= self.maximum
         ):
-            raise self._refuse(value, f"a whole number from {self.minimum} to {self.maximum}")
+            raise self._refuse(
+                value,
+                _(
+                    "a whole number from {minimum} to {maximum}",
+                    minimum=self.minimum,
+                    maximum=self.maximum,
+                ),
+            )
         return value
 
 
@@ -142,7 +155,7 @@ class Flag(Attribute):
     def check(self, value: object) -> AttributeValue:
         """True or False."""
         if not isinstance(value, bool):
-            raise self._refuse(value, "true or false")
+            raise self._refuse(value, _("true or false"))
         return value
 
 
@@ -164,7 +177,9 @@ class Choice(Attribute):
     def check(self, value: object) -> AttributeValue:
         """One of the choices."""
         if not isinstance(value, str) or value not in self.choices:
-            raise self._refuse(value, f"one of {', '.join(map(repr, self.choices))}")
+            raise self._refuse(
+                value, _("one of {choices}", choices=", ".join(map(repr, self.choices)))
+            )
         return value
 
 
@@ -180,7 +195,11 @@ class Tags(Attribute):
 
     def check(self, value: object) -> AttributeValue:
         """A list of tags: each text without spaces around it, at most ``max_length`` long."""
-        allowed = f"a list of at most {self.max_tags} tags of 1 to {self.max_length} characters"
+        allowed = _(
+            "a list of at most {max_tags} tags of 1 to {max_length} characters",
+            max_tags=self.max_tags,
+            max_length=self.max_length,
+        )
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise self._refuse(value, allowed)
         tags = list(value)

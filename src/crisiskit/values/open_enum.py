@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
 
 from crisiskit.errors import UnknownValueError, VocabularyError
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum, _key, normalize_lang
 
 __all__ = ["MAX_CODE_LENGTH", "MAX_LABEL_LENGTH", "OpenEnumType", "OpenLabelledEnum"]
@@ -184,10 +184,10 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
         if found is None:
             raise UnknownValueError(
                 _(
-                    "{value!r} is not the code of a {cls_name}. Codes: {value1}. {register_hint}",
+                    "{value!r} is not the code of a {cls_name}. Codes: {codes}. {register_hint}",
                     value=value,
                     cls_name=cls.__name__,
-                    value1=", ".join(repr(m.value) for m in cls),
+                    codes=", ".join(repr(m.value) for m in cls),
                     register_hint=cls._register_hint(),
                 )
             )
@@ -208,14 +208,16 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
         return cast(Self | None, _registry(cls).lookup.get(_key(value)))
 
     @classmethod
-    def _refusal(cls, value: object, what: str | None) -> str:
-        return f"{super()._refusal(value, what)}. {cls._register_hint()}"
+    def _refusal(cls, value: object, what: str | None) -> Message:
+        return _(
+            "{refusal}. {hint}", refusal=super()._refusal(value, what), hint=cls._register_hint()
+        )
 
     @classmethod
-    def _register_hint(cls) -> str:
-        return (
-            f"A host adds its own with {cls.__name__}.register(...) at start-up, before "
-            "anything names them"
+    def _register_hint(cls) -> Message:
+        return _(
+            "A host adds its own with {cls_name}.register(...) at start-up, before anything names them",
+            cls_name=cls.__name__,
         )
 
     @classmethod
@@ -260,44 +262,48 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
                     return cast(Self, existing)
                 raise VocabularyError(
                     _(
-                        "{where}({code!r}): {cls_name} {code!r} is already registered as {definition}, not {definition2}; a code keeps its definition: register it again only as it is, or choose another code",
+                        "{where}({code!r}): {cls_name} {code!r} is already registered as {definition}, not {new_definition}; a code keeps its definition: register it again only as it is, or choose another code",
                         where=where,
                         code=code,
                         cls_name=cls.__name__,
                         definition=_definition(
                             registry.labels[existing], registry.details[existing]
                         ),
-                        definition2=_definition((en, zh), details),
+                        new_definition=_definition((en, zh), details),
                     )
                 )
             builtin = cast(Self | None, cls._value2member_map_.get(code))
             if builtin is not None:
                 raise VocabularyError(
                     _(
-                        "{where}({code!r}): {code!r} is the code of the built-in {cls_name}.{name_} ({label!r} / {label2!r}); use it, or register another code",
+                        "{where}({code!r}): {code!r} is the code of the built-in {cls_name}.{member} ({label_en!r} / {label_zh!r}); use it, or register another code",
                         where=where,
                         code=code,
                         cls_name=cls.__name__,
-                        name_=builtin._name_,
-                        label=builtin.label("en"),
-                        label2=builtin.label("zh"),
+                        member=builtin._name_,
+                        label_en=builtin.label("en"),
+                        label_zh=builtin.label("zh"),
                     )
                 )
             name = code.upper()
-            for what, spelling in (("code", code), ("English label", en), ("Chinese label", zh)):
+            for what, spelling in (
+                (_("code"), code),
+                (_("English label"), en),
+                (_("Chinese label"), zh),
+            ):
                 known = registry.lookup.get(_key(spelling))
                 if known is not None:
                     raise VocabularyError(
                         _(
-                            "{where}({code!r}): the {what} {spelling!r} already names {cls_name}.{name_} ({label!r} / {label2!r}); every code and label names one member (case, width and spaces aside)",
+                            "{where}({code!r}): the {what} {spelling!r} already names {cls_name}.{member} ({label_en!r} / {label_zh!r}); every code and label names one member (case, width and spaces aside)",
                             where=where,
                             code=code,
                             what=what,
                             spelling=spelling,
                             cls_name=cls.__name__,
-                            name_=known._name_,
-                            label=known.label("en"),
-                            label2=known.label("zh"),
+                            member=known._name_,
+                            label_en=known.label("en"),
+                            label_zh=known.label("zh"),
                         )
                     )
             member = str.__new__(cls, code)
@@ -362,10 +368,10 @@ def _code(where: str, code: object) -> str:
     if not isinstance(code, str) or not _CODE.fullmatch(code) or len(code) > MAX_CODE_LENGTH:
         raise VocabularyError(
             _(
-                "{where}: {code!r} is not a valid code; a code is lower_snake_case ASCII — a lower-case letter, then lower-case letters, digits and single underscores — of at most {MAX_CODE_LENGTH} characters, e.g. 'finance' or 'regulator_12315'",
+                "{where}: {code!r} is not a valid code; a code is lower_snake_case ASCII — a lower-case letter, then lower-case letters, digits and single underscores — of at most {limit} characters, e.g. 'finance' or 'regulator_12315'",
                 where=where,
                 code=code,
-                MAX_CODE_LENGTH=MAX_CODE_LENGTH,
+                limit=MAX_CODE_LENGTH,
             )
         )
     return code
@@ -384,10 +390,10 @@ def label_text(where: str, value: object) -> str:
     if len(value) > MAX_LABEL_LENGTH:
         raise VocabularyError(
             _(
-                "{where} must be at most {MAX_LABEL_LENGTH} characters; got {value_count}",
+                "{where} must be at most {limit} characters; got {length}",
                 where=where,
-                MAX_LABEL_LENGTH=MAX_LABEL_LENGTH,
-                value_count=len(value),
+                limit=MAX_LABEL_LENGTH,
+                length=len(value),
             )
         )
     if any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in value):
