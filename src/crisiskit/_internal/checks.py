@@ -419,7 +419,7 @@ class FrozenMetrics(FrozenMap[str, float]):
                         name=name,
                     )
                 )
-            items[name] = number(f"metric {name!r}", values[name])
+            items[name] = number(_("metric {name!r}", name=name), values[name])
         super().__init__(items)
 
 

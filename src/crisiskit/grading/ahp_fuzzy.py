@@ -46,7 +46,7 @@ from attrs import field, frozen
 
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.explanation import Bilingual, Contribution, level_said
 from crisiskit.grading.inputs import FACTORS, GradingInput
 from crisiskit.grading.models import ahp, fuzzy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
@@ -364,32 +364,48 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
         if self.defuzzification is Defuzzification.WEIGHTED_SCORE:
             level, test = _util.band_of(score, self.bands)
             rule = "ahp-fuzzy.weighted-score"
-            how_en = f"weighted score {_util.fmt(score)} {test} → {level_text(level, 'en')}"
-            how_zh = f"加权得分 {_util.fmt(score)} {test} → {level_text(level, 'zh')}"
+            how = _(
+                "weighted score {score} {test} → {level}",
+                score=_util.fmt(score),
+                test=test,
+                level=level_said(level),
+            )
         else:
             result = fuzzy.FuzzyResult(self.operator, vector, vector, True)
             index = result.max_membership(self.tie_break)
             level = GRADES[index]
             rule = "ahp-fuzzy.max-membership"
-            how_en = (
-                f"largest membership {_util.fmt(vector[index])} is {level.value} "
-                f"(ties: {self.tie_break.label('en')}) → {level_text(level, 'en')}"
-            )
-            how_zh = (
-                f"最大隶属度 {_util.fmt(vector[index])} 属于{level.value}级"
-                f"（并列时{self.tie_break.label('zh')}）→ {level_text(level, 'zh')}"
+            how = _(
+                "largest membership {membership} is {grade} (ties: {tie_break}) → {level}",
+                membership=_util.fmt(vector[index]),
+                grade=level.value,
+                tie_break=self.tie_break,
+                level=level_said(level),
             )
         b_text = ", ".join(
             f"{g.value} {_util.fmt(b, 3)}" for g, b in zip(GRADES, vector, strict=True)
         )
-        group_en = "".join(f"{k} {_util.fmt(_score(v), 3)}, " for k, v in groups.items())
-        group_zh = "".join(
-            f"{_GROUP_ZH.get(k, k)} {_util.fmt(_score(v), 3)}，" for k, v in groups.items()
+        scores = (
+            Bilingual(
+                *(
+                    "".join(
+                        f"{_group_name(k, lang)} {_util.fmt(_score(v), 3)}{sep}"
+                        for k, v in groups.items()
+                    )
+                    for lang, sep in (("en", ", "), ("zh", "，"))
+                )
+            )
+            if groups
+            else ""
         )
-        decision = Bilingual(
-            f"fuzzy evaluation {self.operator.value} with AHP weights: "
-            f"{group_en}B = ({b_text}); {how_en}",
-            f"模糊综合评价 {self.operator.value}（AHP 权重）：{group_zh}B = ({b_text})；{how_zh}",
+        decision = Bilingual.of(
+            _(
+                "fuzzy evaluation {operator} with AHP weights: {groups}B = ({memberships}); {how}",
+                operator=self.operator.value,
+                groups=scores,
+                memberships=b_text,
+                how=how,
+            )
         )
         return Grade.decided(
             level,
@@ -436,8 +452,11 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                 f"{factor}.{g.value}" in inputs.factors for g in GRADES
             )
             spec = FACTORS.get(factor)
-            source_en = f"rating {_util.fmt(inputs.factors[factor])}" if rated else "panel"
-            source_zh = f"评分 {_util.fmt(inputs.factors[factor])}" if rated else "专家评议"
+            source = (
+                _("rating {rating}", rating=_util.fmt(inputs.factors[factor]))
+                if rated
+                else _("panel")
+            )
             out.append(
                 Contribution(
                     factor=factor,
@@ -446,16 +465,25 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                     group=self._parents[factor],
                     weight=weights[factor],
                     contribution=weights[factor] * _score(row) if additive else None,
-                    note=Bilingual(
-                        f"{source_en}; memberships {memberships}",
-                        f"{source_zh}；隶属度 {memberships}",
+                    note=Bilingual.of(
+                        _(
+                            "{source}; memberships {memberships}",
+                            source=source,
+                            memberships=memberships,
+                        )
                     ),
                 )
             )
         return out
 
 
-_GROUP_ZH = {"likelihood": "可能性", "impact": "影响程度"}
+def _group_name(group: str, lang: str) -> str:
+    """A group of the hierarchy for people: the two usual ones by name, any other by its id."""
+    if group == "likelihood":
+        return _("likelihood").text(lang)
+    if group == "impact":
+        return _("impact").text(lang)
+    return group
 
 
 def _score(vector: tuple[float, ...]) -> float:

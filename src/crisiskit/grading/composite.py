@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from crisiskit.errors import PolicyError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, level_text
+from crisiskit.grading.explanation import Bilingual, level_said
 from crisiskit.grading.indicators import IndicatorPolicy
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.matrix import RiskMatrixPolicy
@@ -81,9 +81,13 @@ class WorstOfPolicy(GradingPolicy, name="worst-of", version="1"):
         levels = ", ".join(
             f"{part.id} {grade.level.value}" for part, grade in zip(self.parts, grades, strict=True)
         )
-        decision = Bilingual(
-            f"the most severe of the parts ({levels}): {decider.id} → {level_text(level, 'en')}",
-            f"取各组成部分中最严重者（{levels}）：{decider.id} → {level_text(level, 'zh')}",
+        decision = Bilingual.of(
+            _(
+                "the most severe of the parts ({levels}): {decider} → {level}",
+                levels=levels,
+                decider=decider.id,
+                level=level_said(level),
+            )
         )
         return Grade.decided(
             level,
@@ -126,7 +130,9 @@ def _weighted_parts(
 ) -> tuple[tuple[GradingPolicy, float], ...]:
     listed = list(pairs)
     parts = _parts(policy for policy, _unused in listed)
-    weights = tuple(_util.real(f"weight of part {i}", w) for i, (_unused, w) in enumerate(listed))
+    weights = tuple(
+        _util.real(_("weight of part {i}", i=i), w) for i, (_unused, w) in enumerate(listed)
+    )
     for i, weight in enumerate(weights):
         if weight <= 0:
             raise PolicyError(
@@ -186,9 +192,14 @@ class WeightedPolicy(GradingPolicy, name="weighted", version="1"):
             f"{_util.fmt(w / total, 3)}×{g.level.severity}"
             for w, g in zip(weights, grades, strict=True)
         )
-        decision = Bilingual(
-            f"weighted severity {terms} = {_util.fmt(score)} {test} → {level_text(level, 'en')}",
-            f"加权严重度 {terms} = {_util.fmt(score)} {test} → {level_text(level, 'zh')}",
+        decision = Bilingual.of(
+            _(
+                "weighted severity {terms} = {score} {test} → {level}",
+                terms=terms,
+                score=_util.fmt(score),
+                test=test,
+                level=level_said(level),
+            )
         )
         return Grade.decided(
             level,

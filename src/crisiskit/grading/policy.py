@@ -257,7 +257,7 @@ class GradingPolicy(ABC):
     def policy_name(self) -> str:
         """Deprecated: the same as :attr:`name`."""
         warnings.warn(
-            "GradingPolicy.policy_name is deprecated: use policy.name (they are the same)",
+            _("GradingPolicy.policy_name is deprecated: use policy.name (they are the same)"),
             DeprecationWarning,
             stacklevel=2,
         )
@@ -267,7 +267,7 @@ class GradingPolicy(ABC):
     def policy_version(self) -> str:
         """Deprecated: the same as :attr:`version`."""
         warnings.warn(
-            "GradingPolicy.policy_version is deprecated: use policy.version (they are the same)",
+            _("GradingPolicy.policy_version is deprecated: use policy.version (they are the same)"),
             DeprecationWarning,
             stacklevel=2,
         )
@@ -420,9 +420,14 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
     elif "name" in own or "version" in own:
         if own.get("_declared") != (own.get("name"), own.get("version")):
             warnings.warn(
-                f"{where} sets name and version in the class body, which is deprecated; "
-                f"give them as class keywords:  class {cls.__name__}(..., "
-                f"name={own.get('name', '...')!r}, version={own.get('version', '...')!r})",
+                _(
+                    "{where} sets name and version in the class body, which is deprecated; give "
+                    "them as class keywords:  class {cls_name}(..., name={name}, version={version})",
+                    where=where,
+                    cls_name=cls.__name__,
+                    name=repr(own.get("name", "...")),
+                    version=repr(own.get("version", "...")),
+                ),
                 DeprecationWarning,
                 stacklevel=4,  # past __init_subclass__ and ABCMeta.__new__
             )

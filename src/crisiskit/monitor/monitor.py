@@ -18,7 +18,7 @@ from crisiskit._internal.checks import FrozenMetrics
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, level_text
+from crisiskit.grading.explanation import Bilingual, level_said
 from crisiskit.grading.indicators import IndicatorRule
 from crisiskit.messages import _
 from crisiskit.monitor.config import MonitorConfig
@@ -228,28 +228,41 @@ def _decide(
             return DecisionKind.OPEN, decider[3], _threshold_text(*decider)
         rule, value, _threshold, level = decider
         point = rule.release_point(open_at, hysteresis)
-        shown = "" if point is None else f" {_util.fmt(point)}"
-        return (
-            DecisionKind.WATCH,
-            level,
-            Bilingual(
-                f"{rule.label.en} {_util.fmt(value)} is still high, but a crisis of this key "
-                f"closed and the readings have not fallen back below the release point{shown} "
-                "since (hysteresis): no new crisis",
-                f"{rule.label.zh} {_util.fmt(value)} 仍处高位，但该对象的危机已关闭，且读数尚未回落到"
-                f"解除点{shown}以下（滞后规则）：不重复立案",
-            ),
+        still = (
+            _(
+                "{indicator} {value} is still high, but a crisis of this key closed and the "
+                "readings have not fallen back below the release point since (hysteresis): no "
+                "new crisis",
+                indicator=rule.label,
+                value=_util.fmt(value),
+            )
+            if point is None
+            else _(
+                "{indicator} {value} is still high, but a crisis of this key closed and the "
+                "readings have not fallen back below the release point {point} since "
+                "(hysteresis): no new crisis",
+                indicator=rule.label,
+                value=_util.fmt(value),
+                point=_util.fmt(point),
+            )
         )
+        return DecisionKind.WATCH, level, Bilingual.of(still)
     if decider is not None:  # a level below the one that opens a crisis
         rule, value, threshold, level = decider
         return (
             DecisionKind.WATCH,
             level,
-            Bilingual(
-                f"{rule.label.en} {_util.fmt(value)} {rule.comparison} {_util.fmt(threshold)}, the "
-                f"{level.value} threshold; a crisis opens from {level_text(open_at, 'en')}",
-                f"{rule.label.zh} {_util.fmt(value)} {rule.comparison} {level.value}级阈值 "
-                f"{_util.fmt(threshold)}；{level_text(open_at, 'zh')}起立案",
+            Bilingual.of(
+                _(
+                    "{indicator} {value} {comparison} {threshold}, the {level} threshold; a "
+                    "crisis opens from {open_at}",
+                    indicator=rule.label,
+                    value=_util.fmt(value),
+                    comparison=rule.comparison,
+                    threshold=_util.fmt(threshold),
+                    level=level.value,
+                    open_at=level_said(open_at),
+                )
             ),
         )
     rising = readings.get("count_growth", 0.0) > 0
@@ -262,22 +275,20 @@ def _decide(
     return (
         DecisionKind.WATCH,
         None,
-        Bilingual(
-            f"{rule.label.en} {_util.fmt(value)} is approaching the threshold "
-            f"{_util.fmt(threshold)} and signals are rising",
-            f"{rule.label.zh} {_util.fmt(value)} 接近阈值 {_util.fmt(threshold)}，且信息量在上升",
+        Bilingual.of(
+            _(
+                "{indicator} {value} is approaching the threshold {threshold} and signals are "
+                "rising",
+                indicator=rule.label,
+                value=_util.fmt(value),
+                threshold=_util.fmt(threshold),
+            )
         ),
     )
 
 
-_NONE_FLAT = Bilingual(
-    "no indicator reaches its threshold, and signals are not rising",
-    "没有指标达到阈值，信息量也未上升",
-)
-_NONE_RISING = Bilingual(
-    "signals are rising, but no indicator is near its threshold",
-    "信息量在上升，但没有指标接近阈值",
-)
+_NONE_FLAT = Bilingual.of(_("no indicator reaches its threshold, and signals are not rising"))
+_NONE_RISING = Bilingual.of(_("signals are rising, but no indicator is near its threshold"))
 _ATTACH_TEXT: dict[str, Bilingual] = {}
 _SEVERITY = {level.value: level.severity for level in Level}  # by value: no enum hashing
 
@@ -285,19 +296,25 @@ _SEVERITY = {level.value: level.severity for level in Level}  # by value: no enu
 def _attach_text(level: Level) -> Bilingual:
     text = _ATTACH_TEXT.get(level._value_)
     if text is None:
-        text = _ATTACH_TEXT[level._value_] = Bilingual(
-            f"the key's crisis is open at {level_text(level, 'en')}; the readings call for no "
-            "higher level",
-            f"该对象的危机已按{level_text(level, 'zh')}立案，读数未要求升级",
+        text = _ATTACH_TEXT[level._value_] = Bilingual.of(
+            _(
+                "the key's crisis is open at {level}; the readings call for no higher level",
+                level=level_said(level),
+            )
         )
     return text
 
 
 def _threshold_text(rule: IndicatorRule, value: float, threshold: float, level: Level) -> Bilingual:
-    return Bilingual(
-        f"{rule.label.en} {_util.fmt(value)} {rule.comparison} {_util.fmt(threshold)}, the "
-        f"{level.value} threshold",
-        f"{rule.label.zh} {_util.fmt(value)} {rule.comparison} {level.value}级阈值 {_util.fmt(threshold)}",
+    return Bilingual.of(
+        _(
+            "{indicator} {value} {comparison} {threshold}, the {level} threshold",
+            indicator=rule.label,
+            value=_util.fmt(value),
+            comparison=rule.comparison,
+            threshold=_util.fmt(threshold),
+            level=level.value,
+        ),
     )
 
 
@@ -789,9 +806,12 @@ class Monitor:
         if kind in (DecisionKind.OPEN, DecisionKind.WATCH) and snoozed is not None:
             if self.clock.now() < snoozed:
                 stamp = snoozed.to_iso8601_string()
-                reason = Bilingual(
-                    f"snoozed by the host until {stamp}; otherwise: {reason.en}",
-                    f"主机已暂停提醒至 {stamp}；否则：{reason.zh}",
+                reason = Bilingual.of(
+                    _(
+                        "snoozed by the host until {stamp}; otherwise: {reason}",
+                        stamp=stamp,
+                        reason=reason,
+                    )
                 )
                 kind = DecisionKind.SNOOZED
             else:
@@ -802,9 +822,12 @@ class Monitor:
             self._next_id += 1
             state.crisis_id, state.crisis_level = crisis_id, level
             signals = tuple(state.evidence)
-            reason = Bilingual(
-                f"{reason.en}; {len(signals)} recent signal(s) as evidence",
-                f"{reason.zh}；附近期信息 {len(signals)} 条为据",
+            reason = Bilingual.of(
+                _(
+                    "{reason}; {count} recent signal(s) as evidence",
+                    reason=reason,
+                    count=len(signals),
+                )
             )
         elif kind is DecisionKind.RAISE:
             old = state.crisis_level
@@ -812,9 +835,13 @@ class Monitor:
             assert level is not None
             state.crisis_level = level
             signals = (signal,)
-            reason = Bilingual(
-                f"{reason.en}: raise from {old.value} to {level.value}",
-                f"{reason.zh}：由{old.value}级升为{level.value}级",
+            reason = Bilingual.of(
+                _(
+                    "{reason}: raise from {old} to {new}",
+                    reason=reason,
+                    old=old.value,
+                    new=level.value,
+                )
             )
         elif kind is DecisionKind.ATTACH:
             signals = (signal,)

@@ -127,19 +127,17 @@ def duration_text(value: dt.timedelta, calendar: str, lang: str = "en") -> str:
     Targets on the working calendar count working time, so they are never shown in days
     (how long a working day is, is the host calendar's business).
     """
-    zh = normalize_lang(lang) == "zh"
     seconds = value.total_seconds()
     if seconds % 86_400 == 0 and seconds > 86_400 and calendar != WORKING:
-        days = int(seconds // 86_400)
-        text = f"{days}天" if zh else f"{days} day{'s' if days != 1 else ''}"
+        text = _("{days} days", days=int(seconds // 86_400))
     elif seconds % 3600 == 0:
-        text = f"{int(seconds // 3600)}小时" if zh else f"{int(seconds // 3600)} h"
+        text = _("{hours} h", hours=int(seconds // 3600))
     elif seconds % 60 == 0:
-        text = f"{int(seconds // 60)}分钟" if zh else f"{int(seconds // 60)} min"
+        text = _("{minutes} min", minutes=int(seconds // 60))
     else:
-        text = f"{seconds:g}秒" if zh else f"{seconds:g} s"
+        text = _("{seconds} s", seconds=f"{seconds:g}")
     if calendar == WORKING:
-        return f"{text}（工作时间）" if zh else f"{text} of working time"
-    if calendar != ROUND_THE_CLOCK:
-        return f"{text}（{calendar} 日历）" if zh else f"{text} on calendar {calendar!r}"
-    return text
+        text = _("{span} of working time", span=text)
+    elif calendar != ROUND_THE_CLOCK:
+        text = _("{span} on calendar {calendar!r}", span=text, calendar=calendar)
+    return text.text(normalize_lang(lang))

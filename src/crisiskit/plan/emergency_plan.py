@@ -85,28 +85,30 @@ class Revision:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: version, date, reasons and lessons."""
-        zh = normalize_lang(lang) == "zh"
-        sep = "；" if zh else "; "
-        line = f"{self.version} ({_when(self.effective_from)}): {sep.join(self.reasons)}"
+        lang = normalize_lang(lang)
+        sep = _("; ").text(lang)  # reasons are free text: a list would join them with commas
+        facts = {
+            "version": self.version,
+            "when": _when(self.effective_from),
+            "reasons": sep.join(self.reasons),
+            "lessons": sep.join(self.lessons),
+        }
         if self.lessons:
-            line += (
-                f"（教训：{sep.join(self.lessons)}）"
-                if zh
-                else f" (lessons: {sep.join(self.lessons)})"
-            )
-        return line
+            return _("{version} ({when}): {reasons} (lessons: {lessons})", **facts).text(lang)
+        return _("{version} ({when}): {reasons}", **facts).text(lang)
 
 
 def _when(instant: pendulum.DateTime) -> str:
     return f"{instant.format('YYYY-MM-DD HH:mm')} UTC"
 
 
-def _entries_line(own: str, zh: bool) -> str:
-    if zh:
-        return f"单列的危机类型：{own}；其余类型使用默认条目" if own else "所有危机类型使用默认条目"
+def _entries_line(own: tuple[CrisisType, ...]) -> Message:
     if own:
-        return f"Crisis types with their own entries: {own}; the others use the default entries"
-    return "Every crisis type uses the default entries"
+        return _(
+            "Crisis types with their own entries: {own}; the others use the default entries",
+            own=own,
+        )
+    return _("Every crisis type uses the default entries")
 
 
 def _first_issue(plan: EmergencyPlan) -> tuple[Revision, ...]:
@@ -488,18 +490,18 @@ class EmergencyPlan:
 
     def describe(self, lang: str = "en") -> str:
         """A summary for people: title, version, entries, resources and revisions."""
-        zh = normalize_lang(lang) == "zh"
-        own = ("、" if zh else ", ").join(t.label(lang) for t in self.crisis_types)
+        lang = normalize_lang(lang)
         lines = [
-            f"{self.label(lang)} ({self.plan_id} v{self.version}, "
-            + (
-                f"{_when(self.effective_from)} 起生效)"
-                if zh
-                else f"effective {_when(self.effective_from)})"
-            ),
-            _entries_line(own, zh),
+            _(
+                "{title} ({plan_id} v{version}, effective {when})",
+                title=self.label(lang),
+                plan_id=self.plan_id,
+                version=self.version,
+                when=_when(self.effective_from),
+            ).text(lang),
+            _entries_line(self.crisis_types).text(lang),
             self.resources.describe(lang),
-            "修订记录：" if zh else "Revisions:",
+            _("Revisions:").text(lang),
         ]
         lines.extend(f"  - {r.describe(lang)}" for r in self.revisions)
         return "\n".join(lines)

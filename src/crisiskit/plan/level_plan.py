@@ -106,14 +106,12 @@ class PlannedAction:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: id, description, owner and target."""
-        zh = normalize_lang(lang) == "zh"
+        lang = normalize_lang(lang)
+        facts = {"action_id": self.action_id, "action": self.label(lang), "owner": self.owner}
         if self.target is None:
-            due = "无时限" if zh else "no deadline"
-        else:
-            span = _fields.duration_text(self.target, self.calendar, lang)
-            due = f"{span}内" if zh else f"within {span}"
-        sep = "，" if zh else ", "
-        return f"[{self.action_id}] {self.label(lang)} — {self.owner.label(lang)}{sep}{due}"
+            return _("[{action_id}] {action} — {owner}, no deadline", **facts).text(lang)
+        span = _fields.duration_text(self.target, self.calendar, lang)
+        return _("[{action_id}] {action} — {owner}, within {span}", span=span, **facts).text(lang)
 
 
 @serializable()
@@ -146,22 +144,33 @@ class CommunicationRule:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: audience, deadline, cadence, approver."""
-        zh = normalize_lang(lang) == "zh"
-        parts = []
+        lang = normalize_lang(lang)
+        first = cadence = ""
         if self.first_within is not None:
-            span = _fields.duration_text(self.first_within, self.calendar, lang)
-            parts.append(f"首次发布{span}内" if zh else f"first within {span}")
+            first = _fields.duration_text(self.first_within, self.calendar, lang)
         if self.cadence is not None:
-            span = _fields.duration_text(self.cadence, self.calendar, lang)
-            parts.append(f"此后每{span}更新" if zh else f"then every {span}")
-        approver = self.approver.label(lang)
-        if zh:
-            need = "必须" if self.required else "可选"
-            timing = "，".join(parts) + "；" if parts else ""
-            return f"{self.audience.label('zh')}（{need}）：{timing}口径由{approver}审批"
-        need = "required" if self.required else "optional"
-        timing = ", ".join(parts) + "; " if parts else ""
-        return f"{self.audience.label('en')} ({need}): {timing}wording approved by {approver}"
+            cadence = _fields.duration_text(self.cadence, self.calendar, lang)
+        timing = (
+            _("first within {first}, then every {cadence}", first=first, cadence=cadence)
+            if first and cadence
+            else _("first within {first}", first=first)
+            if first
+            else _("then every {cadence}", cadence=cadence)
+            if cadence
+            else None
+        )
+        facts = {
+            "audience": self.audience,
+            "need": _("required") if self.required else _("optional"),
+            "approver": self.approver,
+        }
+        if timing is not None:
+            return _(
+                "{audience} ({need}): {timing}; wording approved by {approver}",
+                timing=timing,
+                **facts,
+            ).text(lang)
+        return _("{audience} ({need}): wording approved by {approver}", **facts).text(lang)
 
 
 def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
@@ -414,20 +423,21 @@ class LevelPlan:
 
     def describe(self, lang: str = "en") -> str:
         """A summary for people, in English or Chinese: roles, actions by phase, communication."""
-        zh = normalize_lang(lang) == "zh"
-        colon = "：" if zh else ": "
-        lines = [self.title(lang)]
-        lines.append("职责分工：" if zh else "Roles:")
-        lines.extend(f"  - {d.role.label(lang)}{colon}{d.label(lang)}" for d in self.required_roles)
+        lang = normalize_lang(lang)
+        lines = [self.title(lang), _("Roles:").text(lang)]
+        lines.extend(
+            "  - " + _("{role}: {duty}", role=d.role, duty=d.label(lang)).text(lang)
+            for d in self.required_roles
+        )
         for phase in Phase:
             actions = self.actions_in(phase)
             if actions:
-                head = f"{phase.label('zh')}阶段行动：" if zh else f"Actions, {phase.label('en')}:"
-                lines.append(head)
+                lines.append(_("Actions, {phase}:", phase=phase).text(lang))
                 lines.extend(f"  - {a.describe(lang)}" for a in actions)
         if self.communications:
-            lines.append("沟通与信息发布：" if zh else "Communication:")
+            lines.append(_("Communication:").text(lang))
             lines.extend(f"  - {r.describe(lang)}" for r in self.communications)
         if self.escalation is not None:
-            lines.append(f"{'升级' if zh else 'Escalation'}{colon}{self.escalation.describe(lang)}")
+            escalation = self.escalation.describe(lang)
+            lines.append(_("Escalation: {escalation}", escalation=escalation).text(lang))
         return "\n".join(lines)

@@ -199,16 +199,20 @@ class Resources:
 
     def describe(self, lang: str = "en") -> str:
         """A summary for people: budgets, standing team, supplies."""
-        zh = normalize_lang(lang) == "zh"
-        colon = "：" if zh else ": "
-        lines = ["预算：" if zh else "Budgets:"]
-        lines.extend(f"  - {c.label(lang)}{colon}{_amount(m)}" for c, m in self.budgets.items())
+        lang = normalize_lang(lang)
+        lines = [_("Budgets:").text(lang)]
+        lines.extend(
+            "  - " + _("{category}: {amount}", category=c, amount=_amount(m)).text(lang)
+            for c, m in self.budgets.items()
+        )
         if self.standing_team:
-            lines.append("常设团队：" if zh else "Standing team:")
-            lines.extend(f"  - {m.role.label(lang)}{colon}{m.name}" for m in self.standing_team)
+            lines.append(_("Standing team:").text(lang))
+            lines.extend(
+                "  - " + _("{role}: {name}", role=m.role, name=m.name).text(lang)
+                for m in self.standing_team
+            )
         if self.supplies:
-            items = ("、" if zh else ", ").join(self.supplies)
-            lines.append(f"{'应急物资' if zh else 'Supplies'}{colon}{items}")
+            lines.append(_("Supplies: {items}", items=self.supplies).text(lang))
         return "\n".join(lines)
 
 
