@@ -119,7 +119,8 @@ def _localised(value: object, lang: Lang) -> str:
     if isinstance(value, Message):
         return value.text(lang)
     label = getattr(value, "label", None)
-    if callable(label) and not isinstance(value, str | type):
+    # crisiskit's enums are str subclasses too: a str is excluded only by having no label
+    if callable(label) and not isinstance(value, type):
         try:
             return str(label(lang))
         except TypeError:

@@ -175,11 +175,11 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     if zoned.utcoffset() != parsed.utcoffset():
         raise SerializationError(
             _(
-                "{text!r}: the offset {strftime} does not match {zone} at that instant ({strftime2})",
+                "{text!r}: the offset {offset} does not match {zone} at that instant ({zone_offset})",
                 text=text,
-                strftime=parsed.strftime("%z"),
+                offset=parsed.strftime("%z"),
                 zone=zone,
-                strftime2=zoned.strftime("%z"),
+                zone_offset=zoned.strftime("%z"),
             )
         )
     return zoned
@@ -396,8 +396,8 @@ def _structure_int(value: object, _cls: object) -> int:
 def _too_many_digits(digits: int) -> SerializationError:
     return SerializationError(
         _(
-            "the number is too large: a whole number here has at most {MAX_INT_DIGITS} digits; got one of {digits} digits",
-            MAX_INT_DIGITS=_MAX_INT_DIGITS,
+            "the number is too large: a whole number here has at most {limit} digits; got one of {digits} digits",
+            limit=_MAX_INT_DIGITS,
             digits=digits,
         )
     )
@@ -498,8 +498,8 @@ def _strict_attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any,
         if type(data) is not dict and not isinstance(data, Mapping):
             raise SerializationError(
                 _(
-                    "expected an object (a {get}); got {kind}",
-                    get=_registry.NAMES.get(cls, cls.__name__),
+                    "expected an object (a {expected}); got {kind}",
+                    expected=_registry.NAMES.get(cls, cls.__name__),
                     kind=_kind(data),
                 )
             )
@@ -589,9 +589,9 @@ def _structure_tagged(data: object, base: type[T]) -> T:
     if not (cls is base or issubclass(cls, base)):
         raise SerializationError(
             _(
-                "expected a {NAMES}; got a {get!r}",
-                NAMES=_registry.NAMES[base],
-                get=data.get("type"),
+                "expected a {expected}; got a {got!r}",
+                expected=_registry.NAMES[base],
+                got=data.get("type"),
             )
         )
     body = {k: v for k, v in data.items() if k != "type"}
@@ -844,8 +844,8 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     if cls is not None and not issubclass(target, cls):
         raise SerializationError(
             _(
-                "expected a {get}; got a {name!r}",
-                get=_registry.NAMES.get(cls, cls.__name__),
+                "expected a {expected}; got a {name!r}",
+                expected=_registry.NAMES.get(cls, cls.__name__),
                 name=name,
             )
         )
@@ -856,9 +856,9 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     if version > SCHEMA_VERSION:
         raise SerializationError(
             _(
-                "this data has schema_version {version}, written by a newer crisiskit; this one reads schema versions up to {SCHEMA_VERSION}",
+                "this data has schema_version {version}, written by a newer crisiskit; this one reads schema versions up to {newest}",
                 version=version,
-                SCHEMA_VERSION=SCHEMA_VERSION,
+                newest=SCHEMA_VERSION,
             )
         )
     if version < 1:
@@ -938,10 +938,10 @@ def _whole_number(token: str) -> int:
     if digits > _MAX_INT_DIGITS:
         raise SerializationError(
             _(
-                "the JSON number {number_text} has {digits} digits; a whole number may have at most {MAX_INT_DIGITS}",
-                number_text=_number_text(token),
+                "the JSON number {number} has {digits} digits; a whole number may have at most {limit}",
+                number=_number_text(token),
                 digits=digits,
-                MAX_INT_DIGITS=_MAX_INT_DIGITS,
+                limit=_MAX_INT_DIGITS,
             )
         )
     return int(token)
@@ -954,20 +954,20 @@ def _checked_number(token: str) -> str:
     if digits > _MAX_NUMBER_DIGITS:
         raise SerializationError(
             _(
-                "the JSON number {number_text} has {digits} digits; a number may have at most {MAX_NUMBER_DIGITS} before its exponent",
-                number_text=_number_text(token),
+                "the JSON number {number} has {digits} digits; a number may have at most {limit} before its exponent",
+                number=_number_text(token),
                 digits=digits,
-                MAX_NUMBER_DIGITS=_MAX_NUMBER_DIGITS,
+                limit=_MAX_NUMBER_DIGITS,
             )
         )
     size = exponent.lstrip("+-").lstrip("0")
     if len(size) > len(str(_MAX_EXPONENT)) or int(size or 0) > _MAX_EXPONENT:
         raise SerializationError(
             _(
-                "the JSON number {number_text} has an exponent of {number_text2}; an exponent may be at most {MAX_EXPONENT} in size (from 1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT})",
-                number_text=_number_text(token),
-                number_text2=_number_text(exponent),
-                MAX_EXPONENT=_MAX_EXPONENT,
+                "the JSON number {number} has an exponent of {exponent}; an exponent may be at most {limit} in size (from 1e-{limit} to 1e{limit})",
+                number=_number_text(token),
+                exponent=_number_text(exponent),
+                limit=_MAX_EXPONENT,
             )
         )
     return token
@@ -982,8 +982,8 @@ def _float_number(token: str) -> float:
     if not math.isfinite(value):
         raise SerializationError(
             _(
-                "the JSON number {number_text} is too large: a number here must be finite and at most about 1.8e308",
-                number_text=_number_text(token),
+                "the JSON number {number} is too large: a number here must be finite and at most about 1.8e308",
+                number=_number_text(token),
             )
         )
     return value

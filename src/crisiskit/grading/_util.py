@@ -226,3 +226,12 @@ def band_of(score: float, bands: tuple[tuple[Level, float], ...]) -> tuple[Level
         if score >= low:
             return lvl, f"≥ {fmt(low)}"
     return Level.IV, f"< {fmt(bands[-1][1])}"
+
+
+def group_said(group: str) -> Message | str:
+    """A group of factors for people: the two usual ones by name, any other by its id."""
+    if group == "likelihood":
+        return _("likelihood")
+    if group == "impact":
+        return _("impact")
+    return group

@@ -50,7 +50,7 @@ from crisiskit.grading.explanation import Bilingual, Contribution, level_said
 from crisiskit.grading.inputs import FACTORS, GradingInput
 from crisiskit.grading.models import ahp, fuzzy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
-from crisiskit.messages import _
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Level
 
@@ -478,12 +478,8 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
 
 
 def _group_name(group: str, lang: str) -> str:
-    """A group of the hierarchy for people: the two usual ones by name, any other by its id."""
-    if group == "likelihood":
-        return _("likelihood").text(lang)
-    if group == "impact":
-        return _("impact").text(lang)
-    return group
+    said = _util.group_said(group)
+    return said.text(lang) if isinstance(said, Message) else said
 
 
 def _score(vector: tuple[float, ...]) -> float:

@@ -716,7 +716,7 @@ def _read_factors(
         raise PolicyError(
             _(
                 "cannot rate {group}: the factor(s) {missing} are missing from GradingInput.factors{hints}; {group} needs {names}, each a rating from {low} to {high}; given: {given}",
-                group=group,
+                group=_util.group_said(group),
                 missing=", ".join(missing),
                 hints=hints,
                 names=", ".join(names),

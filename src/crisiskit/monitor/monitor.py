@@ -112,9 +112,9 @@ class Window:
         if index is None:
             raise ValidationError(
                 _(
-                    "Window.total({metric!r}): only tracked metrics are summed; tracked: {value1} (MonitorConfig(track=...))",
+                    "Window.total({metric!r}): only tracked metrics are summed; tracked: {tracked} (MonitorConfig(track=...))",
                     metric=metric,
-                    value1=", ".join(self._track) or "none",
+                    tracked=", ".join(self._track) or _("none"),
                 )
             )
         return self._of(previous)[index] / _MICRO
@@ -643,9 +643,9 @@ class Monitor:
         if saved.settings != self.config.settings():
             raise ValidationError(
                 _(
-                    "the saved monitor state was made with other settings ({settings}); this monitor has {settings2}: restore it under the same window, buckets, calendar and tracked metrics",
+                    "the saved monitor state was made with other settings ({settings}); this monitor has {own}: restore it under the same window, buckets, calendar and tracked metrics",
                     settings=saved.settings,
-                    settings2=self.config.settings(),
+                    own=self.config.settings(),
                 )
             )
         if (
@@ -776,9 +776,9 @@ class Monitor:
         if not isinstance(readings, dict):
             raise ValidationError(
                 _(
-                    "{kind}.readings() must return a dict name -> number; got {kind2}",
+                    "{kind}.readings() must return a dict name -> number; got {got}",
                     kind=type(self).__name__,
-                    kind2=type(readings).__name__,
+                    got=type(readings).__name__,
                 )
             )
         config = self.config

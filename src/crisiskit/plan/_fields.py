@@ -72,18 +72,18 @@ def is_optional_duration(instance: object, attribute: attrs.Attribute[Any], valu
     if value <= dt.timedelta(0):
         raise ValidationError(
             _(
-                "{what} must be a positive duration; got {format_duration} (use None for none)",
+                "{what} must be a positive duration; got {duration} (use None for none)",
                 what=what,
-                format_duration=format_duration(value),
+                duration=format_duration(value),
             )
         )
     if value > MAX_DURATION:
         raise ValidationError(
             _(
-                "{what} must be at most {days} days; got {format_duration}",
+                "{what} must be at most {days} days; got {duration}",
                 what=what,
                 days=MAX_DURATION.days,
-                format_duration=format_duration(value),
+                duration=format_duration(value),
             )
         )
 
@@ -104,10 +104,10 @@ def is_texts(*, at_least: int = 0) -> _checks.Validator:
         if len(value) < at_least:
             raise ValidationError(
                 _(
-                    "{what} must hold at least {at_least} non-blank string(s); got {value_count}",
+                    "{what} must hold at least {at_least} non-blank string(s); got {count}",
                     what=what,
                     at_least=at_least,
-                    value_count=len(value),
+                    count=len(value),
                 )
             )
         for index, item in enumerate(value):

@@ -403,9 +403,9 @@ class EmergencyPlan:
         if unknown:
             raise UnknownValueError(
                 _(
-                    "revise() cannot change {unknown}; it changes {REVISABLE} (the version, date and history come from its arguments)",
+                    "revise() cannot change {unknown}; it changes {revisable} (the version, date and history come from its arguments)",
                     unknown=", ".join(map(repr, unknown)),
-                    REVISABLE=", ".join(REVISABLE),
+                    revisable=", ".join(REVISABLE),
                 )
             )
         _fields.name("version", version, "1.1")
@@ -422,10 +422,10 @@ class EmergencyPlan:
         if not _is_later_version(version, self.version):
             raise PolicyError(
                 _(
-                    "plan {plan_id!r}: version {version!r} does not come after the current version {version2!r}",
+                    "plan {plan_id!r}: version {version!r} does not come after the current version {current!r}",
                     plan_id=self.plan_id,
                     version=version,
-                    version2=self.version,
+                    current=self.version,
                 )
             )
         start = _checks.instant("effective_from", effective_from)

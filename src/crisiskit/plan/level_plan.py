@@ -195,8 +195,8 @@ class Escalation:
         if len(set(self.inform)) != len(self.inform):
             raise ValidationError(
                 _(
-                    "Escalation.inform names a role twice; got {value1}",
-                    value1=[r.value for r in self.inform],
+                    "Escalation.inform names a role twice; got {roles}",
+                    roles=[r.value for r in self.inform],
                 )
             )
 
@@ -376,7 +376,7 @@ class LevelPlan:
         for action in self.actions:
             if action.action_id == action_id:
                 return action
-        known = ", ".join(repr(a.action_id) for a in self.actions) or "none"
+        known = ", ".join(repr(a.action_id) for a in self.actions) or _("none")
         raise UnknownValueError(
             _(
                 "{entry_name} has no action {action_id!r}; actions: {known}",

@@ -102,9 +102,9 @@ def _is_budgets(instance: object, attribute: attrs.Attribute[Any], value: object
     if missing:
         raise ValidationError(
             _(
-                "{what} must give a budget for every category ({value1}); missing: {missing} (give Money(0, currency) for a category without money)",
+                "{what} must give a budget for every category ({categories}); missing: {missing} (give Money(0, currency) for a category without money)",
                 what=what,
-                value1=", ".join(c.value for c in BudgetCategory),
+                categories=", ".join(c.value for c in BudgetCategory),
                 missing=", ".join(missing),
             )
         )

@@ -215,9 +215,9 @@ def _limit(what: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
         raise ValidationError(
             _(
-                "{what} must be a whole number from 1 to {MAX_LIMIT}; got {value!r}",
+                "{what} must be a whole number from 1 to {limit}; got {value!r}",
                 what=what,
-                MAX_LIMIT=MAX_LIMIT,
+                limit=MAX_LIMIT,
                 value=value,
             )
         )
@@ -556,11 +556,11 @@ class StoreBase:
                 if record.crisis_id != crisis_id:
                     raise EventSequenceError(
                         _(
-                            "event {sequence} ({type}) belongs to crisis {crisis_id!r}, not {crisis_id2!r}",
+                            "event {sequence} ({type}) belongs to crisis {crisis_id!r}, not {expected!r}",
                             sequence=record.sequence,
                             type=record.type,
                             crisis_id=record.crisis_id,
-                            crisis_id2=crisis_id,
+                            expected=crisis_id,
                         )
                     )
                 if record.sequence != n:
@@ -576,10 +576,10 @@ class StoreBase:
                 if (head is not None or n > 1) and record.prev_hash != last_hash:
                     raise EventSequenceError(
                         _(
-                            "event {n} ({type}) does not link to event {value1}",
+                            "event {n} ({type}) does not link to event {previous}",
                             n=n,
                             type=record.type,
-                            value1=n - 1,
+                            previous=n - 1,
                         )
                     )
                 last_hash = record.hash
@@ -860,10 +860,10 @@ def _check_head(crisis: Crisis, head: Head) -> None:
     if (crisis.version, crisis.last_hash) != (head.version, head.last_hash):
         raise StoreError(
             _(
-                "crisis {id!r}: its events end at version {version} but the store's head is version {version2}: events were deleted from the end of its log, or the head was changed",
+                "crisis {id!r}: its events end at version {version} but the store's head is version {head}: events were deleted from the end of its log, or the head was changed",
                 id=crisis.id,
                 version=crisis.version,
-                version2=head.version,
+                head=head.version,
             )
         )
 

@@ -220,9 +220,9 @@ class SqlStore(StoreBase):
         if row[0] > STORE_SCHEMA_VERSION:
             raise StoreError(
                 _(
-                    "the store's tables are at schema version {row}, written by a newer release of crisiskit; this release reads version {STORE_SCHEMA_VERSION}: upgrade crisiskit",
-                    row=row[0],
-                    STORE_SCHEMA_VERSION=STORE_SCHEMA_VERSION,
+                    "the store's tables are at schema version {found}, written by a newer release of crisiskit; this release reads version {supported}: upgrade crisiskit",
+                    found=row[0],
+                    supported=STORE_SCHEMA_VERSION,
                 )
             )
         self._checked = True

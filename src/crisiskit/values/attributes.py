@@ -282,7 +282,7 @@ class AttributeSchema:
         for name in sorted(values, key=str):
             declared = self.get(name) if isinstance(name, str) else None
             if declared is None:
-                names = ", ".join(a.name for a in self.attributes) or "none"
+                names = ", ".join(a.name for a in self.attributes) or _("none")
                 raise ValidationError(
                     _(
                         "no attribute {name!r} is declared; the context's schema has: {names}",
