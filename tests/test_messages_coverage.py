@@ -12,12 +12,21 @@ else (an f-string, a plain literal, text glued together) is reported with where 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 import crisiskit.errors
+from crisiskit.errors import (
+    CrisisKitError,
+    NaiveDatetimeError,
+    PolicyError,
+    SerializationError,
+    ValidationError,
+)
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crisiskit"
 
@@ -71,7 +80,7 @@ def _name(node: ast.expr) -> str | None:
 
 
 def _is_message_annotation(node: ast.expr | None) -> bool:
-    return node is not None and _name(node) == "Message" or (
+    return (node is not None and _name(node) == "Message") or (
         isinstance(node, ast.Constant) and node.value == "Message"
     )
 
@@ -92,7 +101,9 @@ class _Module:
                 for alias in node.names:
                     self.imported[alias.asname or alias.name] = (node.module or "", alias.name)
 
-    def _index(self, node: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
+    def _index(
+        self, node: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+    ) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 self.functions.setdefault(child.name, []).append(child)
@@ -116,11 +127,13 @@ class _Module:
                 found = _functions_of(f"{module}.{original}").get(name, [])
         return bool(found) and all(_is_message_annotation(f.returns) for f in found)
 
-    def is_message(self, node: ast.expr, where: ast.AST, seen: frozenset[str] = frozenset()) -> bool:
+    def is_message(
+        self, node: ast.expr, where: ast.AST, seen: frozenset[str] = frozenset()
+    ) -> bool:
         if isinstance(node, ast.Call):
-            return (isinstance(node.func, ast.Name) and node.func.id == "_") or self.returns_message(
-                node
-            )
+            return (
+                isinstance(node.func, ast.Name) and node.func.id == "_"
+            ) or self.returns_message(node)
         if isinstance(node, ast.IfExp):
             return self.is_message(node.body, where, seen) and self.is_message(
                 node.orelse, where, seen
@@ -225,7 +238,7 @@ def test_no_covered_module_binds_the_message_marker_to_anything_else() -> None:
     assert not found, "_ rebound where _() marks messages:\n" + _messages(found)
 
 
-SAMPLE = '''
+SAMPLE = """
 from crisiskit.errors import ValidationError
 from crisiskit.messages import Message, _
 
@@ -259,7 +272,7 @@ def bad_param(m: str):
 
 def bad_bare():
     raise ValidationError
-'''
+"""
 
 
 def test_the_check_finds_what_is_unmarked_and_accepts_what_is(
@@ -277,3 +290,111 @@ def test_the_check_finds_what_is_unmarked_and_accepts_what_is(
         "raise ValidationError(m)",
         "raise ValidationError",
     ]
+
+
+# ---- what a Chinese-speaking operator reads -----------------------------------------------
+
+
+def _naive_clock() -> object:
+    from crisiskit.values.clock import ManualClock
+
+    return ManualClock(dt.datetime(2025, 9, 27, 20, 0))
+
+
+def _customers_out_of_range() -> object:
+    from crisiskit.values.attributes import Integer
+
+    return Integer(
+        "customers", "customers affected", "受影响客户数", minimum=1, maximum=50_000
+    ).check(-3)
+
+
+def _missing_factor() -> object:
+    from grading_support import AT, TYPICAL, grading_input
+
+    from crisiskit.grading import RiskMatrixPolicy
+
+    factors = {**TYPICAL, "scop": 3}
+    del factors["scope"]
+    return RiskMatrixPolicy().assess(grading_input(factors), at=AT)
+
+
+def _bad_signal_json() -> object:
+    from crisiskit import from_json
+
+    return from_json(
+        '{"type": "Signal", "schema_version": 1, "channel": "传真", '
+        '"observed_at": "2025-09-27T20:00:00", "description": "foreign object in yoghurt"}'
+    )
+
+
+def _immediate_target() -> object:
+    from crisiskit import Role
+    from crisiskit.plan import Phase, PlannedAction
+
+    return PlannedAction(
+        "contact", Phase.RESPONSE, "Contact the customer", Role.CUSTOMER_SERVICE, dt.timedelta(0)
+    )
+
+
+def _duration_of_centuries() -> object:
+    from crisiskit.serialization import parse_duration
+
+    return parse_duration("P900Y")
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "chinese"),
+    [
+        (
+            _naive_clock,
+            NaiveDatetimeError,
+            "ManualClock start 必须带时区；实际为不带时区的 datetime 2025-09-27T20:00:00。"
+            "请为它指定时区，例如 pendulum.datetime(2025, 9, 27, 20, 0, tz='Asia/Shanghai')",
+        ),
+        (
+            _customers_out_of_range,
+            ValidationError,
+            "属性“customers”必须是介于 1 和 50000 之间的整数；实际为 -3",
+        ),
+        (
+            _missing_factor,
+            PolicyError,
+            "无法评定可能性：GradingInput.factors 中缺少因素 scope（是否想写“scop”？）；"
+            "可能性需要 severity、scope、trend，每项为 1 到 5 的评分；已给出：brand_damage、"
+            "customer_loss、economic_loss、legal_risk、scop、severity、trend",
+        ),
+        (
+            _bad_signal_json,
+            SerializationError,
+            "“传真”不是 Channel；可用值：'hotline'、'online_service'、'complaint_mailbox'、"
+            "'suggestion_box'、'sales_data'、'production_monitoring'、'quality_inspection'、"
+            "'internet'、'social_media'、'news_media'、'other'。宿主系统可在启动时、任何地方用到"
+            "之前，用 Channel.register(...) 添加自己的取值（位置 $.channel）；datetime "
+            "“2025-09-27T20:00:00”没有时差；请带上时差书写，例如 "
+            "'2025-09-27T20:00:00+08:00[Asia/Shanghai]' 或 '2025-09-27T12:00:00Z'"
+            "（位置 $.observed_at）",
+        ),
+        (
+            _immediate_target,
+            ValidationError,
+            "PlannedAction.target 必须是正的时长；实际为 PT0S（没有时限请用 None）",
+        ),
+        (
+            _duration_of_centuries,
+            SerializationError,
+            "时长“P900Y”过大（至多 36525 天，即 PT876600H）",
+        ),
+    ],
+    ids=["naive-clock", "attribute-range", "missing-factor", "bad-json", "zero-target", "P900Y"],
+)
+def test_errors_read_in_chinese(
+    make: Callable[[], object], error: type[CrisisKitError], chinese: str
+) -> None:
+    with pytest.raises(error) as raised:
+        make()
+    assert raised.value.text("zh") == chinese
+    assert raised.value.text("zh-CN") == chinese
+    english = str(raised.value)
+    assert raised.value.text("en") == english
+    assert not re.search(r"[\u4e00-\u9fff]", english.replace("传真", "")), english

@@ -319,7 +319,7 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
     for item in cls:  # the members a host registered too
         if item.value == value:
             return item
-    allowed = ", ".join(repr(m.value) for m in cls)
+    allowed = tuple(repr(m.value) for m in cls)
     refusal = _(
         "{value!r} is not a {cls_name}; allowed: {allowed}",
         value=value,
@@ -684,7 +684,7 @@ def to_dict(obj: object) -> dict[str, Any]:
             _(
                 "{type_name} is not a serialisable crisiskit type; known types: {known}",
                 type_name=type(obj).__qualname__,
-                known=", ".join(_registry.known()),
+                known=tuple(_registry.known()),
             )
         )
     custom = getattr(obj, "__crisiskit_unstructure__", None)
@@ -817,7 +817,7 @@ def _describe(exc: BaseException, type_: Any) -> Message | str:
     if isinstance(exc, KeyError):
         return _("required field missing ({field})", field=exc)
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return _("unknown field(s) {fields}", fields=", ".join(sorted(map(repr, exc.extra_fields))))
+        return _("unknown field(s) {fields}", fields=tuple(sorted(map(repr, exc.extra_fields))))
     if isinstance(exc, OverflowError):
         return _("the number is too large: a number here must be finite and at most about 1.8e308")
     if isinstance(exc, ValueError | TypeError) and type_ is not None:
@@ -909,13 +909,16 @@ def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
     Raises:
         SerializationError: the text is not JSON, or holds a number out of these bounds; the
             message says which number and what is allowed.
+        UnknownValueError: ``floats`` is neither ``"decimal"`` nor ``"float"``.
     """
     if floats == "decimal":
         parse_float: Callable[[str], Any] = _decimal_number
     elif floats == "float":
         parse_float = _float_number
     else:
-        raise ValueError(f'floats must be "decimal" or "float"; got {floats!r}')
+        raise UnknownValueError(
+            _('floats must be "decimal" or "float"; got {floats!r}', floats=floats)
+        )
     if not isinstance(text, str | bytes | bytearray):
         raise SerializationError(
             _("JSON text is a str or bytes; got {kind}", kind=type(text).__name__)

@@ -205,7 +205,7 @@ def member(what: str, value: object, enum: type[E]) -> E:
         for item in enum:
             if item.value == value:
                 return item
-    allowed = ", ".join(repr(m.value) for m in enum)
+    allowed = tuple(repr(m.value) for m in enum)
     raise UnknownValueError(
         _(
             "{what} must be a {type_name}; got {value!r}. Allowed: {allowed}",

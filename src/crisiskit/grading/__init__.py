@@ -242,7 +242,7 @@ def policy_by_name(
                 "no grading policy called {base!r}{closest}; known: {registry}",
                 base=base,
                 closest=_util.closest([base], registry),
-                registry=", ".join(sorted(registry)),
+                registry=tuple(sorted(registry)),
             )
         )
     policy = factory()

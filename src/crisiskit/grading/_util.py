@@ -136,7 +136,7 @@ def closest(names: Iterable[str], known: Iterable[str]) -> Message | str:
         return ""
     if len(found) == 1:
         return _(" (did you mean {name!r}?)", name=found[0])
-    return _(" (did you mean {names}?)", names=", ".join(map(repr, found)))
+    return _(" (did you mean {names}?)", names=tuple(map(repr, found)))
 
 
 def check_matrix_rows(what: str, rows: object) -> list[list[float]]:

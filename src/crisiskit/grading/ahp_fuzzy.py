@@ -258,7 +258,7 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                 _(
                     "the AHP judgements are not consistent enough (CR must be < {threshold}): {bad}; revise those judgements",
                     threshold=_util.fmt(self.threshold),
-                    bad=", ".join(bad),
+                    bad=tuple(bad),
                 )
             )
 
@@ -346,7 +346,7 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
             raise PolicyError(
                 _(
                     "cannot evaluate: the factor(s) {missing} are missing from GradingInput.factors{hints}; give each as a rating from {low} to {high} or as memberships name.I … name.IV; given: {given}",
-                    missing=", ".join(missing),
+                    missing=tuple(missing),
                     hints=hints,
                     low=_util.fmt(low),
                     high=_util.fmt(high),

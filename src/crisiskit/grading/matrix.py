@@ -717,9 +717,9 @@ def _read_factors(
             _(
                 "cannot rate {group}: the factor(s) {missing} are missing from GradingInput.factors{hints}; {group} needs {names}, each a rating from {low} to {high}; given: {given}",
                 group=_util.group_said(group),
-                missing=", ".join(missing),
+                missing=tuple(missing),
                 hints=hints,
-                names=", ".join(names),
+                names=tuple(names),
                 low=_util.fmt(low),
                 high=_util.fmt(high),
                 given=sorted(inputs.factors) or _("none"),

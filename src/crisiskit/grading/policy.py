@@ -441,7 +441,7 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
             _(
                 "{where} defines {hand_written}, which every policy derives from its fields; declare each setting as an attrs field instead (a value that is not plain data takes  attrs.field(metadata=configuration_form(...)) ), so the fingerprint cannot miss one",
                 where=where,
-                hand_written=", ".join(hand_written),
+                hand_written=tuple(hand_written),
             )
         )
     changed = sorted(
@@ -508,7 +508,7 @@ def _check_buildable(cls: type[GradingPolicy]) -> None:
                 _(
                     "{type_name} declares the setting(s) {unseen} but is not an attrs class, so they would be missing from its configuration and fingerprint; decorate it:  @attrs.frozen  class {cls_name}(...)",
                     type_name=klass.__qualname__,
-                    unseen=", ".join(unseen),
+                    unseen=tuple(unseen),
                     cls_name=klass.__name__,
                 )
             )

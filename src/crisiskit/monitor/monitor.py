@@ -114,7 +114,7 @@ class Window:
                 _(
                     "Window.total({metric!r}): only tracked metrics are summed; tracked: {tracked} (MonitorConfig(track=...))",
                     metric=metric,
-                    tracked=", ".join(self._track) or _("none"),
+                    tracked=tuple(self._track) or _("none"),
                 )
             )
         return self._of(previous)[index] / _MICRO

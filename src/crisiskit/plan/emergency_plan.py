@@ -404,8 +404,8 @@ class EmergencyPlan:
             raise UnknownValueError(
                 _(
                     "revise() cannot change {unknown}; it changes {revisable} (the version, date and history come from its arguments)",
-                    unknown=", ".join(map(repr, unknown)),
-                    revisable=", ".join(REVISABLE),
+                    unknown=tuple(map(repr, unknown)),
+                    revisable=tuple(REVISABLE),
                 )
             )
         _fields.name("version", version, "1.1")
@@ -416,7 +416,7 @@ class EmergencyPlan:
                     "plan {plan_id!r} already had version {version!r}; a revision needs a new version (versions so far: {used})",
                     plan_id=self.plan_id,
                     version=version,
-                    used=", ".join(used),
+                    used=tuple(used),
                 )
             )
         if not _is_later_version(version, self.version):

@@ -298,7 +298,7 @@ class LevelPlan:
                     )
                 )
             roles[duty.role] = index
-        allowed = ", ".join(r.value for r in roles)
+        allowed = tuple(r.value for r in roles)
         ids: dict[str, int] = {}
         for index, action in enumerate(self.actions):
             if action.action_id in ids:

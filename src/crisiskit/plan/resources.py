@@ -104,8 +104,8 @@ def _is_budgets(instance: object, attribute: attrs.Attribute[Any], value: object
             _(
                 "{what} must give a budget for every category ({categories}); missing: {missing} (give Money(0, currency) for a category without money)",
                 what=what,
-                categories=", ".join(c.value for c in BudgetCategory),
-                missing=", ".join(missing),
+                categories=tuple(c.value for c in BudgetCategory),
+                missing=tuple(missing),
             )
         )
     currencies = sorted({amount.currency for amount in value.values()})

@@ -586,7 +586,7 @@ class StoreBase:
             taken = session.existing_ids([r.event_id for r in batch])
             if taken:
                 raise EventSequenceError(
-                    _("the store holds event id(s) {taken} already", taken=", ".join(sorted(taken)))
+                    _("the store holds event id(s) {taken} already", taken=tuple(sorted(taken)))
                 )
             if head is None:  # a new crisis: checked by replaying its events
                 crisis = Crisis.replay(batch, keys=keys)

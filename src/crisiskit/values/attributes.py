@@ -177,9 +177,7 @@ class Choice(Attribute):
     def check(self, value: object) -> AttributeValue:
         """One of the choices."""
         if not isinstance(value, str) or value not in self.choices:
-            raise self._refuse(
-                value, _("one of {choices}", choices=", ".join(map(repr, self.choices)))
-            )
+            raise self._refuse(value, _("one of {choices}", choices=tuple(map(repr, self.choices))))
         return value
 
 
@@ -265,7 +263,7 @@ class AttributeSchema:
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValidationError(
-                _("attributes declared twice: {repeated}", repeated=", ".join(repeated))
+                _("attributes declared twice: {repeated}", repeated=tuple(repeated))
             )
 
     def get(self, name: str) -> Attribute | None:

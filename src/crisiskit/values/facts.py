@@ -47,8 +47,8 @@ class Facts:
             raise UnknownValueError(
                 _(
                     "Facts has no field {unknown}; fields: {known}",
-                    unknown=", ".join(map(repr, unknown)),
-                    known=", ".join(sorted(known)),
+                    unknown=tuple(map(repr, unknown)),
+                    known=tuple(sorted(known)),
                 )
             )
         return evolve(self, **changes)  # type: ignore[arg-type]

@@ -111,7 +111,7 @@ class LabelledEnum(StrEnum):
         hint = _(
             "Allowed: {codes} (names and English or Chinese labels such as {label_en!r} or "
             "{label_zh!r} are accepted too)",
-            codes=", ".join(repr(m.value) for m in cls),
+            codes=tuple(repr(m.value) for m in cls),
             label_en=first.label("en"),
             label_zh=first.label("zh"),
         )

@@ -187,7 +187,7 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
                     "{value!r} is not the code of a {cls_name}. Codes: {codes}. {register_hint}",
                     value=value,
                     cls_name=cls.__name__,
-                    codes=", ".join(repr(m.value) for m in cls),
+                    codes=tuple(repr(m.value) for m in cls),
                     register_hint=cls._register_hint(),
                 )
             )
