@@ -349,7 +349,7 @@ def _duration_of_centuries() -> object:
         (
             _naive_clock,
             NaiveDatetimeError,
-            "ManualClock start 必须带时区；实际为不带时区的 datetime 2025-09-27T20:00:00。"
+            "ManualClock 的起始时间 必须带时区；实际为不带时区的 datetime 2025-09-27T20:00:00。"
             "请为它指定时区，例如 pendulum.datetime(2025, 9, 27, 20, 0, tz='Asia/Shanghai')",
         ),
         (

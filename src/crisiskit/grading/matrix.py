@@ -263,7 +263,7 @@ class RiskMatrix:
                 )
             )
         parsed = sorted(
-            ((_util.level(k), _util.real(f"band {k!r}", v)) for k, v in bands.items()),
+            ((_util.level(k), _util.real(_("band {band!r}", band=k), v)) for k, v in bands.items()),
             key=lambda pair: pair[0],
             reverse=True,
         )

@@ -87,7 +87,7 @@ class Grade:
         impact: float | None = None,
     ) -> Grade:
         """The grade a policy's rule gives, with the rule's id and the decision in words."""
-        level = _checks.member("Grade level", level, Level)
+        level = _checks.member(_("Grade level"), level, Level)
         explanation = Explanation(
             rule=rule,
             decision=decision,
@@ -97,15 +97,17 @@ class Grade:
         )
         return cls(
             level=level,
-            score=_util.real("Grade score", score),
+            score=_util.real(_("Grade score"), score),
             explanation=explanation,
-            likelihood=None if likelihood is None else _util.real("Grade likelihood", likelihood),
-            impact=None if impact is None else _util.real("Grade impact", impact),
+            likelihood=None
+            if likelihood is None
+            else _util.real(_("Grade likelihood"), likelihood),
+            impact=None if impact is None else _util.real(_("Grade impact"), impact),
         )
 
     def adjusted(self, level: Level | str, *, rule: str, reason: Bilingual) -> Grade:
         """This grade moved to ``level``, recording ``rule`` and ``reason`` (nothing if unchanged)."""
-        level = _checks.member("the adjusted level", level, Level)
+        level = _checks.member(_("the adjusted level"), level, Level)
         if level is self.level:
             return self
         adjustment = Adjustment(rule=rule, before=self.level, after=level, reason=reason)
@@ -412,8 +414,8 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
                     given=given,
                 )
             )
-        cls.name = _util.policy_name(f"{where} name", name)
-        cls.version = _util.policy_version(f"{where} version", version)
+        cls.name = _util.policy_name(_("{where} name", where=where), name)
+        cls.version = _util.policy_version(_("{where} version", where=where), version)
         # attrs rebuilds a slotted class from the original's namespace, without the class
         # keywords: this mark tells the copy's name from one set in a class body.
         cls._declared = (cls.name, cls.version)
@@ -431,8 +433,8 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
                 DeprecationWarning,
                 stacklevel=4,  # past __init_subclass__ and ABCMeta.__new__
             )
-        cls.name = _util.policy_name(f"{where} name", cls.name)
-        cls.version = _util.policy_version(f"{where} version", cls.version)
+        cls.name = _util.policy_name(_("{where} name", where=where), cls.name)
+        cls.version = _util.policy_version(_("{where} version", where=where), cls.version)
     declared = "name" in own and "version" in own
 
     hand_written = [attr for attr in _DERIVED if attr in own]

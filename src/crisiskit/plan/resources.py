@@ -78,7 +78,7 @@ def _is_budgets(instance: object, attribute: attrs.Attribute[Any], value: object
             )
         )
     for key, amount in value.items():
-        category = _checks.member(f"{what} key", key, BudgetCategory)
+        category = _checks.member(_("{what} key", what=what), key, BudgetCategory)
         if not isinstance(amount, Money):
             raise ValidationError(
                 _(

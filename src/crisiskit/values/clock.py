@@ -57,7 +57,7 @@ class ManualClock:
     __slots__ = ("_now",)
 
     def __init__(self, start: dt.datetime) -> None:
-        self._now = _checks.instant("ManualClock start", start)
+        self._now = _checks.instant(_("ManualClock start"), start)
 
     def now(self) -> pendulum.DateTime:
         """The instant the clock reads, in UTC."""

@@ -137,9 +137,15 @@ class OpenEnumType(EnumType):
                 found = _registry(cls).registered.get(name.lower())
                 if found is not None and found._name_ == name:
                     raise AttributeError(
-                        f"{cls.__name__}.{name} is a registered member, not an attribute: use "
-                        f"the member {cls.__name__}.register() returned, "
-                        f"{cls.__name__}({found._value_!r}) or {cls.__name__}[{name!r}]"
+                        _(
+                            "{cls_name}.{name} is a registered member, not an attribute: use the "
+                            "member {cls_name}.register() returned, {cls_name}({code}) or "
+                            "{cls_name}[{key}]",
+                            cls_name=cls.__name__,
+                            name=name,
+                            code=repr(found._value_),
+                            key=repr(name),
+                        )
                     )
             parent = getattr(EnumType, "__getattr__", None)  # Python 3.11's reads members
             if parent is not None:
