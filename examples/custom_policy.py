@@ -210,8 +210,8 @@ def on_a_crisis(start: pendulum.DateTime, signals: tuple[Signal, ...], facts: Fa
     print()
     print(graded.assessment.explain("zh"))
     print()
-    started = crisis.pending_events[-1]
-    assert isinstance(started, SlaTimersChanged)
+    # The timers it started, and any alert they had already passed (its own event after it).
+    started = next(e for e in crisis.pending_events if isinstance(e, SlaTimersChanged))
     show_timers(f"the SLA timers of level {graded.new_level.value} started", crisis, clock.now())
     print(f"  {describe(started, 'zh', zone=ZONE)}")
 

@@ -206,7 +206,8 @@ def main() -> None:
         # Someone deletes the newest event (and the snapshot): the head gives it away.
         with store.engine.begin() as db:
             db.execute(
-                sa.text("DELETE FROM events WHERE crisis_id = 'CR-2025-0927' AND sequence = 10")
+                sa.text("DELETE FROM events WHERE crisis_id = 'CR-2025-0927' AND sequence = :v"),
+                {"v": head.version},
             )
             db.execute(sa.text("DELETE FROM snapshots"))
         try:

@@ -110,6 +110,32 @@ class SlaCrisisMachine(RuleBasedStateMachine):
         assert verify(self.log).ok
 
     @invariant()
+    def one_alert_stream_in_instant_order(self):
+        # Every alert is its own alert event, whoever found it (a sweep or a command), and a
+        # batch reads oldest first.
+        for event in self.log:
+            if isinstance(event, SlaTimersChanged):
+                assert event.alerts == ()
+            if isinstance(event, SlaAlertsRaised):
+                dues = [alert.due_at for alert in event.alerts]
+                assert dues == sorted(dues)
+
+    @invariant()
+    def no_milestone_after_its_breach_until_the_target_changes(self):
+        breached = {}  # timer id -> instant of its last breach, until its target changes
+        for event in self.log:
+            if isinstance(event, SlaTimersChanged):
+                for change in event.changes:
+                    if change.action.value in {"retarget", "restart", "start"}:
+                        breached.pop(change.timer_id, None)
+            if isinstance(event, SlaAlertsRaised):
+                for alert in event.alerts:
+                    if alert.fraction == 1.0:
+                        breached[alert.timer_id] = alert.due_at
+                    elif alert.fraction < 1.0 and alert.timer_id in breached:
+                        raise AssertionError(f"a milestone after its breach: {alert}")
+
+    @invariant()
     def alerts_once_and_never_early(self):
         seen = set()
         for event in self.log:

@@ -47,7 +47,7 @@ def test_a_message_reads_as_its_english_text() -> None:
     assert isinstance(m, str)
     assert m == "cannot warn crisis 'CR-1': the condition 'c' is not met"
     assert m.text("en") == m.text("en-GB") == str(m)
-    assert m.text("zh-CN") == "无法对危机“CR-1”执行 warn：条件“c”未满足"
+    assert m.text("zh-CN") == "无法对危机“CR-1”执行“warn”：条件“c”未满足"
 
 
 def test_a_message_survives_pickling_with_its_template() -> None:
@@ -72,7 +72,7 @@ def test_an_error_says_its_message_in_either_language() -> None:
         )
     )
     assert str(error) == "cannot x crisis 'C': the condition 'c' is not met"
-    assert error.text("zh") == say(error, "zh") == "无法对危机“C”执行 x：条件“c”未满足"
+    assert error.text("zh") == say(error, "zh") == "无法对危机“C”执行“x”：条件“c”未满足"
     assert CrisisKitError("plain").text("zh") == "plain"
 
 
@@ -85,7 +85,7 @@ def test_values_are_said_in_the_language_too() -> None:
     )
     # the outer template is in no catalog, so it reads in English, its values in Chinese
     outer = Message("{a} / {b}", {"a": inner, "b": ("x", "y")})
-    assert outer.text("zh") == "无法对危机“B”执行 y：条件“c”未满足 / x、y"
+    assert outer.text("zh") == "无法对危机“B”执行“y”：条件“c”未满足 / x、y"
     assert outer == "cannot y crisis 'B': the condition 'c' is not met / x, y"
 
 

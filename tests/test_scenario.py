@@ -149,11 +149,16 @@ def test_the_built_in_scenario_replays_and_sweeps_at_due_instants():
         plan=EmergencyPlan.default(),
         sla=SlaPolicy.default(china_working_calendar([2025, 2026])),
     )
-    alerts = [e for e in result.events if e.name == "SlaAlertsRaised"]
+    events = list(result.events)
+    alerts = [(events[i - 1], e) for i, e in enumerate(events) if e.name == "SlaAlertsRaised"]
     assert alerts
-    # Each sweep is recorded at the instant its alert fell due.
-    for event in alerts:
-        assert event.occurred_at == max(a.due_at for a in event.alerts)
+    # No alert is recorded before it fell due; a sweep (not the follow-up of a command at
+    # the same instant) is recorded at the instant its alert fell due.
+    for before, event in alerts:
+        assert event.occurred_at >= max(a.due_at for a in event.alerts)
+        if before.occurred_at < event.occurred_at:
+            assert event.occurred_at == max(a.due_at for a in event.alerts)
+    assert any(before.occurred_at < event.occurred_at for before, event in alerts)
     assert result.crisis.state is CrisisState.CLOSED
     assert len(result.refusals) == 2
 

@@ -309,7 +309,10 @@ def test_sla_timers_started_with_the_level_and_deadlines_are_hand_worked(run):
 
 def test_sweeps_recorded_milestones_and_the_cadence_breach(run):
     _, events, _, _ = run
-    sweeps = [e for e in events if isinstance(e, SlaAlertsRaised)]
+    raised = [(events[i - 1], e) for i, e in enumerate(events) if isinstance(e, SlaAlertsRaised)]
+    # A sweep's alerts follow an earlier event; a command's follow it at the same instant.
+    sweeps = [e for before, e in raised if before.occurred_at < e.occurred_at]
+    found = [e for before, e in raised if before.occurred_at == e.occurred_at]
     assert len(sweeps) == 2
     first, second = sweeps
     # The cadence restarted with the customers' statement at 22:00: 50 % at 04:00, 75 % at 07:00.
@@ -322,6 +325,30 @@ def test_sweeps_recorded_milestones_and_the_cadence_breach(run):
         (AlertKind.MILESTONE, cst(9, 29, 2)),
         (AlertKind.MILESTONE, cst(9, 29, 5)),
         (AlertKind.BREACH, cst(9, 29, 8)),
+    ]
+    # What the commands found on the way, each its own alert event: the acknowledgement at
+    # 20:22 finds its 50 % of 20:15; the first contact (VIP, 21:15) finds the 50 % of every
+    # first contact at 21:00; the statement at 22:00 finds the two buyers never called
+    # breached at 22:00 (2 h from 20:00); the statement at 20:00 on the 28th, the cadence's
+    # milestones of 15:30 and 18:30.
+    assert [
+        [(a.metric.value, a.fraction, a.subject, a.due_at) for a in e.alerts] for e in found
+    ] == [
+        [("acknowledge", 0.5, None, cst(9, 27, 20, 15))],
+        [
+            ("first_contact", 0.5, c, cst(9, 27, 21))
+            for c in (None, "C-10086", "C-20011", "C-20012")
+        ],
+        [
+            ("first_contact", 0.75, "C-20011", cst(9, 27, 21, 30)),
+            ("first_contact", 0.75, "C-20012", cst(9, 27, 21, 30)),
+            ("first_contact", 1.0, "C-20011", cst(9, 27, 22)),
+            ("first_contact", 1.0, "C-20012", cst(9, 27, 22)),
+        ],
+        [
+            ("progress_update", 0.5, None, cst(9, 28, 15, 30)),
+            ("progress_update", 0.75, None, cst(9, 28, 18, 30)),
+        ],
     ]
 
 

@@ -21,7 +21,7 @@ from crisiskit.errors import (
     NaiveDatetimeError,
     ValidationError,
 )
-from crisiskit.events import SlaTimersChanged
+from crisiskit.events import SlaAlertsRaised, SlaTimersChanged
 from crisiskit.sla import (
     AlertKind,
     SlaMetric,
@@ -116,9 +116,9 @@ def test_a_level_upgrade_breaches_retroactively(china, calendars):
     assert upgraded.calendar == "24x7"
     assert upgraded.status(cst(2025, 9, 28, 9, 15), calendars) is SlaStatus.BREACHED
     found = sweep([upgraded], cst(2025, 9, 28, 9, 15), calendars)
+    # The new target's milestones were passed before anyone knew of it: only its breach is
+    # raised, at the instant it happened.
     assert [(a.kind, a.fraction, a.due_at) for a in found.alerts] == [
-        (AlertKind.MILESTONE, 0.5, cst(2025, 9, 26, 17, 15)),
-        (AlertKind.MILESTONE, 0.75, cst(2025, 9, 26, 17, 22, 30)),
         (AlertKind.BREACH, 1.0, cst(2025, 9, 26, 17, 30)),
     ]
     assert found.next_wakeup is None
@@ -136,14 +136,38 @@ def test_the_restart_policy_starts_the_new_target_from_zero(china, calendars):
     assert restarted.segments == ()
 
 
-def test_alerts_already_emitted_stay_emitted_after_a_downgrade(calendars):
+def test_a_downgrade_schedules_the_new_targets_milestones_still_ahead(calendars):
     timer = SlaTimer.start("t", SlaMetric.RESOLUTION, 4 * H, TWENTY_FOUR_SEVEN, cst(2025, 1, 1))
     swept = sweep([timer], cst(2025, 1, 1, 3, 30), calendars)  # 50 % and 75 % are due
     assert [a.fraction for a in swept.alerts] == [0.5, 0.75]
+    # 3 h 30 of a new 10 h target are used (35 %): its 50 % and 75 % lie ahead.
     longer = swept.timers[0].retargeted(10 * H, cst(2025, 1, 1, 3, 30), calendars)
     assert longer.deadline == cst(2025, 1, 1, 10)
-    assert longer.next_due == longer.deadline  # 50 % and 75 % are not repeated
-    assert sweep([longer], cst(2025, 1, 1, 9), calendars).alerts == ()
+    assert longer.next_due == cst(2025, 1, 1, 5)
+    later = sweep([longer], cst(2025, 1, 1, 9), calendars).alerts
+    assert [(a.fraction, a.due_at) for a in later] == [
+        (0.5, cst(2025, 1, 1, 5)),
+        (0.75, cst(2025, 1, 1, 7, 30)),
+    ]
+
+
+def test_a_downgrade_past_a_breach_re_arms_it_once(calendars):
+    timer = SlaTimer.start("t", SlaMetric.RESOLUTION, 2 * H, TWENTY_FOUR_SEVEN, cst(2025, 1, 1))
+    breached = sweep([timer], cst(2025, 1, 1, 3), calendars)
+    assert [a.fraction for a in breached.alerts] == [0.5, 0.75, 1.0]
+    # Downgraded at 03:00 to 8 h: 3 h of 8 h used, the breach is re-armed for 08:00.
+    longer = breached.timers[0].retargeted(8 * H, cst(2025, 1, 1, 3), calendars)
+    assert (longer.next_due, longer.deadline) == (cst(2025, 1, 1, 4), cst(2025, 1, 1, 8))
+    # Raised again before the new deadline: breached at 02:00, which was reported already.
+    again = longer.retargeted(2 * H, cst(2025, 1, 1, 3, 30), calendars)
+    assert sweep([again], cst(2025, 1, 1, 9), calendars).alerts == ()
+    # Left at 8 h, the re-armed breach falls due at 08:00, once.
+    late = sweep([longer], cst(2025, 1, 1, 9), calendars).alerts
+    assert [(a.fraction, a.due_at) for a in late] == [
+        (0.5, cst(2025, 1, 1, 4)),
+        (0.75, cst(2025, 1, 1, 6)),
+        (1.0, cst(2025, 1, 1, 8)),
+    ]
 
 
 def test_a_paused_timer_whose_new_target_is_exceeded_has_a_past_deadline(china, calendars):
@@ -153,8 +177,6 @@ def test_a_paused_timer_whose_new_target_is_exceeded_has_a_past_deadline(china, 
     assert shorter.deadline == cst(2025, 6, 16, 10)
     assert shorter.status(cst(2025, 6, 17, 9), calendars) is SlaStatus.BREACHED
     assert [a.kind for a in sweep([shorter], cst(2025, 6, 17, 9), calendars).alerts] == [
-        AlertKind.MILESTONE,
-        AlertKind.MILESTONE,
         AlertKind.BREACH,
     ]
 
@@ -327,11 +349,12 @@ def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_m
     crisis = complaint(clock, TWENTY_FOUR_SEVEN, "caller threatens to go to the press")
     clock.advance(hours=3)
     crisis.set_level("I", actor="li", reason="a journalist called")
-    started = crisis.pending_events[-1]
+    started, alerted = crisis.pending_events[-2:]
     assert isinstance(started, SlaTimersChanged)
-    breaches = [a for a in started.alerts if a.kind is AlertKind.BREACH]
+    assert isinstance(alerted, SlaAlertsRaised)
+    # Only the breaches: the milestones passed before anyone graded are not raised late.
     shanghai = "Asia/Shanghai"
-    assert [(a.metric, a.due_at) for a in breaches] == [
+    assert [(a.metric, a.due_at) for a in alerted.alerts] == [
         (SlaMetric.ACKNOWLEDGE, pendulum.datetime(2025, 9, 27, 20, 15, tz=shanghai)),
         (SlaMetric.FIRST_CONTACT, pendulum.datetime(2025, 9, 27, 21, tz=shanghai)),
     ]

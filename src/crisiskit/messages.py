@@ -17,7 +17,7 @@ the same message can be said in Chinese with :meth:`Message.text`::
     >>> m
     "cannot warn crisis 'CR-1': the condition 'plan chosen' is not met"
     >>> m.text("zh")
-    '无法对危机“CR-1”执行 warn：条件“plan chosen”未满足'
+    '无法对危机“CR-1”执行“warn”：条件“plan chosen”未满足'
 
 Catalogs ship with the package, one per language, as gettext ``.po`` files
 (``crisiskit/locale/zh.po``): each ``msgid`` is an English template, each ``msgstr`` its
@@ -26,8 +26,9 @@ needs no catalog; a language with no catalog, or a template the catalog lacks, r
 English, as with gettext. A test fails when any template in the code lacks a translation.
 
 Values are said in the language too: a value with a ``label(lang)`` method (every crisiskit
-enum) shows its label, a nested :class:`Message` its text, and a tuple, list or set its
-items joined with ``", "`` in English and ``"、"`` in Chinese.
+enum) shows its label, a nested :class:`Message` (or an error whose message is one) its text,
+and a tuple, list or set its items joined with ``", "`` in English and ``"、"`` in Chinese.
+:func:`coded` keeps a member's code in English and shows its label in Chinese.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any, Final, Literal
 
-__all__ = ["LANGUAGES", "Lang", "Message", "_", "language_of", "say"]
+__all__ = ["LANGUAGES", "Lang", "Message", "_", "coded", "language_of", "say"]
 
 Lang = Literal["en", "zh"]
 """A language crisiskit speaks: English or Simplified Chinese."""
@@ -87,6 +88,39 @@ def _(template: str, /, **values: object) -> Message:
     return Message(template, values)
 
 
+class _Coded:
+    """A member said by its code in English and by its label in another language."""
+
+    __slots__ = ("member",)
+
+    def __init__(self, member: Any) -> None:
+        self.member = member
+
+    def label(self, lang: str = "en") -> str:
+        return str(self.member.value) if lang == "en" else str(self.member.label(lang))
+
+    def __str__(self) -> str:
+        return str(self.member.value)
+
+    def __repr__(self) -> str:
+        return repr(self.member.value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Coded, (self.member,))
+
+
+def coded(member: Any) -> Any:
+    """An enum member as a message value that keeps its code in English, for a host's logs.
+
+    A member given as it is reads as its label in every language; ``coded(member)`` reads as
+    its code (``"pr"``, ``"I"``) in English and its label in Chinese (``"公关"``, ``"重大"``).
+    A tuple of members is coded member by member.
+    """
+    if isinstance(member, tuple | list):
+        return tuple(coded(m) for m in member)
+    return _Coded(member)
+
+
 def say(text: object, lang: str = "en") -> str:
     """``text`` in ``lang``: a :class:`Message`, or an error whose message is one, translated.
 
@@ -107,8 +141,10 @@ def _render(template: str, values: Mapping[str, object], lang: Lang) -> str:
             return match.group(0)
         value = values[name]
         if conversion == "!r":
-            return repr(value) if lang == "en" else f"“{value}”"
+            return repr(value) if lang == "en" else f"“{_localised(value, lang)}”"
         shown = _localised(value, lang)
+        if spec and shown == str(value):  # a number keeps its own format spec ({x:g}, {n:,})
+            return format(value, spec[1:])
         return format(shown, spec[1:]) if spec else shown
 
     parts = re.split(r"(\{\{|\}\})", template)
@@ -118,8 +154,10 @@ def _render(template: str, values: Mapping[str, object], lang: Lang) -> str:
 def _localised(value: object, lang: Lang) -> str:
     if isinstance(value, Message):
         return value.text(lang)
+    if isinstance(value, BaseException):  # an error given as a value says its own message
+        return say(value, lang)
     label = getattr(value, "label", None)
-    # crisiskit's enums are str subclasses too: a str is excluded only by having no label
+    # crisiskit's enums are str enums: they show their label, as the module doc says
     if callable(label) and not isinstance(value, type):
         try:
             return str(label(lang))

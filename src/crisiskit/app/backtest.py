@@ -33,7 +33,8 @@ from crisiskit.events import (
     SlaTimersChanged,
 )
 from crisiskit.grading import GradingPolicy
-from crisiskit.sla import AlertKind, SlaMetric, SlaPolicy, SlaStatus, sweep
+from crisiskit.messages import _
+from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, SlaPolicy, SlaStatus, sweep
 from crisiskit.values.clock import ManualClock
 from crisiskit.values.levels import Level
 
@@ -189,7 +190,7 @@ def backtest_sla(
 
 def _first(events: Sequence[Event]) -> CrisisDetected:
     if not events or not isinstance(events[0], CrisisDetected):
-        raise EventSequenceError("a history starts with the crisis's CrisisDetected event")
+        raise EventSequenceError(_("a history starts with the crisis's CrisisDetected event"))
     return events[0]
 
 
@@ -202,13 +203,11 @@ def _replay_sla(
     first = _first(events)
     context = Context(ManualClock(first.occurred_at), sla=policy)
     shadow = Crisis._from_detected(first, context)
-    breached: set[SlaMetric] = set()
+    breached: set[str] = set()  # the ids of the timers breached
     alternative_level: Level | None = None
 
-    def note(alerts: Iterable[object]) -> None:
-        for alert in alerts:
-            if getattr(alert, "kind", None) is AlertKind.BREACH:
-                breached.add(alert.metric)  # type: ignore[attr-defined]
+    def note(alerts: Iterable[SlaAlert]) -> None:
+        breached.update(a.timer_id for a in alerts if a.kind is AlertKind.BREACH)
 
     for original in events[1:]:
         if isinstance(original, SlaTimersChanged | SlaAlertsRaised):
@@ -231,7 +230,7 @@ def _replay_sla(
         swept = sweep(shadow.timers, end, policy)
         note(swept.alerts)
         shadow._set_timers(swept.timers)
-    return {t.metric: _outcome(t, breached, end) for t in shadow.timers}
+    return {t.metric: _outcome(t, breached, end) for t in shadow.timers if t.subject is None}
 
 
 def _regraded(

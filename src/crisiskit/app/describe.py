@@ -47,7 +47,7 @@ from crisiskit.events import (
     WarningIssued,
     WarningUpgraded,
 )
-from crisiskit.sla import AlertKind, SlaAlert, TimerAction, TimerChange
+from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, TimerAction, TimerChange
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
 
@@ -201,10 +201,24 @@ _ACTIONS = {
 }
 
 
+def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
+    """The metric's label, and the customer it is owed to, if one."""
+    label = metric.label("zh" if zh else "en")
+    if subject is None:
+        return label
+    return f"{label}（{subject}）" if zh else f"{label} ({subject})"
+
+
 def _change(change: TimerChange, zh: bool, zone: str) -> str:
-    metric = change.metric.label("zh" if zh else "en")
+    metric = _obligation(change.metric, change.subject, zh)
     en, zh_word = _ACTIONS[change.action]
     if change.action is TimerAction.STOP:
+        # A cadence is not fulfilled by stopping: it ends. A target fulfilled after its
+        # deadline reads as late, never as met beside its breach.
+        if change.metric.recurring:
+            return f"{metric}结束" if zh else f"{metric} ended"
+        if change.deadline is not None and change.at > change.deadline:
+            return f"{metric}逾期达成" if zh else f"{metric} met late"
         return f"{metric}{zh_word}" if zh else f"{metric} {en}"
     if change.deadline is None:
         return f"{metric}{zh_word}" if zh else f"{metric} {en}"
@@ -213,7 +227,7 @@ def _change(change: TimerChange, zh: bool, zone: str) -> str:
 
 
 def _alert(alert: SlaAlert, zh: bool, zone: str) -> str:
-    metric = alert.metric.label("zh" if zh else "en")
+    metric = _obligation(alert.metric, alert.subject, zh)
     when = alert.due_at.in_timezone(zone).format("MM-DD HH:mm")
     if alert.kind is AlertKind.BREACH:
         return f"⚠ {metric}超时（{when}）" if zh else f"⚠ {metric} BREACHED at {when}"

@@ -24,6 +24,7 @@ from attrs import frozen
 from crisiskit.app.describe import duration_text
 from crisiskit.app.scenario import Outcome, Scenario, SimulationResult, simulate
 from crisiskit.calendar import TWENTY_FOUR_SEVEN
+from crisiskit.crisis.lifecycle import command_name
 from crisiskit.events import (
     CallbackRecorded,
     CompensationGranted,
@@ -41,6 +42,7 @@ from crisiskit.events import (
     WarningIssued,
 )
 from crisiskit.grading import GradingPolicy
+from crisiskit.messages import Message, _
 from crisiskit.operations.compensation import CompensationKind
 from crisiskit.operations.customer_cases import CaseStep
 from crisiskit.plan import EmergencyPlan, Phase, PlannedAction
@@ -82,12 +84,12 @@ mapping to :func:`run_drill` (``evidence=``). Actions without evidence are repor
 tracked.
 """
 
-_STATUS_ZH = {
-    "on time": "按时完成",
-    "late": "超时完成",
-    "not done": "未完成",
-    "not reached": "未进入该阶段",
-    "not tracked": "未跟踪",
+_STATUS = {
+    "on time": _("on time"),
+    "late": _("late"),
+    "not done": _("not done"),
+    "not reached": _("not reached"),
+    "not tracked": _("not tracked"),
 }
 
 _PHASE_STATE = {
@@ -158,31 +160,43 @@ class DrillReport:
 
     def render(self, lang: str = "en") -> str:
         """The report as text, in ``lang``."""
-        zh = normalize_lang(lang) == "zh"
-        language = "zh" if zh else "en"
-        lines = [
-            f"{'演练报告' if zh else 'Drill report'}: {self.scenario} — {self.plan}",
-            f"{'结论' if zh else 'Result'}: {('通过' if zh else 'passed') if self.passed else ('发现问题' if zh else 'findings')}",
-            f"{'时限' if zh else 'SLA targets'}:",
+        language = "zh" if normalize_lang(lang) == "zh" else "en"
+        lines: list[Message] = [
+            _("Drill report: {scenario} — {plan}", scenario=self.scenario, plan=self.plan),
+            _("Result: passed") if self.passed else _("Result: findings"),
+            _("SLA targets:"),
         ]
         lines += [
-            f"  {metric.label(language)}: {status.label(language)}" for metric, status in self.sla
+            _("  {metric}: {status}", metric=metric, status=status) for metric, status in self.sla
         ]
-        lines.append(f"{'预案措施' if zh else 'Planned actions'}:")
+        lines.append(_("Planned actions:"))
         for check in self.actions:
-            took = f" ({duration_text(check.took, language)})" if check.took is not None else ""
-            status = _STATUS_ZH[check.status] if zh else check.status
-            lines.append(f"  {check.action.label(language)}: {status}{took}")
+            status = _STATUS.get(check.status, check.status)
+            lines.append(
+                _("  {action}: {status}", action=check.action, status=status)
+                if check.took is None
+                else _(
+                    "  {action}: {status} ({took})",
+                    action=check.action,
+                    status=status,
+                    took=duration_text(check.took, language),
+                )
+            )
         for gap in self.role_gaps:
             if gap.filled_at is None:
-                late = "未到位" if zh else "never filled"
+                lines.append(_("Role {role}: never filled", role=gap.role))
             else:
                 delay = duration_text(gap.filled_at - gap.needed_from, language)
-                late = f"迟到 {delay}" if zh else f"filled {delay} late"
-            lines.append(f"{'人员' if zh else 'Role'} {gap.role.label(language)}: {late}")
+                lines.append(_("Role {role}: filled {delay} late", role=gap.role, delay=delay))
         for refusal in self.refusals:
-            lines.append(f"{'被拒绝' if zh else 'Refused'}: {refusal.command} — {refusal.error}")
-        return "\n".join(lines)
+            lines.append(
+                _(
+                    "Refused: {command} — {error}",
+                    command=command_name(refusal.command),
+                    error=refusal.error,
+                )
+            )
+        return "\n".join(line.text(language) for line in lines)
 
 
 def run_drill(

@@ -96,7 +96,11 @@ class CrisisMetrics:
     compensation_by_kind: tuple[tuple[CompensationKind, Money], ...]
     """What each kind of compensation cost."""
     sla: tuple[tuple[SlaMetric, SlaStatus], ...] = ()
-    """The outcome of each SLA metric timed (met, breached, running or cancelled)."""
+    """The outcome of each SLA metric timed for the crisis (met, breached, running or
+    cancelled)."""
+    owed: tuple[tuple[SlaMetric, str, SlaStatus], ...] = ()
+    """The outcome of each obligation owed to one customer: (metric, customer id, outcome),
+    e.g. each affected customer's first contact."""
 
     def sla_outcome(self, metric: SlaMetric) -> SlaStatus | None:
         """The outcome for ``metric``; None when it was not timed."""
@@ -153,13 +157,18 @@ def crisis_metrics(
             by_kind[grant.kind] + grant.amount if grant.kind in by_kind else grant.amount
         )
     breached = {
-        alert.metric
+        alert.timer_id
         for e in events
         if isinstance(e, SlaTimersChanged | SlaAlertsRaised)
         for alert in e.alerts
         if alert.kind is AlertKind.BREACH
     }
-    sla = tuple((t.metric, _outcome(t, breached, end)) for t in crisis.timers)
+    sla = tuple((t.metric, _outcome(t, breached, end)) for t in crisis.timers if t.subject is None)
+    owed = tuple(
+        (t.metric, t.subject, _outcome(t, breached, end))
+        for t in crisis.timers
+        if t.subject is not None
+    )
     return CrisisMetrics(
         crisis_id=crisis.id,
         crisis_type=crisis.crisis_type,
@@ -178,11 +187,12 @@ def crisis_metrics(
         compensation_total=crisis.compensation_total(),
         compensation_by_kind=tuple(sorted(by_kind.items(), key=lambda kv: kv[0].value)),
         sla=sla,
+        owed=owed,
     )
 
 
-def _outcome(timer: SlaTimer, breached: set[SlaMetric], end: pendulum.DateTime) -> SlaStatus:
-    if timer.metric in breached or (
+def _outcome(timer: SlaTimer, breached: set[str], end: pendulum.DateTime) -> SlaStatus:
+    if timer.timer_id in breached or (
         timer.is_open and timer.deadline is not None and timer.deadline <= end
     ):
         return SlaStatus.BREACHED

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from attrs import frozen
 
 from crisiskit.errors import CrisisKitError, LimitError, SerializationError
+from crisiskit.messages import _
 from crisiskit.monitor import RealCrisis
 from crisiskit.serialization import SCHEMA_VERSION, from_dict, parse_datetime
 from crisiskit.values.signals import Signal
@@ -58,7 +59,11 @@ def _lines(text: str, where: str) -> Iterator[tuple[int, dict[str, object]]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if number > MAX_LINES:
             raise LimitError(
-                f"{where}: more than {MAX_LINES} lines; split the stream",
+                _(
+                    "{where}: more than {limit} lines; split the stream",
+                    where=where,
+                    limit=MAX_LINES,
+                ),
                 limit=MAX_LINES,
                 found=number,
             )
@@ -68,10 +73,17 @@ def _lines(text: str, where: str) -> Iterator[tuple[int, dict[str, object]]]:
         try:
             data = json.loads(stripped)
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise SerializationError(f"{where}:{number}: not JSON: {exc}") from None
+            raise SerializationError(
+                _("{where}:{number}: not JSON: {detail}", where=where, number=number, detail=exc)
+            ) from None
         if not isinstance(data, dict):
             raise SerializationError(
-                f"{where}:{number}: each line is a JSON object; got {type(data).__name__}"
+                _(
+                    "{where}:{number}: each line is a JSON object; got {type}",
+                    where=where,
+                    number=number,
+                    type=type(data).__name__,
+                )
             )
         yield number, data
 
@@ -80,8 +92,13 @@ def _key(data: dict[str, object], where: str, number: int) -> str:
     key = data.pop("key", None)
     if not isinstance(key, str) or not key.strip() or len(key) > 200:
         raise SerializationError(
-            f'{where}:{number}: "key" must be a non-blank string of at most 200 characters '
-            f"(what the signal is about); got {key!r}"
+            _(
+                '{where}:{number}: "key" must be a non-blank string of at most 200 characters '
+                "(what the signal is about); got {key!r}",
+                where=where,
+                number=number,
+                key=key,
+            )
         )
     return key
 
@@ -97,7 +114,9 @@ def read_signal_stream(text: str, *, where: str = "stream") -> KeyedSignals:
         try:
             signal = from_dict(data, Signal)
         except CrisisKitError as exc:
-            raise SerializationError(f"{where}:{number}: {exc}") from None
+            raise SerializationError(
+                _("{where}:{number}: {error}", where=where, number=number, error=exc)
+            ) from None
         signals.append(signal)
         keys.append(key)
     return KeyedSignals(tuple(signals), tuple(keys))
@@ -111,16 +130,25 @@ def read_real_crises(text: str, *, where: str = "crises") -> list[RealCrisis]:
         unknown = set(data) - {"detected_at", "crisis_id"}
         if unknown:
             raise SerializationError(
-                f"{where}:{number}: unknown member(s) {sorted(unknown)}; a real crisis has key, "
-                "detected_at and crisis_id"
+                _(
+                    "{where}:{number}: unknown member(s) {unknown}; a real crisis has key, "
+                    "detected_at and crisis_id",
+                    where=where,
+                    number=number,
+                    unknown=sorted(unknown),
+                )
             )
         stamp, crisis_id = data.get("detected_at"), data.get("crisis_id")
         try:
             if not isinstance(stamp, str):
-                raise SerializationError(f"detected_at must be an ISO 8601 time; got {stamp!r}")
+                raise SerializationError(
+                    _("detected_at must be an ISO 8601 time; got {value!r}", value=stamp)
+                )
             crises.append(
                 RealCrisis(key=key, detected_at=parse_datetime(stamp), crisis_id=crisis_id)  # type: ignore[arg-type]
             )
         except CrisisKitError as exc:
-            raise SerializationError(f"{where}:{number}: {exc}") from None
+            raise SerializationError(
+                _("{where}:{number}: {error}", where=where, number=number, error=exc)
+            ) from None
     return crises

@@ -50,6 +50,7 @@ from crisiskit._internal.instants import us_of_duration, us_of_instant
 from crisiskit._internal.registry import serializable
 from crisiskit._internal.timeline import DayHours, Timeline
 from crisiskit.errors import CalendarError, HorizonError, ValidationError
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum, converted
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -74,6 +75,7 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _FIRST_DATE = dt.date(1900, 1, 1)
 _MAX_PROVISIONAL_DAYS = 400  # past the horizon: a year and its stragglers, no more
 _LAST_DATE = dt.date(2999, 12, 31)
+_MAX_US = (dt.timedelta.max - dt.timedelta(days=1)) // dt.timedelta(microseconds=1)
 
 
 # --------------------------------------------------------------------------- time of day
@@ -113,15 +115,37 @@ def _to_end_clock(value: object) -> object:
     return "24:00" if converted == "00:00" else converted
 
 
+def _weekday(index: int) -> Message:
+    """The name of weekday ``index`` (0 = Monday), for a message."""
+    return (
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    )[index]
+
+
+def _quoted(names: Iterable[str]) -> list[Message]:
+    """Names to list in a message, each quoted as the language quotes ('x', “x”)."""
+    return [_("{name!r}", name=name) for name in names]
+
+
 def _is_clock(*, allow_24: bool) -> _checks.Validator:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         seconds = _seconds_of(value) if isinstance(value, str) else None
         if seconds is None or (seconds == _DAY_SECONDS and not allow_24):
-            allowed = "00:00 to 24:00" if allow_24 else "00:00 to 23:59:59"
             raise ValidationError(
-                f"{type(instance).__name__}.{attribute.name} must be a time of day "
-                f"'HH:MM' or 'HH:MM:SS' ({allowed}) or a datetime.time without zone or "
-                f"microseconds; got {value!r}"
+                _(
+                    "{where} must be a time of day 'HH:MM' or 'HH:MM:SS' ({first} to {last}) "
+                    "or a datetime.time without zone or microseconds; got {value!r}",
+                    where=f"{type(instance).__name__}.{attribute.name}",
+                    first="00:00",
+                    last="24:00" if allow_24 else "23:59:59",
+                    value=value,
+                )
             )
 
     return check
@@ -152,8 +176,11 @@ class WorkingInterval:
             return
         if self.start == self.end:
             raise CalendarError(
-                f"a working interval must not be empty; got {self.start}-{self.end} "
-                "(write 00:00-24:00 for the whole day)"
+                _(
+                    "a working interval must not be empty; got {interval} "
+                    "(write 00:00-24:00 for the whole day)",
+                    interval=f"{self.start}-{self.end}",
+                )
             )
 
     @classmethod
@@ -164,7 +191,10 @@ class WorkingInterval:
             if len(parts) == 2:
                 return cls(parts[0], parts[1])
         raise ValidationError(
-            f"a working interval is written 'HH:MM-HH:MM' such as '09:00-12:00'; got {text!r}"
+            _(
+                "a working interval is written 'HH:MM-HH:MM' such as '09:00-12:00'; got {text!r}",
+                text=text,
+            )
         )
 
     @property
@@ -211,8 +241,8 @@ def _to_intervals(value: object) -> object:
     return tuple(sorted(converted, key=lambda interval: interval.start_seconds))
 
 
-def _describe(intervals: Iterable[WorkingInterval]) -> str:
-    return ", ".join(map(str, intervals)) or "closed"
+def _describe(intervals: Iterable[WorkingInterval]) -> str | Message:
+    return ", ".join(map(str, intervals)) or _("closed")
 
 
 def _check_day(where: str, intervals: tuple[WorkingInterval, ...]) -> None:
@@ -220,7 +250,12 @@ def _check_day(where: str, intervals: tuple[WorkingInterval, ...]) -> None:
     for before, after in itertools.pairwise(intervals):
         if after.start_seconds < before.end_seconds:
             raise CalendarError(
-                f"{where}: working intervals must not overlap; {before} overlaps {after}"
+                _(
+                    "{where}: working intervals must not overlap; {before} overlaps {after}",
+                    where=where,
+                    before=before,
+                    after=after,
+                )
             )
 
 
@@ -280,23 +315,40 @@ def _to_optional_date(value: object) -> object:
 def _check_years(years: Iterable[object]) -> None:
     for year in years:
         if isinstance(year, bool) or not isinstance(year, int):
-            raise CalendarError(f"a calendar year must be an int such as 2025; got {year!r}")
+            raise CalendarError(
+                _("a calendar year must be an int such as 2025; got {year!r}", year=year)
+            )
         if not _FIRST_DATE.year <= year <= _LAST_DATE.year:
             raise CalendarError(
-                f"calendars cover the years {_FIRST_DATE.year} to {_LAST_DATE.year}; got {year}"
+                _(
+                    "calendars cover the years {first} to {last}; got {year}",
+                    first=_FIRST_DATE.year,
+                    last=_LAST_DATE.year,
+                    year=year,
+                )
             )
 
 
 def _is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must be a date (datetime.date or "
-            f"'YYYY-MM-DD'), not a datetime; got {type(value).__name__} {value!r}"
+            _(
+                "{where} must be a date (datetime.date or 'YYYY-MM-DD'), not a datetime; "
+                "got {kind} {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     if not _FIRST_DATE <= value <= _LAST_DATE:
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must lie between {_FIRST_DATE} and "
-            f"{_LAST_DATE}; got {value}"
+            _(
+                "{where} must lie between {first} and {last}; got {value}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                first=_FIRST_DATE,
+                last=_LAST_DATE,
+                value=value,
+            )
         )
 
 
@@ -329,13 +381,20 @@ class DateOverride:
     def __attrs_post_init__(self) -> None:
         if self.kind is DayKind.HOLIDAY and self.hours is not None:
             raise CalendarError(
-                f"a holiday has no working hours; got hours {_describe(self.hours)} for "
-                f"{self.day} (use DateOverride.workday for a day with special hours)"
+                _(
+                    "a holiday has no working hours; got hours {hours} for {day} "
+                    "(use DateOverride.workday for a day with special hours)",
+                    hours=_describe(self.hours),
+                    day=self.day,
+                )
             )
         if self.kind is DayKind.WORKDAY and self.hours == ():
             raise CalendarError(
-                f"a working day needs hours; got none for {self.day} (use "
-                "DateOverride.holiday to close a date, or hours=None for the normal hours)"
+                _(
+                    "a working day needs hours; got none for {day} (use DateOverride.holiday "
+                    "to close a date, or hours=None for the normal hours)",
+                    day=self.day,
+                )
             )
 
     @classmethod
@@ -373,7 +432,7 @@ def _weekday_index(key: object) -> list[int] | None:
         return None
     text = key.strip().lower()
     if "-" in text:
-        first, _, last = text.partition("-")
+        first, _dash, last = text.partition("-")
         lo, hi = _weekday_index(first), _weekday_index(last)
         if lo is None or hi is None or lo[0] > hi[0]:
             return None
@@ -406,40 +465,59 @@ def _is_week(instance: object, attribute: attrs.Attribute[Any], value: object) -
     where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, tuple) or len(value) != 7:
         raise ValidationError(
-            f"{where} must give the working intervals of the 7 weekdays, Monday first, e.g. "
-            "{'mon-fri': ['09:00-12:00', '13:00-18:00']}; got "
-            f"{value!r}"
+            _(
+                "{where} must give the working intervals of the 7 weekdays, Monday first, e.g. "
+                "{{'mon-fri': ['09:00-12:00', '13:00-18:00']}}; got {value!r}",
+                where=where,
+                value=value,
+            )
         )
     for index, day in enumerate(value):
         if not isinstance(day, tuple) or not all(isinstance(i, WorkingInterval) for i in day):
             raise ValidationError(
-                f"{where}[{index}] ({_WEEKDAY_NAMES[index]}) must be a sequence of working "
-                f"intervals such as '09:00-12:00'; got {day!r}"
+                _(
+                    "{where}[{index}] ({weekday}) must be a sequence of working intervals such "
+                    "as '09:00-12:00'; got {day!r}",
+                    where=where,
+                    index=index,
+                    weekday=_weekday(index),
+                    day=day,
+                )
             )
-        _check_day(f"{where} {_WEEKDAY_NAMES[index]}", day)
+        _check_day(_("{where} {weekday}", where=where, weekday=_weekday(index)), day)
     # Around the week: a night shift must not run into the next day's first interval.
     ring = [
         (index * _DAY_SECONDS + i.start_seconds, index * _DAY_SECONDS + i.end_seconds, index, i)
         for index, day in enumerate(value)
         for i in day
     ]
-    for position, (_, end, day_a, a) in enumerate(ring):
+    for position, (_start, end, day_a, a) in enumerate(ring):
         following = position + 1
-        start, _, day_b, b = ring[following % len(ring)]
+        start, _end, day_b, b = ring[following % len(ring)]
         if following == len(ring):
             start += 7 * _DAY_SECONDS
         if start < end:
             raise CalendarError(
-                f"{where}: working intervals must not overlap; {_WEEKDAY_NAMES[day_a]} {a} "
-                f"runs into {_WEEKDAY_NAMES[day_b]} {b}"
+                _(
+                    "{where}: working intervals must not overlap; {day_a} {a} runs into "
+                    "{day_b} {b}",
+                    where=where,
+                    day_a=_weekday(day_a),
+                    a=a,
+                    day_b=_weekday(day_b),
+                    b=b,
+                )
             )
 
 
 def _is_weekday(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must be a weekday number, 0 (Monday) "
-            f"to 6 (Sunday); got {value!r}"
+            _(
+                "{where} must be a weekday number, 0 (Monday) to 6 (Sunday); got {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                value=value,
+            )
         )
 
 
@@ -520,26 +598,45 @@ class BusinessCalendar:
             <= self.horizon_end + dt.timedelta(days=_MAX_PROVISIONAL_DAYS)
         ):
             raise CalendarError(
-                f"calendar {self.name!r}: provisional_until must be a date after horizon_end "
-                f"{self.horizon_end} and at most {_MAX_PROVISIONAL_DAYS} days after it; got "
-                f"{self.provisional_until!r}"
+                _(
+                    "calendar {name!r}: provisional_until must be a date after horizon_end "
+                    "{end} and at most {days} days after it; got {value!r}",
+                    name=self.name,
+                    end=self.horizon_end,
+                    days=_MAX_PROVISIONAL_DAYS,
+                    value=self.provisional_until,
+                )
             )
         if self.horizon_end < self.horizon_start:
             raise CalendarError(
-                f"calendar {self.name!r}: horizon_end {self.horizon_end} is before "
-                f"horizon_start {self.horizon_start}"
+                _(
+                    "calendar {name!r}: horizon_end {end} is before horizon_start {start}",
+                    name=self.name,
+                    end=self.horizon_end,
+                    start=self.horizon_start,
+                )
             )
         seen: set[dt.date] = set()
         for override in self.overrides:
             if override.day in seen:
                 raise CalendarError(
-                    f"calendar {self.name!r}: two overrides for {override.day}; give one per date"
+                    _(
+                        "calendar {name!r}: two overrides for {day}; give one per date",
+                        name=self.name,
+                        day=override.day,
+                    )
                 )
             seen.add(override.day)
             if not self.horizon_start <= override.day <= self.horizon_end:
                 raise CalendarError(
-                    f"calendar {self.name!r}: the override for {override.day} lies outside "
-                    f"the horizon {self.horizon_start}..{self.horizon_end}"
+                    _(
+                        "calendar {name!r}: the override for {day} lies outside the horizon "
+                        "{start}..{end}",
+                        name=self.name,
+                        day=override.day,
+                        start=self.horizon_start,
+                        end=self.horizon_end,
+                    )
                 )
             if (
                 override.kind is DayKind.WORKDAY
@@ -547,17 +644,25 @@ class BusinessCalendar:
                 and not self.week[self.makeup_weekday]
             ):
                 raise CalendarError(
-                    f"calendar {self.name!r}: the working day {override.day} has no hours of "
-                    f"its own and {_WEEKDAY_NAMES[self.makeup_weekday]} (makeup_weekday) has "
-                    "none either; give the override hours or choose another makeup_weekday"
+                    _(
+                        "calendar {name!r}: the working day {day} has no hours of its own and "
+                        "{weekday} (makeup_weekday) has none either; give the override hours "
+                        "or choose another makeup_weekday",
+                        name=self.name,
+                        day=override.day,
+                        weekday=_weekday(self.makeup_weekday),
+                    )
                 )
         by_day = self._overrides_by_day()
         for override in self.overrides:
             self._check_neighbours(override.day, by_day)
         if not any(self.week) and not any(o.kind is DayKind.WORKDAY for o in self.overrides):
             raise CalendarError(
-                f"calendar {self.name!r} has no working time at all, so a deadline would never "
-                "come; give it weekly hours or working days"
+                _(
+                    "calendar {name!r} has no working time at all, so a deadline would never "
+                    "come; give it weekly hours or working days",
+                    name=self.name,
+                )
             )
 
     # ---- construction helpers
@@ -608,13 +713,18 @@ class BusinessCalendar:
             import holidays as holidays_package  # noqa: PLC0415 - an optional extra
         except ImportError:  # pragma: no cover - the extra is installed in the test suite
             raise CalendarError(
-                "BusinessCalendar.from_holidays needs the 'holidays' package: "
-                "pip install 'crisiskit[holidays]'"
+                _(
+                    "BusinessCalendar.from_holidays needs the 'holidays' package: "
+                    "pip install 'crisiskit[holidays]'"
+                )
             ) from None
         if isinstance(source, str):
             if years is None:
                 raise CalendarError(
-                    f"from_holidays({source!r}) needs years=..., e.g. years=[2025, 2026]"
+                    _(
+                        "from_holidays({source!r}) needs years=..., e.g. years=[2025, 2026]",
+                        source=source,
+                    )
                 )
             years = list(years)
             _check_years(years)
@@ -622,26 +732,34 @@ class BusinessCalendar:
                 source = holidays_package.country_holidays(source, years=list(years))
             except NotImplementedError as exc:
                 raise CalendarError(
-                    f"the holidays package has no calendar for country {source!r}"
+                    _("the holidays package has no calendar for country {source!r}", source=source)
                 ) from exc
         elif years is not None:
             raise CalendarError(
-                "from_holidays: give the years to the holidays object "
-                "(holidays.China(years=[2025, 2026])) or pass a country code with years=..."
+                _(
+                    "from_holidays: give the years to the holidays object "
+                    "(holidays.China(years=[2025, 2026])) or pass a country code with years=..."
+                )
             )
         if not isinstance(source, holidays_package.HolidayBase):
             raise CalendarError(
-                f"from_holidays takes a holidays object or a country code; got {source!r}"
+                _(
+                    "from_holidays takes a holidays object or a country code; got {source!r}",
+                    source=source,
+                )
             )
         chosen = sorted(source.years)
         _check_years(chosen)
         if not chosen:
             raise CalendarError(
-                "from_holidays: the holidays object covers no years; build it with years=..."
+                _("from_holidays: the holidays object covers no years; build it with years=...")
             )
         if chosen != list(range(chosen[0], chosen[-1] + 1)):
             raise CalendarError(
-                f"from_holidays needs consecutive years (the horizon has no gaps); got {chosen}"
+                _(
+                    "from_holidays needs consecutive years (the horizon has no gaps); got {years}",
+                    years=chosen,
+                )
             )
         first, last = dt.date(chosen[0], 1, 1), dt.date(chosen[-1], 12, 31)
         workdays = cast(Iterable[dt.date], getattr(source, "weekend_workdays", ()))
@@ -655,11 +773,15 @@ class BusinessCalendar:
                 from importlib.metadata import version as _version  # noqa: PLC0415
 
                 raise CalendarError(
-                    f"the holidays package (version {_version('holidays')}) has no "
-                    f"official Chinese schedule for {', '.join(map(str, missing))}: no make-up "
-                    "working days (调休), so its holidays would be estimates. The State Council "
-                    "publishes each next year's schedule around November; update the holidays "
-                    "package once it carries that year"
+                    _(
+                        "the holidays package (version {version}) has no official Chinese "
+                        "schedule for {years}: no make-up working days (调休), so its holidays "
+                        "would be estimates. The State Council publishes each next year's "
+                        "schedule around November; update the holidays package once it carries "
+                        "that year",
+                        version=_version("holidays"),
+                        years=missing,
+                    )
                 )
         overrides = [
             DateOverride.holiday(day, str(label))
@@ -686,7 +808,13 @@ class BusinessCalendar:
     def calendar(self, name: str) -> BusinessCalendar:
         """This calendar, when ``name`` is its name (so a calendar is a :class:`CalendarLookup`)."""
         if name != self.name:
-            raise CalendarError(f"no calendar {name!r} here; this is calendar {self.name!r}")
+            raise CalendarError(
+                _(
+                    "no calendar {name!r} here; this is calendar {own!r}",
+                    name=name,
+                    own=self.name,
+                )
+            )
         return self
 
     def override_for(self, day: dt.date) -> DateOverride | None:
@@ -696,11 +824,22 @@ class BusinessCalendar:
     def hours_on(self, day: dt.date) -> tuple[WorkingInterval, ...]:
         """The working intervals that start on ``day`` (holidays and working days applied)."""
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            raise ValidationError(f"hours_on(day) takes a date; got {type(day).__name__} {day!r}")
+            raise ValidationError(
+                _(
+                    "hours_on(day) takes a date; got {kind} {day!r}",
+                    kind=type(day).__name__,
+                    day=day,
+                )
+            )
         if not self.horizon_start <= day <= self._last_day:
             raise HorizonError(
-                f"calendar {self.name!r} knows the dates {self.horizon_start}..{self._last_day}; "
-                f"got {day}"
+                _(
+                    "calendar {name!r} knows the dates {start}..{end}; got {day}",
+                    name=self.name,
+                    start=self.horizon_start,
+                    end=self._last_day,
+                    day=day,
+                )
             )
         return self._hours_on(day, self._overrides_by_day())
 
@@ -754,18 +893,26 @@ class BusinessCalendar:
         >>> TWENTY_FOUR_SEVEN.duration_text(dt.timedelta(hours=48))
         '2 days'
         """
-        zh = lang == "zh"
+        return self._duration_message(duration).text(lang)
+
+    def _duration_message(self, duration: dt.timedelta | int) -> Message:
+        """:meth:`duration_text` as a message (``duration`` may be in microseconds)."""
+        if isinstance(duration, int):
+            # From the timers, in µs; a timedelta holds at most 999 999 999 days.
+            duration = dt.timedelta(microseconds=max(min(duration, _MAX_US), -_MAX_US))
         always = self.is_always_open
         day = dt.timedelta(days=1) if always else self.standard_day
         if day > dt.timedelta(0) and duration % day == dt.timedelta(0) and duration >= day:
             count = duration // day
             if always:
-                return f"{count}天" if zh else f"{count} day{'s' if count != 1 else ''}"
-            return f"{count}个工作日" if zh else f"{count} working day{'s' if count != 1 else ''}"
+                return _("1 day") if count == 1 else _("{count} days", count=count)
+            if count == 1:
+                return _("1 working day")
+            return _("{count} working days", count=count)
         hours = f"{duration.total_seconds() / 3600:g}"
         if always:
-            return f"{hours}小时" if zh else f"{hours} hours"
-        return f"{hours}个工作小时" if zh else f"{hours} working hours"
+            return _("{hours} hours", hours=hours)
+        return _("{hours} working hours", hours=hours)
 
     @property
     def _last_day(self) -> dt.date:
@@ -777,7 +924,10 @@ class BusinessCalendar:
         A deadline there was computed without the holidays of its year: it may move when the
         calendar is :meth:`extended` with that year's official schedule.
         """
-        local = _checks.instant("is_provisional(at)", at).in_timezone(self.zone)
+        try:
+            local = _checks.instant("is_provisional(at)", at).in_timezone(self.zone)
+        except OverflowError:  # its UTC or local date is before the year 1 or after 9999
+            return at.year > 1
         return local.date() > self.horizon_end
 
     def extended(
@@ -793,7 +943,20 @@ class BusinessCalendar:
         end = _to_date(until)
         if not isinstance(end, dt.date) or end <= self.horizon_end:
             raise CalendarError(
-                f"extended(until=...) must be after the horizon's end {self.horizon_end}; got {until!r}"
+                _(
+                    "extended(until=...) must be after the horizon's end {end}; got {until!r}",
+                    end=self.horizon_end,
+                    until=until,
+                )
+            )
+        if end > _LAST_DATE:
+            raise CalendarError(
+                _(
+                    "calendars cover the years {first} to {last}; got {year}",
+                    first=_FIRST_DATE.year,
+                    last=_LAST_DATE.year,
+                    year=end.year,
+                )
             )
         added: tuple[DateOverride, ...] = tuple(overrides)
         provisional = None
@@ -843,8 +1006,13 @@ class BusinessCalendar:
         found = timeline.next_working(instant)
         if found is None:
             raise HorizonError(
-                f"calendar {self.name!r} has no working time from {_instant(instant)} to the end "
-                f"of its horizon ({self.horizon_end}); extend the horizon"
+                _(
+                    "calendar {name!r} has no working time from {at} to the end of its "
+                    "horizon ({end}); extend the horizon",
+                    name=self.name,
+                    at=self._shown(instant),
+                    end=self._last_day,
+                )
             )
         return _instant(found)
 
@@ -855,7 +1023,11 @@ class BusinessCalendar:
         hi = self._inside("working_time(start, end): end", end, timeline, end_ok=True)
         if hi < lo:
             raise ValidationError(
-                f"working_time(start, end): end {_instant(hi)} is before start {_instant(lo)}"
+                _(
+                    "working_time(start, end): end {end} is before start {start}",
+                    end=self._shown(hi),
+                    start=self._shown(lo),
+                )
             )
         return dt.timedelta(microseconds=timeline.working(lo, hi))
 
@@ -883,17 +1055,36 @@ class BusinessCalendar:
     def _add_us(self, start: int, amount: int) -> int:
         timeline = self._compiled()
         self._check_us(start, timeline)
-        found = timeline.add(start, amount)
+        found = timeline.add(start, amount) if amount <= self._most_until(start, timeline) else None
         if found is None:
             raise HorizonError(
-                f"calendar {self.name!r}: {self.duration_text(dt.timedelta(microseconds=amount))} "
-                f"from {_instant(start).in_timezone(self.zone).isoformat()} run past the last "
-                f"date it answers for ({self._last_day} in {self.zone}); extend it (e.g. add "
-                "next year's holidays)"
+                _(
+                    "calendar {name!r}: {duration} from {start} run past the last date it "
+                    "answers for ({end} in {zone}); extend it (e.g. add next year's holidays)",
+                    name=self.name,
+                    duration=self._duration_message(amount),
+                    start=self._shown(start),
+                    end=self._last_day,
+                    zone=self.zone,
+                )
             )
         return found
 
     # ---- internals
+
+    def _most_until(self, start: int, timeline: Timeline) -> int:
+        """An upper bound on the business time from ``start`` to the end of the horizon (µs).
+
+        An amount above it cannot fit, and is refused before any year of the (up to
+        1 100-year) horizon is compiled to find that out: a day gives at most its longest
+        working hours, plus 3 hours for a clock change, and never more than the clock.
+        """
+        days = [*self.week, *(o.hours for o in self.overrides if o.hours is not None)]
+        longest = max(sum(i.end_seconds - i.start_seconds for i in day) for day in days)
+        per_day = (longest + 3 * 3600) * 1_000_000
+        left = timeline.hi - start
+        # the local dates the span touches, and the one before (a night shift runs into it)
+        return min(left, (left // (_DAY_SECONDS * 1_000_000) + 3) * per_day)
 
     def _overrides_by_day(self) -> dict[dt.date, DateOverride]:
         return {override.day: override for override in self.overrides}
@@ -919,8 +1110,15 @@ class BusinessCalendar:
                 start = offset * _DAY_SECONDS + interval.start_seconds
                 if previous is not None and start < previous[0]:
                     raise CalendarError(
-                        f"calendar {self.name!r}: working intervals must not overlap; "
-                        f"{previous[1]} {previous[2]} runs into {other} {interval}"
+                        _(
+                            "calendar {name!r}: working intervals must not overlap; "
+                            "{day_a} {a} runs into {day_b} {b}",
+                            name=self.name,
+                            day_a=previous[1],
+                            a=previous[2],
+                            day_b=other,
+                            b=interval,
+                        )
                     )
                 previous = (offset * _DAY_SECONDS + interval.end_seconds, other, interval)
 
@@ -986,13 +1184,33 @@ class BusinessCalendar:
             raise self._horizon_error(instant, timeline)
 
     def _horizon_error(self, instant: int, timeline: Timeline) -> HorizonError:
-        local = _instant(instant).in_timezone(self.zone)
         return HorizonError(
-            f"calendar {self.name!r} is authoritative for {self.horizon_start}..{self.horizon_end} "
-            f"in {self.zone}, i.e. the instants {_instant(timeline.lo).isoformat()} to "
-            f"{_instant(timeline.hi).isoformat()}; got {local.isoformat()}. It does not guess "
-            "past its horizon: extend it (e.g. add next year's holidays)"
+            _(
+                "calendar {name!r} is authoritative for {start}..{end} in {zone}, i.e. the "
+                "instants {lo} to {hi}; got {at}. It does not guess past its horizon: extend "
+                "it (e.g. add next year's holidays)",
+                name=self.name,
+                start=self.horizon_start,
+                end=self.horizon_end,
+                zone=self.zone,
+                lo=_instant(timeline.lo).isoformat(),
+                hi=_instant(timeline.hi).isoformat(),
+                at=self._shown(instant),
+            )
         )
+
+    def _shown(self, instant: int) -> str | Message:
+        """``instant`` on the calendar's wall clock, for a message, whatever its year."""
+        try:
+            return _instant(instant).in_timezone(self.zone).isoformat()
+        except (OverflowError, ValueError):  # the local date is past 9999-12-31 or before 1-1-1
+            pass
+        try:
+            return _instant(instant).isoformat()
+        except (OverflowError, ValueError):  # so is the UTC one
+            if instant < 0:
+                return _("a time before the year 1")
+            return _("a time after the year 9999")
 
 
 def _to_calendars(value: object) -> object:
@@ -1006,13 +1224,19 @@ def _is_calendars(instance: object, attribute: attrs.Attribute[Any], value: obje
     names = [calendar.name for calendar in cast(tuple[BusinessCalendar, ...], value)]
     if not names:
         raise CalendarError(
-            f"{type(instance).__name__}.{attribute.name} needs at least one calendar"
+            _(
+                "{where} needs at least one calendar",
+                where=f"{type(instance).__name__}.{attribute.name}",
+            )
         )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise CalendarError(
-            f"{type(instance).__name__}.{attribute.name}: calendar names must be unique; "
-            f"{', '.join(map(repr, repeated))} appear more than once"
+            _(
+                "{where}: calendar names must be unique; {names} appear more than once",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                names=_quoted(repeated),
+            )
         )
 
 
@@ -1027,8 +1251,14 @@ def _find_calendar(
     """The calendar called ``name`` in ``index``, or a CalendarError naming what exists."""
     found = index.get(name)
     if found is None:
-        known = ", ".join(map(repr, sorted(index))) or "none"
-        raise CalendarError(f"{owner} has no calendar {name!r}; it has {known}")
+        raise CalendarError(
+            _(
+                "{owner} has no calendar {name!r}; it has {known}",
+                owner=owner,
+                name=name,
+                known=_quoted(sorted(index)) or _("none"),
+            )
+        )
     return found
 
 
@@ -1050,7 +1280,7 @@ class CalendarSet:
 
     def calendar(self, name: str) -> BusinessCalendar:
         """The calendar called ``name``."""
-        return _find_calendar(self._index, name, "this CalendarSet")
+        return _find_calendar(self._index, name, _("this CalendarSet"))
 
 
 TWENTY_FOUR_SEVEN = BusinessCalendar.always_open()
@@ -1071,18 +1301,32 @@ def schedule_overrides(schedule: Mapping[str, object]) -> tuple[DateOverride, ..
     """
     if not isinstance(schedule, Mapping) or not set(schedule) <= {"holidays", "workdays"}:
         raise CalendarError(
-            'a schedule is {"holidays": {"YYYY-MM-DD": name, ...}, "workdays": {...}}; got '
-            f"{schedule!r:.80}"
+            _(
+                'a schedule is {{"holidays": {{"YYYY-MM-DD": name, ...}}, "workdays": {{...}}}}; '
+                "got {shown}",
+                shown=f"{schedule!r:.80}",
+            )
         )
     found: list[DateOverride] = []
     for key, make in (("holidays", DateOverride.holiday), ("workdays", DateOverride.workday)):
         days = schedule.get(key, {})
         if not isinstance(days, Mapping):
-            raise CalendarError(f'a schedule\'s "{key}" maps dates to names; got {days!r:.80}')
+            raise CalendarError(
+                _(
+                    'a schedule\'s "{key}" maps dates to names; got {shown}',
+                    key=key,
+                    shown=f"{days!r:.80}",
+                )
+            )
         for day, label in days.items():
             if not isinstance(day, str) or not isinstance(label, str):
                 raise CalendarError(
-                    f'a schedule\'s "{key}" maps "YYYY-MM-DD" to a name; got {day!r}: {label!r}'
+                    _(
+                        'a schedule\'s "{key}" maps "YYYY-MM-DD" to a name; got {day!r}: {label!r}',
+                        key=key,
+                        day=day,
+                        label=label,
+                    )
                 )
             found.append(make(day, label))
     return tuple(sorted(found, key=lambda o: o.day))
@@ -1113,7 +1357,9 @@ def china_working_calendar(
         "CN", name=name, zone=zone, week={"mon-fri": list(hours)}, years=years
     )
     if not isinstance(provisional_years, int) or not 0 <= provisional_years <= 1:
-        raise CalendarError(f"provisional_years is 0 or 1; got {provisional_years!r}")
+        raise CalendarError(
+            _("provisional_years is 0 or 1; got {value!r}", value=provisional_years)
+        )
     if not provisional_years:
         return calendar
     end = calendar.horizon_end

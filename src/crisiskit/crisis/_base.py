@@ -19,7 +19,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit.crisis._record import MergeRecord, Record
 from crisiskit.crisis.commands import REGISTRY, CommandSpec
 from crisiskit.crisis.context import Context
-from crisiskit.crisis.lifecycle import CONDITIONS, MOVES, TRANSITIONS, check_guards
+from crisiskit.crisis.lifecycle import CONDITIONS, MOVES, TRANSITIONS, check_guards, command_name
 from crisiskit.errors import (
     ConcurrencyError,
     EventSequenceError,
@@ -30,11 +30,11 @@ from crisiskit.events import (
     BudgetExceeded,
     Event,
     LevelChanged,
-    SlaTimersChanged,
     StateChanged,
     WarningUpgraded,
 )
 from crisiskit.grading import Assessment
+from crisiskit.messages import _, coded
 from crisiskit.operations.compensation import Compensation
 from crisiskit.operations.customer_cases import CustomerCase
 from crisiskit.operations.expenses import Expense
@@ -45,7 +45,7 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory, LevelPlan, Phase
-from crisiskit.sla import SlaTimer, SlaUpdate
+from crisiskit.sla import SlaTimer
 from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
@@ -255,7 +255,9 @@ class CrisisBase:
     def attach(self, context: Context) -> Self:
         """Give a replayed crisis the context its commands need; returns the crisis."""
         if not isinstance(context, Context):
-            raise ValidationError(f"attach() needs a Context; got {type(context).__name__}")
+            raise ValidationError(
+                _("attach() needs a Context; got {type}", type=type(context).__name__)
+            )
         self._context = context
         return self
 
@@ -341,16 +343,24 @@ class CrisisBase:
     def _require_context(self) -> Context:
         if self._context is None:
             raise ValidationError(
-                f"crisis {self.id!r} has no Context, so it cannot take commands: pass one to "
-                "Crisis.replay(events, context) or call crisis.attach(context)"
+                _(
+                    "crisis {crisis_id!r} has no Context, so it cannot take commands: pass one "
+                    "to Crisis.replay(events, context) or call crisis.attach(context)",
+                    crisis_id=self.id,
+                )
             )
         return self._context
 
     def _check_version(self, expected_version: int | None) -> None:
         if expected_version is not None and expected_version != self.version:
             raise ConcurrencyError(
-                f"crisis {self.id!r} is at version {self.version}, not {expected_version}: "
-                "it changed since you read it; reload it and try again"
+                _(
+                    "crisis {crisis_id!r} is at version {version}, not {expected}: "
+                    "it changed since you read it; reload it and try again",
+                    crisis_id=self.id,
+                    version=self.version,
+                    expected=expected_version,
+                )
             )
 
     def _admit(
@@ -371,8 +381,20 @@ class CrisisBase:
     def _refusal(self, command: str) -> InvalidTransition:
         allowed = self.allowed_commands()
         return InvalidTransition(
-            f"cannot {command} crisis {self.id!r}: it is {self.state.value}; "
-            f"allowed now: {', '.join(allowed) or 'nothing'}",
+            _(
+                "cannot {command} crisis {crisis_id!r}: it is {state}; allowed now: {allowed}",
+                command=command_name(command),
+                crisis_id=self.id,
+                state=self.state,
+                allowed=tuple(command_name(c) for c in allowed),
+            )
+            if allowed
+            else _(
+                "cannot {command} crisis {crisis_id!r}: it is {state}; allowed now: nothing",
+                command=command_name(command),
+                crisis_id=self.id,
+                state=self.state,
+            ),
             state=self.state.value,
             command=command,
             allowed=allowed,
@@ -424,7 +446,14 @@ class CrisisBase:
 
     def _guard_refusal(self, command: str, condition: str, detail: str) -> InvalidTransition:
         return InvalidTransition(
-            f"cannot {command} crisis {self.id!r}: the condition {condition!r} is not met ({detail})",
+            _(
+                "cannot {command} crisis {crisis_id!r}: the condition {condition!r} is not met "
+                "({detail})",
+                command=command_name(command),
+                crisis_id=self.id,
+                condition=condition,
+                detail=detail,
+            ),
             state=self.state.value,
             command=command,
             allowed=self.allowed_commands(),
@@ -479,20 +508,14 @@ class CrisisBase:
             after = found[-1] if found else event
             found.append(self._follow_up(context, after, event_type, reason, **fields))
 
-        update = self._sla_update(event, context)
-        if update is not None and (update.changes or update.alerts):
-            entail(
-                SlaTimersChanged,
-                changes=update.changes,
-                alerts=update.alerts,
-                timers=update.changed_from(self.timers),
-            )
+        for event_type, fields in self._sla_events(event, context):
+            entail(event_type, **fields)
         upgraded = self._upgraded_warning(event, context)
         if upgraded is not None:
             notice, missing = upgraded
             entail(
                 WarningUpgraded,
-                f"level raised to {notice.level.value}",
+                _("level raised to {level}", level=notice.level.value),
                 notice=notice,
                 missing_roles=missing,
             )
@@ -501,7 +524,12 @@ class CrisisBase:
             category, budget, spent = warning
             entail(
                 BudgetExceeded,
-                f"{category.value} spending {spent} is over the plan's budget of {budget}",
+                _(
+                    "{category} spending {spent} is over the plan's budget of {budget}",
+                    category=coded(category),
+                    spent=spent,
+                    budget=budget,
+                ),
                 category=category,
                 budget=budget,
                 spent=spent,
@@ -530,7 +558,9 @@ class CrisisBase:
     def _apply(self, event: Event) -> None:
         evolve = self._EVOLVE.get(type(event))
         if evolve is None:
-            raise EventSequenceError(f"crisiskit does not know how to apply {event.name}")
+            raise EventSequenceError(
+                _("crisiskit does not know how to apply {event}", event=event.name)
+            )
         record = self._r
         evolve(record, event)
         if isinstance(event, StateChanged):
@@ -543,9 +573,11 @@ class CrisisBase:
 
     # Hooks a slice overrides: the consequences of an event, worked out before it is applied.
 
-    def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
-        """What ``event`` does to the SLA timers (the SLA slice decides)."""
-        return None
+    def _sla_events(
+        self, event: Event, context: Context
+    ) -> list[tuple[type[Event], dict[str, Any]]]:
+        """The SLA events ``event`` entails, as (type, fields) (the SLA slice decides)."""
+        return []
 
     def _budget_warning(
         self, event: Event, context: Context

@@ -75,6 +75,7 @@ from crisiskit.events import (
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
 from crisiskit.events.sealing import StoredEvent, check_event, read
 from crisiskit.grading import GradingInput, GradingPolicy
+from crisiskit.messages import _
 from crisiskit.values.customers import CustomerRef, customers_of, merge_customers
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level
@@ -133,7 +134,9 @@ class Crisis(
             reason: why it is considered a crisis, if worth saying.
         """
         if not isinstance(context, Context):
-            raise ValidationError(f"detect() needs a Context; got {type(context).__name__}")
+            raise ValidationError(
+                _("detect() needs a Context; got {type}", type=type(context).__name__)
+            )
         _checks.text("crisis_id", crisis_id, max_length=200)
         _checks.text("actor", actor, max_length=200)
         event = CrisisDetected(
@@ -148,7 +151,9 @@ class Crisis(
             facts=Facts() if facts is None else facts,
         )
         if not isinstance(event.facts, Facts):
-            raise ValidationError(f"facts must be Facts; got {type(event.facts).__name__}")
+            raise ValidationError(
+                _("facts must be Facts; got {type}", type=type(event.facts).__name__)
+            )
         context._seal(
             event, lambda: tuple(dict.fromkeys(c.customer_id for c in customers_of(event.signals)))
         )
@@ -206,17 +211,26 @@ class Crisis(
         iterator = iter(events)
         item = next(iterator, None)
         if item is None:
-            raise EventSequenceError("replay() needs at least the crisis's CrisisDetected event")
+            raise EventSequenceError(_("replay() needs at least the crisis's CrisisDetected event"))
         first = _checked(item, ring)
         if not isinstance(first, CrisisDetected) or first.sequence != 1:
             raise EventSequenceError(
-                f"a crisis's history starts with CrisisDetected at sequence 1; got "
-                f"{first.name} at sequence {first.sequence}"
+                _(
+                    "a crisis's history starts with CrisisDetected at sequence 1; got "
+                    "{event} at sequence {sequence}",
+                    event=first.name,
+                    sequence=first.sequence,
+                )
             )
         if limit is not None and first.occurred_at > limit:
             raise EventSequenceError(
-                f"crisis {first.crisis_id!r} was detected at {first.occurred_at.isoformat()}, "
-                f"after {limit.isoformat()}: it did not exist yet"
+                _(
+                    "crisis {crisis_id!r} was detected at {detected_at}, after {until}: "
+                    "it did not exist yet",
+                    crisis_id=first.crisis_id,
+                    detected_at=first.occurred_at.isoformat(),
+                    until=limit.isoformat(),
+                )
             )
         crisis = cls._from_detected(first, context)
         crisis._apply_checked(iterator, ring, limit)
@@ -256,8 +270,13 @@ class Crisis(
                 break
             if event.crisis_id != self.id:
                 raise EventSequenceError(
-                    f"event {event.sequence} ({event.name}) belongs to crisis "
-                    f"{event.crisis_id!r}, not {self.id!r}"
+                    _(
+                        "event {sequence} ({event}) belongs to crisis {other!r}, not {crisis_id!r}",
+                        sequence=event.sequence,
+                        event=event.name,
+                        other=event.crisis_id,
+                        crisis_id=self.id,
+                    )
                 )
             if event.sequence <= self.version:
                 self._check_known(event)
@@ -265,29 +284,55 @@ class Crisis(
             if event.sequence <= version:  # re-delivered within this batch
                 if new[event.sequence - self.version - 1].event_id != event.event_id:
                     raise ConcurrencyError(
-                        f"crisis {self.id!r} already has a different event at sequence "
-                        f"{event.sequence}; {event.name} {event.event_id} conflicts with it"
+                        _(
+                            "crisis {crisis_id!r} already has a different event at sequence "
+                            "{sequence}; {event} {event_id} conflicts with it",
+                            crisis_id=self.id,
+                            sequence=event.sequence,
+                            event=event.name,
+                            event_id=event.event_id,
+                        )
                     )
                 continue
             if event.sequence != version + 1:
                 raise EventSequenceError(
-                    f"crisis {self.id!r} is at version {version}: the next event must have "
-                    f"sequence {version + 1}, got {event.sequence} ({event.name}); "
-                    "events are missing or out of order"
+                    _(
+                        "crisis {crisis_id!r} is at version {version}: the next event must have "
+                        "sequence {next}, got {sequence} ({event}); events are missing or out "
+                        "of order",
+                        crisis_id=self.id,
+                        version=version,
+                        next=version + 1,
+                        sequence=event.sequence,
+                        event=event.name,
+                    )
                 )
             if event.prev_hash != last_hash:
                 raise EventSequenceError(
-                    f"event {event.sequence} ({event.name}) does not link to event "
-                    f"{version}: its prev_hash differs from that event's hash"
+                    _(
+                        "event {sequence} ({event}) does not link to event {version}: its "
+                        "prev_hash differs from that event's hash",
+                        sequence=event.sequence,
+                        event=event.name,
+                        version=version,
+                    )
                 )
             if event.occurred_at < last_time:
                 raise EventSequenceError(
-                    f"event {event.sequence} ({event.name}) occurred at "
-                    f"{event.occurred_at.isoformat()}, before event {version} "
-                    f"({last_time.isoformat()}): a crisis's history never goes back in time"
+                    _(
+                        "event {sequence} ({event}) occurred at {occurred_at}, before event "
+                        "{version} ({last_time}): a crisis's history never goes back in time",
+                        sequence=event.sequence,
+                        event=event.name,
+                        occurred_at=event.occurred_at.isoformat(),
+                        version=version,
+                        last_time=last_time.isoformat(),
+                    )
                 )
             if type(event) not in self._EVOLVE:
-                raise EventSequenceError(f"crisiskit does not know how to apply {event.name}")
+                raise EventSequenceError(
+                    _("crisiskit does not know how to apply {event}", event=event.name)
+                )
             new.append(event)
             version, last_hash, last_time = event.sequence, event.hash, event.occurred_at
         for event in new:
@@ -303,8 +348,14 @@ class Crisis(
             given = b""
         if given != known:
             raise ConcurrencyError(
-                f"crisis {self.id!r} already has a different event at sequence "
-                f"{event.sequence}; {event.name} {event.event_id} conflicts with it"
+                _(
+                    "crisis {crisis_id!r} already has a different event at sequence "
+                    "{sequence}; {event} {event_id} conflicts with it",
+                    crisis_id=self.id,
+                    sequence=event.sequence,
+                    event=event.name,
+                    event_id=event.event_id,
+                )
             )
 
     def __crisiskit_unstructure__(self, converter: cattrs.Converter) -> dict[str, Any]:
@@ -328,8 +379,12 @@ class Crisis(
             or any(ch not in "0123456789abcdef" for ch in ids)
         ):
             raise SerializationError(
-                "$.event_ids must hold 32 lower-case hex digits per event, one per version; "
-                f"got {len(ids) if isinstance(ids, str) else ids!r} characters for version {snapshot.version}"
+                _(
+                    "$.event_ids must hold 32 lower-case hex digits per event, one per "
+                    "version; got {found} characters for version {version}",
+                    found=len(ids) if isinstance(ids, str) else repr(ids),
+                    version=snapshot.version,
+                )
             )
         return cls(Record.from_snapshot(snapshot), None, bytearray.fromhex(ids))
 
@@ -424,10 +479,16 @@ class Crisis(
     ) -> SignalAttached:
         """Attach another signal; its customers become affected customers."""
         if not isinstance(signal, Signal):
-            raise ValidationError(f"attach_signal() takes a Signal; got {type(signal).__name__}")
+            raise ValidationError(
+                _("attach_signal() takes a Signal; got {type}", type=type(signal).__name__)
+            )
         if self.has_signal(signal):
             raise ValidationError(
-                f"crisis {self.id!r} already has this signal: {signal.description!r}"
+                _(
+                    "crisis {crisis_id!r} already has this signal: {signal!r}",
+                    crisis_id=self.id,
+                    signal=signal.description,
+                )
             )
         return self._record(SignalAttached, actor, reason, signal=signal)
 
@@ -445,12 +506,19 @@ class Crisis(
         for i, customer in enumerate(given):
             if not isinstance(customer, CustomerRef):
                 raise ValidationError(
-                    f"add_customers()[{i}] must be a CustomerRef; got {type(customer).__name__}"
+                    _(
+                        "add_customers()[{index}] must be a CustomerRef; got {type}",
+                        index=i,
+                        type=type(customer).__name__,
+                    )
                 )
         new = tuple(c for c in merge_customers((), given) if not self.has_customer(c.customer_id))
         if not new:
             raise ValidationError(
-                f"no new customers: every one given is already recorded on crisis {self.id!r}"
+                _(
+                    "no new customers: every one given is already recorded on crisis {crisis_id!r}",
+                    crisis_id=self.id,
+                )
             )
         return self._record(CustomersAdded, actor, reason, customers=new)
 
@@ -467,7 +535,11 @@ class Crisis(
         new = self.facts.updated(**changes)
         if new == self.facts:
             raise ValidationError(
-                f"update_facts() changes nothing: the facts of crisis {self.id!r} already read so"
+                _(
+                    "update_facts() changes nothing: the facts of crisis {crisis_id!r} "
+                    "already read so",
+                    crisis_id=self.id,
+                )
             )
         return self._record(FactsUpdated, actor, reason, old=self.facts, new=new)
 
@@ -478,7 +550,13 @@ class Crisis(
         """Set the level by hand: any open state, a reason required. The state does not change."""
         level = _checks.member("set_level(level)", level, Level)
         if level is self.level:
-            raise ValidationError(f"crisis {self.id!r} is already level {level.value}")
+            raise ValidationError(
+                _(
+                    "crisis {crisis_id!r} is already level {level}",
+                    crisis_id=self.id,
+                    level=level.value,
+                )
+            )
         return self._record(LevelChanged, actor, reason, old_level=self.level, new_level=level)
 
     def regrade(
@@ -510,7 +588,9 @@ class Crisis(
         the assessment's own; otherwise :class:`~crisiskit.events.AssessmentRecorded`.
         """
         if not isinstance(policy, GradingPolicy):
-            raise ValidationError(f"grade() takes a GradingPolicy; got {type(policy).__name__}")
+            raise ValidationError(
+                _("grade() takes a GradingPolicy; got {type}", type=type(policy).__name__)
+            )
         inputs = GradingInput(
             crisis_type=self.crisis_type,
             signals=self.signals,
@@ -622,5 +702,8 @@ def _checked(item: object, ring: KeyRing | None) -> Event:
         check_event(item, ring)
         return item
     raise EventSequenceError(
-        f"replay() and apply() take stored events (or events); got {type(item).__name__}"
+        _(
+            "replay() and apply() take stored events (or events); got {type}",
+            type=type(item).__name__,
+        )
     )

@@ -14,6 +14,7 @@ from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import AttributesSet, Event
+from crisiskit.messages import _
 from crisiskit.values.attributes import AttributeValue, AttributeValues
 
 __all__ = ["HostAttributes"]
@@ -43,8 +44,11 @@ class HostAttributes(CrisisBase):
         schema = self._require_context().attributes
         if schema is None:
             raise ValidationError(
-                f"crisis {self.id!r} has no attribute schema: give its Context one "
-                "(attributes=AttributeSchema(...))"
+                _(
+                    "crisis {crisis_id!r} has no attribute schema: give its Context one "
+                    "(attributes=AttributeSchema(...))",
+                    crisis_id=self.id,
+                )
             )
         checked = schema.check(values)
         current = self.attributes
@@ -52,7 +56,11 @@ class HostAttributes(CrisisBase):
         removed = tuple(n for n, v in checked.items() if v is None and n in current)
         if not new and not removed:
             raise ValidationError(
-                f"set_attributes() changes nothing: crisis {self.id!r} already has these values"
+                _(
+                    "set_attributes() changes nothing: crisis {crisis_id!r} already has these "
+                    "values",
+                    crisis_id=self.id,
+                )
             )
         old = {n: current[n] for n in (*new, *removed) if n in current}
         return self._record(

@@ -15,6 +15,7 @@ from crisiskit.events import (
     CustomerCaseUpdated,
     Event,
 )
+from crisiskit.messages import _, coded
 from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
 
 __all__ = ["CustomerCases"]
@@ -53,40 +54,67 @@ class CustomerCases(CrisisBase):
                 stacklevel=3,
             )
             if due_at is not None:
-                raise ValidationError("handle_customer() takes due_at or due, not both")
+                raise ValidationError(_("handle_customer() takes due_at or due, not both"))
             due_at = due
         step = _checks.member("handle_customer(step)", step, CaseStep)
         if not self.has_customer(customer_id):
             raise ValidationError(
-                f"customer {customer_id!r} is not affected by crisis {self.id!r}; add them with "
-                "add_customers() first"
+                _(
+                    "customer {customer_id!r} is not affected by crisis {crisis_id!r}; add them "
+                    "with add_customers() first",
+                    customer_id=customer_id,
+                    crisis_id=self.id,
+                )
             )
         case = self.case(customer_id)
         now = self._now(self._require_context())
         if case is not None and case.is_resolved:
-            raise ValidationError(f"the case of customer {customer_id!r} is resolved already")
+            raise ValidationError(
+                _(
+                    "the case of customer {customer_id!r} is resolved already",
+                    customer_id=customer_id,
+                )
+            )
         if step is CaseStep.RECEIVED and case is not None:
-            raise ValidationError(f"the case of customer {customer_id!r} was received already")
+            raise ValidationError(
+                _(
+                    "the case of customer {customer_id!r} was received already",
+                    customer_id=customer_id,
+                )
+            )
         if step in _NEEDS_NOTE and note is None:
-            raise ValidationError(f"handle_customer(step={step.value!r}) needs a note saying what")
+            raise ValidationError(
+                _(
+                    "handle_customer(step={step!r}) needs a note saying what",
+                    step=coded(step),
+                )
+            )
         if step is CaseStep.PROMISED:
             if due_at is None:
                 raise ValidationError(
-                    "a promise needs a due time: handle_customer(..., due_at=...)"
+                    _("a promise needs a due time: handle_customer(..., due_at=...)")
                 )
             due_at = _checks.instant("handle_customer(due_at)", due_at)
             if due_at <= now:
                 raise ValidationError(
-                    f"a promise must be due in the future; got {due_at.isoformat()}"
+                    _(
+                        "a promise must be due in the future; got {due_at}",
+                        due_at=due_at.isoformat(),
+                    )
                 )
         elif due_at is not None:
             raise ValidationError(
-                f"only a promise has a due time; handle_customer(step={step.value!r}) takes no due_at"
+                _(
+                    "only a promise has a due time; handle_customer(step={step!r}) takes no due_at",
+                    step=coded(step),
+                )
             )
         if step is CaseStep.PROMISE_KEPT and not any(
             p.kept_at is None for p in (case.promises if case else ())
         ):
-            raise ValidationError(f"customer {customer_id!r} has no open promise to keep")
+            raise ValidationError(
+                _("customer {customer_id!r} has no open promise to keep", customer_id=customer_id)
+            )
         return self._record(
             CustomerCaseUpdated,
             actor,

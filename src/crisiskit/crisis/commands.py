@@ -86,6 +86,7 @@ from crisiskit.events import (
     WarningIssued,
 )
 from crisiskit.grading import GradingPolicy, policy_by_name
+from crisiskit.messages import _
 from crisiskit.operations.compensation import CompensationKind, to_compensation_kind
 from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.quality import QualityRemedy
@@ -362,12 +363,20 @@ def _crisis(crises: Mapping[str, Crisis] | None, crisis_id: str, command: Comman
     found = None if crises is None else crises.get(crisis_id)
     if found is None:
         raise ValidationError(
-            f"{type(command).__name__} names crisis {crisis_id!r}: pass it to execute() in "
-            f"crises={{{crisis_id!r}: ...}}"
+            _(
+                "{command} names crisis {crisis_id!r}: pass it to execute() in "
+                "crises={{{crisis_id!r}: ...}}",
+                command=type(command).__name__,
+                crisis_id=crisis_id,
+            )
         )
     if found.id != crisis_id:
         raise ValidationError(
-            f"crises[{crisis_id!r}] is crisis {found.id!r}: the mapping must be by crisis id"
+            _(
+                "crises[{crisis_id!r}] is crisis {found!r}: the mapping must be by crisis id",
+                crisis_id=crisis_id,
+                found=found.id,
+            )
         )
     return found
 
@@ -1039,10 +1048,20 @@ def execute(
     cls: type[Any] = type(command)
     name = getattr(cls, "command", None)
     if not isinstance(name, str) or COMMAND_TYPES.get(name) is not cls:
-        hint = " (a Detect creates a crisis: Detect.run(context))" if cls is Detect else ""
+        objects = tuple(sorted(c.__name__ for c in COMMAND_TYPES.values()))
         raise UnknownValueError(
-            f"execute() takes a crisis command object; got {cls.__name__}{hint}. "
-            f"Command objects: {', '.join(sorted(c.__name__ for c in COMMAND_TYPES.values()))}"
+            _(
+                "execute() takes a crisis command object; got {type} (a Detect creates a "
+                "crisis: Detect.run(context)). Command objects: {objects}",
+                type=cls.__name__,
+                objects=objects,
+            )
+            if cls is Detect
+            else _(
+                "execute() takes a crisis command object; got {type}. Command objects: {objects}",
+                type=cls.__name__,
+                objects=objects,
+            )
         )
     arguments = command.arguments(crises=crises, policies=policies)
     return cast("Result", getattr(crisis, name)(**arguments))

@@ -16,6 +16,7 @@ from crisiskit.errors import ValidationError
 from crisiskit.events import Event, KeyRing
 from crisiskit.events.keys import as_ring
 from crisiskit.events.sealing import seal
+from crisiskit.messages import _
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
 from crisiskit.values.attributes import AttributeSchema
@@ -31,43 +32,54 @@ E = TypeVar("E", bound=Event)
 def _is_clock(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Clock):
         raise ValidationError(
-            f"Context.clock must have a now() method returning an aware datetime "
-            f"(SystemClock, ManualClock); got {type(value).__name__}"
+            _(
+                "Context.clock must have a now() method returning an aware datetime "
+                "(SystemClock, ManualClock); got {type}",
+                type=type(value).__name__,
+            )
         )
 
 
 def _is_plan(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, EmergencyPlan):
         raise ValidationError(
-            f"Context.plan must be an EmergencyPlan or None; got {type(value).__name__}"
+            _(
+                "Context.plan must be an EmergencyPlan or None; got {type}",
+                type=type(value).__name__,
+            )
         )
 
 
 def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, SlaPolicy):
         raise ValidationError(
-            f"Context.sla must be an SlaPolicy or None; got {type(value).__name__}"
+            _("Context.sla must be an SlaPolicy or None; got {type}", type=type(value).__name__)
         )
 
 
 def _is_entropy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not callable(value):
         raise ValidationError(
-            f"Context.entropy must be a function n -> n random bytes (os.urandom); got "
-            f"{type(value).__name__}"
+            _(
+                "Context.entropy must be a function n -> n random bytes (os.urandom); got {type}",
+                type=type(value).__name__,
+            )
         )
 
 
 def _to_marked(value: object) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, frozenset | set | list | tuple):
         raise ValidationError(
-            f'Context.personal must be a set of "Event.field" names; got {value!r}'
+            _('Context.personal must be a set of "Event.field" names; got {value!r}', value=value)
         )
     for name in value:
         if not isinstance(name, str) or name.count(".") != 1:
             raise ValidationError(
-                f'Context.personal names fields as "Type.field", e.g. "ProgressReported.summary"; '
-                f"got {name!r}"
+                _(
+                    'Context.personal names fields as "Type.field", e.g. '
+                    '"ProgressReported.summary"; got {name!r}',
+                    name=name,
+                )
             )
     return frozenset(value)
 
@@ -75,7 +87,10 @@ def _to_marked(value: object) -> frozenset[str]:
 def _is_schema(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, AttributeSchema):
         raise ValidationError(
-            f"Context.attributes must be an AttributeSchema or None; got {type(value).__name__}"
+            _(
+                "Context.attributes must be an AttributeSchema or None; got {type}",
+                type=type(value).__name__,
+            )
         )
 
 

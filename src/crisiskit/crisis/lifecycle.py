@@ -39,7 +39,7 @@ from statemachine import Event, State, StateMachine
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import InvalidTransition, ValidationError
-from crisiskit.messages import _
+from crisiskit.messages import Message, _, coded
 from crisiskit.values.vocabulary import CrisisState
 
 if TYPE_CHECKING:
@@ -115,8 +115,11 @@ class Guard:
         unknown = [c for c in value if c not in COMMANDS]
         if not value or unknown:
             raise ValidationError(
-                f"Guard.commands must name one or more moves "
-                f"({', '.join(sorted(COMMANDS))}); got {list(value)!r}"
+                _(
+                    "Guard.commands must name one or more moves ({moves}); got {given!r}",
+                    moves=tuple(sorted(COMMANDS)),
+                    given=list(value),
+                )
             )
 
 
@@ -136,7 +139,9 @@ class ReopenPolicy:
     @window.validator
     def _positive(self, attribute: object, value: object) -> None:
         if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
-            raise ValidationError(f"ReopenPolicy.window must be a timedelta >= 0; got {value!r}")
+            raise ValidationError(
+                _("ReopenPolicy.window must be a timedelta >= 0; got {value!r}", value=value)
+            )
 
 
 class CrisisLifecycle(StateMachine):
@@ -180,51 +185,64 @@ class CrisisLifecycle(StateMachine):
     )
 
 
-def _guard_graded(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+def _guard_graded(crisis: Crisis, context: Context, now: pendulum.DateTime) -> Message | None:
     if context.plan is not None and crisis.level is None:
-        return "the emergency plan depends on the level: grade the crisis or set its level first"
+        return _("the emergency plan depends on the level: grade the crisis or set its level first")
     return None
 
 
-def _guard_required_roles(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+def _guard_required_roles(
+    crisis: Crisis, context: Context, now: pendulum.DateTime
+) -> Message | None:
     if context.plan is None or crisis.level is None:
         return None
     level_plan = context.plan.for_crisis(crisis.crisis_type, crisis.level)
-    missing = sorted(r.value for r in level_plan.roles if not crisis.members(r))
+    missing = sorted((r for r in level_plan.roles if not crisis.members(r)), key=lambda r: r.value)
     if missing:
-        return (
-            f"the plan needs {', '.join(missing)} on the team at level {crisis.level}; "
-            "assign them first"
+        return _(
+            "the plan needs {roles} on the team at level {level}; assign them first",
+            roles=coded(missing),
+            level=crisis.level.value,
         )
     return None
 
 
-def _guard_review(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+def _guard_review(crisis: Crisis, context: Context, now: pendulum.DateTime) -> Message | None:
     if crisis.review is None:
-        return "record the review (root cause, lessons) with record_review() first"
+        return _("record the review (root cause, lessons) with record_review() first")
     return None
 
 
-def _guard_not_merged(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+def _guard_not_merged(crisis: Crisis, context: Context, now: pendulum.DateTime) -> Message | None:
     if crisis.merged_into is not None:
-        return f"it was merged into {crisis.merged_into.crisis_id!r}; unmerge it instead"
+        return _(
+            "it was merged into {crisis_id!r}; unmerge it instead",
+            crisis_id=crisis.merged_into.crisis_id,
+        )
     return None
 
 
-def _guard_max_reopens(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+def _guard_max_reopens(crisis: Crisis, context: Context, now: pendulum.DateTime) -> Message | None:
     allowed = context.reopen.max_reopens
     if crisis.reopen_count >= allowed:
-        return f"it has been reopened {crisis.reopen_count} time(s); the policy allows {allowed}"
+        return _(
+            "it has been reopened {count} time(s); the policy allows {allowed}",
+            count=crisis.reopen_count,
+            allowed=allowed,
+        )
     return None
 
 
-def _guard_reopen_window(crisis: Crisis, context: Context, now: pendulum.DateTime) -> str | None:
+def _guard_reopen_window(
+    crisis: Crisis, context: Context, now: pendulum.DateTime
+) -> Message | None:
     assert crisis.closed_at is not None
     deadline = crisis.closed_at + context.reopen.window
     if now > deadline:
-        return (
-            f"it closed at {crisis.closed_at.isoformat()} and the window ended at "
-            f"{deadline.isoformat()}"
+        return _(
+            "it closed at {closed_at} and the window ended at {deadline}",
+            closed_at=crisis.closed_at.isoformat(),
+            deadline=deadline.isoformat(),
         )
     return None
 
@@ -235,21 +253,21 @@ class Condition:
 
     name: str
     """What the condition is, in words; shown when it refuses."""
-    check: Callable[[Crisis, Context, pendulum.DateTime], str | None] = field(eq=False)
+    check: Callable[[Crisis, Context, pendulum.DateTime], Message | None] = field(eq=False)
     """None when the move may go ahead; otherwise why not, in words."""
 
 
 CONDITIONS: dict[str, tuple[Condition, ...]] = {
-    "warn": (Condition("graded", _guard_graded),),
+    "warn": (Condition(_("graded"), _guard_graded),),
     "respond": (
-        Condition("graded", _guard_graded),
-        Condition("required roles filled", _guard_required_roles),
+        Condition(_("graded"), _guard_graded),
+        Condition(_("required roles filled"), _guard_required_roles),
     ),
-    "close": (Condition("review recorded", _guard_review),),
+    "close": (Condition(_("review recorded"), _guard_review),),
     "reopen": (
-        Condition("not merged", _guard_not_merged),
-        Condition("maximum reopens", _guard_max_reopens),
-        Condition("reopen window", _guard_reopen_window),
+        Condition(_("not merged"), _guard_not_merged),
+        Condition(_("maximum reopens"), _guard_max_reopens),
+        Condition(_("reopen window"), _guard_reopen_window),
     ),
 }
 """The conditions of each move, checked in order after the state and before the host's guards."""
@@ -270,6 +288,53 @@ _REQUIREMENTS = {
         "撤销合并",
     ),
 }
+
+
+COMMAND_NAMES: dict[str, Message] = {
+    "warn": _("warn"),
+    "respond": _("respond"),
+    "recover": _("recover"),
+    "close": _("close"),
+    "dismiss": _("dismiss"),
+    "relapse": _("relapse"),
+    "reopen": _("reopen"),
+    "mark_duplicate_of": _("mark_duplicate_of"),
+    "merge_into": _("merge_into"),
+    "undo_merge": _("undo_merge"),
+    "merge": _("merge"),
+    "unmerge": _("unmerge"),
+    "set_attributes": _("set_attributes"),
+    "handle_customer": _("handle_customer"),
+    "erase_personal_data": _("erase_personal_data"),
+    "record_quality_remedy": _("record_quality_remedy"),
+    "record_callback": _("record_callback"),
+    "set_recovery_plan": _("set_recovery_plan"),
+    "reach_milestone": _("reach_milestone"),
+    "assess_impact": _("assess_impact"),
+    "record_review": _("record_review"),
+    "pause_sla": _("pause_sla"),
+    "resume_sla": _("resume_sla"),
+    "check_sla": _("check_sla"),
+    "compensate": _("compensate"),
+    "record_expense": _("record_expense"),
+    "release_statement": _("release_statement"),
+    "acknowledge": _("acknowledge"),
+    "assign": _("assign"),
+    "unassign": _("unassign"),
+    "report_progress": _("report_progress"),
+    "hold_meeting": _("hold_meeting"),
+    "attach_signal": _("attach_signal"),
+    "add_customers": _("add_customers"),
+    "update_facts": _("update_facts"),
+    "set_level": _("set_level"),
+    "grade": _("grade"),
+}
+"""Every crisis command's name as messages say it: its code in English, its name in Chinese."""
+
+
+def command_name(command: str) -> Message:
+    """``command`` as a message says it (a host's own command reads as its code)."""
+    return COMMAND_NAMES.get(command) or Message(command, {})
 
 
 _EVENT_IDS: tuple[str, ...] = tuple(event.id for event in CrisisLifecycle._events)
@@ -312,7 +377,7 @@ def check_guards(command: str, crisis: Crisis, guards: tuple[Guard, ...]) -> Non
             raise InvalidTransition(
                 _(
                     "cannot {command} crisis {crisis_id!r}: the condition {condition!r} is not met",
-                    command=command,
+                    command=command_name(command),
                     crisis_id=crisis.id,
                     condition=guard.name,
                 ),
@@ -347,8 +412,10 @@ def to_dot() -> str:
     """
     if importlib.util.find_spec("pydot") is None:  # python-statemachine draws DOT with it
         raise ValidationError(
-            "the DOT diagram needs pydot: pip install 'crisiskit[diagrams]' "
-            "(the Mermaid diagram needs nothing more)"
+            _(
+                "the DOT diagram needs pydot: pip install 'crisiskit[diagrams]' "
+                "(the Mermaid diagram needs nothing more)"
+            )
         )
     from statemachine.contrib.diagram import formatter  # noqa: PLC0415 - loads urllib, http, email
 

@@ -18,6 +18,7 @@ from crisiskit.events import (
     MergedInto,
     MergeUndone,
 )
+from crisiskit.messages import _
 from crisiskit.values.customers import customers_of
 from crisiskit.values.vocabulary import ClosedAs, CrisisState
 
@@ -34,7 +35,9 @@ def canonical_id(crisis_id: str, duplicate_of: Callable[[str], str | None]) -> s
     current = crisis_id
     while (target := duplicate_of(current)) is not None:
         if target in seen:
-            raise ValidationError(f"duplicate links form a cycle: {' -> '.join([*seen, target])}")
+            raise ValidationError(
+                _("duplicate links form a cycle: {cycle}", cycle=" -> ".join([*seen, target]))
+            )
         seen.append(target)
         current = target
     return current
@@ -75,11 +78,18 @@ class Merging(CrisisBase):
         either changes. Undo with :meth:`unmerge`.
         """
         if not isinstance(other, type(self)):
-            raise ValidationError(f"merge() takes a Crisis; got {type(other).__name__}")
+            raise ValidationError(
+                _("merge() takes a Crisis; got {type}", type=type(other).__name__)
+            )
         other._admit_move("merge_into", other_expected_version)
         if self.duplicate_of is not None:
             raise ValidationError(
-                f"crisis {self.id!r} is itself a duplicate of {self.duplicate_of!r}: merge into that one"
+                _(
+                    "crisis {crisis_id!r} is itself a duplicate of {canonical_id!r}: merge into "
+                    "that one",
+                    crisis_id=self.id,
+                    canonical_id=self.duplicate_of,
+                )
             )
         self._canonical_target(other, direction="merge")
         moved_signals = tuple(s for s in other.signals if not self.has_signal(s))
@@ -124,10 +134,18 @@ class Merging(CrisisBase):
         :class:`~crisiskit.events.MergeUndone` on ``other``.
         """
         if not isinstance(other, type(self)):
-            raise ValidationError(f"unmerge() takes a Crisis; got {type(other).__name__}")
+            raise ValidationError(
+                _("unmerge() takes a Crisis; got {type}", type=type(other).__name__)
+            )
         record = next((m for m in self.merges if m.crisis_id == other.id), None)
         if record is None or other.merged_into is None or other.merged_into.crisis_id != self.id:
-            raise ValidationError(f"crisis {other.id!r} is not merged into {self.id!r}")
+            raise ValidationError(
+                _(
+                    "crisis {other_id!r} is not merged into {crisis_id!r}",
+                    other_id=other.id,
+                    crisis_id=self.id,
+                )
+            )
         other._admit_move("undo_merge", other_expected_version)
         restored_state = other.merged_into.from_state or CrisisState.DETECTED
         removed_signals = tuple(s for s in record.signals if self.has_signal(s))
@@ -161,26 +179,39 @@ class Merging(CrisisBase):
 
     def _canonical_target(self, canonical: Self, direction: str = "duplicate") -> str:
         if not isinstance(canonical, type(self)):
-            raise ValidationError(f"expected a Crisis; got {type(canonical).__name__}")
+            raise ValidationError(_("expected a Crisis; got {type}", type=type(canonical).__name__))
         if canonical.id == self.id:
-            raise ValidationError(f"crisis {self.id!r} cannot be a duplicate of itself")
+            raise ValidationError(
+                _("crisis {crisis_id!r} cannot be a duplicate of itself", crisis_id=self.id)
+            )
         if direction == "merge":
             # ``canonical`` is the one merged away here; it must not be canonical for this one.
             if canonical.merges:
                 raise ValidationError(
-                    f"crisis {canonical.id!r} has crises merged into it; unmerge them first"
+                    _(
+                        "crisis {crisis_id!r} has crises merged into it; unmerge them first",
+                        crisis_id=canonical.id,
+                    )
                 )
             if self.duplicate_of == canonical.id:
                 raise ValidationError(
-                    f"merging {canonical.id!r} into {self.id!r} would make a cycle: "
-                    f"{self.id!r} is a duplicate of {canonical.id!r}"
+                    _(
+                        "merging {other_id!r} into {crisis_id!r} would make a cycle: "
+                        "{crisis_id!r} is a duplicate of {other_id!r}",
+                        other_id=canonical.id,
+                        crisis_id=self.id,
+                    )
                 )
             return self.id
         target = canonical.duplicate_of or canonical.id
         if target == self.id:
             raise ValidationError(
-                f"marking {self.id!r} a duplicate of {canonical.id!r} would make a cycle: "
-                f"{canonical.id!r} is a duplicate of {self.id!r}"
+                _(
+                    "marking {crisis_id!r} a duplicate of {other_id!r} would make a cycle: "
+                    "{other_id!r} is a duplicate of {crisis_id!r}",
+                    crisis_id=self.id,
+                    other_id=canonical.id,
+                )
             )
         return target
 

@@ -17,6 +17,7 @@ from crisiskit.crisis._record import _STORED, Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import Event, PersonalDataErased
+from crisiskit.messages import _
 
 __all__ = ["Privacy"]
 
@@ -52,10 +53,22 @@ class Privacy(CrisisBase):
             or any(c.customer_id == customer_id for c in record.compensations)
         )
         if not known:
-            shown = ", ".join(map(repr, list(record.customers)[:10])) or "none"
+            shown = tuple(list(record.customers)[:10])
             raise ValidationError(
-                f"crisis {self.id!r} holds nothing about customer {customer_id!r}; its "
-                f"customers: {shown}"
+                _(
+                    "crisis {crisis_id!r} holds nothing about customer {customer_id!r}; its "
+                    "customers: {customers}",
+                    crisis_id=self.id,
+                    customer_id=customer_id,
+                    customers=shown,
+                )
+                if shown
+                else _(
+                    "crisis {crisis_id!r} holds nothing about customer {customer_id!r}; it has "
+                    "no customers",
+                    crisis_id=self.id,
+                    customer_id=customer_id,
+                )
             )
         context = self._require_context()
         return self._record(

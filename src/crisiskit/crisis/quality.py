@@ -10,6 +10,7 @@ from crisiskit.events import (
     Event,
     QualityRemedyRecorded,
 )
+from crisiskit.messages import _
 from crisiskit.operations.quality import QualityRemedy
 
 __all__ = ["Quality"]
@@ -32,7 +33,10 @@ class Quality(CrisisBase):
         """Record (or revise) the quality remedy: root cause, responsible party, remedy, process fix."""
         if not isinstance(remedy, QualityRemedy):
             raise ValidationError(
-                f"record_quality_remedy() takes a QualityRemedy; got {type(remedy).__name__}"
+                _(
+                    "record_quality_remedy() takes a QualityRemedy; got {type}",
+                    type=type(remedy).__name__,
+                )
             )
         return self._record(
             QualityRemedyRecorded, actor, reason, old=self.quality_remedy, new=remedy

@@ -16,6 +16,7 @@ from crisiskit.events import (
     RecoveryPlanSet,
     ReviewRecorded,
 )
+from crisiskit.messages import _
 from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
 from crisiskit.operations.review import Review
 
@@ -40,7 +41,13 @@ class Recovery(CrisisBase):
     ) -> CallbackRecorded:
         """Record a callback to an affected customer with their satisfaction, 1 to 5."""
         if not self.has_customer(customer_id):
-            raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
+            raise ValidationError(
+                _(
+                    "customer {customer_id!r} is not affected by crisis {crisis_id!r}",
+                    customer_id=customer_id,
+                    crisis_id=self.id,
+                )
+            )
         callback = Callback(customer_id, self._now(self._require_context()), satisfaction, comments)
         return self._record(CallbackRecorded, actor, reason, callback=callback)
 
@@ -56,7 +63,7 @@ class Recovery(CrisisBase):
         """Set (or revise) the recovery plan: goals, measures, dated milestones."""
         if not isinstance(plan, RecoveryPlan):
             raise ValidationError(
-                f"set_recovery_plan() takes a RecoveryPlan; got {type(plan).__name__}"
+                _("set_recovery_plan() takes a RecoveryPlan; got {type}", type=type(plan).__name__)
             )
         return self._record(RecoveryPlanSet, actor, reason, old=self.recovery_plan, new=plan)
 
@@ -76,9 +83,11 @@ class Recovery(CrisisBase):
     ) -> MilestoneReached:
         """Mark a milestone of the recovery plan as reached."""
         if self.recovery_plan is None:
-            raise ValidationError(f"crisis {self.id!r} has no recovery plan yet")
+            raise ValidationError(
+                _("crisis {crisis_id!r} has no recovery plan yet", crisis_id=self.id)
+            )
         if self.recovery_plan.milestone(name).done_at is not None:
-            raise ValidationError(f"milestone {name!r} was reached already")
+            raise ValidationError(_("milestone {name!r} was reached already", name=name))
         return self._record(MilestoneReached, actor, reason, milestone=name)
 
     @command()
@@ -93,7 +102,10 @@ class Recovery(CrisisBase):
         """Record the business impact: sales, market share, satisfaction before and after."""
         if not isinstance(assessment, ImpactAssessment):
             raise ValidationError(
-                f"assess_impact() takes an ImpactAssessment; got {type(assessment).__name__}"
+                _(
+                    "assess_impact() takes an ImpactAssessment; got {type}",
+                    type=type(assessment).__name__,
+                )
             )
         return self._record(ImpactAssessed, actor, reason, assessment=assessment)
 
@@ -108,7 +120,9 @@ class Recovery(CrisisBase):
     ) -> ReviewRecorded:
         """Record the review: root cause, lessons, improvements. Required to close."""
         if not isinstance(review, Review):
-            raise ValidationError(f"record_review() takes a Review; got {type(review).__name__}")
+            raise ValidationError(
+                _("record_review() takes a Review; got {type}", type=type(review).__name__)
+            )
         if review.reviewed_at is None:
             review = attrs.evolve(review, reviewed_at=self._now(self._require_context()))
         return self._record(ReviewRecorded, actor, reason, review=review)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import pendulum
 
 from crisiskit._internal import checks as _checks
@@ -14,7 +15,10 @@ from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
     CrisisAcknowledged,
+    CrisisMerged,
+    CrisisUnmerged,
     CustomerCaseUpdated,
+    CustomersAdded,
     Event,
     LevelChanged,
     ProgressReported,
@@ -24,7 +28,17 @@ from crisiskit.events import (
     StateChanged,
     StatementReleased,
 )
-from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, SlaUpdate, TimerState
+from crisiskit.messages import _
+from crisiskit.sla import (
+    Recipients,
+    SlaAlert,
+    SlaMetric,
+    SlaPolicy,
+    SlaStatus,
+    SlaUpdate,
+    TimerState,
+)
+from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
 if TYPE_CHECKING:
@@ -71,10 +85,9 @@ class SlaTiming(CrisisBase):
         """
         _checks.text("pause_sla(reason)", reason, max_length=500)
         policy = self._require_sla()
-        update = policy.pause(
-            self.timers, self._now(self._require_context()), reason, metrics=_metric_set(metrics)
-        )
-        return self._record_sla(update, actor, reason, "pause")
+        context = self._require_context()
+        update = policy.pause(self.timers, self._now(context), reason, metrics=_metric_set(metrics))
+        return self._record_sla(update, context, actor, reason, "pause")
 
     @command(offered=_has_paused_timers)
     def resume_sla(
@@ -87,10 +100,9 @@ class SlaTiming(CrisisBase):
     ) -> SlaTimersChanged:
         """Resume paused SLA timers (of ``metrics``, or all); a repeat changes nothing."""
         policy = self._require_sla()
-        update = policy.resume(
-            self.timers, self._now(self._require_context()), metrics=_metric_set(metrics)
-        )
-        return self._record_sla(update, actor, reason, "resume")
+        context = self._require_context()
+        update = policy.resume(self.timers, self._now(context), metrics=_metric_set(metrics))
+        return self._record_sla(update, context, actor, reason, "resume")
 
     @command(anywhere=True, offered=lambda crisis: bool(crisis.timers))
     def check_sla(
@@ -124,7 +136,8 @@ class SlaTiming(CrisisBase):
         found = policy.sweep(self.timers, now)
         if not found.alerts:
             return None
-        return self._record(SlaAlertsRaised, actor, reason, alerts=found.alerts)
+        alerts = self._addressed(found.alerts, context, self.level)
+        return self._record(SlaAlertsRaised, actor, reason, alerts=alerts)
 
     @property
     def sla_next_due(self) -> pendulum.DateTime | None:
@@ -135,34 +148,120 @@ class SlaTiming(CrisisBase):
     def sla_status(
         self, at: pendulum.DateTime
     ) -> tuple[tuple[SlaMetric, SlaStatus, pendulum.DateTime | None], ...]:
-        """(metric, status, deadline) of each timer at ``at``, for dashboards and timelines."""
+        """(metric, status, deadline) of each of the crisis's own timers at ``at``.
+
+        For dashboards and timelines; what is owed to each customer is :meth:`sla_owed`.
+        """
         policy = self._require_sla()
         moment = _checks.instant("sla_status(at)", at)
-        return tuple((t.metric, t.status(moment, policy), t.deadline) for t in self.timers)
+        return tuple(
+            (t.metric, t.status(moment, policy), t.deadline)
+            for t in self.timers
+            if t.subject is None
+        )
+
+    def sla_owed(
+        self, at: pendulum.DateTime
+    ) -> tuple[tuple[SlaMetric, str, SlaStatus, pendulum.DateTime | None], ...]:
+        """(metric, customer id, status, deadline) of each timer owed to one customer at ``at``."""
+        policy = self._require_sla()
+        moment = _checks.instant("sla_owed(at)", at)
+        return tuple(
+            (t.metric, t.subject, t.status(moment, policy), t.deadline)
+            for t in self.timers
+            if t.subject is not None
+        )
 
     def _require_sla(self) -> SlaPolicy:
         policy = self._require_context().sla_for(self.crisis_type)
         if policy is None:
             raise ValidationError(
-                f"crisis {self.id!r} has no SLA policy: give its Context one (sla=...)"
+                _(
+                    "crisis {crisis_id!r} has no SLA policy: give its Context one (sla=...)",
+                    crisis_id=self.id,
+                )
             )
         return policy
 
     def _record_sla(
-        self, update: SlaUpdate, actor: str, reason: str | None, what: str
+        self, update: SlaUpdate, context: Context, actor: str, reason: str | None, what: str
     ) -> SlaTimersChanged:
         if not update.changes:
             raise ValidationError(
-                f"nothing to {what}: no SLA timer of crisis {self.id!r} is in a state to {what}"
+                _(
+                    "nothing to pause: no SLA timer of crisis {crisis_id!r} is in a state to pause",
+                    crisis_id=self.id,
+                )
+                if what == "pause"
+                else _(
+                    "nothing to resume: no SLA timer of crisis {crisis_id!r} is in a state to "
+                    "resume",
+                    crisis_id=self.id,
+                )
             )
-        return self._record(
-            SlaTimersChanged,
-            actor,
-            reason,
-            changes=update.changes,
-            alerts=update.alerts,
-            timers=update.changed_from(self.timers),
+        events = self._split(update, context, self.level)
+        if update.earlier:
+            # Alerts that fell due before the pause are on record before it, as a sweep would
+            # have put them; the pause is the person's, the alerts the system's.
+            event_type, fields = events.pop(0)
+            self._record(event_type, "system", None, **fields)
+        event_type, fields = events.pop(0)
+        event = self._build(SlaTimersChanged, actor, reason, **fields)
+        self._commit_all(event, [])
+        for event_type, fields in events:
+            self._record(event_type, "system", None, **fields)
+        return event
+
+    def _sla_events(
+        self, event: Event, context: Context
+    ) -> list[tuple[type[Event], dict[str, Any]]]:
+        update = self._sla_update(event, context)
+        if update is None:
+            return []
+        level = event.new_level if isinstance(event, LevelChanged) else self.level
+        return self._split(update, context, level)
+
+    def _split(
+        self, update: SlaUpdate, context: Context, level: Level | None
+    ) -> list[tuple[type[Event], dict[str, Any]]]:
+        """The events recording ``update``, in the order its parts happened.
+
+        Alerts due under the old timers come first, then the change, then the alerts the
+        change made due: every alert is its own alert event, whoever found it.
+        """
+        events: list[tuple[type[Event], dict[str, Any]]] = []
+        timers = self.timers
+        if update.earlier:
+            events.append(
+                (SlaAlertsRaised, {"alerts": self._addressed(update.earlier, context, level)})
+            )
+            timers = tuple(timer.alerted(update.earlier) for timer in timers)
+        touched = update.touched(timers)
+        if update.changes or touched:
+            events.append((SlaTimersChanged, {"changes": update.changes, "timers": touched}))
+        later = update.later
+        if later:
+            events.append((SlaAlertsRaised, {"alerts": self._addressed(later, context, level)}))
+        return events
+
+    def _addressed(
+        self, alerts: Iterable[SlaAlert], context: Context, level: Level | None
+    ) -> tuple[SlaAlert, ...]:
+        """``alerts``, each with whom the plan says to notify and who holds those roles now."""
+        level_plan = (
+            None
+            if context.plan is None or level is None
+            else context.plan.for_crisis(self.crisis_type, level)
         )
+        if level_plan is None:
+            return tuple(alerts)
+        addressed = []
+        for alert in alerts:
+            roles = level_plan.alert_roles(alert.metric.value, alert.fraction)
+            people = tuple(dict.fromkeys(p for role in roles for p in self.members(role)))
+            recipients = Recipients(roles, people) if roles else None
+            addressed.append(attrs.evolve(alert, recipients=recipients))
+        return tuple(addressed)
 
     def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:
         """What ``event`` does to the SLA timers under the context's policy (None: nothing)."""
@@ -170,17 +269,40 @@ class SlaTiming(CrisisBase):
         if policy is None:
             return None
         at = event.occurred_at
+        customers = tuple(self._r.customers)
         if isinstance(event, LevelChanged):
             metrics = self._sla_metrics(self.is_public)
             if not self.timers:
                 # The obligations arose when the crisis was detected, not when someone
                 # graded it: the most dangerous window is the one before triage.
                 return policy.start(
-                    event.new_level, at, owner=self.id, metrics=metrics, since=self.detected_at
+                    event.new_level,
+                    at,
+                    owner=self.id,
+                    metrics=metrics,
+                    since=self.detected_at,
+                    customers=customers,
                 )
-            return policy.regrade(self.timers, event.new_level, at, owner=self.id, metrics=metrics)
+            return policy.regrade(
+                self.timers,
+                event.new_level,
+                at,
+                owner=self.id,
+                metrics=metrics,
+                customers=customers,
+            )
         if not self.timers or self.level is None:
             return None
+        arriving = _arriving(event, self)
+        if arriving:
+            # Newly affected customers are owed a first contact from now on.
+            metrics = self._sla_metrics(self.is_public)
+            return policy.regrade(
+                self.timers, self.level, at, owner=self.id, metrics=metrics, customers=arriving
+            )
+        if isinstance(event, CrisisUnmerged):
+            leaving = tuple(c.customer_id for c in event.customers)
+            return policy.release(self.timers, leaving, at, _("the customer left with the unmerge"))
         if isinstance(event, StateChanged):
             metrics = self._sla_metrics(self.is_public)
             return policy.enter(
@@ -189,20 +311,16 @@ class SlaTiming(CrisisBase):
         if isinstance(event, CrisisAcknowledged):
             return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
         if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
-            return policy.record(self.timers, SlaMetric.FIRST_CONTACT, at)
+            return policy.record(
+                self.timers, SlaMetric.FIRST_CONTACT, at, subject=event.customer_id
+            )
         if isinstance(event, ProgressReported) and not self.is_public:
             # A crisis nobody outside knows of owes its progress updates inside: an internal
             # report keeps the cadence. Once it is public, only a public statement does.
             return policy.record(self.timers, SlaMetric.PROGRESS_UPDATE, at)
         if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
-            first = policy.record(self.timers, SlaMetric.PUBLIC_STATEMENT, at)
-            then = policy.record(first.timers, SlaMetric.PROGRESS_UPDATE, at)
-            return SlaUpdate(
-                then.timers,
-                first.changes + then.changes,
-                first.alerts + then.alerts,
-                then.next_wakeup,
-            )
+            fulfilled = (SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE)
+            return policy.record(self.timers, fulfilled, at)
         if (
             isinstance(event, SignalAttached)
             and not self.is_public
@@ -216,6 +334,19 @@ class SlaTiming(CrisisBase):
     def _sla_metrics(public: bool) -> frozenset[SlaMetric] | None:
         """The metrics to time: all of them once the crisis is public, else all but the public statement."""
         return None if public else _PRIVATE_METRICS
+
+
+def _arriving(event: Event, crisis: CrisisBase) -> tuple[str, ...]:
+    """The customers ``event`` makes affected that the crisis did not have yet."""
+    if isinstance(event, CustomersAdded | CrisisMerged):
+        refs = event.customers
+    elif isinstance(event, SignalAttached):
+        refs = event.signal.customers
+    else:
+        return ()
+    return tuple(
+        dict.fromkeys(r.customer_id for r in refs if not crisis.has_customer(r.customer_id))
+    )
 
 
 def _timers(r: Record, event: SlaTimersChanged) -> None:

@@ -15,6 +15,7 @@ from crisiskit.events import (
     Event,
     ExpenseRecorded,
 )
+from crisiskit.messages import _
 from crisiskit.operations.compensation import Compensation, CompensationKind
 from crisiskit.operations.expenses import Expense
 from crisiskit.plan import BudgetCategory
@@ -51,7 +52,13 @@ class Spending(CrisisBase):
         warning, by the system.
         """
         if customer_id is not None and not self.has_customer(customer_id):
-            raise ValidationError(f"customer {customer_id!r} is not affected by crisis {self.id!r}")
+            raise ValidationError(
+                _(
+                    "customer {customer_id!r} is not affected by crisis {crisis_id!r}",
+                    customer_id=customer_id,
+                    crisis_id=self.id,
+                )
+            )
         context = self._require_context()
         compensation = Compensation(customer_id, kind, amount, self._now(context), note)
         self._check_currency(compensation.amount, context)
@@ -99,9 +106,20 @@ class Spending(CrisisBase):
             expected = earlier[0].currency
         if amount.currency != expected:
             raise CurrencyMismatchError(
-                f"crisis {self.id!r} spends in {expected}"
-                f"{' (the emergency plan budget currency)' if context.plan else ''}; got {amount}: "
-                "convert it first"
+                _(
+                    "crisis {crisis_id!r} spends in {expected} (the emergency plan budget "
+                    "currency); got {amount}: convert it first",
+                    crisis_id=self.id,
+                    expected=expected,
+                    amount=amount,
+                )
+                if context.plan
+                else _(
+                    "crisis {crisis_id!r} spends in {expected}; got {amount}: convert it first",
+                    crisis_id=self.id,
+                    expected=expected,
+                    amount=amount,
+                )
             )
 
     def _budget_warning(

@@ -11,6 +11,7 @@ from crisiskit.events import (
     Event,
     StatementReleased,
 )
+from crisiskit.messages import _, coded
 from crisiskit.operations.statements import Medium, Statement
 from crisiskit.values.vocabulary import Audience, Role
 
@@ -47,33 +48,59 @@ class Statements(CrisisBase):
         context = self._require_context()
         if context.plan is not None and self.level is None:
             raise ValidationError(
-                "the emergency plan's communication rules depend on the level: grade the "
-                "crisis or set its level before releasing a statement"
+                _(
+                    "the emergency plan's communication rules depend on the level: grade the "
+                    "crisis or set its level before releasing a statement"
+                )
             )
         level_plan = self._level_plan(context)
         if level_plan is not None:
             rule = level_plan.rule_for(audience)
             if rule is None:
-                allowed = ", ".join(sorted(a.value for a in level_plan.audiences))
+                allowed = sorted(level_plan.audiences, key=lambda a: a.value)
                 raise PolicyError(
-                    f"the emergency plan has no communication with {audience.value} for "
-                    f"{self.crisis_type.value} at level {self.level}; it allows: {allowed}"
+                    _(
+                        "the emergency plan has no communication with {audience} for "
+                        "{crisis_type} at level {level}; it allows: {allowed}",
+                        audience=coded(audience),
+                        crisis_type=coded(self.crisis_type),
+                        level=str(self.level),
+                        allowed=coded(allowed),
+                    )
                 )
             if approver_role is not None and approver_role is not rule.approver:
                 raise PolicyError(
-                    f"the plan has statements to {audience.value} approved by {rule.approver.value}, "
-                    f"not {approver_role.value}"
+                    _(
+                        "the plan has statements to {audience} approved by {approver}, not {role}",
+                        audience=coded(audience),
+                        approver=coded(rule.approver),
+                        role=coded(approver_role),
+                    )
                 )
             approver_role = rule.approver
         if approver_role is None:
             raise ValidationError(
-                "release_statement() needs approver_role when the context has no plan"
+                _("release_statement() needs approver_role when the context has no plan")
             )
         if approved_by not in self.members(approver_role):
-            on_role = ", ".join(self.members(approver_role)) or "nobody"
+            on_role = tuple(self.members(approver_role))
             raise ValidationError(
-                f"{approved_by!r} cannot approve: not assigned as {approver_role.value} on crisis "
-                f"{self.id!r} (assigned: {on_role})"
+                _(
+                    "{person!r} cannot approve: not assigned as {role} on crisis {crisis_id!r} "
+                    "(assigned: {assigned})",
+                    person=approved_by,
+                    role=coded(approver_role),
+                    crisis_id=self.id,
+                    assigned=on_role,
+                )
+                if on_role
+                else _(
+                    "{person!r} cannot approve: not assigned as {role} on crisis {crisis_id!r} "
+                    "(assigned: nobody)",
+                    person=approved_by,
+                    role=coded(approver_role),
+                    crisis_id=self.id,
+                )
             )
         version = 1 + sum(1 for s in self.statements if s.audience is audience)
         statement = Statement(

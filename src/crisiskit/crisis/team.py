@@ -21,6 +21,7 @@ from crisiskit.events import (
     TeamMemberAssigned,
     TeamMemberReleased,
 )
+from crisiskit.messages import _, coded
 from crisiskit.operations.team import Assignment
 from crisiskit.values.vocabulary import Role
 
@@ -43,7 +44,11 @@ class Team(CrisisBase):
         """The crisis office takes the crisis on (受理). Once per crisis."""
         if self.acknowledged_at is not None:
             raise ValidationError(
-                f"crisis {self.id!r} was acknowledged at {self.acknowledged_at.isoformat()} already"
+                _(
+                    "crisis {crisis_id!r} was acknowledged at {acknowledged_at} already",
+                    crisis_id=self.id,
+                    acknowledged_at=self.acknowledged_at.isoformat(),
+                )
             )
         return self._record(CrisisAcknowledged, actor, reason)
 
@@ -62,7 +67,12 @@ class Team(CrisisBase):
         _checks.text("assign(person)", person, max_length=200)
         if any(a.role is role and a.person == person for a in self.team):
             raise ValidationError(
-                f"{person!r} is already assigned as {role.value} on crisis {self.id!r}"
+                _(
+                    "{person!r} is already assigned as {role} on crisis {crisis_id!r}",
+                    person=person,
+                    role=coded(role),
+                    crisis_id=self.id,
+                )
             )
         assignment = Assignment(role, person, self._now(self._require_context()))
         return self._record(TeamMemberAssigned, actor, reason, assignment=assignment)
@@ -81,7 +91,12 @@ class Team(CrisisBase):
         role = _checks.member("unassign(role)", role, Role)
         if not any(a.role is role and a.person == person for a in self.team):
             raise ValidationError(
-                f"{person!r} is not assigned as {getattr(role, 'value', role)} on crisis {self.id!r}"
+                _(
+                    "{person!r} is not assigned as {role} on crisis {crisis_id!r}",
+                    person=person,
+                    role=coded(role),
+                    crisis_id=self.id,
+                )
             )
         return self._record(TeamMemberReleased, actor, reason, role=role, person=person)
 

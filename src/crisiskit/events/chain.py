@@ -11,6 +11,7 @@ from crisiskit.errors import CrisisKitError
 from crisiskit.events.base import GENESIS, Event
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
 from crisiskit.events.sealing import StoredEvent, as_stored, seal_problem, subjects_of
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum
 
 __all__ = ["ChainCheck", "ChainProblem", "verify"]
@@ -115,7 +116,7 @@ def verify(
             record = item if isinstance(item, StoredEvent) else _stored(item, ring)
         except CrisisKitError as exc:
             return ChainCheck(
-                False, count, getattr(item, "sequence", None), count, None, str(exc),
+                False, count, getattr(item, "sequence", None), count, None, exc.args[0] if exc.args else str(exc),
                 ChainProblem.MALFORMED, erased,
             )  # fmt: skip
         found = _problem(
@@ -154,14 +155,19 @@ def verify(
         version, head_hash = head
         if (sequence, prev_hash) != (version, head_hash):
             if sequence < version:
-                problem = (
-                    f"the log ends at event {sequence} but the head says {version}: "
-                    f"{version - sequence} event(s) at the end are missing"
+                problem = _(
+                    "the log ends at event {sequence} but the head says {version}: "
+                    "{missing} event(s) at the end are missing",
+                    sequence=sequence,
+                    version=version,
+                    missing=version - sequence,
                 )
             else:
-                problem = (
-                    f"the log ends at event {sequence}, which does not match the head "
-                    f"(version {version})"
+                problem = _(
+                    "the log ends at event {sequence}, which does not match the head "
+                    "(version {version})",
+                    sequence=sequence,
+                    version=version,
                 )
             return ChainCheck(
                 False, count, sequence + 1 if sequence < version else sequence, None, None,
@@ -176,25 +182,48 @@ def _tombstone_problem(
     # Personal values are beside the hash, so a tombstone must answer for itself: it points
     # to the erasure event, which is hashed, and that event must be about a customer the
     # value is about (read from the hashed data too).
-    where = f"a personal value was erased by event {erasure}"
     if erasure <= record.sequence:
-        return f"{where}, which is not after it"
+        return _(
+            "a personal value was erased by event {erasure}, which is not after it",
+            erasure=erasure,
+        )
     if erasure not in erasures:
         if erasure > last:
-            return f"{where}, which is not in the log given"
-        return f"{where}, which is not a PersonalDataErased event"
+            return _(
+                "a personal value was erased by event {erasure}, which is not in the log given",
+                erasure=erasure,
+            )
+        return _(
+            "a personal value was erased by event {erasure}, which is not a PersonalDataErased "
+            "event",
+            erasure=erasure,
+        )
     about = subjects_of(record).get(commitment, ())
     if erasures[erasure] not in about:
         return (
-            f"{where}, which erased customer {erasures[erasure]!r}'s data; the value is "
-            f"about {', '.join(map(repr, about)) or 'no one'}"
+            _(
+                "a personal value was erased by event {erasure}, which erased customer "
+                "{customer!r}'s data; the value is about {about}",
+                erasure=erasure,
+                customer=erasures[erasure],
+                about=tuple(map(repr, about)),
+            )
+            if about
+            else _(
+                "a personal value was erased by event {erasure}, which erased customer "
+                "{customer!r}'s data; the value is about no one",
+                erasure=erasure,
+                customer=erasures[erasure],
+            )
         )
     return None
 
 
 def _stored(event: object, ring: KeyRing | None) -> StoredEvent:
     if not isinstance(event, Event):
-        raise CrisisKitError(f"verify() takes stored events; got {type(event).__name__}")
+        raise CrisisKitError(
+            _("verify() takes stored events; got {type}", type=type(event).__name__)
+        )
     return as_stored(event, ring)
 
 
@@ -208,19 +237,32 @@ def _problem(
     last_time: dt.datetime | None,
 ) -> tuple[str, str] | dt.datetime:
     if record.sequence != sequence:
-        return "sequence", f"sequence {record.sequence} where {sequence} was expected"
+        return "sequence", _(
+            "sequence {found} where {sequence} was expected",
+            found=record.sequence,
+            sequence=sequence,
+        )
     if sequence == 1 and record.type != "CrisisDetected":
         return (
             "not_detection",
-            f"a crisis's log starts with CrisisDetected; this one starts with {record.type}",
+            _(
+                "a crisis's log starts with CrisisDetected; this one starts with {event}",
+                event=record.type,
+            ),
         )
     if crisis_id is not None and record.crisis_id != crisis_id:
-        return "other_crisis", f"belongs to crisis {record.crisis_id!r}, not {crisis_id!r}"
+        return "other_crisis", _(
+            "belongs to crisis {other!r}, not {crisis_id!r}",
+            other=record.crisis_id,
+            crisis_id=crisis_id,
+        )
     if record.prev_hash != prev_hash:
         return (
             "link",
-            "prev_hash does not match the previous event's hash (an event before it was "
-            "altered, removed or reordered)",
+            _(
+                "prev_hash does not match the previous event's hash (an event before it was "
+                "altered, removed or reordered)"
+            ),
         )
     problem = seal_problem(record, keys)
     if problem is not None:
@@ -230,11 +272,15 @@ def _problem(
     except ValueError:
         when = None
     if when is None or when.utcoffset() is None:
-        return "malformed", f"occurred_at {record.occurred_at!r} is not an instant"
+        return "malformed", _("occurred_at {value!r} is not an instant", value=record.occurred_at)
     if last_time is not None and when < last_time:
         return (
             "time",
-            f"it occurred at {record.occurred_at}, before the event preceding it "
-            f"({last_time.isoformat()}): a log never goes back in time",
+            _(
+                "it occurred at {occurred_at}, before the event preceding it ({last_time}): "
+                "a log never goes back in time",
+                occurred_at=record.occurred_at,
+                last_time=last_time.isoformat(),
+            ),
         )
     return when

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 
 __all__ = ["KeyRing", "SealingKey"]
 
@@ -46,20 +47,36 @@ class SealingKey:
     def __init__(self, key_id: str, secret: bytes) -> None:
         if not isinstance(key_id, str) or not _KEY_ID.match(key_id):
             raise ValidationError(
-                "SealingKey.key_id must be 1 to 64 letters, digits, '.', '_' or '-', starting "
-                f"with a letter or digit; got {key_id!r}"
+                _(
+                    "SealingKey.key_id must be 1 to 64 letters, digits, '.', '_' or '-', "
+                    "starting with a letter or digit; got {key_id!r}",
+                    key_id=key_id,
+                )
             )
         if not isinstance(secret, bytes) or len(secret) < 16:
-            what = f"{len(secret)} bytes" if isinstance(secret, bytes) else type(secret).__name__
             raise ValidationError(
-                f"SealingKey secret {key_id!r} must be at least 16 bytes (32 random bytes "
-                f"recommended); got {what}"
+                _(
+                    "SealingKey secret {key_id!r} must be at least 16 bytes (32 random bytes "
+                    "recommended); got {size} bytes",
+                    key_id=key_id,
+                    size=len(secret),
+                )
+                if isinstance(secret, bytes)
+                else _(
+                    "SealingKey secret {key_id!r} must be at least 16 bytes (32 random bytes "
+                    "recommended); got {type}",
+                    key_id=key_id,
+                    type=type(secret).__name__,
+                )
             )
         if len(set(secret)) < 4:
             raise ValidationError(
-                f"SealingKey secret {key_id!r} is not random (it repeats a few byte values, "
-                "like an all-zero key); use 32 bytes from a secure random source, e.g. "
-                "secrets.token_bytes(32)"
+                _(
+                    "SealingKey secret {key_id!r} is not random (it repeats a few byte values, "
+                    "like an all-zero key); use 32 bytes from a secure random source, e.g. "
+                    "secrets.token_bytes(32)",
+                    key_id=key_id,
+                )
             )
         self._id = key_id
         self._secret = secret
@@ -95,7 +112,7 @@ class SealingKey:
         return hash((SealingKey, self._id))
 
     def __reduce__(self) -> tuple[object, ...]:
-        raise TypeError("a SealingKey is not pickled: keep secrets in the host's secret store")
+        raise TypeError(_("a SealingKey is not pickled: keep secrets in the host's secret store"))
 
 
 class KeyRing(Mapping[str, SealingKey]):
@@ -116,11 +133,16 @@ class KeyRing(Mapping[str, SealingKey]):
         keys: dict[str, SealingKey] = {}
         for key in (current, *older):
             if not isinstance(key, SealingKey):
-                raise ValidationError(f"a KeyRing holds SealingKeys; got {type(key).__name__}")
+                raise ValidationError(
+                    _("a KeyRing holds SealingKeys; got {type}", type=type(key).__name__)
+                )
             if key.key_id in keys:
                 raise ValidationError(
-                    f"the KeyRing holds two keys with the id {key.key_id!r}; every key needs "
-                    "its own id"
+                    _(
+                        "the KeyRing holds two keys with the id {key_id!r}; every key needs "
+                        "its own id",
+                        key_id=key.key_id,
+                    )
                 )
             keys[key.key_id] = key
         self._keys = keys
@@ -151,7 +173,7 @@ class KeyRing(Mapping[str, SealingKey]):
         return hash(tuple(self._keys))
 
     def __reduce__(self) -> tuple[object, ...]:
-        raise TypeError("a KeyRing is not pickled: keep secrets in the host's secret store")
+        raise TypeError(_("a KeyRing is not pickled: keep secrets in the host's secret store"))
 
 
 def as_ring(keys: KeyRing | SealingKey | None) -> KeyRing | None:
@@ -165,5 +187,5 @@ def as_ring(keys: KeyRing | SealingKey | None) -> KeyRing | None:
             keys._ring = KeyRing(keys)
         return keys._ring
     raise ValidationError(
-        f"keys must be a KeyRing, a SealingKey or None; got {type(keys).__name__}"
+        _("keys must be a KeyRing, a SealingKey or None; got {type}", type=type(keys).__name__)
     )

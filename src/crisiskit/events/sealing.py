@@ -35,6 +35,7 @@ from crisiskit._internal.personal import ERASED, marking, subjects, whom
 from crisiskit.errors import CrisisKitError, SealError, SerializationError
 from crisiskit.events.base import Event, id_for_hash
 from crisiskit.events.keys import KeyRing, SealingKey, as_ring
+from crisiskit.messages import Message, _
 from crisiskit.serialization import _fields_of, _loads, _structure
 
 __all__ = [
@@ -79,8 +80,12 @@ def _encoder(number: int) -> Callable[[object], bytes]:
     found = _ENCODINGS.get(number)
     if found is None:
         raise SerializationError(
-            f"the event is sealed in encoding {number}, which this crisiskit does not know "
-            f"(it knows {', '.join(map(str, _ENCODINGS))}); it was written by a newer release"
+            _(
+                "the event is sealed in encoding {number}, which this crisiskit does not know "
+                "(it knows {known}); it was written by a newer release",
+                number=number,
+                known=tuple(map(str, _ENCODINGS)),
+            )
         )
     return found
 
@@ -90,32 +95,47 @@ def _encoder(number: int) -> Callable[[object], bytes]:
 
 def _is_personal_map(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Mapping):
-        raise SerializationError(f"$.personal must be an object; got {type(value).__name__}")
+        raise SerializationError(
+            _("$.personal must be an object; got {type}", type=type(value).__name__)
+        )
     for commitment, entry in value.items():
         where = f"$.personal[{commitment!r}]"
         if not isinstance(commitment, str) or not _HEX64.match(commitment):
-            raise SerializationError(f"{where}: a commitment is 64 lower-case hex digits")
+            raise SerializationError(
+                _("{where}: a commitment is 64 lower-case hex digits", where=where)
+            )
         if not isinstance(entry, Mapping):
-            raise SerializationError(f"{where} must be an object")
+            raise SerializationError(_("{where} must be an object", where=where))
         if set(entry) == {"salt", "value"}:
             if not isinstance(entry["salt"], str) or not _HEX32.match(entry["salt"]):
-                raise SerializationError(f"{where}.salt must be 32 lower-case hex digits")
+                raise SerializationError(
+                    _("{where}.salt must be 32 lower-case hex digits", where=where)
+                )
             if not isinstance(entry["value"], str):
-                raise SerializationError(f"{where}.value must be text")
+                raise SerializationError(_("{where}.value must be text", where=where))
             if not _encodable(entry["value"]):
                 raise SerializationError(
-                    f"{where}.value holds text that cannot be encoded (a lone surrogate)"
+                    _(
+                        "{where}.value holds text that cannot be encoded (a lone surrogate)",
+                        where=where,
+                    )
                 )
         elif set(entry) == {"erased"}:
             erased = entry["erased"]
             if isinstance(erased, bool) or not isinstance(erased, int) or erased < 1:
                 raise SerializationError(
-                    f"{where}.erased must be the sequence of the erasure event (>= 1)"
+                    _(
+                        "{where}.erased must be the sequence of the erasure event (>= 1)",
+                        where=where,
+                    )
                 )
         else:
             raise SerializationError(
-                f"{where} holds either 'salt' and 'value', or 'erased'; "
-                f"got {', '.join(sorted(map(repr, entry)))}"
+                _(
+                    "{where} holds either 'salt' and 'value', or 'erased'; got {keys}",
+                    where=where,
+                    keys=tuple(sorted(map(repr, entry))),
+                )
             )
 
 
@@ -138,8 +158,11 @@ def _is_key_stamp(instance: object, attribute: attrs.Attribute[Any], value: obje
         or not _HEX8.match(value["check"])
     ):
         raise SerializationError(
-            '$.key must be null or {"id": "<key id>", "check": "<8 hex digits>"}; '
-            f"got {_short(value)}"
+            _(
+                '$.key must be null or {{"id": "<key id>", "check": "<8 hex digits>"}}; '
+                "got {value}",
+                value=_short(value),
+            )
         )
 
 
@@ -147,8 +170,13 @@ def _is_int(low: int, high: int) -> Callable[[object, attrs.Attribute[Any], obje
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise SerializationError(
-                f"$.{attribute.name} must be a whole number from {low} to {high}; "
-                f"got {_short(value)}"
+                _(
+                    "$.{field} must be a whole number from {low} to {high}; got {value}",
+                    field=attribute.name,
+                    low=low,
+                    high=high,
+                    value=_short(value),
+                )
             )
 
     return check
@@ -158,7 +186,12 @@ def _is_text(limit: int) -> Callable[[object, attrs.Attribute[Any], object], Non
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, str) or not 0 < len(value) <= limit:
             raise SerializationError(
-                f"$.{attribute.name} must be text of 1 to {limit} characters; got {_short(value)}"
+                _(
+                    "$.{field} must be text of 1 to {limit} characters; got {value}",
+                    field=attribute.name,
+                    limit=limit,
+                    value=_short(value),
+                )
             )
 
     return check
@@ -168,15 +201,29 @@ def _is_hash(*, empty: bool) -> Callable[[object, attrs.Attribute[Any], object],
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, str) and (_HEX64.match(value) or (empty and value == "")):
             return
-        allowed = "64 lower-case hex digits" + (" (or empty for the first event)" if empty else "")
-        raise SerializationError(f"$.{attribute.name} must be {allowed}; got {_short(value)}")
+        raise SerializationError(
+            _(
+                "$.{field} must be 64 lower-case hex digits (or empty for the first event); "
+                "got {value}",
+                field=attribute.name,
+                value=_short(value),
+            )
+            if empty
+            else _(
+                "$.{field} must be 64 lower-case hex digits; got {value}",
+                field=attribute.name,
+                value=_short(value),
+            )
+        )
 
     return check
 
 
 def _is_data(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Mapping):
-        raise SerializationError(f"$.data must be an object; got {type(value).__name__}")
+        raise SerializationError(
+            _("$.data must be an object; got {type}", type=type(value).__name__)
+        )
 
 
 @frozen(kw_only=True)
@@ -245,7 +292,11 @@ class StoredEvent:
             if isinstance(exc, CrisisKitError):
                 raise
             raise SerializationError(
-                f"event {self.sequence} holds text or a number that cannot be encoded: {exc}"
+                _(
+                    "event {sequence} holds text or a number that cannot be encoded: {detail}",
+                    sequence=self.sequence,
+                    detail=exc,
+                )
             ) from None
 
     def _hashed(self) -> dict[str, Any]:
@@ -274,7 +325,11 @@ class StoredEvent:
             return _encoder(ENCODING)(self.to_dict()).decode("utf-8")
         except UnicodeEncodeError as exc:
             raise SerializationError(
-                f"event {self.sequence} holds text that cannot be encoded: {exc}"
+                _(
+                    "event {sequence} holds text that cannot be encoded: {detail}",
+                    sequence=self.sequence,
+                    detail=exc,
+                )
             ) from None
 
     @classmethod
@@ -284,17 +339,33 @@ class StoredEvent:
         Its hash is checked by :func:`~crisiskit.events.verify` and :func:`read`.
         """
         if not isinstance(data, Mapping):
-            raise SerializationError(f"a stored event is a JSON object; got {_short(data)}")
+            raise SerializationError(
+                _("a stored event is a JSON object; got {value}", value=_short(data))
+            )
         missing = _FIELDS - {"personal"} - set(data)
         extra = set(data) - _FIELDS
         if missing or extra:
-            problems = []
-            if missing:
-                problems.append(f"missing {', '.join(sorted(map(repr, missing)))}")
-            if extra:
-                problems.append(f"unknown {', '.join(sorted(map(repr, extra)))}")
+            fields = tuple(sorted(_FIELDS))
+            missed, unknown = tuple(sorted(map(repr, missing))), tuple(sorted(map(repr, extra)))
             raise SerializationError(
-                f"a stored event has the keys {', '.join(sorted(_FIELDS))}; " + "; ".join(problems)
+                _(
+                    "a stored event has the keys {fields}; missing {missing}; unknown {unknown}",
+                    fields=fields,
+                    missing=missed,
+                    unknown=unknown,
+                )
+                if missing and extra
+                else _(
+                    "a stored event has the keys {fields}; missing {missing}",
+                    fields=fields,
+                    missing=missed,
+                )
+                if missing
+                else _(
+                    "a stored event has the keys {fields}; unknown {unknown}",
+                    fields=fields,
+                    unknown=unknown,
+                )
             )
         return cls(**data)
 
@@ -303,7 +374,11 @@ class StoredEvent:
         """Read one stored event from a line :meth:`to_json` wrote (untrusted input is safe)."""
         if isinstance(text, str | bytes | bytearray) and len(text) > _MAX_LINE:
             raise SerializationError(
-                f"a stored event is at most {_MAX_LINE} characters; got {len(text)}"
+                _(
+                    "a stored event is at most {limit} characters; got {length}",
+                    limit=_MAX_LINE,
+                    length=len(text),
+                )
             )
         return cls.from_dict(_loads(text, floats="float"))
 
@@ -370,7 +445,9 @@ def seal(
     try:
         payload = _encoder(ENCODING)(hashed)
     except (UnicodeEncodeError, ValueError) as exc:
-        raise SerializationError(f"{event.name} cannot be sealed: {exc}") from None
+        raise SerializationError(
+            _("{event} cannot be sealed: {detail}", event=event.name, detail=exc)
+        ) from None
     digest = hashlib.sha256(payload).hexdigest() if key is None else key.digest(payload)
     # The event has not left the factory yet: set the derived fields in place rather than
     # building it a second time.
@@ -482,10 +559,12 @@ def _extract(
 
 def _commitment(value: str, people: dict[str, dict[str, Any]], entropy: Entropy | None) -> str:
     if entropy is None:
-        raise CrisisKitError("an event holding personal data needs a source of salts to be sealed")
+        raise CrisisKitError(
+            _("an event holding personal data needs a source of salts to be sealed")
+        )
     salt = entropy(16)
     if not isinstance(salt, bytes) or len(salt) != 16:
-        raise CrisisKitError("the entropy source must return the number of bytes asked for")
+        raise CrisisKitError(_("the entropy source must return the number of bytes asked for"))
     commitment = _commit(salt, value)
     people[commitment] = {"salt": salt.hex(), "value": value}
     return commitment
@@ -496,7 +575,7 @@ def _commit(salt: bytes, value: str) -> str:
         encoded = value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise SerializationError(
-            f"a personal value holds text that cannot be encoded: {exc}"
+            _("a personal value holds text that cannot be encoded: {detail}", detail=exc)
         ) from None
     return hashlib.sha256(salt + encoded).hexdigest()
 
@@ -510,8 +589,12 @@ def stored(event: Event) -> StoredEvent:
     record = _record_of(event)
     if record is None:
         raise SerializationError(
-            f"event {event.sequence} ({event.name}) was neither sealed by crisiskit nor read "
-            "from its stored form, so it has none; store the events a crisis records"
+            _(
+                "event {sequence} ({event}) was neither sealed by crisiskit nor read from its "
+                "stored form, so it has none; store the events a crisis records",
+                sequence=event.sequence,
+                event=event.name,
+            )
         )
     return record
 
@@ -523,7 +606,7 @@ _NO_KEYS = object()
 _MARKER = re.compile(rb'\{"\$personal":"([0-9a-f]{64})","about":\[')
 
 
-def seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] | None:
+def seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, Message] | None:
     """What is wrong with one record's seal, as ``(kind, message)``, or None (crisiskit-internal)."""
     token = _NO_KEYS if keys is None else keys
     if record._checked_with is token:
@@ -534,41 +617,54 @@ def seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] |
     return problem
 
 
-def _seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, str] | None:
+def _seal_problem(record: StoredEvent, keys: KeyRing | None) -> tuple[str, Message] | None:
     stamp = record.key
     key: SealingKey | None = None
     if stamp is not None:
         if keys is None:
-            return "missing_key", f"cannot check it: key {stamp['id']!r} not supplied"
+            return "missing_key", _(
+                "cannot check it: key {key_id!r} not supplied", key_id=stamp["id"]
+            )
         key = keys.get(stamp["id"])
         if key is None:
             return (
                 "missing_key",
-                f"cannot check it: key {stamp['id']!r} not supplied (the ring holds "
-                f"{', '.join(map(repr, keys))})",
+                _(
+                    "cannot check it: key {key_id!r} not supplied (the ring holds {ring})",
+                    key_id=stamp["id"],
+                    ring=tuple(map(repr, keys)),
+                ),
             )
         if not hmac.compare_digest(key.check, stamp["check"]):
             return (
                 "wrong_key",
-                f"the key supplied as {stamp['id']!r} is not the key that sealed it (wrong key)",
+                _(
+                    "the key supplied as {key_id!r} is not the key that sealed it (wrong key)",
+                    key_id=stamp["id"],
+                ),
             )
     elif keys is not None:
         return (
             "unkeyed",
-            "it is sealed without a key in a keyed log: anyone could have written it "
-            "(a re-hashed or forged event)",
+            _(
+                "it is sealed without a key in a keyed log: anyone could have written it "
+                "(a re-hashed or forged event)"
+            ),
         )
     try:
         payload = record.sealed_bytes()
     except SerializationError as exc:
-        return "malformed", str(exc)
+        problem = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else None
+        return "malformed", problem or _(
+            "the stored event cannot be encoded: {detail}", detail=str(exc)
+        )
     digest = hashlib.sha256(payload).hexdigest() if key is None else key.digest(payload)
     if not hmac.compare_digest(digest, record.hash):
-        return "altered", "its content does not match its hash (the event was altered)"
+        return "altered", _("its content does not match its hash (the event was altered)")
     return _personal_problem(record, payload)
 
 
-def _personal_problem(record: StoredEvent, payload: bytes) -> tuple[str, str] | None:
+def _personal_problem(record: StoredEvent, payload: bytes) -> tuple[str, Message] | None:
     # In canonical JSON a commitment is written exactly so; a string holding these
     # characters would have its quotes escaped, so the search finds commitments only.
     referenced = (
@@ -577,8 +673,10 @@ def _personal_problem(record: StoredEvent, payload: bytes) -> tuple[str, str] | 
     if referenced != set(record.personal):
         return (
             "personal",
-            "its personal data does not match the commitments in its hashed data "
-            "(values missing or added)",
+            _(
+                "its personal data does not match the commitments in its hashed data "
+                "(values missing or added)"
+            ),
         )
     for commitment, entry in record.personal.items():
         if "erased" in entry:
@@ -588,7 +686,7 @@ def _personal_problem(record: StoredEvent, payload: bytes) -> tuple[str, str] | 
         ):
             return (
                 "personal",
-                "its personal data was altered (a value no longer matches its commitment)",
+                _("its personal data was altered (a value no longer matches its commitment)"),
             )
     return None
 
@@ -610,7 +708,13 @@ def upcaster(type_name: str, version: int) -> Callable[[Upcaster], Upcaster]:
 
     def register(function: Upcaster) -> Upcaster:
         if (type_name, version) in _UPCASTERS:
-            raise CrisisKitError(f"an upcaster for {type_name} version {version} exists already")
+            raise CrisisKitError(
+                _(
+                    "an upcaster for {type_name} version {version} exists already",
+                    type_name=type_name,
+                    version=version,
+                )
+            )
         _UPCASTERS[(type_name, version)] = function
         return function
 
@@ -620,25 +724,39 @@ def upcaster(type_name: str, version: int) -> Callable[[Upcaster], Upcaster]:
 def _upcast(
     type_name: str, version: int, data: dict[str, Any]
 ) -> tuple[type[Event], dict[str, Any]]:
-    for _ in range(1000):
+    for _attempt in range(1000):
         cls = _registry.lookup(type_name)
         current = getattr(cls, "event_version", None) if cls is not None else None
         if current == version and cls is not None and issubclass(cls, Event):
             return cls, data
         if current is not None and version > current:
             raise SerializationError(
-                f"{type_name} version {version} was written by a newer crisiskit; this one "
-                f"reads versions up to {current}"
+                _(
+                    "{type_name} version {version} was written by a newer crisiskit; this one "
+                    "reads versions up to {current}",
+                    type_name=type_name,
+                    version=version,
+                    current=current,
+                )
             )
         step = _UPCASTERS.get((type_name, version))
         if step is None:
             if cls is None:
-                raise SerializationError(f"unknown event type {_short(type_name)}")
+                raise SerializationError(
+                    _("unknown event type {type_name}", type_name=_short(type_name))
+                )
             raise SerializationError(
-                f"no upcaster reads {type_name} version {version} (current: {current})"
+                _(
+                    "no upcaster reads {type_name} version {version} (current: {current})",
+                    type_name=type_name,
+                    version=version,
+                    current=current,
+                )
             )
         type_name, version, data = step(dict(data))
-    raise SerializationError(f"the upcasters of {type_name} do not end")  # pragma: no cover
+    raise SerializationError(  # pragma: no cover
+        _("the upcasters of {type_name} do not end", type_name=type_name)
+    )
 
 
 def read(record: StoredEvent, keys: KeyRing | SealingKey | None = None) -> Event:
@@ -653,10 +771,20 @@ def read(record: StoredEvent, keys: KeyRing | SealingKey | None = None) -> Event
         SerializationError: the data is not a valid event.
     """
     if not isinstance(record, StoredEvent):
-        raise SerializationError(f"read() takes a StoredEvent; got {type(record).__name__}")
+        raise SerializationError(
+            _("read() takes a StoredEvent; got {type}", type=type(record).__name__)
+        )
     problem = seal_problem(record, as_ring(keys))
     if problem is not None:
-        raise SealError(f"event {record.sequence} ({record.type}): {problem[1]}", kind=problem[0])
+        raise SealError(
+            _(
+                "event {sequence} ({event}): {problem}",
+                sequence=record.sequence,
+                event=record.type,
+                problem=problem[1],
+            ),
+            kind=problem[0],
+        )
     cls, data = _upcast(record.type, record.version, dict(record.data))
     if record.personal:
         data = _restore(data, record.personal)
@@ -689,9 +817,13 @@ def as_stored(event: Event, keys: KeyRing | None) -> StoredEvent:
         seal(copy, key)
     except CrisisKitError:
         raise SealError(
-            f"event {event.sequence} ({event.name}) holds personal data and was not read from "
-            "its stored form, so its seal cannot be checked; check the StoredEvents the "
-            "crisis recorded",
+            _(
+                "event {sequence} ({event}) holds personal data and was not read from its "
+                "stored form, so its seal cannot be checked; check the StoredEvents the "
+                "crisis recorded",
+                sequence=event.sequence,
+                event=event.name,
+            ),
             kind="malformed",
         ) from None
     found = stored(copy)
@@ -707,7 +839,15 @@ def check_event(event: Event, keys: KeyRing | None) -> None:
         return  # sealed here, or checked when it was read
     problem = seal_problem(as_stored(event, keys), keys)
     if problem is not None:
-        raise SealError(f"event {event.sequence} ({event.name}): {problem[1]}", kind=problem[0])
+        raise SealError(
+            _(
+                "event {sequence} ({event}): {problem}",
+                sequence=event.sequence,
+                event=event.name,
+                problem=problem[1],
+            ),
+            kind=problem[0],
+        )
 
 
 def _is_marker(value: Mapping[str, Any]) -> bool:

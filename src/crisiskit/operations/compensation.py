@@ -11,6 +11,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, converted
 from crisiskit.values.money import Money
 
@@ -51,10 +52,16 @@ def to_compensation_kind(value: CompensationKind | str) -> CompensationKind:
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
         raise ValidationError(
-            f"Compensation.amount must be Money; got {type(value).__name__} {value!r}"
+            _(
+                "Compensation.amount must be Money; got {type} {value!r}",
+                type=type(value).__name__,
+                value=value,
+            )
         )
     if value.amount <= 0:
-        raise ValidationError(f"Compensation.amount must be more than zero; got {value}")
+        raise ValidationError(
+            _("Compensation.amount must be more than zero; got {value}", value=value)
+        )
 
 
 @serializable()

@@ -11,6 +11,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.plan import BudgetCategory
 from crisiskit.plan.vocabulary import to_budget_category
 from crisiskit.values.money import Money
@@ -20,9 +21,15 @@ __all__ = ["Expense"]
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
-        raise ValidationError(f"Expense.amount must be Money; got {type(value).__name__} {value!r}")
+        raise ValidationError(
+            _(
+                "Expense.amount must be Money; got {type} {value!r}",
+                type=type(value).__name__,
+                value=value,
+            )
+        )
     if value.amount <= 0:
-        raise ValidationError(f"Expense.amount must be more than zero; got {value}")
+        raise ValidationError(_("Expense.amount must be more than zero; got {value}", value=value))
 
 
 @serializable()

@@ -8,6 +8,7 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import converted_all, normalize_lang
 from crisiskit.values.levels import Level, to_level
 from crisiskit.values.vocabulary import CrisisType, Role, to_crisis_type
@@ -53,24 +54,21 @@ class WarningNotice:
 
     def render(self, lang: str = "en") -> str:
         """The notice as text, in ``lang``."""
-        zh = normalize_lang(lang) == "zh"
+        language = "zh" if normalize_lang(lang) == "zh" else "en"
         level = self.level
-        if zh:
-            lines = [
-                f"预警通知：{level.warning_label('zh')}，{level.colour.label('zh')}",
-                f"危机类型：{self.crisis_type.label('zh')}",
-                f"影响范围：{self.scope or '待查明'}",
-            ]
-            lines += [f"应对措施：{m}" for m in (self.measures_zh or self.measures)]
-            if self.recipients:
-                lines.append("发送至：" + "、".join(r.label("zh") for r in self.recipients))
-        else:
-            lines = [
-                f"Warning notice: {level.warning_label('en')}, {level.colour.label('en')}",
-                f"Crisis type: {self.crisis_type.label('en')}",
-                f"Affected scope: {self.scope or 'being established'}",
-            ]
-            lines += [f"Measure: {m}" for m in self.measures]
-            if self.recipients:
-                lines.append("To: " + ", ".join(r.label("en") for r in self.recipients))
-        return "\n".join(lines)
+        measures = (self.measures_zh or self.measures) if language == "zh" else self.measures
+        lines: list[Message] = [
+            _(
+                "Warning notice: {warning}, {colour}",
+                warning=level.warning_label(language),
+                colour=level.colour,
+            ),
+            _("Crisis type: {crisis_type}", crisis_type=self.crisis_type),
+            _("Affected scope: {scope}", scope=self.scope)
+            if self.scope
+            else _("Affected scope: being established"),
+        ]
+        lines += [_("Measure: {measure}", measure=m) for m in measures]
+        if self.recipients:
+            lines.append(_("To: {recipients}", recipients=self.recipients))
+        return "\n".join(line.text(language) for line in lines)

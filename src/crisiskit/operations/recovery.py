@@ -12,6 +12,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, converted
 from crisiskit.values.money import Money
 
@@ -33,7 +34,15 @@ def _score(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
     low, high = SATISFACTION_SCALE
     where = f"{type(instance).__name__}.{attribute.name}"
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError(f"{where} must be a whole score from {low} to {high}; got {value!r}")
+        raise ValidationError(
+            _(
+                "{where} must be a whole score from {low} to {high}; got {value!r}",
+                where=where,
+                low=low,
+                high=high,
+                value=value,
+            )
+        )
 
 
 def _optional_average(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -43,7 +52,15 @@ def _optional_average(instance: object, attribute: attrs.Attribute[Any], value: 
     where = f"{type(instance).__name__}.{attribute.name}"
     number = _checks.number(where, value)
     if not low <= number <= high:
-        raise ValidationError(f"{where} must be between {low} and {high}; got {value!r}")
+        raise ValidationError(
+            _(
+                "{where} must be between {low} and {high}; got {value!r}",
+                where=where,
+                low=low,
+                high=high,
+                value=value,
+            )
+        )
 
 
 def _optional_share(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -52,14 +69,22 @@ def _optional_share(instance: object, attribute: attrs.Attribute[Any], value: ob
     where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value <= 1:
         raise ValidationError(
-            f"{where} must be a Decimal share from 0 to 1 (e.g. Decimal('0.23')); got {value!r}"
+            _(
+                "{where} must be a Decimal share from 0 to 1 (e.g. Decimal('0.23')); got {value!r}",
+                where=where,
+                value=value,
+            )
         )
 
 
 def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, Money):
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must be Money or None; got {value!r}"
+            _(
+                "{where} must be Money or None; got {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                value=value,
+            )
         )
 
 
@@ -137,18 +162,31 @@ class RecoveryPlan:
 
     def __attrs_post_init__(self) -> None:
         if not self.goals:
-            raise ValidationError("RecoveryPlan.goals needs at least one goal")
+            raise ValidationError(_("RecoveryPlan.goals needs at least one goal"))
         names = [m.name for m in self.milestones]
         if len(set(names)) != len(names):
-            raise ValidationError(f"RecoveryPlan.milestones must have distinct names; got {names}")
+            raise ValidationError(
+                _(
+                    "RecoveryPlan.milestones must have distinct names; got {names}",
+                    names=repr(names),
+                )
+            )
 
     def milestone(self, name: str) -> Milestone:
         """The milestone called ``name``."""
         for milestone in self.milestones:
             if milestone.name == name:
                 return milestone
-        known = ", ".join(repr(m.name) for m in self.milestones) or "none"
-        raise ValidationError(f"the recovery plan has no milestone {name!r}; milestones: {known}")
+        known = tuple(repr(m.name) for m in self.milestones)
+        raise ValidationError(
+            _(
+                "the recovery plan has no milestone {name!r}; milestones: {known}",
+                name=name,
+                known=known,
+            )
+            if known
+            else _("the recovery plan has no milestone {name!r}; it has no milestones", name=name)
+        )
 
     def overdue(self, at: pendulum.DateTime) -> tuple[Milestone, ...]:
         """The milestones not reached whose due time has passed at ``at``."""
@@ -188,8 +226,12 @@ class ImpactAssessment:
             and self.before.sales.currency != self.after.sales.currency
         ):
             raise ValidationError(
-                f"ImpactAssessment compares sales in one currency; got {self.before.sales.currency} "
-                f"before and {self.after.sales.currency} after"
+                _(
+                    "ImpactAssessment compares sales in one currency; got {before} before and "
+                    "{after} after",
+                    before=self.before.sales.currency,
+                    after=self.after.sales.currency,
+                )
             )
 
     @property

@@ -8,6 +8,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 
 __all__ = ["Review"]
 
@@ -34,6 +35,6 @@ class Review:
 
     def __attrs_post_init__(self) -> None:
         if not self.lessons:
-            raise ValidationError("Review.lessons needs at least one lesson")
+            raise ValidationError(_("Review.lessons needs at least one lesson"))
         for i, text in enumerate((*self.lessons, *self.improvements)):
-            _checks.text(f"Review lesson/improvement {i}", text)
+            _checks.text(_("Review lesson/improvement {index}", index=i), text)

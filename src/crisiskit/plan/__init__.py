@@ -4,7 +4,7 @@ An :class:`EmergencyPlan` says, per crisis type and level, which roles are requi
 what they do (:class:`RoleDuty`), which actions are due in each :class:`Phase` with an owner
 and a time target (:class:`PlannedAction`), who must be told, how often and with whose
 approval (:class:`CommunicationRule`), and whom to inform beyond the team
-(:class:`Escalation`); it also holds the :class:`Resources` set aside — budgets per
+(:class:`Escalation`), and whom each SLA alert is for (:class:`AlertRule`); it also holds the :class:`Resources` set aside — budgets per
 :class:`BudgetCategory`, the standing team, emergency stock — and its own revision history
 (:class:`Revision`). Start from :meth:`EmergencyPlan.default`, save and load it as JSON, and
 :meth:`~EmergencyPlan.revise` it after drills and reviews.
@@ -19,6 +19,7 @@ Examples:
 """
 
 from crisiskit.plan._fields import MAX_DURATION, ROUND_THE_CLOCK, WORKING
+from crisiskit.plan.alerting import AlertRule
 from crisiskit.plan.emergency_plan import EmergencyPlan, Revision
 from crisiskit.plan.level_plan import (
     CommunicationRule,
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_DURATION",
     "ROUND_THE_CLOCK",
     "WORKING",
+    "AlertRule",
     "BudgetCategory",
     "Budgets",
     "CommunicationRule",

@@ -15,6 +15,7 @@ import datetime as dt
 import pendulum
 
 from crisiskit.plan._fields import ROUND_THE_CLOCK, WORKING
+from crisiskit.plan.alerting import AlertRule
 from crisiskit.plan.level_plan import (
     CommunicationRule,
     Escalation,
@@ -468,6 +469,20 @@ def _escalation(level: Level) -> Escalation | None:
     return None
 
 
+def _alert_rules(level: Level) -> tuple[AlertRule, ...]:
+    # Whoever the level reports to hears of every breach (at level I the leadership group,
+    # an unacknowledged crisis included); at level I the general manager hears of any target
+    # three quarters used, before it is missed.
+    if level is _I:
+        return (
+            AlertRule((Role.GENERAL_MANAGER,), at=0.75),
+            AlertRule((Role.LEADERSHIP_GROUP,)),
+        )
+    if level is _II:
+        return (AlertRule((Role.GENERAL_MANAGER,)),)
+    return (AlertRule((Role.OFFICE,)),)
+
+
 def level_plan(level: Level, crisis_type: CrisisType | None = None) -> LevelPlan:
     """The default plan's entry for ``crisis_type`` (None: the default entry) at ``level``."""
     return LevelPlan(
@@ -481,6 +496,7 @@ def level_plan(level: Level, crisis_type: CrisisType | None = None) -> LevelPlan
         ),
         communications=_communications(level, crisis_type),
         escalation=_escalation(level),
+        alert_rules=_alert_rules(level),
     )
 
 

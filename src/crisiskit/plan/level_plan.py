@@ -14,6 +14,7 @@ from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
 from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
+from crisiskit.plan.alerting import AlertRule
 from crisiskit.plan.vocabulary import Phase, to_phase
 from crisiskit.values.labels import converted_all, normalize_lang
 from crisiskit.values.levels import Level, to_level
@@ -273,6 +274,20 @@ class LevelPlan:
         validator=attrs.validators.optional(attrs.validators.instance_of(Escalation)),
     )
     """Who else to inform at this level, if anyone."""
+    alert_rules: tuple[AlertRule, ...] = field(
+        default=(),
+        kw_only=True,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(AlertRule, "AlertRule"),
+    )
+    """Whom each SLA alert at this level is for (see :class:`~crisiskit.plan.AlertRule`)."""
+
+    def alert_roles(self, metric: str, fraction: float) -> tuple[Role, ...]:
+        """The roles to notify of an alert of ``metric`` at ``fraction`` of its target."""
+        found = (
+            r for rule in self.alert_rules if rule.applies(metric, fraction) for r in rule.notify
+        )
+        return tuple(dict.fromkeys(found))
 
     def __attrs_post_init__(self) -> None:
         # Messages start with the field's path ("LevelPlan.actions[0].owner") so that a plan

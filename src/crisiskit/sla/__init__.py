@@ -20,7 +20,7 @@ from crisiskit.sla.policy import (
     TimerChange,
 )
 from crisiskit.sla.sweep import SweepResult, sweep
-from crisiskit.sla.timer import DEFAULT_MILESTONES, RunSegment, SlaAlert, SlaTimer
+from crisiskit.sla.timer import DEFAULT_MILESTONES, Recipients, RunSegment, SlaAlert, SlaTimer
 from crisiskit.sla.vocabulary import (
     AlertKind,
     RetargetMode,
@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_MILESTONES",
     "AlertKind",
     "LifecycleRule",
+    "Recipients",
     "RetargetMode",
     "RunSegment",
     "SlaAlert",

@@ -34,7 +34,6 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar.business import (
-    _WEEKDAY_NAMES,
     TWENTY_FOUR_SEVEN,
     BusinessCalendar,
     _calendar_index,
@@ -43,6 +42,7 @@ from crisiskit.calendar.business import (
     _to_calendars,
 )
 from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.messages import _, coded
 from crisiskit.sla.sweep import sweep
 from crisiskit.sla.timer import (
     DEFAULT_MILESTONES,
@@ -54,6 +54,7 @@ from crisiskit.sla.timer import (
     _to_fractions,
 )
 from crisiskit.sla.vocabulary import (
+    AlertKind,
     RetargetMode,
     SlaMetric,
     TimerAction,
@@ -102,10 +103,13 @@ _RULE_ACTIONS = (
 def _is_rule_action(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _checks.is_member(TimerAction)(instance, attribute, value)
     if value not in _RULE_ACTIONS:
-        allowed = ", ".join(action.value for action in _RULE_ACTIONS)
         raise PolicyError(
-            f"a lifecycle rule's action is one of {allowed}; got {value!r} "
-            "(level changes retarget timers by themselves)"
+            _(
+                "a lifecycle rule's action is one of {allowed}; got {value!r} "
+                "(level changes retarget timers by themselves)",
+                allowed=coded(_RULE_ACTIONS),
+                value=value,
+            )
         )
 
 
@@ -170,6 +174,8 @@ class TimerChange:
     """The deadline afterwards (None while paused with time left)."""
     reason: str | None = field(default=None, validator=_checks.is_optional_text)
     """Why (for a pause or a cancellation)."""
+    subject: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Whom the timer's obligation is owed to (a customer's id), or None for the crisis."""
 
 
 @frozen
@@ -184,6 +190,17 @@ class SlaUpdate:
     """Alerts due by the moment of the operation (a retroactive breach among them)."""
     next_wakeup: pendulum.DateTime | None
     """The next instant any of the timers has something due."""
+    earlier: tuple[SlaAlert, ...] = ()
+    """Those of :attr:`alerts` that fell due under the timers as they were, before the change
+    (a cadence about to restart, say)."""
+    changed: tuple[SlaTimer, ...] | None = None
+    """All the timers right after the change, before the alerts it made due (a retroactive
+    breach) were raised; None when the operation changed nothing but alerts."""
+
+    @property
+    def later(self) -> tuple[SlaAlert, ...]:
+        """Those of :attr:`alerts` that the change made due."""
+        return tuple(alert for alert in self.alerts if alert not in self.earlier)
 
     def changed_from(self, timers: Iterable[SlaTimer]) -> tuple[SlaTimer, ...]:
         """The timers of :attr:`timers` that differ from ``timers`` (the ones given), in order.
@@ -193,8 +210,16 @@ class SlaUpdate:
         :attr:`timers` again — that is how :class:`~crisiskit.events.SlaTimersChanged`
         records a change.
         """
-        before = {timer.timer_id: timer for timer in timers}
-        return tuple(timer for timer in self.timers if before.get(timer.timer_id) != timer)
+        return _differing(self.timers, timers)
+
+    def touched(self, timers: Iterable[SlaTimer]) -> tuple[SlaTimer, ...]:
+        """Like :meth:`changed_from`, for the timers right after the change (:attr:`changed`)."""
+        return _differing(self.timers if self.changed is None else self.changed, timers)
+
+
+def _differing(after: Iterable[SlaTimer], before: Iterable[SlaTimer]) -> tuple[SlaTimer, ...]:
+    given = {timer.timer_id: timer for timer in before}
+    return tuple(timer for timer in after if given.get(timer.timer_id) != timer)
 
 
 def _to_targets(value: object) -> object:
@@ -206,8 +231,11 @@ def _unique(what: str, keys: Iterable[tuple[Any, ...]]) -> None:
     for key in keys:
         if key in seen:
             raise PolicyError(
-                f"SlaPolicy.{what}: {' / '.join(str(getattr(k, 'value', k)) for k in key)} "
-                "appears more than once"
+                _(
+                    "SlaPolicy.{what}: {key} appears more than once",
+                    what=what,
+                    key=" / ".join(str(getattr(k, "value", k)) for k in key),
+                )
             )
         seen.add(key)
 
@@ -261,9 +289,14 @@ class SlaPolicy:
         for target in self.targets:
             if target.calendar not in names:
                 raise PolicyError(
-                    f"SlaPolicy: the {target.metric.value} target of level {target.level.value} "
-                    f"runs on calendar {target.calendar!r}, which the policy does not have; it "
-                    f"has {', '.join(map(repr, sorted(names)))}"
+                    _(
+                        "SlaPolicy: the {metric} target of level {level} runs on calendar "
+                        "{calendar!r}, which the policy does not have; it has {calendars}",
+                        metric=coded(target.metric),
+                        level=target.level.value,
+                        calendar=target.calendar,
+                        calendars=tuple(map(repr, sorted(names))),
+                    )
                 )
         object.__setattr__(self, "_calendar_by_name", names)
         object.__setattr__(self, "_target_by_key", {(t.level, t.metric): t for t in self.targets})
@@ -289,15 +322,30 @@ class SlaPolicy:
         """
         if working.name == around_the_clock.name and working != around_the_clock:
             raise PolicyError(
-                f"the working and the around-the-clock calendar are both called {working.name!r}; "
-                "give them different names"
+                _(
+                    "the working and the around-the-clock calendar are both called {name!r}; "
+                    "give them different names",
+                    name=working.name,
+                )
             )
         day = working.standard_day if working_day is None else working_day
         if day <= dt.timedelta(0):
             raise PolicyError(
-                f"a working day must be longer than zero; got {day} (calendar {working.name!r}'s "
-                f"{_WEEKDAY_NAMES[working.makeup_weekday]} "
-                "has no hours: pass working_day=...)"
+                _(
+                    "a working day must be longer than zero; got {day} (calendar {name!r}'s "
+                    "{weekday} has no hours: pass working_day=...)",
+                    day=day,
+                    name=working.name,
+                    weekday=(
+                        _("Monday"),
+                        _("Tuesday"),
+                        _("Wednesday"),
+                        _("Thursday"),
+                        _("Friday"),
+                        _("Saturday"),
+                        _("Sunday"),
+                    )[working.makeup_weekday],
+                )
             )
         units: dict[str, tuple[dt.timedelta, BusinessCalendar]] = {
             "h": (dt.timedelta(hours=1), around_the_clock),
@@ -346,23 +394,30 @@ class SlaPolicy:
         return tuple(rule for rule in self.lifecycle if rule.state is state)
 
     @staticmethod
-    def timer_id(owner: str, metric: SlaMetric | str) -> str:
-        """The id of ``owner``'s timer for ``metric``: ``"<owner>/<metric>"``."""
+    def timer_id(owner: str, metric: SlaMetric | str, subject: str | None = None) -> str:
+        """The id of ``owner``'s timer for ``metric``: ``"<owner>/<metric>[/<subject>]"``."""
         metric = _checks.member("metric", metric, SlaMetric)
-        return f"{owner}/{metric.value}" if owner else metric.value
+        name = metric.value if subject is None else f"{metric.value}/{subject}"
+        return f"{owner}/{name}" if owner else name
 
     # ------------------------------------------------------------------ operations
 
-    def start_timer(self, target: SlaTarget, at: dt.datetime, *, owner: str = "") -> SlaTimer:
-        """A running timer for ``target`` from ``at``, with the policy's alert settings."""
+    def start_timer(
+        self, target: SlaTarget, at: dt.datetime, *, owner: str = "", subject: str | None = None
+    ) -> SlaTimer:
+        """A running timer for ``target`` from ``at``, with the policy's alert settings.
+
+        ``subject`` is whom the obligation is owed to, when not the crisis (a customer's id).
+        """
         return SlaTimer.start(
-            self.timer_id(owner, target.metric),
+            self.timer_id(owner, target.metric, subject),
             target.metric,
             target.duration,
             self.calendar(target.calendar),
             at,
             milestones=self.milestones,
             at_risk=self.at_risk,
+            subject=subject,
         )
 
     def start(
@@ -373,25 +428,32 @@ class SlaPolicy:
         owner: str = "",
         metrics: Collection[SlaMetric | str] | None = None,
         since: dt.datetime | None = None,
+        customers: Collection[str] = (),
     ) -> SlaUpdate:
         """Start the timers of ``level`` (grading a crisis), as of ``at``.
 
+        Each of the affected ``customers`` (their ids) gets a first-contact timer of their
+        own besides the crisis's, so that contacting one customer does not fulfil what is
+        owed to the others.
+
         ``since`` is when the obligations arose — the crisis's detection, before anyone
         graded it: the timers run from then, and what fell due between ``since`` and ``at``
-        (a milestone, a breach) is among the alerts, at the instant it fell due. Without it
+        (a breach) is among the alerts, at the instant it fell due; milestones already passed
+        are not raised after the fact. Without it
         the timers start at ``at``. ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT``
         for a crisis that is not public. ``owner`` (a crisis id) prefixes the timer ids.
         """
         chosen = _checks.member("level", level, Level)
         only = _metric_set(metrics)
         arose = None if since is None else _checks.instant("since", since)
-        return self._run(
-            (),
-            at,
-            lambda timers, moment: self._start_missing(
-                timers, chosen, min(arose or moment, moment), owner, only
-            ),
-        )
+
+        def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
+            begun = min(arose or moment, moment)
+            changes = self._start_missing(timers, chosen, begun, owner, only, customers=customers)
+            timers[:] = [timer._caught_up(moment, self) for timer in timers]
+            return changes
+
+        return self._run((), at, change)
 
     def regrade(
         self,
@@ -402,13 +464,16 @@ class SlaPolicy:
         owner: str = "",
         metrics: Collection[SlaMetric | str] | None = None,
         mode: RetargetMode | str | None = None,
+        customers: Collection[str] = (),
     ) -> SlaUpdate:
         """Apply the targets of a new ``level`` at ``at`` (a level change).
 
         Open timers get the new level's target (see :meth:`SlaTimer.retargeted`; ``mode``
         defaults to :attr:`retarget_mode`); open timers whose metric has no target at the new
-        level are cancelled; metrics of the new level without a timer are started. A target
-        already exceeded is breached retroactively, and that breach is among the alerts.
+        level are cancelled; metrics of the new level without a timer are started, and so
+        are the first-contact timers of ``customers`` without one (customers newly affected:
+        regrading at the same level starts only theirs). A target already exceeded is
+        breached retroactively, and that breach is among the alerts.
         """
         chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
         level = _checks.member("level", level, Level)
@@ -421,7 +486,11 @@ class SlaPolicy:
                     continue
                 target = self.target(level, timer.metric)
                 if target is None:
-                    reason = f"level {level.value} has no {timer.metric.value} target"
+                    reason = _(
+                        "level {level} has no {metric} target",
+                        level=level.value,
+                        metric=coded(timer.metric),
+                    )
                     timers[index] = timer.cancelled(moment, reason, self)
                     changes.append(_record(timers[index], TimerAction.CANCEL, moment))
                 elif (target.duration, target.calendar) != (timer.target, timer.calendar):
@@ -433,7 +502,24 @@ class SlaPolicy:
                         restart=chosen is RetargetMode.RESTART,
                     )
                     changes.append(_record(timers[index], TimerAction.RETARGET, moment))
-            changes += self._start_missing(timers, level, moment, owner, only)
+            changes += self._start_missing(timers, level, moment, owner, only, customers=customers)
+            return changes
+
+        return self._run(timers, at, change)
+
+    def release(
+        self, timers: Iterable[SlaTimer], customers: Collection[str], at: dt.datetime, reason: str
+    ) -> SlaUpdate:
+        """Cancel the open timers owed to ``customers`` (they are no longer affected here)."""
+        _checks.text("release(reason)", reason, max_length=500)
+        gone = frozenset(customers)
+
+        def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
+            changes = []
+            for index, timer in enumerate(timers):
+                if timer.is_open and timer.subject is not None and timer.subject in gone:
+                    timers[index] = timer.cancelled(moment, reason, self)
+                    changes.append(_record(timers[index], TimerAction.CANCEL, moment))
             return changes
 
         return self._run(timers, at, change)
@@ -453,7 +539,7 @@ class SlaPolicy:
         level = _checks.member("level", level, Level)
         only = _metric_set(metrics)
         rules = self.rules_for(state)
-        reason = f"crisis entered {state.value}"
+        reason = _("crisis entered {state}", state=state)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
@@ -473,36 +559,53 @@ class SlaPolicy:
                     _put(timers, index, fresh)
                     changes.append(_record(fresh, action, moment))
                     continue
-                if timer is None or index is None or not timer.is_open:
-                    continue
-                after = _act(timer, rule.action, moment, reason, self)
-                if after is not timer:
-                    timers[index] = after
-                    changes.append(_record(after, rule.action, moment))
+                # A rule that pauses, stops or cancels a metric does so for every timer of
+                # it, the customers' own included.
+                for at_index, one in enumerate(timers):
+                    if one.metric is not rule.metric or not one.is_open:
+                        continue
+                    after = _act(one, rule.action, moment, reason, self)
+                    if after is not one:
+                        timers[at_index] = after
+                        changes.append(_record(after, rule.action, moment))
             return changes
 
         return self._run(timers, at, change)
 
     def record(
-        self, timers: Iterable[SlaTimer], metric: SlaMetric | str, at: dt.datetime
+        self,
+        timers: Iterable[SlaTimer],
+        metric: SlaMetric | str | Collection[SlaMetric | str],
+        at: dt.datetime,
+        *,
+        subject: str | None = None,
     ) -> SlaUpdate:
-        """Record that ``metric`` was fulfilled at ``at``.
+        """Record that ``metric`` (or each of several) was fulfilled at ``at``.
 
         A cadence (progress updates) restarts; any other timer stops (met, or met late).
-        Nothing happens if there is no open timer for ``metric``.
+        Nothing happens to a metric without an open timer. With ``subject`` (a customer
+        contacted), the timer owed to that subject is fulfilled too.
         """
-        metric = _checks.member("metric", metric, SlaMetric)
+        fulfilled: tuple[SlaMetric, ...]
+        if isinstance(metric, str):
+            fulfilled = (_checks.member("metric", metric, SlaMetric),)
+        else:
+            fulfilled = tuple(_checks.member("metric", m, SlaMetric) for m in metric)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
-            index = _find(timers, metric)
-            if index is None or not timers[index].is_open:
-                return []
-            timer = timers[index]
-            if metric.recurring:
-                timers[index] = timer.restarted(moment, self)
-                return [_record(timers[index], TimerAction.RESTART, moment)]
-            timers[index] = timer.stopped(moment, self)
-            return [_record(timers[index], TimerAction.STOP, moment)]
+            changes = []
+            for one, whom in [(m, w) for m in fulfilled for w in dict.fromkeys((None, subject))]:
+                index = _find(timers, one, whom)
+                if index is None or not timers[index].is_open:
+                    continue
+                timer = timers[index]
+                if one.recurring:
+                    timers[index] = timer.restarted(moment, self)
+                    changes.append(_record(timers[index], TimerAction.RESTART, moment))
+                else:
+                    timers[index] = timer.stopped(moment, self)
+                    changes.append(_record(timers[index], TimerAction.STOP, moment))
+            return changes
 
         return self._run(timers, at, change)
 
@@ -569,8 +672,13 @@ class SlaPolicy:
             changes.append(
                 attrs.evolve(
                     _record(fresh, TimerAction.RETARGET, moment),
-                    reason=f"calendar {calendar.name!r} now has official data to "
-                    f"{calendar.horizon_end}; the deadline past {timer.data_ends} is recomputed",
+                    reason=_(
+                        "calendar {name!r} now has official data to {horizon_end}; the deadline "
+                        "past {data_ends} is recomputed",
+                        name=calendar.name,
+                        horizon_end=calendar.horizon_end,
+                        data_ends=timer.data_ends,
+                    ),
                 )
             )
             result.append(fresh)
@@ -591,15 +699,19 @@ class SlaPolicy:
         moment: pendulum.DateTime,
         owner: str,
         metrics: Collection[SlaMetric] | None,
+        *,
+        customers: Collection[str] = (),
     ) -> list[TimerChange]:
         changes = []
         for target in self.targets_for(level):
             if metrics is not None and target.metric not in metrics:
                 continue
-            if _find(timers, target.metric) is None:
-                timer = self.start_timer(target, moment, owner=owner)
-                timers.append(timer)
-                changes.append(_record(timer, TimerAction.START, moment))
+            owed = (None, *customers) if target.metric is SlaMetric.FIRST_CONTACT else (None,)
+            for subject in owed:
+                if _find(timers, target.metric, subject) is None:
+                    timer = self.start_timer(target, moment, owner=owner, subject=subject)
+                    timers.append(timer)
+                    changes.append(_record(timer, TimerAction.START, moment))
         return changes
 
     def _run(
@@ -610,24 +722,37 @@ class SlaPolicy:
     ) -> SlaUpdate:
         moment = _checks.instant("at", at)
         given = list(timers)
-        _unique("timers", ((timer.metric,) for timer in given))
+        _unique("timers", ((timer.metric, timer.subject or "") for timer in given))
         # Alerts of the old state that are due first (a cadence about to restart, say), then
         # whatever the change itself made due (a retroactive breach).
         before = sweep(given, moment, self)
         working = list(before.timers)
         changes = change(working, moment)
+        changed = tuple(working)
         after = sweep(working, moment, self)
+        # A milestone of the old target falling due after the new target's breach would warn
+        # of what has already happened: the breach is what is reported.
+        breaches = {a.timer_id: a.due_at for a in after.alerts if a.kind is AlertKind.BREACH}
+        earlier = tuple(
+            a
+            for a in before.alerts
+            if a.kind is AlertKind.BREACH
+            or a.timer_id not in breaches
+            or a.due_at < breaches[a.timer_id]
+        )
         return SlaUpdate(
             tuple(after.timers),
             tuple(changes),
-            tuple(sorted((*before.alerts, *after.alerts), key=lambda alert: alert.due_at)),
+            tuple(sorted((*earlier, *after.alerts), key=lambda alert: alert.due_at)),
             after.next_wakeup,
+            earlier=earlier,
+            changed=changed,
         )
 
 
-def _find(timers: list[SlaTimer], metric: SlaMetric) -> int | None:
+def _find(timers: list[SlaTimer], metric: SlaMetric, subject: str | None = None) -> int | None:
     for index, timer in enumerate(timers):
-        if timer.metric is metric:
+        if timer.metric is metric and timer.subject == subject:
             return index
     return None
 
@@ -649,6 +774,7 @@ def _record(timer: SlaTimer, action: TimerAction, moment: pendulum.DateTime) -> 
         calendar=timer.calendar,
         deadline=timer.deadline,
         reason=timer.reason if action in {TimerAction.PAUSE, TimerAction.CANCEL} else None,
+        subject=timer.subject,
     )
 
 
@@ -667,7 +793,9 @@ def _act(
         return timer.stopped(moment, policy)
     if action is TimerAction.CANCEL:
         return timer.cancelled(moment, reason or "cancelled", policy)
-    raise PolicyError(f"no timer operation for the action {action.value!r}")  # pragma: no cover
+    raise PolicyError(  # pragma: no cover
+        _("no timer operation for the action {action!r}", action=coded(action))
+    )
 
 
 def _metric_set(metrics: Collection[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
@@ -676,8 +804,11 @@ def _metric_set(metrics: Collection[SlaMetric | str] | None) -> frozenset[SlaMet
         return None
     if isinstance(metrics, str):
         raise ValidationError(
-            f"metrics must be a collection of SlaMetric, such as [{metrics!r}]; got the single "
-            f"value {metrics!r}"
+            _(
+                "metrics must be a collection of SlaMetric, such as [{metrics!r}]; got the "
+                "single value {metrics!r}",
+                metrics=metrics,
+            )
         )
     return frozenset(_checks.member("metrics", metric, SlaMetric) for metric in metrics)
 

@@ -18,6 +18,7 @@ from attrs import frozen
 from crisiskit._internal import checks as _checks
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.sla.timer import SlaAlert, SlaTimer, _lookup
 
 __all__ = ["SweepResult", "sweep"]
@@ -75,7 +76,9 @@ def sweep(timers: Iterable[SlaTimer], now: dt.datetime, calendars: CalendarLooku
     wakeup: pendulum.DateTime | None = None
     for given in timers:
         if type(given) is not SlaTimer:
-            raise ValidationError(f"sweep() takes SlaTimers; got {type(given).__name__}")
+            raise ValidationError(
+                _("sweep() takes SlaTimers; got {type}", type=type(given).__name__)
+            )
         timer = given
         due = timer.next_due
         if due is not None and due <= moment:

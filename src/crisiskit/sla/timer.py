@@ -32,16 +32,20 @@ from crisiskit._internal.instants import duration_us, from_us, to_us, us_of_dura
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar import BusinessCalendar, CalendarLookup
 from crisiskit.errors import InvalidTransition, ValidationError
+from crisiskit.messages import _, coded
 from crisiskit.sla.vocabulary import (
     AlertKind,
     SlaMetric,
     SlaStatus,
+    TimerAction,
     TimerState,
     to_sla_metric,
     to_timer_state,
 )
+from crisiskit.values.labels import converted_all
+from crisiskit.values.vocabulary import Role
 
-__all__ = ["DEFAULT_MILESTONES", "RunSegment", "SlaAlert", "SlaTimer"]
+__all__ = ["DEFAULT_MILESTONES", "Recipients", "RunSegment", "SlaAlert", "SlaTimer"]
 
 DEFAULT_MILESTONES: tuple[float, ...] = (0.5, 0.75, 1.0)
 """Alert when half, three quarters and all of the target are used up."""
@@ -55,7 +59,9 @@ def _is_duration(*, positive: bool) -> _checks.Validator:
         where = f"{type(instance).__name__}.{attribute.name}"
         us_of_duration(where, value)
         if positive and value == _ZERO:
-            raise ValidationError(f"{where} must be longer than zero; got {value}")
+            raise ValidationError(
+                _("{where} must be longer than zero; got {value}", where=where, value=value)
+            )
 
     return check
 
@@ -71,32 +77,53 @@ def _to_fractions(value: Iterable[float]) -> tuple[float, ...]:
 
 def _is_optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        raise ValidationError(f"SlaTimer.data_ends must be a date or None; got {value!r}")
+        raise ValidationError(
+            _("SlaTimer.data_ends must be a date or None; got {value!r}", value=value)
+        )
 
 
 def _is_fractions(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, tuple) or not value:
         raise ValidationError(
-            f"{where} must be a non-empty sequence of fractions such as (0.5, 0.75, 1.0); got {value!r}"
+            _(
+                "{where} must be a non-empty sequence of fractions such as (0.5, 0.75, 1.0); "
+                "got {value!r}",
+                where=where,
+                value=value,
+            )
         )
     for item in value:
-        number = _checks.number(f"{where} item", item)
+        number = _checks.number(_("{where} item", where=where), item)
         if not 0 < number <= 100:
             raise ValidationError(
-                f"{where}: a milestone is a fraction of the target > 0 (1.0 is the deadline, "
-                f"1.5 half as much again); got {item!r}"
+                _(
+                    "{where}: a milestone is a fraction of the target > 0 (1.0 is the deadline, "
+                    "1.5 half as much again); got {item!r}",
+                    where=where,
+                    item=item,
+                )
             )
     if list(value) != sorted(set(value)):
-        raise ValidationError(f"{where} must be increasing, without repeats; got {value!r}")
+        raise ValidationError(
+            _(
+                "{where} must be increasing, without repeats; got {value!r}",
+                where=where,
+                value=value,
+            )
+        )
 
 
 def _is_at_risk(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     number = _checks.number(f"{type(instance).__name__}.{attribute.name}", value)
     if not 0 < number <= 1:
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} is the fraction of the target after "
-            f"which a timer is at risk, > 0 and <= 1; got {value!r}"
+            _(
+                "{where} is the fraction of the target after which a timer is at risk, > 0 and "
+                "<= 1; got {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                value=value,
+            )
         )
 
 
@@ -104,7 +131,11 @@ def _is_emitted(instance: object, attribute: attrs.Attribute[Any], value: object
     number = _checks.number(f"{type(instance).__name__}.{attribute.name}", value)
     if number < 0:
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must be >= 0; got {value!r}"
+            _(
+                "{where} must be >= 0; got {value!r}",
+                where=f"{type(instance).__name__}.{attribute.name}",
+                value=value,
+            )
         )
 
 
@@ -114,15 +145,26 @@ def _lookup(calendars: object, name: str) -> BusinessCalendar:
     finder = getattr(calendars, "calendar", None)
     if not callable(finder):
         raise ValidationError(
-            "calendars must be a CalendarLookup — an SlaPolicy, a BusinessCalendar or a "
-            f"CalendarSet; got {type(calendars).__name__}"
+            _(
+                "calendars must be a CalendarLookup — an SlaPolicy, a BusinessCalendar or a "
+                "CalendarSet; got {type}",
+                type=type(calendars).__name__,
+            )
         )
     found = finder(name)
     if not isinstance(found, BusinessCalendar):
         raise ValidationError(
-            f"calendars.calendar({name!r}) must return a BusinessCalendar; got {type(found).__name__}"
+            _(
+                "calendars.calendar({name!r}) must return a BusinessCalendar; got {type}",
+                name=name,
+                type=type(found).__name__,
+            )
         )
     return found
+
+
+def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    return converted_all(value, Role)
 
 
 @serializable()
@@ -141,12 +183,34 @@ class RunSegment:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise ValidationError(f"RunSegment.end {self.end} is before its start {self.start}")
+            raise ValidationError(
+                _(
+                    "RunSegment.end {end} is before its start {start}",
+                    end=self.end,
+                    start=self.start,
+                )
+            )
         if self.business > self.end - self.start:
             raise ValidationError(
-                f"RunSegment.business {self.business} is longer than the segment itself "
-                f"({self.end - self.start})"
+                _(
+                    "RunSegment.business {business} is longer than the segment itself ({length})",
+                    business=self.business,
+                    length=self.end - self.start,
+                )
             )
+
+
+@serializable()
+@frozen
+class Recipients:
+    """Whom an alert is for: the roles the plan names for it, and who holds them."""
+
+    roles: tuple[Role, ...] = field(converter=_to_roles, validator=_checks.is_members(Role))
+    """The roles to notify, by the plan's alert rules."""
+    people: tuple[str, ...] = field(
+        default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "str")
+    )
+    """The team members holding those roles when the alert was raised (ids, each once)."""
 
 
 @serializable()
@@ -175,6 +239,13 @@ class SlaAlert:
     further alert can be placed yet — the last one was raised, or the timer is paused or ended).
     It is the timer's :attr:`SlaTimer.next_due` after the alert, so a timer is brought up to
     date from its alerts alone (:meth:`SlaTimer.alerted`)."""
+    subject: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Whom the timer's obligation is owed to (a customer's id), or None for the crisis."""
+    recipients: Recipients | None = field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Recipients)),
+    )
+    """Whom to notify, by the plan's alert rules (None: the plan names no one)."""
 
     @property
     def kind(self) -> AlertKind:
@@ -240,6 +311,15 @@ class SlaTimer:
         default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
     )
     """When it was stopped or cancelled."""
+    subject: str | None = field(default=None, validator=_checks.is_optional_text)
+    """Whom the obligation is owed to, when not the crisis as a whole: an affected
+    customer's id for that customer's first contact. None: the crisis."""
+    breached_at: pendulum.DateTime | None = field(
+        default=None, converter=_checks.as_optional_instant, validator=_checks.is_optional_instant
+    )
+    """When the last breach reported for this run fell due (None: none was). A downgrade
+    re-arms the breach for a later deadline; this keeps a later upgrade from reporting the
+    same breach again."""
     data_ends: dt.date | None = field(default=None, validator=_is_optional_date)
     """When the deadline or the next alert lies past the calendar's official data: the last
     date that data covered. The instant is then *provisional*, worked out from the weekly
@@ -251,18 +331,32 @@ class SlaTimer:
         ended = not self.state.is_open
         if running != (self.running_since is not None):
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: running_since must be set exactly when the timer "
-                f"is running; state {self.state.value}, running_since {self.running_since}"
+                _(
+                    "SlaTimer {timer_id!r}: running_since must be set exactly when the timer is "
+                    "running; state {state}, running_since {running_since}",
+                    timer_id=self.timer_id,
+                    state=coded(self.state),
+                    running_since=self.running_since,
+                )
             )
         if ended != (self.ended_at is not None):
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: ended_at must be set exactly when the timer is "
-                f"stopped or cancelled; state {self.state.value}, ended_at {self.ended_at}"
+                _(
+                    "SlaTimer {timer_id!r}: ended_at must be set exactly when the timer is "
+                    "stopped or cancelled; state {state}, ended_at {ended_at}",
+                    timer_id=self.timer_id,
+                    state=coded(self.state),
+                    ended_at=self.ended_at,
+                )
             )
         if sum((s.business for s in self.segments), _ZERO) != self.consumed:
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: consumed {self.consumed} is not the sum of its "
-                "segments' business time"
+                _(
+                    "SlaTimer {timer_id!r}: consumed {consumed} is not the sum of its "
+                    "segments' business time",
+                    timer_id=self.timer_id,
+                    consumed=self.consumed,
+                )
             )
         moments = [self.started_at]
         for segment in self.segments:
@@ -270,7 +364,10 @@ class SlaTimer:
         moments += [m for m in (self.running_since, self.ended_at) if m is not None]
         if moments != sorted(moments):
             raise ValidationError(
-                f"SlaTimer {self.timer_id!r}: its segments and instants are out of order"
+                _(
+                    "SlaTimer {timer_id!r}: its segments and instants are out of order",
+                    timer_id=self.timer_id,
+                )
             )
 
     # ------------------------------------------------------------------ building
@@ -286,15 +383,21 @@ class SlaTimer:
         *,
         milestones: Iterable[float] = DEFAULT_MILESTONES,
         at_risk: float = 0.75,
+        subject: str | None = None,
     ) -> SlaTimer:
         """A timer running from ``at`` with ``target`` business time on ``calendar``.
+
+        ``subject`` is whom the obligation is owed to, when not the crisis (a customer's id).
 
         Raises:
             HorizonError: the deadline (or a milestone) lies past the calendar's horizon.
         """
         if not isinstance(calendar, BusinessCalendar):
             raise ValidationError(
-                f"SlaTimer.start needs a BusinessCalendar; got {type(calendar).__name__}"
+                _(
+                    "SlaTimer.start needs a BusinessCalendar; got {type}",
+                    type=type(calendar).__name__,
+                )
             )
         moment = _checks.instant("SlaTimer.start(at)", at)
         timer = cls(
@@ -307,6 +410,7 @@ class SlaTimer:
             running_since=moment,
             milestones=tuple(milestones),
             at_risk=at_risk,
+            subject=subject,
         )
         return timer._derived(calendar)
 
@@ -421,8 +525,14 @@ class SlaTimer:
 
         By default the business time already used is kept; if it already exceeds the new
         target, the deadline is the instant it crossed it — in the past — and the next sweep
-        reports the breach at that instant. Alerts already emitted are not repeated. With
-        ``restart=True`` the new target starts from zero at ``at``.
+        reports the breach at that instant. With ``restart=True`` the new target starts from
+        zero at ``at``.
+
+        The new target's milestones still ahead are scheduled; those it had already passed
+        at ``at`` are not raised after the fact (only its breach is). A breach already
+        reported is not repeated while the new target is also breached; when the new
+        deadline lies ahead (a downgrade), the breach is re-armed for it, and the earlier
+        breach stays in the history.
 
         Raises:
             InvalidTransition: the timer was stopped or cancelled.
@@ -442,7 +552,7 @@ class SlaTimer:
                 state=TimerState.RUNNING,
                 running_since=moment,
             )
-        return evolve(timer, target=target, calendar=name)._derived(calendars)
+        return evolve(timer, target=target, calendar=name)._caught_up(moment, calendars)
 
     def restarted(self, at: dt.datetime, calendars: CalendarLookup) -> SlaTimer:
         """Start a new run at ``at`` (a recorded progress update restarts the cadence).
@@ -475,22 +585,37 @@ class SlaTimer:
                 continue
             if alert.fraction <= self.emitted:
                 raise ValidationError(
-                    f"SlaTimer {self.timer_id!r} already emitted the alert at "
-                    f"{alert.fraction:g} of its target (it has emitted up to {self.emitted:g})"
+                    _(
+                        "SlaTimer {timer_id!r} already emitted the alert at {fraction:g} of its "
+                        "target (it has emitted up to {emitted:g})",
+                        timer_id=self.timer_id,
+                        fraction=alert.fraction,
+                        emitted=self.emitted,
+                    )
                 )
             if latest is None or alert.fraction > latest.fraction:
                 latest = alert
         if latest is None:
             return self
-        return self._with(emitted=latest.fraction, next_due=latest.next_due)
+        breach = next(
+            (a.due_at for a in alerts if a.timer_id == self.timer_id and a.fraction == 1.0),
+            self.breached_at,
+        )
+        return self._with(emitted=latest.fraction, next_due=latest.next_due, breached_at=breach)
 
     # ------------------------------------------------------------------ internals
 
     def _refuse_if_ended(self, command: str) -> None:
         if not self.state.is_open:
             raise InvalidTransition(
-                f"cannot {command} the timer {self.timer_id!r}: it was {self.state.value} at "
-                f"{self.ended_at}; start a new run with restarted() instead",
+                _(
+                    "cannot {command} the timer {timer_id!r}: it was {state} at {ended_at}; "
+                    "start a new run with restarted() instead",
+                    command=coded(TimerAction(command)),
+                    timer_id=self.timer_id,
+                    state=self.state,
+                    ended_at=self.ended_at,
+                ),
                 state=self.state.value,
                 command=command,
                 allowed=("restart",),
@@ -500,8 +625,13 @@ class SlaTimer:
         moment = _checks.instant(f"SlaTimer.{what}", at)
         if moment < self.last_change:
             raise ValidationError(
-                f"SlaTimer.{what}: {moment} is before the timer's last change at "
-                f"{self.last_change}; a timer only moves forward"
+                _(
+                    "SlaTimer.{what}: {moment} is before the timer's last change at "
+                    "{last_change}; a timer only moves forward",
+                    what=what,
+                    moment=moment,
+                    last_change=self.last_change,
+                )
             )
         return moment
 
@@ -553,6 +683,7 @@ class SlaTimer:
             segments=(),
             consumed=_ZERO,
             emitted=0.0,
+            breached_at=None,
             reason=self.reason if paused else None,
             ended_at=None,
         )._derived(calendars)
@@ -644,6 +775,7 @@ class SlaTimer:
         """Alerts due by ``now`` that were not emitted yet, and the timer that remembers them."""
         alerts: list[SlaAlert] = []
         emitted = self.emitted
+        breached_at = self.breached_at
         due = self.next_due
         points = self._points()
         for index, point in enumerate(points):
@@ -653,6 +785,8 @@ class SlaTimer:
                 break
             reached = due
             emitted = point
+            if point == 1.0:
+                breached_at = reached
             due = None
             if index + 1 < len(points):
                 following = points[index + 1]
@@ -663,7 +797,7 @@ class SlaTimer:
             alerts.append(self._alert(point, reached, due))
         if not alerts:
             return self, alerts
-        return self._with(emitted=emitted, next_due=due), alerts
+        return self._with(emitted=emitted, next_due=due, breached_at=breached_at), alerts
 
     def _alert(
         self, fraction: float, due: pendulum.DateTime, next_due: pendulum.DateTime | None
@@ -676,7 +810,30 @@ class SlaTimer:
         setter(alert, "due_at", due)
         setter(alert, "target", self.target)
         setter(alert, "next_due", next_due)
+        setter(alert, "subject", self.subject)
+        setter(alert, "recipients", None)
         return alert
+
+    def _caught_up(self, moment: pendulum.DateTime, calendars: CalendarLookup) -> SlaTimer:
+        """The timer with what it had passed by ``moment`` counted (see :meth:`_passed`)."""
+        return self._with(emitted=self._passed(moment, calendars))._derived(calendars)
+
+    def _passed(self, moment: pendulum.DateTime, calendars: CalendarLookup) -> float:
+        """What counts as emitted once the target changed at ``moment``.
+
+        The milestones of the new target already reached are behind us: they are counted
+        as emitted, so only those ahead are raised. Its breach, when reached, counts only
+        if a breach was reported already; otherwise it is due now, at the instant it
+        happened. A breach whose new deadline lies ahead is re-armed.
+        """
+        used = self._elapsed_us(to_us(moment), calendars)
+        reported = max(self.emitted, 1.0 if self.breached_at is not None else 0.0)
+        passed = 0.0
+        for point in self._points():
+            if self._amount(point) > used or (point >= 1.0 and point > reported):
+                break
+            passed = point
+        return passed
 
     def _next_point_after(self, fraction: float) -> float | None:
         for point in self._points():

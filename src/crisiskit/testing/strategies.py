@@ -77,6 +77,7 @@ from crisiskit.operations.statements import Medium, Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import (
     MAX_DURATION,
+    AlertRule,
     BudgetCategory,
     CommunicationRule,
     EmergencyPlan,
@@ -92,6 +93,7 @@ from crisiskit.plan import (
 from crisiskit.sla import (
     DEFAULT_LIFECYCLE,
     LifecycleRule,
+    Recipients,
     RetargetMode,
     RunSegment,
     SlaAlert,
@@ -839,6 +841,8 @@ def sla_alerts() -> st.SearchStrategy[SlaAlert]:
         instants(),
         durations(),
         st.one_of(st.none(), instants()),
+        subject=st.one_of(st.none(), st.from_regex(r"C-[0-9]{1,5}", fullmatch=True)),
+        recipients=st.one_of(st.none(), recipients()),
     )
 
 
@@ -1103,6 +1107,25 @@ def communication_rules(
     )
 
 
+def alert_rules() -> st.SearchStrategy[AlertRule]:
+    """Alert rules: one to three roles to notify, of one metric or all, from a fraction on."""
+    return st.builds(
+        AlertRule,
+        st.lists(roles(), min_size=1, max_size=3, unique=True).map(tuple),
+        metric=st.one_of(st.none(), sla_metrics().map(lambda m: m.value)),
+        at=st.sampled_from([0.5, 0.75, 1.0, 1.5]),
+    )
+
+
+def recipients() -> st.SearchStrategy[Recipients]:
+    """Whom an alert is for: roles, and some of the people holding them."""
+    return st.builds(
+        Recipients,
+        st.lists(roles(), min_size=1, max_size=3, unique=True).map(tuple),
+        st.lists(texts(20), max_size=3, unique=True).map(tuple),
+    )
+
+
 def escalations() -> st.SearchStrategy[Escalation]:
     """Escalations: one to three roles to inform, with a note."""
     return st.builds(
@@ -1130,6 +1153,7 @@ def _parts() -> dict[str, st.SearchStrategy[Any]]:
         "phase": phases(),
         "bool": st.booleans(),
         "escalation": st.one_of(st.none(), escalations()),
+        "alert_rules": st.lists(alert_rules(), max_size=3).map(tuple),
         "index": st.integers(min_value=0, max_value=3),
     }
 
@@ -1185,6 +1209,7 @@ def _level_plan(
         actions=actions,
         communications=rules,
         escalation=draw(part["escalation"]),
+        alert_rules=draw(part["alert_rules"]),
     )
 
 
@@ -1389,6 +1414,8 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     PlannedAction: planned_actions,
     CommunicationRule: communication_rules,
     Escalation: escalations,
+    AlertRule: alert_rules,
+    Recipients: recipients,
     LevelPlan: level_plans,
     StandingMember: standing_members,
     Resources: plan_resources,

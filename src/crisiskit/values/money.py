@@ -14,8 +14,17 @@ rounded half-even to 10 decimal places.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException
+from collections.abc import Callable, Iterable
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 from typing import Any
 
 import attrs
@@ -29,6 +38,7 @@ from crisiskit.errors import (
     UnknownValueError,
     ValidationError,
 )
+from crisiskit.messages import _
 
 __all__ = ["CURRENCIES", "MAX_DECIMAL_PLACES", "MAX_INTEGER_DIGITS", "Money"]
 
@@ -75,33 +85,80 @@ def _upper(value: str) -> str:
 def _is_currency(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or value not in CURRENCIES:
         raise UnknownValueError(
-            f"Money.currency must be an ISO 4217 code such as 'CNY', 'USD' or 'EUR'; got {value!r}"
+            _(
+                "Money.currency must be an ISO 4217 code such as 'CNY', 'USD' or 'EUR'; "
+                "got {value!r}",
+                value=value,
+            )
         )
+
+
+# Money arithmetic runs in this context, never the caller's: a host that lowers the
+# precision (or traps Inexact) must not make sums of money inexact (or raise bare errors).
+# 60 digits hold any sum, difference or exact product of two amounts within the limits.
+_CONTEXT = Context(
+    prec=60,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+
+def _to_amount(value: object) -> object:
+    """Attrs converter: a Decimal; a zero keeps at most 10 places and no positive exponent."""
+    amount = _checks.to_decimal(value)  # type: ignore[arg-type]
+    if isinstance(amount, Decimal) and amount.is_zero() and amount.is_finite():
+        exponent = amount.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if not -MAX_DECIMAL_PLACES <= exponent <= 0:
+            # 0E-999999999 or 0E+400: a zero, but one whose exponent would leak into sums
+            return Decimal(0).scaleb(max(min(exponent, 0), -MAX_DECIMAL_PLACES))
+    return amount
 
 
 def _in_bounds(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if value.is_zero():
         return
-    if abs(value) >= _LARGEST:
-        digits = value.adjusted() + 1
-        raise LimitError(
-            f"Money.amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point "
-            f"(less than 10^{MAX_INTEGER_DIGITS} in size); got {digits} digits"
-            + (f" ({value})" if digits <= 40 else ""),
-            limit=MAX_INTEGER_DIGITS,
-            found=digits,
-        )
+    # adjusted() reads the exponent: no arithmetic, so 1E+999999999999 cannot overflow here
+    digits = value.adjusted() + 1
+    if digits > MAX_INTEGER_DIGITS:
+        if digits <= 40:
+            message = _(
+                "Money.amount has at most {limit} digits before the decimal point (less than "
+                "10^{limit} in size); got {digits} digits ({value})",
+                limit=MAX_INTEGER_DIGITS,
+                digits=digits,
+                value=value,
+            )
+        else:
+            message = _(
+                "Money.amount has at most {limit} digits before the decimal point (less than "
+                "10^{limit} in size); got {digits} digits",
+                limit=MAX_INTEGER_DIGITS,
+                digits=digits,
+            )
+        raise LimitError(message, limit=MAX_INTEGER_DIGITS, found=digits)
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)  # finite: checked by the validator before
     if exponent < -MAX_DECIMAL_PLACES:
         places = -exponent - _trailing_zeros(value)
         if places > MAX_DECIMAL_PLACES:
-            raise LimitError(
-                f"Money.amount has at most {MAX_DECIMAL_PLACES} digits after the decimal point; "
-                f"got {places}" + (f" ({value})" if places <= 40 else ""),
-                limit=MAX_DECIMAL_PLACES,
-                found=places,
-            )
+            if places <= 40:
+                message = _(
+                    "Money.amount has at most {limit} digits after the decimal point; "
+                    "got {places} ({value})",
+                    limit=MAX_DECIMAL_PLACES,
+                    places=places,
+                    value=value,
+                )
+            else:
+                message = _(
+                    "Money.amount has at most {limit} digits after the decimal point; got {places}",
+                    limit=MAX_DECIMAL_PLACES,
+                    places=places,
+                )
+            raise LimitError(message, limit=MAX_DECIMAL_PLACES, found=places)
 
 
 def _trailing_zeros(value: Decimal) -> int:
@@ -114,12 +171,26 @@ def _trailing_zeros(value: Decimal) -> int:
     return count
 
 
+_WHAT = {
+    "sum": _("the sum"),
+    "difference": _("the difference"),
+    "product": _("the product"),
+    "quotient": _("the quotient"),
+}
+
+
 def _bounded(amount: Decimal, what: str, currency: str) -> Decimal:
     """``amount`` checked against the limits, for a result of arithmetic."""
-    if amount.is_finite() and not amount.is_zero() and abs(amount) >= _LARGEST:
+    if amount.is_finite() and not amount.is_zero() and amount.adjusted() >= MAX_INTEGER_DIGITS:
         raise LimitError(
-            f"the {what} is too large: money amounts have at most {MAX_INTEGER_DIGITS} digits "
-            f"before the decimal point; got about {amount:.3E} {currency}",
+            _(
+                "{what} is too large: money amounts have at most {limit} digits before the "
+                "decimal point; got about {amount} {currency}",
+                what=_WHAT[what],
+                limit=MAX_INTEGER_DIGITS,
+                amount=f"{amount:.3E}",
+                currency=currency,
+            ),
             limit=MAX_INTEGER_DIGITS,
             found=amount.adjusted() + 1,
         )
@@ -130,19 +201,24 @@ def _to_places(amount: Decimal) -> Decimal:
     """``amount`` rounded half-even to :data:`MAX_DECIMAL_PLACES` places, if it has more."""
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
-        amount = amount.quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+        amount = amount.quantize(_PLACES, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
         if amount.is_zero():
             return Decimal(0)
     return amount
 
 
-def _arithmetic(compute: Any, what: str, currency: str) -> Decimal:
+def _arithmetic(compute: Callable[[], Decimal], what: str, currency: str) -> Decimal:
     try:
-        result: Decimal = compute()
+        result = compute()
     except DecimalException:
         raise LimitError(
-            f"the {what} is too large: money amounts have at most {MAX_INTEGER_DIGITS} digits "
-            f"before the decimal point (the result overflowed, in {currency})",
+            _(
+                "{what} is too large: money amounts have at most {limit} digits before the "
+                "decimal point (the result overflowed, in {currency})",
+                what=_WHAT[what],
+                limit=MAX_INTEGER_DIGITS,
+                currency=currency,
+            ),
             limit=MAX_INTEGER_DIGITS,
             found=MAX_INTEGER_DIGITS + 1,
         ) from None
@@ -152,16 +228,27 @@ def _arithmetic(compute: Any, what: str, currency: str) -> Decimal:
 Scalar = Decimal | int
 """What money may be multiplied or divided by: an exact number, never a float."""
 
+_VERBS = {"add": _("add"), "subtract": _("subtract"), "compare": _("compare")}
+
+_OPS = {"multiplied": _("multiplied"), "divided": _("divided")}
+
 
 def _scalar(value: object, op: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise ValidationError(
-            f"money can be {op} only by a Decimal or an int (floats are not exact); got "
-            f"{type(value).__name__} {value!r}"
+            _(
+                "money can be {op} only by a Decimal or an int (floats are not exact); "
+                "got {kind} {value!r}",
+                op=_OPS[op],
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     result = Decimal(value)
     if not result.is_finite():
-        raise ValidationError(f"money can be {op} only by a finite number; got {value}")
+        raise ValidationError(
+            _("money can be {op} only by a finite number; got {value}", op=_OPS[op], value=value)
+        )
     return result
 
 
@@ -174,9 +261,7 @@ class Money:
     Money(amount=Decimal('1500.50'), currency='CNY')
     """
 
-    amount: Decimal = field(
-        converter=_checks.to_decimal, validator=[_checks.is_finite_decimal, _in_bounds]
-    )
+    amount: Decimal = field(converter=_to_amount, validator=[_checks.is_finite_decimal, _in_bounds])
     """The amount, exact. Negative amounts are allowed (a refund reversal, a correction).
 
     At most :data:`MAX_INTEGER_DIGITS` digits before the point and
@@ -207,9 +292,8 @@ class Money:
         places = self.minor_units
         if places is None:
             return self
-        return Money(
-            self.amount.quantize(Decimal(1).scaleb(-places), rounding=rounding), self.currency
-        )
+        step = Decimal(1).scaleb(-places)
+        return Money(self.amount.quantize(step, rounding=rounding, context=_CONTEXT), self.currency)
 
     def is_zero(self) -> bool:
         """True when the amount is zero."""
@@ -218,8 +302,13 @@ class Money:
     def _same(self, other: Money, op: str) -> None:
         if other.currency != self.currency:
             raise CurrencyMismatchError(
-                f"cannot {op} {other} and {self}: amounts in different currencies are never "
-                "mixed; convert one of them first"
+                _(
+                    "cannot {op} {a} and {b}: amounts in different currencies are never mixed; "
+                    "convert one of them first",
+                    op=_VERBS[op],
+                    a=other,
+                    b=self,
+                )
             )
 
     def __add__(self, other: object) -> Money:
@@ -227,7 +316,8 @@ class Money:
             return NotImplemented
         self._same(other, "add")
         return Money(
-            _arithmetic(lambda: self.amount + other.amount, "sum", self.currency), self.currency
+            _arithmetic(lambda: _CONTEXT.add(self.amount, other.amount), "sum", self.currency),
+            self.currency,
         )
 
     def __sub__(self, other: object) -> Money:
@@ -235,21 +325,23 @@ class Money:
             return NotImplemented
         self._same(other, "subtract")
         return Money(
-            _arithmetic(lambda: self.amount - other.amount, "difference", self.currency),
+            _arithmetic(
+                lambda: _CONTEXT.subtract(self.amount, other.amount), "difference", self.currency
+            ),
             self.currency,
         )
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(self.amount.copy_negate(), self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money(self.amount.copy_abs(), self.currency)
 
     def __mul__(self, factor: Scalar) -> Money:
         value = _scalar(factor, "multiplied")
         return Money(
             _arithmetic(
-                lambda: _to_places(self.amount * value),
+                lambda: _to_places(_CONTEXT.multiply(self.amount, value)),
                 "product",
                 self.currency,
             ),
@@ -261,29 +353,37 @@ class Money:
     def __truediv__(self, divisor: Scalar) -> Money:
         value = _scalar(divisor, "divided")
         if value == 0:
-            raise ValidationError(f"cannot divide {self} by zero")
+            raise ValidationError(_("cannot divide {amount} by zero", amount=self))
         return Money(
             _arithmetic(
-                lambda: _to_places(self.amount / value),
+                lambda: _to_places(_CONTEXT.divide(self.amount, value)),
                 "quotient",
                 self.currency,
             ),
             self.currency,
         )
 
-    def __lt__(self, other: Money) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other, "compare")
         return self.amount < other.amount
 
-    def __le__(self, other: Money) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other, "compare")
         return self.amount <= other.amount
 
-    def __gt__(self, other: Money) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other, "compare")
         return self.amount > other.amount
 
-    def __ge__(self, other: Money) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other, "compare")
         return self.amount >= other.amount
 

@@ -56,10 +56,12 @@ from attrs import field, frozen
 
 from crisiskit.errors import LimitError, PolicyError, UnknownValueError, ValidationError
 from crisiskit.grading import _util
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum
 
 __all__ = [
     "MAX_ITEMS",
+    "MAX_NODES",
     "RANDOM_INDEX_TABLES",
     "AhpResult",
     "Method",
@@ -107,9 +109,14 @@ class RandomIndexTable:
         """RI for a matrix of order ``n``."""
         if not 1 <= n <= len(self.values):
             raise PolicyError(
-                f"the random-index table {self.name!r} covers matrices of order 1 to "
-                f"{len(self.values)}; got order {n}. Use a table that covers it (e.g. 'dd1991' "
-                "goes to 20) or split the comparisons into a hierarchy"
+                _(
+                    "the random-index table {name!r} covers matrices of order 1 to {top}; got "
+                    "order {n}. Use a table that covers it (e.g. 'dd1991' goes to 20) or split "
+                    "the comparisons into a hierarchy",
+                    name=self.name,
+                    top=len(self.values),
+                    n=n,
+                )
             )
         return self.values[n - 1]
 
@@ -223,7 +230,11 @@ def _ri_table(name: str | RandomIndexTable) -> RandomIndexTable:
     table = RANDOM_INDEX_TABLES.get(name) if isinstance(name, str) else None
     if table is None:
         raise UnknownValueError(
-            f"unknown random-index table {name!r}; known: {', '.join(RANDOM_INDEX_TABLES)}"
+            _(
+                "unknown random-index table {name!r}; known: {known}",
+                name=name,
+                known=list(RANDOM_INDEX_TABLES),
+            )
         )
     return table
 
@@ -242,11 +253,17 @@ MAX_ITEMS = 50
 
 def _check_size(n: int, max_items: int) -> None:
     if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
-        raise ValidationError(f"max_items must be a positive int; got {max_items!r}")
+        raise ValidationError(
+            _("{option} must be a positive int; got {value!r}", option="max_items", value=max_items)
+        )
     if n > max_items:
         raise LimitError(
-            f"an AHP matrix compares at most {max_items} items (max_items={max_items}); got "
-            f"{n} — split the criteria into a hierarchy, or pass a larger max_items=",
+            _(
+                "an AHP matrix compares at most {limit} items (max_items={limit}); got {n}: "
+                "split the criteria into a hierarchy, or pass a larger max_items=",
+                limit=max_items,
+                n=n,
+            ),
             limit=max_items,
             found=n,
             option="max_items",
@@ -309,32 +326,55 @@ class PairwiseMatrix:
         n = len(data)
         if any(len(row) != n for row in data):
             raise ValidationError(
-                f"an AHP matrix must be square; got {n} rows of {len(data[0])} entries"
+                _(
+                    "an AHP matrix must be square; got {n} rows of {width} entries",
+                    n=n,
+                    width=len(data[0]),
+                )
             )
         item_names = _names(names, n)
         for i in range(n):
             for j in range(n):
                 if data[i][j] <= 0:
                     raise ValidationError(
-                        f"entry [{i}][{j}] ({item_names[i]} vs {item_names[j]}) is "
-                        f"{_util.fmt(data[i][j])}: judgements must be positive"
+                        _(
+                            "entry [{i}][{j}] ({a} vs {b}) is {value}: judgements must be positive",
+                            i=i,
+                            j=j,
+                            a=item_names[i],
+                            b=item_names[j],
+                            value=_util.fmt(data[i][j]),
+                        )
                     )
         values = [[1.0] * n for _ in range(n)]
         for i in range(n):
             if abs(data[i][i] - 1) > tolerance:
                 raise ValidationError(
-                    f"diagonal entry [{i}][{i}] ({item_names[i]}) must be 1; got {_util.fmt(data[i][i])}"
+                    _(
+                        "diagonal entry [{i}][{i}] ({name}) must be 1; got {value}",
+                        i=i,
+                        name=item_names[i],
+                        value=_util.fmt(data[i][i]),
+                    )
                 )
             for j in range(i + 1, n):
                 a, b = data[i][j], data[j][i]
                 if abs(a * b - 1) > tolerance:
                     raise ValidationError(
-                        f"entries [{i}][{j}] = {_util.fmt(a)} and [{j}][{i}] = {_util.fmt(b)} "
-                        f"({item_names[i]} vs {item_names[j]}) are not reciprocal: their product "
-                        f"is {_util.fmt(a * b)}, it must be 1 (write 1/3 as Fraction(1, 3) or "
-                        "1/3, not 0.33)"
+                        _(
+                            "entries [{i}][{j}] = {a} and [{j}][{i}] = {b} ({row} vs {column}) "
+                            "are not reciprocal: their product is {product}, it must be 1 "
+                            "(write 1/3 as Fraction(1, 3) or 1/3, not 0.33)",
+                            i=i,
+                            j=j,
+                            a=_util.fmt(a),
+                            b=_util.fmt(b),
+                            row=item_names[i],
+                            column=item_names[j],
+                            product=_util.fmt(a * b),
+                        )
                     )
-                _check_scale(f"entry [{i}][{j}]", a, max_judgement, tolerance)
+                _check_scale(_("entry [{i}][{j}]", i=i, j=j), a, max_judgement, tolerance)
                 value = math.sqrt(a / b)
                 values[i][j], values[j][i] = value, 1 / value
         return cls(item_names, tuple(tuple(row) for row in values))
@@ -372,8 +412,11 @@ class PairwiseMatrix:
             _check_size(len(names), max_items)
         if not isinstance(judgements, Mapping) or not judgements:
             raise ValidationError(
-                f"judgements must be a non-empty mapping (a, b) -> how much a is preferred to b; "
-                f"got {judgements!r}"
+                _(
+                    "judgements must be a non-empty mapping (a, b) -> how much a is preferred "
+                    "to b; got {judgements!r}",
+                    judgements=judgements,
+                )
             )
         # Items are numbered in order of first appearance; judgements are kept by number.
         index: dict[str, int] = {}
@@ -408,8 +451,15 @@ class PairwiseMatrix:
             if other is not None:
                 if abs(value * other - 1) > tolerance:
                     raise ValidationError(
-                        f"judgements {key!r} = {_util.fmt(value)} and {(b, a)!r} = "
-                        f"{_util.fmt(other)} are not reciprocal (product {_util.fmt(value * other)})"
+                        _(
+                            "judgements {key!r} = {value} and {reverse!r} = {other} are not "
+                            "reciprocal (product {product})",
+                            key=key,
+                            value=_util.fmt(value),
+                            reverse=(b, a),
+                            other=_util.fmt(other),
+                            product=_util.fmt(value * other),
+                        )
                     )
                 value = math.sqrt(value / other)
             given[(i, j)] = value
@@ -420,13 +470,17 @@ class PairwiseMatrix:
             unknown = [item for item in index if item not in item_names]
             if unknown:
                 raise ValidationError(
-                    f"judged item(s) {unknown} are not in names {list(item_names)}"
+                    _(
+                        "judged item(s) {unknown} are not among the names given: {names}",
+                        unknown=unknown,
+                        names=list(item_names),
+                    )
                 )
             position = {item: k for k, item in enumerate(item_names)}
             order = [position[item] for item in index]
             given = {(order[i], order[j]): value for (i, j), value in given.items()}
         if len(item_names) < 1:
-            raise ValidationError("judgements must compare at least two items")
+            raise ValidationError(_("judgements must compare at least two items"))
         n = len(item_names)
         values = [[1.0] * n for _ in range(n)]
         for (i, j), value in given.items():
@@ -457,15 +511,19 @@ def _names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
     if names is None:
         return tuple(str(i + 1) for i in range(n))
     if isinstance(names, str) or not isinstance(names, Sequence):
-        raise ValidationError(f"names must be a sequence of strings; got {names!r}")
+        raise ValidationError(_("names must be a sequence of strings; got {names!r}", names=names))
     result = tuple(names)
     if len(result) != n:
-        raise ValidationError(f"{len(result)} names for {n} items: {list(result)}")
+        raise ValidationError(
+            _("{count} names for {n} items: {names}", count=len(result), n=n, names=list(result))
+        )
     for item in result:
         if not isinstance(item, str) or not item.strip():
-            raise ValidationError(f"an item's name must be a non-blank string; got {item!r}")
+            raise ValidationError(
+                _("an item's name must be a non-blank string; got {item!r}", item=item)
+            )
     if len(set(result)) != n:
-        raise ValidationError(f"names must be distinct; got {list(result)}")
+        raise ValidationError(_("names must be distinct; got {names}", names=list(result)))
     return result
 
 
@@ -484,19 +542,34 @@ def _judgement(
         isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) and k for k in key)
     ):
         raise ValidationError(
-            f"a judgement's key must be a pair of names such as ('price', 'quality'); got {key!r}"
+            _(
+                "a judgement's key must be a pair of names such as ('price', 'quality'); "
+                "got {key!r}",
+                key=key,
+            )
         )
     a, b = key
-    value = _util.real(f"judgement {key!r}", raw)
+    what = _("judgement {key!r}", key=key)
+    value = _util.real(what, raw)
     if value <= 0:
         raise ValidationError(
-            f"judgement {key!r} is {_util.fmt(value)}: judgements must be positive"
+            _(
+                "judgement {key!r} is {value}: judgements must be positive",
+                key=key,
+                value=_util.fmt(value),
+            )
         )
     if a == b:
         if abs(value - 1) > tolerance:
-            raise ValidationError(f"{a!r} compared with itself must be 1; got {_util.fmt(value)}")
+            raise ValidationError(
+                _(
+                    "{name!r} compared with itself must be 1; got {value}",
+                    name=a,
+                    value=_util.fmt(value),
+                )
+            )
         return None
-    _check_scale(f"judgement {key!r}", value, top, tolerance)
+    _check_scale(what, value, top, tolerance)
     return a, b, value
 
 
@@ -505,8 +578,13 @@ def _check_scale(what: str, value: float, top: float | None, tolerance: float) -
         return
     if not (1 / top) * (1 - tolerance) <= value <= top * (1 + tolerance):
         raise ValidationError(
-            f"{what} = {_util.fmt(value)} is off the 1–{_util.fmt(top)} judgement scale: "
-            f"allowed 1/{_util.fmt(top)} … {_util.fmt(top)} (pass max_judgement=None to lift it)"
+            _(
+                "{what} = {value} is off the 1–{top} judgement scale: allowed 1/{top} … {top} "
+                "(pass max_judgement=None to lift it)",
+                what=what,
+                value=_util.fmt(value),
+                top=_util.fmt(top),
+            )
         )
 
 
@@ -525,11 +603,14 @@ def _check_connected(names: tuple[str, ...], pairs: Iterable[tuple[int, int]]) -
     for i, item in enumerate(names):
         groups.setdefault(root(i), []).append(item)
     if len(groups) > 1:
-        shown = " and ".join("{" + ", ".join(g) + "}" for g in groups.values())
         raise PolicyError(
-            f"the judgements fall into {len(groups)} unconnected groups: {shown}; "
-            "no judgement links them, so their relative weights cannot be derived. "
-            "Add at least one judgement between each pair of groups"
+            _(
+                "the judgements fall into {count} unconnected groups: {groups}; no judgement "
+                "links them, so their relative weights cannot be derived. Add at least one "
+                "judgement between each pair of groups",
+                count=len(groups),
+                groups=[_("({items})", items=g) for g in groups.values()],
+            )
         )
 
 
@@ -556,7 +637,7 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
         if abs(m[pivot][col]) < 1e-300:
-            raise PolicyError("the judgements do not determine the weights (singular system)")
+            raise PolicyError(_("the judgements do not determine the weights (singular system)"))
         m[col], m[pivot] = m[pivot], m[col]
         for r in range(col + 1, n):
             factor = m[r][col] / m[col][col]
@@ -609,7 +690,9 @@ class AhpResult:
         try:
             return self.weights[self.names.index(name)]
         except ValueError:
-            raise UnknownValueError(f"no item {name!r}; items: {list(self.names)}") from None
+            raise UnknownValueError(
+                _("no item {name!r}; items: {items}", name=name, items=list(self.names))
+            ) from None
 
     def as_dict(self) -> dict[str, float]:
         """The weights by name."""
@@ -660,14 +743,14 @@ def analyze(
             matrix, names=names, max_judgement=max_judgement, max_items=max_items
         )
     elif names is not None:
-        raise ValidationError("names are taken from the PairwiseMatrix; do not pass names too")
+        raise ValidationError(_("names are taken from the PairwiseMatrix; do not pass names too"))
     else:
         _check_size(matrix.n, max_items)
     how = _method(method)
     table = _ri_table(ri_table)
     limit = _util.real("threshold", threshold)
     if limit <= 0:
-        raise ValidationError(f"threshold must be > 0; got {_util.fmt(limit)}")
+        raise ValidationError(_("threshold must be > 0; got {value}", value=_util.fmt(limit)))
     a = matrix.values
     n = len(a)
     ri = table(n)
@@ -747,9 +830,9 @@ def _eigenvector(
             return nxt, 2 * round_, total / sum(once)
         before, last = last, change
         w = nxt
-    raise PolicyError(
-        f"the power iteration did not converge in {2 * limit} steps"
-    )  # pragma: no cover
+    raise PolicyError(  # pragma: no cover
+        _("the power iteration did not converge in {steps} steps", steps=2 * limit)
+    )
 
 
 def _start(a: Sequence[Sequence[float]], n: int) -> list[float]:
@@ -767,8 +850,11 @@ def _to_matrix(value: object) -> PairwiseMatrix:
     if isinstance(value, Mapping):
         return PairwiseMatrix.from_judgements(value)
     raise ValidationError(
-        f"a hierarchy node's comparisons must be a PairwiseMatrix or a dict of judgements; "
-        f"got {type(value).__name__}"
+        _(
+            "a hierarchy node's comparisons must be a PairwiseMatrix or a dict of judgements; "
+            "got {kind}",
+            kind=type(value).__name__,
+        )
     )
 
 
@@ -778,7 +864,9 @@ def _to_children(
     items = list(value.items()) if isinstance(value, Mapping) else list(value)
     for key, child in items:
         if not isinstance(child, Node):
-            raise ValidationError(f"child {key!r} must be a Node; got {type(child).__name__}")
+            raise ValidationError(
+                _("child {key!r} must be a Node; got {kind}", key=key, kind=type(child).__name__)
+            )
     return tuple(items)
 
 
@@ -805,11 +893,14 @@ class Node:
     """Sub-nodes by item name (give a mapping)."""
 
     def __attrs_post_init__(self) -> None:
-        for key, _ in self.children:
+        for key, _child in self.children:
             if key not in self.comparisons.names:
                 raise ValidationError(
-                    f"sub-node {key!r} is not one of the items compared here: "
-                    f"{list(self.comparisons.names)}"
+                    _(
+                        "sub-node {key!r} is not one of the items compared here: {items}",
+                        key=key,
+                        items=list(self.comparisons.names),
+                    )
                 )
 
 
@@ -840,7 +931,13 @@ class Synthesis:
         for key, value in self.priorities:
             if key == name:
                 return value
-        raise UnknownValueError(f"no leaf {name!r}; leaves: {[k for k, _ in self.priorities]}")
+        raise UnknownValueError(
+            _(
+                "no leaf {name!r}; leaves: {leaves}",
+                name=name,
+                leaves=[k for k, _v in self.priorities],
+            )
+        )
 
     def as_dict(self) -> dict[str, float]:
         """The global priorities by leaf name, unrounded."""
@@ -855,7 +952,58 @@ class Synthesis:
         for key, value in self.local:
             if key == path:
                 return value
-        raise UnknownValueError(f"no node {path!r}; nodes: {[k for k, _ in self.local]}")
+        raise UnknownValueError(
+            _("no node {path!r}; nodes: {nodes}", path=path, nodes=[k for k, _v in self.local])
+        )
+
+
+def _check_limit(option: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            _("{option} must be a positive int; got {value!r}", option=option, value=value)
+        )
+
+
+def _distinct_nodes(root: Node, max_nodes: int) -> list[Node]:
+    """Every node object of the hierarchy once, children before parents.
+
+    Refuses a hierarchy whose synthesis would analyse more than ``max_nodes`` matrices: a
+    node object may sit under several items (a shared sub-hierarchy) and is then analysed
+    once per path to it, so that count can grow exponentially with the depth. It is worked
+    out per distinct node, so refusing costs no more than the hierarchy's own size.
+    """
+    paths: dict[int, int] = {}  # id(node) -> the number of matrices analysed at and below it
+    order: list[Node] = []
+    todo: list[tuple[Node, bool]] = [(root, False)]
+    while todo:
+        node, expanded = todo.pop()
+        if id(node) in paths:
+            continue
+        if not expanded:
+            todo.append((node, True))
+            todo.extend((child, False) for _key, child in node.children if id(child) not in paths)
+            continue
+        count = 1 + sum(paths[id(child)] for _key, child in node.children)
+        if count > max_nodes:
+            raise LimitError(
+                _(
+                    "an AHP hierarchy's synthesis analyses at most {limit} matrices "
+                    "(max_nodes={limit}); this one needs {count} or more, counting a shared "
+                    "sub-node once per path to it: pass a larger max_nodes= to allow it",
+                    limit=max_nodes,
+                    count=count,
+                ),
+                limit=max_nodes,
+                found=count,
+                option="max_nodes",
+            )
+        paths[id(node)] = count
+        order.append(node)
+    return order
+
+
+MAX_NODES = 10_000
+"""The default largest number of matrices one hierarchy's synthesis analyses (``max_nodes=``)."""
 
 
 def synthesize(
@@ -865,10 +1013,12 @@ def synthesize(
     ri_table: str | RandomIndexTable = "saaty1980",
     threshold: float = 0.1,
     name: str = "goal",
+    max_nodes: int = MAX_NODES,
 ) -> Synthesis:
     """Global priorities of a hierarchy: each leaf's local weight times its ancestors', summed.
 
-    Nothing is rounded on the way; use :meth:`Synthesis.rounded` at the end.
+    Nothing is rounded on the way; use :meth:`Synthesis.rounded` at the end. The hierarchy
+    is walked with a loop, so any depth is fine.
 
     Args:
         root: the top node (the goal).
@@ -876,39 +1026,51 @@ def synthesize(
         ri_table: the random-index table for every node.
         threshold: the CR below which judgements are accepted.
         name: the root's name in :attr:`Synthesis.local` paths.
+        max_nodes: the most matrices analysed (default :data:`MAX_NODES`); a sub-node shared
+            by several items counts once per path to it.
 
     Raises:
         ValidationError: a name is used both for a node with its own comparisons and for a
             leaf elsewhere, which would make its priority ambiguous.
+        LimitError: the synthesis would analyse more than ``max_nodes`` matrices.
     """
     if not isinstance(root, Node):
-        raise ValidationError(f"synthesize() needs a Node; got {type(root).__name__}")
+        raise ValidationError(_("synthesize() needs a Node; got {kind}", kind=type(root).__name__))
+    _check_limit("max_nodes", max_nodes)
     inner: set[str] = set()
     leaf_names: set[str] = set()
-
-    def collect(node: Node) -> None:
-        children = dict(node.children)
-        for item in node.comparisons.names:
-            if item in children:
-                inner.add(item)
-                collect(children[item])
-            else:
-                leaf_names.add(item)
-
-    collect(root)
+    for distinct in _distinct_nodes(root, max_nodes):
+        children = dict(distinct.children)
+        for item in distinct.comparisons.names:
+            (inner if item in children else leaf_names).add(item)
     clash = sorted(inner & leaf_names)
     if clash:
         raise ValidationError(
-            f"{clash} name(s) both a node with its own comparisons and a leaf elsewhere; "
-            "give them distinct names"
+            _(
+                "{names} name(s) both a node with its own comparisons and a leaf elsewhere; "
+                "give them distinct names",
+                names=clash,
+            )
         )
     priorities: dict[str, float] = {}
     local: list[tuple[str, AhpResult]] = []
     numerators: list[float] = []
     denominators: list[float] = []
-
-    def visit(node: Node, path: str, weight: float, depth: int) -> None:
-        result = analyze(node.comparisons, method=method, ri_table=ri_table, threshold=threshold)
+    results: dict[int, AhpResult] = {}  # a shared node's matrix is analysed once
+    # Depth first, items in matrix order, as a recursion would: a node to analyse, or a
+    # leaf (node None) whose share of the weight to add.
+    todo: list[tuple[Node | None, str, float, int]] = [(root, name, 1.0, 0)]
+    while todo:
+        node, path, weight, depth = todo.pop()
+        if node is None:
+            priorities[path] = priorities.get(path, 0.0) + weight
+            continue
+        result = results.get(id(node))
+        if result is None:
+            result = analyze(
+                node.comparisons, method=method, ri_table=ri_table, threshold=threshold
+            )
+            results[id(node)] = result
         local.append((path, result))
         while len(numerators) <= depth:
             numerators.append(0.0)
@@ -916,13 +1078,13 @@ def synthesize(
         numerators[depth] += weight * result.consistency_index
         denominators[depth] += weight * result.random_index
         children = dict(node.children)
-        for item, local_weight in zip(result.names, result.weights, strict=True):
-            if item in children:
-                visit(children[item], f"{path}/{item}", weight * local_weight, depth + 1)
-            else:
-                priorities[item] = priorities.get(item, 0.0) + weight * local_weight
-
-    visit(root, name, 1.0, 0)
+        below = [
+            (children[item], f"{path}/{item}", weight * local_weight, depth + 1)
+            if item in children
+            else (None, item, weight * local_weight, depth + 1)
+            for item, local_weight in zip(result.names, result.weights, strict=True)
+        ]
+        todo.extend(reversed(below))
     total_den = math.fsum(denominators)
     overall = math.fsum(numerators) / total_den if total_den > 0 else 0.0
     levels = tuple(
@@ -937,11 +1099,28 @@ def synthesize(
     )
 
 
-def configuration(node: Node) -> dict[str, Any]:
-    """A node (and its sub-nodes) as JSON-ready data, for a policy's fingerprint."""
-    matrix = node.comparisons
-    return {
-        "names": list(matrix.names),
-        "values": [[float(x) for x in row] for row in matrix.values],
-        "children": {key: configuration(child) for key, child in node.children},
-    }
+def configuration(node: Node, *, max_nodes: int = MAX_NODES) -> dict[str, Any]:
+    """A node (and its sub-nodes) as JSON-ready data, for a policy's fingerprint.
+
+    Raises:
+        LimitError: the hierarchy has more than ``max_nodes`` nodes (a shared sub-node
+            counted once per path to it, as it is written out once per path).
+    """
+    _check_limit("max_nodes", max_nodes)
+    _distinct_nodes(node, max_nodes)
+
+    def shell(matrix: PairwiseMatrix) -> dict[str, Any]:
+        return {
+            "names": list(matrix.names),
+            "values": [[float(x) for x in row] for row in matrix.values],
+            "children": {},
+        }
+
+    root = shell(node.comparisons)
+    todo: list[tuple[Node, dict[str, Any]]] = [(node, root)]
+    while todo:
+        parent, data = todo.pop()
+        for key, child in parent.children:
+            data["children"][key] = child_data = shell(child.comparisons)
+            todo.append((child, child_data))
+    return root

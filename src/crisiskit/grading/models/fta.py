@@ -30,6 +30,7 @@ size reached and the keyword of :class:`FaultTree` that raises it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Union
@@ -40,6 +41,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import LimitError, UnknownValueError, ValidationError
 from crisiskit.grading import _util
+from crisiskit.messages import _
 
 __all__ = [
     "MAX_BDD_NODES",
@@ -63,7 +65,9 @@ MAX_BDD_NODES = 1_000_000
 def _probability(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     p = _util.real("BasicEvent.probability", value)
     if not 0 <= p <= 1:
-        raise ValidationError(f"BasicEvent.probability must lie in [0, 1]; got {_util.fmt(p, 12)}")
+        raise ValidationError(
+            _("BasicEvent.probability must lie in [0, 1]; got {p}", p=_util.fmt(p, 12))
+        )
 
 
 @frozen
@@ -87,11 +91,22 @@ def _check_inputs(
 ) -> None:
     gate = type(instance).__name__
     if not value:
-        raise ValidationError(f"{gate} {getattr(instance, 'name', '')!r} needs at least one input")
+        raise ValidationError(
+            _(
+                "{gate} {name!r} needs at least one input",
+                gate=gate,
+                name=getattr(instance, "name", ""),
+            )
+        )
     for i, item in enumerate(value):
         if not isinstance(item, BasicEvent | AndGate | OrGate | KOfNGate):
             raise ValidationError(
-                f"{gate} input {i} must be a BasicEvent or a gate; got {type(item).__name__}"
+                _(
+                    "{gate} input {index} must be a BasicEvent or a gate; got {kind}",
+                    gate=gate,
+                    index=i,
+                    kind=type(item).__name__,
+                )
             )
 
 
@@ -129,8 +144,12 @@ class KOfNGate:
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.k <= len(self.inputs):
             raise ValidationError(
-                f"KOfNGate {self.name!r}: k must be 1..{len(self.inputs)} (the number of inputs); "
-                f"got {self.k}"
+                _(
+                    "KOfNGate {name!r}: k must be 1..{n} (the number of inputs); got {k}",
+                    name=self.name,
+                    n=len(self.inputs),
+                    k=self.k,
+                )
             )
 
 
@@ -180,9 +199,12 @@ class _Bdd:
             found = len(self.nodes)
             if found >= self.max_nodes:
                 raise LimitError(
-                    f"the fault tree's decision diagram grew past {self.max_nodes} nodes "
-                    f"(at most max_bdd_nodes={self.max_nodes}); pass a larger max_bdd_nodes= "
-                    "to FaultTree to allow it, or simplify the tree",
+                    _(
+                        "the fault tree's decision diagram grew past {limit} nodes "
+                        "(at most max_bdd_nodes={limit}); pass a larger max_bdd_nodes= "
+                        "to FaultTree to allow it, or simplify the tree",
+                        limit=self.max_nodes,
+                    ),
                     limit=self.max_nodes,
                     found=found + 1,
                     option="max_bdd_nodes",
@@ -293,10 +315,14 @@ class FaultTree:
         max_bdd_nodes: int = MAX_BDD_NODES,
     ) -> None:
         if not isinstance(top, BasicEvent | AndGate | OrGate | KOfNGate):
-            raise ValidationError(f"a fault tree's top must be a gate or a BasicEvent; got {top!r}")
+            raise ValidationError(
+                _("a fault tree's top must be a gate or a BasicEvent; got {top!r}", top=top)
+            )
         for option, value in (("max_cut_sets", max_cut_sets), ("max_bdd_nodes", max_bdd_nodes)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValidationError(f"{option} must be a positive int; got {value!r}")
+                raise ValidationError(
+                    _("{option} must be a positive int; got {value!r}", option=option, value=value)
+                )
         self._top = top
         self._max_cut_sets = max_cut_sets
         self._max_bdd_nodes = max_bdd_nodes
@@ -304,7 +330,7 @@ class FaultTree:
         self._gates: dict[str, Gate] = {}
         self._order: list[Gate] = []
         self._index(top)
-        self._bdd = _Bdd(list(self._events), max_bdd_nodes)
+        self._bdd = _Bdd(self._variable_order(), max_bdd_nodes)
         self._root = self._compile(top)
         self._cut_sets: tuple[frozenset[str], ...] | None = None
 
@@ -316,12 +342,18 @@ class FaultTree:
             node, expanded = todo.pop()
             if isinstance(node, BasicEvent):
                 if node.name in self._gates:
-                    raise ValidationError(f"{node.name!r} names both a gate and a basic event")
+                    raise ValidationError(
+                        _("{name!r} names both a gate and a basic event", name=node.name)
+                    )
                 known = self._events.get(node.name)
                 if known is not None and known.probability != node.probability:
                     raise ValidationError(
-                        f"basic event {node.name!r} appears with two probabilities: "
-                        f"{_util.fmt(known.probability, 12)} and {_util.fmt(node.probability, 12)}"
+                        _(
+                            "basic event {name!r} appears with two probabilities: {a} and {b}",
+                            name=node.name,
+                            a=_util.fmt(known.probability, 12),
+                            b=_util.fmt(node.probability, 12),
+                        )
                     )
                 self._events.setdefault(node.name, node)
                 continue
@@ -329,15 +361,34 @@ class FaultTree:
                 self._order.append(node)
                 continue
             if node.name in self._events:
-                raise ValidationError(f"{node.name!r} names both a gate and a basic event")
+                raise ValidationError(
+                    _("{name!r} names both a gate and a basic event", name=node.name)
+                )
             known_gate = self._gates.get(node.name)
             if known_gate is not None:
                 if known_gate is not node and not _same_gate(known_gate, node):
-                    raise ValidationError(f"two different gates are called {node.name!r}")
+                    raise ValidationError(
+                        _("two different gates are called {name!r}", name=node.name)
+                    )
                 continue
             self._gates[node.name] = node
             todo.append((node, True))
             todo.extend((child, False) for child in reversed(node.inputs))
+
+    def _variable_order(self) -> list[str]:
+        """The events as the decision diagram orders them: the last a gate brings in, first.
+
+        Gates are compiled children first, so an event first used by a later gate sits
+        above everything compiled before it; a gate then adds its own events at the top of
+        the diagram instead of rebuilding it beneath them. In a chain of gates 1 000 deep
+        that is one node per gate rather than a copy of the whole chain.
+        """
+        seen: dict[str, None] = {}
+        for gate in self._order:
+            for child in gate.inputs:
+                if isinstance(child, BasicEvent):
+                    seen.setdefault(child.name, None)
+        return [*reversed(seen), *(name for name in self._events if name not in seen)]
 
     def _compile(self, top: Node) -> int:
         bdd = self._bdd
@@ -380,7 +431,12 @@ class FaultTree:
         node: Node | None = self._gates.get(name) or self._events.get(name)
         if node is None:
             raise UnknownValueError(
-                f"no gate or event {name!r}; gates: {sorted(self._gates)}, events: {sorted(self._events)}"
+                _(
+                    "no gate or event {name!r}; gates: {gates}; events: {events}",
+                    name=name,
+                    gates=sorted(self._gates),
+                    events=sorted(self._events),
+                )
             )
         return FaultTree(node, max_cut_sets=self._max_cut_sets, max_bdd_nodes=self._max_bdd_nodes)
 
@@ -389,10 +445,18 @@ class FaultTree:
         if overrides:
             for name, value in overrides.items():
                 if name not in p:
-                    raise UnknownValueError(f"no basic event {name!r}; events: {sorted(p)}")
-                q = _util.real(f"probability of {name!r}", value)
+                    raise UnknownValueError(
+                        _("no basic event {name!r}; events: {events}", name=name, events=sorted(p))
+                    )
+                q = _util.real(_("probability of {name!r}", name=name), value)
                 if not 0 <= q <= 1:
-                    raise ValidationError(f"probability of {name!r} must lie in [0, 1]; got {q}")
+                    raise ValidationError(
+                        _(
+                            "probability of {name!r} must lie in [0, 1]; got {value}",
+                            name=name,
+                            value=_util.fmt(q, 12),
+                        )
+                    )
                 p[name] = q
         return p
 
@@ -435,7 +499,13 @@ class FaultTree:
     def fussell_vesely(self, event: str) -> float:
         """Fussell–Vesely importance: P(∪ cut sets containing ``event``) / P(top)."""
         if event not in self._events:
-            raise UnknownValueError(f"no basic event {event!r}; events: {sorted(self._events)}")
+            raise UnknownValueError(
+                _(
+                    "no basic event {name!r}; events: {events}",
+                    name=event,
+                    events=sorted(self._events),
+                )
+            )
         top = self.probability()
         if top == 0:
             return 0.0
@@ -560,23 +630,67 @@ class _CutSets:
     def check(self, count: int) -> None:
         if count > self.limit:
             raise LimitError(
-                f"fault tree gate {self.gate!r} would combine {count} candidate cut sets "
-                f"(at most max_cut_sets={self.limit}); the number of cut sets grows "
-                "exponentially with the tree — pass a larger max_cut_sets= to FaultTree to "
-                "allow it, or use probability() and birnbaum(), which do not need them",
+                _(
+                    "fault tree gate {gate!r} would combine {count} candidate cut sets "
+                    "(at most max_cut_sets={limit}); the number of cut sets grows "
+                    "exponentially with the tree: pass a larger max_cut_sets= to FaultTree to "
+                    "allow it, or use probability() and birnbaum(), which do not need them",
+                    gate=self.gate,
+                    count=count,
+                    limit=self.limit,
+                ),
                 limit=self.limit,
                 found=count,
                 option="max_cut_sets",
             )
 
+    # Every family handed to these is minimal already (an event's, or one they made).
+
     def union(self, families: Iterable[list[frozenset[str]]]) -> list[frozenset[str]]:
-        families = list(families)
+        families = sorted((family for family in families if family), key=len)
         self.check(sum(map(len, families)))
-        return _minimise(cut for family in families for cut in family)
+        if len(families) <= 1:
+            return families[0] if families else []
+        base = families[-1]
+        rest = _minimise(cut for family in families[:-1] for cut in family)
+        if len(rest) > _FEW:
+            return _minimise([*base, *rest])
+        # A few newcomers to a large family (a gate in a long chain): check just them, so a
+        # chain of n gates costs n², not n² times the minimisation's constant.
+        members = set(base)
+        added = [cut for cut in rest if not _has_subset_in(cut, members, base)]
+        if len(rest) == 1:
+            (new,) = rest
+            kept = [cut for cut in base if not new < cut]
+        else:
+            kept = [cut for cut in base if not any(new < cut for new in rest)]
+        return kept + added
 
     def product(self, a: list[frozenset[str]], b: list[frozenset[str]]) -> list[frozenset[str]]:
         self.check(len(a) * len(b))
+        if a == _EMPTY_CUT:
+            return b
+        if b == _EMPTY_CUT:
+            return a
         return _minimise(x | y for x in a for y in b)
+
+
+_FEW = 8
+_EMPTY_CUT: list[frozenset[str]] = [frozenset()]
+
+
+def _has_subset_in(
+    cut: frozenset[str], members: set[frozenset[str]], family: list[frozenset[str]]
+) -> bool:
+    """Whether some set of ``family`` (``members`` is the same, as a set) is within ``cut``."""
+    if len(cut) > 4:
+        return any(other <= cut for other in family)
+    items = sorted(cut)
+    return any(
+        frozenset(subset) in members
+        for size in range(len(items) + 1)
+        for subset in itertools.combinations(items, size)
+    )
 
 
 def _cut_sets(top: Node, order: Sequence[Gate], limit: int) -> list[frozenset[str]]:

@@ -36,6 +36,7 @@ from attrs import frozen
 
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum
 
 __all__ = [
@@ -137,8 +138,12 @@ class FuzzyResult:
         tied = [k for k, b in enumerate(self.vector) if top - b <= 1e-12]
         if len(tied) > 1 and rule is TieBreak.REFUSE:
             raise PolicyError(
-                f"grades {tied} tie for the largest membership {_util.fmt(top)}; "
-                "no grade can be chosen by maximum membership (tie_break='refuse')"
+                _(
+                    "grades {grades} tie for the largest membership {top}; no grade can be "
+                    "chosen by maximum membership (tie_break='refuse')",
+                    grades=tied,
+                    top=_util.fmt(top),
+                )
             )
         return tied[0] if rule is not TieBreak.LAST else tied[-1]
 
@@ -146,12 +151,16 @@ class FuzzyResult:
         """*Σ_k b_k s_k / Σ_k b_k*: the memberships' weighted mean of the grades' scores."""
         if len(scores) != len(self.vector):
             raise ValidationError(
-                f"{len(self.vector)} grades need {len(self.vector)} scores; got {len(scores)}"
+                _(
+                    "{n} grades need {n} scores; got {count}",
+                    n=len(self.vector),
+                    count=len(scores),
+                )
             )
         values = [_util.real(f"scores[{k}]", s) for k, s in enumerate(scores)]
         total = math.fsum(self.vector)
         if total <= 0:
-            raise PolicyError("every membership is 0: the evaluation gives no score")
+            raise PolicyError(_("every membership is 0: the evaluation gives no score"))
         return math.fsum(b * s for b, s in zip(self.vector, values, strict=True)) / total
 
 
@@ -160,7 +169,10 @@ def normalise_weights(weights: Sequence[_util.Real]) -> tuple[float, ...]:
     values = [_util.real(f"weights[{j}]", w) for j, w in enumerate(weights)]
     if any(w < 0 for w in values) or not any(w > 0 for w in values):
         raise ValidationError(
-            f"weights must be >= 0 with at least one > 0; got {[_util.fmt(w) for w in values]}"
+            _(
+                "weights must be >= 0 with at least one > 0; got {weights}",
+                weights=[_util.fmt(w) for w in values],
+            )
         )
     total = math.fsum(values)
     return tuple(w / total for w in values)
@@ -168,16 +180,23 @@ def normalise_weights(weights: Sequence[_util.Real]) -> tuple[float, ...]:
 
 def _check_weights(weights: Sequence[_util.Real]) -> list[float]:
     if isinstance(weights, str) or not isinstance(weights, Sequence) or not weights:
-        raise ValidationError(f"weights must be a non-empty sequence of numbers; got {weights!r}")
+        raise ValidationError(
+            _("weights must be a non-empty sequence of numbers; got {weights!r}", weights=weights)
+        )
     values = [_util.real(f"weights[{j}]", w) for j, w in enumerate(weights)]
     for j, w in enumerate(values):
         if not 0 <= w <= 1:
-            raise ValidationError(f"weights[{j}] must lie in [0, 1]; got {_util.fmt(w)}")
+            raise ValidationError(
+                _("weights[{j}] must lie in [0, 1]; got {w}", j=j, w=_util.fmt(w))
+            )
     total = math.fsum(values)
     if abs(total - 1) > _SUM_TOLERANCE:
         raise ValidationError(
-            f"weights must sum to 1; they sum to {_util.fmt(total, 8)}. "
-            "Scale them first with normalise_weights()"
+            _(
+                "weights must sum to 1; they sum to {total}. "
+                "Scale them first with normalise_weights()",
+                total=_util.fmt(total, 8),
+            )
         )
     return values
 
@@ -186,13 +205,22 @@ def _check_membership(membership: Sequence[Sequence[_util.Real]], rows: int) -> 
     matrix = _util.check_matrix_rows("membership", membership)
     if len(matrix) != rows:
         raise ValidationError(
-            f"membership needs one row per factor: {rows} weights, {len(matrix)} rows"
+            _(
+                "membership needs one row per factor: {weights} weights, {rows} rows",
+                weights=rows,
+                rows=len(matrix),
+            )
         )
     for j, row in enumerate(matrix):
         for k, r in enumerate(row):
             if not 0 <= r <= 1:
                 raise ValidationError(
-                    f"membership[{j}][{k}] must lie in [0, 1]; got {_util.fmt(r)}"
+                    _(
+                        "membership[{j}][{k}] must lie in [0, 1]; got {r}",
+                        j=j,
+                        k=k,
+                        r=_util.fmt(r),
+                    )
                 )
     return matrix
 
@@ -274,18 +302,24 @@ def evaluate_two_level(
     evaluation with each factor weighted by its group's weight times its own.
     """
     if isinstance(groups, str) or not isinstance(groups, Sequence) or not groups:
-        raise ValidationError("groups must be a non-empty sequence of (weights, membership)")
+        raise ValidationError(_("groups must be a non-empty sequence of (weights, membership)"))
     inner = operator if inner_operator is None else inner_operator
     results = []
     for g, group in enumerate(groups):
         if not (isinstance(group, tuple | list) and len(group) == 2):
             raise ValidationError(
-                f"groups[{g}] must be a pair (weights, membership); got {group!r}"
+                _(
+                    "groups[{g}] must be a pair (weights, membership); got {group!r}",
+                    g=g,
+                    group=group,
+                )
             )
         results.append(evaluate(group[0], group[1], operator=inner, normalise=normalise))
     widths = {len(result.vector) for result in results}
     if len(widths) > 1:
-        raise ValidationError(f"every group must use the same grades; got widths {sorted(widths)}")
+        raise ValidationError(
+            _("every group must use the same grades; got widths {widths}", widths=sorted(widths))
+        )
     overall = evaluate(
         weights, [result.vector for result in results], operator=operator, normalise=normalise
     )
