@@ -32,7 +32,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "crisiskit"
 
 COVERED: tuple[str, ...] = (
     "_internal",
-    "calendar/__init__.py",
+    "calendar",
     "grading",
     "monitor",
     "plan",
@@ -43,8 +43,8 @@ COVERED: tuple[str, ...] = (
 )
 """Files and packages (relative to ``src/crisiskit``) whose errors must speak from the catalog."""
 
-NOT_YET: tuple[str, ...] = ("grading/models", "values/money.py")
-"""Parts of the covered packages converted elsewhere; drop each entry as it lands."""
+NOT_YET: tuple[str, ...] = ()
+"""Parts of the covered packages not converted yet (none now); a place to name one while it is."""
 
 
 def python_files(covered: Iterable[str], skipped: Iterable[str] = ()) -> list[Path]:
@@ -233,8 +233,13 @@ def test_every_error_in_the_covered_packages_speaks_from_the_catalog() -> None:
     assert not found, "errors whose message is not marked with _():\n" + _messages(found)
 
 
+REBINDS_NOT_YET: tuple[str, ...] = ("calendar/business.py", "grading/models")
+"""Modules of another change that still name a throwaway ``_`` (harmless today: no ``_()`` in
+the same scope); drop each entry once its ``_`` loops are renamed."""
+
+
 def test_no_covered_module_binds_the_message_marker_to_anything_else() -> None:
-    found = shadowed_markers(COVERED, NOT_YET)
+    found = shadowed_markers(COVERED, (*NOT_YET, *REBINDS_NOT_YET))
     assert not found, "_ rebound where _() marks messages:\n" + _messages(found)
 
 
