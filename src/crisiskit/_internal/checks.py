@@ -419,7 +419,13 @@ class FrozenMetrics(FrozenMap[str, float]):
                         name=name,
                     )
                 )
-            items[name] = number(_("metric {name!r}", name=name), values[name])
+            value = values[name]
+            # the message is made only for a value that needs one: this runs for every signal
+            items[name] = (
+                float(value)
+                if type(value) in (int, float) and math.isfinite(value)
+                else number(_("metric {name!r}", name=name), value)
+            )
         super().__init__(items)
 
 

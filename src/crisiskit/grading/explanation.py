@@ -288,4 +288,10 @@ def level_text(level: Level, lang: str) -> str:
 
 def level_said(level: Level) -> Message:
     """A level for people, as a message: ``II (significant)`` or ``II级（较大）``."""
-    return _("{level} ({severity})", level=level.value, severity=level)
+    said = _LEVELS_SAID.get(level)
+    if said is None:
+        said = _LEVELS_SAID[level] = _("{level} ({severity})", level=level.value, severity=level)
+    return said
+
+
+_LEVELS_SAID: dict[Level, Message] = {}

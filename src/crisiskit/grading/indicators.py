@@ -24,6 +24,7 @@ is never delayed. The policy is monotone either way: a worse reading never lower
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -313,9 +314,7 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         present = [
             (
                 rule,
-                _util.real(
-                    _("reading {indicator!r}", indicator=rule.indicator), readings[rule.indicator]
-                ),
+                _reading(rule.indicator, readings[rule.indicator]),
             )
             for rule in self.rules
             if rule.indicator in readings
@@ -441,6 +440,13 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         return Contribution(
             factor=rule.indicator, value=value, label=rule.label, level=level, note=note
         )
+
+
+def _reading(indicator: str, value: object) -> float:
+    """A reading as a float; the message naming it is made only for a value that is refused."""
+    if type(value) in (int, float) and math.isfinite(value):  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
+    return _util.real(_("reading {indicator!r}", indicator=indicator), value)
 
 
 def _alone(level: Level | None) -> Message:

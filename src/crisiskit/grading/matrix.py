@@ -29,6 +29,7 @@ A matrix that fails either check is refused with a
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -169,9 +170,13 @@ class Scale:
 
     def said(self, value: int) -> Message:
         """:meth:`describe` as a message, to be said in either language."""
-        return _(
-            "{category} ({label})", category=value, label=self.labels[self.category(value) - 1]
-        )
+        return _scale_said(self, self.category(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _scale_said(scale: Scale, category: int) -> Message:
+    # one message per category, made once: every grade names two categories
+    return _("{category} ({label})", category=category, label=scale.labels[category - 1])
 
 
 LIKELIHOOD_SCALE = Scale(

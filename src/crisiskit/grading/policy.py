@@ -53,6 +53,14 @@ from crisiskit.values.levels import Level
 __all__ = ["Grade", "GradingPolicy", "LikelihoodImpactPolicy", "Rating", "configuration_form"]
 
 
+# What the checks of a grade call its fields; made once, not at every grade.
+_GRADE_LEVEL = _("Grade level")
+_GRADE_SCORE = _("Grade score")
+_GRADE_LIKELIHOOD = _("Grade likelihood")
+_GRADE_IMPACT = _("Grade impact")
+_ADJUSTED_LEVEL = _("the adjusted level")
+
+
 @frozen(kw_only=True)
 class Grade:
     """A policy's working result: a level, a score and the explanation so far.
@@ -87,7 +95,7 @@ class Grade:
         impact: float | None = None,
     ) -> Grade:
         """The grade a policy's rule gives, with the rule's id and the decision in words."""
-        level = _checks.member(_("Grade level"), level, Level)
+        level = _checks.member(_GRADE_LEVEL, level, Level)
         explanation = Explanation(
             rule=rule,
             decision=decision,
@@ -97,17 +105,15 @@ class Grade:
         )
         return cls(
             level=level,
-            score=_util.real(_("Grade score"), score),
+            score=_util.real(_GRADE_SCORE, score),
             explanation=explanation,
-            likelihood=None
-            if likelihood is None
-            else _util.real(_("Grade likelihood"), likelihood),
-            impact=None if impact is None else _util.real(_("Grade impact"), impact),
+            likelihood=None if likelihood is None else _util.real(_GRADE_LIKELIHOOD, likelihood),
+            impact=None if impact is None else _util.real(_GRADE_IMPACT, impact),
         )
 
     def adjusted(self, level: Level | str, *, rule: str, reason: Bilingual) -> Grade:
         """This grade moved to ``level``, recording ``rule`` and ``reason`` (nothing if unchanged)."""
-        level = _checks.member(_("the adjusted level"), level, Level)
+        level = _checks.member(_ADJUSTED_LEVEL, level, Level)
         if level is self.level:
             return self
         adjustment = Adjustment(rule=rule, before=self.level, after=level, reason=reason)
