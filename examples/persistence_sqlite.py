@@ -190,12 +190,14 @@ def main() -> None:
         # Someone edits an event in the table: loading refuses the log, naming the event.
         with store.engine.begin() as db:
             (body,) = db.execute(
-                sa.text("SELECT body FROM events WHERE crisis_id = 'CR-2025-0928'")
+                sa.text("SELECT body FROM events WHERE crisis_id = 'CR-2025-0928' AND sequence = 1")
             ).one()
             edited = json.loads(body)
             edited["data"]["title"] = "Courier delivered a refund parcel"
             db.execute(
-                sa.text("UPDATE events SET body = :b WHERE crisis_id = 'CR-2025-0928'"),
+                sa.text(
+                    "UPDATE events SET body = :b WHERE crisis_id = 'CR-2025-0928' AND sequence = 1"
+                ),
                 {"b": json.dumps(edited, ensure_ascii=False)},
             )
         try:

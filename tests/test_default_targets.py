@@ -32,6 +32,7 @@ def policy_targets(policy):
         (level, metric): (None if target is None else (target.duration, target.calendar))
         for level in Level
         for metric in SlaMetric
+        if metric is not SlaMetric.GRADE  # a crisis not graded yet: no level, no plan entry
         for target in [policy.target(level, metric)]
     }
 

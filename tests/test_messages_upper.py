@@ -205,6 +205,10 @@ def level_iii(crisis):
     crisis.set_level(Level.III, actor="analyst", reason="contained")
 
 
+def paused(crisis):
+    crisis.pause_sla(actor="cs", reason="waiting for the customer")
+
+
 def recovering_at_level_iv(crisis):
     crisis.set_level(Level.IV, actor="analyst", reason="one customer")
     for role in PLAN.required_roles(crisis.crisis_type, Level.IV):
@@ -240,7 +244,7 @@ REFUSALS = {
         ["应急预案预算币种"],
     ),
     "pause with no timer running": (
-        nothing,
+        paused,
         lambda c: c.pause_sla(actor="cs", reason="waiting for the lab"),
         ValidationError,
         {"CR"},

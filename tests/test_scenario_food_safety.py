@@ -293,16 +293,24 @@ def test_the_warning_notice_names_the_plan_recipients(run):
 
 def test_sla_timers_started_with_the_level_and_deadlines_are_hand_worked(run):
     _, events, _, _ = run
-    started = next(e for e in events if isinstance(e, SlaTimersChanged))
-    deadlines = {c.metric: c.deadline for c in started.changes}
-    # Graded II at 20:10, but timed from the detection at 20:00, when the obligations arose:
-    # 30 minutes, 2 hours, 12 hours and 5 days around the clock.
+    detected, started = [e for e in events if isinstance(e, SlaTimersChanged)][:2]
+    # Detected on Saturday at 20:00 and not graded yet: grade within an hour around the
+    # clock, acknowledge within 2 working hours (Sunday 28th is a make-up working day).
+    assert {c.metric: c.deadline for c in detected.changes} == {
+        SlaMetric.ACKNOWLEDGE: cst(9, 28, 11, 0),
+        SlaMetric.GRADE: cst(9, 27, 21, 0),
+    }
+    deadlines = {(c.metric, c.action.value): c.deadline for c in started.changes if not c.subject}
+    # Graded II at 20:10: grading met; the acknowledgement re-targeted to 30 minutes around
+    # the clock, counted from the detection; the level's other targets timed from the
+    # detection at 20:00, when the obligations arose: 2 hours, 12 hours and 5 days.
     assert deadlines == {
-        SlaMetric.ACKNOWLEDGE: cst(9, 27, 20, 30),
-        SlaMetric.FIRST_CONTACT: cst(9, 27, 22, 0),
-        SlaMetric.PUBLIC_STATEMENT: cst(9, 28, 8, 0),
-        SlaMetric.PROGRESS_UPDATE: cst(9, 28, 8, 0),
-        SlaMetric.RESOLUTION: cst(10, 2, 20, 0),
+        (SlaMetric.ACKNOWLEDGE, "retarget"): cst(9, 27, 20, 30),
+        (SlaMetric.GRADE, "stop"): cst(9, 27, 21, 0),
+        (SlaMetric.FIRST_CONTACT, "start"): cst(9, 27, 22, 0),
+        (SlaMetric.PUBLIC_STATEMENT, "start"): cst(9, 28, 8, 0),
+        (SlaMetric.PROGRESS_UPDATE, "start"): cst(9, 28, 8, 0),
+        (SlaMetric.RESOLUTION, "start"): cst(10, 2, 20, 0),
     }
     assert all(timer.started_at == cst(9, 27, 20) for timer in started.timers)
 
@@ -374,6 +382,7 @@ def test_kpis_hand_worked(run):
         SlaMetric.PUBLIC_STATEMENT: SlaStatus.MET,
         SlaMetric.PROGRESS_UPDATE: SlaStatus.BREACHED,
         SlaMetric.RESOLUTION: SlaStatus.MET,
+        SlaMetric.GRADE: SlaStatus.MET,  # graded ten minutes after the detection
     }
 
 

@@ -96,9 +96,20 @@ def test_applying_the_events_gives_the_timers_the_policy_computes():
         actor="hotline",
         signals=[Signal(Channel.HOTLINE, clock.now(), "caller")],
     )
+    detected = SLA.start(None, clock.now(), owner="CR-7", metrics=crisis._sla_metrics(False))
+    assert crisis.timers == detected.timers
+    before = crisis.timers
     crisis.set_level(Level.III, actor="a", reason="r")
-    started = SLA.start(Level.III, clock.now(), owner="CR-7", metrics=crisis._sla_metrics(False))
-    assert crisis.timers == started.timers
+    graded = SLA.regrade(
+        before,
+        Level.III,
+        clock.now(),
+        owner="CR-7",
+        metrics=crisis._sla_metrics(False),
+        customers=(),
+        since=clock.now(),
+    )
+    assert crisis.timers == graded.timers
     clock.advance(hours=40, minutes=15)
     before = crisis.timers
     crisis.set_level(Level.II, actor="a", reason="r")
@@ -112,7 +123,7 @@ def test_applying_the_events_gives_the_timers_the_policy_computes():
     assert changed.timers == regraded.touched(before)
     assert isinstance(alerted, SlaAlertsRaised)
     assert alerted.alerts == tuple(attrs.evolve(a, recipients=None) for a in regraded.later)
-    for hours in (2, 6):
+    for hours in (24, 26):  # the resolution's 50 % (Monday 05:00), 75 % (Tuesday 11:00)
         clock.advance(hours=hours)
         before = crisis.timers
         event = crisis.check_sla()

@@ -91,13 +91,16 @@ def test_a_level_upgrade_through_the_policy_reports_the_retroactive_breach(polic
         ["CR-8/acknowledge", "CR-8/first_contact", "CR-8/progress_update", "CR-8/resolution"],
         TimerAction.RETARGET,
     )
+    # Level II runs around the clock: the 40 h 15 min since Friday 17:00 count, not the 1 h 15
+    # min of working time. Every target shorter than that was breached when it ran out.
     breaches = [a for a in update.alerts if a.kind is AlertKind.BREACH]
     assert [(a.timer_id, a.due_at) for a in breaches] == [
-        ("CR-8/acknowledge", cst(2025, 9, 26, 17, 30))
+        ("CR-8/acknowledge", cst(2025, 9, 26, 17, 30)),
+        ("CR-8/first_contact", cst(2025, 9, 26, 19)),
+        ("CR-8/progress_update", cst(2025, 9, 27, 5)),
     ]
     resolution = update.timers[3]
-    # 1 h 15 min used on the working calendar; the remaining 118 h 45 min run around the clock.
-    assert resolution.deadline == cst(2025, 10, 3, 8)
+    assert resolution.deadline == cst(2025, 10, 1, 17)  # 5 days from Friday 17:00
 
 
 def test_a_downgrade_cancels_what_the_new_level_does_not_have(policy):

@@ -21,7 +21,7 @@ from crisiskit.errors import (
     NaiveDatetimeError,
     ValidationError,
 )
-from crisiskit.events import SlaAlertsRaised, SlaTimersChanged
+from crisiskit.events import LevelChanged, SlaTimersChanged
 from crisiskit.sla import (
     AlertKind,
     SlaMetric,
@@ -108,9 +108,9 @@ def test_a_level_upgrade_breaches_retroactively(china, calendars):
     # Level III: 2 working hours to acknowledge from Friday 26 September 2025 17:00.
     timer = start(china, cst(2025, 9, 26, 17), target=2 * H)
     assert timer.deadline == cst(2025, 9, 28, 10)  # Sunday 28th is a make-up working day
-    # Upgraded to level II on Sunday 09:15: 30 minutes around the clock. 1 h 15 min of working
-    # time is used (17-18 Friday, 09:00-09:15 Sunday), so the new target was used up on
-    # Friday at 17:30 — that is the breach instant, not the moment of the change.
+    # Upgraded to level II on Sunday 09:15: 30 minutes around the clock. On that calendar the
+    # time since Friday 17:00 all counts, so the new target was used up on Friday at 17:30 —
+    # that is the breach instant, not the moment of the change.
     upgraded = timer.retargeted(30 * MIN, cst(2025, 9, 28, 9, 15), calendars, calendar="24x7")
     assert upgraded.deadline == cst(2025, 9, 26, 17, 30)
     assert upgraded.calendar == "24x7"
@@ -122,8 +122,8 @@ def test_a_level_upgrade_breaches_retroactively(china, calendars):
         (AlertKind.BREACH, 1.0, cst(2025, 9, 26, 17, 30)),
     ]
     assert found.next_wakeup is None
-    # From now on it runs on the 24x7 calendar: an hour later, 2 h 15 min are used.
-    assert upgraded.elapsed(cst(2025, 9, 28, 10, 15), calendars) == 2 * H + 15 * MIN
+    # The time used is counted on the new calendar: an hour later, 41 h 15 min.
+    assert upgraded.elapsed(cst(2025, 9, 28, 10, 15), calendars) == 41 * H + 15 * MIN
 
 
 def test_the_restart_policy_starts_the_new_target_from_zero(china, calendars):
@@ -342,34 +342,69 @@ def complaint(clock, calendar, description, channel=Channel.HOTLINE):
 
 
 def test_timers_run_from_the_detection_so_a_late_grading_records_the_breach_it_missed():
-    # Detected 20:00, graded level I at 23:00: the 15-minute acknowledgement was due at 20:15,
-    # and the grading records that breach; the KPI (acknowledged 3 h 10 min after detection)
-    # and the SLA outcome agree.
-    clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz="Asia/Shanghai"))
+    # Detected 20:00: an ungraded crisis is to be graded within an hour and acknowledged within
+    # 2 working hours (here every hour is a working hour). Nobody sweeps; graded level I at
+    # 23:00. The grading records what fell due meanwhile (the grading breached at 21:00, the
+    # acknowledgement at 22:00), then its own change: the grading met late, the level's
+    # timers started from the detection, and the first contact (1 h) breached at 21:00. The
+    # KPI (acknowledged 3 h 10 min after detection) and the SLA outcome agree.
+    shanghai = "Asia/Shanghai"
+
+    def at(hour, minute=0, second=0):
+        return pendulum.datetime(2025, 9, 27, hour, minute, second, tz=shanghai)
+
+    clock = ManualClock(at(20))
     crisis = complaint(clock, TWENTY_FOUR_SEVEN, "caller threatens to go to the press")
+    detected = crisis.pending_events
+    assert [type(e).__name__ for e in detected] == ["CrisisDetected", "SlaTimersChanged"]
+    assert crisis.sla_next_due == at(20, 30)  # a sweep sees an ungraded crisis
     clock.advance(hours=3)
     crisis.set_level("I", actor="li", reason="a journalist called")
-    started, alerted = crisis.pending_events[-2:]
+    graded, earlier, started, later = crisis.pending_events[-4:]
+    assert isinstance(graded, LevelChanged)
     assert isinstance(started, SlaTimersChanged)
-    assert isinstance(alerted, SlaAlertsRaised)
-    # Only the breaches: the milestones passed before anyone graded are not raised late.
-    shanghai = "Asia/Shanghai"
-    assert [(a.metric, a.due_at) for a in alerted.alerts] == [
-        (SlaMetric.ACKNOWLEDGE, pendulum.datetime(2025, 9, 27, 20, 15, tz=shanghai)),
-        (SlaMetric.FIRST_CONTACT, pendulum.datetime(2025, 9, 27, 21, tz=shanghai)),
+    assert [(a.metric, a.fraction, a.due_at) for a in earlier.alerts] == [
+        (SlaMetric.GRADE, 0.5, at(20, 30)),
+        (SlaMetric.GRADE, 0.75, at(20, 45)),
+        (SlaMetric.ACKNOWLEDGE, 0.5, at(21)),
+        (SlaMetric.GRADE, 1.0, at(21)),
+        (SlaMetric.ACKNOWLEDGE, 0.75, at(21, 30)),
+        (SlaMetric.ACKNOWLEDGE, 1.0, at(22)),
     ]
+    grade = next(c for c in started.changes if c.metric is SlaMetric.GRADE)
+    assert grade.action is TimerAction.STOP
+    # Only the breaches: the milestones passed before anyone graded are not raised late, and
+    # the acknowledgement's breach was reported already.
+    assert [(a.metric, a.due_at) for a in later.alerts] == [(SlaMetric.FIRST_CONTACT, at(21))]
     clock.advance(minutes=10)
     crisis.acknowledge(actor="li")
     statuses = {metric: (status, due) for metric, status, due in crisis.sla_status(clock.now())}
-    assert statuses[SlaMetric.ACKNOWLEDGE] == (
-        SlaStatus.BREACHED,
-        pendulum.datetime(2025, 9, 27, 20, 15, tz="Asia/Shanghai"),
-    )
+    assert statuses[SlaMetric.ACKNOWLEDGE] == (SlaStatus.BREACHED, at(20, 15))
     ack = next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE)
     assert ack.started_at == pendulum.datetime(2025, 9, 27, 12, tz="UTC")
     assert crisis_metrics(crisis.pull_events()).time_to_acknowledge == dt.timedelta(
         hours=3, minutes=10
     )
+
+
+def test_a_crisis_raised_from_working_hours_to_round_the_clock_has_used_the_night():
+    # Detected Saturday 20:00 on the China working calendar, graded III at 20:05 (2 working
+    # hours to acknowledge: none of Saturday night counts), raised to I at 23:00: level I runs
+    # around the clock, so the 3 hours since the detection count against its 15 minutes.
+    shanghai = "Asia/Shanghai"
+    china = china_working_calendar([2025])
+    clock = ManualClock(pendulum.datetime(2025, 9, 27, 20, tz=shanghai))
+    crisis = complaint(clock, china, "a caller")
+    clock.advance(minutes=5)
+    crisis.set_level("III", actor="li", reason="one caller")
+    ack = next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE)
+    assert ack.calendar == china.name
+    clock.set(pendulum.datetime(2025, 9, 27, 23, tz=shanghai))
+    crisis.set_level("I", actor="li", reason="a journalist called")
+    ack = next(t for t in crisis.timers if t.metric is SlaMetric.ACKNOWLEDGE)
+    policy = crisis.context.sla_for(crisis.crisis_type)
+    assert ack.elapsed(clock.now(), policy) == 3 * H
+    assert ack.deadline == pendulum.datetime(2025, 9, 27, 20, 15, tz=shanghai)
 
 
 def test_an_internal_progress_report_keeps_a_private_cadence_but_not_a_public_one():

@@ -203,6 +203,9 @@ def _replay_sla(
     first = _first(events)
     context = Context(ManualClock(first.occurred_at), sla=policy)
     shadow = Crisis._from_detected(first, context)
+    detected = shadow._sla_update(first, context)  # the timers of a crisis not graded yet
+    if detected is not None:
+        shadow._set_timers(detected.timers)
     breached: set[str] = set()  # the ids of the timers breached
     alternative_level: Level | None = None
 

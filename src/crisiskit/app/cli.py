@@ -154,6 +154,7 @@ def _rules(scenario: Scenario, plan_path: str | None) -> tuple[EmergencyPlan, Sl
 
 _SHORT = {
     SlaMetric.ACKNOWLEDGE: ("ack", "受理"),
+    SlaMetric.GRADE: ("grade", "定级"),
     SlaMetric.FIRST_CONTACT: ("contact", "联系"),
     SlaMetric.PUBLIC_STATEMENT: ("statement", "声明"),
     SlaMetric.PROGRESS_UPDATE: ("update", "通报"),

@@ -159,6 +159,8 @@ class Crisis(
         )
         crisis = cls._from_detected(event, context)
         crisis._pending.append(event)
+        for follow_up in crisis._follow_ups(event):  # the timers of an ungraded crisis
+            crisis._commit(follow_up)
         return crisis
 
     @classmethod

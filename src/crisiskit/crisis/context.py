@@ -207,6 +207,6 @@ def _with_plan_cadence(sla: SlaPolicy, plan: EmergencyPlan, crisis_type: CrisisT
         if cadences:
             duration, calendar = min(cadences)
             targets.append(SlaTarget(level, SlaMetric.PROGRESS_UPDATE, duration, calendar))
-    metrics, levels = list(SlaMetric), list(Level)
+    metrics, levels = list(SlaMetric), [None, *Level]
     targets.sort(key=lambda t: (metrics.index(t.metric), levels.index(t.level)))
     return attrs.evolve(sla, targets=tuple(targets))

@@ -15,6 +15,7 @@ from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
 from crisiskit.events import (
     CrisisAcknowledged,
+    CrisisDetected,
     CrisisMerged,
     CrisisUnmerged,
     CustomerCaseUpdated,
@@ -269,19 +270,26 @@ class SlaTiming(CrisisBase):
         if policy is None:
             return None
         at = event.occurred_at
-        customers = tuple(self._r.customers)
+        metrics = self._sla_metrics(self.is_public)
+        if isinstance(event, CrisisDetected):
+            # The obligations arise when the crisis is detected, not when someone grades it:
+            # the window before triage is timed by the policy's targets for ungraded crises.
+            if not policy.targets_for(None):
+                return None
+            return policy.start(None, at, owner=self.id, metrics=metrics)
         if isinstance(event, LevelChanged):
-            metrics = self._sla_metrics(self.is_public)
+            # On the first level, what the level adds runs from the detection too. A
+            # customer already contacted, or a first contact already made, owes none.
+            contacted = {c for c, case in self._r.cases.items() if case.first_contact_at}
+            owed = tuple(c for c in self._r.customers if c not in contacted)
+            if event.old_level is None and contacted:
+                metrics = (frozenset(SlaMetric) if metrics is None else metrics) - {
+                    SlaMetric.FIRST_CONTACT
+                }
+            since = self.detected_at if event.old_level is None else None
             if not self.timers:
-                # The obligations arose when the crisis was detected, not when someone
-                # graded it: the most dangerous window is the one before triage.
                 return policy.start(
-                    event.new_level,
-                    at,
-                    owner=self.id,
-                    metrics=metrics,
-                    since=self.detected_at,
-                    customers=customers,
+                    event.new_level, at, owner=self.id, metrics=metrics, since=since, customers=owed
                 )
             return policy.regrade(
                 self.timers,
@@ -289,17 +297,29 @@ class SlaTiming(CrisisBase):
                 at,
                 owner=self.id,
                 metrics=metrics,
-                customers=customers,
+                customers=owed,
+                since=since,
             )
-        if not self.timers or self.level is None:
+        if not self.timers:
             return None
-        arriving = _arriving(event, self)
-        if arriving:
-            # Newly affected customers are owed a first contact from now on.
-            metrics = self._sla_metrics(self.is_public)
-            return policy.regrade(
-                self.timers, self.level, at, owner=self.id, metrics=metrics, customers=arriving
+        if self.level is not None:
+            going_public = (
+                isinstance(event, SignalAttached)
+                and not self.is_public
+                and event.signal.channel.group is ChannelGroup.PUBLIC_OPINION
             )
+            arriving = _arriving(event, self)
+            if arriving or going_public:
+                # Newly affected customers are owed a first contact from now on; a crisis
+                # going public owes its public statement from now on.
+                return policy.regrade(
+                    self.timers,
+                    self.level,
+                    at,
+                    owner=self.id,
+                    metrics=None if going_public else metrics,
+                    customers=arriving,
+                )
         if isinstance(event, CrisisUnmerged):
             leaving = tuple(c.customer_id for c in event.customers)
             return policy.release(self.timers, leaving, at, _("the customer left with the unmerge"))
@@ -321,13 +341,6 @@ class SlaTiming(CrisisBase):
         if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
             fulfilled = (SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE)
             return policy.record(self.timers, fulfilled, at)
-        if (
-            isinstance(event, SignalAttached)
-            and not self.is_public
-            and event.signal.channel.group is ChannelGroup.PUBLIC_OPINION
-        ):
-            # The crisis goes public: the public statement is timed from now on.
-            return policy.regrade(self.timers, self.level, at, owner=self.id, metrics=None)
         return None
 
     @staticmethod

@@ -13,6 +13,7 @@ Calendars live in :mod:`crisiskit.calendar`.
 
 from crisiskit.sla.policy import (
     DEFAULT_LIFECYCLE,
+    DEFAULT_UNGRADED_TARGETS,
     LifecycleRule,
     SlaPolicy,
     SlaTarget,
@@ -33,6 +34,7 @@ from crisiskit.sla.vocabulary import (
 __all__ = [
     "DEFAULT_LIFECYCLE",
     "DEFAULT_MILESTONES",
+    "DEFAULT_UNGRADED_TARGETS",
     "AlertKind",
     "LifecycleRule",
     "Recipients",

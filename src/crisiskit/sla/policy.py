@@ -75,13 +75,26 @@ __all__ = [
 ]
 
 
+DEFAULT_UNGRADED_TARGETS: dict[str, tuple[str, float]] = {
+    "acknowledge": ("wh", 2),
+    "grade": ("h", 1),
+}
+"""The default targets of a crisis not graded yet, from its detection: grade within an hour,
+around the clock, and acknowledge within 2 working hours. Grading is the triage, so it is
+what the night shift is woken for; the level, once given, re-targets the acknowledgement by
+its own table — a level I or II, timed around the clock, counts the night it waited."""
+
+
 @serializable()
 @frozen
 class SlaTarget:
     """The business time allowed for one metric at one level, and the calendar it runs on."""
 
-    level: Level = field(converter=to_level, validator=_checks.is_member(Level))
-    """The crisis level."""
+    level: Level | None = field(
+        converter=attrs.converters.optional(to_level),
+        validator=_checks.is_optional_member(Level),
+    )
+    """The crisis level; None for a crisis not graded yet (timed from its detection)."""
     metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """What is measured."""
     duration: dt.timedelta = field(validator=_is_duration(positive=True))
@@ -278,7 +291,7 @@ class SlaPolicy:
     _calendar_by_name: dict[str, BusinessCalendar] = field(
         init=False, eq=False, repr=False, hash=False, alias="_calendar_by_name"
     )
-    _target_by_key: dict[tuple[Level, SlaMetric], SlaTarget] = field(
+    _target_by_key: dict[tuple[Level | None, SlaMetric], SlaTarget] = field(
         init=False, eq=False, repr=False, hash=False, alias="_target_by_key"
     )
 
@@ -293,7 +306,7 @@ class SlaPolicy:
                         "SlaPolicy: the {metric} target of level {level} runs on calendar "
                         "{calendar!r}, which the policy does not have; it has {calendars}",
                         metric=coded(target.metric),
-                        level=target.level.value,
+                        level=_("ungraded") if target.level is None else target.level.value,
                         calendar=target.calendar,
                         calendars=tuple(map(repr, sorted(names))),
                     )
@@ -353,7 +366,10 @@ class SlaPolicy:
             "wh": (dt.timedelta(hours=1), working),
             "wd": (day, working),
         }
-        targets = []
+        targets = [
+            SlaTarget(None, SlaMetric(code), units[unit][0] * amount, units[unit][1].name)
+            for code, (unit, amount) in DEFAULT_UNGRADED_TARGETS.items()
+        ]
         for code, row in DEFAULT_TIME_TARGETS.items():
             metric = SlaMetric(code)
             for level, cell in zip(Level, row, strict=True):
@@ -378,15 +394,18 @@ class SlaPolicy:
         """The policy's calendar called ``name`` (so the policy is a CalendarLookup)."""
         return _find_calendar(self._calendar_by_name, name, "the SLA policy")
 
-    def target(self, level: Level | str, metric: SlaMetric | str) -> SlaTarget | None:
-        """The target of ``metric`` at ``level``, or None if the level has none."""
-        key = (_checks.member("level", level, Level), _checks.member("metric", metric, SlaMetric))
+    def target(self, level: Level | str | None, metric: SlaMetric | str) -> SlaTarget | None:
+        """The target of ``metric`` at ``level`` (None: not graded yet), or None if it has none."""
+        key = (_level_or_none(level), _checks.member("metric", metric, SlaMetric))
         return self._target_by_key.get(key)
 
-    def targets_for(self, level: Level | str) -> tuple[SlaTarget, ...]:
-        """The targets of ``level``: the timers grading at that level starts."""
-        level = _checks.member("level", level, Level)
-        return tuple(t for t in self.targets if t.level is level)
+    def targets_for(self, level: Level | str | None) -> tuple[SlaTarget, ...]:
+        """The targets of ``level``: the timers grading at that level starts.
+
+        Those of None are the targets of a crisis not graded yet, timed from its detection.
+        """
+        chosen = _level_or_none(level)
+        return tuple(t for t in self.targets if t.level is chosen)
 
     def rules_for(self, state: CrisisState | str) -> tuple[LifecycleRule, ...]:
         """The lifecycle rules that apply when a crisis enters ``state``."""
@@ -422,7 +441,7 @@ class SlaPolicy:
 
     def start(
         self,
-        level: Level | str,
+        level: Level | str | None,
         at: dt.datetime,
         *,
         owner: str = "",
@@ -431,6 +450,8 @@ class SlaPolicy:
         customers: Collection[str] = (),
     ) -> SlaUpdate:
         """Start the timers of ``level`` (grading a crisis), as of ``at``.
+
+        ``level`` None starts the targets of a crisis not graded yet (its detection).
 
         Each of the affected ``customers`` (their ids) gets a first-contact timer of their
         own besides the crisis's, so that contacting one customer does not fulfil what is
@@ -443,7 +464,7 @@ class SlaPolicy:
         the timers start at ``at``. ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT``
         for a crisis that is not public. ``owner`` (a crisis id) prefixes the timer ids.
         """
-        chosen = _checks.member("level", level, Level)
+        chosen = _level_or_none(level)
         only = _metric_set(metrics)
         arose = None if since is None else _checks.instant("since", since)
 
@@ -465,6 +486,7 @@ class SlaPolicy:
         metrics: Collection[SlaMetric | str] | None = None,
         mode: RetargetMode | str | None = None,
         customers: Collection[str] = (),
+        since: dt.datetime | None = None,
     ) -> SlaUpdate:
         """Apply the targets of a new ``level`` at ``at`` (a level change).
 
@@ -473,16 +495,23 @@ class SlaPolicy:
         level are cancelled; metrics of the new level without a timer are started, and so
         are the first-contact timers of ``customers`` without one (customers newly affected:
         regrading at the same level starts only theirs). A target already exceeded is
-        breached retroactively, and that breach is among the alerts.
+        breached retroactively, and that breach is among the alerts. The level fulfils the
+        grading target. ``since`` (the detection, on a crisis's first level) is when the
+        timers started now began to run, as in :meth:`start`.
         """
         chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
         level = _checks.member("level", level, Level)
         only = _metric_set(metrics)
+        arose = None if since is None else _checks.instant("since", since)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
             for index, timer in enumerate(timers):
                 if not timer.is_open:
+                    continue
+                if timer.metric is SlaMetric.GRADE:
+                    timers[index] = timer.stopped(moment, self)
+                    changes.append(_record(timers[index], TimerAction.STOP, moment))
                     continue
                 target = self.target(level, timer.metric)
                 if target is None:
@@ -502,7 +531,10 @@ class SlaPolicy:
                         restart=chosen is RetargetMode.RESTART,
                     )
                     changes.append(_record(timers[index], TimerAction.RETARGET, moment))
-            changes += self._start_missing(timers, level, moment, owner, only, customers=customers)
+            begun = min(arose or moment, moment)
+            count = len(timers)
+            changes += self._start_missing(timers, level, begun, owner, only, customers=customers)
+            timers[count:] = [timer._caught_up(moment, self) for timer in timers[count:]]
             return changes
 
         return self._run(timers, at, change)
@@ -528,15 +560,18 @@ class SlaPolicy:
         self,
         timers: Iterable[SlaTimer],
         state: CrisisState | str,
-        level: Level | str,
+        level: Level | str | None,
         at: dt.datetime,
         *,
         owner: str = "",
         metrics: Collection[SlaMetric | str] | None = None,
     ) -> SlaUpdate:
-        """Apply the lifecycle rules for a crisis (at ``level``) entering ``state`` at ``at``."""
+        """Apply the lifecycle rules for a crisis (at ``level``) entering ``state`` at ``at``.
+
+        ``level`` is None for a crisis not graded yet.
+        """
         state = _checks.member("state", state, CrisisState)
-        level = _checks.member("level", level, Level)
+        level = _level_or_none(level)
         only = _metric_set(metrics)
         rules = self.rules_for(state)
         reason = _("crisis entered {state}", state=state)
@@ -695,7 +730,7 @@ class SlaPolicy:
     def _start_missing(
         self,
         timers: list[SlaTimer],
-        level: Level,
+        level: Level | None,
         moment: pendulum.DateTime,
         owner: str,
         metrics: Collection[SlaMetric] | None,
@@ -748,6 +783,10 @@ class SlaPolicy:
             earlier=earlier,
             changed=changed,
         )
+
+
+def _level_or_none(level: Level | str | None) -> Level | None:
+    return None if level is None else _checks.member("level", level, Level)
 
 
 def _find(timers: list[SlaTimer], metric: SlaMetric, subject: str | None = None) -> int | None:

@@ -523,10 +523,11 @@ class SlaTimer:
     ) -> SlaTimer:
         """Apply a new target (a level change) at ``at``, optionally on another calendar.
 
-        By default the business time already used is kept; if it already exceeds the new
-        target, the deadline is the instant it crossed it — in the past — and the next sweep
-        reports the breach at that instant. With ``restart=True`` the new target starts from
-        zero at ``at``.
+        By default the business time already used is kept — counted on the new calendar
+        over the same running stretches when the calendar changes; if it already exceeds the
+        new target, the deadline is the instant it crossed it — in the past — and the next
+        sweep reports the breach at that instant. With ``restart=True`` the new target starts
+        from zero at ``at``.
 
         The new target's milestones still ahead are scheduled; those it had already passed
         at ``at`` are not raised after the fact (only its breach is). A breach already
@@ -545,12 +546,24 @@ class SlaTimer:
         if restart:
             return self._new_run(moment, calendars, target=target, calendar=name)
         timer = self
-        if name != self.calendar and self.state is TimerState.RUNNING:
-            # Time used so far was measured on the old calendar; it continues on the new one.
+        if name != self.calendar:
+            # The time used is what the same running stretches count on the new calendar:
+            # a crisis raised from a working-hours level to a round-the-clock one has used
+            # the night it spent waiting, and pauses still count for nothing.
+            new = _lookup(calendars, name)
+            segments = tuple(
+                RunSegment(
+                    segment.start,
+                    segment.end,
+                    dt.timedelta(
+                        microseconds=new._working_us(to_us(segment.start), to_us(segment.end))
+                    ),
+                    name,
+                )
+                for segment in self.segments
+            )
             timer = evolve(
-                self._close_segment(moment, calendars),
-                state=TimerState.RUNNING,
-                running_since=moment,
+                self, segments=segments, consumed=sum((s.business for s in segments), _ZERO)
             )
         return evolve(timer, target=target, calendar=name)._caught_up(moment, calendars)
 

@@ -8,9 +8,13 @@ __all__ = ["AlertKind", "RetargetMode", "SlaMetric", "SlaStatus", "TimerAction",
 
 
 class SlaMetric(LabelledEnum):
-    """What a time target measures: the five targets of the domain's table."""
+    """What a time target measures: the five targets of the domain's table, and grading.
+
+    ``GRADE`` (定级) times a crisis not graded yet: it is fulfilled by its first level.
+    """
 
     ACKNOWLEDGE = "acknowledge"
+    GRADE = "grade"
     FIRST_CONTACT = "first_contact"
     PUBLIC_STATEMENT = "public_statement"
     PROGRESS_UPDATE = "progress_update"
@@ -25,6 +29,7 @@ class SlaMetric(LabelledEnum):
 SlaMetric._register_labels(
     {
         SlaMetric.ACKNOWLEDGE: ("acknowledge", "受理"),
+        SlaMetric.GRADE: ("grading", "定级"),
         SlaMetric.FIRST_CONTACT: ("first customer contact", "首次联系客户"),
         SlaMetric.PUBLIC_STATEMENT: ("first public statement", "首次公开声明"),
         SlaMetric.PROGRESS_UPDATE: ("progress update", "进展通报"),
