@@ -259,7 +259,8 @@ def mutated(draw, base):
     paths += [(key,) for key in base] * 5  # the top-level fields (start, zone) more often
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
-        value = draw(st.one_of(st.sampled_from(ODD_VALUES), ODD_TEXT))
+        # A copy: the odd values are shared, and a later mutation must not reach them.
+        value = copy.deepcopy(draw(st.one_of(st.sampled_from(ODD_VALUES), ODD_TEXT)))
         target = data
         try:
             for key in path[:-1]:

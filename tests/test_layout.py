@@ -43,6 +43,7 @@ def test_every_layer_is_a_package_with_a_docstring() -> None:
         "operations",
         "events",
         "crisis",
+        "reports",
         "app",
     ):
         module = importlib.import_module(f"crisiskit.{name}")

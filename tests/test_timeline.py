@@ -17,7 +17,7 @@ from timeline_support import ROUND_THE_CLOCK, demo, reopened
 from crisiskit.app.cli import main
 from crisiskit.errors import (
     ChartError,
-    OptionalDependencyError,
+    MissingExtraError,
     UnknownValueError,
     ValidationError,
 )
@@ -352,7 +352,7 @@ def test_chinese_without_a_cjk_font_is_refused_not_drawn_as_boxes(short, no_cjk_
 
 def test_without_matplotlib_the_error_names_the_extra(short, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(OptionalDependencyError, match=re.escape("crisiskit[charts]")):
+    with pytest.raises(MissingExtraError, match=re.escape("crisiskit[charts]")):
         draw_timeline(short)
     assert isinstance(timeline_of(reopened().events, zone=LONDON).phases, tuple)  # no drawing
 

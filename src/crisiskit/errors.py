@@ -25,8 +25,8 @@ __all__ = [
     "HorizonError",
     "InvalidTransition",
     "LimitError",
+    "MissingExtraError",
     "NaiveDatetimeError",
-    "OptionalDependencyError",
     "PolicyError",
     "SealError",
     "SerializationError",
@@ -174,10 +174,11 @@ class CrisisNotFoundError(StoreError, LookupError):
     """
 
 
-class OptionalDependencyError(CrisisKitError, ImportError):
+class MissingExtraError(CrisisKitError, ImportError):
     """A feature needs an optional extra that is not installed.
 
-    The message names the extra to install, e.g. ``pip install 'crisiskit[charts]'``.
+    The message names the extra to install, e.g. ``pip install 'crisiskit[charts]'``. Also an
+    :class:`ImportError`, as a missing package is.
     """
 
 

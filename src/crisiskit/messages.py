@@ -135,20 +135,47 @@ _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(![rs])?(:[^{}]*)?\}")
 
 
 def _render(template: str, values: Mapping[str, object], lang: Lang) -> str:
-    def field(match: re.Match[str]) -> str:
-        name, conversion, spec = match.group(1), match.group(2), match.group(3)
+    out: list[str] = []
+    for literal, name, conversion, spec, written in _pieces(template):
+        out.append(literal)
+        if name is None:
+            continue
         if name not in values:  # a translation naming a value the code does not give
-            return match.group(0)
+            out.append(written)
+            continue
         value = values[name]
         if conversion == "!r":
-            return repr(value) if lang == "en" else f"“{_localised(value, lang)}”"
+            out.append(repr(value) if lang == "en" else f"“{_localised(value, lang)}”")
+            continue
         shown = _localised(value, lang)
         if spec and shown == str(value):  # a number keeps its own format spec ({x:g}, {n:,})
-            return format(value, spec[1:])
-        return format(shown, spec[1:]) if spec else shown
+            out.append(format(value, spec[1:]))
+        else:
+            out.append(format(shown, spec[1:]) if spec else shown)
+    return "".join(out)
 
-    parts = re.split(r"(\{\{|\}\})", template)
-    return "".join("{" if p == "{{" else "}" if p == "}}" else _FIELD.sub(field, p) for p in parts)
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str | None, str, str, str], ...]:
+    """``template`` cut once into (text, field name, conversion, format spec, field as written).
+
+    Every message is rendered at least once in English when it is made, and again in each
+    language it is said in: parsing each template once keeps that cheap on hot paths.
+    """
+    pieces: list[tuple[str, str | None, str, str, str]] = []
+    for part in re.split(r"(\{\{|\}\})", template):
+        if part in ("{{", "}}"):
+            pieces.append((part[0], None, "", "", ""))
+            continue
+        start = 0
+        for match in _FIELD.finditer(part):
+            text = part[start : match.start()]
+            pieces.append(
+                (text, match.group(1), match.group(2) or "", match.group(3) or "", match.group(0))
+            )
+            start = match.end()
+        pieces.append((part[start:], None, "", "", ""))
+    return tuple(pieces)
 
 
 def _localised(value: object, lang: Lang) -> str:

@@ -39,12 +39,14 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from crisiskit._internal import registry as _registry
+from crisiskit._internal.wording import joined
 from crisiskit.errors import (
     CrisisKitError,
     NaiveDatetimeError,
     SerializationError,
     UnknownValueError,
 )
+from crisiskit.messages import Message, _
 from crisiskit.values.attributes import AttributeValue, AttributeValues
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.open_enum import OpenLabelledEnum
@@ -104,7 +106,7 @@ def format_datetime(value: dt.datetime) -> str:
         return f"{stamp}.{value.microsecond:06d}Z" if value.microsecond else f"{stamp}Z"
     if value.utcoffset() is None:
         raise NaiveDatetimeError(
-            f"cannot write the naive datetime {value.isoformat()}: give it a zone"
+            _("cannot write the naive datetime {value}: give it a zone", value=value.isoformat())
         )
     stamp = value.isoformat()
     zone = getattr(value.tzinfo, "name", None) or getattr(value.tzinfo, "key", None)
@@ -121,7 +123,9 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     A bracketed zone must agree with the offset; a string without an offset is refused.
     """
     if not isinstance(text, str) or len(text) > 100:
-        raise SerializationError(f"a datetime must be an ISO 8601 string; got {text!r}")
+        raise SerializationError(
+            _("a datetime must be an ISO 8601 string; got {text!r}", text=text)
+        )
     if text[-1:] == "Z":
         # Every stored instant: built in UTC from its fields, the DateTime the general path
         # below gives, without its conversions. Anything unusual takes the general path.
@@ -149,11 +153,13 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     try:
         parsed = dt.datetime.fromisoformat(stamp)
     except ValueError as exc:
-        raise SerializationError(f"not an ISO 8601 datetime: {text!r}") from exc
+        raise SerializationError(_("not an ISO 8601 datetime: {text!r}", text=text)) from exc
     if parsed.utcoffset() is None:
         raise NaiveDatetimeError(
-            f"the datetime {text!r} has no offset; write it with one, e.g. "
-            "'2025-09-27T20:00:00+08:00[Asia/Shanghai]' or '2025-09-27T12:00:00Z'"
+            _(
+                "the datetime {text!r} has no offset; write it with one, e.g. '2025-09-27T20:00:00+08:00[Asia/Shanghai]' or '2025-09-27T12:00:00Z'",
+                text=text,
+            )
         )
     instant = pendulum.instance(parsed)
     if zone is None:
@@ -163,11 +169,18 @@ def parse_datetime(text: str) -> pendulum.DateTime:
     try:
         zoned = instant.in_timezone(pendulum.timezone(zone))
     except Exception as exc:
-        raise UnknownValueError(f"unknown time zone {zone!r} in {text!r}") from exc
+        raise UnknownValueError(
+            _("unknown time zone {zone!r} in {text!r}", zone=zone, text=text)
+        ) from exc
     if zoned.utcoffset() != parsed.utcoffset():
         raise SerializationError(
-            f"{text!r}: the offset {parsed.strftime('%z')} does not match {zone} at that "
-            f"instant ({zoned.strftime('%z')})"
+            _(
+                "{text!r}: the offset {offset} does not match {zone} at that instant ({zone_offset})",
+                text=text,
+                offset=parsed.strftime("%z"),
+                zone=zone,
+                zone_offset=zoned.strftime("%z"),
+            )
         )
     return zoned
 
@@ -209,7 +222,7 @@ def parse_duration(text: str) -> dt.timedelta:
             repr(text) if not isinstance(text, str) or len(text) <= 80 else repr(text[:77] + "…")
         )
         raise SerializationError(
-            f"a duration must be ISO 8601 such as 'PT8H30M' or 'PT0.5S'; got {shown}"
+            _("a duration must be ISO 8601 such as 'PT8H30M' or 'PT0.5S'; got {shown}", shown=shown)
         )
     # Years, months and weeks at their longest, to tell "too large" from "not fixed".
     longest = (
@@ -231,21 +244,29 @@ def parse_duration(text: str) -> dt.timedelta:
     limit = MAX_DURATION.days * 86_400_000_000
     if longest > limit:
         raise SerializationError(
-            f"the duration {text!r} is too large (at most {MAX_DURATION.days} days, "
-            f"PT{MAX_DURATION.days * 24}H)"
+            _(
+                "the duration {text!r} is too large (at most {days} days, PT{hours}H)",
+                text=text,
+                days=MAX_DURATION.days,
+                hours=MAX_DURATION.days * 24,
+            )
         )
     if match["years"] or match["months"] or match["weeks"]:
         raise SerializationError(
-            f"the duration {text!r} uses years, months or weeks, whose length is not fixed; "
-            "write days and hours instead, e.g. 'P30D' or 'PT720H'"
+            _(
+                "the duration {text!r} uses years, months or weeks, whose length is not fixed; write days and hours instead, e.g. 'P30D' or 'PT720H'",
+                text=text,
+            )
         )
     value = dt.timedelta(microseconds=longest)
     return -value if match["sign"] else value
 
 
-def _structure_duration(value: object, _: object) -> dt.timedelta:
+def _structure_duration(value: object, _cls: object) -> dt.timedelta:
     if not isinstance(value, str):
-        raise SerializationError(f"a duration must be an ISO 8601 string; got {value!r}")
+        raise SerializationError(
+            _("a duration must be an ISO 8601 string; got {value!r}", value=value)
+        )
     return _read_duration(value)
 
 
@@ -254,30 +275,37 @@ def _structure_duration(value: object, _: object) -> dt.timedelta:
 _read_duration = functools.lru_cache(maxsize=1024)(parse_duration)
 
 
-def _structure_date(value: object, _: object) -> dt.date:
+def _structure_date(value: object, _cls: object) -> dt.date:
     if not isinstance(value, str) or len(value) != 10:
-        raise SerializationError(f"a date must be written 'YYYY-MM-DD'; got {value!r}")
+        raise SerializationError(
+            _("a date must be written 'YYYY-MM-DD'; got {value!r}", value=value)
+        )
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise SerializationError(f"not a date 'YYYY-MM-DD': {value!r}") from exc
+        raise SerializationError(_("not a date 'YYYY-MM-DD': {value!r}", value=value)) from exc
 
 
-def _structure_datetime(value: object, _: object) -> pendulum.DateTime:
+def _structure_datetime(value: object, _cls: object) -> pendulum.DateTime:
     if not isinstance(value, str):
-        raise SerializationError(f"a datetime must be an ISO 8601 string; got {value!r}")
+        raise SerializationError(
+            _("a datetime must be an ISO 8601 string; got {value!r}", value=value)
+        )
     return parse_datetime(value)
 
 
-def _structure_decimal(value: object, _: object) -> Decimal:
+def _structure_decimal(value: object, _cls: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise SerializationError(
-            f'an exact amount must be written as a string such as "12.30"; got {value!r}'
+            _(
+                'an exact amount must be written as a string such as "12.30"; got {value!r}',
+                value=value,
+            )
         )
     try:
         result = Decimal(value)
     except (InvalidOperation, ValueError) as exc:
-        raise SerializationError(f"not a decimal number: {value!r}") from exc
+        raise SerializationError(_("not a decimal number: {value!r}", value=value)) from exc
     return result
 
 
@@ -291,21 +319,28 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
     for item in cls:  # the members a host registered too
         if item.value == value:
             return item
-    allowed = ", ".join(repr(m.value) for m in cls)
-    hint = f". {cls._register_hint()}" if issubclass(cls, OpenLabelledEnum) else ""
-    raise UnknownValueError(f"{value!r} is not a {cls.__name__}; allowed: {allowed}{hint}")
+    allowed = tuple(repr(m.value) for m in cls)
+    refusal = _(
+        "{value!r} is not a {cls_name}; allowed: {allowed}",
+        value=value,
+        cls_name=cls.__name__,
+        allowed=allowed,
+    )
+    if issubclass(cls, OpenLabelledEnum):
+        refusal = _("{refusal}. {hint}", refusal=refusal, hint=cls._register_hint())
+    raise UnknownValueError(refusal)
 
 
-def _structure_bool(value: object, _: object) -> bool:
+def _structure_bool(value: object, _cls: object) -> bool:
     # cattrs would call bool() on anything, reading "no" as True.
     if not isinstance(value, bool):
-        raise SerializationError(f"expected true or false; got {_kind(value)}")
+        raise SerializationError(_("expected true or false; got {kind}", kind=_kind(value)))
     return value
 
 
-def _structure_float(value: object, _: object) -> float:
+def _structure_float(value: object, _cls: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise SerializationError(f"expected a number; got {_short(repr(value))}")
+        raise SerializationError(_("expected a number; got {short}", short=_short(repr(value))))
     try:
         result = float(value)
     except OverflowError:
@@ -315,8 +350,10 @@ def _structure_float(value: object, _: object) -> float:
     if not math.isfinite(result) and finite:
         digits = _digits(value)
         raise SerializationError(
-            f"the number is too large: a number here must be finite and at most about "
-            f"1.8e308; got one of {digits} digits"
+            _(
+                "the number is too large: a number here must be finite and at most about 1.8e308; got one of {digits} digits",
+                digits=digits,
+            )
         ) from None
     return result
 
@@ -336,16 +373,20 @@ def _digits(value: float | Decimal) -> int:
     return int(math.log10(magnitude)) + 1
 
 
-def _structure_int(value: object, _: object) -> int:
+def _structure_int(value: object, _cls: object) -> int:
     # What cattrs does (int(value)), but a huge number is refused before it is built: turning
     # 1e9999999 into an integer would take minutes, and a 5000-digit one cannot be printed.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise SerializationError(f"expected a whole number; got {_short(repr(value))}")
+        raise SerializationError(
+            _("expected a whole number; got {short}", short=_short(repr(value)))
+        )
     if isinstance(value, Decimal) and value.is_finite() and value.adjusted() >= _MAX_INT_DIGITS:
         raise _too_many_digits(_digits(value))
     if not isinstance(value, int) and (not math.isfinite(value) or value != int(value)):
         # int() would cut 7.5 to 7: a count or a sequence is a whole number, or wrong.
-        raise SerializationError(f"expected a whole number; got {_short(repr(value))}")
+        raise SerializationError(
+            _("expected a whole number; got {short}", short=_short(repr(value)))
+        )
     result = int(value)
     if -_INT_LIMIT < result < _INT_LIMIT:
         return result
@@ -354,14 +395,19 @@ def _structure_int(value: object, _: object) -> int:
 
 def _too_many_digits(digits: int) -> SerializationError:
     return SerializationError(
-        f"the number is too large: a whole number here has at most {_MAX_INT_DIGITS} digits; "
-        f"got one of {digits} digits"
+        _(
+            "the number is too large: a whole number here has at most {limit} digits; got one of {digits} digits",
+            limit=_MAX_INT_DIGITS,
+            digits=digits,
+        )
     )
 
 
-def _structure_attribute_values(value: object, _: object) -> AttributeValues:
+def _structure_attribute_values(value: object, _cls: object) -> AttributeValues:
     if not isinstance(value, dict):
-        raise SerializationError(f"expected an object of attribute values; got {value!r}")
+        raise SerializationError(
+            _("expected an object of attribute values; got {value!r}", value=value)
+        )
     items: dict[str, AttributeValue] = {}
     for name, given in value.items():
         if isinstance(given, list) and all(isinstance(tag, str) for tag in given):
@@ -370,19 +416,25 @@ def _structure_attribute_values(value: object, _: object) -> AttributeValues:
             items[name] = given
         else:
             raise SerializationError(
-                f"attribute {name!r} holds text, a whole number, true/false or a list of tags; "
-                f"got {given!r}"
+                _(
+                    "attribute {name!r} holds text, a whole number, true/false or a list of tags; got {given!r}",
+                    name=name,
+                    given=given,
+                )
             )
     return AttributeValues(items)
 
 
-def _structure_attribute_value(value: object, _: object) -> AttributeValue | None:
+def _structure_attribute_value(value: object, _cls: object) -> AttributeValue | None:
     if value is None or isinstance(value, str | int):  # a bool is an int
         return value
     if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
         return tuple(value)
     raise SerializationError(
-        f"an attribute holds text, a whole number, true/false or a list of tags; got {value!r}"
+        _(
+            "an attribute holds text, a whole number, true/false or a list of tags; got {value!r}",
+            value=value,
+        )
     )
 
 
@@ -445,7 +497,11 @@ def _strict_attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any,
     def structure(data: object, target: Any) -> Any:
         if type(data) is not dict and not isinstance(data, Mapping):
             raise SerializationError(
-                f"expected an object (a {_registry.NAMES.get(cls, cls.__name__)}); got {_kind(data)}"
+                _(
+                    "expected an object (a {expected}); got {kind}",
+                    expected=_registry.NAMES.get(cls, cls.__name__),
+                    kind=_kind(data),
+                )
             )
         return generated(data, target)
 
@@ -459,7 +515,7 @@ def _is_variadic_tuple(cls: object) -> bool:
 
 def _structure_tuple(data: object, cls: Any) -> tuple[Any, ...]:
     if not isinstance(data, list | tuple):
-        raise SerializationError(f"expected a list; got {_kind(data)}")
+        raise SerializationError(_("expected a list; got {kind}", kind=_kind(data)))
     item = typing.get_args(cls)[0]
     result, errors = [], []
     structure = _converter().structure
@@ -480,9 +536,9 @@ def _fast_tuple_hook(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], t
     item = typing.get_args(cls)[0]
     hooks: list[Callable[[Any, Any], Any]] = []  # found on first use: the item may be cls's owner
 
-    def structure(data: object, _: object) -> tuple[Any, ...]:
+    def structure(data: object, _cls: object) -> tuple[Any, ...]:
         if not isinstance(data, list | tuple):
-            raise SerializationError(f"expected a list; got {_kind(data)}")
+            raise SerializationError(_("expected a list; got {kind}", kind=_kind(data)))
         if not hooks:
             hooks.append(conv.get_structure_hook(item))
         hook = hooks[0]
@@ -520,26 +576,34 @@ def _unstructure_tagged(obj: Any) -> dict[str, Any]:
     cls = type(obj)
     name = _registry.NAMES.get(cls)
     if name is None:
-        raise SerializationError(f"{cls.__qualname__} is not a serialisable crisiskit type")
+        raise SerializationError(
+            _("{type_name} is not a serialisable crisiskit type", type_name=cls.__qualname__)
+        )
     return {"type": name, **_plain_unstructure(cls)(obj)}
 
 
 def _structure_tagged(data: object, base: type[T]) -> T:
     if not isinstance(data, Mapping):
-        raise SerializationError(f'expected an object with a "type" key; got {data!r}')
+        raise SerializationError(_('expected an object with a "type" key; got {data!r}', data=data))
     cls = _lookup(data.get("type"), base)
     if not (cls is base or issubclass(cls, base)):
-        raise SerializationError(f"expected a {_registry.NAMES[base]}; got a {data.get('type')!r}")
+        raise SerializationError(
+            _(
+                "expected a {expected}; got a {got!r}",
+                expected=_registry.NAMES[base],
+                got=data.get("type"),
+            )
+        )
     body = {k: v for k, v in data.items() if k != "type"}
     return _plain_structure(cls)(body, cls)  # type: ignore[no-any-return]
 
 
 def _fast_structure_tagged(data: object, base: type[T]) -> T:
     if not isinstance(data, Mapping):
-        raise SerializationError("expected an object")  # the detailed path says it in full
+        raise SerializationError(_("expected an object"))  # the detailed path says it in full
     cls = _lookup(data.get("type"), base)
     if not (cls is base or issubclass(cls, base)):
-        raise SerializationError("not the expected type")
+        raise SerializationError(_("not the expected type"))
     body = {k: v for k, v in data.items() if k != "type"}
     return _plain_structure(cls, fast=True)(body, cls)  # type: ignore[no-any-return]
 
@@ -586,9 +650,12 @@ def _lookup(name: object, base: type[Any] | None = None) -> type[Any]:
         limit = _SHOWN_TYPES if base is not None else len(known)
         shown = ", ".join(repr(item) for item in known[:limit])
         if len(known) > limit:
-            shown += f", … ({len(known)} in all)"
-        what = 'a "type" key is missing' if name is None else f"unknown type {_short(name)}"
-        raise SerializationError(f"{what}; expected here: {shown}")
+            shown = _("{shown}, … ({count} in all)", shown=shown, count=len(known))
+        raise SerializationError(
+            _('a "type" key is missing; expected here: {shown}', shown=shown)
+            if name is None
+            else _("unknown type {name}; expected here: {shown}", name=_short(name), shown=shown)
+        )
     return cls
 
 
@@ -614,8 +681,11 @@ def to_dict(obj: object) -> dict[str, Any]:
     name = _registry.NAMES.get(type(obj))
     if name is None:
         raise SerializationError(
-            f"{type(obj).__qualname__} is not a serialisable crisiskit type; "
-            f"known types: {', '.join(_registry.known())}"
+            _(
+                "{type_name} is not a serialisable crisiskit type; known types: {known}",
+                type_name=type(obj).__qualname__,
+                known=tuple(_registry.known()),
+            )
         )
     custom = getattr(obj, "__crisiskit_unstructure__", None)
     data = custom(_converter()) if custom is not None else _plain_unstructure(type(obj))(obj)
@@ -661,10 +731,11 @@ def _reading(read: Callable[[_A, _B], T], first: _A, second: _B) -> T:
     except CrisisKitError:
         raise
     except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, format_exception=_describe)
-        raise SerializationError("; ".join(map(_complete_path, messages))) from None
+        raise SerializationError(joined(_problems(exc, "$"))) from None
     except (Exception, RecursionError) as exc:  # untrusted input must never escape as anything else
-        raise SerializationError(f"cannot read the data: {type(exc).__name__}: {exc}") from None
+        raise SerializationError(
+            _("cannot read the data: {kind}: {exc}", kind=type(exc).__name__, exc=exc)
+        ) from None
 
 
 def _structure_body(cls: type[T], payload: dict[str, Any]) -> T:
@@ -692,39 +763,79 @@ _FIELD_MESSAGE = re.compile(
 )
 
 
-def _complete_path(message: str) -> str:
+def _problems(exc: BaseException, path: str) -> list[Message]:
+    """Each problem a detailed cattrs error holds, as ``"<problem> @ <path>"``.
+
+    The walk of ``cattrs.transform_error``, keeping each message a :class:`Message` so that
+    the whole can be said in Chinese too.
+    """
+    if not isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        return [_at(exc, None, path)]
+    found: list[Message] = []
+    with_notes, without = exc.group_exceptions()
+    for inner, note in with_notes:
+        where = (
+            f"{path}[{note.index!r}]"
+            if isinstance(note, IterableValidationNote)
+            else f"{path}.{note.name}"
+        )
+        if isinstance(inner, cattrs.ClassValidationError | cattrs.IterableValidationError):
+            found.extend(_problems(inner, where))
+        else:
+            found.append(_at(inner, note.type, where))
+    found.extend(_at(inner, None, path) for inner in without)
+    return found
+
+
+def _at(exc: BaseException, type_: Any, path: str) -> Message:
+    problem = _describe(exc, type_)
+    return _("{problem} @ {path}", problem=problem, path=_complete_path(str(problem), path))
+
+
+def _complete_path(text: str, path: str) -> str:
     """Append the field to the path of a message a class's own validator raised.
 
     cattrs knows the path of the object whose constructor refused, not which field the
     constructor's validator refused; crisiskit's validators start their messages with
-    ``Class.field``, so ``"Signal.description must not be empty @ $.signals[0]"`` becomes
-    ``"... @ $.signals[0].description"``.
+    ``Class.field``, so ``"Signal.description must not be empty"`` at ``$.signals[0]`` is
+    at ``$.signals[0].description``.
     """
-    text, sep, path = message.rpartition(" @ ")
     match = _FIELD_MESSAGE.match(text)
-    if not sep or not path.startswith("$") or match is None:
-        return message
+    if not path.startswith("$") or match is None:
+        return path
     cls = _registry.TYPES.get(match["cls"])
     if cls is None or match["field"] not in {a.name for a in attrs.fields(cls)}:
-        return message
-    return f"{text} @ {path}.{match['field']}{match['rest']}"
+        return path
+    return f"{path}.{match['field']}{match['rest']}"
 
 
-def _describe(exc: BaseException, type_: type[Any] | None) -> str:
+def _describe(exc: BaseException, type_: Any) -> Message | str:
+    """What ``exc`` says went wrong (cattrs's own wording for Python's errors)."""
     if isinstance(exc, CrisisKitError):
-        return str(exc)
+        return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+    expected = getattr(type_, "__name__", repr(type_))
     if isinstance(exc, KeyError):
-        return f"required field missing ({exc})"
+        return _("required field missing ({field})", field=exc)
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return f"unknown field(s) {', '.join(sorted(map(repr, exc.extra_fields)))}"
+        return _("unknown field(s) {fields}", fields=tuple(sorted(map(repr, exc.extra_fields))))
     if isinstance(exc, OverflowError):
-        return "the number is too large: a number here must be finite and at most about 1.8e308"
-    return cattrs.v.format_exception(exc, type_)
+        return _("the number is too large: a number here must be finite and at most about 1.8e308")
+    if isinstance(exc, ValueError | TypeError) and type_ is not None:
+        return _("invalid value for type, expected {expected}", expected=expected)
+    if isinstance(exc, ValueError):
+        return _("invalid value")
+    if isinstance(exc, TypeError):
+        if str(exc).endswith("object is not iterable"):
+            return _("invalid value for type, expected an iterable")
+        return _("invalid type ({error})", error=exc)
+    if isinstance(exc, AttributeError) and str(exc).endswith("object has no attribute 'items'"):
+        return _("expected a mapping")
+    return _("unknown error ({error})", error=exc)
 
 
 def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     if not isinstance(data, Mapping):
-        raise SerializationError(f"expected a JSON object; got {type(data).__name__}")
+        raise SerializationError(_("expected a JSON object; got {kind}", kind=type(data).__name__))
     payload = dict(data)
     name = payload.pop("type", None)
     version = payload.pop("schema_version", None)
@@ -732,17 +843,26 @@ def _from_dict(data: Mapping[str, Any], cls: type[T] | None) -> T | Any:
     # A subclass is what was asked for (a LevelChanged is an Event), as in nested fields.
     if cls is not None and not issubclass(target, cls):
         raise SerializationError(
-            f"expected a {_registry.NAMES.get(cls, cls.__name__)}; got a {name!r}"
+            _(
+                "expected a {expected}; got a {name!r}",
+                expected=_registry.NAMES.get(cls, cls.__name__),
+                name=name,
+            )
         )
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SerializationError(f"$.schema_version must be a whole number; got {version!r}")
+        raise SerializationError(
+            _("$.schema_version must be a whole number; got {version!r}", version=version)
+        )
     if version > SCHEMA_VERSION:
         raise SerializationError(
-            f"this data has schema_version {version}, written by a newer crisiskit; "
-            f"this one reads schema versions up to {SCHEMA_VERSION}"
+            _(
+                "this data has schema_version {version}, written by a newer crisiskit; this one reads schema versions up to {newest}",
+                version=version,
+                newest=SCHEMA_VERSION,
+            )
         )
     if version < 1:
-        raise SerializationError(f"$.schema_version must be >= 1; got {version}")
+        raise SerializationError(_("$.schema_version must be >= 1; got {version}", version=version))
     while version < SCHEMA_VERSION:
         payload = _MIGRATIONS[version](payload)
         version += 1
@@ -761,7 +881,9 @@ def from_json(text: str | bytes, cls: None = None) -> Any: ...
 def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
     """Read back what :func:`to_json` wrote. Numbers with a fraction are read as exact Decimals."""
     if not isinstance(text, str | bytes | bytearray):
-        raise SerializationError(f"from_json() reads a str or bytes; got {type(text).__name__}")
+        raise SerializationError(
+            _("from_json() reads a str or bytes; got {kind}", kind=type(text).__name__)
+        )
     return from_dict(_loads(text), cls)
 
 
@@ -787,15 +909,20 @@ def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
     Raises:
         SerializationError: the text is not JSON, or holds a number out of these bounds; the
             message says which number and what is allowed.
+        UnknownValueError: ``floats`` is neither ``"decimal"`` nor ``"float"``.
     """
     if floats == "decimal":
         parse_float: Callable[[str], Any] = _decimal_number
     elif floats == "float":
         parse_float = _float_number
     else:
-        raise ValueError(f'floats must be "decimal" or "float"; got {floats!r}')
+        raise UnknownValueError(
+            _('floats must be "decimal" or "float"; got {floats!r}', floats=floats)
+        )
     if not isinstance(text, str | bytes | bytearray):
-        raise SerializationError(f"JSON text is a str or bytes; got {type(text).__name__}")
+        raise SerializationError(
+            _("JSON text is a str or bytes; got {kind}", kind=type(text).__name__)
+        )
     try:
         return json.loads(
             text,
@@ -806,34 +933,45 @@ def _loads(text: str | bytes, *, floats: str = "decimal") -> Any:
     except CrisisKitError:
         raise
     except (ValueError, RecursionError, UnicodeDecodeError) as exc:
-        raise SerializationError(f"not valid JSON: {exc}") from None
+        raise SerializationError(_("not valid JSON: {exc}", exc=exc)) from None
 
 
 def _whole_number(token: str) -> int:
     digits = len(token) - token.startswith("-")
     if digits > _MAX_INT_DIGITS:
         raise SerializationError(
-            f"the JSON number {_number_text(token)} has {digits} digits; a whole number may "
-            f"have at most {_MAX_INT_DIGITS}"
+            _(
+                "the JSON number {number} has {digits} digits; a whole number may have at most {limit}",
+                number=_number_text(token),
+                digits=digits,
+                limit=_MAX_INT_DIGITS,
+            )
         )
     return int(token)
 
 
 def _checked_number(token: str) -> str:
     """``token``, a JSON number with a fraction or an exponent, if it is within bounds."""
-    mantissa, _, exponent = token.lower().partition("e")
+    mantissa, _e, exponent = token.lower().partition("e")
     digits = len(mantissa) - mantissa.startswith("-") - ("." in mantissa)
     if digits > _MAX_NUMBER_DIGITS:
         raise SerializationError(
-            f"the JSON number {_number_text(token)} has {digits} digits; a number may have at "
-            f"most {_MAX_NUMBER_DIGITS} before its exponent"
+            _(
+                "the JSON number {number} has {digits} digits; a number may have at most {limit} before its exponent",
+                number=_number_text(token),
+                digits=digits,
+                limit=_MAX_NUMBER_DIGITS,
+            )
         )
     size = exponent.lstrip("+-").lstrip("0")
     if len(size) > len(str(_MAX_EXPONENT)) or int(size or 0) > _MAX_EXPONENT:
         raise SerializationError(
-            f"the JSON number {_number_text(token)} has an exponent of "
-            f"{_number_text(exponent)}; an exponent may be at most {_MAX_EXPONENT} in size "
-            f"(from 1e-{_MAX_EXPONENT} to 1e{_MAX_EXPONENT})"
+            _(
+                "the JSON number {number} has an exponent of {exponent}; an exponent may be at most {limit} in size (from 1e-{limit} to 1e{limit})",
+                number=_number_text(token),
+                exponent=_number_text(exponent),
+                limit=_MAX_EXPONENT,
+            )
         )
     return token
 
@@ -846,8 +984,10 @@ def _float_number(token: str) -> float:
     value = float(_checked_number(token))
     if not math.isfinite(value):
         raise SerializationError(
-            f"the JSON number {_number_text(token)} is too large: a number here must be finite "
-            "and at most about 1.8e308"
+            _(
+                "the JSON number {number} is too large: a number here must be finite and at most about 1.8e308",
+                number=_number_text(token),
+            )
         )
     return value
 
@@ -857,7 +997,7 @@ def _number_text(token: str) -> str:
 
 
 def _refuse_constant(name: str) -> object:
-    raise SerializationError(f"JSON may not contain {name}: write finite numbers only")
+    raise SerializationError(_("JSON may not contain {name}: write finite numbers only", name=name))
 
 
 @functools.cache

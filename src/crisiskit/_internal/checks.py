@@ -20,6 +20,7 @@ import attrs
 import pendulum
 
 from crisiskit.errors import NaiveDatetimeError, UnknownValueError, ValidationError
+from crisiskit.messages import _
 
 E = TypeVar("E", bound=Enum)
 K = TypeVar("K")
@@ -54,12 +55,20 @@ def instant(what: str, value: object) -> pendulum.DateTime:
     """Check that ``value`` is an aware datetime and return it as a UTC pendulum DateTime."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(
-            f"{what} must be a timezone-aware datetime; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a timezone-aware datetime; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     if value.utcoffset() is None:
         raise NaiveDatetimeError(
-            f"{what} must be timezone-aware; got the naive datetime {value.isoformat()}. "
-            "Give it a zone, e.g. pendulum.datetime(2025, 9, 27, 20, 0, tz='Asia/Shanghai')"
+            _(
+                "{what} must be timezone-aware; got the naive datetime {value}. Give it a zone, e.g. pendulum.datetime(2025, 9, 27, 20, 0, tz='Asia/Shanghai')",
+                what=what,
+                value=value.isoformat(),
+            )
         )
     return as_instant(value)
 
@@ -80,12 +89,26 @@ def is_optional_instant(instance: object, attribute: attrs.Attribute[Any], value
 def text(what: str, value: object, *, max_length: int = 10_000) -> str:
     """Check that ``value`` is a non-blank string of at most ``max_length`` characters."""
     if not isinstance(value, str):
-        raise ValidationError(f"{what} must be a string; got {type(value).__name__} {value!r}")
+        raise ValidationError(
+            _(
+                "{what} must be a string; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
+        )
     if not value.strip():
-        raise ValidationError(f"{what} must not be empty or blank; got {value!r}")
+        raise ValidationError(
+            _("{what} must not be empty or blank; got {value!r}", what=what, value=value)
+        )
     if len(value) > max_length:
         raise ValidationError(
-            f"{what} must be at most {max_length} characters; got {len(value)} characters"
+            _(
+                "{what} must be at most {max_length} characters; got {length} characters",
+                what=what,
+                max_length=max_length,
+                length=len(value),
+            )
         )
     return value
 
@@ -107,7 +130,12 @@ def is_str(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
     """Attrs validator: any string, blank allowed."""
     if not isinstance(value, str):
         raise ValidationError(
-            f"{_where(instance, attribute)} must be a string; got {type(value).__name__} {value!r}"
+            _(
+                "{where} must be a string; got {kind} {value!r}",
+                where=_where(instance, attribute),
+                kind=type(value).__name__,
+                value=value,
+            )
         )
 
 
@@ -115,10 +143,15 @@ def count(what: str, value: object) -> int:
     """Check that ``value`` is a whole number >= 0 (a bool is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(
-            f"{what} must be a whole number >= 0; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a whole number >= 0; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     if value < 0:
-        raise ValidationError(f"{what} must be >= 0; got {value}")
+        raise ValidationError(_("{what} must be >= 0; got {value}", what=what, value=value))
     return value
 
 
@@ -137,12 +170,21 @@ def number(what: str, value: object) -> float:
     """Check that ``value`` is a finite real number and return it as a float."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValidationError(
-            f"{what} must be a finite number; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a finite number; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     result = float(value)
     if not math.isfinite(result):
         raise ValidationError(
-            f"{what} must be a finite number; got {value!r} (NaN and ±inf are refused)"
+            _(
+                "{what} must be a finite number; got {value!r} (NaN and ±inf are refused)",
+                what=what,
+                value=value,
+            )
         )
     return result
 
@@ -163,15 +205,28 @@ def member(what: str, value: object, enum: type[E]) -> E:
         for item in enum:
             if item.value == value:
                 return item
-    allowed = ", ".join(repr(m.value) for m in enum)
-    raise UnknownValueError(f"{what} must be a {enum.__name__}; got {value!r}. Allowed: {allowed}")
+    allowed = tuple(repr(m.value) for m in enum)
+    raise UnknownValueError(
+        _(
+            "{what} must be a {type_name}; got {value!r}. Allowed: {allowed}",
+            what=what,
+            type_name=enum.__name__,
+            value=value,
+            allowed=allowed,
+        )
+    )
 
 
 def _exact_member(what: str, value: object, enum: type[E]) -> None:
     if not isinstance(value, enum):
         member(what, value, enum)  # refuses what names no member, with the allowed values
         raise UnknownValueError(  # names one, but the field has no converter to store it
-            f"{what} must be a {enum.__name__} member here; got {value!r}"
+            _(
+                "{what} must be a {type_name} member here; got {value!r}",
+                what=what,
+                type_name=enum.__name__,
+                value=value,
+            )
         )
 
 
@@ -206,7 +261,14 @@ def is_members(enum: type[E]) -> Validator:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         where = _where(instance, attribute)
         if not isinstance(value, tuple):
-            raise ValidationError(f"{where} must be a sequence of {enum.__name__}; got {value!r}")
+            raise ValidationError(
+                _(
+                    "{where} must be a sequence of {type_name}; got {value!r}",
+                    where=where,
+                    type_name=enum.__name__,
+                    value=value,
+                )
+            )
         for i, item in enumerate(value):
             _exact_member(f"{where}[{i}]", item, enum)
 
@@ -219,11 +281,25 @@ def is_tuple_of(kind: type[Any] | tuple[type[Any], ...], noun: str) -> Validator
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         where = _where(instance, attribute)
         if not isinstance(value, tuple):
-            raise ValidationError(f"{where} must be a sequence of {noun}; got {value!r}")
+            raise ValidationError(
+                _(
+                    "{where} must be a sequence of {noun}; got {value!r}",
+                    where=where,
+                    noun=noun,
+                    value=value,
+                )
+            )
         for i, item in enumerate(value):
             if not isinstance(item, kind):
                 raise ValidationError(
-                    f"{where}[{i}] must be a {noun}; got {type(item).__name__} {item!r}"
+                    _(
+                        "{where}[{i}] must be a {noun}; got {kind} {item!r}",
+                        where=where,
+                        i=i,
+                        noun=noun,
+                        kind=type(item).__name__,
+                        item=item,
+                    )
                 )
 
     return check
@@ -265,14 +341,25 @@ def is_finite_decimal(instance: object, attribute: attrs.Attribute[Any], value: 
     where = _where(instance, attribute)
     if isinstance(value, float):
         raise ValidationError(
-            f"{where} must be exact: pass a Decimal or a string such as '12.30', not the float {value!r}"
+            _(
+                "{where} must be exact: pass a Decimal or a string such as '12.30', not the float {value!r}",
+                where=where,
+                value=value,
+            )
         )
     if not isinstance(value, Decimal):
         raise ValidationError(
-            f"{where} must be a Decimal, an int or a numeric string; got {type(value).__name__} {value!r}"
+            _(
+                "{where} must be a Decimal, an int or a numeric string; got {kind} {value!r}",
+                where=where,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     if not value.is_finite():
-        raise ValidationError(f"{where} must be a finite amount; got {value}")
+        raise ValidationError(
+            _("{where} must be a finite amount; got {value}", where=where, value=value)
+        )
 
 
 _METRIC_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
@@ -327,10 +414,18 @@ class FrozenMetrics(FrozenMap[str, float]):
         for name in sorted(values, key=str):
             if not isinstance(name, str) or not _METRIC_NAME.match(name):
                 raise ValidationError(
-                    f"a metric name must be 1-64 characters of letters, digits, '_', '.' or '-', "
-                    f"starting with a letter or '_'; got {name!r}"
+                    _(
+                        "a metric name must be 1-64 characters of letters, digits, '_', '.' or '-', starting with a letter or '_'; got {name!r}",
+                        name=name,
+                    )
                 )
-            items[name] = number(f"metric {name!r}", values[name])
+            value = values[name]
+            # the message is made only for a value that needs one: this runs for every signal
+            items[name] = (
+                float(value)
+                if type(value) in (int, float) and math.isfinite(value)
+                else number(_("metric {name!r}", name=name), value)
+            )
         super().__init__(items)
 
 
@@ -338,8 +433,12 @@ def is_metrics(instance: object, attribute: attrs.Attribute[Any], value: object)
     """Attrs validator: a mapping of indicator names to finite numbers."""
     if not isinstance(value, FrozenMetrics):
         raise ValidationError(
-            f"{_where(instance, attribute)} must be a mapping of indicator name -> number; "
-            f"got {type(value).__name__} {value!r}"
+            _(
+                "{where} must be a mapping of indicator name -> number; got {kind} {value!r}",
+                where=_where(instance, attribute),
+                kind=type(value).__name__,
+                value=value,
+            )
         )
 
 
@@ -347,14 +446,21 @@ def zone_name(what: str, value: object) -> str:
     """Check that ``value`` is an IANA time-zone name known to this machine."""
     if not isinstance(value, str) or not value:
         raise ValidationError(
-            f"{what} must be an IANA time-zone name such as 'Asia/Shanghai'; got {value!r}"
+            _(
+                "{what} must be an IANA time-zone name such as 'Asia/Shanghai'; got {value!r}",
+                what=what,
+                value=value,
+            )
         )
     try:
         pendulum.timezone(value)
     except Exception as exc:  # pendulum raises its own InvalidTimezone / ValueError types
         raise UnknownValueError(
-            f"{what} must be an IANA time-zone name such as 'Asia/Shanghai' or 'Europe/London'; "
-            f"got {value!r}"
+            _(
+                "{what} must be an IANA time-zone name such as 'Asia/Shanghai' or 'Europe/London'; got {value!r}",
+                what=what,
+                value=value,
+            )
         ) from exc
     return value
 

@@ -13,6 +13,7 @@ import pendulum
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 
 __all__ = ["duration_of", "duration_us", "from_us", "to_us", "us_of_duration", "us_of_instant"]
 
@@ -61,12 +62,16 @@ def us_of_duration(what: str, value: object) -> int:
     """Check that ``value`` is a timedelta >= 0 and return it in microseconds."""
     if not isinstance(value, dt.timedelta):
         raise ValidationError(
-            f"{what} must be a datetime.timedelta (or pendulum Duration); got "
-            f"{type(value).__name__} {value!r}"
+            _(
+                "{what} must be a datetime.timedelta (or pendulum Duration); got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     amount = duration_us(value)
     if amount < 0:
-        raise ValidationError(f"{what} must not be negative; got {value}")
+        raise ValidationError(_("{what} must not be negative; got {value}", what=what, value=value))
     return amount
 
 

@@ -28,6 +28,17 @@ ELSEWHERE: dict[str, str] = {
     "MonitorDecision": "crisiskit.monitor.decisions",
     "MonitorKeyState": "crisiskit.monitor.monitor",
     "MonitorState": "crisiskit.monitor.monitor",
+    "CrisisMetrics": "crisiskit.reports.figures",
+    "DurationStats": "crisiskit.reports.figures",
+    "PeriodMetrics": "crisiskit.reports.figures",
+    "PromiseFigures": "crisiskit.reports.figures",
+    "SlaFigure": "crisiskit.reports.figures",
+    "Spend": "crisiskit.reports.figures",
+    "WorkingTimes": "crisiskit.reports.figures",
+    "PeriodReport": "crisiskit.reports.grouping",
+    "ReportGroup": "crisiskit.reports.grouping",
+    "Ledger": "crisiskit.reports.ledger",
+    "LedgerLine": "crisiskit.reports.ledger",
 }
 """The names registered by modules ``import crisiskit`` does not load → that module.
 

@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 # The modules of this package, each loaded on first use (PEP 562).
 _SUBMODULES = frozenset(
-    {"backtest", "cli", "describe", "drills", "metrics", "scenario", "scenarios"}
+    {
+        "backtest",
+        "cli",
+        "describe",
+        "drills",
+        "metrics",
+        "report_html",
+        "timeline_command",
+        "scenario",
+        "scenarios",
+    }
 )
 
 if not TYPE_CHECKING:  # type checkers see the modules themselves

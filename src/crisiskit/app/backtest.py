@@ -21,7 +21,6 @@ import attrs
 import pendulum
 from attrs import frozen
 
-from crisiskit.app.metrics import _outcome, crisis_metrics, sla_attainment
 from crisiskit.crisis import Context, Crisis
 from crisiskit.errors import EventSequenceError
 from crisiskit.events import (
@@ -34,6 +33,7 @@ from crisiskit.events import (
 )
 from crisiskit.grading import GradingPolicy
 from crisiskit.messages import _
+from crisiskit.reports.figures import _outcome, crisis_metrics, sla_attainment
 from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, SlaPolicy, SlaStatus, sweep
 from crisiskit.values.clock import ManualClock
 from crisiskit.values.levels import Level

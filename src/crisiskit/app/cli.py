@@ -34,6 +34,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._version import __version__
 from crisiskit.app.describe import describe, duration_text
 from crisiskit.app.monitoring import read_real_crises, read_signal_stream
+from crisiskit.app.report_html import write_html
 from crisiskit.app.scenario import (
     Scenario,
     ScenarioError,
@@ -46,11 +47,13 @@ from crisiskit.app.timeline_command import draw_timeline_command
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, BusinessCalendar, china_working_calendar
 from crisiskit.crisis.lifecycle import to_dot, to_mermaid
 from crisiskit.errors import CalendarError, CrisisKitError
-from crisiskit.events import KeyRing, SealingKey, StoredEvent, verify
+from crisiskit.events import Event, KeyRing, SealingKey, StoredEvent, verify
+from crisiskit.events import read as read_stored
 from crisiskit.grading import POLICIES, GradingInput, policy_by_name
 from crisiskit.messages import Message, _, language_of, say
 from crisiskit.monitor import DecisionKind, MonitorConfig, backtest_monitor
 from crisiskit.plan import EmergencyPlan
+from crisiskit.reports import GroupKey, ledger_rows, period_report, rows, write_csv
 from crisiskit.serialization import (
     MAX_DURATION,
     _converter,
@@ -1451,6 +1454,134 @@ def _timeline(args: argparse.Namespace) -> int:
     )
 
 
+def _add_report(commands: Any, lang: str) -> None:
+    report = commands.add_parser(
+        "report",
+        lang=lang,
+        help=_("a period report of scenario runs as one HTML page with charts").text(lang),
+        description=_(
+            "Play scenario files (or read stored event logs) and write their figures — counts, "
+            "times to acknowledge and close, SLA attainment, spending against the budget — "
+            "grouped as asked, as one self-contained HTML page. Needs the charts extra."
+        ).text(lang),
+        epilog=_example(
+            lang,
+            "crisiskit report runs/*.json --out report.html --no-plan --group level",
+            "crisiskit report runs/*.json --out report.html --lang zh --from 2025-09-01",
+        ),
+    )
+    report.add_argument(
+        "files",
+        nargs="+",
+        help=_("scenario JSON files, or stored event logs (JSON Lines)").text(lang),
+    )
+    report.add_argument("--out", required=True, help=_("the HTML file to write").text(lang))
+    report.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        help=_(
+            "group by type, level, department, person, week or month (comma-separated or "
+            "repeated: --group month,level)"
+        ).text(lang),
+    )
+    report.add_argument(
+        "--from",
+        dest="start",
+        help=_("crises detected from this time (ISO 8601, or local in --zone)").text(lang),
+    )
+    report.add_argument("--to", dest="end", help=_("crises detected before this time").text(lang))
+    report.add_argument(
+        "--ledger",
+        choices=["month", "week", "all"],
+        default="month",
+        help=_("the period of the plan's budgets in the ledger (default month)").text(lang),
+    )
+    plans = report.add_mutually_exclusive_group()
+    plans.add_argument(
+        "--plan",
+        help=_("an emergency plan JSON file (default: the default plan)").text(lang),
+    )
+    plans.add_argument(
+        "--no-plan",
+        action="store_true",
+        help=_("play the scenarios without an emergency plan").text(lang),
+    )
+    report.add_argument("--csv", help=_("also write the figures as CSV to this file").text(lang))
+    _zone_option(report, lang, output=True)
+    _output_options(report, lang, colour=False)
+    report.set_defaults(handler=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    keys = [key for given in args.group for key in given.split(",") if key.strip()]
+    by = [GroupKey.parse(key, what="--group") for key in keys]
+    start = _parse_instant(args.start, args.zone) if args.start else None
+    end = _parse_instant(args.end, args.zone) if args.end else None
+    plan = (
+        None
+        if args.no_plan
+        else EmergencyPlan.from_json(_read(args.plan))
+        if args.plan
+        else EmergencyPlan.default()
+    )
+    histories = [_report_events(name, plan, lang) for name in args.files]
+    years = sorted({events[0].occurred_at.year for events in histories})
+    calendar, _about = _working_calendar([*years, years[-1] + 1], lang)
+    report = period_report(
+        histories,
+        by=by,
+        start=start,
+        end=end,
+        zone=args.zone,
+        calendar=calendar,
+        budgets=dict((plan or EmergencyPlan.default()).resources.budgets),
+        ledger_per=None if args.ledger == "all" else args.ledger,
+    )
+    path = write_html(report, args.out, lang=lang, calendar=calendar)
+    if args.csv:
+        write_csv(rows(report), args.csv)
+        if report.ledger is not None:
+            write_csv(ledger_rows(report.ledger), Path(args.csv).with_suffix(".ledger.csv"))
+    said = _(
+        "wrote {path}; crises: {count}, groups: {groups}, over-budget warnings: {warnings}",
+        path=str(path),
+        count=report.total.crises,
+        groups=len(report.groups),
+        warnings=len(report.ledger.over_budget) if report.ledger else 0,
+    )
+    print(said.text(lang))  # one line, the path whole: a script may read it
+    return EXIT_OK
+
+
+def _report_events(name: str, plan: EmergencyPlan | None, lang: str) -> tuple[Event, ...]:
+    """A crisis's events from a scenario file (played) or a stored event log (read)."""
+    text = _read(name)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError:  # one JSON object per line: a stored event log
+            events = []
+            for number, line in enumerate(lines, start=1):
+                try:
+                    events.append(read_stored(StoredEvent.from_json(line)))
+                except CrisisKitError as exc:
+                    raise UsageError(
+                        _("{path}, line {line}: {problem}", path=name, line=number, problem=exc)
+                    ) from None
+            return tuple(events)
+    scenario = from_json(text, Scenario)
+    _check_year(scenario.start, _("{path}: the scenario's start", path=name))
+    year = scenario.start.year
+    working = _working_calendar([year, year + 1], lang)[0]
+    try:
+        return simulate(scenario, plan=plan, sla=SlaPolicy.default(working)).events
+    except ScenarioError as exc:
+        raise _RefusedError(_("{path}: {problem}", path=name, problem=exc)) from None
+
+
 def _add_diagram(commands: Any, lang: str) -> None:
     diagram = commands.add_parser(
         "diagram",
@@ -1476,6 +1607,7 @@ SUBCOMMANDS: tuple[Callable[[Any, str], None], ...] = (
     _add_verify,
     _add_diagram,
     _add_timeline,
+    _add_report,
 )
 """The subcommands, in the order ``--help`` lists them: each declares its options and
 handler. A new subcommand is one more ``_add_*`` function here."""

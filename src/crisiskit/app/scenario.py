@@ -62,7 +62,6 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
-from crisiskit.app.metrics import CrisisMetrics, crisis_metrics
 from crisiskit.crisis import Context, Crisis
 from crisiskit.crisis.commands import (
     COMMAND_TYPES,
@@ -85,6 +84,7 @@ from crisiskit.events import Event
 from crisiskit.grading import POLICIES, GradingPolicy, policy_by_name
 from crisiskit.messages import Message, _
 from crisiskit.plan import EmergencyPlan
+from crisiskit.reports.figures import CrisisMetrics, crisis_metrics
 from crisiskit.serialization import SCHEMA_VERSION, format_datetime, from_dict, parse_duration
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus
 from crisiskit.values.clock import ManualClock
@@ -507,7 +507,7 @@ def _command(
             {"type": cls.__name__, "schema_version": SCHEMA_VERSION, **data}, cls
         )
     except SerializationError as exc:
-        raise SerializationError(_at_step(str(exc), where)) from None
+        raise SerializationError(_at_step(exc.args[0] if exc.args else str(exc), where)) from None
     return command
 
 
@@ -536,11 +536,29 @@ def _current_args(step: Step, where: str) -> dict[str, Any]:
     return given
 
 
-def _at_step(message: str, where: str) -> str:
-    """A message about a command's fields (``@ $.level``), about the step's args instead."""
-    if "@ $" not in message:
-        return f"{where}: {message}"
-    return re.sub(r"@ \$(?=[.\[;]|$)", lambda _: f"@ {where}", message)
+def _at_step(message: str, where: str) -> Message:
+    """A message about a command's fields (``@ $.level``), about the step's args instead.
+
+    Said in either language: the path is put right in the message as each says it.
+    """
+    return Message("{text}", {"text": _AtStep(message, where)})
+
+
+class _AtStep:
+    """A message whose field paths start at a step's args, in the language it is said in."""
+
+    __slots__ = ("message", "where")
+
+    def __init__(self, message: str, where: str) -> None:
+        self.message = message
+        self.where = where
+
+    def label(self, lang: str = "en") -> str:
+        text = self.message.text(lang) if isinstance(self.message, Message) else self.message
+        if "$" not in text:
+            return _("{where}: {problem}", where=self.where, problem=text).text(lang)
+        # "@ $.level" in English, "（位置 $.level）" in Chinese: the path's root is the step.
+        return re.sub(r"(@ |位置 )\$(?=[.\[;）]|$)", lambda m: m.group(1) + self.where, text)
 
 
 @frozen

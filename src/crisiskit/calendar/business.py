@@ -115,7 +115,7 @@ def _to_end_clock(value: object) -> object:
     return "24:00" if converted == "00:00" else converted
 
 
-def _weekday(index: int) -> Message:
+def weekday_said(index: int) -> Message:
     """The name of weekday ``index`` (0 = Monday), for a message."""
     return (
         _("Monday"),
@@ -480,11 +480,11 @@ def _is_week(instance: object, attribute: attrs.Attribute[Any], value: object) -
                     "as '09:00-12:00'; got {day!r}",
                     where=where,
                     index=index,
-                    weekday=_weekday(index),
+                    weekday=weekday_said(index),
                     day=day,
                 )
             )
-        _check_day(_("{where} {weekday}", where=where, weekday=_weekday(index)), day)
+        _check_day(_("{where} {weekday}", where=where, weekday=weekday_said(index)), day)
     # Around the week: a night shift must not run into the next day's first interval.
     ring = [
         (index * _DAY_SECONDS + i.start_seconds, index * _DAY_SECONDS + i.end_seconds, index, i)
@@ -502,9 +502,9 @@ def _is_week(instance: object, attribute: attrs.Attribute[Any], value: object) -
                     "{where}: working intervals must not overlap; {day_a} {a} runs into "
                     "{day_b} {b}",
                     where=where,
-                    day_a=_weekday(day_a),
+                    day_a=weekday_said(day_a),
                     a=a,
-                    day_b=_weekday(day_b),
+                    day_b=weekday_said(day_b),
                     b=b,
                 )
             )
@@ -653,7 +653,7 @@ class BusinessCalendar:
                         "or choose another makeup_weekday",
                         name=self.name,
                         day=override.day,
-                        weekday=_weekday(self.makeup_weekday),
+                        weekday=weekday_said(self.makeup_weekday),
                     )
                 )
         by_day = self._overrides_by_day()

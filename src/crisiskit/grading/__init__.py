@@ -49,6 +49,7 @@ from crisiskit.grading.policy import (
     Rating,
     configuration_form,
 )
+from crisiskit.messages import _
 
 if TYPE_CHECKING:
     from crisiskit.grading import models as models
@@ -226,7 +227,7 @@ def policy_by_name(
     'risk-matrix@1'
     """
     if not isinstance(name, str):
-        raise UnknownValueError(f"a policy name must be a string; got {name!r}")
+        raise UnknownValueError(_("a policy name must be a string; got {name!r}", name=name))
     if registry is None:
         registry = _shipped()
     wanted_version = None
@@ -237,23 +238,38 @@ def policy_by_name(
     factory = registry.get(base)
     if factory is None:
         raise UnknownValueError(
-            f"no grading policy called {base!r}{_util.closest(base, registry)}; "
-            f"known: {', '.join(sorted(registry))}"
+            _(
+                "no grading policy called {base!r}{closest}; known: {registry}",
+                base=base,
+                closest=_util.closest([base], registry),
+                registry=tuple(sorted(registry)),
+            )
         )
     policy = factory()
     if not isinstance(policy, GradingPolicy):
         raise PolicyError(
-            f"the registry's entry {base!r} built a {type(policy).__name__}, not a GradingPolicy"
+            _(
+                "the registry's entry {base!r} built a {kind}, not a GradingPolicy",
+                base=base,
+                kind=type(policy).__name__,
+            )
         )
     if policy.name != base:
         raise PolicyError(
-            f"the registry's entry {base!r} builds {policy.id}; a registry files each policy "
-            f"under its name, so that an assessment's 'name@version' finds it again: use "
-            f"{policy.name!r} as the key, or give the policy the name {base!r}"
+            _(
+                "the registry's entry {base!r} builds {id}; a registry files each policy under its name, so that an assessment's 'name@version' finds it again: use {policy!r} as the key, or give the policy the name {base!r}",
+                base=base,
+                id=policy.id,
+                policy=policy.name,
+            )
         )
     if wanted_version is not None and policy.version != wanted_version:
         raise PolicyError(
-            f"{name!r} was asked for, but this registry builds {policy.id}; the rules of "
-            f"version {wanted_version!r} are not available here"
+            _(
+                "{name!r} was asked for, but this registry builds {id}; the rules of version {wanted_version!r} are not available here",
+                name=name,
+                id=policy.id,
+                wanted_version=wanted_version,
+            )
         )
     return policy

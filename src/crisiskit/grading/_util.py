@@ -13,6 +13,7 @@ import attrs
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
+from crisiskit.messages import Message, _
 from crisiskit.values.levels import Level
 
 Real = int | float | Decimal | Fraction
@@ -67,8 +68,11 @@ def policy_name(what: str, value: object) -> str:
     """Check a policy name: 1-64 letters, digits, ``_``, ``.`` or ``-`` (no ``@``)."""
     if not isinstance(value, str) or not _NAME.match(value):
         raise ValidationError(
-            f"{what} must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or "
-            f"digit, such as 'risk-matrix'; got {value!r}"
+            _(
+                "{what} must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit, such as 'risk-matrix'; got {value!r}",
+                what=what,
+                value=value,
+            )
         )
     return value
 
@@ -77,8 +81,11 @@ def policy_version(what: str, value: object) -> str:
     """Check a policy version: 1-32 letters, digits, ``_``, ``.``, ``-`` or ``+``."""
     if not isinstance(value, str) or not _VERSION.match(value):
         raise ValidationError(
-            f"{what} must be 1-32 letters, digits, '_', '.', '-' or '+', such as '1' or "
-            f"'2025.09'; got {value!r}"
+            _(
+                "{what} must be 1-32 letters, digits, '_', '.', '-' or '+', such as '1' or '2025.09'; got {value!r}",
+                what=what,
+                value=value,
+            )
         )
     return value
 
@@ -88,7 +95,11 @@ def split_policy_id(what: str, value: object) -> tuple[str, str]:
     match = _POLICY_ID.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValidationError(
-            f"{what} must read 'name@version', such as 'risk-matrix@1'; got {value!r}"
+            _(
+                "{what} must read 'name@version', such as 'risk-matrix@1'; got {value!r}",
+                what=what,
+                value=value,
+            )
         )
     return match["name"], match["version"]
 
@@ -111,32 +122,51 @@ def round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def closest(name: str, known: Iterable[str]) -> str:
-    """A "did you mean" hint for a misspelt name, or an empty string."""
+def closest(names: Iterable[str], known: Iterable[str]) -> Message | str:
+    """A "did you mean" hint for misspelt names, or an empty string."""
     import difflib  # noqa: PLC0415 - only for an error message; not on every import crisiskit
 
-    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    candidates = list(known)
+    found = [
+        match
+        for name in names
+        for match in difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    ]
+    if not found:
+        return ""
+    if len(found) == 1:
+        return _(" (did you mean {name!r}?)", name=found[0])
+    return _(" (did you mean {names}?)", names=tuple(map(repr, found)))
 
 
 def check_matrix_rows(what: str, rows: object) -> list[list[float]]:
     """Check a non-empty rectangular sequence of sequences of finite reals; return floats."""
     if isinstance(rows, str | bytes) or not isinstance(rows, Sequence) or not rows:
-        raise ValidationError(f"{what} must be a non-empty sequence of rows; got {rows!r}")
+        raise ValidationError(
+            _("{what} must be a non-empty sequence of rows; got {rows!r}", what=what, rows=rows)
+        )
     result: list[list[float]] = []
     width: int | None = None
     for i, row in enumerate(rows):
         if isinstance(row, str | bytes) or not isinstance(row, Sequence):
-            raise ValidationError(f"{what}[{i}] must be a sequence of numbers; got {row!r}")
+            raise ValidationError(
+                _("{what}[{i}] must be a sequence of numbers; got {row!r}", what=what, i=i, row=row)
+            )
         if width is None:
             width = len(row)
         elif len(row) != width:
             raise ValidationError(
-                f"{what} must be rectangular: row 0 has {width} entries, row {i} has {len(row)}"
+                _(
+                    "{what} must be rectangular: row 0 has {width} entries, row {i} has {row_count}",
+                    what=what,
+                    width=width,
+                    i=i,
+                    row_count=len(row),
+                )
             )
         result.append([real(f"{what}[{i}][{j}]", v) for j, v in enumerate(row)])
     if not width:
-        raise ValidationError(f"{what} rows must not be empty")
+        raise ValidationError(_("{what} rows must not be empty", what=what))
     return result
 
 
@@ -156,24 +186,37 @@ def level(value: object) -> Level:
         return value
     if isinstance(value, str):
         return Level.parse(value)
-    raise ValidationError(f"expected a Level such as Level.II or 'II'; got {value!r}")
+    raise ValidationError(
+        _("expected a Level such as Level.II or 'II'; got {value!r}", value=value)
+    )
 
 
 def score_bands(what: str, bands: object) -> tuple[tuple[Level, float], ...]:
     """Check the lowest score of levels I, II and III on a 1–4 scale (IV lies below III's)."""
     if not isinstance(bands, Mapping):
-        raise PolicyError(f"{what} must map levels I, II and III to scores; got {bands!r}")
+        raise PolicyError(
+            _(
+                "{what} must map levels I, II and III to scores; got {bands!r}",
+                what=what,
+                bands=bands,
+            )
+        )
     parsed = {level(k): real(f"{what}[{k!r}]", v) for k, v in bands.items()}
     if set(parsed) != {Level.I, Level.II, Level.III}:
         raise PolicyError(
-            f"{what} must give the lowest score of levels I, II and III (IV is below III); "
-            f"got {sorted(lvl.value for lvl in parsed)}"
+            _(
+                "{what} must give the lowest score of levels I, II and III (IV is below III); got {given}",
+                what=what,
+                given=sorted(lvl.value for lvl in parsed),
+            )
         )
     ordered = tuple(sorted(parsed.items(), key=lambda pair: pair[0], reverse=True))
-    values = [v for _, v in ordered]
+    values = [v for _unused, v in ordered]
     if not 4 >= values[0] > values[1] > values[2] > 1:
         shown = ", ".join(f"{k.value} {fmt(v)}" for k, v in ordered)
-        raise PolicyError(f"{what} must fall from I to III within (1, 4]; got {shown}")
+        raise PolicyError(
+            _("{what} must fall from I to III within (1, 4]; got {shown}", what=what, shown=shown)
+        )
     return ordered
 
 
@@ -183,3 +226,12 @@ def band_of(score: float, bands: tuple[tuple[Level, float], ...]) -> tuple[Level
         if score >= low:
             return lvl, f"≥ {fmt(low)}"
     return Level.IV, f"< {fmt(bands[-1][1])}"
+
+
+def group_said(group: str) -> Message | str:
+    """A group of factors for people: the two usual ones by name, any other by its id."""
+    if group == "likelihood":
+        return _("likelihood")
+    if group == "impact":
+        return _("impact")
+    return group

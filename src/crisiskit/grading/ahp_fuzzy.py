@@ -46,10 +46,11 @@ from attrs import field, frozen
 
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.explanation import Bilingual, Contribution, level_said
 from crisiskit.grading.inputs import FACTORS, GradingInput
 from crisiskit.grading.models import ahp, fuzzy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Level
 
@@ -116,7 +117,12 @@ def fuzzify(rating: float, low: float = 1, high: float = 5) -> tuple[float, floa
     x = _util.real("rating", rating)
     if not low <= x <= high:
         raise ValidationError(
-            f"a rating must lie in [{_util.fmt(low)}, {_util.fmt(high)}]; got {_util.fmt(x)}"
+            _(
+                "a rating must lie in [{low}, {high}]; got {x}",
+                low=_util.fmt(low),
+                high=_util.fmt(high),
+                x=_util.fmt(x),
+            )
         )
     step = (high - low) / 3
     centres = {Level.IV: low, Level.III: low + step, Level.II: low + 2 * step, Level.I: high}
@@ -130,7 +136,9 @@ _SCORES = tuple(float(grade.severity) for grade in GRADES)
 
 def _hierarchy(value: ahp.Node) -> ahp.Node:
     if not isinstance(value, ahp.Node):
-        raise ValidationError(f"hierarchy must be an ahp.Node; got {type(value).__name__}")
+        raise ValidationError(
+            _("hierarchy must be an ahp.Node; got {kind}", kind=type(value).__name__)
+        )
     return value
 
 
@@ -163,10 +171,10 @@ def _threshold(value: float) -> float:
 
 def _rating_scale(value: tuple[float, float]) -> tuple[float, float]:
     if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
-        raise PolicyError(f"rating_scale must be (lowest, highest); got {value!r}")
+        raise PolicyError(_("rating_scale must be (lowest, highest); got {value!r}", value=value))
     low, high = (_util.real("rating_scale", v) for v in value)
     if not low < high:
-        raise PolicyError(f"rating_scale must be (lowest, highest); got {value!r}")
+        raise PolicyError(_("rating_scale must be (lowest, highest); got {value!r}", value=value))
     return low, high
 
 
@@ -247,8 +255,11 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
         ]
         if bad:
             raise PolicyError(
-                f"the AHP judgements are not consistent enough (CR must be < "
-                f"{_util.fmt(self.threshold)}): {', '.join(bad)}; revise those judgements"
+                _(
+                    "the AHP judgements are not consistent enough (CR must be < {threshold}): {bad}; revise those judgements",
+                    threshold=_util.fmt(self.threshold),
+                    bad=tuple(bad),
+                )
             )
 
     @functools.cached_property
@@ -299,31 +310,48 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                 for grade, value in zip(GRADES, row, strict=True):
                     if not 0 <= value <= 1:
                         raise ValidationError(
-                            f"membership {factor}.{grade.value} must lie in [0, 1]; got {_util.fmt(value)}"
+                            _(
+                                "membership {factor}.{grade} must lie in [0, 1]; got {value}",
+                                factor=factor,
+                                grade=grade.value,
+                                value=_util.fmt(value),
+                            )
                         )
                 total = math.fsum(row)
                 if total <= 0:
                     raise ValidationError(
-                        f"the memberships of {factor!r} are all 0; at least one must be > 0"
+                        _(
+                            "the memberships of {factor!r} are all 0; at least one must be > 0",
+                            factor=factor,
+                        )
                     )
                 result[factor] = tuple(v / total for v in row)
             elif factor in inputs.factors:
                 value = inputs.factors[factor]
                 if not low <= value <= high:
                     raise ValidationError(
-                        f"factor {factor!r} must be a rating from {_util.fmt(low)} to "
-                        f"{_util.fmt(high)}; got {_util.fmt(value)}"
+                        _(
+                            "factor {factor!r} must be a rating from {low} to {high}; got {value}",
+                            factor=factor,
+                            low=_util.fmt(low),
+                            high=_util.fmt(high),
+                            value=_util.fmt(value),
+                        )
                     )
                 result[factor] = fuzzify(value, low, high)
             else:
                 missing.append(factor)
         if missing:
-            hints = "".join(_util.closest(m, inputs.factors) for m in missing)
+            hints = _util.closest(missing, inputs.factors)
             raise PolicyError(
-                f"cannot evaluate: the factor(s) {', '.join(missing)} are missing from "
-                f"GradingInput.factors{hints}; give each as a rating from {_util.fmt(low)} to "
-                f"{_util.fmt(high)} or as memberships name.I … name.IV; given: "
-                f"{sorted(inputs.factors) or 'none'}"
+                _(
+                    "cannot evaluate: the factor(s) {missing} are missing from GradingInput.factors{hints}; give each as a rating from {low} to {high} or as memberships name.I … name.IV; given: {given}",
+                    missing=tuple(missing),
+                    hints=hints,
+                    low=_util.fmt(low),
+                    high=_util.fmt(high),
+                    given=sorted(inputs.factors) or _("none"),
+                )
             )
         return result
 
@@ -336,32 +364,48 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
         if self.defuzzification is Defuzzification.WEIGHTED_SCORE:
             level, test = _util.band_of(score, self.bands)
             rule = "ahp-fuzzy.weighted-score"
-            how_en = f"weighted score {_util.fmt(score)} {test} → {level_text(level, 'en')}"
-            how_zh = f"加权得分 {_util.fmt(score)} {test} → {level_text(level, 'zh')}"
+            how = _(
+                "weighted score {score} {test} → {level}",
+                score=_util.fmt(score),
+                test=test,
+                level=level_said(level),
+            )
         else:
             result = fuzzy.FuzzyResult(self.operator, vector, vector, True)
             index = result.max_membership(self.tie_break)
             level = GRADES[index]
             rule = "ahp-fuzzy.max-membership"
-            how_en = (
-                f"largest membership {_util.fmt(vector[index])} is {level.value} "
-                f"(ties: {self.tie_break.label('en')}) → {level_text(level, 'en')}"
-            )
-            how_zh = (
-                f"最大隶属度 {_util.fmt(vector[index])} 属于{level.value}级"
-                f"（并列时{self.tie_break.label('zh')}）→ {level_text(level, 'zh')}"
+            how = _(
+                "largest membership {membership} is {grade} (ties: {tie_break}) → {level}",
+                membership=_util.fmt(vector[index]),
+                grade=level.value,
+                tie_break=self.tie_break,
+                level=level_said(level),
             )
         b_text = ", ".join(
             f"{g.value} {_util.fmt(b, 3)}" for g, b in zip(GRADES, vector, strict=True)
         )
-        group_en = "".join(f"{k} {_util.fmt(_score(v), 3)}, " for k, v in groups.items())
-        group_zh = "".join(
-            f"{_GROUP_ZH.get(k, k)} {_util.fmt(_score(v), 3)}，" for k, v in groups.items()
+        scores = (
+            Bilingual(
+                *(
+                    "".join(
+                        f"{_group_name(k, lang)} {_util.fmt(_score(v), 3)}{sep}"
+                        for k, v in groups.items()
+                    )
+                    for lang, sep in (("en", ", "), ("zh", "，"))
+                )
+            )
+            if groups
+            else ""
         )
-        decision = Bilingual(
-            f"fuzzy evaluation {self.operator.value} with AHP weights: "
-            f"{group_en}B = ({b_text}); {how_en}",
-            f"模糊综合评价 {self.operator.value}（AHP 权重）：{group_zh}B = ({b_text})；{how_zh}",
+        decision = Bilingual.of(
+            _(
+                "fuzzy evaluation {operator} with AHP weights: {groups}B = ({memberships}); {how}",
+                operator=self.operator.value,
+                groups=scores,
+                memberships=b_text,
+                how=how,
+            )
         )
         return Grade.decided(
             level,
@@ -408,8 +452,11 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                 f"{factor}.{g.value}" in inputs.factors for g in GRADES
             )
             spec = FACTORS.get(factor)
-            source_en = f"rating {_util.fmt(inputs.factors[factor])}" if rated else "panel"
-            source_zh = f"评分 {_util.fmt(inputs.factors[factor])}" if rated else "专家评议"
+            source = (
+                _("rating {rating}", rating=_util.fmt(inputs.factors[factor]))
+                if rated
+                else _("panel")
+            )
             out.append(
                 Contribution(
                     factor=factor,
@@ -418,16 +465,21 @@ class AhpFuzzyPolicy(GradingPolicy, name="ahp-fuzzy", version="1"):
                     group=self._parents[factor],
                     weight=weights[factor],
                     contribution=weights[factor] * _score(row) if additive else None,
-                    note=Bilingual(
-                        f"{source_en}; memberships {memberships}",
-                        f"{source_zh}；隶属度 {memberships}",
+                    note=Bilingual.of(
+                        _(
+                            "{source}; memberships {memberships}",
+                            source=source,
+                            memberships=memberships,
+                        )
                     ),
                 )
             )
         return out
 
 
-_GROUP_ZH = {"likelihood": "可能性", "impact": "影响程度"}
+def _group_name(group: str, lang: str) -> str:
+    said = _util.group_said(group)
+    return said.text(lang) if isinstance(said, Message) else said
 
 
 def _score(vector: tuple[float, ...]) -> float:

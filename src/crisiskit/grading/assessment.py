@@ -12,8 +12,9 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Explanation, level_text
+from crisiskit.grading.explanation import Explanation, level_said
 from crisiskit.grading.inputs import GradingInput
+from crisiskit.messages import _
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
 
@@ -25,7 +26,7 @@ def _is_fingerprint(instance: object, attribute: attrs.Attribute[Any], value: ob
         isinstance(value, str) and len(value) == 16 and all(c in "0123456789abcdef" for c in value)
     ):
         raise ValidationError(
-            f"Assessment.fingerprint must be 16 lower-case hex digits; got {value!r}"
+            _("Assessment.fingerprint must be 16 lower-case hex digits; got {value!r}", value=value)
         )
 
 
@@ -68,16 +69,25 @@ class Assessment:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.inputs, GradingInput):
             raise ValidationError(
-                f"Assessment.inputs must be a GradingInput; got {type(self.inputs).__name__}"
+                _(
+                    "Assessment.inputs must be a GradingInput; got {kind}",
+                    kind=type(self.inputs).__name__,
+                )
             )
         if not isinstance(self.explanation, Explanation):
             raise ValidationError(
-                f"Assessment.explanation must be an Explanation; got {type(self.explanation).__name__}"
+                _(
+                    "Assessment.explanation must be an Explanation; got {kind}",
+                    kind=type(self.explanation).__name__,
+                )
             )
         if self.explanation.level is not self.level:
             raise ValidationError(
-                f"Assessment.level is {self.level.value} but its explanation ends at "
-                f"{self.explanation.level.value}"
+                _(
+                    "Assessment.level is {level} but its explanation ends at {end}",
+                    level=self.level.value,
+                    end=self.explanation.level.value,
+                )
             )
 
     @property
@@ -105,10 +115,10 @@ class Assessment:
         Suited as the reason of a level change, e.g. ``"risk-matrix@1: likelihood 4 (likely)
         × impact 3 (moderate) = 12; 10 ≤ L×I < 15 → II (significant)"``.
         """
-        en = normalize_lang(lang) == "en"
+        lang = normalize_lang(lang)
         text = f"{self.policy}: {self.explanation.decision.text(lang)}"
         for adjustment in self.explanation.adjustments:
-            text += ("; then " if en else "；随后 ") + adjustment.describe(lang)
+            text += _("; then {adjustment}", adjustment=adjustment.describe(lang)).text(lang)
         return text
 
     def explain(self, lang: str = "en") -> str:
@@ -118,17 +128,13 @@ class Assessment:
         decided, each factor's contribution, every adjustment and, for a composite policy,
         each part.
         """
-        en = normalize_lang(lang) == "en"
-        colour = self.level.colour.label(lang)
-        when = self.assessed_at.to_iso8601_string()
-        if en:
-            head = (
-                f"Level {level_text(self.level, lang)}, {colour}: "
-                f"{self.policy}, score {_util.fmt(self.score)}, assessed {when}"
-            )
-        else:
-            head = (
-                f"{level_text(self.level, lang)}，{colour}预警：评估策略 {self.policy}，"
-                f"得分 {_util.fmt(self.score)}，评估时间 {when}"
-            )
+        lang = normalize_lang(lang)
+        head = _(
+            "Level {level}, {colour}: {policy}, score {score}, assessed {when}",
+            level=level_said(self.level),
+            colour=self.level.colour,
+            policy=self.policy,
+            score=_util.fmt(self.score),
+            when=self.assessed_at.to_iso8601_string(),
+        ).text(lang)
         return "\n".join([head, *self.explanation.lines(lang)])

@@ -15,11 +15,12 @@ from attrs import field, frozen
 
 from crisiskit.errors import PolicyError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, level_text
+from crisiskit.grading.explanation import Bilingual, level_said
 from crisiskit.grading.indicators import IndicatorPolicy
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.matrix import RiskMatrixPolicy
 from crisiskit.grading.policy import Grade, GradingPolicy, _pairs_form, configuration_form
+from crisiskit.messages import _
 from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_COMBINATION_BANDS", "StandardPolicy", "WeightedPolicy", "WorstOfPolicy"]
@@ -28,10 +29,12 @@ __all__ = ["DEFAULT_COMBINATION_BANDS", "StandardPolicy", "WeightedPolicy", "Wor
 def _parts(policies: Iterable[GradingPolicy]) -> tuple[GradingPolicy, ...]:
     parts = tuple(policies)
     if not parts:
-        raise PolicyError("a composite policy needs at least one part")
+        raise PolicyError(_("a composite policy needs at least one part"))
     for i, part in enumerate(parts):
         if not isinstance(part, GradingPolicy):
-            raise PolicyError(f"part {i} must be a GradingPolicy; got {type(part).__name__}")
+            raise PolicyError(
+                _("part {i} must be a GradingPolicy; got {kind}", i=i, kind=type(part).__name__)
+            )
     return parts
 
 
@@ -55,8 +58,12 @@ class WorstOfPolicy(GradingPolicy, name="worst-of", version="1"):
         # a subclass's default parts apply.
         if policies and parts is not None:
             raise PolicyError(
-                f"{type(self).__name__} takes its parts one by one or as parts=, not both; "
-                f"got {len(policies)} part(s) and parts={parts!r}"
+                _(
+                    "{kind} takes its parts one by one or as parts=, not both; got {policies_count} part(s) and parts={parts!r}",
+                    kind=type(self).__name__,
+                    policies_count=len(policies),
+                    parts=parts,
+                )
             )
         if policies:
             self.__attrs_init__(policies)
@@ -74,9 +81,13 @@ class WorstOfPolicy(GradingPolicy, name="worst-of", version="1"):
         levels = ", ".join(
             f"{part.id} {grade.level.value}" for part, grade in zip(self.parts, grades, strict=True)
         )
-        decision = Bilingual(
-            f"the most severe of the parts ({levels}): {decider.id} → {level_text(level, 'en')}",
-            f"取各组成部分中最严重者（{levels}）：{decider.id} → {level_text(level, 'zh')}",
+        decision = Bilingual.of(
+            _(
+                "the most severe of the parts ({levels}): {decider} → {level}",
+                levels=levels,
+                decider=decider.id,
+                level=level_said(level),
+            )
         )
         return Grade.decided(
             level,
@@ -118,11 +129,15 @@ def _weighted_parts(
     pairs: Iterable[tuple[GradingPolicy, float]],
 ) -> tuple[tuple[GradingPolicy, float], ...]:
     listed = list(pairs)
-    parts = _parts(policy for policy, _ in listed)
-    weights = tuple(_util.real(f"weight of part {i}", w) for i, (_, w) in enumerate(listed))
+    parts = _parts(policy for policy, _unused in listed)
+    weights = tuple(
+        _util.real(_("weight of part {i}", i=i), w) for i, (_unused, w) in enumerate(listed)
+    )
     for i, weight in enumerate(weights):
         if weight <= 0:
-            raise PolicyError(f"the weight of part {i} must be > 0; got {_util.fmt(weight)}")
+            raise PolicyError(
+                _("the weight of part {i} must be > 0; got {weight}", i=i, weight=_util.fmt(weight))
+            )
     return tuple(zip(parts, weights, strict=True))
 
 
@@ -165,8 +180,8 @@ class WeightedPolicy(GradingPolicy, name="weighted", version="1"):
 
     def grade(self, inputs: GradingInput) -> Grade:
         """Grade with every part, then weigh their severities."""
-        policies = [policy for policy, _ in self.parts]
-        weights = [weight for _, weight in self.parts]
+        policies = [policy for policy, _unused in self.parts]
+        weights = [weight for _unused, weight in self.parts]
         grades = [part.evaluate(inputs) for part in policies]
         total = math.fsum(weights)
         score = (
@@ -177,9 +192,14 @@ class WeightedPolicy(GradingPolicy, name="weighted", version="1"):
             f"{_util.fmt(w / total, 3)}×{g.level.severity}"
             for w, g in zip(weights, grades, strict=True)
         )
-        decision = Bilingual(
-            f"weighted severity {terms} = {_util.fmt(score)} {test} → {level_text(level, 'en')}",
-            f"加权严重度 {terms} = {_util.fmt(score)} {test} → {level_text(level, 'zh')}",
+        decision = Bilingual.of(
+            _(
+                "weighted severity {terms} = {score} {test} → {level}",
+                terms=terms,
+                score=_util.fmt(score),
+                test=test,
+                level=level_said(level),
+            )
         )
         return Grade.decided(
             level,

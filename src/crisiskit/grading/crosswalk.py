@@ -29,6 +29,7 @@ from typing import Generic, TypeVar
 from attrs import frozen
 
 from crisiskit.errors import PolicyError
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum
 from crisiskit.values.levels import Colour, Level
 
@@ -107,19 +108,35 @@ class Crosswalk(Generic[T]):
         """A crosswalk from a mapping; refused unless total and order-preserving."""
         if not isinstance(mapping, Mapping) or set(mapping) != set(Level):
             given = sorted(k.value for k in mapping) if isinstance(mapping, Mapping) else mapping
-            raise PolicyError(f"crosswalk {name!r} must map each of I, II, III, IV; got {given}")
+            raise PolicyError(
+                _(
+                    "crosswalk {name!r} must map each of I, II, III, IV; got {given}",
+                    name=name,
+                    given=given,
+                )
+            )
         kinds = {type(target) for target in mapping.values()}
         if len(kinds) != 1 or not issubclass(next(iter(kinds)), LabelledEnum):
             raise PolicyError(
-                f"crosswalk {name!r} must map to members of one labelled enum; got {sorted(map(str, kinds))}"
+                _(
+                    "crosswalk {name!r} must map to members of one labelled enum; got {map}",
+                    name=name,
+                    map=sorted(map(str, kinds)),
+                )
             )
         pairs = tuple(sorted(mapping.items(), key=lambda pair: pair[0], reverse=True))
         order = list(next(iter(kinds)))
         for (more, a), (less, b) in itertools.pairwise(pairs):
             if order.index(a) > order.index(b):
                 raise PolicyError(
-                    f"crosswalk {name!r} maps the more severe level {more.value} to {a.value!r} "
-                    f"but {less.value} to the more severe {b.value!r}"
+                    _(
+                        "crosswalk {name!r} maps the more severe level {more} to {a!r} but {less} to the more severe {b!r}",
+                        name=name,
+                        more=more.value,
+                        a=a.value,
+                        less=less.value,
+                        b=b.value,
+                    )
                 )
         return cls(name, pairs)
 
@@ -129,7 +146,7 @@ class Crosswalk(Generic[T]):
         for key, target in self.pairs:
             if key is found:
                 return target
-        raise PolicyError(f"{level!r} is not a Level")
+        raise PolicyError(_("{level!r} is not a Level", level=level))
 
     def as_dict(self) -> dict[Level, T]:
         """The mapping, I first."""

@@ -16,6 +16,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
 
@@ -39,6 +40,15 @@ class Bilingual:
     def text(self, lang: str = "en") -> str:
         """The text in ``lang`` (``"en"`` or ``"zh"``; regional tags such as ``"zh-CN"`` accepted)."""
         return self.en if normalize_lang(lang) == "en" else self.zh
+
+    def label(self, lang: str = "en") -> str:
+        """The same as :meth:`text`: a Bilingual inside a message reads in the message's language."""
+        return self.text(lang)
+
+    @classmethod
+    def of(cls, message: Message) -> Bilingual:
+        """A message of the catalogs, said in English and in Chinese."""
+        return cls(message.text("en"), message.text("zh"))
 
 
 @serializable()
@@ -78,18 +88,17 @@ class Contribution:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people, e.g. ``severity = 4 × 0.3333 → 1.3333``."""
-        en = normalize_lang(lang) == "en"
+        lang = normalize_lang(lang)
         name = self.label.text(lang) if self.label is not None else self.factor
         text = f"{name} = {_util.fmt(self.value)}"
         if self.weight is not None and self.contribution is not None:
             text += f" × {_util.fmt(self.weight)} → {_util.fmt(self.contribution)}"
         elif self.weight is not None:
-            weight = _util.fmt(self.weight)
-            text += f" (weight {weight})" if en else f"（权重 {weight}）"
+            text += _(" (weight {weight})", weight=_util.fmt(self.weight)).text(lang)
         if self.level is not None:
             text += f" → {_level_text(self.level, lang)}"
         if self.note is not None:
-            text += f"  ({self.note.text(lang)})" if en else f"（{self.note.text(lang)}）"
+            text += _("  ({note})", note=self.note).text(lang)
         return text
 
 
@@ -110,15 +119,21 @@ class Adjustment:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.reason, Bilingual):
             raise ValidationError(
-                f"Adjustment.reason must be a Bilingual text; got {type(self.reason).__name__}"
+                _(
+                    "Adjustment.reason must be a Bilingual text; got {kind}",
+                    kind=type(self.reason).__name__,
+                )
             )
 
     def describe(self, lang: str = "en") -> str:
         """One line for people, e.g. ``II → I: a VIP customer is affected [vip-bump]``."""
-        sep = ": " if normalize_lang(lang) == "en" else "："
-        return (
-            f"{self.before.value} → {self.after.value}{sep}{self.reason.text(lang)} [{self.rule}]"
-        )
+        return _(
+            "{before} → {after}: {reason} [{rule}]",
+            before=self.before.value,
+            after=self.after.value,
+            reason=self.reason,
+            rule=self.rule,
+        ).text(normalize_lang(lang))
 
 
 @serializable()
@@ -155,20 +170,30 @@ class Explanation:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.decision, Bilingual):
             raise ValidationError(
-                f"Explanation.decision must be a Bilingual text; got {type(self.decision).__name__}"
+                _(
+                    "Explanation.decision must be a Bilingual text; got {kind}",
+                    kind=type(self.decision).__name__,
+                )
             )
         for i, part in enumerate(self.parts):
             if not isinstance(part, Part):
                 raise ValidationError(
-                    f"Explanation.parts[{i}] must be a Part; got {type(part).__name__}"
+                    _(
+                        "Explanation.parts[{i}] must be a Part; got {kind}",
+                        i=i,
+                        kind=type(part).__name__,
+                    )
                 )
         level = self.decided_level
         for i, adjustment in enumerate(self.adjustments):
             if adjustment.before is not level:
                 raise ValidationError(
-                    f"Explanation.adjustments[{i}] starts at level {adjustment.before.value}, but "
-                    f"the level was {level.value} at that point; each adjustment must start "
-                    "where the previous one ended"
+                    _(
+                        "Explanation.adjustments[{i}] starts at level {before}, but the level was {level} at that point; each adjustment must start where the previous one ended",
+                        i=i,
+                        before=adjustment.before.value,
+                        level=level.value,
+                    )
                 )
             level = adjustment.after
 
@@ -179,16 +204,16 @@ class Explanation:
 
     def lines(self, lang: str = "en", *, indent: str = "  ") -> list[str]:
         """The explanation as lines of text for people, in ``lang``."""
-        en = normalize_lang(lang) == "en"
-        out = [(f"{indent}decided: " if en else f"{indent}判定：") + self.decision.text(lang)]
+        lang = normalize_lang(lang)
+        out = [indent + _("decided: {decision}", decision=self.decision).text(lang)]
         if self.contributions:
-            out.append(f"{indent}factors:" if en else f"{indent}因素：")
+            out.append(indent + _("factors:").text(lang))
             out.extend(f"{indent}  - {c.describe(lang)}" for c in self.contributions)
         if self.adjustments:
-            out.append(f"{indent}adjustments:" if en else f"{indent}调整：")
+            out.append(indent + _("adjustments:").text(lang))
             out.extend(f"{indent}  - {a.describe(lang)}" for a in self.adjustments)
         if self.parts:
-            out.append(f"{indent}parts:" if en else f"{indent}组成部分：")
+            out.append(indent + _("parts:").text(lang))
             for part in self.parts:
                 out.append(f"{indent}  - {part.headline(lang)}")
                 out.extend(part.explanation.lines(lang, indent=indent + "    "))
@@ -224,33 +249,49 @@ class Part:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.explanation, Explanation):
             raise ValidationError(
-                f"Part.explanation must be an Explanation; got {type(self.explanation).__name__}"
+                _(
+                    "Part.explanation must be an Explanation; got {kind}",
+                    kind=type(self.explanation).__name__,
+                )
             )
         if self.explanation.level is not self.level:
             raise ValidationError(
-                f"Part.level is {self.level.value} but its explanation ends at "
-                f"{self.explanation.level.value}"
+                _(
+                    "Part.level is {level} but its explanation ends at {end}",
+                    level=self.level.value,
+                    end=self.explanation.level.value,
+                )
             )
 
     def headline(self, lang: str = "en") -> str:
         """``risk-matrix@1: II (significant), score 12`` (or in Chinese)."""
-        en = normalize_lang(lang) == "en"
-        text = f"{self.policy}: {_level_text(self.level, lang)}, " + (
-            f"score {_util.fmt(self.score)}" if en else f"得分 {_util.fmt(self.score)}"
-        )
+        lang = normalize_lang(lang)
+        text = _(
+            "{policy}: {level}, score {score}",
+            policy=self.policy,
+            level=level_said(self.level),
+            score=_util.fmt(self.score),
+        ).text(lang)
         if self.weight is not None:
-            text += (
-                f", weight {_util.fmt(self.weight)}" if en else f"，权重 {_util.fmt(self.weight)}"
-            )
+            text += _(", weight {weight}", weight=_util.fmt(self.weight)).text(lang)
         return text
 
 
 def _level_text(level: Level, lang: str) -> str:
-    if normalize_lang(lang) == "en":
-        return f"{level.value} ({level.label('en')})"
-    return f"{level.value}级（{level.label('zh')}）"
+    return level_said(level).text(normalize_lang(lang))
 
 
 def level_text(level: Level, lang: str) -> str:
     """A level for people: ``II (significant)`` or ``II级（较大）``."""
     return _level_text(level, lang)
+
+
+def level_said(level: Level) -> Message:
+    """A level for people, as a message: ``II (significant)`` or ``II级（较大）``."""
+    said = _LEVELS_SAID.get(level)
+    if said is None:
+        said = _LEVELS_SAID[level] = _("{level} ({severity})", level=level.value, severity=level)
+    return said
+
+
+_LEVELS_SAID: dict[Level, Message] = {}

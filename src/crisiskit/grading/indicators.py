@@ -24,6 +24,7 @@ is never delayed. The policy is monotone either way: a worse reading never lower
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,10 +33,11 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.explanation import Bilingual, Contribution, level_said
 from crisiskit.grading.inputs import GradingInput
 from crisiskit.grading.policy import Grade, GradingPolicy, configuration_form
-from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
+from crisiskit.messages import Message, _
+from crisiskit.values.labels import LabelledEnum, converted
 from crisiskit.values.levels import Level
 
 __all__ = ["DEFAULT_RULES", "Direction", "IndicatorPolicy", "IndicatorRule"]
@@ -72,7 +74,7 @@ def _to_thresholds(value: Mapping[Level | str, float]) -> tuple[tuple[Level, flo
     pairs = []
     for key, threshold in value.items():
         level = _util.level(key)
-        pairs.append((level, _util.real(f"threshold for {level.value}", threshold)))
+        pairs.append((level, _util.real(_("threshold for {level}", level=level.value), threshold)))
     return tuple(sorted(pairs, key=lambda pair: pair[0], reverse=True))
 
 
@@ -104,23 +106,43 @@ class IndicatorRule:
     def __attrs_post_init__(self) -> None:
         where = f"IndicatorRule {self.indicator!r}"
         if not isinstance(self.label, Bilingual):
-            raise ValidationError(f"{where}: label must be a Bilingual text; got {self.label!r}")
+            raise ValidationError(
+                _(
+                    "{where}: label must be a Bilingual text; got {label!r}",
+                    where=where,
+                    label=self.label,
+                )
+            )
         if not self.thresholds:
-            raise PolicyError(f"{where}: give a threshold for at least one level")
-        if len({lvl for lvl, _ in self.thresholds}) != len(self.thresholds):
-            raise PolicyError(f"{where}: a level has two thresholds")
+            raise PolicyError(_("{where}: give a threshold for at least one level", where=where))
+        if len({lvl for lvl, _unused in self.thresholds}) != len(self.thresholds):
+            raise PolicyError(_("{where}: a level has two thresholds", where=where))
         for (more, high), (less, low) in itertools.pairwise(self.thresholds):
             worse = high > low if self.direction is Direction.RISING else high < low
             if not worse:
-                word = "higher" if self.direction is Direction.RISING else "lower"
+                word = _("higher") if self.direction is Direction.RISING else _("lower")
                 raise PolicyError(
-                    f"{where}: a more severe level needs a {word} threshold ({self.direction.label()}), "
-                    f"but {more.value} is at {_util.fmt(high)} and {less.value} at {_util.fmt(low)}"
+                    _(
+                        "{where}: a more severe level needs a {word} threshold ({label}), but {more} is at {high} and {less} at {low}",
+                        where=where,
+                        word=word,
+                        label=self.direction,
+                        more=more.value,
+                        high=_util.fmt(high),
+                        less=less.value,
+                        low=_util.fmt(low),
+                    )
                 )
         if self.deadband is not None:
             band = _util.real(f"{where}: deadband", self.deadband)
             if band < 0:
-                raise PolicyError(f"{where}: deadband must be >= 0; got {_util.fmt(band)}")
+                raise PolicyError(
+                    _(
+                        "{where}: deadband must be >= 0; got {band}",
+                        where=where,
+                        band=_util.fmt(band),
+                    )
+                )
 
     def threshold(self, level: Level | str) -> float | None:
         """The reading that reaches ``level``, or None if the rule has no threshold for it."""
@@ -143,7 +165,7 @@ class IndicatorRule:
 
     def held(self, value: float, hysteresis: float) -> Level | None:
         """The most severe level whose release point ``value`` still reaches."""
-        for level, _ in self.thresholds:
+        for level, _threshold in self.thresholds:
             point = self.release_point(level, hysteresis)
             if point is not None and self._beyond(value, point):
                 return level
@@ -222,13 +244,15 @@ DEFAULT_RULES: tuple[IndicatorRule, ...] = (
 def _rules(value: Iterable[IndicatorRule]) -> tuple[IndicatorRule, ...]:
     rules = tuple(value)
     if not rules:
-        raise PolicyError("an IndicatorPolicy needs at least one IndicatorRule")
+        raise PolicyError(_("an IndicatorPolicy needs at least one IndicatorRule"))
     for i, rule in enumerate(rules):
         if not isinstance(rule, IndicatorRule):
-            raise PolicyError(f"rules[{i}] must be an IndicatorRule; got {type(rule).__name__}")
+            raise PolicyError(
+                _("rules[{i}] must be an IndicatorRule; got {kind}", i=i, kind=type(rule).__name__)
+            )
     names = [rule.indicator for rule in rules]
     if len(set(names)) != len(names):
-        raise PolicyError(f"two rules for the same indicator: {names}")
+        raise PolicyError(_("two rules for the same indicator: {names}", names=names))
     return rules
 
 
@@ -240,7 +264,10 @@ def _hysteresis(value: float) -> float:
     hysteresis = _util.real("hysteresis", value)
     if not 0 <= hysteresis < 1:
         raise PolicyError(
-            f"hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {_util.fmt(hysteresis)}"
+            _(
+                "hysteresis is a fraction in [0, 1), e.g. 0.1 for 10 %; got {hysteresis}",
+                hysteresis=_util.fmt(hysteresis),
+            )
         )
     return hysteresis
 
@@ -278,11 +305,17 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         readings = self.readings(inputs)
         if not isinstance(readings, Mapping):
             raise PolicyError(
-                f"{type(self).__name__}.readings() must return a mapping name -> number; got "
-                f"{type(readings).__name__}"
+                _(
+                    "{kind}.readings() must return a mapping name -> number; got {got}",
+                    kind=type(self).__name__,
+                    got=type(readings).__name__,
+                )
             )
         present = [
-            (rule, _util.real(f"reading {rule.indicator!r}", readings[rule.indicator]))
+            (
+                rule,
+                _reading(rule.indicator, readings[rule.indicator]),
+            )
             for rule in self.rules
             if rule.indicator in readings
         ]
@@ -305,21 +338,26 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         contributions = [
             self._contribution(rule, value, reached[rule.indicator]) for rule, value in present
         ]
-        missing_en, missing_zh = _missing_text(absent)
         if held is not None and holder is not None:
             rule, value, matched = holder
             point = rule.release_point(matched, self.hysteresis)
             threshold = rule.threshold(matched)
             assert point is not None
             assert threshold is not None
-            decision = Bilingual(
-                f"the readings alone give {_alone(raw, 'en')}, but {rule.label.en} "
-                f"{_util.fmt(value)} has not crossed back over {_util.fmt(point)}, the release point of "
-                f"the {matched.value} threshold {_util.fmt(threshold)}, so hysteresis holds "
-                f"{level_text(held, 'en')}" + missing_en,
-                f"仅按读数为{_alone(raw, 'zh')}，但{rule.label.zh} {_util.fmt(value)} 尚未回落越过 "
-                f"{matched.value}级阈值 {_util.fmt(threshold)} 的解除点 {_util.fmt(point)}，"
-                f"按滞后规则保持{level_text(held, 'zh')}" + missing_zh,
+            decision = _with_missing(
+                _(
+                    "the readings alone give {alone}, but {indicator} {value} has not crossed "
+                    "back over {point}, the release point of the {level} threshold {threshold}, "
+                    "so hysteresis holds {held}",
+                    alone=_alone(raw),
+                    indicator=rule.label,
+                    value=_util.fmt(value),
+                    point=_util.fmt(point),
+                    level=matched.value,
+                    threshold=_util.fmt(threshold),
+                    held=level_said(held),
+                ),
+                absent,
             )
             return Grade.decided(
                 held,
@@ -329,10 +367,12 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
                 contributions=contributions,
             )
         if raw is None:
-            decision = Bilingual(
-                f"no indicator reached its lowest threshold → {level_text(Level.IV, 'en')}"
-                + missing_en,
-                f"没有指标达到最低阈值 → {level_text(Level.IV, 'zh')}" + missing_zh,
+            decision = _with_missing(
+                _(
+                    "no indicator reached its lowest threshold → {level}",
+                    level=level_said(Level.IV),
+                ),
+                absent,
             )
             return Grade.decided(
                 Level.IV,
@@ -345,13 +385,28 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
         threshold = decider.threshold(raw)
         assert threshold is not None
         others = sum(1 for lvl in levels if lvl is raw) - 1
-        also_en = f" ({others} other indicator(s) also reach {raw.value})" if others else ""
-        also_zh = f"（另有 {others} 项指标同样达到 {raw.value}级）" if others else ""
-        decision = Bilingual(
-            f"{decider.label.en} {_util.fmt(value)} {decider.comparison} {_util.fmt(threshold)} "
-            f"→ {level_text(raw, 'en')}; the most severe indicator decides{also_en}" + missing_en,
-            f"{decider.label.zh} {_util.fmt(value)} {decider.comparison} {_util.fmt(threshold)} "
-            f"→ {level_text(raw, 'zh')}；取最严重的指标{also_zh}" + missing_zh,
+        facts = {
+            "indicator": decider.label,
+            "value": _util.fmt(value),
+            "comparison": decider.comparison,
+            "threshold": _util.fmt(threshold),
+            "level": level_said(raw),
+            "others": others,
+            "raw": raw.value,
+        }
+        decision = _with_missing(
+            _(
+                "{indicator} {value} {comparison} {threshold} → {level}; the most severe "
+                "indicator decides ({others} other indicator(s) also reach {raw})",
+                **facts,
+            )
+            if others
+            else _(
+                "{indicator} {value} {comparison} {threshold} → {level}; the most severe "
+                "indicator decides",
+                **facts,
+            ),
+            absent,
         )
         return Grade.decided(
             raw,
@@ -364,31 +419,45 @@ class IndicatorPolicy(GradingPolicy, name="indicators", version="1"):
     def _contribution(self, rule: IndicatorRule, value: float, level: Level | None) -> Contribution:
         if level is None:
             lowest_level, lowest = rule.thresholds[-1]
-            note = Bilingual(
-                f"below the {lowest_level.value} threshold {_util.fmt(lowest)}",
-                f"低于{lowest_level.value}级阈值 {_util.fmt(lowest)}",
+            note = Bilingual.of(
+                _(
+                    "below the {level} threshold {threshold}",
+                    level=lowest_level.value,
+                    threshold=_util.fmt(lowest),
+                )
             )
         else:
             threshold = rule.threshold(level)
             assert threshold is not None
-            note = Bilingual(
-                f"{rule.comparison} {_util.fmt(threshold)}, the {level.value} threshold",
-                f"{rule.comparison} {level.value}级阈值 {_util.fmt(threshold)}",
+            note = Bilingual.of(
+                _(
+                    "{comparison} {threshold}, the {level} threshold",
+                    comparison=rule.comparison,
+                    threshold=_util.fmt(threshold),
+                    level=level.value,
+                )
             )
         return Contribution(
             factor=rule.indicator, value=value, label=rule.label, level=level, note=note
         )
 
 
-def _alone(level: Level | None, lang: str) -> str:
-    if level is None:
-        return "no level" if normalize_lang(lang) == "en" else "未达任何级别"
-    return level_text(level, lang)
+def _reading(indicator: str, value: object) -> float:
+    """A reading as a float; the message naming it is made only for a value that is refused."""
+    if type(value) in (int, float) and math.isfinite(value):  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
+    return _util.real(_("reading {indicator!r}", indicator=indicator), value)
 
 
-def _missing_text(absent: list[IndicatorRule]) -> tuple[str, str]:
+def _alone(level: Level | None) -> Message:
+    return _("no level") if level is None else level_said(level)
+
+
+def _with_missing(decision: Message, absent: list[IndicatorRule]) -> Bilingual:
+    """The decision, naming the indicators without a reading (by code, or in Chinese by label)."""
     if not absent:
-        return "", ""
-    names_en = ", ".join(rule.indicator for rule in absent)
-    names_zh = "、".join(rule.label.zh for rule in absent)
-    return f" (no reading of {names_en})", f"（无读数：{names_zh}）"
+        return Bilingual.of(decision)
+    names = Bilingual(
+        ", ".join(rule.indicator for rule in absent), "、".join(rule.label.zh for rule in absent)
+    )
+    return Bilingual.of(_("{decision} (no reading of {names})", decision=decision, names=names))

@@ -34,6 +34,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading.explanation import Bilingual
+from crisiskit.messages import _
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
 from crisiskit.values.levels import Level, to_level
@@ -196,7 +197,11 @@ class GradingInput:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.facts, Facts):
             raise ValidationError(
-                f"GradingInput.facts must be a Facts; got {type(self.facts).__name__} {self.facts!r}"
+                _(
+                    "GradingInput.facts must be a Facts; got {kind} {facts!r}",
+                    kind=type(self.facts).__name__,
+                    facts=self.facts,
+                )
             )
 
     def latest_readings(self) -> dict[str, Reading]:
@@ -207,7 +212,7 @@ class GradingInput:
         """
         found: dict[str, Reading] = {}
         ordered = sorted(enumerate(self.signals), key=lambda pair: (pair[1].observed_at, pair[0]))
-        for _, signal in ordered:
+        for _position, signal in ordered:
             for name, value in signal.metrics.items():
                 found[name] = Reading(name, value, signal.observed_at, signal.channel)
         return dict(sorted(found.items()))

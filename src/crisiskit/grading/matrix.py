@@ -29,6 +29,7 @@ A matrix that fails either check is refused with a
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -36,9 +37,10 @@ from typing import Any
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
+from crisiskit._internal.wording import joined
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, Contribution, level_text
+from crisiskit.grading.explanation import Bilingual, Contribution, level_said
 from crisiskit.grading.inputs import FACTORS, IMPACT_FACTORS, LIKELIHOOD_FACTORS, GradingInput
 from crisiskit.grading.policy import (
     Grade,
@@ -47,6 +49,7 @@ from crisiskit.grading.policy import (
     _pairs_form,
     configuration_form,
 )
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 from crisiskit.values.levels import Level
 
@@ -83,26 +86,43 @@ class Scale:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, Bilingual):
-            raise ValidationError(f"Scale.name must be a Bilingual text; got {self.name!r}")
+            raise ValidationError(
+                _("Scale.name must be a Bilingual text; got {name!r}", name=self.name)
+            )
         if len(self.labels) < 2:
             raise ValidationError(
-                f"a scale needs at least 2 categories; got {len(self.labels)} for {self.name.en}"
+                _(
+                    "a scale needs at least 2 categories; got {labels_count} for {name}",
+                    labels_count=len(self.labels),
+                    name=self.name.en,
+                )
             )
         for i, label in enumerate(self.labels):
             if not isinstance(label, Bilingual):
                 raise ValidationError(
-                    f"Scale.labels[{i}] must be a Bilingual text; got {type(label).__name__}"
+                    _(
+                        "Scale.labels[{i}] must be a Bilingual text; got {kind}",
+                        i=i,
+                        kind=type(label).__name__,
+                    )
                 )
         if self.edges is not None:
             edges = [_util.real(f"Scale.edges[{i}]", e) for i, e in enumerate(self.edges)]
             if len(edges) != len(self.labels) + 1:
                 raise ValidationError(
-                    f"a scale of {len(self.labels)} categories needs {len(self.labels) + 1} "
-                    f"edges; got {len(edges)}"
+                    _(
+                        "a scale of {labels_count} categories needs {needed} edges; got {edges_count}",
+                        labels_count=len(self.labels),
+                        needed=len(self.labels) + 1,
+                        edges_count=len(edges),
+                    )
                 )
             if edges[0] < 0 or any(b <= a for a, b in itertools.pairwise(edges)):
                 raise ValidationError(
-                    f"Scale.edges must start at 0 or above and strictly increase; got {edges}"
+                    _(
+                        "Scale.edges must start at 0 or above and strictly increase; got {edges}",
+                        edges=edges,
+                    )
                 )
             object.__setattr__(self, "edges", tuple(edges))
 
@@ -119,10 +139,22 @@ class Scale:
         """Check that ``value`` is a whole category 1..n and return it as an int."""
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
             raise PolicyError(
-                f"a {self.name.en} category must be a whole number 1..{self.size}; got {value!r}"
+                _(
+                    "a {name} category must be a whole number 1..{size}; got {value!r}",
+                    name=self.name.en,
+                    size=self.size,
+                    value=value,
+                )
             )
         if not 1 <= int(value) <= self.size:
-            raise PolicyError(f"a {self.name.en} category must be 1..{self.size}; got {int(value)}")
+            raise PolicyError(
+                _(
+                    "a {name} category must be 1..{size}; got {value}",
+                    name=self.name.en,
+                    size=self.size,
+                    value=int(value),
+                )
+            )
         return int(value)
 
     def bounds(self, value: int) -> tuple[float, float]:
@@ -134,9 +166,17 @@ class Scale:
 
     def describe(self, value: int, lang: str = "en") -> str:
         """``4 (likely)`` or ``4（很可能）``."""
-        if normalize_lang(lang) == "en":
-            return f"{value} ({self.label(value, lang)})"
-        return f"{value}（{self.label(value, lang)}）"
+        return self.said(value).text(normalize_lang(lang))
+
+    def said(self, value: int) -> Message:
+        """:meth:`describe` as a message, to be said in either language."""
+        return _scale_said(self, self.category(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _scale_said(scale: Scale, category: int) -> Message:
+    # one message per category, made once: every grade names two categories
+    return _("{category} ({label})", category=category, label=scale.labels[category - 1])
 
 
 LIKELIHOOD_SCALE = Scale(
@@ -184,19 +224,24 @@ class RiskMatrix:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.likelihood, Scale) or not isinstance(self.impact, Scale):
-            raise ValidationError("RiskMatrix.likelihood and RiskMatrix.impact must be Scales")
+            raise ValidationError(_("RiskMatrix.likelihood and RiskMatrix.impact must be Scales"))
         if len(self.cells) != self.likelihood.size or any(
             len(row) != self.impact.size for row in self.cells
         ):
             raise PolicyError(
-                f"the matrix must have {self.likelihood.size} rows (one per likelihood) of "
-                f"{self.impact.size} cells (one per impact); got rows of "
-                f"{[len(row) for row in self.cells]}"
+                _(
+                    "the matrix must have {size} rows (one per likelihood) of {cells} cells (one per impact); got rows of {lengths}",
+                    size=self.likelihood.size,
+                    cells=self.impact.size,
+                    lengths=[len(row) for row in self.cells],
+                )
             )
         for row in self.cells:
             for cell in row:
                 if not isinstance(cell, Level):
-                    raise ValidationError(f"a matrix cell must be a Level; got {cell!r}")
+                    raise ValidationError(
+                        _("a matrix cell must be a Level; got {cell!r}", cell=cell)
+                    )
         self._check_monotone()
         self._check_weakly_consistent()
 
@@ -217,23 +262,34 @@ class RiskMatrix:
         """
         if not isinstance(bands, Mapping) or not bands:
             raise PolicyError(
-                f"bands must map levels to products, e.g. {{'I': 15, ...}}; got {bands!r}"
+                _(
+                    "bands must map levels to products, e.g. {{'I': 15, ...}}; got {bands!r}",
+                    bands=bands,
+                )
             )
         parsed = sorted(
-            ((_util.level(k), _util.real(f"band {k!r}", v)) for k, v in bands.items()),
+            ((_util.level(k), _util.real(_("band {band!r}", band=k), v)) for k, v in bands.items()),
             key=lambda pair: pair[0],
             reverse=True,
         )
         for (more, high), (less, low) in itertools.pairwise(parsed):
             if high <= low:
                 raise PolicyError(
-                    f"a more severe level needs a higher product: {more.value} starts at "
-                    f"{_util.fmt(high)}, {less.value} at {_util.fmt(low)}"
+                    _(
+                        "a more severe level needs a higher product: {more} starts at {high}, {less} at {low}",
+                        more=more.value,
+                        high=_util.fmt(high),
+                        less=less.value,
+                        low=_util.fmt(low),
+                    )
                 )
         if parsed[-1][1] > 1:
             raise PolicyError(
-                f"the least severe band ({parsed[-1][0].value}) must start at 1 or below so that "
-                f"every cell has a level; it starts at {_util.fmt(parsed[-1][1])}"
+                _(
+                    "the least severe band ({value}) must start at 1 or below so that every cell has a level; it starts at {parsed}",
+                    value=parsed[-1][0].value,
+                    parsed=_util.fmt(parsed[-1][1]),
+                )
             )
         cells = tuple(
             tuple(
@@ -268,8 +324,11 @@ class RiskMatrix:
         if not isinstance(rows, Mapping) or set(rows) != expected:
             got = sorted(rows) if isinstance(rows, Mapping) else rows
             raise PolicyError(
-                f"from_cells needs one row per likelihood {sorted(expected)}, keyed by "
-                f"likelihood; got {got!r}"
+                _(
+                    "from_cells needs one row per likelihood {expected}, keyed by likelihood; got {got!r}",
+                    expected=sorted(expected),
+                    got=got,
+                )
             )
         cells = tuple(
             tuple(_util.level(cell) for cell in rows[lk]) for lk in range(1, likelihood.size + 1)
@@ -284,20 +343,20 @@ class RiskMatrix:
 
     def cell_name(self, likelihood: int, impact: int, lang: str = "en") -> str:
         """``likelihood 4 (likely), impact 3 (moderate)`` (or in Chinese)."""
-        if normalize_lang(lang) == "en":
-            return (
-                f"likelihood {self.likelihood.describe(likelihood, lang)}, "
-                f"impact {self.impact.describe(impact, lang)}"
-            )
-        return (
-            f"可能性 {self.likelihood.describe(likelihood, lang)}，"
-            f"影响程度 {self.impact.describe(impact, lang)}"
+        return self.cell_said(likelihood, impact).text(normalize_lang(lang))
+
+    def cell_said(self, likelihood: int, impact: int) -> Message:
+        """:meth:`cell_name` as a message, to be said in either language."""
+        return _(
+            "likelihood {likelihood}, impact {impact}",
+            likelihood=self.likelihood.said(likelihood),
+            impact=self.impact.said(impact),
         )
 
     def band_text(self, level: Level, lang: str = "en") -> str:
         """The products that give ``level`` in a banded matrix, e.g. ``10 ≤ L×I < 15``."""
         if self.bands is None:
-            raise PolicyError("this matrix was given cell by cell; it has no bands")
+            raise PolicyError(_("this matrix was given cell by cell; it has no bands"))
         lows = dict(self.bands)
         more = [low for lvl, low in self.bands if lvl > level]
         low = _util.fmt(lows[level])
@@ -307,8 +366,7 @@ class RiskMatrix:
 
     def render(self, lang: str = "en") -> str:
         """The matrix as a Markdown table, highest likelihood on top."""
-        en = normalize_lang(lang) == "en"
-        corner = "likelihood \\ impact" if en else "可能性 \\ 影响程度"
+        corner = _("likelihood \\ impact").text(normalize_lang(lang))
         head = [corner] + [self.impact.describe(i, lang) for i in range(1, self.impact.size + 1)]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for lk in range(self.likelihood.size, 0, -1):
@@ -332,18 +390,26 @@ class RiskMatrix:
         for lk in range(1, nl + 1):
             for ik in range(1, ni + 1):
                 here = self.cells[lk - 1][ik - 1]
-                for dl, di, what in ((1, 0, "likelihood"), (0, 1, "impact")):
+                for dl, di, what in ((1, 0, _("likelihood")), (0, 1, _("impact"))):
                     if lk + dl > nl or ik + di > ni:
                         continue
                     there = self.cells[lk + dl - 1][ik + di - 1]
                     if there < here:
                         problems.append(
-                            f"cell ({self.cell_name(lk, ik)}) is {here.value} but cell "
-                            f"({self.cell_name(lk + dl, ik + di)}) is {there.value}: "
-                            f"a higher {what} must not lower the level"
+                            _(
+                                "cell ({cell}) is {level} but cell ({next_cell}) is {next_level}: "
+                                "a higher {what} must not lower the level",
+                                cell=self.cell_said(lk, ik),
+                                level=here.value,
+                                next_cell=self.cell_said(lk + dl, ik + di),
+                                next_level=there.value,
+                                what=what,
+                            )
                         )
         if problems:
-            raise PolicyError(_summarise("the risk matrix is not monotone", problems))
+            raise PolicyError(
+                _("the risk matrix is not monotone: {problems}", problems=_summarise(problems))
+            )
 
     def _check_weakly_consistent(self) -> None:
         levels = [cell for row in self.cells for cell in row]
@@ -359,29 +425,45 @@ class RiskMatrix:
             ]
             above = [(bl, bi, high) for bl, bi, high in above if t_low < high]
             if above:
-                shown = ", ".join(
-                    f"{self._short(bl, bi)} up to {_util.fmt(high)}" for bl, bi, high in above[:3]
+                cells = tuple(
+                    _("{cell} up to {high}", cell=self._short(bl, bi), high=_util.fmt(high))
+                    for bl, bi, high in above[:3]
                 )
-                more = f" and {len(above) - 3} more" if len(above) > 3 else ""
+                facts = {
+                    "top": top.value,
+                    "cell": self._short(tl, ti),
+                    "low": _util.fmt(t_low),
+                    "bottom": bottom.value,
+                    "cells": cells,
+                    "more": len(above) - 3,
+                }
                 problems.append(
-                    f"the {top.value} cell {self._short(tl, ti)} holds risks down to "
-                    f"{_util.fmt(t_low)}, below the {bottom.value} cells {shown}{more}"
+                    _(
+                        "the {top} cell {cell} holds risks down to {low}, below the {bottom} "
+                        "cells {cells} and {more} more",
+                        **facts,
+                    )
+                    if len(above) > 3
+                    else _(
+                        "the {top} cell {cell} holds risks down to {low}, below the {bottom} "
+                        "cells {cells}",
+                        **facts,
+                    )
                 )
         if problems:
             raise PolicyError(
-                _summarise(
-                    f"the risk matrix is not weakly consistent (Cox 2008): every point of a "
-                    f"level-{top.value} cell must carry at least the risk (likelihood × impact) "
-                    f"of every point of a level-{bottom.value} cell, but",
-                    problems,
+                _(
+                    "the risk matrix is not weakly consistent (Cox 2008): every point of a "
+                    "level-{top} cell must carry at least the risk (likelihood × impact) of "
+                    "every point of a level-{bottom} cell, but {problems}",
+                    top=top.value,
+                    bottom=bottom.value,
+                    problems=_summarise(problems),
                 )
             )
 
-    def _short(self, likelihood: int, impact: int) -> str:
-        return (
-            f"(likelihood {self.likelihood.describe(likelihood)}, "
-            f"impact {self.impact.describe(impact)})"
-        )
+    def _short(self, likelihood: int, impact: int) -> Message:
+        return _("({cell})", cell=self.cell_said(likelihood, impact))
 
     def _cells_at(self, level: Level) -> Iterable[tuple[int, int]]:
         for lk, row in enumerate(self.cells, start=1):
@@ -390,11 +472,11 @@ class RiskMatrix:
                     yield lk, ik
 
 
-def _summarise(head: str, problems: list[str], limit: int = 6) -> str:
-    shown = "; ".join(problems[:limit])
-    more = f"; and {len(problems) - limit} more" if len(problems) > limit else ""
-    sep = " " if head.endswith("but") else ": "
-    return f"{head}{sep}{shown}{more}"
+def _summarise(problems: list[Message], limit: int = 6) -> Message:
+    shown = joined(problems[:limit])
+    if len(problems) > limit:
+        return _("{problems}; and {more} more", problems=shown, more=len(problems) - limit)
+    return shown
 
 
 def _scale_config(scale: Scale) -> dict[str, Any]:
@@ -429,7 +511,9 @@ def _matrix(value: RiskMatrix | None) -> RiskMatrix:
     if value is None:
         return DEFAULT_MATRIX
     if not isinstance(value, RiskMatrix):
-        raise ValidationError(f"matrix must be a RiskMatrix; got {type(value).__name__}")
+        raise ValidationError(
+            _("matrix must be a RiskMatrix; got {kind}", kind=type(value).__name__)
+        )
     return value
 
 
@@ -504,11 +588,14 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
             ("likelihood_factors", self.likelihood_factors, self.likelihood_aggregation),
             ("impact_factors", self.impact_factors, self.impact_aggregation),
         ):
-            if aggregation is Aggregation.MAX and len({w for _, w in factors}) > 1:
+            if aggregation is Aggregation.MAX and len({w for _unused, w in factors}) > 1:
                 given = {k: _util.canonical_number(w) for k, w in factors}
                 raise PolicyError(
-                    f"{what}: aggregation 'max' takes the largest rating, so weights do not "
-                    f"apply; give the factor names as a list, or use aggregation 'mean'; got {given}"
+                    _(
+                        "{what}: aggregation 'max' takes the largest rating, so weights do not apply; give the factor names as a list, or use aggregation 'mean'; got {given}",
+                        what=what,
+                        given=given,
+                    )
                 )
 
     def likelihood(self, inputs: GradingInput) -> Rating:
@@ -536,32 +623,30 @@ class RiskMatrixPolicy(LikelihoodImpactPolicy, name="risk-matrix", version="1"):
         product = lk * ik
         if matrix.bands is not None:
             rule = "risk-matrix.band"
-            en = (
-                f"likelihood {matrix.likelihood.describe(lk, 'en')} × impact "
-                f"{matrix.impact.describe(ik, 'en')} = {product}; "
-                f"{matrix.band_text(level, 'en')} → {level_text(level, 'en')}"
-            )
-            zh = (
-                f"可能性 {matrix.likelihood.describe(lk, 'zh')} × 影响程度 "
-                f"{matrix.impact.describe(ik, 'zh')} = {product}；"
-                f"{matrix.band_text(level, 'zh')} → {level_text(level, 'zh')}"
+            said = _(
+                "likelihood {likelihood} × impact {impact} = {product}; {band} → {level}",
+                likelihood=matrix.likelihood.said(lk),
+                impact=matrix.impact.said(ik),
+                product=product,
+                band=matrix.band_text(level),
+                level=level_said(level),
             )
         else:
             rule = "risk-matrix.cell"
-            en = f"matrix cell ({matrix.cell_name(lk, ik, 'en')}) → {level_text(level, 'en')}"
-            zh = f"矩阵单元格（{matrix.cell_name(lk, ik, 'zh')}）→ {level_text(level, 'zh')}"
-        how = [
-            (what, rating.summary)
-            for what, rating in (
-                (("likelihood", "可能性"), likelihood),
-                (("impact", "影响程度"), impact),
+            said = _(
+                "matrix cell ({cell}) → {level}",
+                cell=matrix.cell_said(lk, ik),
+                level=level_said(level),
             )
-            if rating.summary is not None
-        ]
-        decision = Bilingual(
-            "".join(f"{names[0]}: {summary.en}; " for names, summary in how) + en,
-            "".join(f"{names[1]}：{summary.zh}；" for names, summary in how) + zh,
-        )
+        for what, rating in ((_("impact"), impact), (_("likelihood"), likelihood)):
+            if rating.summary is not None:
+                said = _(
+                    "{what}: {summary}; {decision}",
+                    what=what,
+                    summary=rating.summary,
+                    decision=said,
+                )
+        decision = Bilingual.of(said)
         return Grade.decided(
             level,
             score=product,
@@ -587,18 +672,36 @@ def _weights(what: str, factors: _Factors) -> tuple[tuple[str, float], ...]:
         ]
     else:
         raise PolicyError(
-            f"{what} must be factor names, a mapping name -> weight or (name, weight) pairs; "
-            f"got {factors!r}"
+            _(
+                "{what} must be factor names, a mapping name -> weight or (name, weight) pairs; got {factors!r}",
+                what=what,
+                factors=factors,
+            )
         )
     if not pairs:
-        raise PolicyError(f"{what} must name at least one factor")
+        raise PolicyError(_("{what} must name at least one factor", what=what))
     for key, weight in pairs:
         if not isinstance(key, str) or not key:
-            raise PolicyError(f"{what}: a factor name must be a non-empty string; got {key!r}")
+            raise PolicyError(
+                _(
+                    "{what}: a factor name must be a non-empty string; got {key!r}",
+                    what=what,
+                    key=key,
+                )
+            )
         if weight <= 0:
-            raise PolicyError(f"{what}: the weight of {key!r} must be > 0; got {_util.fmt(weight)}")
-    if len({k for k, _ in pairs}) != len(pairs):
-        raise PolicyError(f"{what} names a factor twice: {[k for k, _ in pairs]}")
+            raise PolicyError(
+                _(
+                    "{what}: the weight of {key!r} must be > 0; got {weight}",
+                    what=what,
+                    key=key,
+                    weight=_util.fmt(weight),
+                )
+            )
+    if len({k for k, _unused in pairs}) != len(pairs):
+        raise PolicyError(
+            _("{what} names a factor twice: {names}", what=what, names=[k for k, _unused in pairs])
+        )
     return tuple(pairs)
 
 
@@ -614,21 +717,31 @@ def _read_factors(
     names = list(names)
     missing = [n for n in names if n not in inputs.factors]
     if missing:
-        hints = "".join(
-            _util.closest(n, [k for k in inputs.factors if k not in names]) for n in missing
-        )
+        hints = _util.closest(missing, [k for k in inputs.factors if k not in names])
         raise PolicyError(
-            f"cannot rate {group}: the factor(s) {', '.join(missing)} are missing from "
-            f"GradingInput.factors{hints}; {group} needs {', '.join(names)}, each a rating "
-            f"from {_util.fmt(low)} to {_util.fmt(high)}; given: {sorted(inputs.factors) or 'none'}"
+            _(
+                "cannot rate {group}: the factor(s) {missing} are missing from GradingInput.factors{hints}; {group} needs {names}, each a rating from {low} to {high}; given: {given}",
+                group=_util.group_said(group),
+                missing=tuple(missing),
+                hints=hints,
+                names=tuple(names),
+                low=_util.fmt(low),
+                high=_util.fmt(high),
+                given=sorted(inputs.factors) or _("none"),
+            )
         )
     ratings = {}
     for n in names:
         value = inputs.factors[n]
         if not low <= value <= high:
             raise ValidationError(
-                f"factor {n!r} must be a rating from {_util.fmt(low)} to {_util.fmt(high)}; "
-                f"got {_util.fmt(value)}"
+                _(
+                    "factor {n!r} must be a rating from {low} to {high}; got {value}",
+                    n=n,
+                    low=_util.fmt(low),
+                    high=_util.fmt(high),
+                    value=_util.fmt(value),
+                )
             )
         ratings[n] = value
     return ratings
@@ -646,8 +759,8 @@ def _rate(
     aggregation: Aggregation,
     scale: Scale,
 ) -> Rating:
-    ratings = _read_factors(inputs, group, (k for k, _ in factors), 1, scale.size)
-    total = sum(w for _, w in factors)
+    ratings = _read_factors(inputs, group, (k for k, _unused in factors), 1, scale.size)
+    total = sum(w for _unused, w in factors)
     if aggregation is Aggregation.MEAN:
         mean = sum(w * ratings[k] for k, w in factors) / total
         category = min(scale.size, max(1, _util.round_half_up(mean)))
@@ -662,28 +775,32 @@ def _rate(
             )
             for k, w in factors
         ]
-        summary = Bilingual(
-            f"weighted mean {_util.fmt(mean)} → {scale.describe(category, 'en')}",
-            f"加权平均 {_util.fmt(mean)} → {scale.describe(category, 'zh')}",
+        summary = Bilingual.of(
+            _(
+                "weighted mean {mean} → {category}",
+                mean=_util.fmt(mean),
+                category=scale.said(category),
+            )
         )
     else:
-        top = max(ratings[k] for k, _ in factors)
+        top = max(ratings[k] for k, _unused in factors)
         category = min(scale.size, max(1, _util.round_half_up(top)))
-        decider = next(k for k, _ in factors if ratings[k] == top)
+        decider = next(k for k, _unused in factors if ratings[k] == top)
         contributions = [
             Contribution(
                 factor=k,
                 value=ratings[k],
                 label=_label(k),
                 group=group,
-                note=Bilingual("the largest: it decides", "最大值，起决定作用")
-                if k == decider
-                else None,
+                note=Bilingual.of(_("the largest: it decides")) if k == decider else None,
             )
-            for k, _ in factors
+            for k, _unused in factors
         ]
-        summary = Bilingual(
-            f"largest rating {_util.fmt(top)} → {scale.describe(category, 'en')}",
-            f"最大评分 {_util.fmt(top)} → {scale.describe(category, 'zh')}",
+        summary = Bilingual.of(
+            _(
+                "largest rating {top} → {category}",
+                top=_util.fmt(top),
+                category=scale.said(category),
+            )
         )
     return Rating(category, tuple(contributions), summary)

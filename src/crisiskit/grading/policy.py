@@ -47,9 +47,18 @@ from crisiskit.grading import _util
 from crisiskit.grading.assessment import Assessment
 from crisiskit.grading.explanation import Adjustment, Bilingual, Contribution, Explanation, Part
 from crisiskit.grading.inputs import GradingInput
+from crisiskit.messages import _
 from crisiskit.values.levels import Level
 
 __all__ = ["Grade", "GradingPolicy", "LikelihoodImpactPolicy", "Rating", "configuration_form"]
+
+
+# What the checks of a grade call its fields; made once, not at every grade.
+_GRADE_LEVEL = _("Grade level")
+_GRADE_SCORE = _("Grade score")
+_GRADE_LIKELIHOOD = _("Grade likelihood")
+_GRADE_IMPACT = _("Grade impact")
+_ADJUSTED_LEVEL = _("the adjusted level")
 
 
 @frozen(kw_only=True)
@@ -86,7 +95,7 @@ class Grade:
         impact: float | None = None,
     ) -> Grade:
         """The grade a policy's rule gives, with the rule's id and the decision in words."""
-        level = _checks.member("Grade level", level, Level)
+        level = _checks.member(_GRADE_LEVEL, level, Level)
         explanation = Explanation(
             rule=rule,
             decision=decision,
@@ -96,15 +105,15 @@ class Grade:
         )
         return cls(
             level=level,
-            score=_util.real("Grade score", score),
+            score=_util.real(_GRADE_SCORE, score),
             explanation=explanation,
-            likelihood=None if likelihood is None else _util.real("Grade likelihood", likelihood),
-            impact=None if impact is None else _util.real("Grade impact", impact),
+            likelihood=None if likelihood is None else _util.real(_GRADE_LIKELIHOOD, likelihood),
+            impact=None if impact is None else _util.real(_GRADE_IMPACT, impact),
         )
 
     def adjusted(self, level: Level | str, *, rule: str, reason: Bilingual) -> Grade:
         """This grade moved to ``level``, recording ``rule`` and ``reason`` (nothing if unchanged)."""
-        level = _checks.member("the adjusted level", level, Level)
+        level = _checks.member(_ADJUSTED_LEVEL, level, Level)
         if level is self.level:
             return self
         adjustment = Adjustment(rule=rule, before=self.level, after=level, reason=reason)
@@ -185,7 +194,10 @@ def configuration_form(
     if form is not None:
         if not callable(form):
             raise PolicyError(
-                f"configuration_form(form) takes a function of the setting's value; got {form!r}"
+                _(
+                    "configuration_form(form) takes a function of the setting's value; got {form!r}",
+                    form=form,
+                )
             )
         metadata[_FORM] = form
     if group is not None:
@@ -253,7 +265,7 @@ class GradingPolicy(ABC):
     def policy_name(self) -> str:
         """Deprecated: the same as :attr:`name`."""
         warnings.warn(
-            "GradingPolicy.policy_name is deprecated: use policy.name (they are the same)",
+            _("GradingPolicy.policy_name is deprecated: use policy.name (they are the same)"),
             DeprecationWarning,
             stacklevel=2,
         )
@@ -263,7 +275,7 @@ class GradingPolicy(ABC):
     def policy_version(self) -> str:
         """Deprecated: the same as :attr:`version`."""
         warnings.warn(
-            "GradingPolicy.policy_version is deprecated: use policy.version (they are the same)",
+            _("GradingPolicy.policy_version is deprecated: use policy.version (they are the same)"),
             DeprecationWarning,
             stacklevel=2,
         )
@@ -287,9 +299,11 @@ class GradingPolicy(ABC):
             )
         except (TypeError, ValueError) as exc:
             raise PolicyError(
-                f"the configuration of {type(self).__name__} must be JSON-ready data (dicts, "
-                f"lists, strings, finite numbers, booleans, None); a configuration_form() "
-                f"returned something else: {exc}"
+                _(
+                    "the configuration of {kind} must be JSON-ready data (dicts, lists, strings, finite numbers, booleans, None); a configuration_form() returned something else: {exc}",
+                    kind=type(self).__name__,
+                    exc=exc,
+                )
             ) from exc
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
@@ -355,7 +369,12 @@ class GradingPolicy(ABC):
         """
         if not isinstance(inputs, GradingInput):
             raise ValidationError(
-                f"{type(self).__name__} grades a GradingInput; got {type(inputs).__name__} {inputs!r}"
+                _(
+                    "{kind} grades a GradingInput; got {got} {inputs!r}",
+                    kind=type(self).__name__,
+                    got=type(inputs).__name__,
+                    inputs=inputs,
+                )
             )
         grade = _expect_grade(self, "grade", self.grade(inputs))
         return _expect_grade(self, "adjust", self.adjust(grade, inputs))
@@ -379,9 +398,12 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
     annotated = sorted({"name", "version"} & set(_own_annotations(cls)))
     if annotated:
         raise PolicyError(
-            f"{where} annotates {' and '.join(annotated)}, which would make a setting of it; "
-            f"a policy's name and version are class keywords:  class {cls.__name__}(..., "
-            "name='acme-risk', version='1')"
+            _(
+                "{where} annotates {annotated}, which would make a setting of it; a policy's name and version are class keywords:  class {cls_name}(..., name='acme-risk', version='1')",
+                where=where,
+                annotated=" and ".join(annotated),
+                cls_name=cls.__name__,
+            )
         )
     inherited = {
         (base.name, base.version)
@@ -392,34 +414,43 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
         if name is None or version is None:
             given = f"name={name!r}" if name is not None else f"version={version!r}"
             raise PolicyError(
-                f"{where} gives only {given}; give both class keywords, name= and version=, "
-                "or neither"
+                _(
+                    "{where} gives only {given}; give both class keywords, name= and version=, or neither",
+                    where=where,
+                    given=given,
+                )
             )
-        cls.name = _util.policy_name(f"{where} name", name)
-        cls.version = _util.policy_version(f"{where} version", version)
+        cls.name = _util.policy_name(_("{where} name", where=where), name)
+        cls.version = _util.policy_version(_("{where} version", where=where), version)
         # attrs rebuilds a slotted class from the original's namespace, without the class
         # keywords: this mark tells the copy's name from one set in a class body.
         cls._declared = (cls.name, cls.version)
     elif "name" in own or "version" in own:
         if own.get("_declared") != (own.get("name"), own.get("version")):
             warnings.warn(
-                f"{where} sets name and version in the class body, which is deprecated; "
-                f"give them as class keywords:  class {cls.__name__}(..., "
-                f"name={own.get('name', '...')!r}, version={own.get('version', '...')!r})",
+                _(
+                    "{where} sets name and version in the class body, which is deprecated; give "
+                    "them as class keywords:  class {cls_name}(..., name={name}, version={version})",
+                    where=where,
+                    cls_name=cls.__name__,
+                    name=repr(own.get("name", "...")),
+                    version=repr(own.get("version", "...")),
+                ),
                 DeprecationWarning,
                 stacklevel=4,  # past __init_subclass__ and ABCMeta.__new__
             )
-        cls.name = _util.policy_name(f"{where} name", cls.name)
-        cls.version = _util.policy_version(f"{where} version", cls.version)
+        cls.name = _util.policy_name(_("{where} name", where=where), cls.name)
+        cls.version = _util.policy_version(_("{where} version", where=where), cls.version)
     declared = "name" in own and "version" in own
 
     hand_written = [attr for attr in _DERIVED if attr in own]
     if hand_written:
         raise PolicyError(
-            f"{where} defines {', '.join(hand_written)}, which every policy derives from its "
-            "fields; declare each setting as an attrs field instead (a value that is not plain "
-            "data takes  attrs.field(metadata=configuration_form(...)) ), so the fingerprint "
-            "cannot miss one"
+            _(
+                "{where} defines {hand_written}, which every policy derives from its fields; declare each setting as an attrs field instead (a value that is not plain data takes  attrs.field(metadata=configuration_form(...)) ), so the fingerprint cannot miss one",
+                where=where,
+                hand_written=tuple(hand_written),
+            )
         )
     changed = sorted(
         attr
@@ -434,16 +465,24 @@ def _declare(cls: type[GradingPolicy], name: str | None, version: str | None) ->
     steps = ", ".join(f"{attr}()" for attr in changed)
     if not declared:
         raise PolicyError(
-            f"{where} overrides {steps} and so changes the grading rules, but keeps the name "
-            f"and version {cls.name or '?'}@{cls.version or '?'} of its base class; give it its "
-            f"own as class keywords, e.g.  class {cls.__name__}(..., name='acme-risk', "
-            "version='1'):  so assessments say which rules made them"
+            _(
+                "{where} overrides {steps} and so changes the grading rules, but keeps the name and version {name}@{version} of its base class; give it its own as class keywords, e.g.  class {cls_name}(..., name='acme-risk', version='1'):  so assessments say which rules made them",
+                where=where,
+                steps=steps,
+                name=cls.name or "?",
+                version=cls.version or "?",
+                cls_name=cls.__name__,
+            )
         )
     if (cls.name, cls.version) in inherited:
         raise PolicyError(
-            f"{where} overrides {steps} and so changes the grading rules, but declares "
-            f"{cls.name}@{cls.version}, which a base class already is; give it a name or a "
-            "version of its own, so assessments say which rules made them"
+            _(
+                "{where} overrides {steps} and so changes the grading rules, but declares {name}@{version}, which a base class already is; give it a name or a version of its own, so assessments say which rules made them",
+                where=where,
+                steps=steps,
+                name=cls.name,
+                version=cls.version,
+            )
         )
 
 
@@ -456,9 +495,11 @@ def _check_buildable(cls: type[GradingPolicy]) -> None:
         return
     if not cls.name or not cls.version:
         raise PolicyError(
-            f"{cls.__qualname__} has no name or version: declare them as class keywords, "
-            f"class {cls.__name__}(..., name='acme-risk', version='1'), so assessments say "
-            "which rules made them"
+            _(
+                "{type_name} has no name or version: declare them as class keywords, class {cls_name}(..., name='acme-risk', version='1'), so assessments say which rules made them",
+                type_name=cls.__qualname__,
+                cls_name=cls.__name__,
+            )
         )
     for klass in cls.__mro__:
         if not (isinstance(klass, type) and issubclass(klass, GradingPolicy)):
@@ -472,9 +513,12 @@ def _check_buildable(cls: type[GradingPolicy]) -> None:
         ]
         if unseen:
             raise PolicyError(
-                f"{klass.__qualname__} declares the setting(s) {', '.join(unseen)} but is not "
-                "an attrs class, so they would be missing from its configuration and "
-                f"fingerprint; decorate it:  @attrs.frozen  class {klass.__name__}(...)"
+                _(
+                    "{type_name} declares the setting(s) {unseen} but is not an attrs class, so they would be missing from its configuration and fingerprint; decorate it:  @attrs.frozen  class {cls_name}(...)",
+                    type_name=klass.__qualname__,
+                    unseen=tuple(unseen),
+                    cls_name=klass.__name__,
+                )
             )
     _BUILDABLE.add(cls)
 
@@ -524,11 +568,12 @@ def _canonical(where: str, value: object) -> Any:
             }
         }
     raise PolicyError(
-        f"{where} is a {type(value).__name__} ({value!r}), which has no place in a policy's "
-        "configuration; a setting may be None, a boolean, a number, a string, an enum, a "
-        "sequence, set or mapping of these, an attrs value object, an object with a "
-        "configuration() method or another policy — or give its field a form:  "
-        "attrs.field(metadata=configuration_form(...))"
+        _(
+            "{where} is a {kind} ({value!r}), which has no place in a policy's configuration; a setting may be None, a boolean, a number, a string, an enum, a sequence, set or mapping of these, an attrs value object, an object with a configuration() method or another policy — or give its field a form:  attrs.field(metadata=configuration_form(...))",
+            where=where,
+            kind=type(value).__name__,
+            value=value,
+        )
     )
 
 
@@ -539,7 +584,13 @@ def _canonical_key(where: str, key: object) -> str:
         return key
     if isinstance(key, int | float) and not isinstance(key, bool):
         return str(_util.canonical_number(_util.real(where, key)))
-    raise PolicyError(f"{where}: a mapping in a setting needs text or number keys; got {key!r}")
+    raise PolicyError(
+        _(
+            "{where}: a mapping in a setting needs text or number keys; got {key!r}",
+            where=where,
+            key=key,
+        )
+    )
 
 
 def _pairs_form(pairs: Iterable[tuple[object, float]]) -> dict[str, Any]:
@@ -559,8 +610,13 @@ def _overrides(cls: type, attr: str) -> bool:
 def _expect_grade(policy: GradingPolicy, step: str, value: object) -> Grade:
     if not isinstance(value, Grade):
         raise PolicyError(
-            f"{type(policy).__name__}.{step}() must return a Grade; got {type(value).__name__} "
-            f"{value!r}"
+            _(
+                "{kind}.{step}() must return a Grade; got {got} {value!r}",
+                kind=type(policy).__name__,
+                step=step,
+                got=type(value).__name__,
+                value=value,
+            )
         )
     return value
 
@@ -580,8 +636,13 @@ class LikelihoodImpactPolicy(GradingPolicy):
         for step, rating in (("likelihood", likelihood), ("impact", impact)):
             if not isinstance(rating, Rating):
                 raise PolicyError(
-                    f"{type(self).__name__}.{step}() must return a Rating; got "
-                    f"{type(rating).__name__} {rating!r}"
+                    _(
+                        "{kind}.{step}() must return a Rating; got {got} {rating!r}",
+                        kind=type(self).__name__,
+                        step=step,
+                        got=type(rating).__name__,
+                        rating=rating,
+                    )
                 )
         return self.level_for(likelihood, impact, inputs)
 

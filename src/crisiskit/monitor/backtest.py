@@ -17,6 +17,7 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.monitor.config import MonitorConfig
 from crisiskit.monitor.decisions import Decision, DecisionKind
 from crisiskit.monitor.monitor import Monitor
@@ -127,13 +128,19 @@ def backtest_monitor(
     """
     if not isinstance(horizon, dt.timedelta) or horizon <= dt.timedelta():
         raise ValidationError(
-            f"backtest_monitor(horizon) must be a positive timedelta; got {horizon!r}"
+            _(
+                "backtest_monitor(horizon) must be a positive timedelta; got {horizon!r}",
+                horizon=horizon,
+            )
         )
     given = list(crises)
     for item in given:
         if not isinstance(item, RealCrisis):
             raise ValidationError(
-                f"backtest_monitor(crises) takes RealCrisis values; got {type(item).__name__}"
+                _(
+                    "backtest_monitor(crises) takes RealCrisis values; got {kind}",
+                    kind=type(item).__name__,
+                )
             )
     real = sorted(given, key=lambda c: (c.detected_at, c.key))
     stream = list(signals)

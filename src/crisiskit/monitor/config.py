@@ -20,6 +20,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit.calendar import BusinessCalendar
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.grading.indicators import DEFAULT_RULES, IndicatorRule
+from crisiskit.messages import _
 from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import CrisisType, to_crisis_type
 
@@ -56,14 +57,26 @@ def default_rules(crisis_type: CrisisType | str) -> tuple[IndicatorRule, ...]:
 
 def _positive_span(what: str, value: object) -> dt.timedelta:
     if not isinstance(value, dt.timedelta) or value <= dt.timedelta():
-        raise ValidationError(f"MonitorConfig.{what} must be a positive timedelta; got {value!r}")
+        raise ValidationError(
+            _(
+                "MonitorConfig.{what} must be a positive timedelta; got {value!r}",
+                what=what,
+                value=value,
+            )
+        )
     return value
 
 
 def _count(what: str, value: object, lowest: int, highest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
         raise ValidationError(
-            f"MonitorConfig.{what} must be a whole number from {lowest} to {highest}; got {value!r}"
+            _(
+                "MonitorConfig.{what} must be a whole number from {lowest} to {highest}; got {value!r}",
+                what=what,
+                lowest=lowest,
+                highest=highest,
+                value=value,
+            )
         )
     return value
 
@@ -72,7 +85,14 @@ def _fraction(what: str, value: object, *, closed: bool) -> float:
     number = _checks.number(f"MonitorConfig.{what}", value)
     if not (0 <= number <= 1 if closed else 0 <= number < 1):
         allowed = "[0, 1]" if closed else "[0, 1)"
-        raise ValidationError(f"MonitorConfig.{what} is a fraction in {allowed}; got {number!r}")
+        raise ValidationError(
+            _(
+                "MonitorConfig.{what} is a fraction in {allowed}; got {number!r}",
+                what=what,
+                allowed=allowed,
+                number=number,
+            )
+        )
     return number
 
 
@@ -147,32 +167,47 @@ class MonitorConfig:
         _fraction("hysteresis", self.hysteresis, closed=False)
         if (self.window // self.buckets) * self.buckets != self.window:
             raise ValidationError(
-                f"MonitorConfig.window {self.window} must divide into {self.buckets} equal "
-                "whole-microsecond buckets; choose another window or number of buckets"
+                _(
+                    "MonitorConfig.window {window} must divide into {buckets} equal whole-microsecond buckets; choose another window or number of buckets",
+                    window=self.window,
+                    buckets=self.buckets,
+                )
             )
         if self.calendar is not None and not isinstance(self.calendar, BusinessCalendar):
             raise ValidationError(
-                f"MonitorConfig.calendar must be a BusinessCalendar or None; got {self.calendar!r}"
+                _(
+                    "MonitorConfig.calendar must be a BusinessCalendar or None; got {calendar!r}",
+                    calendar=self.calendar,
+                )
             )
         if self.satisfaction_baseline is not None:
             base = _checks.number("MonitorConfig.satisfaction_baseline", self.satisfaction_baseline)
             if not 0 <= base <= 100:
                 raise ValidationError(
-                    f"MonitorConfig.satisfaction_baseline is a score from 0 to 100; got {base!r}"
+                    _(
+                        "MonitorConfig.satisfaction_baseline is a score from 0 to 100; got {base!r}",
+                        base=base,
+                    )
                 )
         for name in self.track:
             _checks.text("MonitorConfig.track[]", name, max_length=100)
         rules = self.indicator_rules
         if not rules:
-            raise PolicyError("MonitorConfig.rules: give at least one IndicatorRule")
+            raise PolicyError(_("MonitorConfig.rules: give at least one IndicatorRule"))
         for i, rule in enumerate(rules):
             if not isinstance(rule, IndicatorRule):
                 raise PolicyError(
-                    f"MonitorConfig.rules[{i}] must be an IndicatorRule; got {type(rule).__name__}"
+                    _(
+                        "MonitorConfig.rules[{i}] must be an IndicatorRule; got {kind}",
+                        i=i,
+                        kind=type(rule).__name__,
+                    )
                 )
         names = [rule.indicator for rule in rules]
         if len(set(names)) != len(names):
-            raise PolicyError(f"MonitorConfig.rules: two rules for the same indicator: {names}")
+            raise PolicyError(
+                _("MonitorConfig.rules: two rules for the same indicator: {names}", names=names)
+            )
 
     @property
     def indicator_rules(self) -> tuple[IndicatorRule, ...]:

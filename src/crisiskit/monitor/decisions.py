@@ -8,7 +8,8 @@ import pendulum
 from attrs import field, frozen
 
 from crisiskit._internal.registry import serializable
-from crisiskit.grading.explanation import Bilingual, level_text
+from crisiskit.grading.explanation import Bilingual, level_said
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, normalize_lang
 from crisiskit.values.levels import Level
 from crisiskit.values.signals import Signal
@@ -91,7 +92,7 @@ class Decision:
     """The indicator readings of the key's window, by name."""
     signals: tuple[Signal, ...] = field(default=())
     """``open``: the recent signals that justify it; ``attach`` and ``raise``: the signal."""
-    reason: Bilingual = field(default=Bilingual("no reason given", "未说明原因"))
+    reason: Bilingual = field(default=Bilingual.of(_("no reason given")))
     """Why, in English and Chinese."""
 
     @property
@@ -106,32 +107,33 @@ class Decision:
 
     def explain(self, lang: str = "en") -> str:
         """One line for people: the decision, its level, the reason and the readings."""
-        zh = normalize_lang(lang) == "zh"
-        head = self.kind.label("zh" if zh else "en")
+        lang = normalize_lang(lang)
+        head = self.kind.label(lang)
         if self.level is not None:
-            head += f" {level_text(self.level, 'zh' if zh else 'en')}"
+            head += f" {level_said(self.level).text(lang)}"
         if self.crisis_id is not None:
             head += f" {self.crisis_id}"
-        text = f"{head}{'：' if zh else ': '}{self.reason.text('zh' if zh else 'en')}"
+        said = _("{head}: {reason}", head=head, reason=self.reason)
         if self.readings:
-            names = _READING_NAMES_ZH if zh else {}
-            shown = ", ".join(
-                f"{names.get(name, name)} {_number(value)}" for name, value in self.readings
+            shown = tuple(
+                _("{name} {value}", name=_READING_NAMES.get(name, name), value=_number(value))
+                for name, value in self.readings
             )
-            text += f"（读数：{shown}）" if zh else f" (readings: {shown})"
-        return text
+            said = _("{decision} (readings: {readings})", decision=said, readings=shown)
+        return said.text(lang)
 
 
-_READING_NAMES_ZH = {
-    "count": "信息数",
-    "rate": "每小时信息数",
-    "count_growth": "信息量增长率",
-    "heat": "舆情热度",
-    "negative_ratio": "负面评价比例",
-    "media_attention": "媒体关注度",
-    "satisfaction_decline": "满意度下降",
-    "negative_report_growth": "负面报道增长率",
-    "complaint_rate": "投诉率",
+# What the monitor's own indicators are called in a line for people; in English, their codes.
+_READING_NAMES = {
+    "count": _("count"),
+    "rate": _("rate"),
+    "count_growth": _("count_growth"),
+    "heat": _("heat"),
+    "negative_ratio": _("negative_ratio"),
+    "media_attention": _("media_attention"),
+    "satisfaction_decline": _("satisfaction_decline"),
+    "negative_report_growth": _("negative_report_growth"),
+    "complaint_rate": _("complaint_rate"),
 }
 
 

@@ -18,8 +18,9 @@ from crisiskit._internal.checks import FrozenMetrics
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.grading import _util
-from crisiskit.grading.explanation import Bilingual, level_text
+from crisiskit.grading.explanation import Bilingual, level_said
 from crisiskit.grading.indicators import IndicatorRule
+from crisiskit.messages import _
 from crisiskit.monitor.config import MonitorConfig
 from crisiskit.monitor.decisions import Decision, DecisionKind
 from crisiskit.values.clock import Clock
@@ -110,8 +111,11 @@ class Window:
         index = self._track.get(metric)
         if index is None:
             raise ValidationError(
-                f"Window.total({metric!r}): only tracked metrics are summed; tracked: "
-                f"{', '.join(self._track) or 'none'} (MonitorConfig(track=...))"
+                _(
+                    "Window.total({metric!r}): only tracked metrics are summed; tracked: {tracked} (MonitorConfig(track=...))",
+                    metric=metric,
+                    tracked=tuple(self._track) or _("none"),
+                )
             )
         return self._of(previous)[index] / _MICRO
 
@@ -160,7 +164,7 @@ class _Compiled:
         return None
 
     def released(self, readings: Mapping[str, float], open_at: Level, hysteresis: float) -> bool:
-        for rule, _, _ in self.rules:
+        for rule, _rising, _thresholds in self.rules:
             value = readings.get(rule.indicator)
             if value is None:
                 continue
@@ -222,30 +226,43 @@ def _decide(
     if decider is not None and best >= _SEVERITY[open_at._value_]:
         if armed:
             return DecisionKind.OPEN, decider[3], _threshold_text(*decider)
-        rule, value, _, level = decider
+        rule, value, _threshold, level = decider
         point = rule.release_point(open_at, hysteresis)
-        shown = "" if point is None else f" {_util.fmt(point)}"
-        return (
-            DecisionKind.WATCH,
-            level,
-            Bilingual(
-                f"{rule.label.en} {_util.fmt(value)} is still high, but a crisis of this key "
-                f"closed and the readings have not fallen back below the release point{shown} "
-                "since (hysteresis): no new crisis",
-                f"{rule.label.zh} {_util.fmt(value)} 仍处高位，但该对象的危机已关闭，且读数尚未回落到"
-                f"解除点{shown}以下（滞后规则）：不重复立案",
-            ),
+        still = (
+            _(
+                "{indicator} {value} is still high, but a crisis of this key closed and the "
+                "readings have not fallen back below the release point since (hysteresis): no "
+                "new crisis",
+                indicator=rule.label,
+                value=_util.fmt(value),
+            )
+            if point is None
+            else _(
+                "{indicator} {value} is still high, but a crisis of this key closed and the "
+                "readings have not fallen back below the release point {point} since "
+                "(hysteresis): no new crisis",
+                indicator=rule.label,
+                value=_util.fmt(value),
+                point=_util.fmt(point),
+            )
         )
+        return DecisionKind.WATCH, level, Bilingual.of(still)
     if decider is not None:  # a level below the one that opens a crisis
         rule, value, threshold, level = decider
         return (
             DecisionKind.WATCH,
             level,
-            Bilingual(
-                f"{rule.label.en} {_util.fmt(value)} {rule.comparison} {_util.fmt(threshold)}, the "
-                f"{level.value} threshold; a crisis opens from {level_text(open_at, 'en')}",
-                f"{rule.label.zh} {_util.fmt(value)} {rule.comparison} {level.value}级阈值 "
-                f"{_util.fmt(threshold)}；{level_text(open_at, 'zh')}起立案",
+            Bilingual.of(
+                _(
+                    "{indicator} {value} {comparison} {threshold}, the {level} threshold; a "
+                    "crisis opens from {open_at}",
+                    indicator=rule.label,
+                    value=_util.fmt(value),
+                    comparison=rule.comparison,
+                    threshold=_util.fmt(threshold),
+                    level=level.value,
+                    open_at=level_said(open_at),
+                )
             ),
         )
     rising = readings.get("count_growth", 0.0) > 0
@@ -258,22 +275,20 @@ def _decide(
     return (
         DecisionKind.WATCH,
         None,
-        Bilingual(
-            f"{rule.label.en} {_util.fmt(value)} is approaching the threshold "
-            f"{_util.fmt(threshold)} and signals are rising",
-            f"{rule.label.zh} {_util.fmt(value)} 接近阈值 {_util.fmt(threshold)}，且信息量在上升",
+        Bilingual.of(
+            _(
+                "{indicator} {value} is approaching the threshold {threshold} and signals are "
+                "rising",
+                indicator=rule.label,
+                value=_util.fmt(value),
+                threshold=_util.fmt(threshold),
+            )
         ),
     )
 
 
-_NONE_FLAT = Bilingual(
-    "no indicator reaches its threshold, and signals are not rising",
-    "没有指标达到阈值，信息量也未上升",
-)
-_NONE_RISING = Bilingual(
-    "signals are rising, but no indicator is near its threshold",
-    "信息量在上升，但没有指标接近阈值",
-)
+_NONE_FLAT = Bilingual.of(_("no indicator reaches its threshold, and signals are not rising"))
+_NONE_RISING = Bilingual.of(_("signals are rising, but no indicator is near its threshold"))
 _ATTACH_TEXT: dict[str, Bilingual] = {}
 _SEVERITY = {level.value: level.severity for level in Level}  # by value: no enum hashing
 
@@ -281,19 +296,25 @@ _SEVERITY = {level.value: level.severity for level in Level}  # by value: no enu
 def _attach_text(level: Level) -> Bilingual:
     text = _ATTACH_TEXT.get(level._value_)
     if text is None:
-        text = _ATTACH_TEXT[level._value_] = Bilingual(
-            f"the key's crisis is open at {level_text(level, 'en')}; the readings call for no "
-            "higher level",
-            f"该对象的危机已按{level_text(level, 'zh')}立案，读数未要求升级",
+        text = _ATTACH_TEXT[level._value_] = Bilingual.of(
+            _(
+                "the key's crisis is open at {level}; the readings call for no higher level",
+                level=level_said(level),
+            )
         )
     return text
 
 
 def _threshold_text(rule: IndicatorRule, value: float, threshold: float, level: Level) -> Bilingual:
-    return Bilingual(
-        f"{rule.label.en} {_util.fmt(value)} {rule.comparison} {_util.fmt(threshold)}, the "
-        f"{level.value} threshold",
-        f"{rule.label.zh} {_util.fmt(value)} {rule.comparison} {level.value}级阈值 {_util.fmt(threshold)}",
+    return Bilingual.of(
+        _(
+            "{indicator} {value} {comparison} {threshold}, the {level} threshold",
+            indicator=rule.label,
+            value=_util.fmt(value),
+            comparison=rule.comparison,
+            threshold=_util.fmt(threshold),
+            level=level.value,
+        ),
     )
 
 
@@ -390,11 +411,17 @@ class Monitor:
     ) -> None:
         self.config = MonitorConfig() if config is None else config
         if not isinstance(self.config, MonitorConfig):
-            raise ValidationError(f"Monitor config must be a MonitorConfig; got {config!r}")
+            raise ValidationError(
+                _("Monitor config must be a MonitorConfig; got {config!r}", config=config)
+            )
         if not isinstance(clock, Clock):
-            raise ValidationError(f"Monitor needs a Clock (with now()); got {clock!r}")
+            raise ValidationError(
+                _("Monitor needs a Clock (with now()); got {clock!r}", clock=clock)
+            )
         if not callable(key):
-            raise ValidationError(f"Monitor key must be a function of a signal; got {key!r}")
+            raise ValidationError(
+                _("Monitor key must be a function of a signal; got {key!r}", key=key)
+            )
         self.clock = clock
         self._key_of = key
         self._compiled = _Compiled(self.config.indicator_rules)
@@ -416,12 +443,17 @@ class Monitor:
     def feed(self, signal: Signal) -> Decision:
         """Count one signal and decide what it calls for; a refused signal changes nothing."""
         if not isinstance(signal, Signal):
-            raise ValidationError(f"Monitor.feed() takes a Signal; got {type(signal).__name__}")
+            raise ValidationError(
+                _("Monitor.feed() takes a Signal; got {kind}", kind=type(signal).__name__)
+            )
         key = self._key_of(signal)
         if not isinstance(key, str) or not key.strip() or len(key) > 200:
             raise ValidationError(
-                f"the monitor's key function must return a non-blank string of at most 200 "
-                f"characters; for {signal.description[:40]!r} it returned {key!r}"
+                _(
+                    "the monitor's key function must return a non-blank string of at most 200 characters; for {description!r} it returned {key!r}",
+                    description=signal.description[:40],
+                    key=key,
+                )
             )
         position = self._position(signal.observed_at)
         bucket = int(position // self._bucket_s)
@@ -531,11 +563,14 @@ class Monitor:
         """
         _checks.text("Monitor.snooze(key)", key, max_length=200)
         if (until is None) == (duration is None):
-            raise ValidationError("Monitor.snooze() takes either until= or duration=, not both")
+            raise ValidationError(_("Monitor.snooze() takes either until= or duration=, not both"))
         if duration is not None:
             if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta():
                 raise ValidationError(
-                    f"Monitor.snooze(duration) must be a positive timedelta; got {duration!r}"
+                    _(
+                        "Monitor.snooze(duration) must be a positive timedelta; got {duration!r}",
+                        duration=duration,
+                    )
                 )
             end = self.clock.now().in_timezone("UTC") + duration
         else:
@@ -602,12 +637,16 @@ class Monitor:
 
     def _restore(self, saved: MonitorState) -> None:
         if not isinstance(saved, MonitorState):
-            raise ValidationError(f"Monitor state must be a MonitorState; got {saved!r}")
+            raise ValidationError(
+                _("Monitor state must be a MonitorState; got {saved!r}", saved=saved)
+            )
         if saved.settings != self.config.settings():
             raise ValidationError(
-                f"the saved monitor state was made with other settings ({saved.settings}); "
-                f"this monitor has {self.config.settings()}: restore it under the same window, "
-                "buckets, calendar and tracked metrics"
+                _(
+                    "the saved monitor state was made with other settings ({settings}); this monitor has {own}: restore it under the same window, buckets, calendar and tracked metrics",
+                    settings=saved.settings,
+                    own=self.config.settings(),
+                )
             )
         if (
             isinstance(saved.next_id, bool)
@@ -615,13 +654,18 @@ class Monitor:
             or saved.next_id < 1
         ):
             raise ValidationError(
-                f"MonitorState.next_id must be a whole number >= 1; got {saved.next_id!r}"
+                _(
+                    "MonitorState.next_id must be a whole number >= 1; got {next_id!r}",
+                    next_id=saved.next_id,
+                )
             )
         keys: dict[str, _Key] = {}
         span = 2 * self._buckets
         for item in saved.keys:
             if item.key in keys:
-                raise ValidationError(f"MonitorState: the key {item.key!r} appears twice")
+                raise ValidationError(
+                    _("MonitorState: the key {key!r} appears twice", key=item.key)
+                )
             state = _Key(self._width, self.config.evidence)
             state.latest = item.latest
             for index, counters in item.buckets:
@@ -632,8 +676,12 @@ class Monitor:
                     or any(c < 0 for c in counters)
                 ):
                     raise ValidationError(
-                        f"MonitorState: key {item.key!r} has a bucket {index} that is outside "
-                        f"its two windows or does not hold {self._width} counters >= 0"
+                        _(
+                            "MonitorState: key {key!r} has a bucket {index} that is outside its two windows or does not hold {width} counters >= 0",
+                            key=item.key,
+                            index=index,
+                            width=self._width,
+                        )
                     )
                 state.buckets[index] = list(counters)
                 target = state.current if index > item.latest - self._buckets else state.previous
@@ -727,8 +775,11 @@ class Monitor:
         )
         if not isinstance(readings, dict):
             raise ValidationError(
-                f"{type(self).__name__}.readings() must return a dict name -> number; got "
-                f"{type(readings).__name__}"
+                _(
+                    "{kind}.readings() must return a dict name -> number; got {got}",
+                    kind=type(self).__name__,
+                    got=type(readings).__name__,
+                )
             )
         config = self.config
         if (
@@ -755,9 +806,12 @@ class Monitor:
         if kind in (DecisionKind.OPEN, DecisionKind.WATCH) and snoozed is not None:
             if self.clock.now() < snoozed:
                 stamp = snoozed.to_iso8601_string()
-                reason = Bilingual(
-                    f"snoozed by the host until {stamp}; otherwise: {reason.en}",
-                    f"主机已暂停提醒至 {stamp}；否则：{reason.zh}",
+                reason = Bilingual.of(
+                    _(
+                        "snoozed by the host until {stamp}; otherwise: {reason}",
+                        stamp=stamp,
+                        reason=reason,
+                    )
                 )
                 kind = DecisionKind.SNOOZED
             else:
@@ -768,9 +822,12 @@ class Monitor:
             self._next_id += 1
             state.crisis_id, state.crisis_level = crisis_id, level
             signals = tuple(state.evidence)
-            reason = Bilingual(
-                f"{reason.en}; {len(signals)} recent signal(s) as evidence",
-                f"{reason.zh}；附近期信息 {len(signals)} 条为据",
+            reason = Bilingual.of(
+                _(
+                    "{reason}; {count} recent signal(s) as evidence",
+                    reason=reason,
+                    count=len(signals),
+                )
             )
         elif kind is DecisionKind.RAISE:
             old = state.crisis_level
@@ -778,9 +835,13 @@ class Monitor:
             assert level is not None
             state.crisis_level = level
             signals = (signal,)
-            reason = Bilingual(
-                f"{reason.en}: raise from {old.value} to {level.value}",
-                f"{reason.zh}：由{old.value}级升为{level.value}级",
+            reason = Bilingual.of(
+                _(
+                    "{reason}: raise from {old} to {new}",
+                    reason=reason,
+                    old=old.value,
+                    new=level.value,
+                )
             )
         elif kind is DecisionKind.ATTACH:
             signals = (signal,)

@@ -10,6 +10,7 @@ import attrs
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.serialization import format_duration
 from crisiskit.values.labels import normalize_lang
 
@@ -34,8 +35,12 @@ def name(what: str, value: object, example: str) -> str:
     """Check that ``value`` is an identifier-like name: letters, digits, ``._:/+-``, 1-64 long."""
     if not isinstance(value, str) or not _NAME.match(value):
         raise ValidationError(
-            f"{what} must be 1-64 letters, digits or '._:/+-', starting with a letter or a "
-            f"digit (e.g. {example!r}); got {value!r}"
+            _(
+                "{what} must be 1-64 letters, digits or '._:/+-', starting with a letter or a digit (e.g. {example!r}); got {value!r}",
+                what=what,
+                example=example,
+                value=value,
+            )
         )
     return value
 
@@ -57,15 +62,29 @@ def is_optional_duration(instance: object, attribute: attrs.Attribute[Any], valu
     what = where(instance, attribute)
     if not isinstance(value, dt.timedelta):
         raise ValidationError(
-            f"{what} must be a datetime.timedelta or None; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a datetime.timedelta or None; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     if value <= dt.timedelta(0):
         raise ValidationError(
-            f"{what} must be a positive duration; got {format_duration(value)} (use None for none)"
+            _(
+                "{what} must be a positive duration; got {duration} (use None for none)",
+                what=what,
+                duration=format_duration(value),
+            )
         )
     if value > MAX_DURATION:
         raise ValidationError(
-            f"{what} must be at most {MAX_DURATION.days} days; got {format_duration(value)}"
+            _(
+                "{what} must be at most {days} days; got {duration}",
+                what=what,
+                days=MAX_DURATION.days,
+                duration=format_duration(value),
+            )
         )
 
 
@@ -76,12 +95,20 @@ def is_texts(*, at_least: int = 0) -> _checks.Validator:
         what = where(instance, attribute)
         if not isinstance(value, tuple):
             raise ValidationError(
-                f"{what} must be a sequence of strings (a list or tuple, not a single string); "
-                f"got {value!r}"
+                _(
+                    "{what} must be a sequence of strings (a list or tuple, not a single string); got {value!r}",
+                    what=what,
+                    value=value,
+                )
             )
         if len(value) < at_least:
             raise ValidationError(
-                f"{what} must hold at least {at_least} non-blank string(s); got {len(value)}"
+                _(
+                    "{what} must hold at least {at_least} non-blank string(s); got {count}",
+                    what=what,
+                    at_least=at_least,
+                    count=len(value),
+                )
             )
         for index, item in enumerate(value):
             _checks.text(f"{what}[{index}]", item)
@@ -100,19 +127,17 @@ def duration_text(value: dt.timedelta, calendar: str, lang: str = "en") -> str:
     Targets on the working calendar count working time, so they are never shown in days
     (how long a working day is, is the host calendar's business).
     """
-    zh = normalize_lang(lang) == "zh"
     seconds = value.total_seconds()
     if seconds % 86_400 == 0 and seconds > 86_400 and calendar != WORKING:
-        days = int(seconds // 86_400)
-        text = f"{days}天" if zh else f"{days} day{'s' if days != 1 else ''}"
+        text = _("{days} days", days=int(seconds // 86_400))
     elif seconds % 3600 == 0:
-        text = f"{int(seconds // 3600)}小时" if zh else f"{int(seconds // 3600)} h"
+        text = _("{hours} h", hours=int(seconds // 3600))
     elif seconds % 60 == 0:
-        text = f"{int(seconds // 60)}分钟" if zh else f"{int(seconds // 60)} min"
+        text = _("{minutes} min", minutes=int(seconds // 60))
     else:
-        text = f"{seconds:g}秒" if zh else f"{seconds:g} s"
+        text = _("{seconds} s", seconds=f"{seconds:g}")
     if calendar == WORKING:
-        return f"{text}（工作时间）" if zh else f"{text} of working time"
-    if calendar != ROUND_THE_CLOCK:
-        return f"{text}（{calendar} 日历）" if zh else f"{text} on calendar {calendar!r}"
-    return text
+        text = _("{span} of working time", span=text)
+    elif calendar != ROUND_THE_CLOCK:
+        text = _("{span} on calendar {calendar!r}", span=text, calendar=calendar)
+    return text.text(normalize_lang(lang))

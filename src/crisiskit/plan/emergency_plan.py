@@ -15,6 +15,7 @@ from crisiskit import serialization
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
 from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
 from crisiskit.plan.resources import Resources
@@ -84,28 +85,30 @@ class Revision:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: version, date, reasons and lessons."""
-        zh = normalize_lang(lang) == "zh"
-        sep = "；" if zh else "; "
-        line = f"{self.version} ({_when(self.effective_from)}): {sep.join(self.reasons)}"
+        lang = normalize_lang(lang)
+        sep = _("; ").text(lang)  # reasons are free text: a list would join them with commas
+        facts = {
+            "version": self.version,
+            "when": _when(self.effective_from),
+            "reasons": sep.join(self.reasons),
+            "lessons": sep.join(self.lessons),
+        }
         if self.lessons:
-            line += (
-                f"（教训：{sep.join(self.lessons)}）"
-                if zh
-                else f" (lessons: {sep.join(self.lessons)})"
-            )
-        return line
+            return _("{version} ({when}): {reasons} (lessons: {lessons})", **facts).text(lang)
+        return _("{version} ({when}): {reasons}", **facts).text(lang)
 
 
 def _when(instant: pendulum.DateTime) -> str:
     return f"{instant.format('YYYY-MM-DD HH:mm')} UTC"
 
 
-def _entries_line(own: str, zh: bool) -> str:
-    if zh:
-        return f"单列的危机类型：{own}；其余类型使用默认条目" if own else "所有危机类型使用默认条目"
+def _entries_line(own: tuple[CrisisType, ...]) -> Message:
     if own:
-        return f"Crisis types with their own entries: {own}; the others use the default entries"
-    return "Every crisis type uses the default entries"
+        return _(
+            "Crisis types with their own entries: {own}; the others use the default entries",
+            own=own,
+        )
+    return _("Every crisis type uses the default entries")
 
 
 def _first_issue(plan: EmergencyPlan) -> tuple[Revision, ...]:
@@ -164,21 +167,28 @@ class EmergencyPlan:
         self._check_revisions()
         object.__setattr__(self, "_index", self._check_levels())
 
-    def _fail(self, message: str) -> PolicyError:
+    def _fail(self, problem: Message) -> PolicyError:
         # "plan 'P-1': $.levels[5] repeats ..." but "plan 'P-1' has no entry for ...".
-        return PolicyError(
-            f"plan {self.plan_id!r}{': ' if message.startswith('$') else ' '}{message}"
-        )
+        if problem.startswith("$"):
+            return PolicyError(
+                _("plan {plan_id!r}: {problem}", plan_id=self.plan_id, problem=problem)
+            )
+        return PolicyError(_("plan {plan_id!r} {problem}", plan_id=self.plan_id, problem=problem))
 
     def _check_revisions(self) -> None:
         if not self.revisions:
-            raise self._fail("$.revisions must hold at least the current version; got none")
+            raise self._fail(_("$.revisions must hold at least the current version; got none"))
         seen: dict[str, int] = {}
         for index, revision in enumerate(self.revisions):
             if revision.version in seen:
                 raise self._fail(
-                    f"$.revisions[{index}] repeats the version {revision.version!r} "
-                    f"(first at $.revisions[{seen[revision.version]}]); each version is new"
+                    _(
+                        "$.revisions[{index}] repeats the version {version!r} "
+                        "(first at $.revisions[{first}]); each version is new",
+                        index=index,
+                        version=revision.version,
+                        first=seen[revision.version],
+                    )
                 )
             seen[revision.version] = index
             if index == 0:
@@ -186,25 +196,42 @@ class EmergencyPlan:
             before = self.revisions[index - 1]
             if revision.effective_from < before.effective_from:
                 raise self._fail(
-                    f"$.revisions[{index}].effective_from {revision.effective_from} is earlier "
-                    f"than version {before.version}'s {before.effective_from}; revisions are "
-                    "listed oldest first"
+                    _(
+                        "$.revisions[{index}].effective_from {effective_from} is earlier than "
+                        "version {version}'s {before}; revisions are listed oldest first",
+                        index=index,
+                        effective_from=revision.effective_from,
+                        version=before.version,
+                        before=before.effective_from,
+                    )
                 )
             if not _is_later_version(revision.version, before.version):
                 raise self._fail(
-                    f"$.revisions[{index}].version {revision.version!r} does not come after "
-                    f"{before.version!r}"
+                    _(
+                        "$.revisions[{index}].version {version!r} does not come after {before!r}",
+                        index=index,
+                        version=revision.version,
+                        before=before.version,
+                    )
                 )
         last = self.revisions[-1]
         if last.version != self.version:
             raise self._fail(
-                f"$.version is {self.version!r} but the last revision, $.revisions[-1], is "
-                f"{last.version!r}; the last revision is the current version"
+                _(
+                    "$.version is {version!r} but the last revision, $.revisions[-1], is "
+                    "{last!r}; the last revision is the current version",
+                    version=self.version,
+                    last=last.version,
+                )
             )
         if last.effective_from != self.effective_from:
             raise self._fail(
-                f"$.effective_from is {self.effective_from} but the last revision took effect "
-                f"{last.effective_from} ($.revisions[-1].effective_from); they must agree"
+                _(
+                    "$.effective_from is {effective_from} but the last revision took effect "
+                    "{last} ($.revisions[-1].effective_from); they must agree",
+                    effective_from=self.effective_from,
+                    last=last.effective_from,
+                )
             )
 
     def _check_levels(self) -> dict[_Key, LevelPlan]:
@@ -215,8 +242,12 @@ class EmergencyPlan:
             key = (entry.crisis_type, entry.level)
             if key in index:
                 raise self._fail(
-                    f"$.levels[{i}] repeats the entry for {entry_name(entry.level, entry.crisis_type)} "
-                    f"(first at $.levels[{where[key]}])"
+                    _(
+                        "$.levels[{i}] repeats the entry for {entry} (first at $.levels[{first}])",
+                        i=i,
+                        entry=entry_name(entry.level, entry.crisis_type),
+                        first=where[key],
+                    )
                 )
             index[key] = entry
             where[key] = i
@@ -225,23 +256,34 @@ class EmergencyPlan:
                 first = phases.setdefault(action.action_id, (action.phase, path))
                 if first[0] is not action.phase:
                     raise self._fail(
-                        f"{path}: the action {action.action_id!r} is in phase "
-                        f"{action.phase.value} here but in {first[0].value} at {first[1]}; an "
-                        "action keeps its phase at every level (give it another id)"
+                        _(
+                            "{path}: the action {action_id!r} is in phase {phase} here but in "
+                            "{first_phase} at {first_path}; an action keeps its phase at every "
+                            "level (give it another id)",
+                            path=path,
+                            action_id=action.action_id,
+                            phase=action.phase.value,
+                            first_phase=first[0].value,
+                            first_path=first[1],
+                        )
                     )
-        for crisis_type in [None, *dict.fromkeys(t for t, _ in index if t is not None)]:
+        for crisis_type in [None, *dict.fromkeys(t for t, _level in index if t is not None)]:
             for level in Level:
                 if (crisis_type, level) not in index:
-                    of = (
-                        "the default (crisis_type null, used for any crisis type without its own "
-                        "entries)"
-                        if crisis_type is None
-                        else crisis_type.value
-                    )
                     raise self._fail(
-                        f"has no entry for level {level.value} of {of}; "
-                        "$.levels must cover levels I, II, III and IV of "
-                        + ("the default" if crisis_type is None else "every crisis type it lists")
+                        _(
+                            "has no entry for level {level} of the default (crisis_type null, "
+                            "used for any crisis type without its own entries); $.levels must "
+                            "cover levels I, II, III and IV of the default",
+                            level=level.value,
+                        )
+                        if crisis_type is None
+                        else _(
+                            "has no entry for level {level} of {crisis_type}; $.levels must "
+                            "cover levels I, II, III and IV of every crisis type it lists",
+                            level=level.value,
+                            crisis_type=crisis_type.value,
+                        )
                     )
         return index
 
@@ -286,7 +328,7 @@ class EmergencyPlan:
     @property
     def crisis_types(self) -> tuple[CrisisType, ...]:
         """The crisis types with entries of their own (the others use the default)."""
-        return tuple(dict.fromkeys(t for t, _ in self._index if t is not None))
+        return tuple(dict.fromkeys(t for t, _unused in self._index if t is not None))
 
     def for_crisis(self, crisis_type: CrisisType | str, level: Level | str) -> LevelPlan:
         """What the plan requires for ``crisis_type`` at ``level`` (the default entry if it has none)."""
@@ -360,31 +402,50 @@ class EmergencyPlan:
         unknown = sorted(set(changes) - set(REVISABLE))
         if unknown:
             raise UnknownValueError(
-                f"revise() cannot change {', '.join(map(repr, unknown))}; it changes "
-                f"{', '.join(REVISABLE)} (the version, date and history come from its arguments)"
+                _(
+                    "revise() cannot change {unknown}; it changes {revisable} (the version, date and history come from its arguments)",
+                    unknown=tuple(map(repr, unknown)),
+                    revisable=tuple(REVISABLE),
+                )
             )
         _fields.name("version", version, "1.1")
         used = [r.version for r in self.revisions]
         if version in used:
             raise PolicyError(
-                f"plan {self.plan_id!r} already had version {version!r}; a revision needs a new "
-                f"version (versions so far: {', '.join(used)})"
+                _(
+                    "plan {plan_id!r} already had version {version!r}; a revision needs a new version (versions so far: {used})",
+                    plan_id=self.plan_id,
+                    version=version,
+                    used=tuple(used),
+                )
             )
         if not _is_later_version(version, self.version):
             raise PolicyError(
-                f"plan {self.plan_id!r}: version {version!r} does not come after the current "
-                f"version {self.version!r}"
+                _(
+                    "plan {plan_id!r}: version {version!r} does not come after the current version {current!r}",
+                    plan_id=self.plan_id,
+                    version=version,
+                    current=self.version,
+                )
             )
         start = _checks.instant("effective_from", effective_from)
         if start < self.effective_from:
             raise PolicyError(
-                f"plan {self.plan_id!r}: a revision cannot take effect ({start}) before the "
-                f"current version {self.version} did ({self.effective_from})"
+                _(
+                    "plan {plan_id!r}: a revision cannot take effect ({start}) before the current version {version} did ({effective_from})",
+                    plan_id=self.plan_id,
+                    start=start,
+                    version=self.version,
+                    effective_from=self.effective_from,
+                )
             )
         if isinstance(reasons, str) or isinstance(lessons, str):
             raise ValidationError(
-                "revise() takes reasons and lessons as sequences of strings, not a single "
-                f"string; got reasons={reasons!r}, lessons={lessons!r}"
+                _(
+                    "revise() takes reasons and lessons as sequences of strings, not a single string; got reasons={reasons!r}, lessons={lessons!r}",
+                    reasons=reasons,
+                    lessons=lessons,
+                )
             )
         revision = Revision(version, start, tuple(reasons), tuple(lessons))
         return attrs.evolve(
@@ -429,18 +490,18 @@ class EmergencyPlan:
 
     def describe(self, lang: str = "en") -> str:
         """A summary for people: title, version, entries, resources and revisions."""
-        zh = normalize_lang(lang) == "zh"
-        own = ("、" if zh else ", ").join(t.label(lang) for t in self.crisis_types)
+        lang = normalize_lang(lang)
         lines = [
-            f"{self.label(lang)} ({self.plan_id} v{self.version}, "
-            + (
-                f"{_when(self.effective_from)} 起生效)"
-                if zh
-                else f"effective {_when(self.effective_from)})"
-            ),
-            _entries_line(own, zh),
+            _(
+                "{title} ({plan_id} v{version}, effective {when})",
+                title=self.label(lang),
+                plan_id=self.plan_id,
+                version=self.version,
+                when=_when(self.effective_from),
+            ).text(lang),
+            _entries_line(self.crisis_types).text(lang),
             self.resources.describe(lang),
-            "修订记录：" if zh else "Revisions:",
+            _("Revisions:").text(lang),
         ]
         lines.extend(f"  - {r.describe(lang)}" for r in self.revisions)
         return "\n".join(lines)

@@ -12,6 +12,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
+from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
 from crisiskit.plan.alerting import AlertRule
 from crisiskit.plan.vocabulary import Phase, to_phase
@@ -32,7 +33,11 @@ __all__ = ["CommunicationRule", "Escalation", "LevelPlan", "PlannedAction", "Rol
 def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise ValidationError(
-            f"{_fields.where(instance, attribute)} must be True or False; got {value!r}"
+            _(
+                "{where} must be True or False; got {value!r}",
+                where=_fields.where(instance, attribute),
+                value=value,
+            )
         )
 
 
@@ -102,14 +107,12 @@ class PlannedAction:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: id, description, owner and target."""
-        zh = normalize_lang(lang) == "zh"
+        lang = normalize_lang(lang)
+        facts = {"action_id": self.action_id, "action": self.label(lang), "owner": self.owner}
         if self.target is None:
-            due = "无时限" if zh else "no deadline"
-        else:
-            span = _fields.duration_text(self.target, self.calendar, lang)
-            due = f"{span}内" if zh else f"within {span}"
-        sep = "，" if zh else ", "
-        return f"[{self.action_id}] {self.label(lang)} — {self.owner.label(lang)}{sep}{due}"
+            return _("[{action_id}] {action} — {owner}, no deadline", **facts).text(lang)
+        span = _fields.duration_text(self.target, self.calendar, lang)
+        return _("[{action_id}] {action} — {owner}, within {span}", span=span, **facts).text(lang)
 
 
 @serializable()
@@ -142,22 +145,33 @@ class CommunicationRule:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: audience, deadline, cadence, approver."""
-        zh = normalize_lang(lang) == "zh"
-        parts = []
+        lang = normalize_lang(lang)
+        first = cadence = ""
         if self.first_within is not None:
-            span = _fields.duration_text(self.first_within, self.calendar, lang)
-            parts.append(f"首次发布{span}内" if zh else f"first within {span}")
+            first = _fields.duration_text(self.first_within, self.calendar, lang)
         if self.cadence is not None:
-            span = _fields.duration_text(self.cadence, self.calendar, lang)
-            parts.append(f"此后每{span}更新" if zh else f"then every {span}")
-        approver = self.approver.label(lang)
-        if zh:
-            need = "必须" if self.required else "可选"
-            timing = "，".join(parts) + "；" if parts else ""
-            return f"{self.audience.label('zh')}（{need}）：{timing}口径由{approver}审批"
-        need = "required" if self.required else "optional"
-        timing = ", ".join(parts) + "; " if parts else ""
-        return f"{self.audience.label('en')} ({need}): {timing}wording approved by {approver}"
+            cadence = _fields.duration_text(self.cadence, self.calendar, lang)
+        timing = (
+            _("first within {first}, then every {cadence}", first=first, cadence=cadence)
+            if first and cadence
+            else _("first within {first}", first=first)
+            if first
+            else _("then every {cadence}", cadence=cadence)
+            if cadence
+            else None
+        )
+        facts = {
+            "audience": self.audience,
+            "need": _("required") if self.required else _("optional"),
+            "approver": self.approver,
+        }
+        if timing is not None:
+            return _(
+                "{audience} ({need}): {timing}; wording approved by {approver}",
+                timing=timing,
+                **facts,
+            ).text(lang)
+        return _("{audience} ({need}): wording approved by {approver}", **facts).text(lang)
 
 
 def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
@@ -178,10 +192,13 @@ class Escalation:
 
     def __attrs_post_init__(self) -> None:
         if not self.inform:
-            raise ValidationError("Escalation.inform must name at least one role; got none")
+            raise ValidationError(_("Escalation.inform must name at least one role; got none"))
         if len(set(self.inform)) != len(self.inform):
             raise ValidationError(
-                f"Escalation.inform names a role twice; got {[r.value for r in self.inform]}"
+                _(
+                    "Escalation.inform names a role twice; got {roles}",
+                    roles=[r.value for r in self.inform],
+                )
             )
 
     def label(self, lang: str = "en") -> str:
@@ -190,31 +207,27 @@ class Escalation:
 
     def describe(self, lang: str = "en") -> str:
         """One line for people: whom to inform, and the note."""
-        zh = normalize_lang(lang) == "zh"
-        roles = ("、" if zh else ", ").join(r.label(lang) for r in self.inform)
-        head = f"上报{roles}" if zh else f"inform {roles}"
         note = self.label(lang)
-        return f"{head}{'。' if zh else ' — '}{note}" if note else head
+        if note:
+            return _("inform {roles} — {note}", roles=self.inform, note=note).text(lang)
+        return _("inform {roles}", roles=self.inform).text(normalize_lang(lang))
 
 
 def level_title(level: Level, crisis_type: CrisisType | None, lang: str = "en") -> str:
     """``"product quality problem, level I (major)"`` / ``"产品质量问题 · I级（重大）"``."""
-    zh = normalize_lang(lang) == "zh"
-    if crisis_type is None:
-        kind = (
-            "默认（未单列的危机类型）" if zh else "default (any crisis type without its own entry)"
-        )
-    else:
-        kind = crisis_type.label(lang)
-    if zh:
-        return f"{kind} · {level.value}级（{level.label('zh')}）"
-    return f"{kind}, level {level.value} ({level.label('en')})"
+    kind = (
+        _("default (any crisis type without its own entry)") if crisis_type is None else crisis_type
+    )
+    return _(
+        "{kind}, level {level} ({severity})", kind=kind, level=level.value, severity=level
+    ).text(normalize_lang(lang))
 
 
-def entry_name(level: Level, crisis_type: CrisisType | None) -> str:
+def entry_name(level: Level, crisis_type: CrisisType | None) -> Message:
     """How messages name an entry: ``"level III of product_quality"``."""
-    of = "the default entry" if crisis_type is None else crisis_type.value
-    return f"level {level.value} of {of}"
+    if crisis_type is None:
+        return _("level {level} of the default entry", level=level.value)
+    return _("level {level} of {crisis_type}", level=level.value, crisis_type=crisis_type.value)
 
 
 @serializable()
@@ -282,44 +295,70 @@ class LevelPlan:
         here = entry_name(self.level, self.crisis_type)
         if not self.required_roles:
             raise PolicyError(
-                f"LevelPlan.required_roles must name at least one role ({here}); got none"
+                _(
+                    "LevelPlan.required_roles must name at least one role ({here}); got none",
+                    here=here,
+                )
             )
         roles: dict[Role, int] = {}
         for index, duty in enumerate(self.required_roles):
             if duty.role in roles:
                 raise PolicyError(
-                    f"LevelPlan.required_roles[{index}].role repeats {duty.role.value!r} "
-                    f"(first at required_roles[{roles[duty.role]}]) in {here}"
+                    _(
+                        "LevelPlan.required_roles[{index}].role repeats {role!r} (first at required_roles[{roles}]) in {here}",
+                        index=index,
+                        role=duty.role.value,
+                        roles=roles[duty.role],
+                        here=here,
+                    )
                 )
             roles[duty.role] = index
-        allowed = ", ".join(r.value for r in roles)
+        allowed = tuple(r.value for r in roles)
         ids: dict[str, int] = {}
         for index, action in enumerate(self.actions):
             if action.action_id in ids:
                 raise PolicyError(
-                    f"LevelPlan.actions[{index}].action_id repeats {action.action_id!r} (first at "
-                    f"actions[{ids[action.action_id]}]) in {here}; action ids are unique"
+                    _(
+                        "LevelPlan.actions[{index}].action_id repeats {action_id!r} (first at actions[{ids}]) in {here}; action ids are unique",
+                        index=index,
+                        action_id=action.action_id,
+                        ids=ids[action.action_id],
+                        here=here,
+                    )
                 )
             ids[action.action_id] = index
             if action.owner not in roles:
                 raise PolicyError(
-                    f"LevelPlan.actions[{index}].owner is {action.owner.value!r}, which {here} "
-                    f"does not require (required roles: {allowed}); add the role to "
-                    "required_roles or give the action to a required role"
+                    _(
+                        "LevelPlan.actions[{index}].owner is {owner!r}, which {here} does not require (required roles: {allowed}); add the role to required_roles or give the action to a required role",
+                        index=index,
+                        owner=action.owner.value,
+                        here=here,
+                        allowed=allowed,
+                    )
                 )
         audiences: dict[Audience, int] = {}
         for index, rule in enumerate(self.communications):
             if rule.audience in audiences:
                 raise PolicyError(
-                    f"LevelPlan.communications[{index}].audience repeats {rule.audience.value!r} "
-                    f"(first at communications[{audiences[rule.audience]}]) in {here}; one rule "
-                    "per audience"
+                    _(
+                        "LevelPlan.communications[{index}].audience repeats {audience!r} (first at communications[{audiences}]) in {here}; one rule per audience",
+                        index=index,
+                        audience=rule.audience.value,
+                        audiences=audiences[rule.audience],
+                        here=here,
+                    )
                 )
             audiences[rule.audience] = index
             if rule.approver not in roles:
                 raise PolicyError(
-                    f"LevelPlan.communications[{index}].approver is {rule.approver.value!r}, "
-                    f"which {here} does not require (required roles: {allowed})"
+                    _(
+                        "LevelPlan.communications[{index}].approver is {approver!r}, which {here} does not require (required roles: {allowed})",
+                        index=index,
+                        approver=rule.approver.value,
+                        here=here,
+                        allowed=allowed,
+                    )
                 )
 
     @property
@@ -352,9 +391,14 @@ class LevelPlan:
         for action in self.actions:
             if action.action_id == action_id:
                 return action
-        known = ", ".join(repr(a.action_id) for a in self.actions) or "none"
+        known = ", ".join(repr(a.action_id) for a in self.actions) or _("none")
         raise UnknownValueError(
-            f"{entry_name(self.level, self.crisis_type)} has no action {action_id!r}; actions: {known}"
+            _(
+                "{entry_name} has no action {action_id!r}; actions: {known}",
+                entry_name=entry_name(self.level, self.crisis_type),
+                action_id=action_id,
+                known=known,
+            )
         )
 
     def with_action(self, action: PlannedAction) -> LevelPlan:
@@ -394,20 +438,21 @@ class LevelPlan:
 
     def describe(self, lang: str = "en") -> str:
         """A summary for people, in English or Chinese: roles, actions by phase, communication."""
-        zh = normalize_lang(lang) == "zh"
-        colon = "：" if zh else ": "
-        lines = [self.title(lang)]
-        lines.append("职责分工：" if zh else "Roles:")
-        lines.extend(f"  - {d.role.label(lang)}{colon}{d.label(lang)}" for d in self.required_roles)
+        lang = normalize_lang(lang)
+        lines = [self.title(lang), _("Roles:").text(lang)]
+        lines.extend(
+            "  - " + _("{role}: {duty}", role=d.role, duty=d.label(lang)).text(lang)
+            for d in self.required_roles
+        )
         for phase in Phase:
             actions = self.actions_in(phase)
             if actions:
-                head = f"{phase.label('zh')}阶段行动：" if zh else f"Actions, {phase.label('en')}:"
-                lines.append(head)
+                lines.append(_("Actions, {phase}:", phase=phase).text(lang))
                 lines.extend(f"  - {a.describe(lang)}" for a in actions)
         if self.communications:
-            lines.append("沟通与信息发布：" if zh else "Communication:")
+            lines.append(_("Communication:").text(lang))
             lines.extend(f"  - {r.describe(lang)}" for r in self.communications)
         if self.escalation is not None:
-            lines.append(f"{'升级' if zh else 'Escalation'}{colon}{self.escalation.describe(lang)}")
+            escalation = self.escalation.describe(lang)
+            lines.append(_("Escalation: {escalation}", escalation=escalation).text(lang))
         return "\n".join(lines)

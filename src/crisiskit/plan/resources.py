@@ -11,6 +11,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import CurrencyMismatchError, ValidationError
+from crisiskit.messages import _
 from crisiskit.plan import _fields
 from crisiskit.plan.vocabulary import BudgetCategory
 from crisiskit.values.labels import converted, normalize_lang
@@ -42,7 +43,11 @@ class Budgets(_checks.FrozenMap[BudgetCategory, Money]):
             category = converted(key, BudgetCategory)  # a key that names none stays, to be refused
             if category in items:
                 raise ValidationError(
-                    f"budgets name the category {category.value!r} twice; got {list(values)!r}"
+                    _(
+                        "budgets name the category {category!r} twice; got {values!r}",
+                        category=category.value,
+                        values=list(values),
+                    )
                 )
             items[category] = amount
         order = list(BudgetCategory)
@@ -65,28 +70,53 @@ def _is_budgets(instance: object, attribute: attrs.Attribute[Any], value: object
     what = _fields.where(instance, attribute)
     if not isinstance(value, Budgets):
         raise ValidationError(
-            f"{what} must be a mapping of BudgetCategory -> Money; got {type(value).__name__} {value!r}"
+            _(
+                "{what} must be a mapping of BudgetCategory -> Money; got {kind} {value!r}",
+                what=what,
+                kind=type(value).__name__,
+                value=value,
+            )
         )
     for key, amount in value.items():
-        category = _checks.member(f"{what} key", key, BudgetCategory)
+        category = _checks.member(_("{what} key", what=what), key, BudgetCategory)
         if not isinstance(amount, Money):
             raise ValidationError(
-                f"{what}[{category.value!r}] must be Money; got {type(amount).__name__} {amount!r}"
+                _(
+                    "{what}[{category!r}] must be Money; got {kind} {amount!r}",
+                    what=what,
+                    category=category.value,
+                    kind=type(amount).__name__,
+                    amount=amount,
+                )
             )
         if amount.amount < 0:
-            raise ValidationError(f"{what}[{category.value!r}] must not be negative; got {amount}")
+            raise ValidationError(
+                _(
+                    "{what}[{category!r}] must not be negative; got {amount}",
+                    what=what,
+                    category=category.value,
+                    amount=amount,
+                )
+            )
     missing = [c.value for c in BudgetCategory if c not in value]
     if missing:
         raise ValidationError(
-            f"{what} must give a budget for every category "
-            f"({', '.join(c.value for c in BudgetCategory)}); missing: {', '.join(missing)} "
-            "(give Money(0, currency) for a category without money)"
+            _(
+                "{what} must give a budget for every category ({categories}); missing: {missing} (give Money(0, currency) for a category without money)",
+                what=what,
+                categories=tuple(c.value for c in BudgetCategory),
+                missing=tuple(missing),
+            )
         )
     currencies = sorted({amount.currency for amount in value.values()})
     if len(currencies) > 1:
         listed = ", ".join(f"{k.value} {m}" for k, m in value.items())
         raise CurrencyMismatchError(
-            f"{what} must all be in one currency; got {listed}. Convert them to one currency first"
+            _(
+                "{what} must all be in one currency; got {listed}. Convert them to one currency first",
+                what=what,
+                listed=listed,
+            )
         )
 
 
@@ -96,8 +126,14 @@ def _is_unique_members(instance: object, attribute: attrs.Attribute[Any], value:
     for index, member in enumerate(cast(tuple[StandingMember, ...], value)):
         if member in seen:
             raise ValidationError(
-                f"{_fields.where(instance, attribute)}[{index}] repeats {member.role.value} "
-                f"{member.name!r} (first at [{seen[member]}])"
+                _(
+                    "{where}[{index}] repeats {role} {member!r} (first at [{seen}])",
+                    where=_fields.where(instance, attribute),
+                    index=index,
+                    role=member.role.value,
+                    member=member.name,
+                    seen=seen[member],
+                )
             )
         seen[member] = index
 
@@ -107,7 +143,14 @@ def _is_unique_supplies(instance: object, attribute: attrs.Attribute[Any], value
     items = cast(tuple[str, ...], value)
     for index, item in enumerate(items):
         if item in items[:index]:
-            raise ValidationError(f"{_fields.where(instance, attribute)}[{index}] repeats {item!r}")
+            raise ValidationError(
+                _(
+                    "{where}[{index}] repeats {item!r}",
+                    where=_fields.where(instance, attribute),
+                    index=index,
+                    item=item,
+                )
+            )
 
 
 @serializable()
@@ -156,16 +199,20 @@ class Resources:
 
     def describe(self, lang: str = "en") -> str:
         """A summary for people: budgets, standing team, supplies."""
-        zh = normalize_lang(lang) == "zh"
-        colon = "：" if zh else ": "
-        lines = ["预算：" if zh else "Budgets:"]
-        lines.extend(f"  - {c.label(lang)}{colon}{_amount(m)}" for c, m in self.budgets.items())
+        lang = normalize_lang(lang)
+        lines = [_("Budgets:").text(lang)]
+        lines.extend(
+            "  - " + _("{category}: {amount}", category=c, amount=_amount(m)).text(lang)
+            for c, m in self.budgets.items()
+        )
         if self.standing_team:
-            lines.append("常设团队：" if zh else "Standing team:")
-            lines.extend(f"  - {m.role.label(lang)}{colon}{m.name}" for m in self.standing_team)
+            lines.append(_("Standing team:").text(lang))
+            lines.extend(
+                "  - " + _("{role}: {name}", role=m.role, name=m.name).text(lang)
+                for m in self.standing_team
+            )
         if self.supplies:
-            items = ("、" if zh else ", ").join(self.supplies)
-            lines.append(f"{'应急物资' if zh else 'Supplies'}{colon}{items}")
+            lines.append(_("Supplies: {items}", items=self.supplies).text(lang))
         return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from crisiskit.errors import ChartError, OptionalDependencyError
+from crisiskit.errors import ChartError, MissingExtraError
 from crisiskit.messages import _
 
 __all__ = ["CJK_FAMILIES", "cjk_family", "needs_cjk", "require_matplotlib"]
@@ -50,7 +50,7 @@ def require_matplotlib() -> ModuleType:
     try:
         import matplotlib  # noqa: PLC0415 - optional: imported only when a chart is drawn
     except ImportError:
-        raise OptionalDependencyError(
+        raise MissingExtraError(
             _(
                 "drawing a chart needs matplotlib, which is not installed; "
                 "install the charts extra: pip install 'crisiskit[charts]'"
@@ -70,7 +70,7 @@ def cjk_family() -> str:
 
     Raises:
         ChartError: no CJK font is installed where matplotlib looks.
-        OptionalDependencyError: matplotlib is not installed.
+        MissingExtraError: matplotlib is not installed.
     """
     require_matplotlib()
     from matplotlib import font_manager  # noqa: PLC0415 - optional dependency

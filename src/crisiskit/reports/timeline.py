@@ -434,7 +434,7 @@ def draw_timeline(timeline: CrisisTimeline, *, lang: str = "en", format: str = "
     """The picture of ``timeline`` as SVG or PNG bytes, its text in ``lang`` (``en`` or ``zh``).
 
     Raises:
-        OptionalDependencyError: matplotlib is not installed (``pip install 'crisiskit[charts]'``).
+        MissingExtraError: matplotlib is not installed (``pip install 'crisiskit[charts]'``).
         ChartError: the picture has Chinese text and no CJK font is installed.
         UnknownValueError: a format other than ``svg`` or ``png``, or a language other than
             English or Chinese.
@@ -649,7 +649,7 @@ def write_timeline(timeline: CrisisTimeline, path: str | Path, *, lang: str = "e
 
     Raises:
         UnknownValueError: the suffix is neither ``.svg`` nor ``.png``.
-        OptionalDependencyError, ChartError: as :func:`draw_timeline`.
+        MissingExtraError, ChartError: as :func:`draw_timeline`.
         OSError: the file could not be written.
     """
     target = Path(path)

@@ -40,6 +40,7 @@ from crisiskit.calendar.business import (
     _find_calendar,
     _is_calendars,
     _to_calendars,
+    weekday_said,
 )
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.messages import _, coded
@@ -350,15 +351,7 @@ class SlaPolicy:
                     "{weekday} has no hours: pass working_day=...)",
                     day=day,
                     name=working.name,
-                    weekday=(
-                        _("Monday"),
-                        _("Tuesday"),
-                        _("Wednesday"),
-                        _("Thursday"),
-                        _("Friday"),
-                        _("Saturday"),
-                        _("Sunday"),
-                    )[working.makeup_weekday],
+                    weekday=weekday_said(working.makeup_weekday),
                 )
             )
         units: dict[str, tuple[dt.timedelta, BusinessCalendar]] = {

@@ -41,6 +41,7 @@ from crisiskit.errors import (
     ValidationError,
 )
 from crisiskit.events import KeyRing, SealingKey, SlaAlertsRaised, StoredEvent, erase, stored
+from crisiskit.messages import _
 from crisiskit.serialization import SCHEMA_VERSION, from_json, to_json
 from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import CrisisState, CrisisType, Role
@@ -175,7 +176,9 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     except (ValueError, binascii.Error, UnicodeError):
         value = None
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-        raise ValidationError(f"after={cursor!r} is not a cursor a page of find() returned")
+        raise ValidationError(
+            _("after={cursor!r} is not a cursor a page of find() returned", cursor=cursor)
+        )
     return value[0], value[1]
 
 
@@ -210,19 +213,28 @@ class Query:
 
 def _limit(what: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
-        raise ValidationError(f"{what} must be a whole number from 1 to {MAX_LIMIT}; got {value!r}")
+        raise ValidationError(
+            _(
+                "{what} must be a whole number from 1 to {limit}; got {value!r}",
+                what=what,
+                limit=MAX_LIMIT,
+                value=value,
+            )
+        )
     return value
 
 
 def _position(what: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(f"{what} must be a whole number ≥ 0; got {value!r}")
+        raise ValidationError(
+            _("{what} must be a whole number ≥ 0; got {value!r}", what=what, value=value)
+        )
     return value
 
 
 def _context(value: object) -> Context:
     if not isinstance(value, Context):
-        raise ValidationError(f"a store needs a Context; got {type(value).__name__}")
+        raise ValidationError(_("a store needs a Context; got {kind}", kind=type(value).__name__))
     return value
 
 
@@ -441,12 +453,16 @@ class StoreBase:
         was stored before (use :meth:`save`).
         """
         if not isinstance(crisis, Crisis):
-            raise ValidationError(f"create() stores a Crisis; got {type(crisis).__name__}")
+            raise ValidationError(
+                _("create() stores a Crisis; got {kind}", kind=type(crisis).__name__)
+            )
         pending = crisis.pending_events
         if not pending or pending[0].sequence != 1:
             raise ValidationError(
-                f"create() stores a crisis just detected; crisis {crisis.id!r} has events "
-                "stored already: use save()"
+                _(
+                    "create() stores a crisis just detected; crisis {id!r} has events stored already: use save()",
+                    id=crisis.id,
+                )
             )
         return self.save(crisis)
 
@@ -459,7 +475,9 @@ class StoreBase:
         crisis keeps its pending events. Returns the stored version.
         """
         if not isinstance(crisis, Crisis):
-            raise ValidationError(f"save() stores a Crisis; got {type(crisis).__name__}")
+            raise ValidationError(
+                _("save() stores a Crisis; got {kind}", kind=type(crisis).__name__)
+            )
         pending = crisis.pending_events
         if not pending:
             return crisis.version
@@ -485,8 +503,12 @@ class StoreBase:
             "expected_version", expected_version
         ):
             raise ConcurrencyError(
-                f"crisis {crisis_id!r} is at version {crisis.version}, not {expected_version}: "
-                "it changed since you read it; reload it and try again"
+                _(
+                    "crisis {crisis_id!r} is at version {version}, not {expected_version}: it changed since you read it; reload it and try again",
+                    crisis_id=crisis_id,
+                    version=crisis.version,
+                    expected_version=expected_version,
+                )
             )
         yield crisis
         self.save(crisis)
@@ -510,39 +532,61 @@ class StoreBase:
         expected = _position("expected_version", expected_version)
         batch = list(records)
         if not batch or not all(isinstance(r, StoredEvent) for r in batch):
-            raise ValidationError("append() takes one or more StoredEvent records")
+            raise ValidationError(_("append() takes one or more StoredEvent records"))
         with self._session() as session:
             head = session.head(crisis_id)
             version = 0 if head is None else head.version
             if version != expected:
                 raise ConcurrencyError(
-                    f"crisis {crisis_id!r} is at version {version} in the store, not {expected}"
+                    _(
+                        "crisis {crisis_id!r} is at version {version} in the store, not {expected}",
+                        crisis_id=crisis_id,
+                        version=version,
+                        expected=expected,
+                    )
                 )
             last_hash = "" if head is None else head.last_hash
             seen: set[str] = set()
             for n, record in enumerate(batch, start=expected + 1):
                 if record.event_id in seen:
-                    raise EventSequenceError(f"event id {record.event_id} appears twice")
+                    raise EventSequenceError(
+                        _("event id {event_id} appears twice", event_id=record.event_id)
+                    )
                 seen.add(record.event_id)
                 if record.crisis_id != crisis_id:
                     raise EventSequenceError(
-                        f"event {record.sequence} ({record.type}) belongs to crisis "
-                        f"{record.crisis_id!r}, not {crisis_id!r}"
+                        _(
+                            "event {sequence} ({type}) belongs to crisis {crisis_id!r}, not {expected!r}",
+                            sequence=record.sequence,
+                            type=record.type,
+                            crisis_id=record.crisis_id,
+                            expected=crisis_id,
+                        )
                     )
                 if record.sequence != n:
                     raise EventSequenceError(
-                        f"crisis {crisis_id!r}: expected sequence {n}, got {record.sequence} "
-                        f"({record.type}); events are missing or out of order"
+                        _(
+                            "crisis {crisis_id!r}: expected sequence {n}, got {sequence} ({type}); events are missing or out of order",
+                            crisis_id=crisis_id,
+                            n=n,
+                            sequence=record.sequence,
+                            type=record.type,
+                        )
                     )
                 if (head is not None or n > 1) and record.prev_hash != last_hash:
                     raise EventSequenceError(
-                        f"event {n} ({record.type}) does not link to event {n - 1}"
+                        _(
+                            "event {n} ({type}) does not link to event {previous}",
+                            n=n,
+                            type=record.type,
+                            previous=n - 1,
+                        )
                     )
                 last_hash = record.hash
             taken = session.existing_ids([r.event_id for r in batch])
             if taken:
                 raise EventSequenceError(
-                    f"the store holds event id(s) {', '.join(sorted(taken))} already"
+                    _("the store holds event id(s) {taken} already", taken=tuple(sorted(taken)))
                 )
             if head is None:  # a new crisis: checked by replaying its events
                 crisis = Crisis.replay(batch, keys=keys)
@@ -579,7 +623,9 @@ class StoreBase:
     ) -> Crisis:
         head, snapshot = session.head_and_snapshot(crisis_id)
         if head is None:
-            raise CrisisNotFoundError(f"the store holds no crisis {crisis_id!r}")
+            raise CrisisNotFoundError(
+                _("the store holds no crisis {crisis_id!r}", crisis_id=crisis_id)
+            )
         if snapshot is not None:
             crisis = _from_snapshot(snapshot, crisis_id, head)
             # Up to the head read above: a writer may commit between two reads.
@@ -630,8 +676,13 @@ class StoreBase:
             last = session.last_position()
             if not current <= position <= last:
                 raise ValidationError(
-                    f"consumer {consumer!r} is at position {current} and the feed ends at "
-                    f"{last}: it cannot move to {position}"
+                    _(
+                        "consumer {consumer!r} is at position {current} and the feed ends at {last}: it cannot move to {position}",
+                        consumer=consumer,
+                        current=current,
+                        last=last,
+                        position=position,
+                    )
                 )
             session.set_consumer(consumer, position)
 
@@ -706,8 +757,11 @@ class StoreBase:
         cutoff = clock_now if now is None else _checks.instant("now", now)
         if cutoff > clock_now:
             raise ValidationError(
-                f"now={cutoff.isoformat()} is later than the context's clock "
-                f"({clock_now.isoformat()}): alerts are recorded as of the clock"
+                _(
+                    "now={cutoff} is later than the context's clock ({clock_now}): alerts are recorded as of the clock",
+                    cutoff=cutoff.isoformat(),
+                    clock_now=clock_now.isoformat(),
+                )
             )
         limit = _limit("limit", limit)
         _checks.text("actor", actor, max_length=200)
@@ -758,7 +812,9 @@ class StoreBase:
 
 def _flag(what: str, value: object) -> bool:
     if not isinstance(value, bool):
-        raise ValidationError(f"{what} must be True or False; got {value!r}")
+        raise ValidationError(
+            _("{what} must be True or False; got {value!r}", what=what, value=value)
+        )
     return value
 
 
@@ -776,8 +832,11 @@ def _replay(
     records = session.records(crisis_id, 1, head.version)
     if not records:
         raise StoreError(
-            f"crisis {crisis_id!r}: the head says version {head.version} but the store holds "
-            "none of its events"
+            _(
+                "crisis {crisis_id!r}: the head says version {version} but the store holds none of its events",
+                crisis_id=crisis_id,
+                version=head.version,
+            )
         )
     crisis = Crisis.replay(records, context, keys=keys)
     _check_head(crisis, head)
@@ -800,9 +859,12 @@ def _from_snapshot(snapshot: tuple[int, int, str], crisis_id: str, head: Head) -
 def _check_head(crisis: Crisis, head: Head) -> None:
     if (crisis.version, crisis.last_hash) != (head.version, head.last_hash):
         raise StoreError(
-            f"crisis {crisis.id!r}: its events end at version {crisis.version} but the store's "
-            f"head is version {head.version}: events were deleted from the end of its log, or "
-            "the head was changed"
+            _(
+                "crisis {id!r}: its events end at version {version} but the store's head is version {head}: events were deleted from the end of its log, or the head was changed",
+                id=crisis.id,
+                version=crisis.version,
+                head=head.version,
+            )
         )
 
 

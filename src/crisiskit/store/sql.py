@@ -23,6 +23,7 @@ from sqlalchemy import exc as sa_exc
 
 from crisiskit.errors import ConcurrencyError, EventSequenceError, StoreError
 from crisiskit.events import StoredEvent
+from crisiskit.messages import _
 from crisiskit.serialization import SCHEMA_VERSION
 from crisiskit.store import (
     STORE_SCHEMA_VERSION,
@@ -212,15 +213,17 @@ class SqlStore(StoreBase):
             row = conn.execute(sa.select(store_info.c.schema_version)).first()
         except sa_exc.DBAPIError as problem:
             raise StoreError(
-                "the database has no crisiskit store tables: call create_schema() first"
+                _("the database has no crisiskit store tables: call create_schema() first")
             ) from problem
         if row is None:
-            raise StoreError("the crisiskit_store table is empty: call create_schema() first")
+            raise StoreError(_("the crisiskit_store table is empty: call create_schema() first"))
         if row[0] > STORE_SCHEMA_VERSION:
             raise StoreError(
-                f"the store's tables are at schema version {row[0]}, written by a newer "
-                f"release of crisiskit; this release reads version {STORE_SCHEMA_VERSION}: "
-                "upgrade crisiskit"
+                _(
+                    "the store's tables are at schema version {found}, written by a newer release of crisiskit; this release reads version {supported}: upgrade crisiskit",
+                    found=row[0],
+                    supported=STORE_SCHEMA_VERSION,
+                )
             )
         self._checked = True
 
@@ -242,9 +245,14 @@ class SqlStore(StoreBase):
 def _integrity(problem: sa_exc.IntegrityError) -> Exception:
     text = str(problem.orig).lower()
     if "event_id" in text:
-        return EventSequenceError(f"the store holds one of these event ids already: {problem.orig}")
+        return EventSequenceError(
+            _("the store holds one of these event ids already: {orig}", orig=problem.orig)
+        )
     return ConcurrencyError(
-        f"another writer stored the crisis first; reload it and try again ({problem.orig})"
+        _(
+            "another writer stored the crisis first; reload it and try again ({orig})",
+            orig=problem.orig,
+        )
     )
 
 
@@ -321,8 +329,11 @@ class _SqlSession:
                 done = self.conn.execute(_UPDATE_HEAD, {**head, **where})
             if done.rowcount != 1:
                 raise ConcurrencyError(
-                    f"crisis {crisis_id!r} is no longer at version {expected} in the store: "
-                    "another writer saved first; reload it and try again"
+                    _(
+                        "crisis {crisis_id!r} is no longer at version {expected} in the store: another writer saved first; reload it and try again",
+                        crisis_id=crisis_id,
+                        expected=expected,
+                    )
                 )
             if tags_changed:
                 self.conn.execute(

@@ -19,6 +19,7 @@ import attrs
 
 from crisiskit.errors import ConcurrencyError
 from crisiskit.events import StoredEvent
+from crisiskit.messages import _
 from crisiskit.serialization import SCHEMA_VERSION
 from crisiskit.store import CrisisRow, FeedItem, Head, Query, StoreBase
 
@@ -98,8 +99,11 @@ class _MemorySession:
         head = self.t.heads.get(crisis_id)
         if (0 if head is None else head.version) != expected:
             raise ConcurrencyError(
-                f"crisis {crisis_id!r} is no longer at version {expected} in the store: "
-                "another writer saved first; reload it and try again"
+                _(
+                    "crisis {crisis_id!r} is no longer at version {expected} in the store: another writer saved first; reload it and try again",
+                    crisis_id=crisis_id,
+                    expected=expected,
+                )
             )
         last = records[-1]
         self.t.heads[crisis_id] = Head(last.sequence, last.hash)
@@ -118,7 +122,7 @@ class _MemorySession:
             for row in self.t.rows.values()
             if row.sla_next_due is not None and row.sla_next_due <= cutoff
         ]
-        return [crisis_id for _, crisis_id in sorted(due)[:limit]]
+        return [crisis_id for _unused, crisis_id in sorted(due)[:limit]]
 
     def rewrite(self, records: Sequence[StoredEvent]) -> None:
         by_id = {r.event_id: r for r in records}

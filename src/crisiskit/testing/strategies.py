@@ -90,6 +90,20 @@ from crisiskit.plan import (
     RoleDuty,
     StandingMember,
 )
+from crisiskit.reports import (
+    CrisisMetrics,
+    DurationStats,
+    GroupKey,
+    Ledger,
+    LedgerLine,
+    PeriodMetrics,
+    PeriodReport,
+    PromiseFigures,
+    ReportGroup,
+    SlaFigure,
+    Spend,
+    WorkingTimes,
+)
 from crisiskit.sla import (
     DEFAULT_LIFECYCLE,
     LifecycleRule,
@@ -99,6 +113,7 @@ from crisiskit.sla import (
     SlaAlert,
     SlaMetric,
     SlaPolicy,
+    SlaStatus,
     SlaTarget,
     SlaTimer,
     TimerAction,
@@ -918,6 +933,8 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     BudgetCategory: _enum(BudgetCategory),
     dt.timedelta: durations,
     SlaMetric: sla_metrics,
+    SlaStatus: _enum(SlaStatus),
+    GroupKey: _enum(GroupKey),
     AttributeValues: attribute_values,
 }
 
@@ -929,6 +946,8 @@ def _for_annotation(annotation: Any) -> st.SearchStrategy[Any]:
         return st.one_of(*(st.none() if a is type(None) else _for_annotation(a) for a in args))
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         return st.lists(_for_annotation(args[0]), max_size=3).map(tuple)
+    if origin is tuple and args:
+        return st.tuples(*(_for_annotation(a) for a in args))
     if annotation in _BY_ANNOTATION:
         return _BY_ANNOTATION[annotation]()
     if annotation in _FOR_TYPE:
@@ -1432,6 +1451,22 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Decision: monitor_decisions,
     KeyState: monitor_key_states,
     MonitorState: monitor_states,
+    **{
+        cls: functools.partial(attrs_builds, cls)
+        for cls in (
+            Spend,
+            PromiseFigures,
+            CrisisMetrics,
+            DurationStats,
+            SlaFigure,
+            WorkingTimes,
+            PeriodMetrics,
+            ReportGroup,
+            PeriodReport,
+            LedgerLine,
+            Ledger,
+        )
+    },
     **{cls: functools.partial(command_objects, cls) for cls in COMMAND_TYPES.values()},
     **{
         cls: functools.partial(events, cls)

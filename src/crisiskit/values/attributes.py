@@ -25,6 +25,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.checks import FrozenMap
 from crisiskit.errors import ValidationError
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import normalize_lang
 
 __all__ = [
@@ -49,8 +50,10 @@ _INT_LIMIT = 10**18  # beyond any ticket number, and safe in every database's BI
 def _is_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not _NAME.match(value):
         raise ValidationError(
-            f"an attribute's name must be lower_snake_case ASCII, 1 to 40 characters, "
-            f"starting with a letter; got {value!r}"
+            _(
+                "an attribute's name must be lower_snake_case ASCII, 1 to 40 characters, starting with a letter; got {value!r}",
+                value=value,
+            )
         )
 
 
@@ -74,9 +77,16 @@ class Attribute:
         """The value as stored, or :class:`~crisiskit.errors.ValidationError` saying what is allowed."""
         raise NotImplementedError
 
-    def _refuse(self, value: object, allowed: str) -> ValidationError:
+    def _refuse(self, value: object, allowed: Message) -> ValidationError:
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
-        return ValidationError(f"attribute {self.name!r} must be {allowed}; got {shown}")
+        return ValidationError(
+            _(
+                "attribute {name!r} must be {allowed}; got {shown}",
+                name=self.name,
+                allowed=allowed,
+                shown=shown,
+            )
+        )
 
 
 @frozen
@@ -91,9 +101,15 @@ class Text(Attribute):
 
     def check(self, value: object) -> AttributeValue:
         """Text, stripped of surrounding spaces, not blank, not too long, matching the pattern."""
-        allowed = f"text of 1 to {self.max_length} characters"
-        if self.pattern is not None:
-            allowed += f" matching {self.pattern!r}"
+        allowed = (
+            _("text of 1 to {max_length} characters", max_length=self.max_length)
+            if self.pattern is None
+            else _(
+                "text of 1 to {max_length} characters matching {pattern!r}",
+                max_length=self.max_length,
+                pattern=self.pattern,
+            )
+        )
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > self.max_length:
             raise self._refuse(value, allowed)
         text = value.strip()
@@ -119,7 +135,14 @@ class Integer(Attribute):
             or not isinstance(value, int)
             or not self.minimum <= value <= self.maximum
         ):
-            raise self._refuse(value, f"a whole number from {self.minimum} to {self.maximum}")
+            raise self._refuse(
+                value,
+                _(
+                    "a whole number from {minimum} to {maximum}",
+                    minimum=self.minimum,
+                    maximum=self.maximum,
+                ),
+            )
         return value
 
 
@@ -132,7 +155,7 @@ class Flag(Attribute):
     def check(self, value: object) -> AttributeValue:
         """True or False."""
         if not isinstance(value, bool):
-            raise self._refuse(value, "true or false")
+            raise self._refuse(value, _("true or false"))
         return value
 
 
@@ -147,12 +170,14 @@ class Choice(Attribute):
     @choices.validator
     def _some(self, attribute: object, value: tuple[str, ...]) -> None:
         if not value or not all(isinstance(c, str) and c.strip() for c in value):
-            raise ValidationError(f"Choice {self.name!r} needs one or more text choices")
+            raise ValidationError(
+                _("Choice {name!r} needs one or more text choices", name=self.name)
+            )
 
     def check(self, value: object) -> AttributeValue:
         """One of the choices."""
         if not isinstance(value, str) or value not in self.choices:
-            raise self._refuse(value, f"one of {', '.join(map(repr, self.choices))}")
+            raise self._refuse(value, _("one of {choices}", choices=tuple(map(repr, self.choices))))
         return value
 
 
@@ -168,7 +193,11 @@ class Tags(Attribute):
 
     def check(self, value: object) -> AttributeValue:
         """A list of tags: each text without spaces around it, at most ``max_length`` long."""
-        allowed = f"a list of at most {self.max_tags} tags of 1 to {self.max_length} characters"
+        allowed = _(
+            "a list of at most {max_tags} tags of 1 to {max_length} characters",
+            max_tags=self.max_tags,
+            max_length=self.max_length,
+        )
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise self._refuse(value, allowed)
         tags = list(value)
@@ -195,8 +224,11 @@ class AttributeValues(FrozenMap[str, AttributeValue]):
                 value = tuple(value)
             if not isinstance(name, str) or not isinstance(value, str | int | tuple):
                 raise ValidationError(
-                    f"attribute values map names to text, numbers, flags or tags; "
-                    f"got {name!r}: {value!r}"
+                    _(
+                        "attribute values map names to text, numbers, flags or tags; got {name!r}: {value!r}",
+                        name=name,
+                        value=value,
+                    )
                 )
             items[name] = value
         super().__init__(items)
@@ -222,12 +254,17 @@ class AttributeSchema:
         for item in value:
             if not isinstance(item, Attribute):
                 raise ValidationError(
-                    f"an AttributeSchema holds Text, Integer, Flag, Choice or Tags; got {item!r}"
+                    _(
+                        "an AttributeSchema holds Text, Integer, Flag, Choice or Tags; got {item!r}",
+                        item=item,
+                    )
                 )
         names = [a.name for a in value]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
-            raise ValidationError(f"attributes declared twice: {', '.join(repeated)}")
+            raise ValidationError(
+                _("attributes declared twice: {repeated}", repeated=tuple(repeated))
+            )
 
     def get(self, name: str) -> Attribute | None:
         """The attribute called ``name``, if declared."""
@@ -237,15 +274,19 @@ class AttributeSchema:
         """Each value as stored (None removes an attribute), or the first error found."""
         if not isinstance(values, Mapping) or not values:
             raise ValidationError(
-                "set_attributes() takes a mapping of one or more attribute names to values"
+                _("set_attributes() takes a mapping of one or more attribute names to values")
             )
         checked: dict[str, AttributeValue | None] = {}
         for name in sorted(values, key=str):
             declared = self.get(name) if isinstance(name, str) else None
             if declared is None:
-                names = ", ".join(a.name for a in self.attributes) or "none"
+                names = ", ".join(a.name for a in self.attributes) or _("none")
                 raise ValidationError(
-                    f"no attribute {name!r} is declared; the context's schema has: {names}"
+                    _(
+                        "no attribute {name!r} is declared; the context's schema has: {names}",
+                        name=name,
+                        names=names,
+                    )
                 )
             value = values[name]
             checked[name] = None if value is None else declared.check(value)

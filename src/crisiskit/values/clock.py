@@ -15,6 +15,7 @@ import pendulum
 
 from crisiskit._internal import checks as _checks
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 
 __all__ = ["Clock", "ManualClock", "SystemClock"]
 
@@ -56,7 +57,7 @@ class ManualClock:
     __slots__ = ("_now",)
 
     def __init__(self, start: dt.datetime) -> None:
-        self._now = _checks.instant("ManualClock start", start)
+        self._now = _checks.instant(_("ManualClock start"), start)
 
     def now(self) -> pendulum.DateTime:
         """The instant the clock reads, in UTC."""
@@ -67,8 +68,11 @@ class ManualClock:
         target = _checks.instant("ManualClock.set(when)", when)
         if target < self._now:
             raise ValidationError(
-                f"a clock does not run backwards: it reads {self._now.isoformat()}, "
-                f"and {target.isoformat()} is earlier"
+                _(
+                    "a clock does not run backwards: it reads {now}, and {target} is earlier",
+                    now=self._now.isoformat(),
+                    target=target.isoformat(),
+                )
             )
         self._now = target
         return self._now
@@ -90,11 +94,17 @@ class ManualClock:
         step = delta if delta is not None else dt.timedelta()
         if not isinstance(step, dt.timedelta):
             raise ValidationError(
-                f"advance() takes a timedelta; got {type(step).__name__} {step!r}"
+                _(
+                    "advance() takes a timedelta; got {kind} {step!r}",
+                    kind=type(step).__name__,
+                    step=step,
+                )
             )
         step += dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
         if step < dt.timedelta():
-            raise ValidationError(f"a clock does not run backwards: cannot advance by {step}")
+            raise ValidationError(
+                _("a clock does not run backwards: cannot advance by {step}", step=step)
+            )
         self._now = self._now + step
         return self._now
 

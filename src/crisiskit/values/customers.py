@@ -11,6 +11,7 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
+from crisiskit.messages import _
 from crisiskit.values.money import Money
 
 if TYPE_CHECKING:
@@ -22,7 +23,11 @@ __all__ = ["CustomerRef", "customers_of", "merge_customers"]
 def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, Money):
         raise ValidationError(
-            f"CustomerRef.value must be Money or None; got {type(value).__name__} {value!r}"
+            _(
+                "CustomerRef.value must be Money or None; got {kind} {value!r}",
+                kind=type(value).__name__,
+                value=value,
+            )
         )
 
 

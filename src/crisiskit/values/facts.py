@@ -8,6 +8,7 @@ from attrs import evolve, field, fields, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import UnknownValueError
+from crisiskit.messages import _
 
 __all__ = ["Facts"]
 
@@ -44,7 +45,11 @@ class Facts:
         unknown = sorted(set(changes) - known)
         if unknown:
             raise UnknownValueError(
-                f"Facts has no field {', '.join(map(repr, unknown))}; fields: {', '.join(sorted(known))}"
+                _(
+                    "Facts has no field {unknown}; fields: {known}",
+                    unknown=tuple(map(repr, unknown)),
+                    known=tuple(sorted(known)),
+                )
             )
         return evolve(self, **changes)  # type: ignore[arg-type]
 

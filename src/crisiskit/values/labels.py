@@ -13,6 +13,7 @@ from enum import Enum, StrEnum
 from typing import Literal, Self, TypeVar, cast
 
 from crisiskit.errors import UnknownValueError
+from crisiskit.messages import Message, _, language_of
 
 __all__ = ["LANGUAGES", "LabelledEnum", "Lang", "normalize_lang"]
 
@@ -25,15 +26,14 @@ LANGUAGES: tuple[Lang, ...] = ("en", "zh")
 
 def normalize_lang(lang: str) -> Lang:
     """Map a language tag (``"en"``, ``"en-GB"``, ``"zh"``, ``"zh-CN"``, ``"zh_Hans"``) to ``en`` or ``zh``."""
-    if isinstance(lang, str):
-        base = lang.replace("_", "-").split("-", 1)[0].lower()
-        if base == "en":
-            return "en"
-        if base == "zh":
-            return "zh"
+    found = language_of(lang)
+    if found is not None:
+        return found
     raise UnknownValueError(
-        f"no labels in language {lang!r}; crisiskit has labels in 'en' and 'zh' "
-        "(regional tags such as 'zh-CN' or 'en-US' are accepted)"
+        _(
+            "no labels in language {lang!r}; crisiskit has labels in 'en' and 'zh' (regional tags such as 'zh-CN' or 'en-US' are accepted)",
+            lang=lang,
+        )
     )
 
 
@@ -106,19 +106,24 @@ class LabelledEnum(StrEnum):
         return found
 
     @classmethod
-    def _refusal(cls, value: object, what: str | None) -> str:
-        codes = ", ".join(repr(m.value) for m in cls)
+    def _refusal(cls, value: object, what: str | None) -> Message:
         first = next(iter(cls))
-        hint = (
-            f"names and English or Chinese labels such as {first.label('en')!r} or "
-            f"{first.label('zh')!r} are accepted too"
+        hint = _(
+            "Allowed: {codes} (names and English or Chinese labels such as {label_en!r} or "
+            "{label_zh!r} are accepted too)",
+            codes=tuple(repr(m.value) for m in cls),
+            label_en=first.label("en"),
+            label_zh=first.label("zh"),
         )
-        head = (
-            f"{what} must be a {cls.__name__}; got {value!r}"
-            if what
-            else f"{value!r} is not a {cls.__name__}"
-        )
-        return f"{head}. Allowed: {codes} ({hint})"
+        if what:
+            return _(
+                "{what} must be a {enum}; got {value!r}. {hint}",
+                what=what,
+                enum=cls.__name__,
+                value=value,
+                hint=hint,
+            )
+        return _("{value!r} is not a {enum}. {hint}", value=value, enum=cls.__name__, hint=hint)
 
 
 L = TypeVar("L", bound=LabelledEnum)

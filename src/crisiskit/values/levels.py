@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from crisiskit.errors import UnknownValueError, ValidationError
+from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
 
 __all__ = ["DEFAULT_TIME_TARGETS", "Colour", "Level"]
@@ -69,14 +70,16 @@ class Level(LabelledEnum):
         for level, value in _SEVERITY.items():
             if value == severity and not isinstance(severity, bool):
                 return level
-        raise UnknownValueError(f"a severity is 1 (IV) to 4 (I); got {severity!r}")
+        raise UnknownValueError(
+            _("a severity is 1 (IV) to 4 (I); got {severity!r}", severity=severity)
+        )
 
     @classmethod
     def from_rank(cls, rank: int) -> Level:
         """The level with this rank (1 is I, 4 is IV)."""
         if isinstance(rank, int) and not isinstance(rank, bool) and 1 <= rank <= 4:
             return cls.from_severity(5 - rank)
-        raise UnknownValueError(f"a rank is 1 (I) to 4 (IV); got {rank!r}")
+        raise UnknownValueError(_("a rank is 1 (I) to 4 (IV); got {rank!r}", rank=rank))
 
     def warning_label(self, lang: str = "en") -> str:
         """The warning's full name, as a crisis plan writes it: ``一级预警（重大危机）`` / ``level I warning (major crisis)``."""
@@ -87,13 +90,17 @@ class Level(LabelledEnum):
     def raised(self, steps: int = 1) -> Level:
         """The level ``steps`` more severe, stopping at I."""
         if steps < 0:
-            raise ValidationError(f"raised() takes steps >= 0; got {steps} (use lowered())")
+            raise ValidationError(
+                _("raised() takes steps >= 0; got {steps} (use lowered())", steps=steps)
+            )
         return Level.from_severity(min(4, self.severity + steps))
 
     def lowered(self, steps: int = 1) -> Level:
         """The level ``steps`` less severe, stopping at IV."""
         if steps < 0:
-            raise ValidationError(f"lowered() takes steps >= 0; got {steps} (use raised())")
+            raise ValidationError(
+                _("lowered() takes steps >= 0; got {steps} (use raised())", steps=steps)
+            )
         return Level.from_severity(max(1, self.severity - steps))
 
     def is_more_severe_than(self, other: Level) -> bool:
@@ -105,7 +112,7 @@ class Level(LabelledEnum):
         """The most severe of ``levels`` (at least one is needed)."""
         found = list(levels)
         if not found:
-            raise ValidationError("most_severe() needs at least one level; got none")
+            raise ValidationError(_("most_severe() needs at least one level; got none"))
         return max(found)
 
     def __lt__(self, other: object) -> bool:

@@ -36,6 +36,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
 
 from crisiskit.errors import UnknownValueError, VocabularyError
+from crisiskit.messages import Message, _
 from crisiskit.values.labels import LabelledEnum, _key, normalize_lang
 
 __all__ = ["MAX_CODE_LENGTH", "MAX_LABEL_LENGTH", "OpenEnumType", "OpenLabelledEnum"]
@@ -136,9 +137,15 @@ class OpenEnumType(EnumType):
                 found = _registry(cls).registered.get(name.lower())
                 if found is not None and found._name_ == name:
                     raise AttributeError(
-                        f"{cls.__name__}.{name} is a registered member, not an attribute: use "
-                        f"the member {cls.__name__}.register() returned, "
-                        f"{cls.__name__}({found._value_!r}) or {cls.__name__}[{name!r}]"
+                        _(
+                            "{cls_name}.{name} is a registered member, not an attribute: use the "
+                            "member {cls_name}.register() returned, {cls_name}({code}) or "
+                            "{cls_name}[{key}]",
+                            cls_name=cls.__name__,
+                            name=name,
+                            code=repr(found._value_),
+                            key=repr(name),
+                        )
                     )
             parent = getattr(EnumType, "__getattr__", None)  # Python 3.11's reads members
             if parent is not None:
@@ -182,8 +189,13 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
         found = _registry(cls).registered.get(value) if isinstance(value, str) else None
         if found is None:
             raise UnknownValueError(
-                f"{value!r} is not the code of a {cls.__name__}. Codes: "
-                f"{', '.join(repr(m.value) for m in cls)}. {cls._register_hint()}"
+                _(
+                    "{value!r} is not the code of a {cls_name}. Codes: {codes}. {register_hint}",
+                    value=value,
+                    cls_name=cls.__name__,
+                    codes=tuple(repr(m.value) for m in cls),
+                    register_hint=cls._register_hint(),
+                )
             )
         return cast(Self, found)
 
@@ -202,14 +214,16 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
         return cast(Self | None, _registry(cls).lookup.get(_key(value)))
 
     @classmethod
-    def _refusal(cls, value: object, what: str | None) -> str:
-        return f"{super()._refusal(value, what)}. {cls._register_hint()}"
+    def _refusal(cls, value: object, what: str | None) -> Message:
+        return _(
+            "{refusal}. {hint}", refusal=super()._refusal(value, what), hint=cls._register_hint()
+        )
 
     @classmethod
-    def _register_hint(cls) -> str:
-        return (
-            f"A host adds its own with {cls.__name__}.register(...) at start-up, before "
-            "anything names them"
+    def _register_hint(cls) -> Message:
+        return _(
+            "A host adds its own with {cls_name}.register(...) at start-up, before anything names them",
+            cls_name=cls.__name__,
         )
 
     @classmethod
@@ -253,27 +267,50 @@ class OpenLabelledEnum(LabelledEnum, metaclass=OpenEnumType):
                 if registry.labels[existing] == (en, zh) and registry.details[existing] == details:
                     return cast(Self, existing)
                 raise VocabularyError(
-                    f"{where}({code!r}): {cls.__name__} {code!r} is already registered as "
-                    f"{_definition(registry.labels[existing], registry.details[existing])}, not "
-                    f"{_definition((en, zh), details)}; a code keeps its definition: register "
-                    "it again only as it is, or choose another code"
+                    _(
+                        "{where}({code!r}): {cls_name} {code!r} is already registered as {definition}, not {new_definition}; a code keeps its definition: register it again only as it is, or choose another code",
+                        where=where,
+                        code=code,
+                        cls_name=cls.__name__,
+                        definition=_definition(
+                            registry.labels[existing], registry.details[existing]
+                        ),
+                        new_definition=_definition((en, zh), details),
+                    )
                 )
             builtin = cast(Self | None, cls._value2member_map_.get(code))
             if builtin is not None:
                 raise VocabularyError(
-                    f"{where}({code!r}): {code!r} is the code of the built-in "
-                    f"{cls.__name__}.{builtin._name_} ({builtin.label('en')!r} / "
-                    f"{builtin.label('zh')!r}); use it, or register another code"
+                    _(
+                        "{where}({code!r}): {code!r} is the code of the built-in {cls_name}.{member} ({label_en!r} / {label_zh!r}); use it, or register another code",
+                        where=where,
+                        code=code,
+                        cls_name=cls.__name__,
+                        member=builtin._name_,
+                        label_en=builtin.label("en"),
+                        label_zh=builtin.label("zh"),
+                    )
                 )
             name = code.upper()
-            for what, spelling in (("code", code), ("English label", en), ("Chinese label", zh)):
+            for what, spelling in (
+                (_("code"), code),
+                (_("English label"), en),
+                (_("Chinese label"), zh),
+            ):
                 known = registry.lookup.get(_key(spelling))
                 if known is not None:
                     raise VocabularyError(
-                        f"{where}({code!r}): the {what} {spelling!r} already names "
-                        f"{cls.__name__}.{known._name_} ({known.label('en')!r} / "
-                        f"{known.label('zh')!r}); every code and label names one member "
-                        "(case, width and spaces aside)"
+                        _(
+                            "{where}({code!r}): the {what} {spelling!r} already names {cls_name}.{member} ({label_en!r} / {label_zh!r}); every code and label names one member (case, width and spaces aside)",
+                            where=where,
+                            code=code,
+                            what=what,
+                            spelling=spelling,
+                            cls_name=cls.__name__,
+                            member=known._name_,
+                            label_en=known.label("en"),
+                            label_zh=known.label("zh"),
+                        )
                     )
             member = str.__new__(cls, code)
             member._name_ = name
@@ -336,9 +373,12 @@ def changed_since(saved: Mapping[type[OpenLabelledEnum], object]) -> list[str]:
 def _code(where: str, code: object) -> str:
     if not isinstance(code, str) or not _CODE.fullmatch(code) or len(code) > MAX_CODE_LENGTH:
         raise VocabularyError(
-            f"{where}: {code!r} is not a valid code; a code is lower_snake_case ASCII — a "
-            "lower-case letter, then lower-case letters, digits and single underscores — of at "
-            f"most {MAX_CODE_LENGTH} characters, e.g. 'finance' or 'regulator_12315'"
+            _(
+                "{where}: {code!r} is not a valid code; a code is lower_snake_case ASCII — a lower-case letter, then lower-case letters, digits and single underscores — of at most {limit} characters, e.g. 'finance' or 'regulator_12315'",
+                where=where,
+                code=code,
+                limit=MAX_CODE_LENGTH,
+            )
         )
     return code
 
@@ -347,16 +387,28 @@ def label_text(where: str, value: object) -> str:
     """Check a label (or a duty) a host registers: one line of non-blank text, not too long."""
     if not isinstance(value, str) or not value.strip():
         raise VocabularyError(
-            f"{where} must be non-blank text; got {value!r} (every member has an English and "
-            "a Chinese label)"
+            _(
+                "{where} must be non-blank text; got {value!r} (every member has an English and a Chinese label)",
+                where=where,
+                value=value,
+            )
         )
     if len(value) > MAX_LABEL_LENGTH:
         raise VocabularyError(
-            f"{where} must be at most {MAX_LABEL_LENGTH} characters; got {len(value)}"
+            _(
+                "{where} must be at most {limit} characters; got {length}",
+                where=where,
+                limit=MAX_LABEL_LENGTH,
+                length=len(value),
+            )
         )
     if any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in value):
         raise VocabularyError(
-            f"{where} must be one line of text, without control characters; got {value!r}"
+            _(
+                "{where} must be one line of text, without control characters; got {value!r}",
+                where=where,
+                value=value,
+            )
         )
     return value
 
