@@ -38,6 +38,7 @@ import _crisis
 import _grading
 import _imports
 import _monitor
+import _sla_fleet
 from _common import Row, Settings
 
 import crisiskit
@@ -178,6 +179,7 @@ def main() -> int:
         ("calendar deadlines", _calendar.deadline_rows),
         ("deadlines across DST changes", lambda _: _calendar.dst_rows(dst)),
         ("SLA sweeps", _calendar.sweep_rows),
+        ("SLA sweeps over crises", _sla_fleet.fleet_rows),
         ("lifecycle", _crisis.lifecycle_rows),
         ("size", _crisis.size_rows),
         ("audit log", _audit.audit_rows),

@@ -589,6 +589,9 @@ class BusinessCalendar:
     _timeline: Timeline | None = field(
         default=None, init=False, eq=False, repr=False, hash=False, alias="_timeline"
     )
+    _day_bound: int | None = field(
+        default=None, init=False, eq=False, repr=False, hash=False, alias="_day_bound"
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.provisional_until is not None and not (
@@ -1079,9 +1082,14 @@ class BusinessCalendar:
         1 100-year) horizon is compiled to find that out: a day gives at most its longest
         working hours, plus 3 hours for a clock change, and never more than the clock.
         """
-        days = [*self.week, *(o.hours for o in self.overrides if o.hours is not None)]
-        longest = max(sum(i.end_seconds - i.start_seconds for i in day) for day in days)
-        per_day = (longest + 3 * 3600) * 1_000_000
+        per_day = self._day_bound
+        if per_day is None:
+            # Once per calendar: an SLA sweep asks for a deadline per timer, and reading every
+            # dated day's hours again each time cost more than the deadline itself.
+            days = [*self.week, *(o.hours for o in self.overrides if o.hours is not None)]
+            longest = max(sum(i.end_seconds - i.start_seconds for i in day) for day in days)
+            per_day = (longest + 3 * 3600) * 1_000_000
+            object.__setattr__(self, "_day_bound", per_day)
         left = timeline.hi - start
         # the local dates the span touches, and the one before (a night shift runs into it)
         return min(left, (left // (_DAY_SECONDS * 1_000_000) + 3) * per_day)

@@ -291,13 +291,16 @@ class SlaTiming(CrisisBase):
                 return policy.start(
                     event.new_level, at, owner=self.id, metrics=metrics, since=since, customers=owed
                 )
+            # Only customers never owed a contact here: a contact that closing cancelled is
+            # not owed again because the level changed.
+            timed = {t.subject for t in self.timers if t.metric is SlaMetric.FIRST_CONTACT}
             return policy.regrade(
                 self.timers,
                 event.new_level,
                 at,
                 owner=self.id,
                 metrics=metrics,
-                customers=owed,
+                customers=tuple(c for c in owed if c not in timed),
                 since=since,
             )
         if not self.timers:

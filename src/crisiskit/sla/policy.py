@@ -59,6 +59,7 @@ from crisiskit.sla.vocabulary import (
     RetargetMode,
     SlaMetric,
     TimerAction,
+    TimerState,
     to_retarget_mode,
     to_sla_metric,
     to_timer_action,
@@ -487,10 +488,11 @@ class SlaPolicy:
         defaults to :attr:`retarget_mode`); open timers whose metric has no target at the new
         level are cancelled; metrics of the new level without a timer are started, and so
         are the first-contact timers of ``customers`` without one (customers newly affected:
-        regrading at the same level starts only theirs). A target already exceeded is
-        breached retroactively, and that breach is among the alerts. The level fulfils the
-        grading target. ``since`` (the detection, on a crisis's first level) is when the
-        timers started now began to run, as in :meth:`start`.
+        regrading at the same level starts only theirs); one of theirs that was cancelled (a
+        customer back after leaving) starts a new run. A target already exceeded is breached
+        retroactively, and that breach is among the alerts. The level fulfils the grading
+        target. ``since`` (the detection, on a crisis's first level) is when the timers started
+        now began to run, as in :meth:`start`.
         """
         chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
         level = _checks.member("level", level, Level)
@@ -736,10 +738,16 @@ class SlaPolicy:
                 continue
             owed = (None, *customers) if target.metric is SlaMetric.FIRST_CONTACT else (None,)
             for subject in owed:
-                if _find(timers, target.metric, subject) is None:
+                index = _find(timers, target.metric, subject)
+                if index is None:
                     timer = self.start_timer(target, moment, owner=owner, subject=subject)
                     timers.append(timer)
                     changes.append(_record(timer, TimerAction.START, moment))
+                elif subject is not None and timers[index].state is TimerState.CANCELLED:
+                    # A customer back after leaving (a merge undone, then redone) is affected
+                    # again, and owed a contact again from now.
+                    timers[index] = self.start_timer(target, moment, owner=owner, subject=subject)
+                    changes.append(_record(timers[index], TimerAction.RESTART, moment))
         return changes
 
     def _run(
