@@ -279,17 +279,29 @@ class SlaTiming(CrisisBase):
             return policy.start(None, at, owner=self.id, metrics=metrics)
         if isinstance(event, LevelChanged):
             # On the first level, what the level adds runs from the detection too. A
-            # customer already contacted, or a first contact already made, owes none.
-            contacted = {c for c, case in self._r.cases.items() if case.first_contact_at}
-            owed = tuple(c for c in self._r.customers if c not in contacted)
-            if event.old_level is None and contacted:
-                metrics = (frozenset(SlaMetric) if metrics is None else metrics) - {
-                    SlaMetric.FIRST_CONTACT
-                }
+            # customer already contacted owes none; a first contact already made is on
+            # record as fulfilled when it was made.
+            contacts = {
+                c: case.first_contact_at
+                for c, case in self._r.cases.items()
+                if case.first_contact_at is not None
+            }
+            owed = tuple(c for c in self._r.customers if c not in contacts)
             since = self.detected_at if event.old_level is None else None
+            fulfilled = (
+                {SlaMetric.FIRST_CONTACT: min(contacts.values())}
+                if contacts and event.old_level is None
+                else None
+            )
             if not self.timers:
                 return policy.start(
-                    event.new_level, at, owner=self.id, metrics=metrics, since=since, customers=owed
+                    event.new_level,
+                    at,
+                    owner=self.id,
+                    metrics=metrics,
+                    since=since,
+                    customers=owed,
+                    fulfilled=fulfilled,
                 )
             # Only customers never owed a contact here: a contact that closing cancelled is
             # not owed again because the level changed.
@@ -302,6 +314,7 @@ class SlaTiming(CrisisBase):
                 metrics=metrics,
                 customers=tuple(c for c in owed if c not in timed),
                 since=since,
+                fulfilled=fulfilled,
             )
         if not self.timers:
             return None
@@ -342,8 +355,8 @@ class SlaTiming(CrisisBase):
             # report keeps the cadence. Once it is public, only a public statement does.
             return policy.record(self.timers, SlaMetric.PROGRESS_UPDATE, at)
         if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
-            fulfilled = (SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE)
-            return policy.record(self.timers, fulfilled, at)
+            statement = (SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE)
+            return policy.record(self.timers, statement, at)
         return None
 
     @staticmethod

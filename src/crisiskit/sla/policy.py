@@ -24,7 +24,7 @@ day is the length of its normal day (8 h for 09:00–12:00 and 13:00–18:00).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, cast
 
 import attrs
@@ -442,8 +442,12 @@ class SlaPolicy:
         metrics: Collection[SlaMetric | str] | None = None,
         since: dt.datetime | None = None,
         customers: Collection[str] = (),
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None = None,
     ) -> SlaUpdate:
         """Start the timers of ``level`` (grading a crisis), as of ``at``.
+
+        ``fulfilled`` names the metrics already fulfilled, and when (a first contact made
+        before anyone graded the crisis): their timers start and stop then, met or late.
 
         ``level`` None starts the targets of a crisis not graded yet (its detection).
 
@@ -464,7 +468,9 @@ class SlaPolicy:
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             begun = min(arose or moment, moment)
-            changes = self._start_missing(timers, chosen, begun, owner, only, customers=customers)
+            changes = self._start_missing(
+                timers, chosen, begun, owner, only, customers=customers, fulfilled=fulfilled
+            )
             timers[:] = [timer._caught_up(moment, self) for timer in timers]
             return changes
 
@@ -481,6 +487,7 @@ class SlaPolicy:
         mode: RetargetMode | str | None = None,
         customers: Collection[str] = (),
         since: dt.datetime | None = None,
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None = None,
     ) -> SlaUpdate:
         """Apply the targets of a new ``level`` at ``at`` (a level change).
 
@@ -528,7 +535,9 @@ class SlaPolicy:
                     changes.append(_record(timers[index], TimerAction.RETARGET, moment))
             begun = min(arose or moment, moment)
             count = len(timers)
-            changes += self._start_missing(timers, level, begun, owner, only, customers=customers)
+            changes += self._start_missing(
+                timers, level, begun, owner, only, customers=customers, fulfilled=fulfilled
+            )
             timers[count:] = [timer._caught_up(moment, self) for timer in timers[count:]]
             return changes
 
@@ -731,8 +740,10 @@ class SlaPolicy:
         metrics: Collection[SlaMetric] | None,
         *,
         customers: Collection[str] = (),
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None = None,
     ) -> list[TimerChange]:
         changes = []
+        done = fulfilled or {}
         for target in self.targets_for(level):
             if metrics is not None and target.metric not in metrics:
                 continue
@@ -741,8 +752,12 @@ class SlaPolicy:
                 index = _find(timers, target.metric, subject)
                 if index is None:
                     timer = self.start_timer(target, moment, owner=owner, subject=subject)
-                    timers.append(timer)
                     changes.append(_record(timer, TimerAction.START, moment))
+                    if subject is None and target.metric in done:
+                        when = max(_checks.instant("fulfilled", done[target.metric]), moment)
+                        timer = timer.stopped(when, self)
+                        changes.append(_record(timer, TimerAction.STOP, when))
+                    timers.append(timer)
                 elif subject is not None and timers[index].state is TimerState.CANCELLED:
                     # A customer back after leaving (a merge undone, then redone) is affected
                     # again, and owed a contact again from now.
