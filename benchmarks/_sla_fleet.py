@@ -167,8 +167,9 @@ def _crisis(
     crisis.assign(Role.GENERAL_MANAGER, "gm.wang", actor="office")
     crisis.assign(Role.LEADERSHIP_GROUP, "chair.zhou", actor="office")
     crisis.set_level(Level.I if number % 2 else Level.II, actor="analyst", reason="viral")
-    if len(crisis.timers) != TIMERS:
-        raise AssertionError(f"crisis {number} has {len(crisis.timers)} timers, not {TIMERS}")
+    running = [t for t in crisis.timers if t.is_open]  # grading is met: its timer stopped
+    if len(running) != TIMERS:
+        raise AssertionError(f"crisis {number} has {len(running)} open timers, not {TIMERS}")
     return crisis.pull_events()
 
 
