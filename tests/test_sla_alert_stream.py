@@ -13,6 +13,7 @@ import pytest
 
 from crisiskit import Channel, Context, Crisis, CrisisType, Role, Signal
 from crisiskit.calendar import TWENTY_FOUR_SEVEN, china_working_calendar
+from crisiskit.errors import ValidationError
 from crisiskit.events import SlaAlertsRaised
 from crisiskit.plan import AlertRule, EmergencyPlan
 from crisiskit.sla import Recipients, SlaMetric, SlaPolicy
@@ -104,8 +105,6 @@ def test_alert_rules_are_data_in_the_plan():
     ],
 )
 def test_a_bad_alert_rule_is_refused_with_what_is_allowed(given, problem):
-    from crisiskit.errors import ValidationError
-
     with pytest.raises(ValidationError, match=problem):
         AlertRule(**given)
 
@@ -132,16 +131,22 @@ def test_a_raised_level_records_the_change_then_its_breach_and_no_late_milestone
     ]
 
 
-def test_a_lowered_level_re_arms_the_breach_at_its_new_deadline():
-    # Level II: 30 min to acknowledge from 08:00, breached at 08:30 (swept at 09:00). Lowered
-    # to IV at 09:00 (24 h): the deadline moves to 08:00 next day, and the breach is raised
-    # again then; the first breach stays in the history.
+def breached_then_lowered():
+    """Level II from 08:00, its acknowledgement breached at 08:30 and swept at 09:00, then IV."""
     clock = ManualClock(at(26, 8))
     crisis = complaint(clock)
     crisis.set_level("II", actor="analyst", reason="a dozen callers")
     clock.advance(hours=1)
     crisis.check_sla()
     crisis.set_level("IV", actor="analyst", reason="it calmed down")
+    return clock, crisis
+
+
+def test_a_lowered_level_re_arms_the_breach_at_its_new_deadline():
+    # Level II: 30 min to acknowledge from 08:00, breached at 08:30 (swept at 09:00). Lowered
+    # to IV at 09:00 (24 h): the deadline moves to 08:00 next day, and the breach is raised
+    # again then; the first breach stays in the history.
+    clock, crisis = breached_then_lowered()
     clock.advance(hours=24)
     crisis.check_sla()
     ack = [a for a in alerts_of(crisis.pull_events()) if a[0] is SlaMetric.ACKNOWLEDGE]
@@ -152,12 +157,7 @@ def test_a_lowered_level_re_arms_the_breach_at_its_new_deadline():
 
 
 def test_a_breach_already_reported_is_not_repeated_when_the_level_goes_back_up():
-    clock = ManualClock(at(26, 8))
-    crisis = complaint(clock)
-    crisis.set_level("II", actor="analyst", reason="a dozen callers")
-    clock.advance(hours=1)
-    crisis.check_sla()
-    crisis.set_level("IV", actor="analyst", reason="it calmed down")
+    clock, crisis = breached_then_lowered()
     clock.advance(hours=1)
     crisis.set_level("II", actor="analyst", reason="it flared up")
     clock.advance(hours=30)

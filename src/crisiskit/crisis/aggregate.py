@@ -285,16 +285,7 @@ class Crisis(
                 continue
             if event.sequence <= version:  # re-delivered within this batch
                 if new[event.sequence - self.version - 1].event_id != event.event_id:
-                    raise ConcurrencyError(
-                        _(
-                            "crisis {crisis_id!r} already has a different event at sequence "
-                            "{sequence}; {event} {event_id} conflicts with it",
-                            crisis_id=self.id,
-                            sequence=event.sequence,
-                            event=event.name,
-                            event_id=event.event_id,
-                        )
-                    )
+                    raise self._conflict(event)
                 continue
             if event.sequence != version + 1:
                 raise EventSequenceError(
@@ -349,16 +340,20 @@ class Crisis(
         except ValueError:
             given = b""
         if given != known:
-            raise ConcurrencyError(
-                _(
-                    "crisis {crisis_id!r} already has a different event at sequence "
-                    "{sequence}; {event} {event_id} conflicts with it",
-                    crisis_id=self.id,
-                    sequence=event.sequence,
-                    event=event.name,
-                    event_id=event.event_id,
-                )
+            raise self._conflict(event)
+
+    def _conflict(self, event: Event) -> ConcurrencyError:
+        """The error for ``event`` where the crisis has (or was just given) another one."""
+        return ConcurrencyError(
+            _(
+                "crisis {crisis_id!r} already has a different event at sequence "
+                "{sequence}; {event} {event_id} conflicts with it",
+                crisis_id=self.id,
+                sequence=event.sequence,
+                event=event.name,
+                event_id=event.event_id,
             )
+        )
 
     def __crisiskit_unstructure__(self, converter: cattrs.Converter) -> dict[str, Any]:
         # A snapshot: the public state plus the ids of the events applied, so that a crisis

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.messages import Message, _
-from crisiskit.values.labels import converted_all, normalize_lang
+from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
-from crisiskit.values.vocabulary import CrisisType, Role, to_crisis_type
+from crisiskit.values.vocabulary import CrisisType, Role, to_crisis_type, to_roles
 
 __all__ = ["WarningNotice"]
-
-
-def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
-    return converted_all(value, Role)
 
 
 @serializable()
@@ -48,7 +42,7 @@ class WarningNotice:
     plan: str | None = field(default=None, validator=_checks.is_optional_text)
     """The emergency plan the notice was built from, ``id@version`` (None without a plan)."""
     recipients: tuple[Role, ...] = field(
-        default=(), converter=_to_roles, validator=_checks.is_members(Role)
+        default=(), converter=to_roles, validator=_checks.is_members(Role)
     )
     """Who receives the notice, by role."""
 

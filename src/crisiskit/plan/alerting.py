@@ -9,7 +9,6 @@ reaches both groups of roles. The crisis resolves the roles to the people in its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -19,8 +18,7 @@ from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.errors import ValidationError
 from crisiskit.messages import _
-from crisiskit.values.labels import converted_all
-from crisiskit.values.vocabulary import Role
+from crisiskit.values.vocabulary import Role, to_roles
 
 __all__ = ["AlertRule"]
 
@@ -51,10 +49,6 @@ def _is_fraction(instance: object, attribute: attrs.Attribute[Any], value: objec
         )
 
 
-def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
-    return converted_all(value, Role)
-
-
 @serializable()
 @frozen
 class AlertRule:
@@ -64,7 +58,7 @@ class AlertRule:
     True
     """
 
-    notify: tuple[Role, ...] = field(converter=_to_roles, validator=_checks.is_members(Role))
+    notify: tuple[Role, ...] = field(converter=to_roles, validator=_checks.is_members(Role))
     """The roles to notify (at least one, each once)."""
     metric: str | None = field(default=None, kw_only=True, validator=_is_metric)
     """The code of the metric, or None for every metric."""

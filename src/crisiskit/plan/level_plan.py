@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -16,7 +15,7 @@ from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
 from crisiskit.plan.alerting import AlertRule
 from crisiskit.plan.vocabulary import Phase, to_phase
-from crisiskit.values.labels import converted_all, normalize_lang
+from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level, to_level
 from crisiskit.values.vocabulary import (
     Audience,
@@ -25,6 +24,7 @@ from crisiskit.values.vocabulary import (
     to_audience,
     to_crisis_type,
     to_role,
+    to_roles,
 )
 
 __all__ = ["CommunicationRule", "Escalation", "LevelPlan", "PlannedAction", "RoleDuty"]
@@ -174,16 +174,12 @@ class CommunicationRule:
         return _("{audience} ({need}): wording approved by {approver}", **facts).text(lang)
 
 
-def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
-    return converted_all(value, Role)
-
-
 @serializable()
 @frozen
 class Escalation:
     """Who else must be informed at this level, e.g. level I informs the leadership group."""
 
-    inform: tuple[Role, ...] = field(converter=_to_roles, validator=_checks.is_members(Role))
+    inform: tuple[Role, ...] = field(converter=to_roles, validator=_checks.is_members(Role))
     """The roles to inform (at least one, each once)."""
     note: str = field(default="", validator=_checks.is_str)
     """How and when, in English."""

@@ -42,8 +42,7 @@ from crisiskit.sla.vocabulary import (
     to_sla_metric,
     to_timer_state,
 )
-from crisiskit.values.labels import converted_all
-from crisiskit.values.vocabulary import Role
+from crisiskit.values.vocabulary import Role, to_roles
 
 __all__ = ["DEFAULT_MILESTONES", "Recipients", "RunSegment", "SlaAlert", "SlaTimer"]
 
@@ -163,10 +162,6 @@ def _lookup(calendars: object, name: str) -> BusinessCalendar:
     return found
 
 
-def _to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
-    return converted_all(value, Role)
-
-
 @serializable()
 @frozen
 class RunSegment:
@@ -205,7 +200,7 @@ class RunSegment:
 class Recipients:
     """Whom an alert is for: the roles the plan names for it, and who holds them."""
 
-    roles: tuple[Role, ...] = field(converter=_to_roles, validator=_checks.is_members(Role))
+    roles: tuple[Role, ...] = field(converter=to_roles, validator=_checks.is_members(Role))
     """The roles to notify, by the plan's alert rules."""
     people: tuple[str, ...] = field(
         default=(), converter=_checks.to_tuple, validator=_checks.is_tuple_of(str, "str")

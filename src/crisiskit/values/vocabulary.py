@@ -11,9 +11,10 @@ adds its own members at start-up with their ``register`` classmethods (see
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
-from crisiskit.values.labels import LabelledEnum, converted, normalize_lang
+from crisiskit.values.labels import LabelledEnum, converted, converted_all, normalize_lang
 from crisiskit.values.open_enum import OpenLabelledEnum, label_text
 
 __all__ = [
@@ -291,6 +292,14 @@ def to_role(value: Role | str) -> Role:
     Anything else is left as it is, for the field's validator to refuse.
     """
     return converted(value, Role)
+
+
+def to_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    """Attrs converter: a sequence of roles as a tuple, each item that names a Role as that Role.
+
+    A string or anything that is not a sequence is left as it is, for the validator to refuse.
+    """
+    return converted_all(value, Role)
 
 
 class Audience(OpenLabelledEnum):
