@@ -31,8 +31,9 @@ def policy_targets(policy):
     return {
         (level, metric): (None if target is None else (target.duration, target.calendar))
         for level in Level
-        for metric in SlaMetric
-        if metric is not SlaMetric.GRADE  # a crisis not graded yet: no level, no plan entry
+        # Grading (no level yet) and the obligations that arise during a crisis (promises,
+        # milestones, planned actions) are not targets of the table.
+        for metric in (*ACTIONS, SlaMetric.PROGRESS_UPDATE)
         for target in [policy.target(level, metric)]
     }
 

@@ -45,7 +45,8 @@ from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory, LevelPlan, Phase
-from crisiskit.sla import SlaTimer
+from crisiskit.sla import SlaPolicy, SlaTimer
+from crisiskit.sla.policy import Change
 from crisiskit.values.attributes import AttributeValues
 from crisiskit.values.customers import CustomerRef
 from crisiskit.values.facts import Facts
@@ -57,13 +58,17 @@ from crisiskit.values.vocabulary import ClosedAs, CrisisState, CrisisType, Role
 if TYPE_CHECKING:
     from crisiskit.crisis.aggregate import Crisis
 
-__all__ = ["CrisisBase", "Evolver", "recorded_only"]
+__all__ = ["CrisisBase", "Evolver", "Obliger", "recorded_only"]
 
 E = TypeVar("E", bound=Event)
 T = TypeVar("T")
 
 Evolver = Callable[[Record, Any], None]
 """How one kind of event changes a crisis's state record, in place."""
+
+Obliger = Callable[["CrisisBase", Any, SlaPolicy], list[Change]]
+"""What one kind of event owes or fulfils (promises, milestones, planned actions), as steps
+on the crisis's timers, worked out before the event is applied."""
 
 
 def recorded_only(record: Record, event: Event) -> None:
@@ -118,6 +123,8 @@ class CrisisBase:
 
     _EVOLVE: ClassVar[Mapping[type[Event], Evolver]] = {}
     """How each event changes the state record: the union of the slices' ``EVOLVE`` tables."""
+    _OBLIGATIONS: ClassVar[Mapping[type[Event], tuple[Obliger, ...]]] = {}
+    """What each event owes or fulfils besides the SLA targets: the slices' ``OBLIGATIONS``."""
 
     id: _Read[str] = _Read()
     """The crisis's id, chosen by the host (e.g. its ticket number)."""

@@ -35,7 +35,7 @@ from crisiskit.crisis import (
     statements,
     team,
 )
-from crisiskit.crisis._base import Evolver, recorded_only
+from crisiskit.crisis._base import Evolver, Obliger, recorded_only
 from crisiskit.crisis._record import CrisisSnapshot, Record
 from crisiskit.crisis.attributes import HostAttributes
 from crisiskit.crisis.cases import CustomerCases
@@ -687,6 +687,12 @@ for _table in (
             raise TypeError(f"{_kind.__name__} is evolved by two slices")
     EVOLVE_ALL.update(_table)
 Crisis._EVOLVE = EVOLVE_ALL
+
+OBLIGATIONS_ALL: dict[type[Event], tuple[Obliger, ...]] = {}
+for _owes in (cases.OBLIGATIONS, quality.OBLIGATIONS, recovery.OBLIGATIONS):
+    for _kind, _obliger in _owes.items():
+        OBLIGATIONS_ALL[_kind] = (*OBLIGATIONS_ALL.get(_kind, ()), _obliger)
+Crisis._OBLIGATIONS = OBLIGATIONS_ALL
 
 OPEN_COMMANDS: tuple[str, ...] = tuple(s.name for s in REGISTRY.values() if not s.move)
 """The commands that do not move the lifecycle state, read off the registry."""

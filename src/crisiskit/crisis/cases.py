@@ -7,7 +7,7 @@ import warnings
 import pendulum
 
 from crisiskit._internal import checks as _checks
-from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._base import CrisisBase, Evolver, Obliger
 from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
@@ -141,3 +141,6 @@ EVOLVE: dict[type[Event], Evolver] = {
     CustomerCaseUpdated: _case,
 }
 """How each event of this slice changes the crisis's state record."""
+
+OBLIGATIONS: dict[type[Event], Obliger] = {}
+"""What each event of this slice owes or fulfils, as steps on the crisis's timers."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._base import CrisisBase, Evolver, Obliger
 from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
@@ -51,3 +51,6 @@ EVOLVE: dict[type[Event], Evolver] = {
     QualityRemedyRecorded: _remedy,
 }
 """How each event of this slice changes the crisis's state record."""
+
+OBLIGATIONS: dict[type[Event], Obliger] = {}
+"""What each event of this slice owes or fulfils, as steps on the crisis's timers."""

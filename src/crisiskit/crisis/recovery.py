@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._base import CrisisBase, Evolver, Obliger
 from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import ValidationError
@@ -162,3 +162,6 @@ EVOLVE: dict[type[Event], Evolver] = {
     ReviewRecorded: _review,
 }
 """How each event of this slice changes the crisis's state record."""
+
+OBLIGATIONS: dict[type[Event], Obliger] = {}
+"""What each event of this slice owes or fulfils, as steps on the crisis's timers."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ from crisiskit.sla import (
     SlaUpdate,
     TimerState,
 )
+from crisiskit.sla.policy import Change
 from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, ChannelGroup
 
@@ -47,7 +49,11 @@ if TYPE_CHECKING:
 
 __all__ = ["SlaTiming"]
 
-_PRIVATE_METRICS = frozenset(m for m in SlaMetric if m is not SlaMetric.PUBLIC_STATEMENT)
+
+@functools.cache
+def _private_metrics(count: int) -> frozenset[SlaMetric]:
+    """Every metric but the public statement (``count``: how many metrics there are now)."""
+    return frozenset(SlaMetric) - {SlaMetric.PUBLIC_STATEMENT}
 
 
 def _metric_set(metrics: Iterable[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
@@ -269,14 +275,25 @@ class SlaTiming(CrisisBase):
         policy = context.sla_for(self.crisis_type)
         if policy is None:
             return None
-        at = event.occurred_at
+        steps = self._sla_steps(event, policy)
+        for hook in self._OBLIGATIONS.get(type(event), ()):
+            steps += hook(self, event, policy)
+        if not steps:
+            return None
+        return policy._run(self.timers, event.occurred_at, *steps)
+
+    def _sla_steps(self, event: Event, policy: SlaPolicy) -> list[Change]:
+        """The built-in steps ``event`` takes on the timers (the slices add their own)."""
         metrics = self._sla_metrics(self.is_public)
         if isinstance(event, CrisisDetected):
             # The obligations arise when the crisis is detected, not when someone grades it:
             # the window before triage is timed by the policy's targets for ungraded crises.
             if not policy.targets_for(None):
-                return None
-            return policy.start(None, at, owner=self.id, metrics=metrics)
+                return []
+            start = policy._starting(
+                None, owner=self.id, metrics=metrics, since=None, customers=(), fulfilled=None
+            )
+            return [start]
         if isinstance(event, LevelChanged):
             # On the first level, what the level adds runs from the detection too. A
             # customer already contacted owes none; a first contact already made is on
@@ -293,31 +310,23 @@ class SlaTiming(CrisisBase):
                 if contacts and event.old_level is None
                 else None
             )
-            if not self.timers:
-                return policy.start(
-                    event.new_level,
-                    at,
-                    owner=self.id,
-                    metrics=metrics,
-                    since=since,
-                    customers=owed,
-                    fulfilled=fulfilled,
-                )
             # Only customers never owed a contact here: a contact that closing cancelled is
             # not owed again because the level changed.
             timed = {t.subject for t in self.timers if t.metric is SlaMetric.FIRST_CONTACT}
-            return policy.regrade(
-                self.timers,
-                event.new_level,
-                at,
-                owner=self.id,
-                metrics=metrics,
-                customers=tuple(c for c in owed if c not in timed),
-                since=since,
-                fulfilled=fulfilled,
-            )
+            return [
+                policy._regrading(
+                    event.new_level,
+                    owner=self.id,
+                    metrics=metrics,
+                    mode=None,
+                    customers=tuple(c for c in owed if c not in timed),
+                    since=since,
+                    fulfilled=fulfilled,
+                )
+            ]
+        steps: list[Change] = []
         if not self.timers:
-            return None
+            return steps
         if self.level is not None:
             going_public = (
                 isinstance(event, SignalAttached)
@@ -328,41 +337,42 @@ class SlaTiming(CrisisBase):
             if arriving or going_public:
                 # Newly affected customers are owed a first contact from now on; a crisis
                 # going public owes its public statement from now on.
-                return policy.regrade(
-                    self.timers,
-                    self.level,
-                    at,
-                    owner=self.id,
-                    metrics=None if going_public else metrics,
-                    customers=arriving,
+                steps.append(
+                    policy._regrading(
+                        self.level,
+                        owner=self.id,
+                        metrics=None if going_public else metrics,
+                        mode=None,
+                        customers=arriving,
+                        since=None,
+                        fulfilled=None,
+                    )
                 )
         if isinstance(event, CrisisUnmerged):
             leaving = tuple(c.customer_id for c in event.customers)
-            return policy.release(self.timers, leaving, at, _("the customer left with the unmerge"))
-        if isinstance(event, StateChanged):
-            metrics = self._sla_metrics(self.is_public)
-            return policy.enter(
-                self.timers, event.to_state, self.level, at, owner=self.id, metrics=metrics
+            steps.append(policy._releasing(leaving, _("the customer left with the unmerge")))
+        elif isinstance(event, StateChanged):
+            steps.append(
+                policy._entering(event.to_state, self.level, owner=self.id, metrics=metrics)
             )
-        if isinstance(event, CrisisAcknowledged):
-            return policy.record(self.timers, SlaMetric.ACKNOWLEDGE, at)
-        if isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
-            return policy.record(
-                self.timers, SlaMetric.FIRST_CONTACT, at, subject=event.customer_id
-            )
-        if isinstance(event, ProgressReported) and not self.is_public:
+        elif isinstance(event, CrisisAcknowledged):
+            steps.append(policy._recording(SlaMetric.ACKNOWLEDGE, None))
+        elif isinstance(event, CustomerCaseUpdated) and event.step.is_contact:
+            steps.append(policy._recording(SlaMetric.FIRST_CONTACT, event.customer_id))
+        elif isinstance(event, ProgressReported) and not self.is_public:
             # A crisis nobody outside knows of owes its progress updates inside: an internal
             # report keeps the cadence. Once it is public, only a public statement does.
-            return policy.record(self.timers, SlaMetric.PROGRESS_UPDATE, at)
-        if isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
+            steps.append(policy._recording(SlaMetric.PROGRESS_UPDATE, None))
+        elif isinstance(event, StatementReleased) and event.statement.audience in PUBLIC_AUDIENCES:
             statement = (SlaMetric.PUBLIC_STATEMENT, SlaMetric.PROGRESS_UPDATE)
-            return policy.record(self.timers, statement, at)
-        return None
+            steps.append(policy._recording(statement, None))
+        return steps
 
     @staticmethod
     def _sla_metrics(public: bool) -> frozenset[SlaMetric] | None:
         """The metrics to time: all of them once the crisis is public, else all but the public statement."""
-        return None if public else _PRIVATE_METRICS
+        # Counted afresh once a host has registered metrics: theirs are timed too.
+        return None if public else _private_metrics(len(SlaMetric))
 
 
 def _arriving(event: Event, crisis: CrisisBase) -> tuple[str, ...]:

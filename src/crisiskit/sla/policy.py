@@ -32,6 +32,7 @@ import pendulum
 from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
+from crisiskit._internal.instants import to_us
 from crisiskit._internal.registry import serializable
 from crisiskit.calendar.business import (
     TWENTY_FOUR_SEVEN,
@@ -156,7 +157,12 @@ DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.RESOLUTION, TimerAction.STOP),
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.PROGRESS_UPDATE, TimerAction.STOP),
     # Whatever is still open when the crisis closes (a dismissed false alarm) no longer applies.
-    *(LifecycleRule(CrisisState.CLOSED, metric, TimerAction.CANCEL) for metric in SlaMetric),
+    # Improvements the review decided are followed up after the crisis closes.
+    *(
+        LifecycleRule(CrisisState.CLOSED, metric, TimerAction.CANCEL)
+        for metric in SlaMetric
+        if metric is not SlaMetric.IMPROVEMENT
+    ),
 )
 """The default lifecycle rules.
 
@@ -385,8 +391,15 @@ class SlaPolicy:
     # ------------------------------------------------------------------ lookups
 
     def calendar(self, name: str) -> BusinessCalendar:
-        """The policy's calendar called ``name`` (so the policy is a CalendarLookup)."""
-        return _find_calendar(self._calendar_by_name, name, "the SLA policy")
+        """The policy's calendar called ``name`` (so the policy is a CalendarLookup).
+
+        ``"24x7"`` is the built-in around-the-clock calendar unless the policy has its own:
+        dated obligations (a promise's due time) run on it.
+        """
+        found = self._calendar_by_name.get(name)
+        if found is None and name == TWENTY_FOUR_SEVEN.name:
+            return TWENTY_FOUR_SEVEN
+        return found or _find_calendar(self._calendar_by_name, name, "the SLA policy")
 
     def target(self, level: Level | str | None, metric: SlaMetric | str) -> SlaTarget | None:
         """The target of ``metric`` at ``level`` (None: not graded yet), or None if it has none."""
@@ -462,19 +475,43 @@ class SlaPolicy:
         the timers start at ``at``. ``metrics`` limits them, e.g. without ``PUBLIC_STATEMENT``
         for a crisis that is not public. ``owner`` (a crisis id) prefixes the timer ids.
         """
+        return self._run(
+            (),
+            at,
+            self._starting(
+                level,
+                owner=owner,
+                metrics=metrics,
+                since=since,
+                customers=customers,
+                fulfilled=fulfilled,
+            ),
+        )
+
+    def _starting(
+        self,
+        level: Level | str | None,
+        *,
+        owner: str,
+        metrics: Collection[SlaMetric | str] | None,
+        since: dt.datetime | None,
+        customers: Collection[str],
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None,
+    ) -> Change:
         chosen = _level_or_none(level)
         only = _metric_set(metrics)
         arose = None if since is None else _checks.instant("since", since)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             begun = min(arose or moment, moment)
+            count = len(timers)
             changes = self._start_missing(
                 timers, chosen, begun, owner, only, customers=customers, fulfilled=fulfilled
             )
-            timers[:] = [timer._caught_up(moment, self) for timer in timers]
+            timers[count:] = [timer._caught_up(moment, self) for timer in timers[count:]]
             return changes
 
-        return self._run((), at, change)
+        return change
 
     def regrade(
         self,
@@ -501,6 +538,31 @@ class SlaPolicy:
         target. ``since`` (the detection, on a crisis's first level) is when the timers started
         now began to run, as in :meth:`start`.
         """
+        return self._run(
+            timers,
+            at,
+            self._regrading(
+                level,
+                owner=owner,
+                metrics=metrics,
+                mode=mode,
+                customers=customers,
+                since=since,
+                fulfilled=fulfilled,
+            ),
+        )
+
+    def _regrading(
+        self,
+        level: Level | str,
+        *,
+        owner: str,
+        metrics: Collection[SlaMetric | str] | None,
+        mode: RetargetMode | str | None,
+        customers: Collection[str],
+        since: dt.datetime | None,
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None,
+    ) -> Change:
         chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
         level = _checks.member("level", level, Level)
         only = _metric_set(metrics)
@@ -541,12 +603,15 @@ class SlaPolicy:
             timers[count:] = [timer._caught_up(moment, self) for timer in timers[count:]]
             return changes
 
-        return self._run(timers, at, change)
+        return change
 
     def release(
         self, timers: Iterable[SlaTimer], customers: Collection[str], at: dt.datetime, reason: str
     ) -> SlaUpdate:
         """Cancel the open timers owed to ``customers`` (they are no longer affected here)."""
+        return self._run(timers, at, self._releasing(customers, reason))
+
+    def _releasing(self, customers: Collection[str], reason: str) -> Change:
         _checks.text("release(reason)", reason, max_length=500)
         gone = frozenset(customers)
 
@@ -558,7 +623,7 @@ class SlaPolicy:
                     changes.append(_record(timers[index], TimerAction.CANCEL, moment))
             return changes
 
-        return self._run(timers, at, change)
+        return change
 
     def enter(
         self,
@@ -574,6 +639,16 @@ class SlaPolicy:
 
         ``level`` is None for a crisis not graded yet.
         """
+        return self._run(timers, at, self._entering(state, level, owner=owner, metrics=metrics))
+
+    def _entering(
+        self,
+        state: CrisisState | str,
+        level: Level | str | None,
+        *,
+        owner: str,
+        metrics: Collection[SlaMetric | str] | None,
+    ) -> Change:
         state = _checks.member("state", state, CrisisState)
         level = _level_or_none(level)
         only = _metric_set(metrics)
@@ -609,7 +684,7 @@ class SlaPolicy:
                         changes.append(_record(after, rule.action, moment))
             return changes
 
-        return self._run(timers, at, change)
+        return change
 
     def record(
         self,
@@ -625,6 +700,11 @@ class SlaPolicy:
         Nothing happens to a metric without an open timer. With ``subject`` (a customer
         contacted), the timer owed to that subject is fulfilled too.
         """
+        return self._run(timers, at, self._recording(metric, subject))
+
+    def _recording(
+        self, metric: SlaMetric | str | Collection[SlaMetric | str], subject: str | None
+    ) -> Change:
         fulfilled: tuple[SlaMetric, ...]
         if isinstance(metric, str):
             fulfilled = (_checks.member("metric", metric, SlaMetric),)
@@ -646,7 +726,112 @@ class SlaPolicy:
                     changes.append(_record(timers[index], TimerAction.STOP, moment))
             return changes
 
-        return self._run(timers, at, change)
+        return change
+
+    def owe(
+        self,
+        timers: Iterable[SlaTimer],
+        metric: SlaMetric | str,
+        at: dt.datetime,
+        *,
+        subject: str,
+        due: dt.datetime | None = None,
+        target: dt.timedelta | None = None,
+        calendar: str | None = None,
+        owner: str = "",
+        since: dt.datetime | None = None,
+    ) -> SlaUpdate:
+        """Time an obligation owed to ``subject`` (a promise, a milestone, a planned action).
+
+        A dated obligation (``metric.dated``: a promise, a recovery milestone, a remedy, an
+        improvement) is due at ``due`` and runs around the clock, never paused. Any other
+        runs for ``target`` business time on ``calendar``. It runs from ``since`` (when it
+        arose; default ``at``). Owing the same obligation again moves its deadline (a promise
+        put off, a milestone re-planned); one that was fulfilled or cancelled starts a new
+        run. One already overdue when it arises is breached at its due instant.
+        """
+        return self._run(
+            timers,
+            at,
+            self._owing(
+                metric,
+                subject,
+                due=due,
+                target=target,
+                calendar=calendar,
+                owner=owner,
+                since=since,
+            ),
+        )
+
+    def _owing(
+        self,
+        metric: SlaMetric | str,
+        subject: str,
+        *,
+        due: dt.datetime | None,
+        target: dt.timedelta | None,
+        calendar: str | None,
+        owner: str,
+        since: dt.datetime | None,
+    ) -> Change:
+        metric = _checks.member("metric", metric, SlaMetric)
+        subject = _checks.text("owe(subject)", subject, max_length=200)
+        arose = None if since is None else _checks.instant("owe(since)", since)
+        if metric.dated:
+            if due is None or target is not None:
+                raise ValidationError(
+                    _(
+                        "a {metric} is due at an instant: owe(..., due=...), without target=",
+                        metric=metric,
+                    )
+                )
+            deadline = _checks.instant("owe(due)", due)
+            name = TWENTY_FOUR_SEVEN.name
+        else:
+            if target is None or due is not None:
+                raise ValidationError(
+                    _(
+                        "a {metric} has a time allowed: owe(..., target=..., calendar=...), "
+                        "without due=",
+                        metric=metric,
+                    )
+                )
+            _is_duration(positive=True)(self, attrs.fields(SlaTarget).duration, target)
+            name = _checks.text("owe(calendar)", calendar or TWENTY_FOUR_SEVEN.name)
+            self.calendar(name)
+
+        def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
+            index = _find(timers, metric, subject)
+            running = None if index is None or not timers[index].is_open else timers[index]
+            start = min(arose or moment, moment) if running is None else running.started_at
+            allowed = target
+            if metric.dated:
+                # An obligation already overdue when it arises starts just before it was due,
+                # so that its breach falls at the due instant itself.
+                start = min(start, deadline - _TICK)
+                allowed = dt.timedelta(microseconds=to_us(deadline) - to_us(start))
+            assert allowed is not None
+            if index is not None and running is not None:
+                if (allowed, name) == (running.target, running.calendar):
+                    return []
+                timers[index] = running.retargeted(allowed, moment, self, calendar=name)
+                return [_record(timers[index], TimerAction.RETARGET, moment)]
+            fresh = SlaTimer.start(
+                self.timer_id(owner, metric, subject),
+                metric,
+                allowed,
+                self.calendar(name),
+                start,
+                milestones=self.milestones,
+                at_risk=self.at_risk,
+                subject=subject,
+            )._caught_up(moment, self)
+            _put(timers, index, fresh)
+            action = TimerAction.START if index is None else TimerAction.RESTART
+            return [_record(fresh, action, moment)]
+
+        return change
 
     def pause(
         self,
@@ -765,12 +950,12 @@ class SlaPolicy:
                     changes.append(_record(timers[index], TimerAction.RESTART, moment))
         return changes
 
-    def _run(
-        self,
-        timers: Iterable[SlaTimer],
-        at: dt.datetime,
-        change: Callable[[list[SlaTimer], pendulum.DateTime], list[TimerChange]],
-    ) -> SlaUpdate:
+    def _run(self, timers: Iterable[SlaTimer], at: dt.datetime, *steps: Change) -> SlaUpdate:
+        """One update: the alerts due before, ``steps`` applied in turn at ``at``, the alerts after.
+
+        Several steps make one update when one event does several things to the timers (a
+        contact that is also a promise fulfils one obligation and starts another).
+        """
         moment = _checks.instant("at", at)
         given = list(timers)
         _unique("timers", ((timer.metric, timer.subject or "") for timer in given))
@@ -778,7 +963,7 @@ class SlaPolicy:
         # whatever the change itself made due (a retroactive breach).
         before = sweep(given, moment, self)
         working = list(before.timers)
-        changes = change(working, moment)
+        changes = [change for step in steps for change in step(working, moment)]
         changed = tuple(working)
         after = sweep(working, moment, self)
         # A milestone of the old target falling due after the new target's breach would warn
@@ -799,6 +984,12 @@ class SlaPolicy:
             earlier=earlier,
             changed=changed,
         )
+
+
+Change = Callable[[list[SlaTimer], pendulum.DateTime], list[TimerChange]]
+"""One step of an update: it changes the timers in place at an instant and says what it did."""
+
+_TICK = dt.timedelta(microseconds=1)
 
 
 def _level_or_none(level: Level | str | None) -> Level | None:
@@ -881,6 +1072,8 @@ def _each(
     for index, timer in enumerate(timers):
         if not timer.is_open or (metrics is not None and timer.metric not in metrics):
             continue
+        if metrics is None and timer.metric.dated:
+            continue  # a date promised is not moved by waiting on the customer
         after = _act(timer, action, moment, reason, policy)
         if after is not timer:
             timers[index] = after

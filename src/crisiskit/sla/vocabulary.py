@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from crisiskit.values.labels import LabelledEnum, converted
+from crisiskit.values.open_enum import OpenLabelledEnum
 
 __all__ = ["AlertKind", "RetargetMode", "SlaMetric", "SlaStatus", "TimerAction", "TimerState"]
 
 
-class SlaMetric(LabelledEnum):
-    """What a time target measures: the five targets of the domain's table, and grading.
+class SlaMetric(OpenLabelledEnum):
+    """What a time target measures; a host adds its own with :meth:`register`.
 
+    The built-in ones are the targets of the domain's table, grading, and the obligations
+    that arise during a crisis.
     ``GRADE`` (定级) times a crisis not graded yet: it is fulfilled by its first level.
+    The *dated* obligations — a promise to a customer, a recovery milestone, a quality
+    remedy's expected resolution, a review improvement — are due at an instant given when
+    they arise; a planned action of the emergency plan has the time its plan allows from the
+    start of its phase.
     """
 
     ACKNOWLEDGE = "acknowledge"
@@ -19,14 +26,44 @@ class SlaMetric(LabelledEnum):
     PUBLIC_STATEMENT = "public_statement"
     PROGRESS_UPDATE = "progress_update"
     RESOLUTION = "resolution"
+    PROMISE = "promise"
+    RECOVERY_MILESTONE = "recovery_milestone"
+    REMEDY = "remedy"
+    PLANNED_ACTION = "planned_action"
+    IMPROVEMENT = "improvement"
+
+    @classmethod
+    def register(cls, code: str, *, en: str, zh: str, recurring: bool = False) -> SlaMetric:
+        """Add a metric of the host's (an OLA), e.g. ``register("legal_review", ...)``.
+
+        Give it targets per level in the :class:`~crisiskit.sla.SlaPolicy` and say which
+        events start and fulfil it (:class:`~crisiskit.sla.EventRule`,
+        :class:`~crisiskit.sla.LifecycleRule`).
+
+        ``recurring`` makes it a cadence: each fulfilment restarts the timer.
+
+        Raises:
+            VocabularyError: ``code`` is not lower_snake_case ASCII of at most 40 characters,
+                a label is blank or names another metric, or ``code`` is registered with
+                another definition.
+        """
+        return cls._register(code, en, zh, bool(recurring), False)
 
     @property
     def recurring(self) -> bool:
         """True for a cadence (progress updates): each recorded update restarts the timer."""
-        return self is SlaMetric.PROGRESS_UPDATE
+        return bool(self._details()[0])
+
+    @property
+    def dated(self) -> bool:
+        """True for an obligation due at an instant given when it arises (a promise's due time).
+
+        It is timed around the clock, never paused, and alerted at its due instant.
+        """
+        return bool(self._details()[1])
 
 
-SlaMetric._register_labels(
+SlaMetric._declare(
     {
         SlaMetric.ACKNOWLEDGE: ("acknowledge", "受理"),
         SlaMetric.GRADE: ("grading", "定级"),
@@ -34,7 +71,25 @@ SlaMetric._register_labels(
         SlaMetric.PUBLIC_STATEMENT: ("first public statement", "首次公开声明"),
         SlaMetric.PROGRESS_UPDATE: ("progress update", "进展通报"),
         SlaMetric.RESOLUTION: ("resolution", "解决"),
-    }
+        SlaMetric.PROMISE: ("promise to a customer", "对客户的承诺"),
+        SlaMetric.RECOVERY_MILESTONE: ("recovery milestone", "恢复里程碑"),
+        SlaMetric.REMEDY: ("expected resolution of the quality problem", "质量问题预计解决"),
+        SlaMetric.PLANNED_ACTION: ("planned action", "预案行动"),
+        SlaMetric.IMPROVEMENT: ("improvement", "改进措施"),
+    },
+    {
+        SlaMetric.ACKNOWLEDGE: (False, False),
+        SlaMetric.GRADE: (False, False),
+        SlaMetric.FIRST_CONTACT: (False, False),
+        SlaMetric.PUBLIC_STATEMENT: (False, False),
+        SlaMetric.PROGRESS_UPDATE: (True, False),
+        SlaMetric.RESOLUTION: (False, False),
+        SlaMetric.PROMISE: (False, True),
+        SlaMetric.RECOVERY_MILESTONE: (False, True),
+        SlaMetric.REMEDY: (False, True),
+        SlaMetric.PLANNED_ACTION: (False, False),
+        SlaMetric.IMPROVEMENT: (False, True),
+    },
 )
 
 
