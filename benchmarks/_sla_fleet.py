@@ -184,10 +184,13 @@ def _crises_rows(settings: Settings) -> list[Row]:
 
     if len(due(timers, catch_up)) != count:
         raise AssertionError("the catch-up sweep does not find every timer due")
-    ours: dict[str, list[float]] = {"catch-up": [], "routine": []}
+    ours: dict[str, list[float]] = {"catch-up": [], "routine": [], "paused": []}
     theirs: dict[str, list[float]] = {"catch-up": [], "routine": []}
     for _ in range(repeats):  # taking turns, so that a burst of load falls on each
         ours["catch-up"].append(median_run(lambda: sweep(timers, catch_up, policy), 1))
+        ours["paused"].append(
+            median_run(lambda: sweep(timers, catch_up, policy), 1, collector=False)
+        )
         theirs["catch-up"].append(median_run(lambda: due(timers, catch_up), 1))
         ours["routine"].append(median_run(lambda: sweep(current, routine, policy), 1))
         theirs["routine"].append(median_run(lambda: due(current, routine), 1))
@@ -212,6 +215,13 @@ def _crises_rows(settings: Settings) -> list[Row]:
                 met=mine * per <= 10,
             )
         )
+    rows.append(
+        Row(
+            f"{figure}, catch-up, garbage collector paused",
+            "µs/timer",
+            statistics.median(ours["paused"]) * per,
+        )
+    )
     return rows
 
 
