@@ -227,3 +227,25 @@ def test_refusing_a_bad_owe_names_what_each_kind_needs():
         policy.owe((), SlaMetric.PROMISE, at(1, 10), subject="C-1/1", target=dt.timedelta(1))
     with pytest.raises(ValidationError, match="time allowed"):
         policy.owe((), SlaMetric.PLANNED_ACTION, at(1, 10), subject="legal", due=at(2, 10))
+
+
+def test_a_level_change_and_a_pause_leave_what_is_owed_to_one_subject_alone():
+    # A promise keeps its date and a planned action its plan's terms when the level moves;
+    # neither waits on the customer.
+    policy = SlaPolicy.default(CHINA)
+    graded = policy.start("III", at(1, 10), owner="CR")
+    owed = policy.owe(graded.timers, "promise", at(1, 10), subject="C-1/1", due=at(3, 10))
+    owed = policy.owe(
+        owed.timers,
+        "planned_action",
+        at(1, 10),
+        subject="legal-review",
+        target=dt.timedelta(hours=4),
+        calendar=CHINA.name,
+    )
+    raised = policy.regrade(owed.timers, "I", at(1, 11), owner="CR")
+    paused = policy.pause(raised.timers, at(1, 12), "waiting on the customer")
+    touched = {c.timer_id for c in (*raised.changes, *paused.changes)}
+    assert not touched & {"promise/C-1/1", "planned_action/legal-review"}
+    deadlines = {t.timer_id: t.deadline for t in paused.timers if t.subject}
+    assert deadlines == {"promise/C-1/1": at(3, 10), "planned_action/legal-review": at(1, 15)}

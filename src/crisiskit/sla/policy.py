@@ -622,8 +622,8 @@ class SlaPolicy:
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
             for index, timer in enumerate(timers):
-                if not timer.is_open:
-                    continue
+                if not timer.is_open or not timer.metric.levelled:
+                    continue  # what is owed to one subject keeps the terms it was owed on
                 if timer.metric is SlaMetric.GRADE:
                     timers[index] = timer.stopped(moment, self)
                     changes.append(_record(timers[index], TimerAction.STOP, moment))
@@ -1159,8 +1159,8 @@ def _each(
     for index, timer in enumerate(timers):
         if not timer.is_open or (metrics is not None and timer.metric not in metrics):
             continue
-        if metrics is None and timer.metric.dated:
-            continue  # a date promised is not moved by waiting on the customer
+        if metrics is None and not timer.metric.levelled:
+            continue  # a date promised, or the plan's own action, does not wait on the customer
         after = _act(timer, action, moment, reason, policy)
         if after is not timer:
             timers[index] = after
