@@ -219,9 +219,10 @@ _ACTIONS = {
 
 
 def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
-    """The metric's label, and the customer it is owed to, if one."""
+    """The metric's label, and whom it is owed to (a customer, a promise, a milestone), if one."""
     label = metric.label("zh" if zh else "en")
-    if subject is None:
+    # A crisis has one expected resolution: its label says all.
+    if subject is None or metric is SlaMetric.REMEDY:
         return label
     return f"{label}（{subject}）" if zh else f"{label} ({subject})"
 

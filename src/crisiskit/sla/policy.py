@@ -156,6 +156,8 @@ DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
     # Recovery starts once the crisis is resolved.
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.RESOLUTION, TimerAction.STOP),
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.PROGRESS_UPDATE, TimerAction.STOP),
+    # The quality problem is resolved when the crisis is: its expected resolution is met.
+    LifecycleRule(CrisisState.RECOVERING, SlaMetric.REMEDY, TimerAction.STOP),
     # Whatever is still open when the crisis closes (a dismissed false alarm) no longer applies.
     # Improvements the review decided are followed up after the crisis closes.
     *(
@@ -611,13 +613,22 @@ class SlaPolicy:
         """Cancel the open timers owed to ``customers`` (they are no longer affected here)."""
         return self._run(timers, at, self._releasing(customers, reason))
 
-    def _releasing(self, customers: Collection[str], reason: str) -> Change:
+    def _releasing(
+        self,
+        customers: Collection[str],
+        reason: str,
+        *,
+        metrics: Collection[SlaMetric | str] | None = None,
+    ) -> Change:
         _checks.text("release(reason)", reason, max_length=500)
         gone = frozenset(customers)
+        only = _metric_set(metrics)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes = []
             for index, timer in enumerate(timers):
+                if only is not None and timer.metric not in only:
+                    continue
                 if timer.is_open and timer.subject is not None and timer.subject in gone:
                     timers[index] = timer.cancelled(moment, reason, self)
                     changes.append(_record(timers[index], TimerAction.CANCEL, moment))
