@@ -9,6 +9,7 @@ from the instants in each test.
 
 import pendulum
 import pytest
+from lifecycle_support import REVIEW
 
 from crisiskit import Channel, Context, Crisis, CrisisType, CustomerRef, Signal
 from crisiskit.app.describe import describe
@@ -21,7 +22,6 @@ from crisiskit.operations.recovery import Milestone, RecoveryPlan
 from crisiskit.reports import summarise
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaStatus, TimerAction, TimerState
 from crisiskit.testing import ManualClock
-from lifecycle_support import REVIEW
 
 ZONE = "Asia/Shanghai"
 T0 = pendulum.datetime(2025, 9, 27, 9, tz=ZONE)
@@ -147,8 +147,7 @@ def test_a_promise_kept_late_reads_as_late_and_its_breach_comes_first():
     stop_index = next(
         i
         for i, e in enumerate(events)
-        if isinstance(e, SlaTimersChanged)
-        and any(c.metric is SlaMetric.PROMISE for c in e.changes)
+        if isinstance(e, SlaTimersChanged) and any(c.metric is SlaMetric.PROMISE for c in e.changes)
     )
     assert promise_alerts[-1][0] < stop_index
     kept = timer(crisis, SlaMetric.PROMISE, "C-1/1")
@@ -167,9 +166,7 @@ def test_promise_kept_fulfils_the_oldest_open_promise_and_resolving_keeps_the_re
     promise(crisis, "C-2", hours=6)
     clock.advance(minutes=10)
     crisis.handle_customer("C-1", "promise_kept", actor="cs")
-    states = {
-        t.subject: t.state for t in crisis.timers if t.metric is SlaMetric.PROMISE
-    }
+    states = {t.subject: t.state for t in crisis.timers if t.metric is SlaMetric.PROMISE}
     assert states == {
         "C-1/1": TimerState.STOPPED,
         "C-1/2": TimerState.RUNNING,
@@ -380,3 +377,19 @@ def test_a_promise_needs_a_due_time_in_the_future():
     with pytest.raises(ValidationError):
         crisis.handle_customer("C-1", "promised", note="refund", due_at=T0, actor="cs")
     assert [t for t in crisis.timers if t.metric is SlaMetric.PROMISE] == []
+
+
+def test_a_level_change_leaves_the_dates_owed_as_they_are():
+    clock = ManualClock(T0)
+    crisis = complaint(clock)
+    promise(crisis, hours=30)
+    crisis.set_recovery_plan(plan(Milestone("open day", T0.add(days=4))), actor="office")
+    crisis.record_quality_remedy(remedy(T0.add(days=2)), actor="qa")
+    before = [t for t in crisis.timers if t.metric.dated]
+    crisis.pull_events()
+    clock.advance(hours=1)
+    crisis.set_level("I", actor="analyst", reason="national news")
+    assert changes(crisis.pull_events(), SlaMetric.PROMISE) == []
+    assert [t for t in crisis.timers if t.metric.dated] == before
+    crisis.set_level("IV", actor="analyst", reason="contained")
+    assert [t for t in crisis.timers if t.metric.dated] == before

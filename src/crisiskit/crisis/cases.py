@@ -144,6 +144,7 @@ EVOLVE: dict[type[Event], Evolver] = {
 }
 """How each event of this slice changes the crisis's state record."""
 
+
 def _promise_subject(customer_id: str, number: int) -> str:
     """Whom promise ``number`` (1-based, in the order made) of a customer's case is owed to."""
     return f"{customer_id}/{number}"

@@ -165,6 +165,7 @@ EVOLVE: dict[type[Event], Evolver] = {
 }
 """How each event of this slice changes the crisis's state record."""
 
+
 def _milestones(crisis: CrisisBase, event: RecoveryPlanSet, policy: SlaPolicy) -> list[Change]:
     # Each milestone not reached is owed by its date: a date moved moves the deadline, one
     # reached in the new plan is fulfilled, one dropped from the plan is owed no longer.
@@ -187,13 +188,13 @@ def _milestones(crisis: CrisisBase, event: RecoveryPlanSet, policy: SlaPolicy) -
     dropped = {
         t.subject
         for t in crisis.timers
-        if t.metric is SlaMetric.RECOVERY_MILESTONE and t.subject not in kept
+        if t.metric is SlaMetric.RECOVERY_MILESTONE
+        and t.subject is not None
+        and t.subject not in kept
     }
     if dropped:
         reason = _("the milestone is no longer in the recovery plan")
-        steps.append(
-            policy._releasing(dropped, reason, metrics=(SlaMetric.RECOVERY_MILESTONE,))
-        )
+        steps.append(policy._releasing(dropped, reason, metrics=(SlaMetric.RECOVERY_MILESTONE,)))
     return steps
 
 

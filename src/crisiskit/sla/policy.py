@@ -573,7 +573,8 @@ class SlaPolicy:
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
             for index, timer in enumerate(timers):
-                if not timer.is_open:
+                # A date promised, planned or expected does not move with the level.
+                if not timer.is_open or timer.metric.dated:
                     continue
                 if timer.metric is SlaMetric.GRADE:
                     timers[index] = timer.stopped(moment, self)
