@@ -47,9 +47,11 @@ from crisiskit.events import (
     WarningIssued,
     WarningUpgraded,
 )
+from crisiskit.messages import _
 from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, TimerAction, TimerChange
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import Audience
 
 __all__ = ["describe", "duration_text"]
 
@@ -220,10 +222,14 @@ _ACTIONS = {
 
 def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
     """The metric's label, and whom it is owed to (a customer, a promise, a milestone), if one."""
-    label = metric.label("zh" if zh else "en")
+    lang = "zh" if zh else "en"
+    label = metric.label(lang)
     # A crisis has one expected resolution: its label says all.
     if subject is None or metric is SlaMetric.REMEDY:
         return label
+    audience = Audience.lookup(subject) if metric is SlaMetric.AUDIENCE_UPDATE else None
+    if audience is not None:
+        return _("updates to {audience}", audience=audience).text(lang)
     return f"{label}（{subject}）" if zh else f"{label} ({subject})"
 
 

@@ -699,7 +699,7 @@ for _table in (
 Crisis._EVOLVE = EVOLVE_ALL
 
 OBLIGATIONS_ALL: dict[type[Event], tuple[Obliger, ...]] = {}
-for _owes in (cases.OBLIGATIONS, quality.OBLIGATIONS, recovery.OBLIGATIONS):
+for _owes in (cases.OBLIGATIONS, quality.OBLIGATIONS, recovery.OBLIGATIONS, statements.OBLIGATIONS):
     for _kind, _obliger in _owes.items():
         OBLIGATIONS_ALL[_kind] = (*OBLIGATIONS_ALL.get(_kind, ()), _obliger)
 Crisis._OBLIGATIONS = OBLIGATIONS_ALL
