@@ -20,7 +20,10 @@ Invariants, on the crisis and on each crisis merged into it:
 * no milestone of a timer comes after its breach until the timer's target changes;
 * every alert names the roles the plan's alert rules give at the level in force, and the
   team members holding them then;
-* ``sla_next_due`` is the earliest ``next_due`` of the open timers.
+* ``sla_next_due`` is the earliest ``next_due`` of the open timers;
+* each promise made to a customer has its timer (``"<customer>/<n>"``), stopped exactly when
+  the promise was kept; its breach is raised at most once, at its due instant, never when it
+  was kept before then, and no alert of it falls after its timer ended.
 """
 
 import datetime as dt
@@ -203,6 +206,30 @@ class ObligationsMachine(RuleBasedStateMachine):
     @rule(customer=st.sampled_from(CUSTOMERS), step=st.sampled_from(STEPS))
     def contact(self, customer, step):
         self.run(lambda: self.main.handle_customer(customer, step, note="call", actor="cs"))
+
+    def _someone(self, data):
+        # Mostly a customer the crisis has (whom a promise can be made to), now and then any.
+        affected = [c.customer_id for c in self.main.customers]
+        return data.draw(st.sampled_from(affected or CUSTOMERS) | st.sampled_from(CUSTOMERS))
+
+    @rule(data=st.data(), by=duration)
+    def promise(self, data, by):
+        customer = self._someone(data)
+        due = self.clock.now() + by
+        self.run(
+            lambda: self.main.handle_customer(
+                customer, CaseStep.PROMISED, note="refund", due_at=due, actor="cs"
+            )
+        )
+
+    @rule(data=st.data(), resolve=st.booleans())
+    def keep_promise(self, data, resolve):
+        # A resolution keeps every promise still open; keeping one keeps the oldest.
+        customer = self._someone(data)
+        if resolve:
+            self.run(lambda: self.main.handle_customer(customer, CaseStep.RESOLVED, actor="cs"))
+            return
+        self.run(lambda: self.main.handle_customer(customer, CaseStep.PROMISE_KEPT, actor="cs"))
 
     @rule(which=st.sampled_from(OTHERS))
     def merge(self, which):
@@ -407,6 +434,36 @@ class ObligationsMachine(RuleBasedStateMachine):
                     people = tuple(dict.fromkeys(p for role in roles for r, p in team if r is role))
                     expected = Recipients(roles, people) if roles else None
                     assert alert.recipients == expected, (level, alert)
+
+    @invariant()
+    def each_promise_breaches_once_at_its_due_instant_unless_kept_before(self):
+        for crisis_id, crisis, log in self.grown_logs():
+            timers = {t.subject: t for t in crisis.timers if t.metric is SlaMetric.PROMISE}
+            promises = {
+                f"{case.customer_id}/{n}": promise
+                for case in crisis.cases
+                for n, promise in enumerate(case.promises, 1)
+            }
+            assert set(timers) == set(promises), crisis_id
+            breaches = Counter()
+            for event in log:
+                for alert in alerts_of(event):
+                    if alert.metric is not SlaMetric.PROMISE:
+                        continue
+                    promise, timer = promises[alert.subject], timers[alert.subject]
+                    assert timer.ended_at is None or alert.due_at <= timer.ended_at, alert
+                    if alert.fraction == 1.0:
+                        breaches[alert.subject] += 1
+                        assert alert.due_at == promise.due_at, (alert, promise)
+                        assert promise.kept_at is None or promise.kept_at >= promise.due_at
+            for subject, promise in promises.items():
+                timer = timers[subject]
+                assert breaches[subject] <= 1, subject
+                assert timer.deadline == promise.due_at, (timer, promise)
+                if timer.state is TimerState.STOPPED:
+                    assert timer.ended_at == promise.kept_at, (timer, promise)
+                else:
+                    assert promise.kept_at is None or timer.state is TimerState.CANCELLED
 
     @invariant()
     def next_due_is_the_earliest_of_the_open_timers(self):

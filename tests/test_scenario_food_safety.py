@@ -350,8 +350,10 @@ def test_sweeps_recorded_milestones_and_the_cadence_breach(run):
     # What the commands found on the way, each its own alert event: the acknowledgement at
     # 20:22 finds its 50 % of 20:15; the first contact (VIP, 21:15) finds the 50 % of every
     # first contact at 21:00; the statement at 22:00 finds the two buyers never called
-    # breached at 22:00 (2 h from 20:00); the statement at 20:00 on the 28th, the cadence's
-    # milestones of 15:30 and 18:30.
+    # breached at 22:00 (2 h from 20:00); the quality remedy at 11:00 on the 28th, the 50 % of
+    # the promise to C-10086 (made 21:20, due 24 h later: 50 % at 09:20; kept at 14:05, before
+    # its 75 % at 15:20); the statement at 20:00 on the 28th, the cadence's milestones of
+    # 15:30 and 18:30.
     assert [
         [(a.metric.value, a.fraction, a.subject, a.due_at) for a in e.alerts] for e in found
     ] == [
@@ -366,6 +368,7 @@ def test_sweeps_recorded_milestones_and_the_cadence_breach(run):
             ("first_contact", 1.0, "C-20011", cst(9, 27, 22)),
             ("first_contact", 1.0, "C-20012", cst(9, 27, 22)),
         ],
+        [("promise", 0.5, "C-10086/1", cst(9, 28, 9, 20))],
         [
             ("progress_update", 0.5, None, cst(9, 28, 15, 30)),
             ("progress_update", 0.75, None, cst(9, 28, 18, 30)),
@@ -397,6 +400,14 @@ def test_kpis_hand_worked(run):
         SlaMetric.RESOLUTION: SlaStatus.MET,
         SlaMetric.GRADE: SlaStatus.MET,  # graded ten minutes after the detection
     }
+    # The promise (due 21:20 on the 28th) was kept at 14:05; the expected resolution (18:00
+    # on the 30th) was met by recovering at 10:00 on the 29th; the open day (due 15 October)
+    # was still owed when the crisis closed on 2 October, which called it off.
+    assert [o for o in m.owed if o[0].dated] == [
+        (SlaMetric.PROMISE, "C-10086/1", SlaStatus.MET),
+        (SlaMetric.REMEDY, "expected_resolution", SlaStatus.MET),
+        (SlaMetric.RECOVERY_MILESTONE, "open day", SlaStatus.CANCELLED),
+    ]
 
 
 def test_customer_cases_and_promises(run):

@@ -214,6 +214,7 @@ def test_policies_and_lookups(policy):
         R,
         U,
         SlaMetric.AUDIENCE_UPDATE,
+        SlaMetric.REMEDY,
     ]
     assert policy.timer_id("", A) == "acknowledge"
 

@@ -221,10 +221,11 @@ _ACTIONS = {
 
 
 def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
-    """The metric's label, and the customer it is owed to, if one."""
+    """The metric's label, and whom it is owed to (a customer, a promise, a milestone), if one."""
     lang = "zh" if zh else "en"
     label = metric.label(lang)
-    if subject is None:
+    # A crisis has one expected resolution: its label says all.
+    if subject is None or metric is SlaMetric.REMEDY:
         return label
     audience = Audience.lookup(subject) if metric is SlaMetric.AUDIENCE_UPDATE else None
     if audience is not None:

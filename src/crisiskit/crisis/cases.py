@@ -17,6 +17,8 @@ from crisiskit.events import (
 )
 from crisiskit.messages import _, coded
 from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
+from crisiskit.sla import SlaMetric, SlaPolicy
+from crisiskit.sla.policy import Change
 
 __all__ = ["CustomerCases"]
 
@@ -142,5 +144,42 @@ EVOLVE: dict[type[Event], Evolver] = {
 }
 """How each event of this slice changes the crisis's state record."""
 
-OBLIGATIONS: dict[type[Event], Obliger] = {}
+
+def _promise_subject(customer_id: str, number: int) -> str:
+    """Whom promise ``number`` (1-based, in the order made) of a customer's case is owed to."""
+    return f"{customer_id}/{number}"
+
+
+def _promises(crisis: CrisisBase, event: CustomerCaseUpdated, policy: SlaPolicy) -> list[Change]:
+    # Worked out on the case before the step: a promise made is the next one of the case; a
+    # promise kept is the oldest one open (as the case keeps it), a resolution keeps them all.
+    case = crisis.case(event.customer_id)
+    promises = () if case is None else case.promises
+    if event.step is CaseStep.PROMISED:
+        assert event.due_at is not None
+        subject = _promise_subject(event.customer_id, len(promises) + 1)
+        owed = policy._owing(
+            SlaMetric.PROMISE,
+            subject,
+            due=event.due_at,
+            target=None,
+            calendar=None,
+            owner=crisis.id,
+            since=None,
+        )
+        return [owed]
+    if event.step is CaseStep.PROMISE_KEPT:
+        kept = [n for n, p in enumerate(promises, 1) if p.kept_at is None][:1]
+    elif event.step is CaseStep.RESOLVED:
+        kept = [n for n, p in enumerate(promises, 1) if p.kept_at is None]
+    else:
+        return []
+    return [
+        policy._recording(SlaMetric.PROMISE, _promise_subject(event.customer_id, n)) for n in kept
+    ]
+
+
+OBLIGATIONS: dict[type[Event], Obliger] = {
+    CustomerCaseUpdated: _promises,
+}
 """What each event of this slice owes or fulfils, as steps on the crisis's timers."""

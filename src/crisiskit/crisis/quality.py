@@ -12,6 +12,9 @@ from crisiskit.events import (
 )
 from crisiskit.messages import _
 from crisiskit.operations.quality import QualityRemedy
+from crisiskit.sla import SlaMetric, SlaPolicy
+from crisiskit.sla.policy import Change
+from crisiskit.values.vocabulary import CrisisState
 
 __all__ = ["Quality"]
 
@@ -52,5 +55,34 @@ EVOLVE: dict[type[Event], Evolver] = {
 }
 """How each event of this slice changes the crisis's state record."""
 
-OBLIGATIONS: dict[type[Event], Obliger] = {}
+REMEDY_SUBJECT = "expected_resolution"
+"""The subject of a crisis's one remedy timer: the expected resolution customers were told."""
+
+# The crisis resolved (recovering on) has met its expected resolution: a remedy recorded
+# from then on owes none.
+_UNRESOLVED = frozenset({CrisisState.DETECTED, CrisisState.WARNED, CrisisState.RESPONDING})
+
+
+def _expected(crisis: CrisisBase, event: QualityRemedyRecorded, policy: SlaPolicy) -> list[Change]:
+    due = event.new.expected_resolution
+    if due is None:
+        reason = _("the remedy no longer gives an expected resolution")
+        return [policy._releasing((REMEDY_SUBJECT,), reason, metrics=(SlaMetric.REMEDY,))]
+    if crisis.state not in _UNRESOLVED:
+        return []
+    owed = policy._owing(
+        SlaMetric.REMEDY,
+        REMEDY_SUBJECT,
+        due=due,
+        target=None,
+        calendar=None,
+        owner=crisis.id,
+        since=None,
+    )
+    return [owed]
+
+
+OBLIGATIONS: dict[type[Event], Obliger] = {
+    QualityRemedyRecorded: _expected,
+}
 """What each event of this slice owes or fulfils, as steps on the crisis's timers."""

@@ -19,6 +19,8 @@ from crisiskit.events import (
 from crisiskit.messages import _
 from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
 from crisiskit.operations.review import Review
+from crisiskit.sla import SlaMetric, SlaPolicy
+from crisiskit.sla.policy import Change
 
 __all__ = ["Recovery"]
 
@@ -163,5 +165,45 @@ EVOLVE: dict[type[Event], Evolver] = {
 }
 """How each event of this slice changes the crisis's state record."""
 
-OBLIGATIONS: dict[type[Event], Obliger] = {}
+
+def _milestones(crisis: CrisisBase, event: RecoveryPlanSet, policy: SlaPolicy) -> list[Change]:
+    # Each milestone not reached is owed by its date: a date moved moves the deadline, one
+    # reached in the new plan is fulfilled, one dropped from the plan is owed no longer.
+    steps: list[Change] = []
+    for milestone in event.new.milestones:
+        if milestone.done_at is not None:
+            steps.append(policy._recording(SlaMetric.RECOVERY_MILESTONE, milestone.name))
+            continue
+        owed = policy._owing(
+            SlaMetric.RECOVERY_MILESTONE,
+            milestone.name,
+            due=milestone.due_at,
+            target=None,
+            calendar=None,
+            owner=crisis.id,
+            since=None,
+        )
+        steps.append(owed)
+    kept = {m.name for m in event.new.milestones}
+    dropped = {
+        t.subject
+        for t in crisis.timers
+        if t.metric is SlaMetric.RECOVERY_MILESTONE
+        and t.subject is not None
+        and t.subject not in kept
+    }
+    if dropped:
+        reason = _("the milestone is no longer in the recovery plan")
+        steps.append(policy._releasing(dropped, reason, metrics=(SlaMetric.RECOVERY_MILESTONE,)))
+    return steps
+
+
+def _reached(crisis: CrisisBase, event: MilestoneReached, policy: SlaPolicy) -> list[Change]:
+    return [policy._recording(SlaMetric.RECOVERY_MILESTONE, event.milestone)]
+
+
+OBLIGATIONS: dict[type[Event], Obliger] = {
+    RecoveryPlanSet: _milestones,
+    MilestoneReached: _reached,
+}
 """What each event of this slice owes or fulfils, as steps on the crisis's timers."""

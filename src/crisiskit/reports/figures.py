@@ -19,8 +19,9 @@ host renders as it likes.
   timer is past its deadline), ``met`` if its timer stopped in time, ``running`` if it is
   still open in time, ``cancelled`` if it was called off before either. The period figure
   is the attainment: met / (met + breached).
-- *Obligations* owed to each customer (each affected customer's first contact): the same
-  outcomes, one per customer, counted over customers.
+- *Obligations* owed to a subject — each affected customer's first contact, each promise,
+  each recovery milestone, the quality remedy's expected resolution: the same outcomes, one
+  per obligation, counted per metric (a promise's count never mixes with the first contacts).
 - *Promises* made to customers: kept by their due time, kept late, open past their due
   time (overdue), or still open in time. Attainment: on time / (on time + late + overdue).
 """
@@ -159,8 +160,9 @@ class CrisisMetrics:
     """The outcome of each SLA metric timed for the crisis (met, breached, running or
     cancelled)."""
     owed: tuple[tuple[SlaMetric, str, SlaStatus], ...] = ()
-    """The outcome of each obligation owed to one customer: (metric, customer id, outcome),
-    e.g. each affected customer's first contact."""
+    """The outcome of each obligation owed to a subject: (metric, subject, outcome) — each
+    affected customer's first contact (the subject is the customer's id), each promise
+    (``"<customer id>/<n>"``), each recovery milestone (its name), the expected resolution."""
     spending: tuple[Spend, ...] = ()
     """Every compensation grant and expense, in order."""
     budget_warnings: int = 0
@@ -442,8 +444,8 @@ class PeriodMetrics:
     sla: tuple[SlaFigure, ...] = ()
     """Per SLA metric timed: how many crises met it, breached it, or were still running."""
     obligations: tuple[SlaFigure, ...] = ()
-    """Per SLA metric owed to each customer (each affected customer's first contact): how
-    many customers' obligations were met, breached, or still running."""
+    """Per SLA metric owed to a subject (first contacts, promises, recovery milestones, the
+    expected resolution): how many of its obligations were met, breached, or still running."""
     promises: PromiseFigures = field(factory=PromiseFigures)
     """What became of the promises made to customers."""
     satisfaction_recovery: float | None = None

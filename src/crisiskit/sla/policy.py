@@ -196,6 +196,8 @@ DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.RESOLUTION, TimerAction.STOP),
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.PROGRESS_UPDATE, TimerAction.STOP),
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.AUDIENCE_UPDATE, TimerAction.STOP),
+    # The quality problem is resolved when the crisis is: its expected resolution is met.
+    LifecycleRule(CrisisState.RECOVERING, SlaMetric.REMEDY, TimerAction.STOP),
     # Whatever is still open when the crisis closes (a dismissed false alarm) no longer applies.
     # Improvements the review decided are followed up after the crisis closes.
     *(
