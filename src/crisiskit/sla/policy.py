@@ -577,6 +577,10 @@ class SlaPolicy:
                     timers[index] = timer.stopped(moment, self)
                     changes.append(_record(timers[index], TimerAction.STOP, moment))
                     continue
+                if timer.metric.dated or timer.metric is SlaMetric.PLANNED_ACTION:
+                    # Owed with a due date or a target of its own, not the level's: whoever
+                    # owes it re-owes it if the level changes what is owed.
+                    continue
                 target = self.target(level, timer.metric)
                 if target is None:
                     reason = _(
@@ -611,13 +615,22 @@ class SlaPolicy:
         """Cancel the open timers owed to ``customers`` (they are no longer affected here)."""
         return self._run(timers, at, self._releasing(customers, reason))
 
-    def _releasing(self, customers: Collection[str], reason: str) -> Change:
+    def _releasing(
+        self,
+        customers: Collection[str],
+        reason: str,
+        *,
+        metrics: Collection[SlaMetric | str] | None = None,
+    ) -> Change:
         _checks.text("release(reason)", reason, max_length=500)
         gone = frozenset(customers)
+        only = _metric_set(metrics)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes = []
             for index, timer in enumerate(timers):
+                if only is not None and timer.metric not in only:
+                    continue
                 if timer.is_open and timer.subject is not None and timer.subject in gone:
                     timers[index] = timer.cancelled(moment, reason, self)
                     changes.append(_record(timers[index], TimerAction.CANCEL, moment))

@@ -72,7 +72,8 @@ from crisiskit.operations.recovery import (
     RecoveryPlan,
     Term,
 )
-from crisiskit.operations.review import Review
+from crisiskit.operations.actions import ActionProgress, PhaseStart
+from crisiskit.operations.review import Improvement, ImprovementStatus, Review
 from crisiskit.operations.statements import Medium, Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import (
@@ -99,6 +100,7 @@ from crisiskit.reports import (
     PeriodMetrics,
     PeriodReport,
     PromiseFigures,
+    ImprovementFigures,
     ReportGroup,
     SlaFigure,
     Spend,
@@ -935,6 +937,8 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     SlaMetric: sla_metrics,
     SlaStatus: _enum(SlaStatus),
     GroupKey: _enum(GroupKey),
+    ImprovementStatus: _enum(ImprovementStatus),
+    Phase: _enum(Phase),
     AttributeValues: attribute_values,
 }
 
@@ -1412,6 +1416,9 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
             CustomerCase,
             QualityRemedy,
             Milestone,
+            Improvement,
+            ActionProgress,
+            PhaseStart,
         )
     },
     Money: money,
@@ -1456,6 +1463,7 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
         for cls in (
             Spend,
             PromiseFigures,
+            ImprovementFigures,
             CrisisMetrics,
             DurationStats,
             SlaFigure,
