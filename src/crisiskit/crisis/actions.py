@@ -70,6 +70,15 @@ class Actions(CrisisBase):
     actions: _Items[ActionProgress] = _Items()
     """The plan's actions someone took on or completed, in the order first recorded."""
 
+    @property
+    def phases_started(self) -> dict[Phase, pendulum.DateTime]:
+        """When each phase of the plan started: the instants its actions are timed from.
+
+        A phase starts when the crisis first enters its state (warned, responding,
+        recovering); a sudden crisis, never warned, starts its warning with its response.
+        """
+        return dict(self._r.phases)
+
     @command(offered=_has_actions_to_do)
     def start_action(
         self,
