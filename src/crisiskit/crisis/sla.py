@@ -170,7 +170,11 @@ class SlaTiming(CrisisBase):
     def sla_owed(
         self, at: pendulum.DateTime
     ) -> tuple[tuple[SlaMetric, str, SlaStatus, pendulum.DateTime | None], ...]:
-        """(metric, customer id, status, deadline) of each timer owed to one customer at ``at``."""
+        """(metric, subject, status, deadline) of each timer owed to one subject at ``at``.
+
+        The subject is a customer's id (their first contact, a promise), a planned action's
+        id, or ``"improvement-<n>"``.
+        """
         policy = self._require_sla()
         moment = _checks.instant("sla_owed(at)", at)
         return tuple(

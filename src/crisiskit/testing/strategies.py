@@ -59,6 +59,7 @@ from crisiskit.grading import (
     Part,
 )
 from crisiskit.monitor import Decision, DecisionKind, KeyState, MonitorState
+from crisiskit.operations.actions import ActionProgress, PhaseStart
 from crisiskit.operations.compensation import Compensation, CompensationKind
 from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.operations.expenses import Expense
@@ -72,7 +73,6 @@ from crisiskit.operations.recovery import (
     RecoveryPlan,
     Term,
 )
-from crisiskit.operations.actions import ActionProgress, PhaseStart
 from crisiskit.operations.review import Improvement, ImprovementStatus, Review
 from crisiskit.operations.statements import Medium, Statement
 from crisiskit.operations.team import Assignment
@@ -95,12 +95,12 @@ from crisiskit.reports import (
     CrisisMetrics,
     DurationStats,
     GroupKey,
+    ImprovementFigures,
     Ledger,
     LedgerLine,
     PeriodMetrics,
     PeriodReport,
     PromiseFigures,
-    ImprovementFigures,
     ReportGroup,
     SlaFigure,
     Spend,
