@@ -34,7 +34,11 @@ from crisiskit.events import (
 )
 from crisiskit.messages import _
 from crisiskit.operations.actions import ActionProgress
-from crisiskit.operations.review import ImprovementStatus, improvement_subject
+from crisiskit.operations.review import (
+    ImprovementStatus,
+    improvement_number,
+    improvement_subject,
+)
 from crisiskit.plan import LevelPlan, Phase, PlannedAction
 from crisiskit.sla import SlaMetric, SlaPolicy
 from crisiskit.sla.policy import Change
@@ -159,7 +163,15 @@ class Actions(CrisisBase):
             ValidationError: there is no review, or no such improvement; ``status`` is not
                 done or dropped; the improvement is not open any more; a drop without a reason.
         """
-        number = _improvement_number(improvement)
+        number = improvement_number(improvement)
+        if number is None:
+            raise ValidationError(
+                _(
+                    'an improvement is named by its number, from 1, or as "improvement-<n>"; '
+                    "got {value!r}",
+                    value=improvement,
+                )
+            )
         chosen = _checks.member("update_improvement(status)", status, ImprovementStatus)
         review = self.review
         if review is None:
@@ -214,19 +226,6 @@ class Actions(CrisisBase):
                 at=progress.completed_at,
             )
         )
-
-
-def _improvement_number(value: object) -> int:
-    if isinstance(value, str) and value.startswith("improvement-") and value[12:].isdigit():
-        return int(value[12:])
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise ValidationError(
-        _(
-            'an improvement is named by its number, from 1, or as "improvement-<n>"; got {value!r}',
-            value=value,
-        )
-    )
 
 
 # What the events owe -----------------------------------------------------------------------

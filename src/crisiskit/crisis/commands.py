@@ -94,7 +94,12 @@ from crisiskit.operations.compensation import CompensationKind, to_compensation_
 from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.recovery import ImpactAssessment, RecoveryPlan
-from crisiskit.operations.review import ImprovementStatus, Review, to_improvement_status
+from crisiskit.operations.review import (
+    ImprovementStatus,
+    Review,
+    improvement_number,
+    to_improvement_status,
+)
 from crisiskit.operations.statements import Medium, to_medium
 from crisiskit.plan import BudgetCategory
 from crisiskit.plan.vocabulary import to_budget_category
@@ -901,9 +906,8 @@ class CompleteAction(Command[ActionCompleted]):
 
 
 def _improvement_number(value: int | str) -> int | str:
-    if isinstance(value, str) and value.startswith("improvement-") and value[12:].isdigit():
-        return int(value[12:])
-    return value
+    found = improvement_number(value)
+    return value if found is None else found
 
 
 @_declare
@@ -916,7 +920,7 @@ class UpdateImprovement(Command[ImprovementUpdated]):
 
     command: ClassVar[str] = "update_improvement"
 
-    improvement: int = field(converter=_improvement_number)
+    improvement: int = field(converter=_improvement_number, validator=_checks.is_count)
     status: ImprovementStatus = field(
         converter=to_improvement_status,
         validator=_checks.is_member(ImprovementStatus),

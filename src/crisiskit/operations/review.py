@@ -14,7 +14,13 @@ from crisiskit.errors import ValidationError
 from crisiskit.messages import _
 from crisiskit.values.labels import LabelledEnum, converted
 
-__all__ = ["Improvement", "ImprovementStatus", "Review", "improvement_subject"]
+__all__ = [
+    "Improvement",
+    "ImprovementStatus",
+    "Review",
+    "improvement_number",
+    "improvement_subject",
+]
 
 
 class ImprovementStatus(LabelledEnum):
@@ -79,6 +85,18 @@ def _to_improvements(value: Any) -> tuple[Any, ...]:
 def improvement_subject(number: int) -> str:
     """The subject the ``number``-th improvement (1-based) is owed to: ``"improvement-<n>"``."""
     return f"improvement-{number}"
+
+
+def improvement_number(value: object) -> int | None:
+    """The number ``value`` names an improvement by: itself, or ``n`` of ``"improvement-<n>"``.
+
+    None when it names none (a bool, another text).
+    """
+    if isinstance(value, str) and value.startswith("improvement-") and value[12:].isdigit():
+        return int(value[12:])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 @serializable()
