@@ -29,7 +29,7 @@ from crisiskit.events import (
 )
 from crisiskit.operations.review import Improvement, ImprovementStatus, Review
 from crisiskit.plan import EmergencyPlan, Phase
-from crisiskit.reports import crisis_metrics, summarise
+from crisiskit.reports import crisis_metrics, period_report, rows, summarise
 from crisiskit.serialization import from_dict, from_json, to_json
 from crisiskit.sla import AlertKind, SlaMetric, SlaPolicy, SlaStatus, TimerState
 from crisiskit.testing import ManualClock
@@ -552,3 +552,18 @@ def test_an_action_is_never_alerted_after_its_completion(completed_after, swept)
     # Level II allows 30 minutes: breached when completed once they are up.
     breached = any(a.kind is AlertKind.BREACH for a in alerts)
     assert breached == (finished - crisis.detected_at >= dt.timedelta(minutes=30))
+
+
+def test_the_period_report_rows_count_the_improvements():
+    crisis, clock, _ = _closed_with_review()
+    clock.set(cst(20, 9))
+    crisis.update_improvement(3, status="dropped", actor="chen", reason="merged into another fix")
+    report = period_report([crisis.pending_events], as_of=cst(20, 9))
+    (total,) = [row for row in rows(report) if row["scope"] == "total"]
+    # improvement-1 due 14th, open: overdue; 2 has no date: open; 3 dropped.
+    assert [total[f"improvements_{k}"] for k in ("open", "overdue", "done", "dropped")] == [
+        1,
+        1,
+        0,
+        1,
+    ]
