@@ -149,8 +149,12 @@ def _reader(column: str) -> Callable[[str], Any]:
         return parse_duration
     if column.endswith(("_rate", "_attainment", "_satisfaction", "_recovery")):
         return float
-    if column in {"crises", "still_open", "reopened", "budget_warnings"} or column.endswith(
-        ("_count", "_met", "_breached", "_on_time", "_late", "_overdue", "_open")
+    if (
+        column in {"crises", "still_open", "reopened", "budget_warnings"}
+        or column.endswith(
+            ("_count", "_met", "_breached", "_on_time", "_late", "_overdue", "_open", "_done")
+        )
+        or column.endswith("_dropped")
     ):
         return int
     return str
