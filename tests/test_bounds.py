@@ -388,3 +388,18 @@ def test_calendar_messages_say_weekdays_and_dates_in_chinese():
     text = _chinese(info.value)
     assert "星期一 22:00-08:00 延伸到了 星期二 07:00-09:00" in text
     assert not ASCII_WORDS.search(re.sub(r"BusinessCalendar\.week", "", text))
+
+
+@pytest.mark.parametrize("value", [1e308, -1e16, 10**20])
+def test_an_indicator_value_past_its_bound_is_refused_where_the_signal_is_made(value):
+    # The monitor keeps exact sums in micro-units: 1e308 of them overflowed to infinity.
+    import pendulum
+
+    from crisiskit import Channel, Signal
+
+    at = pendulum.datetime(2025, 9, 27, 9, tz="Asia/Shanghai")
+    with pytest.raises(ValidationError, match=r"metric 'heat' is .*at most 1e\+15"):
+        Signal(Channel.SOCIAL_MEDIA, at, "a post", metrics={"heat": value})
+    assert (
+        Signal(Channel.SOCIAL_MEDIA, at, "a post", metrics={"heat": 1e15}).metrics["heat"] == 1e15
+    )

@@ -402,12 +402,8 @@ class ObligationsMachine(RuleBasedStateMachine):
                 elif isinstance(event, TeamMemberReleased):
                     team.remove((event.role, event.person))
                 for alert in alerts_of(event):
-                    if level is None:  # a crisis not graded yet: the plan has no level for it
-                        assert alert.recipients is None, alert
-                        continue
-                    roles = PLAN.for_crisis(crisis_type, level).alert_roles(
-                        alert.metric.value, alert.fraction
-                    )
+                    # Ungraded, the plan's rules for a crisis not graded yet apply.
+                    roles = PLAN.alert_roles(crisis_type, level, alert.metric.value, alert.fraction)
                     people = tuple(dict.fromkeys(p for role in roles for r, p in team if r is role))
                     expected = Recipients(roles, people) if roles else None
                     assert alert.recipients == expected, (level, alert)

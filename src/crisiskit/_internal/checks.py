@@ -404,6 +404,11 @@ class FrozenMap(Mapping[K, V]):
         return f"{self._items!r}"
 
 
+MAX_METRIC = 1e15
+"""The largest size of an indicator's value: larger is a mistake (a heat of a quadrillion),
+and the monitor's exact sums would lose it."""
+
+
 class FrozenMetrics(FrozenMap[str, float]):
     """A read-only, hashable mapping of indicator name -> finite number, sorted by name."""
 
@@ -421,11 +426,21 @@ class FrozenMetrics(FrozenMap[str, float]):
                 )
             value = values[name]
             # the message is made only for a value that needs one: this runs for every signal
-            items[name] = (
-                float(value)
-                if type(value) in (int, float) and math.isfinite(value)
-                else number(_("metric {name!r}", name=name), value)
-            )
+            if type(value) in (int, float) and -MAX_METRIC <= value <= MAX_METRIC:
+                items[name] = float(value)
+                continue
+            found = number(_("metric {name!r}", name=name), value)
+            if not -MAX_METRIC <= found <= MAX_METRIC:
+                raise ValidationError(
+                    _(
+                        "metric {name!r} is {value!r}; an indicator's value is at most {limit:g} "
+                        "either side of zero",
+                        name=name,
+                        value=value,
+                        limit=MAX_METRIC,
+                    )
+                )
+            items[name] = found
         super().__init__(items)
 
 

@@ -123,6 +123,7 @@ class Crisis(
         signals: Iterable[Signal] = (),
         facts: Facts | None = None,
         reason: str | None = None,
+        level: Level | str | None = None,
     ) -> Crisis:
         """Open a new crisis in state ``detected`` (its first event: :class:`~crisiskit.events.CrisisDetected`).
 
@@ -135,7 +136,12 @@ class Crisis(
             signals: the signals that revealed it; their customers become affected customers.
             facts: what is known so far.
             reason: why it is considered a crisis, if worth saying.
+            level: the severity, when whoever detects it can already tell (a level-I incident
+                reported by the general manager): it is given at once, as by
+                :meth:`set_level`, so the level's targets run from the detection and the
+                grading target is met.
         """
+        chosen = None if level is None else _checks.member("detect(level)", level, Level)
         if not isinstance(context, Context):
             raise ValidationError(
                 _("detect() needs a Context; got {type}", type=type(context).__name__)
@@ -164,6 +170,10 @@ class Crisis(
         crisis._pending.append(event)
         for follow_up in crisis._follow_ups(event):  # the timers of an ungraded crisis
             crisis._commit(follow_up)
+        if chosen is not None:
+            crisis.set_level(
+                chosen, actor=actor, reason=reason or _("the level was given at detection")
+            )
         return crisis
 
     @classmethod

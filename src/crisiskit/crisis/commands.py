@@ -1089,6 +1089,11 @@ class Detect:
     signals: tuple[Signal, ...] = field(default=(), converter=_signals)
     facts: Facts | None = None
     reason: str | None = None
+    level: Level | None = field(
+        default=None,
+        converter=attrs.converters.optional(to_level),
+        validator=_checks.is_optional_member(Level),
+    )
 
     def run(self, context: Context) -> Crisis:
         """:meth:`Crisis.detect <crisiskit.crisis.Crisis.detect>` with these arguments, in ``context``."""

@@ -12,11 +12,11 @@ from attrs import field, frozen
 
 from crisiskit._internal import checks as _checks
 from crisiskit.crisis.lifecycle import CrisisLifecycle, Guard, ReopenPolicy
-from crisiskit.errors import ValidationError
+from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.events import Event, KeyRing
 from crisiskit.events.keys import as_ring
 from crisiskit.events.sealing import seal
-from crisiskit.messages import _
+from crisiskit.messages import _, coded
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
 from crisiskit.values.attributes import AttributeSchema
@@ -55,6 +55,26 @@ def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError(
             _("Context.sla must be an SlaPolicy or None; got {type}", type=type(value).__name__)
         )
+    if value is not None and value.event_rules:
+        known = {cls.__name__ for cls in _event_types(Event)}
+        for rule in value.event_rules:
+            if rule.event not in known:
+                raise PolicyError(
+                    _(
+                        "the SLA policy's event rule for {metric} names the event {event!r}, "
+                        "which crisiskit does not have; events: {known}",
+                        metric=coded(rule.metric),
+                        event=rule.event,
+                        known=", ".join(sorted(known)),
+                    )
+                )
+
+
+def _event_types(base: type[Event]) -> list[type[Event]]:
+    found = []
+    for cls in base.__subclasses__():
+        found += [cls, *_event_types(cls)]
+    return found
 
 
 def _is_entropy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -259,16 +259,12 @@ class SlaTiming(CrisisBase):
         self, alerts: Iterable[SlaAlert], context: Context, level: Level | None
     ) -> tuple[SlaAlert, ...]:
         """``alerts``, each with whom the plan says to notify and who holds those roles now."""
-        level_plan = (
-            None
-            if context.plan is None or level is None
-            else context.plan.for_crisis(self.crisis_type, level)
-        )
-        if level_plan is None:
+        plan = context.plan
+        if plan is None:
             return tuple(alerts)
         addressed = []
         for alert in alerts:
-            roles = level_plan.alert_roles(alert.metric.value, alert.fraction)
+            roles = plan.alert_roles(self.crisis_type, level, alert.metric.value, alert.fraction)
             people = tuple(dict.fromkeys(p for role in roles for p in self.members(role)))
             recipients = Recipients(roles, people) if roles else None
             addressed.append(attrs.evolve(alert, recipients=recipients))
@@ -282,6 +278,10 @@ class SlaTiming(CrisisBase):
         steps = self._sla_steps(event, policy)
         for hook in self._OBLIGATIONS.get(type(event), ()):
             steps += hook(self, event, policy)
+        if policy.event_rules and policy.rules_on(event.name):
+            level = event.new_level if isinstance(event, LevelChanged) else self.level
+            metrics = self._sla_metrics(self.is_public)
+            steps.append(policy._on_event(event.name, level, owner=self.id, metrics=metrics))
         if not steps:
             return None
         return policy._run(self.timers, event.occurred_at, *steps)

@@ -469,6 +469,11 @@ def _escalation(level: Level) -> Escalation | None:
     return None
 
 
+UNGRADED_ALERT_RULES: tuple[AlertRule, ...] = (AlertRule((Role.OFFICE,), at=0.5),)
+"""Whom the alerts of a crisis not graded yet are for: the crisis office, whose job the
+triage is, from half its time used on."""
+
+
 def _alert_rules(level: Level) -> tuple[AlertRule, ...]:
     # Whoever the level reports to hears of every breach (at level I the leadership group,
     # an unacknowledged crisis included); at level I the general manager hears of any target

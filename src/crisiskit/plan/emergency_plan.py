@@ -17,6 +17,7 @@ from crisiskit._internal.registry import serializable
 from crisiskit.errors import PolicyError, UnknownValueError, ValidationError
 from crisiskit.messages import Message, _
 from crisiskit.plan import _fields
+from crisiskit.plan.alerting import AlertRule
 from crisiskit.plan.level_plan import LevelPlan, PlannedAction, entry_name
 from crisiskit.plan.resources import Resources
 from crisiskit.plan.vocabulary import BudgetCategory, Phase
@@ -161,6 +162,14 @@ class EmergencyPlan:
     """The revision history, oldest first; the last is the current version."""
     title_zh: str | None = field(default=None, validator=_checks.is_optional_text)
     """The title in Chinese, if given."""
+    ungraded_alert_rules: tuple[AlertRule, ...] = field(
+        default=(),
+        kw_only=True,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(AlertRule, "AlertRule"),
+    )
+    """Whom each SLA alert of a crisis not graded yet is for; a level's own rules take over
+    once it is graded (see :attr:`LevelPlan.alert_rules <crisiskit.plan.LevelPlan.alert_rules>`)."""
     _index: dict[_Key, LevelPlan] = field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
@@ -323,12 +332,30 @@ class EmergencyPlan:
                     ("first issue, from the customer-crisis regulation (客户危机管理办法)",),
                 ),
             ),
+            ungraded_alert_rules=_default.UNGRADED_ALERT_RULES,
         )
 
     @property
     def crisis_types(self) -> tuple[CrisisType, ...]:
         """The crisis types with entries of their own (the others use the default)."""
         return tuple(dict.fromkeys(t for t, _unused in self._index if t is not None))
+
+    def alert_roles(
+        self, crisis_type: CrisisType | str, level: Level | str | None, metric: str, fraction: float
+    ) -> tuple[Role, ...]:
+        """The roles to notify of an alert of ``metric`` at ``fraction`` of its target.
+
+        ``level`` None is a crisis not graded yet (:attr:`ungraded_alert_rules`).
+        """
+        if level is None:
+            found = (
+                r
+                for rule in self.ungraded_alert_rules
+                if rule.applies(metric, fraction)
+                for r in rule.notify
+            )
+            return tuple(dict.fromkeys(found))
+        return self.for_crisis(crisis_type, level).alert_roles(metric, fraction)
 
     def for_crisis(self, crisis_type: CrisisType | str, level: Level | str) -> LevelPlan:
         """What the plan requires for ``crisis_type`` at ``level`` (the default entry if it has none)."""

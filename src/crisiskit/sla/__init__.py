@@ -14,6 +14,7 @@ Calendars live in :mod:`crisiskit.calendar`.
 from crisiskit.sla.policy import (
     DEFAULT_LIFECYCLE,
     DEFAULT_UNGRADED_TARGETS,
+    EventRule,
     LifecycleRule,
     SlaPolicy,
     SlaTarget,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_MILESTONES",
     "DEFAULT_UNGRADED_TARGETS",
     "AlertKind",
+    "EventRule",
     "LifecycleRule",
     "Recipients",
     "RetargetMode",

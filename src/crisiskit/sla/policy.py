@@ -24,6 +24,7 @@ day is the length of its normal day (8 h for 09:00–12:00 and 13:00–18:00).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, cast
 
@@ -70,6 +71,7 @@ from crisiskit.values.vocabulary import CrisisState, to_crisis_state
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
+    "EventRule",
     "LifecycleRule",
     "SlaPolicy",
     "SlaTarget",
@@ -141,6 +143,43 @@ class LifecycleRule:
 
     state: CrisisState = field(converter=to_crisis_state, validator=_checks.is_member(CrisisState))
     """The state entered."""
+    metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
+    """The timer acted on."""
+    action: TimerAction = field(converter=to_timer_action, validator=_is_rule_action)
+    """What is done to it."""
+
+
+_EVENT_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def _is_event_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A name rather than a class: the SLA layer sits below the events; the crisis checks
+    # that the name is one of its events when the policy is put in a Context.
+    if not (isinstance(value, str) and _EVENT_NAME.fullmatch(value)):
+        raise PolicyError(
+            _(
+                "EventRule.event is the name of a domain event, such as 'StatementReleased'; "
+                "got {value!r}",
+                value=value,
+            )
+        )
+
+
+@serializable()
+@frozen
+class EventRule:
+    """What one kind of domain event does to one metric's timer: a host's own metric (an OLA).
+
+    ``START`` starts the timer if the crisis's level has a target for the metric and it is
+    not open; ``STOP`` fulfils it (met, or met late); ``RESTART`` starts a new run (a
+    cadence kept); the others pause, resume or cancel it.
+
+    >>> EventRule("StatementReleased", "resolution", "stop").action.value
+    'stop'
+    """
+
+    event: str = field(validator=_is_event_name)
+    """The event's type name, e.g. ``"StatementReleased"`` (see :mod:`crisiskit.events`)."""
     metric: SlaMetric = field(converter=to_sla_metric, validator=_checks.is_member(SlaMetric))
     """The timer acted on."""
     action: TimerAction = field(converter=to_timer_action, validator=_is_rule_action)
@@ -296,6 +335,13 @@ class SlaPolicy:
         validator=_checks.is_member(RetargetMode),
     )
     """What a level change does to running timers."""
+    event_rules: tuple[EventRule, ...] = field(
+        default=(),
+        kw_only=True,
+        converter=_checks.to_tuple,
+        validator=_checks.is_tuple_of(EventRule, "EventRule"),
+    )
+    """What other events do to timers: how a host's own metrics are started and fulfilled."""
     _calendar_by_name: dict[str, BusinessCalendar] = field(
         init=False, eq=False, repr=False, hash=False, alias="_calendar_by_name"
     )
@@ -306,6 +352,7 @@ class SlaPolicy:
     def __attrs_post_init__(self) -> None:
         _unique("targets", ((t.level, t.metric) for t in self.targets))
         _unique("lifecycle", ((r.state, r.metric) for r in self.lifecycle))
+        _unique("event_rules", ((r.event, r.metric) for r in self.event_rules))
         names = _calendar_index(self.calendars)
         for target in self.targets:
             if target.calendar not in names:
@@ -418,6 +465,10 @@ class SlaPolicy:
         """The lifecycle rules that apply when a crisis enters ``state``."""
         state = _checks.member("state", state, CrisisState)
         return tuple(rule for rule in self.lifecycle if rule.state is state)
+
+    def rules_on(self, event: str) -> tuple[EventRule, ...]:
+        """The event rules for events named ``event`` (e.g. ``"StatementReleased"``)."""
+        return tuple(rule for rule in self.event_rules if rule.event == event)
 
     @staticmethod
     def timer_id(owner: str, metric: SlaMetric | str, subject: str | None = None) -> str:
@@ -571,15 +622,11 @@ class SlaPolicy:
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
             for index, timer in enumerate(timers):
-                if not timer.is_open:
-                    continue
+                if not timer.is_open or not timer.metric.levelled:
+                    continue  # what is owed to one subject keeps the terms it was owed on
                 if timer.metric is SlaMetric.GRADE:
                     timers[index] = timer.stopped(moment, self)
                     changes.append(_record(timers[index], TimerAction.STOP, moment))
-                    continue
-                if timer.metric.dated or timer.metric is SlaMetric.PLANNED_ACTION:
-                    # Owed with a due date or a target of its own, not the level's: whoever
-                    # owes it re-owes it if the level changes what is owed.
                     continue
                 target = self.target(level, timer.metric)
                 if target is None:
@@ -663,10 +710,46 @@ class SlaPolicy:
         metrics: Collection[SlaMetric | str] | None,
     ) -> Change:
         state = _checks.member("state", state, CrisisState)
+        reason = _("crisis entered {state}", state=state)
+        return self._acting(self.rules_for(state), level, owner, metrics, reason)
+
+    def on_event(
+        self,
+        timers: Iterable[SlaTimer],
+        event: str,
+        level: Level | str | None,
+        at: dt.datetime,
+        *,
+        owner: str = "",
+        metrics: Collection[SlaMetric | str] | None = None,
+    ) -> SlaUpdate:
+        """Apply the :attr:`event_rules` for an event named ``event`` at ``at``.
+
+        A crisis does this for each of its events; a host timing bare timers calls it.
+        """
+        return self._run(timers, at, self._on_event(event, level, owner=owner, metrics=metrics))
+
+    def _on_event(
+        self,
+        event: str,
+        level: Level | str | None,
+        *,
+        owner: str,
+        metrics: Collection[SlaMetric | str] | None,
+    ) -> Change:
+        reason = _("{event} was recorded", event=event)
+        return self._acting(self.rules_on(event), level, owner, metrics, reason)
+
+    def _acting(
+        self,
+        rules: Iterable[LifecycleRule | EventRule],
+        level: Level | str | None,
+        owner: str,
+        metrics: Collection[SlaMetric | str] | None,
+        reason: str,
+    ) -> Change:
         level = _level_or_none(level)
         only = _metric_set(metrics)
-        rules = self.rules_for(state)
-        reason = _("crisis entered {state}", state=state)
 
         def change(timers: list[SlaTimer], moment: pendulum.DateTime) -> list[TimerChange]:
             changes: list[TimerChange] = []
@@ -1085,8 +1168,8 @@ def _each(
     for index, timer in enumerate(timers):
         if not timer.is_open or (metrics is not None and timer.metric not in metrics):
             continue
-        if metrics is None and timer.metric.dated:
-            continue  # a date promised is not moved by waiting on the customer
+        if metrics is None and not timer.metric.levelled:
+            continue  # a date promised, or the plan's own action, does not wait on the customer
         after = _act(timer, action, moment, reason, policy)
         if after is not timer:
             timers[index] = after

@@ -751,7 +751,7 @@ class SlaTimer:
         if point is None:
             next_due = None
         elif point == 1.0:
-            next_due = deadline
+            next_due = deadline if self._can_breach() else None
         else:
             next_due = self._at_or_none(self._reach_us(self._amount(point), calendars))
         data_ends = None
@@ -800,6 +800,8 @@ class SlaTimer:
                 following = points[index + 1]
                 if following == 1.0 and self.state.is_open:
                     due = self.deadline  # an open timer's deadline is exactly that instant
+                elif following == 1.0 and not self._can_breach():
+                    due = None
                 else:
                     due = self._at_or_none(self._reach_us(self._amount(following), calendars))
             alerts.append(self._alert(point, reached, due))
@@ -842,6 +844,11 @@ class SlaTimer:
                 break
             passed = point
         return passed
+
+    def _can_breach(self) -> bool:
+        # A target fulfilled with no time to spare is met (see status()): its deadline is the
+        # instant it stopped, and no breach is due then.
+        return self.state is not TimerState.STOPPED or self.consumed > self.target
 
     def _next_point_after(self, fraction: float) -> float | None:
         for point in self._points():

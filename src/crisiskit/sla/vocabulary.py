@@ -55,6 +55,15 @@ class SlaMetric(OpenLabelledEnum):
         return bool(self._details()[0])
 
     @property
+    def levelled(self) -> bool:
+        """True when the crisis's level times it: the table's targets, grading, a host's own.
+
+        False for an obligation owed to one subject as it arises (a promise, a milestone, a
+        remedy, a planned action, an improvement), which whoever owes it times.
+        """
+        return not self.dated and self is not SlaMetric.PLANNED_ACTION
+
+    @property
     def dated(self) -> bool:
         """True for an obligation due at an instant given when it arises (a promise's due time).
 

@@ -108,6 +108,7 @@ from crisiskit.reports import (
 )
 from crisiskit.sla import (
     DEFAULT_LIFECYCLE,
+    EventRule,
     LifecycleRule,
     Recipients,
     RetargetMode,
@@ -157,6 +158,7 @@ __all__ = [
     "durations",
     "emergency_plans",
     "escalations",
+    "event_rules",
     "events",
     "expenses",
     "explanations",
@@ -884,6 +886,16 @@ def lifecycle_rules() -> st.SearchStrategy[LifecycleRule]:
     )
 
 
+def event_rules() -> st.SearchStrategy[EventRule]:
+    """Event rules: what an event, by name, does to a metric's timer."""
+    return st.builds(
+        EventRule,
+        st.sampled_from(["CrisisAcknowledged", "QualityRemedyRecorded", "StatementReleased"]),
+        sla_metrics(),
+        st.sampled_from([a for a in TimerAction if a is not TimerAction.RETARGET]),
+    )
+
+
 def timer_changes() -> st.SearchStrategy[TimerChange]:
     """Records of timer changes."""
     return st.builds(
@@ -1434,6 +1446,7 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     SlaTimer: sla_timers,
     SlaTarget: sla_targets,
     LifecycleRule: lifecycle_rules,
+    EventRule: event_rules,
     TimerChange: timer_changes,
     SlaPolicy: sla_policies,
     RoleDuty: role_duties,
