@@ -52,10 +52,12 @@ from crisiskit.events import (
     WarningIssued,
     WarningUpgraded,
 )
+from crisiskit.messages import _
 from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, TimerAction, TimerChange
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import Audience
 
 __all__ = ["describe", "duration_text"]
 
@@ -234,10 +236,14 @@ _ACTIONS = {
 
 
 def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
-    """The metric's label, and whom it is owed to, if one (a customer, a planned action)."""
-    label = metric.label("zh" if zh else "en")
+    """The metric's label, and whom it is owed to, if one (a customer, an audience, an action)."""
+    lang = "zh" if zh else "en"
+    label = metric.label(lang)
     if subject is None:
         return label
+    audience = Audience.lookup(subject) if metric is SlaMetric.AUDIENCE_UPDATE else None
+    if audience is not None:
+        return _("updates to {audience}", audience=audience).text(lang)
     if zh and metric is SlaMetric.PLANNED_ACTION:
         subject = _default_action_names().get(subject, subject)
     return f"{label}（{subject}）" if zh else f"{label} ({subject})"

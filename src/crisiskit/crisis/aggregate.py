@@ -707,6 +707,7 @@ for _owes in (
     cases.OBLIGATIONS,
     quality.OBLIGATIONS,
     recovery.OBLIGATIONS,
+    statements.OBLIGATIONS,
     actions.OBLIGATIONS,
 ):
     for _kind, _obliger in _owes.items():

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 from crisiskit._internal import checks as _checks
-from crisiskit.crisis._base import CrisisBase, Evolver
+from crisiskit.crisis._base import CrisisBase, Evolver, Obliger
 from crisiskit.crisis._record import Record
 from crisiskit.crisis.commands import command
 from crisiskit.errors import PolicyError, ValidationError
 from crisiskit.events import (
     Event,
+    LevelChanged,
+    ProgressReported,
+    SignalAttached,
+    StateChanged,
     StatementReleased,
 )
 from crisiskit.messages import _, coded
 from crisiskit.operations.statements import Medium, Statement
-from crisiskit.values.vocabulary import Audience, Role
+from crisiskit.plan import CommunicationRule
+from crisiskit.sla import SlaMetric, SlaPolicy
+from crisiskit.sla.policy import Change
+from crisiskit.values.levels import Level
+from crisiskit.values.vocabulary import (
+    PUBLIC_AUDIENCES,
+    Audience,
+    ChannelGroup,
+    CrisisState,
+    Role,
+)
 
 __all__ = ["Statements"]
+
+
+def _state_changes() -> list[type[StateChanged]]:
+    found: list[type[StateChanged]] = []
+    pending = list(StateChanged.__subclasses__())
+    while pending:
+        kind = pending.pop(0)
+        found.append(kind)
+        pending += kind.__subclasses__()
+    return found
 
 
 class Statements(CrisisBase):
@@ -131,3 +155,97 @@ EVOLVE: dict[type[Event], Evolver] = {
     StatementReleased: _statement,
 }
 """How each event of this slice changes the crisis's state record."""
+
+
+# ---- the plan's update cadence, owed to each audience --------------------------------------
+
+
+def _audiences(
+    crisis: CrisisBase, level: Level | None, public: bool
+) -> dict[str, CommunicationRule]:
+    """The audiences the plan requires regular updates for at ``level``, by code.
+
+    The media and the other public audiences but the customers are owed updates only once
+    the crisis is public: nobody briefs the press on what it does not know.
+    """
+    plan = crisis._require_context().plan
+    if plan is None or level is None:
+        return {}
+    return {
+        rule.audience.value: rule
+        for rule in plan.for_crisis(crisis.crisis_type, level).communications
+        if rule.required
+        and rule.cadence is not None
+        and (public or rule.audience not in PUBLIC_AUDIENCES or rule.audience is Audience.CUSTOMERS)
+    }
+
+
+def _owe_updates(
+    crisis: CrisisBase, policy: SlaPolicy, level: Level | None, public: bool
+) -> list[Change]:
+    owed = _audiences(crisis, level, public)
+    steps = [
+        policy._owing(
+            SlaMetric.AUDIENCE_UPDATE,
+            audience,
+            due=None,
+            target=rule.cadence,
+            calendar=rule.calendar,
+            owner=crisis.id,
+            since=None,
+        )
+        for audience, rule in owed.items()
+    ]
+    timed = {
+        t.subject
+        for t in crisis.timers
+        if t.metric is SlaMetric.AUDIENCE_UPDATE and t.is_open and t.subject not in owed
+    }
+    if timed:
+        reason = _("the level no longer requires regular updates to them")
+        steps.append(
+            policy._releasing(
+                {s for s in timed if s is not None}, reason, metrics={SlaMetric.AUDIENCE_UPDATE}
+            )
+        )
+    return steps
+
+
+def _responding(crisis: CrisisBase, event: StateChanged, policy: SlaPolicy) -> list[Change]:
+    # The cadence runs while the crisis is handled: from the response (again after a
+    # relapse or a reopening) until recovery, when the lifecycle rules stop it.
+    if event.to_state is not CrisisState.RESPONDING:
+        return []
+    return _owe_updates(crisis, policy, crisis.level, crisis.is_public)
+
+
+def _level_changed(crisis: CrisisBase, event: LevelChanged, policy: SlaPolicy) -> list[Change]:
+    if crisis.state is not CrisisState.RESPONDING:
+        return []
+    return _owe_updates(crisis, policy, event.new_level, crisis.is_public)
+
+
+def _signal(crisis: CrisisBase, event: SignalAttached, policy: SlaPolicy) -> list[Change]:
+    going_public = event.signal.channel.group is ChannelGroup.PUBLIC_OPINION
+    if crisis.state is not CrisisState.RESPONDING or crisis.is_public or not going_public:
+        return []
+    return _owe_updates(crisis, policy, crisis.level, True)
+
+
+def _released(crisis: CrisisBase, event: StatementReleased, policy: SlaPolicy) -> list[Change]:
+    return [policy._recording(SlaMetric.AUDIENCE_UPDATE, event.statement.audience.value)]
+
+
+def _reported(crisis: CrisisBase, event: ProgressReported, policy: SlaPolicy) -> list[Change]:
+    # An internal progress report is the update the plan owes inside the company.
+    return [policy._recording(SlaMetric.AUDIENCE_UPDATE, Audience.INTERNAL.value)]
+
+
+OBLIGATIONS: dict[type[Event], Obliger] = {
+    **dict.fromkeys(_state_changes(), _responding),
+    LevelChanged: _level_changed,
+    SignalAttached: _signal,
+    StatementReleased: _released,
+    ProgressReported: _reported,
+}
+"""What each event owes or fulfils of the plan's update cadence to each audience."""

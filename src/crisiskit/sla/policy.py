@@ -195,6 +195,7 @@ DEFAULT_LIFECYCLE: tuple[LifecycleRule, ...] = (
     # Recovery starts once the crisis is resolved.
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.RESOLUTION, TimerAction.STOP),
     LifecycleRule(CrisisState.RECOVERING, SlaMetric.PROGRESS_UPDATE, TimerAction.STOP),
+    LifecycleRule(CrisisState.RECOVERING, SlaMetric.AUDIENCE_UPDATE, TimerAction.STOP),
     # Whatever is still open when the crisis closes (a dismissed false alarm) no longer applies.
     # Improvements the review decided are followed up after the crisis closes.
     *(
@@ -657,10 +658,20 @@ class SlaPolicy:
         return change
 
     def release(
-        self, timers: Iterable[SlaTimer], customers: Collection[str], at: dt.datetime, reason: str
+        self,
+        timers: Iterable[SlaTimer],
+        customers: Collection[str],
+        at: dt.datetime,
+        reason: str,
+        *,
+        metrics: Collection[SlaMetric | str] | None = None,
     ) -> SlaUpdate:
-        """Cancel the open timers owed to ``customers`` (they are no longer affected here)."""
-        return self._run(timers, at, self._releasing(customers, reason))
+        """Cancel the open timers owed to ``customers`` (they are no longer affected here).
+
+        ``customers`` are subjects: customers' ids, or whatever else is owed to (an audience
+        the new level no longer requires updates for); ``metrics`` limits which timers.
+        """
+        return self._run(timers, at, self._releasing(customers, reason, metrics=metrics))
 
     def _releasing(
         self,

@@ -25,6 +25,7 @@ class SlaMetric(OpenLabelledEnum):
     FIRST_CONTACT = "first_contact"
     PUBLIC_STATEMENT = "public_statement"
     PROGRESS_UPDATE = "progress_update"
+    AUDIENCE_UPDATE = "audience_update"
     RESOLUTION = "resolution"
     PROMISE = "promise"
     RECOVERY_MILESTONE = "recovery_milestone"
@@ -59,9 +60,10 @@ class SlaMetric(OpenLabelledEnum):
         """True when the crisis's level times it: the table's targets, grading, a host's own.
 
         False for an obligation owed to one subject as it arises (a promise, a milestone, a
-        remedy, a planned action, an improvement), which whoever owes it times.
+        remedy, a planned action, the plan's updates to one audience, an improvement), which
+        whoever owes it times.
         """
-        return not self.dated and self is not SlaMetric.PLANNED_ACTION
+        return not self.dated and self not in {SlaMetric.PLANNED_ACTION, SlaMetric.AUDIENCE_UPDATE}
 
     @property
     def dated(self) -> bool:
@@ -79,6 +81,7 @@ SlaMetric._declare(
         SlaMetric.FIRST_CONTACT: ("first customer contact", "首次联系客户"),
         SlaMetric.PUBLIC_STATEMENT: ("first public statement", "首次公开声明"),
         SlaMetric.PROGRESS_UPDATE: ("progress update", "进展通报"),
+        SlaMetric.AUDIENCE_UPDATE: ("update to one audience", "向各方通报进展"),
         SlaMetric.RESOLUTION: ("resolution", "解决"),
         SlaMetric.PROMISE: ("promise to a customer", "对客户的承诺"),
         SlaMetric.RECOVERY_MILESTONE: ("recovery milestone", "恢复里程碑"),
@@ -92,6 +95,7 @@ SlaMetric._declare(
         SlaMetric.FIRST_CONTACT: (False, False),
         SlaMetric.PUBLIC_STATEMENT: (False, False),
         SlaMetric.PROGRESS_UPDATE: (True, False),
+        SlaMetric.AUDIENCE_UPDATE: (True, False),
         SlaMetric.RESOLUTION: (False, False),
         SlaMetric.PROMISE: (False, True),
         SlaMetric.RECOVERY_MILESTONE: (False, True),
