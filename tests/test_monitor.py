@@ -4,6 +4,7 @@ attaching, snoozing, business-time windows, saved state and refused input."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pendulum
 import pytest
@@ -14,6 +15,7 @@ from crisiskit.errors import CalendarError, CrisisKitError, ValidationError
 from crisiskit.grading import DEFAULT_RULES
 from crisiskit.grading.explanation import Bilingual
 from crisiskit.grading.indicators import IndicatorRule
+from crisiskit.messages import Message, _
 from crisiskit.monitor import (
     DecisionKind,
     Monitor,
@@ -363,3 +365,27 @@ def test_a_signal_older_than_both_windows_is_late() -> None:
     late = m.feed(post(0, 10_000))
     assert late.kind is N.LATE
     assert m.window("yoghurt").heat() == 10  # type: ignore[union-attr]
+
+
+def test_a_reason_said_later_is_the_reason_said_now() -> None:
+    """``Bilingual._later`` makes its message on the first read, once, and is then ``of``'s."""
+    made: list[int] = []
+
+    def message() -> Message:
+        made.append(1)
+        return _("{head}: {reason}", head="open II", reason="heat 12000")
+
+    now = Bilingual.of(message())
+    made.clear()
+    later = Bilingual._later(message)
+    assert made == []  # nothing said before it is read
+    assert (later.zh, later.en) == ("open II：heat 12000", "open II: heat 12000")
+    assert made == [1]  # said once, for both languages
+    assert later == now
+    assert now == later
+    assert hash(later) == hash(now)
+    assert repr(later) == "Bilingual(en='open II: heat 12000', zh='open II：heat 12000')"
+    assert pickle.loads(pickle.dumps(Bilingual._later(message))) == now
+    assert to_json(Bilingual._later(message)) == to_json(now)
+    with pytest.raises(AttributeError):
+        getattr(now, "missing")  # noqa: B009 - the attribute is looked up by name on purpose

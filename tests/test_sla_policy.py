@@ -210,7 +210,11 @@ def test_the_policy_sweeps(policy):
 def test_policies_and_lookups(policy):
     assert policy.calendar("24x7") is TWENTY_FOUR_SEVEN
     assert [t.metric for t in policy.targets_for(Level.III)] == [A, C, U, R]
-    assert [r.metric for r in policy.rules_for(CrisisState.RECOVERING)] == [R, U]
+    assert [r.metric for r in policy.rules_for(CrisisState.RECOVERING)] == [
+        R,
+        U,
+        SlaMetric.AUDIENCE_UPDATE,
+    ]
     assert policy.timer_id("", A) == "acknowledge"
 
 

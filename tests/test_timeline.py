@@ -277,7 +277,11 @@ def test_timers_owed_to_customers_get_rows_of_their_own():
     subjects = {m.subject for m in timeline.marks if m.metric is SlaMetric.FIRST_CONTACT}
     assert subjects == {None, "C-10086", "C-20011", "C-20012"}
     svg = draw_timeline(timeline).decode()
-    assert sorted(i for i in ids(svg, "breach") if not i.startswith("planned_action")) == [
+    assert sorted(
+        name
+        for name in ids(svg, "breach")
+        if not name.startswith(("audience_update", "planned_action"))
+    ) == [
         "first_contact.C-20011.2025-09-27T22:00",
         "first_contact.C-20012.2025-09-27T22:00",
         "progress_update.2025-09-28T02:00",
@@ -304,7 +308,8 @@ def test_many_customers_share_one_row(monkeypatch):
         for name in ids(svg, "breach")
         if not name.startswith("planned_action")
     }
-    assert len(ys) == 2  # the customers' breaches on one row, progress update on its own
+    # The customers' breaches on one row, the audiences' on another, progress update on its own.
+    assert len(ys) == 3
 
 
 def test_png_is_a_picture(short, tmp_path):

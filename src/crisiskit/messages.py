@@ -36,7 +36,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any, Final, Literal
 
 __all__ = ["LANGUAGES", "Lang", "Message", "_", "coded", "language_of", "say"]
@@ -199,6 +198,10 @@ def _localised(value: object, lang: Lang) -> str:
 @functools.cache
 def _catalog(lang: Lang) -> Mapping[str, str]:
     """The catalog of ``lang``, read once from ``crisiskit/locale/<lang>.po``."""
+    # Imported here: importlib.resources loads tempfile, shutil, random and the compression
+    # modules, a few milliseconds ``import crisiskit`` need not pay before a catalog is read.
+    from importlib import resources  # noqa: PLC0415
+
     try:
         text = resources.files("crisiskit").joinpath(f"locale/{lang}.po").read_text("utf-8")
     except FileNotFoundError:

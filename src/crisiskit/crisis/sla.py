@@ -6,7 +6,6 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import pendulum
 
 from crisiskit._internal import checks as _checks
@@ -262,12 +261,18 @@ class SlaTiming(CrisisBase):
         plan = context.plan
         if plan is None:
             return tuple(alerts)
+        # Alerts of one metric at one fraction go to the same people: a catch-up raises many.
+        found: dict[tuple[str, float], Recipients | None] = {}
         addressed = []
         for alert in alerts:
-            roles = plan.alert_roles(self.crisis_type, level, alert.metric.value, alert.fraction)
-            people = tuple(dict.fromkeys(p for role in roles for p in self.members(role)))
-            recipients = Recipients(roles, people) if roles else None
-            addressed.append(attrs.evolve(alert, recipients=recipients))
+            rule = (alert.metric.value, alert.fraction)
+            if rule in found:
+                recipients = found[rule]
+            else:
+                roles = plan.alert_roles(self.crisis_type, level, *rule)
+                people = tuple(dict.fromkeys(p for role in roles for p in self.members(role)))
+                recipients = found[rule] = Recipients(roles, people) if roles else None
+            addressed.append(alert._to(recipients))
         return tuple(addressed)
 
     def _sla_update(self, event: Event, context: Context) -> SlaUpdate | None:

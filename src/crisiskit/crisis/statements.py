@@ -232,13 +232,21 @@ def _signal(crisis: CrisisBase, event: SignalAttached, policy: SlaPolicy) -> lis
     return _owe_updates(crisis, policy, crisis.level, True)
 
 
+def _kept(crisis: CrisisBase, policy: SlaPolicy, audience: Audience) -> list[Change]:
+    owed = any(
+        t.metric is SlaMetric.AUDIENCE_UPDATE and t.subject == audience.value and t.is_open
+        for t in crisis.timers
+    )
+    return [policy._recording(SlaMetric.AUDIENCE_UPDATE, audience.value)] if owed else []
+
+
 def _released(crisis: CrisisBase, event: StatementReleased, policy: SlaPolicy) -> list[Change]:
-    return [policy._recording(SlaMetric.AUDIENCE_UPDATE, event.statement.audience.value)]
+    return _kept(crisis, policy, event.statement.audience)
 
 
 def _reported(crisis: CrisisBase, event: ProgressReported, policy: SlaPolicy) -> list[Change]:
     # An internal progress report is the update the plan owes inside the company.
-    return [policy._recording(SlaMetric.AUDIENCE_UPDATE, Audience.INTERNAL.value)]
+    return _kept(crisis, policy, Audience.INTERNAL)
 
 
 OBLIGATIONS: dict[type[Event], Obliger] = {

@@ -9,6 +9,9 @@ assessment read back years later says exactly what was shown when it was made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import attrs
 from attrs import field, frozen
 
@@ -23,9 +26,14 @@ from crisiskit.values.levels import Level, to_level
 __all__ = ["Adjustment", "Bilingual", "Contribution", "Explanation", "Part"]
 
 
+class _SaidLater:
+    # The slot where a Bilingual made by Bilingual._later() keeps its message until read.
+    __slots__ = ("_message",)
+
+
 @serializable()
 @frozen
-class Bilingual:
+class Bilingual(_SaidLater):
     """A piece of text in English and Simplified Chinese.
 
     >>> Bilingual("a VIP customer is affected", "涉及VIP客户").text("zh")
@@ -49,6 +57,36 @@ class Bilingual:
     def of(cls, message: Message) -> Bilingual:
         """A message of the catalogs, said in English and in Chinese."""
         return cls(message.text("en"), message.text("zh"))
+
+    @classmethod
+    def _later(cls, message: Callable[[], Message]) -> Bilingual:
+        """``Bilingual.of(message())``, with ``message()`` called when the text is first read.
+
+        For hot paths whose texts are mostly never read: the monitor explains every decision
+        it makes, and rendering each reason in two languages was a fifth of its time. The
+        text, equality, hash, repr and stored form are those of ``Bilingual.of``; only the
+        moment the message is made differs, so its values must not change in between.
+        """
+        said = object.__new__(cls)
+        object.__setattr__(said, "_message", message)
+        return said
+
+    if not TYPE_CHECKING:  # for the type checker, en and zh are plain fields
+
+        def __getattr__(self, name: str) -> str:
+            # Reached only while a field is unset: a text made by _later() not yet read.
+            if name in ("en", "zh"):
+                try:
+                    message = object.__getattribute__(self, "_message")
+                except AttributeError:
+                    pass
+                else:
+                    said = message()
+                    object.__setattr__(self, "en", said.text("en"))
+                    object.__setattr__(self, "zh", said.text("zh"))
+                    object.__delattr__(self, "_message")
+                    return object.__getattribute__(self, name)
+            raise AttributeError(name)
 
 
 @serializable()

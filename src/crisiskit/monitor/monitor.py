@@ -252,8 +252,8 @@ def _decide(
         return (
             DecisionKind.WATCH,
             level,
-            Bilingual.of(
-                _(
+            Bilingual._later(
+                lambda: _(
                     "{indicator} {value} {comparison} {threshold}, the {level} threshold; a "
                     "crisis opens from {open_at}",
                     indicator=rule.label,
@@ -275,8 +275,8 @@ def _decide(
     return (
         DecisionKind.WATCH,
         None,
-        Bilingual.of(
-            _(
+        Bilingual._later(
+            lambda: _(
                 "{indicator} {value} is approaching the threshold {threshold} and signals are "
                 "rising",
                 indicator=rule.label,
@@ -306,8 +306,9 @@ def _attach_text(level: Level) -> Bilingual:
 
 
 def _threshold_text(rule: IndicatorRule, value: float, threshold: float, level: Level) -> Bilingual:
-    return Bilingual.of(
-        _(
+    # Said when read (Bilingual._later): most decisions' reasons never are.
+    return Bilingual._later(
+        lambda: _(
             "{indicator} {value} {comparison} {threshold}, the {level} threshold",
             indicator=rule.label,
             value=_util.fmt(value),
@@ -805,14 +806,7 @@ class Monitor:
         snoozed = state.snoozed_until
         if kind in (DecisionKind.OPEN, DecisionKind.WATCH) and snoozed is not None:
             if self.clock.now() < snoozed:
-                stamp = snoozed.to_iso8601_string()
-                reason = Bilingual.of(
-                    _(
-                        "snoozed by the host until {stamp}; otherwise: {reason}",
-                        stamp=stamp,
-                        reason=reason,
-                    )
-                )
+                reason = _snoozed_text(snoozed, reason)
                 kind = DecisionKind.SNOOZED
             else:
                 state.snoozed_until = None
@@ -822,27 +816,14 @@ class Monitor:
             self._next_id += 1
             state.crisis_id, state.crisis_level = crisis_id, level
             signals = tuple(state.evidence)
-            reason = Bilingual.of(
-                _(
-                    "{reason}; {count} recent signal(s) as evidence",
-                    reason=reason,
-                    count=len(signals),
-                )
-            )
+            reason = _opened_text(reason, len(signals))
         elif kind is DecisionKind.RAISE:
             old = state.crisis_level
             assert old is not None
             assert level is not None
             state.crisis_level = level
             signals = (signal,)
-            reason = Bilingual.of(
-                _(
-                    "{reason}: raise from {old} to {new}",
-                    reason=reason,
-                    old=old.value,
-                    new=level.value,
-                )
-            )
+            reason = _raised_text(reason, old, level)
         elif kind is DecisionKind.ATTACH:
             signals = (signal,)
         if state.crisis_id is not None:
@@ -872,6 +853,32 @@ class Monitor:
             crisis_type=self.config.crisis_type,
             reason=reason,
         )
+
+
+# The reasons of the decisions, said when read (Bilingual._later): most never are. Each is a
+# function of its own so that the message reads the values it was given, not later ones.
+def _snoozed_text(until: pendulum.DateTime, reason: Bilingual) -> Bilingual:
+    return Bilingual._later(
+        lambda: _(
+            "snoozed by the host until {stamp}; otherwise: {reason}",
+            stamp=until.to_iso8601_string(),
+            reason=reason,
+        )
+    )
+
+
+def _opened_text(reason: Bilingual, count: int) -> Bilingual:
+    return Bilingual._later(
+        lambda: _("{reason}; {count} recent signal(s) as evidence", reason=reason, count=count)
+    )
+
+
+def _raised_text(reason: Bilingual, old: Level, new: Level) -> Bilingual:
+    return Bilingual._later(
+        lambda: _(
+            "{reason}: raise from {old} to {new}", reason=reason, old=old.value, new=new.value
+        )
+    )
 
 
 def _subtract(window: list[int], counters: list[int]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -246,6 +247,19 @@ class SlaAlert:
     def kind(self) -> AlertKind:
         """The breach (the fraction 1.0), or a milestone."""
         return AlertKind.BREACH if self.fraction == 1.0 else AlertKind.MILESTONE
+
+    def _to(self, recipients: Recipients | None) -> SlaAlert:
+        """This alert addressed to ``recipients``, without re-running the validators.
+
+        Its fields are already valid and ``recipients`` is crisiskit's own: a catch-up
+        addresses every alert it raises, and an ``attrs.evolve`` per alert re-checked them all.
+        """
+        copy = object.__new__(SlaAlert)
+        setter = object.__setattr__
+        for name in _ALERT_FIELDS:
+            setter(copy, name, getattr(self, name))
+        setter(copy, "recipients", recipients)
+        return copy
 
 
 @serializable()
@@ -773,8 +787,10 @@ class SlaTimer:
         """
         copy = object.__new__(SlaTimer)
         setter = object.__setattr__
-        for name in _TIMER_FIELDS:
-            setter(copy, name, changes[name] if name in changes else getattr(self, name))
+        for name, value in zip(_TIMER_FIELDS, _TIMER_VALUES(self), strict=True):
+            setter(copy, name, value)
+        for name, value in changes.items():
+            setter(copy, name, value)
         return copy
 
     def _emit(
@@ -858,3 +874,5 @@ class SlaTimer:
 
 
 _TIMER_FIELDS = tuple(field.name for field in attrs.fields(SlaTimer))
+_TIMER_VALUES = operator.attrgetter(*_TIMER_FIELDS)  # every field's value, in one call
+_ALERT_FIELDS = tuple(f.name for f in attrs.fields(SlaAlert) if f.name != "recipients")

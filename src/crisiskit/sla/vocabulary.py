@@ -125,7 +125,8 @@ class TimerState(LabelledEnum):
     @property
     def is_open(self) -> bool:
         """True while the timer can still change (running or paused)."""
-        return self in {TimerState.RUNNING, TimerState.PAUSED}
+        # Identity, not a set: hashing a member runs Python code, and a sweep asks per timer.
+        return self is TimerState.RUNNING or self is TimerState.PAUSED
 
 
 TimerState._register_labels(
