@@ -5,14 +5,24 @@ timers run on the Chinese working calendar. On Sunday 28th — a make-up working
 is raised to level II, whose targets run around the clock; the acknowledgement target of
 30 minutes was already used up on Friday at 17:30, and that is when it is reported
 breached. A sweep then runs every few hours; each alert comes out exactly once.
+
+Then a crisis under the default emergency plan: its planned actions and its review's
+improvements are obligations on the same timers. The warning notice, owed within 2 working
+hours of the warning, is completed after 3 (late); an improvement due a week after closing
+is swept overdue on the closed crisis, then marked done.
 """
 
 import datetime as dt
 
 import pendulum
 
+from crisiskit import Context, Crisis
 from crisiskit.calendar import china_working_calendar
+from crisiskit.operations.review import Improvement, Review
+from crisiskit.plan import EmergencyPlan
+from crisiskit.reports import crisis_metrics
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaUpdate
+from crisiskit.testing import ManualClock
 from crisiskit.values.levels import Level
 from crisiskit.values.vocabulary import CrisisState
 
@@ -82,6 +92,48 @@ def main() -> None:
         print(
             f"  {timer.timer_id:<24} {timer.status(now, policy).label('en'):<9} elapsed {timer.elapsed(now, policy)}"
         )
+    obligations(policy)
+
+
+def obligations(policy: SlaPolicy) -> None:
+    clock = ManualClock(pendulum.datetime(2025, 11, 3, 9, tz=ZONE))
+    context = Context(clock, plan=EmergencyPlan.default(), sla=policy)
+    crisis = Crisis.detect(
+        context, crisis_id="CR-43", crisis_type="complaint", title="VIP complaint", actor="hotline"
+    )
+    crisis.set_level(Level.III, actor="office", reason="one VIP customer")
+    crisis.warn(actor="office")
+    clock.advance(hours=3)
+    crisis.complete_action("warning-notice", actor="li", note="notice sent to the office")
+    crisis.assign("office", "li", actor="office")
+    crisis.assign("customer_service", "zhao", actor="office")
+    crisis.respond(actor="office")
+    clock.advance(hours=2)
+    crisis.complete_action("collect-facts", actor="li")
+    crisis.recover(actor="office")
+    review = Review(
+        "no one owned the hotline's escalation",
+        lessons=["escalation needs an owner"],
+        improvements=[
+            Improvement(
+                "name an escalation owner",
+                owner="wang",
+                due_at=pendulum.datetime(2025, 11, 10, 18, tz=ZONE),
+            ),
+            "retrain the hotline",
+        ],
+    )
+    crisis.record_review(review, actor="office")
+    crisis.close("the customer accepted the fix", actor="office")
+    print("planned actions and improvements, as owed on Monday 3 November:")
+    for metric, subject, status, deadline in crisis.sla_owed(clock.now()):
+        print(f"  {metric.label('en'):<16} {subject:<18} {status.label('en'):<8} {local(deadline)}")
+    clock.set(pendulum.datetime(2025, 11, 11, 9, tz=ZONE))
+    swept = crisis.check_sla()
+    for alert in swept.alerts if swept is not None else ():
+        print(f"  ALERT {alert.kind.label('en')} {alert.subject} due {local(alert.due_at)}")
+    crisis.update_improvement(1, status="done", actor="wang")
+    print(f"  {crisis_metrics(crisis.pending_events, as_of=clock.now()).improvements}")
 
 
 if __name__ == "__main__":

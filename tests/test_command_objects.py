@@ -60,6 +60,7 @@ from crisiskit.crisis.commands import (
     Unmerge,
     Unset,
     UpdateFacts,
+    UpdateImprovement,
     Warn,
 )
 from crisiskit.errors import (
@@ -404,6 +405,10 @@ def _run_of_commands():
             Close("refunded; line fixed", actor="gm"),
         ),
         (
+            lambda c: c.update_improvement(1, status="done", actor="li"),
+            UpdateImprovement("improvement-1", status="done", actor="li"),
+        ),
+        (
             lambda c: c.reopen(actor="cs", reason="the customer called back"),
             Reopen(actor="cs", reason="the customer called back"),
         ),
@@ -469,7 +474,18 @@ def test_execute_records_the_very_events_the_methods_record():
     assert by_command.state.value == "responding"
     assert {type(c).__name__ for _, c in _run_of_commands() if not callable(c)} | {"Respond"} >= {
         cls.__name__ for cls in COMMAND_TYPES.values()
-    } - {"Dismiss", "PauseSla", "ResumeSla", "CheckSla", "Merge", "Unmerge", "MarkDuplicateOf"}
+    } - {
+        "Dismiss",
+        "PauseSla",
+        "ResumeSla",
+        "CheckSla",
+        "Merge",
+        "Unmerge",
+        "MarkDuplicateOf",
+        # The plan's actions need a plan; tests/test_planned_actions.py runs them both ways.
+        "StartAction",
+        "CompleteAction",
+    }
     # check_sla applies in every state, and has a default actor.
     assert by_command.execute(CheckSla()) == by_method.check_sla()
 

@@ -181,7 +181,7 @@ def test_the_snapshot_covers_every_public_field_of_a_crisis():
         for name, value in vars(klass).items()
         if type(value).__name__ in {"_Read", "_Items"}  # the read-only attributes
     }
-    assert len(public) == 34
+    assert len(public) == 35
     stored = set(to_dict(new_crisis()))
     # A crisis without host attributes is stored as before they existed.
     assert public - stored == {"attributes"}

@@ -154,7 +154,7 @@ def test_review_lessons_become_a_plan_revision():
     revised = PLAN.revise(
         version="1.1",
         effective_from=T0.add(days=30),
-        reasons=list(review.improvements),
+        reasons=[improvement.text for improvement in review.improvements],
         lessons=list(review.lessons),
     )
     assert revised.current_revision.lessons == review.lessons

@@ -493,8 +493,12 @@ def _is_plain_attrs(cls: object) -> bool:
 
 def _strict_attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     generated = make_dict_structure_fn(cls, conv)
+    # A value whose older stored form was a plain text (a review's improvement) reads from it.
+    from_text = getattr(cls, "_from_stored_text", None)
 
     def structure(data: object, target: Any) -> Any:
+        if from_text is not None and isinstance(data, str):
+            return from_text(data)
         if type(data) is not dict and not isinstance(data, Mapping):
             raise SerializationError(
                 _(

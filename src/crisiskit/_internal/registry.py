@@ -32,6 +32,7 @@ ELSEWHERE: dict[str, str] = {
     "DurationStats": "crisiskit.reports.figures",
     "PeriodMetrics": "crisiskit.reports.figures",
     "PromiseFigures": "crisiskit.reports.figures",
+    "ImprovementFigures": "crisiskit.reports.figures",
     "SlaFigure": "crisiskit.reports.figures",
     "Spend": "crisiskit.reports.figures",
     "WorkingTimes": "crisiskit.reports.figures",

@@ -16,8 +16,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 
 from crisiskit.events import (
+    ActionCompleted,
+    ActionStarted,
     AssessmentRecorded,
     AttributesSet,
     BudgetExceeded,
@@ -31,6 +35,7 @@ from crisiskit.events import (
     ExpenseRecorded,
     FactsUpdated,
     ImpactAssessed,
+    ImprovementUpdated,
     LevelChanged,
     MeetingHeld,
     MilestoneReached,
@@ -48,6 +53,7 @@ from crisiskit.events import (
     WarningUpgraded,
 )
 from crisiskit.messages import _
+from crisiskit.plan import EmergencyPlan
 from crisiskit.sla import AlertKind, SlaAlert, SlaMetric, TimerAction, TimerChange
 from crisiskit.values.labels import normalize_lang
 from crisiskit.values.levels import Level
@@ -185,6 +191,15 @@ def _detail(event: Event, zh: bool, zone: str) -> str:
         return ("；" if zh else "; ").join(event.new.goals)
     if isinstance(event, MilestoneReached):
         return event.milestone
+    if isinstance(event, ActionStarted | ActionCompleted):
+        return (
+            _default_action_names().get(event.action_id, event.action_id) if zh else event.action_id
+        )
+    if isinstance(event, ImprovementUpdated):
+        status = event.status.label("zh" if zh else "en")
+        return (
+            f"改进措施 {event.number}：{status}" if zh else f"improvement {event.number}: {status}"
+        )
     if isinstance(event, ImpactAssessed):
         change = event.assessment.satisfaction_change
         if change is None:
@@ -221,7 +236,7 @@ _ACTIONS = {
 
 
 def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
-    """The metric's label, and whom it is owed to (a customer, a promise, a milestone), if one."""
+    """The metric's label, and whom it is owed to, if one: a customer, an audience, an action."""
     lang = "zh" if zh else "en"
     label = metric.label(lang)
     # A crisis has one expected resolution: its label says all.
@@ -230,7 +245,22 @@ def _obligation(metric: SlaMetric, subject: str | None, zh: bool) -> str:
     audience = Audience.lookup(subject) if metric is SlaMetric.AUDIENCE_UPDATE else None
     if audience is not None:
         return _("updates to {audience}", audience=audience).text(lang)
+    if zh and metric is SlaMetric.PLANNED_ACTION:
+        subject = _default_action_names().get(subject, subject)
     return f"{label}（{subject}）" if zh else f"{label} ({subject})"
+
+
+@functools.cache
+def _default_action_names() -> dict[str, str]:
+    """The default plan's actions by id, each by the head of its Chinese wording ("收集事件信息").
+
+    A Chinese reader is not shown the plan's codes; a host's own ids are shown as they are.
+    """
+    names: dict[str, str] = {}
+    for entry in EmergencyPlan.default().levels:
+        for action in entry.actions:
+            names.setdefault(action.action_id, re.split("[：（，]", action.label("zh"))[0])
+    return names
 
 
 def _change(change: TimerChange, zh: bool, zone: str) -> str:

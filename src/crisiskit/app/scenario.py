@@ -138,6 +138,7 @@ _COMMAND_ZH: Mapping[str, str] = {
     "check_sla": "检查时限",
     "close": "关闭",
     "compensate": "给予补偿",
+    "complete_action": "完成预案行动",
     "dismiss": "误报撤销",
     "erase_personal_data": "删除个人信息",
     "grade": "定级",
@@ -159,8 +160,10 @@ _COMMAND_ZH: Mapping[str, str] = {
     "set_attributes": "设置属性",
     "set_level": "调整级别",
     "set_recovery_plan": "制定恢复计划",
+    "start_action": "开始预案行动",
     "unassign": "人员撤离",
     "update_facts": "事实更新",
+    "update_improvement": "更新改进措施",
     "warn": "发布预警",
 }
 

@@ -10,8 +10,9 @@ holds :class:`Crisis` with its lifecycle, signal, fact and level commands; each 
 slice — :mod:`~crisiskit.crisis.team`, :mod:`~crisiskit.crisis.statements`,
 :mod:`~crisiskit.crisis.cases`, :mod:`~crisiskit.crisis.quality`,
 :mod:`~crisiskit.crisis.spending`, :mod:`~crisiskit.crisis.recovery`,
-:mod:`~crisiskit.crisis.sla`, :mod:`~crisiskit.crisis.merging` — holds its commands, their
-rules and how each of its events changes the crisis.
+:mod:`~crisiskit.crisis.actions`, :mod:`~crisiskit.crisis.sla`,
+:mod:`~crisiskit.crisis.merging` — holds its commands, their rules, how each of its events
+changes the crisis and what each owes on the crisis's timers.
 """
 
 from crisiskit.crisis.aggregate import OPEN_COMMANDS, Crisis

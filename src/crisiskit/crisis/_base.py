@@ -572,6 +572,12 @@ class CrisisBase:
         evolve(record, event)
         if isinstance(event, StateChanged):
             record.state = event.to_state
+            phase = _PHASE_OF.get(event.to_state)
+            if phase is not None and phase not in record.phases:
+                # A sudden crisis skips the warning: its warning starts with its response.
+                if phase is Phase.RESPONSE:
+                    record.phases.setdefault(Phase.WARNING, event.occurred_at)
+                record.phases[phase] = event.occurred_at
         record.version = event.sequence
         record.updated_at = event.occurred_at
         record.last_hash = event.hash
@@ -591,6 +597,14 @@ class CrisisBase:
     ) -> tuple[BudgetCategory, Money, Money] | None:
         """The budget ``event`` takes over, if any (the spending slice decides)."""
         return None
+
+
+_PHASE_OF = {
+    CrisisState.WARNED: Phase.WARNING,
+    CrisisState.RESPONDING: Phase.RESPONSE,
+    CrisisState.RECOVERING: Phase.RECOVERY,
+}
+"""The phase of the plan a crisis is in when it enters a state."""
 
 
 @functools.cache

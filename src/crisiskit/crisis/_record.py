@@ -22,6 +22,7 @@ from attrs import Factory, define, field, frozen
 from crisiskit._internal.registry import serializable
 from crisiskit.events import GENESIS
 from crisiskit.grading import Assessment
+from crisiskit.operations.actions import ActionProgress, PhaseStart
 from crisiskit.operations.compensation import Compensation
 from crisiskit.operations.customer_cases import CustomerCase
 from crisiskit.operations.expenses import Expense
@@ -31,6 +32,7 @@ from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPl
 from crisiskit.operations.review import Review
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
+from crisiskit.plan import Phase
 from crisiskit.sla import SlaTimer
 from crisiskit.values.attributes import AttributeValues, to_values
 from crisiskit.values.customers import CustomerRef
@@ -93,6 +95,10 @@ class Record:
     impact: ImpactAssessment | None = None
     review: Review | None = None
     attributes: AttributeValues = field(factory=lambda: AttributeValues({}))
+    actions: dict[str, ActionProgress] = Factory(dict)
+    # When each phase started. Not compared: a snapshot written before phases were kept has
+    # none, and the crisis is the same crisis.
+    phases: dict[Phase, pendulum.DateTime] = field(factory=dict, eq=False)
     version: int = 0
     last_hash: str = GENESIS
     # Indexes, derived from the fields above: not compared, rebuilt when a snapshot loads.
@@ -138,6 +144,7 @@ class Record:
             elif isinstance(value, list):
                 value = tuple(value)
             fields[name] = value
+        fields["phases"] = tuple(PhaseStart(phase, at) for phase, at in self.phases.items())
         return CrisisSnapshot(**fields, event_ids=event_ids)
 
     @classmethod
@@ -146,6 +153,8 @@ class Record:
         fields = {name: getattr(snapshot, name) for name in _STORED}
         del fields["signals"], fields["customers"]  # with their indexes, below
         fields["cases"] = {c.customer_id: c for c in snapshot.cases}
+        fields["actions"] = {a.action_id: a for a in snapshot.actions}
+        fields["phases"] = {p.phase: p.at for p in snapshot.phases}
         record = cls(**fields)
         record.set_signals(snapshot.signals, snapshot.customers)
         return record
@@ -187,6 +196,8 @@ class CrisisSnapshot:
     impact: ImpactAssessment | None = None
     review: Review | None = None
     attributes: AttributeValues = field(factory=lambda: AttributeValues({}), converter=to_values)
+    actions: tuple[ActionProgress, ...] = ()
+    phases: tuple[PhaseStart, ...] = ()
     version: int = 0
     last_hash: str = GENESIS
     event_ids: str = ""

@@ -24,6 +24,7 @@ import pendulum
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.crisis import (
+    actions,
     attributes,
     cases,
     merging,
@@ -37,6 +38,7 @@ from crisiskit.crisis import (
 )
 from crisiskit.crisis._base import Evolver, Obliger, recorded_only
 from crisiskit.crisis._record import CrisisSnapshot, Record
+from crisiskit.crisis.actions import Actions
 from crisiskit.crisis.attributes import HostAttributes
 from crisiskit.crisis.cases import CustomerCases
 from crisiskit.crisis.commands import REGISTRY, Command, Policies, Result, command, execute
@@ -94,6 +96,7 @@ class Crisis(
     Quality,
     Spending,
     Recovery,
+    Actions,
     SlaTiming,
     Merging,
     Privacy,
@@ -688,6 +691,7 @@ for _table in (
     quality.EVOLVE,
     spending.EVOLVE,
     recovery.EVOLVE,
+    actions.EVOLVE,
     sla.EVOLVE,
     merging.EVOLVE,
     privacy.EVOLVE,
@@ -699,7 +703,13 @@ for _table in (
 Crisis._EVOLVE = EVOLVE_ALL
 
 OBLIGATIONS_ALL: dict[type[Event], tuple[Obliger, ...]] = {}
-for _owes in (cases.OBLIGATIONS, quality.OBLIGATIONS, recovery.OBLIGATIONS, statements.OBLIGATIONS):
+for _owes in (
+    cases.OBLIGATIONS,
+    quality.OBLIGATIONS,
+    recovery.OBLIGATIONS,
+    statements.OBLIGATIONS,
+    actions.OBLIGATIONS,
+):
     for _kind, _obliger in _owes.items():
         OBLIGATIONS_ALL[_kind] = (*OBLIGATIONS_ALL.get(_kind, ()), _obliger)
 Crisis._OBLIGATIONS = OBLIGATIONS_ALL

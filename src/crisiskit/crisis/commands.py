@@ -50,6 +50,8 @@ from crisiskit._internal.registry import serializable
 from crisiskit.crisis.lifecycle import COMMANDS as MOVE_COMMANDS
 from crisiskit.errors import UnknownValueError, ValidationError
 from crisiskit.events import (
+    ActionCompleted,
+    ActionStarted,
     AssessmentRecorded,
     AttributesSet,
     CallbackRecorded,
@@ -66,6 +68,7 @@ from crisiskit.events import (
     ExpenseRecorded,
     FactsUpdated,
     ImpactAssessed,
+    ImprovementUpdated,
     LevelChanged,
     MarkedDuplicate,
     MeetingHeld,
@@ -91,7 +94,12 @@ from crisiskit.operations.compensation import CompensationKind, to_compensation_
 from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.recovery import ImpactAssessment, RecoveryPlan
-from crisiskit.operations.review import Review
+from crisiskit.operations.review import (
+    ImprovementStatus,
+    Review,
+    improvement_number,
+    to_improvement_status,
+)
 from crisiskit.operations.statements import Medium, to_medium
 from crisiskit.plan import BudgetCategory
 from crisiskit.plan.vocabulary import to_budget_category
@@ -130,6 +138,7 @@ __all__ = [
     "Command",
     "CommandSpec",
     "Compensate",
+    "CompleteAction",
     "Detect",
     "Dismiss",
     "ErasePersonalData",
@@ -155,10 +164,12 @@ __all__ = [
     "SetAttributes",
     "SetLevel",
     "SetRecoveryPlan",
+    "StartAction",
     "Unassign",
     "Unmerge",
     "Unset",
     "UpdateFacts",
+    "UpdateImprovement",
     "Warn",
     "command",
     "execute",
@@ -859,6 +870,62 @@ class RecordReview(Command[ReviewRecorded]):
     command: ClassVar[str] = "record_review"
 
     review: Review
+    actor: str = field(kw_only=True)
+    reason: str | None = field(default=None, kw_only=True)
+    expected_version: int | None = field(default=None, kw_only=True)
+
+
+# The plan's actions and the review's improvements.
+
+
+@_declare
+@frozen
+class StartAction(Command[ActionStarted]):
+    """Take on a planned action: :meth:`Crisis.start_action <crisiskit.crisis.Crisis.start_action>` as data."""
+
+    command: ClassVar[str] = "start_action"
+
+    action_id: str
+    actor: str = field(kw_only=True)
+    reason: str | None = field(default=None, kw_only=True)
+    expected_version: int | None = field(default=None, kw_only=True)
+
+
+@_declare
+@frozen
+class CompleteAction(Command[ActionCompleted]):
+    """Complete a planned action: :meth:`Crisis.complete_action <crisiskit.crisis.Crisis.complete_action>` as data."""
+
+    command: ClassVar[str] = "complete_action"
+
+    action_id: str
+    note: str | None = field(default=None, kw_only=True)
+    actor: str = field(kw_only=True)
+    reason: str | None = field(default=None, kw_only=True)
+    expected_version: int | None = field(default=None, kw_only=True)
+
+
+def _improvement_number(value: int | str) -> int | str:
+    found = improvement_number(value)
+    return value if found is None else found
+
+
+@_declare
+@frozen
+class UpdateImprovement(Command[ImprovementUpdated]):
+    """Mark an improvement done or dropped: :meth:`Crisis.update_improvement <crisiskit.crisis.Crisis.update_improvement>` as data.
+
+    ``improvement`` is its number, from 1 (``"improvement-2"`` reads as 2).
+    """
+
+    command: ClassVar[str] = "update_improvement"
+
+    improvement: int = field(converter=_improvement_number, validator=_checks.is_count)
+    status: ImprovementStatus = field(
+        converter=to_improvement_status,
+        validator=_checks.is_member(ImprovementStatus),
+        kw_only=True,
+    )
     actor: str = field(kw_only=True)
     reason: str | None = field(default=None, kw_only=True)
     expected_version: int | None = field(default=None, kw_only=True)

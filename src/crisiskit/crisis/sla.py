@@ -169,11 +169,12 @@ class SlaTiming(CrisisBase):
     def sla_owed(
         self, at: pendulum.DateTime
     ) -> tuple[tuple[SlaMetric, str, SlaStatus, pendulum.DateTime | None], ...]:
-        """(metric, subject, status, deadline) of each timer owed to a subject at ``at``.
+        """(metric, subject, status, deadline) of each timer owed to one subject at ``at``.
 
         The subject is a customer's id (their first contact), ``"<customer id>/<n>"`` (their
-        n-th promise), a recovery milestone's name, or ``"expected_resolution"`` (the quality
-        remedy's).
+        n-th promise), a recovery milestone's name, ``"expected_resolution"`` (the quality
+        remedy's), an audience's code (the plan's updates to it), a planned action's id, or
+        ``"improvement-<n>"``.
         """
         policy = self._require_sla()
         moment = _checks.instant("sla_owed(at)", at)

@@ -41,6 +41,8 @@ from crisiskit.events.lifecycle import (
     WarningUpgraded,
 )
 from crisiskit.events.operations import (
+    ActionCompleted,
+    ActionStarted,
     AttributesSet,
     BudgetExceeded,
     CallbackRecorded,
@@ -49,6 +51,7 @@ from crisiskit.events.operations import (
     CustomerCaseUpdated,
     ExpenseRecorded,
     ImpactAssessed,
+    ImprovementUpdated,
     MeetingHeld,
     MilestoneReached,
     PersonalDataErased,
@@ -76,6 +79,8 @@ __all__ = [
     "ENCODING",
     "ERASED",
     "GENESIS",
+    "ActionCompleted",
+    "ActionStarted",
     "AssessmentRecorded",
     "AttributesSet",
     "BudgetExceeded",
@@ -97,6 +102,7 @@ __all__ = [
     "ExpenseRecorded",
     "FactsUpdated",
     "ImpactAssessed",
+    "ImprovementUpdated",
     "KeyRing",
     "LevelChanged",
     "MarkedDuplicate",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pendulum
 from attrs import field, frozen
@@ -10,12 +10,13 @@ from attrs import field, frozen
 from crisiskit._internal import checks as _checks
 from crisiskit._internal.registry import serializable
 from crisiskit.events.base import Event
+from crisiskit.events.sealing import upcaster
 from crisiskit.operations.compensation import Compensation
 from crisiskit.operations.customer_cases import CaseStep, to_case_step
 from crisiskit.operations.expenses import Expense
 from crisiskit.operations.quality import QualityRemedy
 from crisiskit.operations.recovery import Callback, ImpactAssessment, RecoveryPlan
-from crisiskit.operations.review import Review
+from crisiskit.operations.review import ImprovementStatus, Review, to_improvement_status
 from crisiskit.operations.statements import Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import BudgetCategory
@@ -25,6 +26,8 @@ from crisiskit.values.money import Money
 from crisiskit.values.vocabulary import Role, to_role
 
 __all__ = [
+    "ActionCompleted",
+    "ActionStarted",
     "AttributesSet",
     "BudgetExceeded",
     "CallbackRecorded",
@@ -33,6 +36,7 @@ __all__ = [
     "CustomerCaseUpdated",
     "ExpenseRecorded",
     "ImpactAssessed",
+    "ImprovementUpdated",
     "MeetingHeld",
     "MilestoneReached",
     "PersonalDataErased",
@@ -261,8 +265,65 @@ class ReviewRecorded(Event):
     review: Review
     """The review."""
 
+    event_version: ClassVar[int] = 2
+    # Version 2: each improvement is a value (text, owner, due date, status), not a text.
+
     label_en: ClassVar[str] = "review recorded"
     label_zh: ClassVar[str] = "总结复盘"
+
+
+@upcaster("ReviewRecorded", 1)
+def _review_v1(data: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
+    """Version 1 held each improvement as its text: an open one, with no owner or due date."""
+    review = data.get("review")
+    if isinstance(review, dict) and isinstance(review.get("improvements"), list):
+        improvements = [
+            {"text": item} if isinstance(item, str) else item for item in review["improvements"]
+        ]
+        data["review"] = {**review, "improvements": improvements}
+    return "ReviewRecorded", 2, data
+
+
+@serializable()
+@frozen(kw_only=True)
+class ImprovementUpdated(Event):
+    """An improvement the review decided was done or dropped (it may be after closing)."""
+
+    number: int = field(validator=_checks.is_count)
+    """Which improvement of the review, counted from 1."""
+    status: ImprovementStatus = field(
+        converter=to_improvement_status, validator=_checks.is_member(ImprovementStatus)
+    )
+    """Its status now."""
+
+    label_en: ClassVar[str] = "improvement updated"
+    label_zh: ClassVar[str] = "改进措施更新"
+
+
+@serializable()
+@frozen(kw_only=True)
+class ActionStarted(Event):
+    """Someone (the event's actor) took on an action of the emergency plan."""
+
+    action_id: str = field(validator=_checks.is_text)
+    """The plan's id of the action."""
+
+    label_en: ClassVar[str] = "planned action started"
+    label_zh: ClassVar[str] = "预案行动开始"
+
+
+@serializable()
+@frozen(kw_only=True)
+class ActionCompleted(Event):
+    """An action of the emergency plan was done: its obligation is fulfilled, on time or late."""
+
+    action_id: str = field(validator=_checks.is_text)
+    """The plan's id of the action."""
+    note: str | None = field(default=None, validator=_checks.is_optional_text)
+    """What was done, in a few words."""
+
+    label_en: ClassVar[str] = "planned action completed"
+    label_zh: ClassVar[str] = "预案行动完成"
 
 
 @serializable()

@@ -34,6 +34,7 @@ from crisiskit.reports.export import (
 from crisiskit.reports.figures import (
     CrisisMetrics,
     DurationStats,
+    ImprovementFigures,
     PeriodMetrics,
     PromiseFigures,
     SlaFigure,
@@ -61,6 +62,7 @@ __all__ = [
     "CrisisMetrics",
     "DurationStats",
     "GroupKey",
+    "ImprovementFigures",
     "Ledger",
     "LedgerLine",
     "PeriodMetrics",

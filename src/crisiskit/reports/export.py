@@ -94,6 +94,10 @@ def rows(report: PeriodReport) -> list[Row]:
             promises_overdue=p.promises.overdue,
             promises_open=p.promises.open,
             promise_attainment=p.promises.attainment,
+            improvements_open=p.improvements.open,
+            improvements_overdue=p.improvements.overdue,
+            improvements_done=p.improvements.done,
+            improvements_dropped=p.improvements.dropped,
             average_satisfaction=p.average_satisfaction,
             satisfaction_recovery=p.satisfaction_recovery,
             budget_warnings=p.budget_warnings,
@@ -145,8 +149,12 @@ def _reader(column: str) -> Callable[[str], Any]:
         return parse_duration
     if column.endswith(("_rate", "_attainment", "_satisfaction", "_recovery")):
         return float
-    if column in {"crises", "still_open", "reopened", "budget_warnings"} or column.endswith(
-        ("_count", "_met", "_breached", "_on_time", "_late", "_overdue", "_open")
+    if (
+        column in {"crises", "still_open", "reopened", "budget_warnings"}
+        or column.endswith(
+            ("_count", "_met", "_breached", "_on_time", "_late", "_overdue", "_open", "_done")
+        )
+        or column.endswith("_dropped")
     ):
         return int
     return str

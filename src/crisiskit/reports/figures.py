@@ -56,6 +56,7 @@ from crisiskit.events import (
 )
 from crisiskit.messages import _
 from crisiskit.operations.compensation import CompensationKind
+from crisiskit.operations.review import ImprovementStatus
 from crisiskit.plan import BudgetCategory
 from crisiskit.sla import AlertKind, SlaMetric, SlaStatus, SlaTimer, TimerState
 from crisiskit.values.levels import Level
@@ -65,6 +66,7 @@ from crisiskit.values.vocabulary import PUBLIC_AUDIENCES, CrisisState, CrisisTyp
 __all__ = [
     "CrisisMetrics",
     "DurationStats",
+    "ImprovementFigures",
     "PeriodMetrics",
     "PromiseFigures",
     "SlaFigure",
@@ -121,6 +123,29 @@ class PromiseFigures:
 
 @serializable()
 @frozen
+class ImprovementFigures:
+    """What became of the improvements the reviews decided."""
+
+    open: int = 0
+    """Still open, not past a due date (or with none)."""
+    overdue: int = 0
+    """Still open, past their due date."""
+    done: int = 0
+    """Marked done."""
+    dropped: int = 0
+    """Dropped."""
+
+    def __add__(self, other: ImprovementFigures) -> ImprovementFigures:
+        return ImprovementFigures(
+            self.open + other.open,
+            self.overdue + other.overdue,
+            self.done + other.done,
+            self.dropped + other.dropped,
+        )
+
+
+@serializable()
+@frozen
 class CrisisMetrics:
     """The figures of one crisis."""
 
@@ -160,15 +185,19 @@ class CrisisMetrics:
     """The outcome of each SLA metric timed for the crisis (met, breached, running or
     cancelled)."""
     owed: tuple[tuple[SlaMetric, str, SlaStatus], ...] = ()
-    """The outcome of each obligation owed to a subject: (metric, subject, outcome) — each
+    """The outcome of each obligation owed to one subject: (metric, subject, outcome) — each
     affected customer's first contact (the subject is the customer's id), each promise
-    (``"<customer id>/<n>"``), each recovery milestone (its name), the expected resolution."""
+    (``"<customer id>/<n>"``), each recovery milestone (its name), the expected resolution,
+    the plan's updates to each audience, each planned action (its action id), each
+    improvement with a due date (``"improvement-<n>"``)."""
     spending: tuple[Spend, ...] = ()
     """Every compensation grant and expense, in order."""
     budget_warnings: int = 0
     """How many times its spending went over the plan's budget for one crisis."""
     promises: PromiseFigures = field(factory=PromiseFigures)
     """What became of the promises made to its customers."""
+    improvements: ImprovementFigures = field(factory=ImprovementFigures)
+    """What became of the improvements its review decided."""
     departments: tuple[Role, ...] = ()
     """Every role anyone was assigned in on its team (released or not), in role order."""
     people: tuple[str, ...] = ()
@@ -279,6 +308,7 @@ def crisis_metrics(
         spending=tuple(spending),
         budget_warnings=sum(isinstance(e, BudgetExceeded) for e in events),
         promises=_promises(crisis, end),
+        improvements=_improvements(crisis, end),
         departments=tuple(sorted({a.role for a in assigned}, key=roles.index)),
         people=tuple(sorted({a.person for a in assigned})),
     )
@@ -295,6 +325,20 @@ def _promises(crisis: Crisis, end: pendulum.DateTime) -> PromiseFigures:
                 overdue=int(kept is None and promise.due_at <= end),
                 open=int(kept is None and promise.due_at > end),
             )
+    return figures
+
+
+def _improvements(crisis: Crisis, end: pendulum.DateTime) -> ImprovementFigures:
+    figures = ImprovementFigures()
+    for improvement in () if crisis.review is None else crisis.review.improvements:
+        status = improvement.status
+        late = improvement.due_at is not None and improvement.due_at <= end
+        figures += ImprovementFigures(
+            open=int(status is ImprovementStatus.OPEN and not late),
+            overdue=int(status is ImprovementStatus.OPEN and late),
+            done=int(status is ImprovementStatus.DONE),
+            dropped=int(status is ImprovementStatus.DROPPED),
+        )
     return figures
 
 
@@ -448,6 +492,8 @@ class PeriodMetrics:
     expected resolution): how many of its obligations were met, breached, or still running."""
     promises: PromiseFigures = field(factory=PromiseFigures)
     """What became of the promises made to customers."""
+    improvements: ImprovementFigures = field(factory=ImprovementFigures)
+    """What became of the improvements the reviews decided."""
     satisfaction_recovery: float | None = None
     """Mean of the crises' satisfaction recovery (callbacks over the baseline)."""
     spending: tuple[tuple[BudgetCategory, Money], ...] = ()
@@ -544,6 +590,7 @@ def summarise(
         sla=figures,
         obligations=_sla_figures(_owed(m) for m in crises),
         promises=sum((m.promises for m in crises), PromiseFigures()),
+        improvements=sum((m.improvements for m in crises), ImprovementFigures()),
         satisfaction_recovery=statistics.fmean(recovery) if recovery else None,
         spending=tuple(
             (category, spent[category, currency])

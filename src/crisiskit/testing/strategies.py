@@ -59,6 +59,7 @@ from crisiskit.grading import (
     Part,
 )
 from crisiskit.monitor import Decision, DecisionKind, KeyState, MonitorState
+from crisiskit.operations.actions import ActionProgress, PhaseStart
 from crisiskit.operations.compensation import Compensation, CompensationKind
 from crisiskit.operations.customer_cases import CaseStep, CustomerCase, Promise
 from crisiskit.operations.expenses import Expense
@@ -72,7 +73,7 @@ from crisiskit.operations.recovery import (
     RecoveryPlan,
     Term,
 )
-from crisiskit.operations.review import Review
+from crisiskit.operations.review import Improvement, ImprovementStatus, Review
 from crisiskit.operations.statements import Medium, Statement
 from crisiskit.operations.team import Assignment
 from crisiskit.plan import (
@@ -94,6 +95,7 @@ from crisiskit.reports import (
     CrisisMetrics,
     DurationStats,
     GroupKey,
+    ImprovementFigures,
     Ledger,
     LedgerLine,
     PeriodMetrics,
@@ -947,6 +949,8 @@ _BY_ANNOTATION: dict[Any, Callable[[], st.SearchStrategy[Any]]] = {
     SlaMetric: sla_metrics,
     SlaStatus: _enum(SlaStatus),
     GroupKey: _enum(GroupKey),
+    ImprovementStatus: _enum(ImprovementStatus),
+    Phase: _enum(Phase),
     AttributeValues: attribute_values,
 }
 
@@ -1424,6 +1428,9 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
             CustomerCase,
             QualityRemedy,
             Milestone,
+            Improvement,
+            ActionProgress,
+            PhaseStart,
         )
     },
     Money: money,
@@ -1469,6 +1476,7 @@ _FOR_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
         for cls in (
             Spend,
             PromiseFigures,
+            ImprovementFigures,
             CrisisMetrics,
             DurationStats,
             SlaFigure,
