@@ -365,6 +365,9 @@ def test_sweeps_recorded_milestones_and_the_cadence_breach(run):
         [
             ("first_contact", 0.75, "C-20011", cst(9, 27, 21, 30)),
             ("first_contact", 0.75, "C-20012", cst(9, 27, 21, 30)),
+        ],
+        # Due at the statement's very instant: found after it, as it was not a contact.
+        [
             ("first_contact", 1.0, "C-20011", cst(9, 27, 22)),
             ("first_contact", 1.0, "C-20012", cst(9, 27, 22)),
         ],

@@ -1070,7 +1070,9 @@ class SlaPolicy:
         _unique("timers", ((timer.metric, timer.subject or "") for timer in given))
         # Alerts of the old state that are due first (a cadence about to restart, say), then
         # whatever the change itself made due (a retroactive breach).
-        before = sweep(given, moment, self)
+        # What falls due at the very instant of the change is found after it: a target
+        # fulfilled exactly at its deadline is met (see SlaTimer.status), not breached.
+        before = sweep(given, moment - _TICK, self)
         working = list(before.timers)
         changes = [change for step in steps for change in step(working, moment)]
         changed = tuple(working)
