@@ -250,7 +250,6 @@ def _owed(
             policy._owing(
                 SlaMetric.PLANNED_ACTION,
                 action.action_id,
-                due=None,
                 target=action.target,
                 calendar=action.calendar,
                 owner=crisis.id,
@@ -321,10 +320,7 @@ def _reviewed(crisis: CrisisBase, event: ReviewRecorded, policy: SlaPolicy) -> l
                     SlaMetric.IMPROVEMENT,
                     subject,
                     due=improvement.due_at,
-                    target=None,
-                    calendar=None,
                     owner=crisis.id,
-                    since=None,
                 )
             )
     steps += [policy._recording(SlaMetric.IMPROVEMENT, subject) for subject in done]

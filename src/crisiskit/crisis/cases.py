@@ -162,10 +162,7 @@ def _promises(crisis: CrisisBase, event: CustomerCaseUpdated, policy: SlaPolicy)
             SlaMetric.PROMISE,
             subject,
             due=event.due_at,
-            target=None,
-            calendar=None,
             owner=crisis.id,
-            since=None,
         )
         return [owed]
     if event.step is CaseStep.PROMISE_KEPT:

@@ -74,10 +74,7 @@ def _expected(crisis: CrisisBase, event: QualityRemedyRecorded, policy: SlaPolic
         SlaMetric.REMEDY,
         REMEDY_SUBJECT,
         due=due,
-        target=None,
-        calendar=None,
         owner=crisis.id,
-        since=None,
     )
     return [owed]
 

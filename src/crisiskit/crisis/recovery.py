@@ -178,10 +178,7 @@ def _milestones(crisis: CrisisBase, event: RecoveryPlanSet, policy: SlaPolicy) -
             SlaMetric.RECOVERY_MILESTONE,
             milestone.name,
             due=milestone.due_at,
-            target=None,
-            calendar=None,
             owner=crisis.id,
-            since=None,
         )
         steps.append(owed)
     kept = {m.name for m in event.new.milestones}

@@ -188,11 +188,9 @@ def _owe_updates(
         policy._owing(
             SlaMetric.AUDIENCE_UPDATE,
             audience,
-            due=None,
             target=rule.cadence,
             calendar=rule.calendar,
             owner=crisis.id,
-            since=None,
         )
         for audience, rule in owed.items()
     ]

@@ -878,11 +878,11 @@ class SlaPolicy:
         metric: SlaMetric | str,
         subject: str,
         *,
-        due: dt.datetime | None,
-        target: dt.timedelta | None,
-        calendar: str | None,
-        owner: str,
-        since: dt.datetime | None,
+        due: dt.datetime | None = None,
+        target: dt.timedelta | None = None,
+        calendar: str | None = None,
+        owner: str = "",
+        since: dt.datetime | None = None,
     ) -> Change:
         metric = _checks.member("metric", metric, SlaMetric)
         subject = _checks.text("owe(subject)", subject, max_length=200)
