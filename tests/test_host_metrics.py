@@ -249,3 +249,16 @@ def test_a_level_change_and_a_pause_leave_what_is_owed_to_one_subject_alone():
     assert not touched & {"promise/C-1/1", "planned_action/legal-review"}
     deadlines = {t.timer_id: t.deadline for t in paused.timers if t.subject}
     assert deadlines == {"promise/C-1/1": at(3, 10), "planned_action/legal-review": at(1, 15)}
+
+
+def test_a_private_crisis_times_the_metrics_registered_now_not_those_of_an_earlier_scope():
+    # Two hosts' metrics in turn, as tests (or reloads) register them: the second is timed.
+    def timed(code):
+        with vocabulary_scope():
+            metric = SlaMetric.register(code, en=code.replace("_", " "), zh="自定义" + code[-1])
+            clock = ManualClock(at(1, 10))
+            crisis = responding(clock, lab_policy(metric))  # a hotline signal: not public
+            return {t.metric.value for t in crisis.timers} & {"lab_report_a", "lab_report_b"}
+
+    assert timed("lab_report_a") == {"lab_report_a"}
+    assert timed("lab_report_b") == {"lab_report_b"}

@@ -50,9 +50,9 @@ __all__ = ["SlaTiming"]
 
 
 @functools.cache
-def _private_metrics(count: int) -> frozenset[SlaMetric]:
-    """Every metric but the public statement (``count``: how many metrics there are now)."""
-    return frozenset(SlaMetric) - {SlaMetric.PUBLIC_STATEMENT}
+def _private_metrics(registered: tuple[SlaMetric, ...]) -> frozenset[SlaMetric]:
+    """Every metric but the public statement, with the host's ``registered`` ones."""
+    return frozenset((*SlaMetric.builtin_members(), *registered)) - {SlaMetric.PUBLIC_STATEMENT}
 
 
 def _metric_set(metrics: Iterable[SlaMetric | str] | None) -> frozenset[SlaMetric] | None:
@@ -383,7 +383,7 @@ class SlaTiming(CrisisBase):
     def _sla_metrics(public: bool) -> frozenset[SlaMetric] | None:
         """The metrics to time: all of them once the crisis is public, else all but the public statement."""
         # Counted afresh once a host has registered metrics: theirs are timed too.
-        return None if public else _private_metrics(len(SlaMetric))
+        return None if public else _private_metrics(SlaMetric.registered_members())
 
 
 def _arriving(event: Event, crisis: CrisisBase) -> tuple[str, ...]:
