@@ -18,6 +18,7 @@ from crisiskit.events.keys import as_ring
 from crisiskit.events.sealing import seal
 from crisiskit.messages import _, coded
 from crisiskit.plan import EmergencyPlan
+from crisiskit.serialization import _all_subclasses
 from crisiskit.sla import SlaMetric, SlaPolicy, SlaTarget
 from crisiskit.values.attributes import AttributeSchema
 from crisiskit.values.clock import Clock
@@ -56,7 +57,7 @@ def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) ->
             _("Context.sla must be an SlaPolicy or None; got {type}", type=type(value).__name__)
         )
     if value is not None and value.event_rules:
-        known = {cls.__name__ for cls in _event_types(Event)}
+        known = {cls.__name__ for cls in _all_subclasses(Event)}
         for rule in value.event_rules:
             if rule.event not in known:
                 raise PolicyError(
@@ -68,13 +69,6 @@ def _is_sla(instance: object, attribute: attrs.Attribute[Any], value: object) ->
                         known=", ".join(sorted(known)),
                     )
                 )
-
-
-def _event_types(base: type[Event]) -> list[type[Event]]:
-    found = []
-    for cls in base.__subclasses__():
-        found += [cls, *_event_types(cls)]
-    return found
 
 
 def _is_entropy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -18,6 +18,7 @@ from crisiskit.events import (
 from crisiskit.messages import _, coded
 from crisiskit.operations.statements import Medium, Statement
 from crisiskit.plan import CommunicationRule
+from crisiskit.serialization import _all_subclasses
 from crisiskit.sla import SlaMetric, SlaPolicy
 from crisiskit.sla.policy import Change
 from crisiskit.values.levels import Level
@@ -30,16 +31,6 @@ from crisiskit.values.vocabulary import (
 )
 
 __all__ = ["Statements"]
-
-
-def _state_changes() -> list[type[StateChanged]]:
-    found: list[type[StateChanged]] = []
-    pending = list(StateChanged.__subclasses__())
-    while pending:
-        kind = pending.pop(0)
-        found.append(kind)
-        pending += kind.__subclasses__()
-    return found
 
 
 class Statements(CrisisBase):
@@ -248,7 +239,7 @@ def _reported(crisis: CrisisBase, event: ProgressReported, policy: SlaPolicy) ->
 
 
 OBLIGATIONS: dict[type[Event], Obliger] = {
-    **dict.fromkeys(_state_changes(), _responding),
+    **dict.fromkeys(_all_subclasses(StateChanged), _responding),
     LevelChanged: _level_changed,
     SignalAttached: _signal,
     StatementReleased: _released,
