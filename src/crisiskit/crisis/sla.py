@@ -301,10 +301,7 @@ class SlaTiming(CrisisBase):
             # the window before triage is timed by the policy's targets for ungraded crises.
             if not policy.targets_for(None):
                 return []
-            start = policy._starting(
-                None, owner=self.id, metrics=metrics, since=None, customers=(), fulfilled=None
-            )
-            return [start]
+            return [policy._starting(None, owner=self.id, metrics=metrics)]
         if isinstance(event, LevelChanged):
             # On the first level, what the level adds runs from the detection too. A
             # customer already contacted owes none; a first contact already made is on
@@ -329,7 +326,6 @@ class SlaTiming(CrisisBase):
                     event.new_level,
                     owner=self.id,
                     metrics=metrics,
-                    mode=None,
                     customers=tuple(c for c in owed if c not in timed),
                     since=since,
                     fulfilled=fulfilled,
@@ -353,10 +349,7 @@ class SlaTiming(CrisisBase):
                         self.level,
                         owner=self.id,
                         metrics=None if going_public else metrics,
-                        mode=None,
                         customers=arriving,
-                        since=None,
-                        fulfilled=None,
                     )
                 )
         if isinstance(event, CrisisUnmerged):

@@ -546,11 +546,11 @@ class SlaPolicy:
         self,
         level: Level | str | None,
         *,
-        owner: str,
-        metrics: Collection[SlaMetric | str] | None,
-        since: dt.datetime | None,
-        customers: Collection[str],
-        fulfilled: Mapping[SlaMetric, dt.datetime] | None,
+        owner: str = "",
+        metrics: Collection[SlaMetric | str] | None = None,
+        since: dt.datetime | None = None,
+        customers: Collection[str] = (),
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None = None,
     ) -> Change:
         chosen = _level_or_none(level)
         only = _metric_set(metrics)
@@ -610,12 +610,12 @@ class SlaPolicy:
         self,
         level: Level | str,
         *,
-        owner: str,
-        metrics: Collection[SlaMetric | str] | None,
-        mode: RetargetMode | str | None,
-        customers: Collection[str],
-        since: dt.datetime | None,
-        fulfilled: Mapping[SlaMetric, dt.datetime] | None,
+        owner: str = "",
+        metrics: Collection[SlaMetric | str] | None = None,
+        mode: RetargetMode | str | None = None,
+        customers: Collection[str] = (),
+        since: dt.datetime | None = None,
+        fulfilled: Mapping[SlaMetric, dt.datetime] | None = None,
     ) -> Change:
         chosen = self.retarget_mode if mode is None else _checks.member("mode", mode, RetargetMode)
         level = _checks.member("level", level, Level)
