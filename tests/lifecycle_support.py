@@ -2,7 +2,7 @@
 
 import pendulum
 
-from crisiskit import Channel, Context, Crisis, CrisisType, CustomerRef, Signal
+from crisiskit import Channel, Context, Crisis, CrisisKitError, CrisisType, CustomerRef, Signal
 from crisiskit.operations.review import Review
 from crisiskit.serialization import to_dict
 from crisiskit.testing import ManualClock
@@ -47,3 +47,14 @@ def snapshot(crisis):
     without anyone remembering to list it here; the pending events are not serialised.
     """
     return to_dict(crisis), crisis.version, tuple(crisis.pending_events)
+
+
+def run_recorded(crisis, log, command):
+    """Run ``command``: a refusal must leave ``crisis`` as it was; what it records joins ``log``."""
+    before = snapshot(crisis)
+    try:
+        command()
+    except CrisisKitError:
+        assert snapshot(crisis) == before
+        return
+    log.extend(crisis.pull_events())

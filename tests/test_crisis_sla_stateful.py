@@ -10,9 +10,9 @@ import datetime as dt
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from lifecycle_support import REVIEW, T0, new_crisis, snapshot
+from lifecycle_support import REVIEW, T0, new_crisis, run_recorded
 
-from crisiskit import Audience, Context, Crisis, CrisisKitError, Level, Role, verify
+from crisiskit import Audience, Context, Crisis, Level, Role, verify
 from crisiskit.calendar import china_working_calendar
 from crisiskit.events import SlaAlertsRaised, SlaTimersChanged
 from crisiskit.operations.customer_cases import CaseStep
@@ -32,13 +32,7 @@ class SlaCrisisMachine(RuleBasedStateMachine):
         self.log = self.crisis.pull_events()
 
     def run(self, command):
-        before = snapshot(self.crisis)
-        try:
-            command()
-        except CrisisKitError:
-            assert snapshot(self.crisis) == before
-            return
-        self.log.extend(self.crisis.pull_events())
+        run_recorded(self.crisis, self.log, command)
 
     @rule(level=st.sampled_from(list(Level)))
     def regrade(self, level):

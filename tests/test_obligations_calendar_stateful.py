@@ -21,9 +21,9 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from lifecycle_support import REVIEW, snapshot
+from lifecycle_support import REVIEW, run_recorded
 
-from crisiskit import Channel, Context, Crisis, CrisisKitError, CrisisType, Level, Role, Signal
+from crisiskit import Channel, Context, Crisis, CrisisType, Level, Role, Signal
 from crisiskit.calendar import china_working_calendar, schedule_overrides
 from crisiskit.events import SlaAlertsRaised, SlaTimersChanged
 from crisiskit.operations.customer_cases import CaseStep
@@ -86,13 +86,7 @@ class ObligationsAcrossTheYearEnd(RuleBasedStateMachine):
         self.log = self.crisis.pull_events()
 
     def run(self, command):
-        before = snapshot(self.crisis)
-        try:
-            command()
-        except CrisisKitError:
-            assert snapshot(self.crisis) == before
-            return
-        self.log.extend(self.crisis.pull_events())
+        run_recorded(self.crisis, self.log, command)
 
     @rule(level=st.sampled_from(list(Level)))
     def set_level(self, level):
